@@ -1,0 +1,37 @@
+"""The remix engine: a pure library (no Django) that turns a song and a prompt into two remixes.
+
+`remix()` (pipeline.py) reads as the stages: decode, analyse, plan, arrange, sing, master, encode.
+Heavy modules (librosa, numba) load lazily so that `probe()` and the encoders stay cheap to import.
+"""
+
+import os
+from pathlib import Path
+
+# numba compiles librosa's kernels on first use (~30 s cold); cache them under the repo's var/.
+os.environ.setdefault("NUMBA_CACHE_DIR", str(Path(__file__).resolve().parents[2] / "var" / "numba"))
+
+from .decode import AudioInfo, probe  # noqa: E402
+from .encode import encode_mp3, encode_wav  # noqa: E402
+from .errors import EmptyAudio, EngineError, SilentAudio, TooLong, TooShort, UndecodableAudio  # noqa: E402
+
+_PIPELINE_NAMES = {"remix", "RemixRequest", "RemixResult", "VersionResult"}
+
+__all__ = [
+    "AudioInfo", "EmptyAudio", "EngineError", "RemixRequest", "RemixResult", "SilentAudio", "TooLong",
+    "TooShort", "UndecodableAudio", "VersionResult", "encode_mp3", "encode_wav", "probe", "remix", "warm_up",
+]
+
+
+def __getattr__(name):
+    if name in _PIPELINE_NAMES:
+        from . import pipeline
+
+        return getattr(pipeline, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def warm_up() -> None:
+    """Trigger librosa's numba JIT on a tiny signal, so no request pays for compilation."""
+    from .analyse import warm_up as _warm_up
+
+    _warm_up()
