@@ -1,0 +1,2 @@
+"""Routes of this module (filled in by its issue)."""
+urlpatterns: list = []

@@ -1,0 +1,42 @@
+"""Where remixing happens. A provider takes a claimed task and a local copy of its source audio and
+either returns the finished result (the local engine) or hands the task to an upstream service whose
+callbacks finish it later (MusicGPT). The configured one is chosen by REMIX_PROVIDER."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Protocol
+
+from django.conf import settings
+
+from ..models import RemixTask
+from ..services import TaskResult
+
+# progress(stage, percent 0-100); raises TaskLost when the task was taken away from this worker.
+Progress = Callable[[str, int], None]
+
+
+class ProviderError(Exception):
+    """The provider cannot do this task; `user_message` says why in words a user can read."""
+
+    def __init__(self, user_message: str, *, retryable: bool = False):
+        super().__init__(user_message)
+        self.user_message = user_message
+        self.retryable = retryable
+
+
+class Provider(Protocol):
+    name: str
+
+    def run(self, task: RemixTask, source: Path, progress: Progress) -> TaskResult | None: ...
+
+
+def get_provider(name: str | None = None) -> Provider:
+    name = name or settings.REMIX_PROVIDER
+    if name == "musicgpt":
+        from .musicgpt import MusicGPTProvider
+
+        return MusicGPTProvider()
+    from .local import LocalProvider
+
+    return LocalProvider()

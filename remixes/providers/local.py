@@ -1,0 +1,52 @@
+"""The default provider: the bundled engine, run inside the worker on this machine's CPU."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.conf import settings
+
+from ..engine import RemixRequest, encode_mp3, encode_wav, remix
+from ..models import RemixTask
+from ..services import TaskResult, VersionOutput
+from . import Progress
+
+# Share of the progress bar for the engine; encoding and storing take the rest.
+ENGINE_SHARE = 88
+
+
+class LocalProvider:
+    name = "local"
+
+    def run(self, task: RemixTask, source: Path, progress: Progress) -> TaskResult:
+        request = RemixRequest(
+            prompt=task.prompt,
+            lyrics=task.lyrics or None,
+            gender=task.gender or None,
+            seed=task.seed,
+            strength=task.strength,
+            instrumental=task.instrumental,
+            max_seconds=float(settings.REMIX_MAX_SECONDS),
+        )
+        result = remix(source, request, progress=lambda stage, fraction: progress(stage, int(fraction * ENGINE_SHARE)))
+        versions = []
+        for number, version in enumerate(result.versions):
+            progress("Encoding", ENGINE_SHARE + 4 * number)
+            versions.append(
+                VersionOutput(
+                    index=version.index,
+                    mp3=encode_mp3(version.audio, version.sample_rate),
+                    wav=encode_wav(version.audio, version.sample_rate),
+                    duration=round(version.duration, 2),
+                    lyrics=version.lyrics,
+                    lyrics_timestamped=version.lyrics_timestamped,
+                    peaks=version.peaks,
+                )
+            )
+        progress("Saving", 97)
+        return TaskResult(
+            versions=versions,
+            cover_png=result.cover_png,
+            cover_thumb_png=result.cover_thumb_png,
+            style_plan=result.plan,
+            source_duration=result.source_duration,
+        )

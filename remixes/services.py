@@ -1,0 +1,570 @@
+"""The life of a remix task, in one place: submit, claim, progress, result, failure, recovery,
+review and deletion. Views, Dramatiq actors and the provider webhook call these functions; none of
+them writes task fields itself. Every transition is a conditional UPDATE, so a duplicate message,
+a second worker or a replayed callback changes nothing."""
+from __future__ import annotations
+
+import hashlib
+import logging
+import math
+from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from typing import IO
+
+from django.conf import settings
+from django.core.files import File
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from . import moderation
+from .models import Conversion, CreditEntry, RemixTask, Upload, User
+
+log = logging.getLogger(__name__)
+
+Status = RemixTask.Status
+
+
+class SubmitError(Exception):
+    """A remix could not be submitted; `message` is for the user, `status` the HTTP code."""
+
+    status = 422
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class InsufficientCredits(SubmitError):
+    status = 402
+
+
+class QueueingError(SubmitError):
+    status = 500
+
+
+# --- prices and estimates ---------------------------------------------------------------------
+
+
+def price_for(duration_seconds: float) -> Decimal:
+    """Credits for remixing a song of this length (both versions): per started second, with a minimum."""
+    raw = settings.CREDITS_PER_MINUTE * Decimal(math.ceil(max(duration_seconds, 0))) / Decimal(60)
+    return max(settings.CREDITS_MINIMUM, raw).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+# Seconds of processing per second of source audio, before any task has been measured here.
+DEFAULT_SECONDS_PER_SOURCE_SECOND = 0.4
+ETA_OVERHEAD_SECONDS = 10
+
+
+def processing_rate() -> float:
+    """Measured seconds of work per second of source audio over the last 20 completed tasks."""
+    recent = (
+        RemixTask.objects.filter(status=Status.COMPLETED, started_at__isnull=False, upload__duration__gt=0)
+        .order_by("-finished_at")[:20]
+        .values_list("started_at", "finished_at", "upload__duration")
+    )
+    rates = [(end - start).total_seconds() / duration for start, end, duration in recent if end and duration]
+    return sum(rates) / len(rates) if rates else DEFAULT_SECONDS_PER_SOURCE_SECOND
+
+
+def estimate_eta(duration_seconds: float, *, queued_ahead: int | None = None) -> int:
+    """eta = (tasks ahead / workers + 1) x (overhead + rate x duration), rate measured on recent tasks."""
+    if queued_ahead is None:
+        queued_ahead = RemixTask.objects.filter(status__in=[Status.IN_QUEUE, Status.PROCESSING]).count()
+    per_task = ETA_OVERHEAD_SECONDS + processing_rate() * duration_seconds
+    workers = max(1, settings.REMIX_WORKER_CONCURRENCY)
+    return int(math.ceil((queued_ahead / workers + 1) * per_task))
+
+
+def queue_position(task: RemixTask) -> int:
+    """How many tasks were queued before this one and are not finished (0 = next)."""
+    if task.status != Status.IN_QUEUE:
+        return 0
+    return RemixTask.objects.filter(status=Status.IN_QUEUE, created_at__lt=task.created_at).count()
+
+
+# --- credits ----------------------------------------------------------------------------------
+
+
+def grant_credits(user: User, amount: Decimal | int | str, note: str = "") -> CreditEntry:
+    return CreditEntry.objects.create(user=user, kind=CreditEntry.Kind.GRANT, amount=Decimal(amount), note=note)
+
+
+def _lock_user(user_id: int) -> User:
+    # Serialises balance checks of one account (a no-op on SQLite, whose write transactions are already serial).
+    return User.objects.select_for_update().get(pk=user_id)
+
+
+def _balance(user_id: int) -> Decimal:
+    return User.objects.get(pk=user_id).credit_balance
+
+
+# --- uploads ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AudioFacts:
+    duration: float
+    sample_rate: int
+    channels: int
+
+
+def store_upload(owner: User, fileobj: IO[bytes], original_name: str, facts: AudioFacts | None) -> Upload:
+    """Save an uploaded file under a random name, with its size and sha256."""
+    digest = hashlib.sha256()
+    size = 0
+    fileobj.seek(0)
+    for chunk in iter(lambda: fileobj.read(1024 * 1024), b""):
+        digest.update(chunk)
+        size += len(chunk)
+    fileobj.seek(0)
+    upload = Upload(
+        owner=owner,
+        original_name=_clean_name(original_name),
+        size=size,
+        sha256=digest.hexdigest(),
+        duration=facts.duration if facts else None,
+        sample_rate=facts.sample_rate if facts else None,
+        channels=facts.channels if facts else None,
+    )
+    upload.file.save(upload.original_name or "audio", File(fileobj), save=False)
+    upload.save()
+    return upload
+
+
+def _clean_name(name: str) -> str:
+    base = Path(name.replace("\\", "/")).name
+    return "".join(ch for ch in base if ch.isprintable())[:255]
+
+
+# --- submit -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RemixOptions:
+    prompt: str
+    lyrics: str = ""
+    gender: str = ""
+    webhook_url: str = ""
+    seed: int | None = None
+    strength: float = 0.5
+    instrumental: bool = False
+
+
+def submit_remix(
+    owner: User,
+    options: RemixOptions,
+    *,
+    upload: Upload | None = None,
+    audio_file: IO[bytes] | None = None,
+    audio_name: str = "",
+    audio_facts: AudioFacts | None = None,
+    audio_url: str = "",
+    via_api: bool = False,
+) -> RemixTask:
+    """Create the upload (or reuse one), the task, its two conversions and the credit hold in one
+    transaction, and queue the task when it commits. Raises InsufficientCredits or QueueingError."""
+    if sum(x is not None and x != "" for x in (upload, audio_file, audio_url)) != 1:
+        raise SubmitError("Give exactly one of an audio file or an audio URL.")
+    duration = (
+        upload.duration
+        if upload is not None and upload.duration
+        else audio_facts.duration
+        if audio_facts
+        else settings.REMIX_URL_ESTIMATE_SECONDS
+    )
+    estimate = price_for(duration)
+    flagged, flag_reason = moderation.check_request(options.prompt, options.lyrics)
+    seed = options.seed if options.seed is not None else int.from_bytes(hashlib.sha256(
+        f"{owner.pk}:{timezone.now().isoformat()}".encode()).digest()[:3], "big")
+
+    task = None
+    try:
+        with transaction.atomic():
+            _lock_user(owner.pk)
+            balance = _balance(owner.pk)
+            if balance < estimate:
+                raise InsufficientCredits(
+                    f"This remix needs {estimate} credits and your balance is {balance}."
+                )
+            if upload is None:
+                if audio_file is not None:
+                    upload = store_upload(owner, audio_file, audio_name, audio_facts)
+                else:
+                    upload = Upload.objects.create(owner=owner, source_url=audio_url)
+            now = timezone.now()
+            task = RemixTask.objects.create(
+                owner=owner,
+                upload=upload,
+                prompt=options.prompt,
+                lyrics=options.lyrics,
+                gender=options.gender,
+                webhook_url=options.webhook_url,
+                options={"seed": seed, "strength": options.strength, "instrumental": options.instrumental},
+                via_api=via_api,
+                status_msg="Waiting in the queue",
+                eta=estimate_eta(duration),
+                credit_estimate=estimate,
+                provider=settings.REMIX_PROVIDER,
+                enqueued_at=now,
+                is_flagged=flagged,
+                flag_reason=flag_reason,
+                review_state=RemixTask.Review.PENDING if flagged else RemixTask.Review.NONE,
+            )
+            Conversion.objects.bulk_create([Conversion(task=task, index=1), Conversion(task=task, index=2)])
+            CreditEntry.objects.create(
+                user=owner, task=task, kind=CreditEntry.Kind.HOLD, amount=-estimate, note="Held while remixing"
+            )
+            transaction.on_commit(lambda: enqueue(task.task_id))
+    except SubmitError:
+        raise
+    except Exception as exc:
+        # Only the on-commit send can fail after the task exists: fail it so the hold is refunded.
+        if task is not None and RemixTask.objects.filter(pk=task.pk).exists():
+            log.exception("queueing task %s failed", task.pk)
+            fail_task(task.pk, "The task could not be queued. Nothing was charged; please try again.")
+            raise QueueingError("The remix could not be queued; nothing was charged. Please try again.") from exc
+        raise
+    return task
+
+
+def enqueue(task_id) -> None:
+    from .tasks import process_remix
+
+    process_remix.send(str(task_id))
+
+
+# --- worker side ------------------------------------------------------------------------------
+
+
+def claim_task(task_id) -> RemixTask | None:
+    """Move IN_QUEUE -> PROCESSING. Returns the task, or None when someone else has it or it is done."""
+    now = timezone.now()
+    claimed = RemixTask.objects.filter(pk=task_id, status=Status.IN_QUEUE).update(
+        status=Status.PROCESSING,
+        started_at=now,
+        heartbeat_at=now,
+        attempts=F("attempts") + 1,
+        progress=0,
+        stage="Starting",
+        status_msg="Processing",
+    )
+    if not claimed:
+        return None
+    return RemixTask.objects.select_related("upload", "owner").get(pk=task_id)
+
+
+def report_progress(task_id, attempt: int, stage: str, percent: int) -> bool:
+    """Record progress of the current attempt. False means the task is no longer ours: stop working."""
+    return bool(
+        RemixTask.objects.filter(pk=task_id, status=Status.PROCESSING, attempts=attempt).update(
+            stage=stage[:80], progress=max(0, min(99, int(percent))), heartbeat_at=timezone.now()
+        )
+    )
+
+
+def release_task(task_id, attempt: int, reason: str) -> bool:
+    """Put a task this worker claimed back in the queue (the message is being retried)."""
+    return bool(
+        RemixTask.objects.filter(pk=task_id, status=Status.PROCESSING, attempts=attempt).update(
+            status=Status.IN_QUEUE, enqueued_at=timezone.now(), stage="Requeued", status_msg=reason[:500]
+        )
+    )
+
+
+def record_provider_submission(task_id, attempt: int, provider_task_id: str, refs: dict[str, int]) -> bool:
+    """Remember the upstream ids of a task handed to an upstream provider; its callbacks finish it."""
+    return bool(
+        RemixTask.objects.filter(pk=task_id, status=Status.PROCESSING, attempts=attempt).update(
+            provider_task_id=provider_task_id, provider_refs=refs, heartbeat_at=timezone.now(),
+            stage="Remixing upstream", progress=10,
+        )
+    )
+
+
+def record_source(task_id, attempt: int, facts: AudioFacts, stored_name: str, size: int, sha256: str) -> None:
+    """Attach a fetched audio_url to its upload and settle the hold to the song's real length.
+    Raises InsufficientCredits when the real song costs more than the account can pay."""
+    with transaction.atomic():
+        task = RemixTask.objects.select_for_update().select_related("upload").get(pk=task_id)
+        upload = task.upload
+        upload.file.name = stored_name
+        upload.size, upload.sha256 = size, sha256
+        upload.duration, upload.sample_rate, upload.channels = facts.duration, facts.sample_rate, facts.channels
+        upload.save()
+        price = price_for(facts.duration)
+        if price > task.credit_estimate:
+            _lock_user(task.owner_id)
+            extra = price - task.credit_estimate
+            if _balance(task.owner_id) < extra:
+                raise InsufficientCredits(
+                    f"This song is {facts.duration:.0f} s long and needs {price} credits; your balance is too low."
+                )
+            hold = CreditEntry.objects.get(task=task, kind=CreditEntry.Kind.HOLD)
+            # The hold is the only ledger line ever rewritten, and only before anything was charged.
+            CreditEntry.objects.filter(pk=hold.pk).update(amount=-price)
+            RemixTask.objects.filter(pk=task_id).update(credit_estimate=price)
+
+
+@dataclass
+class VersionOutput:
+    index: int
+    mp3: bytes | Path | None = None
+    wav: bytes | Path | None = None
+    duration: float | None = None
+    lyrics: str | None = None
+    lyrics_timestamped: list | None = None
+    peaks: list | None = None
+
+
+@dataclass
+class TaskResult:
+    """What a provider hands back; any part may be missing when results arrive piece by piece."""
+
+    versions: list[VersionOutput] = field(default_factory=list)
+    cover_png: bytes | None = None
+    cover_thumb_png: bytes | None = None
+    style_plan: dict | None = None
+    source_duration: float | None = None
+
+
+def _save(name: str, content: bytes | Path) -> str:
+    if isinstance(content, Path):
+        with content.open("rb") as fh:
+            return default_storage.save(name, File(fh))
+    return default_storage.save(name, ContentFile(content))
+
+
+def _delete_files(names: list[str]) -> None:
+    for name in names:
+        try:
+            default_storage.delete(name)
+        except Exception:
+            log.exception("could not delete %s", name)
+
+
+def apply_result(task_id, result: TaskResult, attempt: int | None = None) -> bool:
+    """Store what the provider produced. The task completes when both versions have audio: then the
+    hold is released, the real cost charged and the outgoing webhooks queued. Applying the same result
+    twice changes nothing. Returns True when something was applied."""
+    task = RemixTask.objects.get(pk=task_id)
+    if attempt is not None and task.attempts != attempt:
+        return False
+    conversions = {c.index: c for c in task.conversions.all()}
+    late_cover = task.status == Status.COMPLETED and result.cover_png and not task.cover
+    if task.status != Status.PROCESSING and not late_cover:
+        return False
+
+    saved: list[str] = []
+    audio_names: dict[int, dict[str, str]] = {}
+    try:
+        for version in result.versions:
+            conv = conversions[version.index]
+            if conv.has_audio or version.mp3 is None:
+                continue
+            base = f"results/{task.pk}/remix-{version.index}-{conv.pk.hex[:8]}"
+            audio_names[version.index] = {"mp3": _save(base + ".mp3", version.mp3)}
+            saved.append(audio_names[version.index]["mp3"])
+            if version.wav is not None:
+                audio_names[version.index]["wav"] = _save(base + ".wav", version.wav)
+                saved.append(audio_names[version.index]["wav"])
+        cover_names = {}
+        if result.cover_png and not task.cover:
+            cover_names["cover"] = _save(f"results/{task.pk}/cover.png", result.cover_png)
+            saved.append(cover_names["cover"])
+            if result.cover_thumb_png:
+                cover_names["cover_thumb"] = _save(f"results/{task.pk}/cover-thumb.png", result.cover_thumb_png)
+                saved.append(cover_names["cover_thumb"])
+    except Exception as exc:
+        log.exception("storing results of %s failed", task.pk)
+        _delete_files(saved)
+        fail_task(task.pk, f"The results could not be stored ({exc.__class__.__name__}). Your credits were refunded.")
+        return False
+
+    with transaction.atomic():
+        condition = Q(pk=task.pk) & (Q(status=Status.PROCESSING) | Q(status=Status.COMPLETED, cover=""))
+        if attempt is not None:
+            condition &= Q(attempts=attempt)
+        locked = RemixTask.objects.select_for_update().filter(condition).first()
+        if locked is None:
+            transaction.on_commit(lambda: _delete_files(saved))
+            return False
+        changed = bool(saved)
+        for version in result.versions:
+            conv = Conversion.objects.select_for_update().get(pk=conversions[version.index].pk)
+            names = audio_names.get(version.index, {})
+            if names and conv.has_audio:  # another delivery stored this version meanwhile
+                transaction.on_commit(lambda n=list(names.values()): _delete_files(n))
+                names = {}
+            if names:
+                conv.mp3.name = names["mp3"]
+                conv.wav.name = names.get("wav", "")
+            for attr in ("duration", "lyrics", "lyrics_timestamped", "peaks"):
+                value = getattr(version, attr)
+                if value is not None and getattr(conv, attr) != value:
+                    setattr(conv, attr, value)
+                    changed = True
+            conv.save()
+        for attr, name in cover_names.items():
+            getattr(locked, attr).name = name
+        if result.style_plan is not None:
+            locked.style_plan = result.style_plan
+        if result.source_duration and not locked.upload.duration:
+            Upload.objects.filter(pk=locked.upload_id).update(duration=result.source_duration)
+        completes = locked.status == Status.PROCESSING and all(
+            c.has_audio for c in Conversion.objects.filter(task=locked)
+        )
+        if completes:
+            _complete(locked)
+        locked.save()
+    if completes:
+        log.info("task %s completed", task.pk)
+    return changed or completes
+
+
+def _complete(task: RemixTask) -> None:
+    duration = Upload.objects.values_list("duration", flat=True).get(pk=task.upload_id) or 0
+    cost = min(price_for(duration), task.credit_estimate) if duration else task.credit_estimate
+    task.status = Status.COMPLETED
+    task.progress = 100
+    task.stage = "Done"
+    task.status_msg = "Completed"
+    task.finished_at = timezone.now()
+    task.cost = cost
+    CreditEntry.objects.create(
+        user_id=task.owner_id, task=task, kind=CreditEntry.Kind.RELEASE, amount=task.credit_estimate,
+        note="Hold released",
+    )
+    CreditEntry.objects.create(
+        user_id=task.owner_id, task=task, kind=CreditEntry.Kind.CHARGE, amount=-cost, note="Remix completed"
+    )
+    task_id = task.pk
+    transaction.on_commit(lambda: _send_task_webhooks(task_id))
+
+
+def fail_task(task_id, reason: str, attempt: int | None = None) -> bool:
+    """Move an unfinished task to FAILED with a human reason and refund its hold. Idempotent."""
+    with transaction.atomic():
+        condition = Q(pk=task_id, status__in=[Status.IN_QUEUE, Status.PROCESSING])
+        if attempt is not None:
+            condition &= Q(attempts=attempt)
+        task = RemixTask.objects.select_for_update().filter(condition).first()
+        if task is None:
+            return False
+        task.status = Status.FAILED
+        task.status_msg = reason[:500]
+        task.stage = "Failed"
+        task.finished_at = timezone.now()
+        task.cost = Decimal("0")
+        task.save()
+        hold = CreditEntry.objects.filter(task=task, kind=CreditEntry.Kind.HOLD).first()
+        if hold is not None:
+            CreditEntry.objects.create(
+                user_id=task.owner_id, task=task, kind=CreditEntry.Kind.REFUND, amount=-hold.amount,
+                note="Refund: remix failed",
+            )
+        partial = []
+        for conv in task.conversions.all():
+            partial += [f.name for f in (conv.mp3, conv.wav) if f]
+            conv.mp3.name = conv.wav.name = ""
+            conv.save(update_fields=["mp3", "wav"])
+        transaction.on_commit(lambda: _delete_files(partial))
+        transaction.on_commit(lambda: _send_task_webhooks(task_id))
+    log.info("task %s failed: %s", task_id, reason)
+    return True
+
+
+def _send_task_webhooks(task_id) -> None:
+    from . import webhooks
+
+    webhooks.schedule_task_events(task_id)
+
+
+def recover_stale_tasks(now=None) -> list[str]:
+    """Re-send tasks that a lost message or a dead worker left behind; fail those out of attempts.
+    Safe to run from many processes at once: every change is conditional on what was read."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=settings.REMIX_STALE_AFTER)
+    recovered: list[str] = []
+    for task_id, enqueued_at in RemixTask.objects.filter(status=Status.IN_QUEUE, enqueued_at__lt=cutoff).values_list(
+        "pk", "enqueued_at"
+    ):
+        if RemixTask.objects.filter(pk=task_id, status=Status.IN_QUEUE, enqueued_at=enqueued_at).update(
+            enqueued_at=now
+        ):
+            _resend(task_id)
+            recovered.append(str(task_id))
+    # Upstream tasks wait for MusicGPT's callbacks without heartbeats: they get the whole time limit.
+    upstream_deadline = now - timedelta(seconds=settings.REMIX_TASK_TIME_LIMIT)
+    silent = RemixTask.objects.filter(
+        Q(status=Status.PROCESSING)
+        & (
+            (~Q(provider="musicgpt") & Q(heartbeat_at__lt=cutoff))
+            | (Q(provider="musicgpt") & Q(heartbeat_at__lt=upstream_deadline))
+        )
+    )
+    for task_id, attempts, heartbeat in silent.values_list("pk", "attempts", "heartbeat_at"):
+        if attempts >= settings.REMIX_MAX_ATTEMPTS:
+            fail_task(
+                task_id,
+                f"The remix did not finish after {attempts} attempts. Your credits were refunded.",
+                attempt=attempts,
+            )
+            recovered.append(str(task_id))
+            continue
+        if RemixTask.objects.filter(
+            pk=task_id, status=Status.PROCESSING, attempts=attempts, heartbeat_at=heartbeat
+        ).update(status=Status.IN_QUEUE, enqueued_at=now, stage="Requeued", status_msg="Waiting in the queue (retry)"):
+            _resend(task_id)
+            recovered.append(str(task_id))
+    if recovered:
+        log.warning("recovered %d stale task(s): %s", len(recovered), ", ".join(recovered))
+    return recovered
+
+
+def _resend(task_id) -> None:
+    try:
+        enqueue(task_id)
+    except Exception:
+        # The task stays IN_QUEUE with a fresh enqueued_at; the next sweep tries again.
+        log.exception("re-sending task %s failed", task_id)
+
+
+# --- owner and reviewer actions ---------------------------------------------------------------
+
+
+def review_task(task: RemixTask, reviewer: User, approve: bool) -> None:
+    RemixTask.objects.filter(pk=task.pk).update(
+        review_state=RemixTask.Review.APPROVED if approve else RemixTask.Review.REJECTED,
+        reviewed_by=reviewer,
+        reviewed_at=timezone.now(),
+    )
+
+
+def delete_task(task: RemixTask) -> None:
+    """Delete a finished task and its stored files (the ledger keeps its lines)."""
+    if not task.is_finished:
+        raise SubmitError("A remix can be deleted once it has finished.")
+    names = [f.name for f in (task.cover, task.cover_thumb) if f]
+    for conv in task.conversions.all():
+        names += [f.name for f in (conv.mp3, conv.wav) if f]
+    with transaction.atomic():
+        task.delete()
+        transaction.on_commit(lambda: _delete_files(names))
+
+
+def delete_upload(upload: Upload) -> None:
+    """Delete an upload with all its finished remixes and their files."""
+    if upload.tasks.exclude(status__in=RemixTask.FINISHED).exists():
+        raise SubmitError("This song still has a remix in progress.")
+    for task in upload.tasks.all():
+        delete_task(task)
+    names = [upload.file.name] if upload.file else []
+    with transaction.atomic():
+        upload.delete()
+        transaction.on_commit(lambda: _delete_files(names))

@@ -1,0 +1,87 @@
+"""Dramatiq actors. They receive ids, claim before working (a duplicate message does nothing) and
+leave every state change to `remixes.services`."""
+from __future__ import annotations
+
+import logging
+import tempfile
+from pathlib import Path
+
+import dramatiq
+from django.conf import settings
+from dramatiq.middleware import TimeLimitExceeded
+
+from . import services
+from .engine import EngineError
+from .providers import ProviderError, get_provider
+from .sources import SourceError, local_source
+
+log = logging.getLogger(__name__)
+
+
+class TaskLost(Exception):
+    """The task was taken from this worker (recovered elsewhere or finished): stop quietly."""
+
+
+@dramatiq.actor(
+    queue_name="remix",
+    time_limit=settings.REMIX_TASK_TIME_LIMIT * 1000,
+    # Retries re-claim the task, so a task can run at most REMIX_MAX_ATTEMPTS times.
+    max_retries=settings.REMIX_MAX_ATTEMPTS - 1,
+    min_backoff=5_000,
+    max_backoff=120_000,
+    throws=(TaskLost, EngineError, SourceError, services.SubmitError),
+)
+def process_remix(task_id: str) -> None:
+    task = services.claim_task(task_id)
+    if task is None:
+        log.info("task %s is not queued (duplicate message or already taken): skipped", task_id)
+        return
+    attempt = task.attempts
+
+    def progress(stage: str, percent: int) -> None:
+        if not services.report_progress(task_id, attempt, stage, percent):
+            raise TaskLost(task_id)
+
+    try:
+        with tempfile.TemporaryDirectory(prefix="remix-") as workdir:
+            progress("Fetching audio", 1)
+            with local_source(task, attempt, Path(workdir)) as source:
+                result = get_provider(task.provider or None).run(task, source, progress)
+            if result is not None:
+                services.apply_result(task_id, result, attempt=attempt)
+    except TaskLost:
+        log.warning("task %s attempt %d was taken away; stopping", task_id, attempt)
+        raise
+    except (EngineError, SourceError, ProviderError, services.SubmitError) as exc:
+        if isinstance(exc, ProviderError) and exc.retryable and attempt < settings.REMIX_MAX_ATTEMPTS:
+            services.release_task(task_id, attempt, exc.user_message)
+            raise
+        services.fail_task(task_id, getattr(exc, "user_message", None) or exc.message, attempt=attempt)
+    except TimeLimitExceeded:
+        services.fail_task(
+            task_id,
+            f"The remix took longer than the limit of {settings.REMIX_TASK_TIME_LIMIT // 60} minutes. "
+            "Your credits were refunded.",
+            attempt=attempt,
+        )
+    except Exception:
+        log.exception("task %s attempt %d crashed", task_id, attempt)
+        if attempt >= settings.REMIX_MAX_ATTEMPTS:
+            services.fail_task(
+                task_id, "The remix failed because of an internal error. Your credits were refunded.", attempt=attempt
+            )
+            return
+        services.release_task(task_id, attempt, "Retrying after an internal error")
+        raise
+
+
+@dramatiq.actor(queue_name="maintenance", max_retries=0, time_limit=120_000)
+def recover_stale_tasks() -> None:
+    services.recover_stale_tasks()
+
+
+@dramatiq.actor(queue_name="remix", max_retries=5, min_backoff=10_000, time_limit=300_000, throws=(TaskLost,))
+def apply_provider_event(event_id: int) -> None:
+    from .providers.musicgpt import apply_callback
+
+    apply_callback(event_id)
