@@ -129,7 +129,7 @@ class RemixTask(models.Model):
     cost = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
 
     attempts = models.PositiveSmallIntegerField(default=0)  # claims so far; each claim gets a new number
-    provider = models.CharField(max_length=20, blank=True)
+    provider = models.CharField(max_length=200, blank=True)  # REMIX_PROVIDER when submitted
     provider_task_id = models.CharField(max_length=200, blank=True, db_index=True)
     provider_refs = models.JSONField(default=dict, blank=True)  # upstream conversion ids -> our version index
     enqueued_at = models.DateTimeField(null=True, blank=True)

@@ -46,7 +46,7 @@ def process_remix(task_id: str) -> None:
         with tempfile.TemporaryDirectory(prefix="remix-") as workdir:
             progress("Fetching audio", 1)
             with local_source(task, attempt, Path(workdir)) as source:
-                result = get_provider(task.provider or None).run(task, source, progress)
+                result = get_provider().run(task, source, progress)
             if result is not None:
                 services.apply_result(task_id, result, attempt=attempt)
     except TaskLost:

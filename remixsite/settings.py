@@ -197,10 +197,13 @@ else:
     }
 DRAMATIQ_AUTODISCOVER_MODULES = ["tasks"]
 
-# "local" runs the bundled engine; "musicgpt" forwards tasks to the hosted MusicGPT API.
+# "local" runs the bundled engine; "musicgpt" forwards tasks to the hosted MusicGPT API; a dotted
+# path names a provider class of your own.
 REMIX_PROVIDER = env_str("REMIX_PROVIDER", "local")
-if REMIX_PROVIDER not in {"local", "musicgpt"}:
-    raise ImproperlyConfigured(f"REMIX_PROVIDER must be 'local' or 'musicgpt', got {REMIX_PROVIDER!r}")
+if REMIX_PROVIDER not in {"local", "musicgpt"} and "." not in REMIX_PROVIDER:
+    raise ImproperlyConfigured(
+        f"REMIX_PROVIDER must be 'local', 'musicgpt' or a dotted path to a provider class, got {REMIX_PROVIDER!r}"
+    )
 MUSICGPT_BASE_URL = env_str("MUSICGPT_BASE_URL", "https://api.musicgpt.com/api/public/v1").rstrip("/")
 MUSICGPT_API_KEY = env_str("MUSICGPT_API_KEY")
 # Secret path segment of /webhooks/provider/<token>/ that MusicGPT calls back.
@@ -246,6 +249,9 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = _HTTPS
 SECURE_HSTS_PRELOAD = _HTTPS
 if env_bool("BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+if TESTING:
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -81,7 +81,7 @@ class Migration(migrations.Migration):
                 ('credit_estimate', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=10)),
                 ('cost', models.DecimalField(blank=True, decimal_places=2, max_digits=10, null=True)),
                 ('attempts', models.PositiveSmallIntegerField(default=0)),
-                ('provider', models.CharField(blank=True, max_length=20)),
+                ('provider', models.CharField(blank=True, max_length=200)),
                 ('provider_task_id', models.CharField(blank=True, db_index=True, max_length=200)),
                 ('provider_refs', models.JSONField(blank=True, default=dict)),
                 ('enqueued_at', models.DateTimeField(blank=True, null=True)),

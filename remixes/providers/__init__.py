@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Protocol
 
 from django.conf import settings
+from django.utils.module_loading import import_string
 
 from ..models import RemixTask
 from ..services import TaskResult
@@ -37,6 +38,8 @@ def get_provider(name: str | None = None) -> Provider:
         from .musicgpt import MusicGPTProvider
 
         return MusicGPTProvider()
-    from .local import LocalProvider
+    if name == "local":
+        from .local import LocalProvider
 
-    return LocalProvider()
+        return LocalProvider()
+    return import_string(name)()
