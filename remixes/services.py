@@ -350,30 +350,31 @@ def _delete_files(names: list[str]) -> None:
 
 def apply_result(task_id, result: TaskResult, attempt: int | None = None) -> bool:
     """Store what the provider produced. The task completes when both versions have audio: then the
-    hold is released, the real cost charged and the outgoing webhooks queued. Applying the same result
-    twice changes nothing. Returns True when something was applied."""
+    hold is released, the real cost charged and the outgoing webhooks queued. After completion only
+    missing metadata (timed lyrics, cover) is still accepted, as upstream callbacks may come late.
+    Applying the same result twice changes nothing. Returns True when something was applied."""
     task = RemixTask.objects.get(pk=task_id)
     if attempt is not None and task.attempts != attempt:
         return False
-    conversions = {c.index: c for c in task.conversions.all()}
-    late_cover = task.status == Status.COMPLETED and result.cover_png and not task.cover
-    if task.status != Status.PROCESSING and not late_cover:
+    if task.status not in (Status.PROCESSING, Status.COMPLETED):
         return False
+    running = task.status == Status.PROCESSING
+    conversions = {c.index: c for c in task.conversions.all()}
 
     saved: list[str] = []
     audio_names: dict[int, dict[str, str]] = {}
+    cover_names: dict[str, str] = {}
     try:
         for version in result.versions:
             conv = conversions[version.index]
-            if conv.has_audio or version.mp3 is None:
+            if not running or conv.has_audio or version.mp3 is None:
                 continue
             base = f"results/{task.pk}/remix-{version.index}-{conv.pk.hex[:8]}"
-            audio_names[version.index] = {"mp3": _save(base + ".mp3", version.mp3)}
-            saved.append(audio_names[version.index]["mp3"])
+            names = audio_names[version.index] = {"mp3": _save(base + ".mp3", version.mp3)}
+            saved.append(names["mp3"])
             if version.wav is not None:
-                audio_names[version.index]["wav"] = _save(base + ".wav", version.wav)
-                saved.append(audio_names[version.index]["wav"])
-        cover_names = {}
+                names["wav"] = _save(base + ".wav", version.wav)
+                saved.append(names["wav"])
         if result.cover_png and not task.cover:
             cover_names["cover"] = _save(f"results/{task.pk}/cover.png", result.cover_png)
             saved.append(cover_names["cover"])
@@ -383,48 +384,62 @@ def apply_result(task_id, result: TaskResult, attempt: int | None = None) -> boo
     except Exception as exc:
         log.exception("storing results of %s failed", task.pk)
         _delete_files(saved)
-        fail_task(task.pk, f"The results could not be stored ({exc.__class__.__name__}). Your credits were refunded.")
+        if running:
+            fail_task(task.pk, f"The results could not be stored ({exc.__class__.__name__}). Your credits were refunded.")
         return False
 
     with transaction.atomic():
-        condition = Q(pk=task.pk) & (Q(status=Status.PROCESSING) | Q(status=Status.COMPLETED, cover=""))
+        condition = Q(pk=task.pk, status=task.status)
         if attempt is not None:
             condition &= Q(attempts=attempt)
         locked = RemixTask.objects.select_for_update().filter(condition).first()
-        if locked is None:
+        if locked is None:  # the task changed hands or state meanwhile
             transaction.on_commit(lambda: _delete_files(saved))
             return False
-        changed = bool(saved)
+        changed = False
         for version in result.versions:
             conv = Conversion.objects.select_for_update().get(pk=conversions[version.index].pk)
-            names = audio_names.get(version.index, {})
-            if names and conv.has_audio:  # another delivery stored this version meanwhile
-                transaction.on_commit(lambda n=list(names.values()): _delete_files(n))
-                names = {}
-            if names:
-                conv.mp3.name = names["mp3"]
-                conv.wav.name = names.get("wav", "")
-            for attr in ("duration", "lyrics", "lyrics_timestamped", "peaks"):
-                value = getattr(version, attr)
-                if value is not None and getattr(conv, attr) != value:
-                    setattr(conv, attr, value)
-                    changed = True
-            conv.save()
+            changed |= _fill_conversion(conv, version, audio_names.get(version.index, {}), running)
         for attr, name in cover_names.items():
-            getattr(locked, attr).name = name
-        if result.style_plan is not None:
+            if getattr(locked, attr):  # stored by a concurrent delivery
+                transaction.on_commit(lambda n=name: _delete_files([n]))
+            else:
+                getattr(locked, attr).name = name
+                changed = True
+        if result.style_plan is not None and running:
             locked.style_plan = result.style_plan
+            changed = True
         if result.source_duration and not locked.upload.duration:
             Upload.objects.filter(pk=locked.upload_id).update(duration=result.source_duration)
-        completes = locked.status == Status.PROCESSING and all(
-            c.has_audio for c in Conversion.objects.filter(task=locked)
-        )
+        completes = running and all(c.has_audio for c in Conversion.objects.filter(task=locked))
         if completes:
             _complete(locked)
-        locked.save()
+        if changed or completes:
+            locked.save()
     if completes:
         log.info("task %s completed", task.pk)
     return changed or completes
+
+
+def _fill_conversion(conv: Conversion, version: VersionOutput, names: dict[str, str], running: bool) -> bool:
+    """Copy one version's parts onto its conversion; after completion only into empty fields."""
+    changed = False
+    if names:
+        if conv.has_audio:  # another delivery stored this version meanwhile
+            transaction.on_commit(lambda n=list(names.values()): _delete_files(n))
+        else:
+            conv.mp3.name, conv.wav.name = names["mp3"], names.get("wav", "")
+            changed = True
+    for attr in ("duration", "lyrics", "lyrics_timestamped", "peaks"):
+        value = getattr(version, attr)
+        current = getattr(conv, attr)
+        if value is None or current == value or (not running and current):
+            continue
+        setattr(conv, attr, value)
+        changed = True
+    if changed:
+        conv.save()
+    return changed
 
 
 def _complete(task: RemixTask) -> None:
