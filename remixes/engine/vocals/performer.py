@@ -1,0 +1,135 @@
+"""sing(): lyrics in, a dry sung vocal and word timestamps out, on the remixed song's timeline.
+
+Reads as the stage: parse the text, speak each line, place lines on bars and syllables on notes,
+render each line with WORLD, and record where every word was put.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from math import gcd
+
+import numpy as np
+from scipy.signal import resample_poly
+
+from .guide import SungVocal, VocalGuide
+from .placement import LineSpec, Note, PlacedLine, place_lines
+from .singing import VOICES, render_line, spoken_line
+from .text import LyricLine, parse_lyrics
+
+_TARGET_RMS = 0.1
+_PEAK = 0.9
+
+
+@dataclass(frozen=True)
+class SungNote:
+    start: float
+    end: float
+    midi: int
+    line: int          # position in SungVocal.lines
+
+
+@dataclass(frozen=True)
+class Performance:
+    """sing()'s result plus what the tests and benchmarks measure: the notes it aimed for."""
+
+    vocal: SungVocal
+    notes: tuple[SungNote, ...]
+    gender: str
+    language: str
+
+
+def sing(lyrics: str, guide: VocalGuide, gender: str | None, seed: int = 0, language: str | None = None) -> SungVocal:
+    """Sing `lyrics` over the song described by `guide`; the result is dry mono at guide.sample_rate."""
+    return perform(lyrics, guide, gender, seed=seed, language=language).vocal
+
+
+def perform(lyrics: str, guide: VocalGuide, gender: str | None, seed: int = 0,
+            language: str | None = None) -> Performance:
+    n_samples = int(round(guide.duration * guide.sample_rate))
+    out = np.zeros(n_samples, dtype=np.float64)
+    notes_for_plan: list[str] = []
+    voice_name = gender if gender in VOICES else "neutral"
+    if gender is not None and gender not in VOICES:
+        notes_for_plan.append(f"Unknown vocal gender {gender!r}: sung with a neutral voice.")
+
+    parsed = parse_lyrics(lyrics, language)
+    notes_for_plan.extend(parsed.notes)
+    lines = parsed.lines
+    spoken = {line.index: spoken_line(tuple(t.spoken for t in line.tokens if t.spoken), parsed.language)
+              for line in lines}
+    singable = [line for line in lines if spoken[line.index].syllables]
+    verse_of = {line.index: (v, verse.label) for v, verse in enumerate(parsed.verses) for line in verse.lines}
+    specs = [LineSpec(line.index, len(spoken[line.index].syllables), *verse_of[line.index]) for line in singable]
+    placement = place_lines(specs, guide, voice_name, seed=seed)
+    notes_for_plan.extend(placement.notes)
+
+    rng = np.random.default_rng(seed + 7919)
+    by_index = {line.index: line for line in lines}
+    timestamped, sung_notes = [], []
+    for placed in placement.lines:
+        line = by_index[placed.index]
+        rendered = render_line(spoken[placed.index], list(placed.notes), VOICES[voice_name], rng)
+        _mix_into(out, rendered.audio, rendered.start, spoken[placed.index].utterance.sample_rate, guide.sample_rate)
+        words = _word_times(line, spoken[placed.index], rendered.phoneme_times, guide.duration)
+        if not words:
+            continue
+        timestamped.append({"text": line.text, "start": words[0]["start"], "end": words[-1]["end"], "words": words})
+        sung_notes.extend(SungNote(n.start, n.end, n.midi, len(timestamped) - 1) for n in placed.notes)
+
+    out = _level(out)
+    vocal = SungVocal(
+        audio=out.astype(np.float32),
+        lines=timestamped,
+        text="\n".join(entry["text"] for entry in timestamped),
+        notes=tuple(notes_for_plan),
+    )
+    return Performance(vocal, tuple(sung_notes), voice_name, parsed.language)
+
+
+def _mix_into(out: np.ndarray, audio: np.ndarray, start: float, source_sr: int, target_sr: int) -> None:
+    if source_sr != target_sr:
+        g = gcd(source_sr, target_sr)
+        audio = resample_poly(audio, target_sr // g, source_sr // g)
+    offset = int(round(start * target_sr))
+    if offset < 0:
+        audio, offset = audio[-offset:], 0
+    audio = audio[: max(0, len(out) - offset)]
+    out[offset: offset + len(audio)] += audio
+
+
+def _level(audio: np.ndarray) -> np.ndarray:
+    loud = np.abs(audio) > 1e-4
+    if not loud.any():
+        return audio
+    rms = float(np.sqrt(np.mean(audio[loud] ** 2)))
+    gain = _TARGET_RMS / max(rms, 1e-9)
+    peak = float(np.max(np.abs(audio))) * gain
+    if peak > _PEAK:
+        gain *= _PEAK / peak
+    return audio * gain
+
+
+def _word_times(line: LyricLine, spoken, phoneme_times: dict, duration: float) -> list[dict]:
+    """Each written word's start and end: where the synthesis put its first and last phoneme."""
+    sung_tokens = [token for token in line.tokens if token.spoken]
+    spans: dict[int, list[float]] = {}
+    for phoneme, (start, end) in phoneme_times.items():
+        k = spoken.phoneme_tokens[phoneme]
+        if k < 0:
+            continue
+        span = spans.setdefault(k, [start, end])
+        span[0], span[1] = min(span[0], start), max(span[1], end)
+    words, previous_end = [], 0.0
+    for k, token in enumerate(sung_tokens):
+        if k in spans:
+            start, end = spans[k]
+        else:  # espeak-ng said nothing separate for it: it shares the gap before the next timed word
+            later = [spans[j][0] for j in range(k + 1, len(sung_tokens)) if j in spans]
+            start = previous_end
+            end = max(start, later[0] if later else start)
+        start = min(max(start, previous_end), duration)
+        end = min(max(end, start), duration)
+        words.append({"word": token.display, "start": round(start, 3), "end": round(end, 3)})
+        previous_end = end
+    return words
