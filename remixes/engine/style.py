@@ -230,7 +230,8 @@ _STYLE_LIST = (
         "acoustic", "Acoustic / folk", (80, 120), {"guitar": 25, "bass": 32, "chords": 0}, "ballad", 40, 0.05, 0.35,
         0.1, 0.2, (_fx("compressor", threshold_db=-18.0, ratio=2.0),), 0.4, True, 0.2, "calm",
         ("#f1faee", "#a8dadc", "#7f5539", "#b08968", "#ddb892"),
-        ("acoustic", "folk", "indie folk", "singer songwriter", "campfire", "folk song", "unplugged"),
+        ("acoustic", "folk", "indie folk", "singer songwriter", "campfire", "folk song", "unplugged", "celtic",
+         "irish", "medieval", "renaissance", "bard", "tavern", "sea shanty", "shanty"),
         ("folky",), {"guitar": 25}, "acoustic guitar", drums_if_added="ballad",
     ),
     _Style(
@@ -357,7 +358,7 @@ _STYLE_LIST = (
         "kpop", "K-pop", (100, 130), {"bass": 38, "chords": 90, "lead": 81, "arp": 81, "brass": 62}, "four_on_floor",
         24, 0.0, 0.85, 0.4, 0.2, (_fx("compressor", threshold_db=-20.0, ratio=4.0), _fx("wide", amount=0.4)), 0.4,
         True, 0.3, "energetic", ("#ff99c8", "#fcf6bd", "#d0f4de", "#a9def9", "#e4c1f9"),
-        ("kpop", "k pop", "jpop", "j pop", "idol pop", "cpop", "c pop"),
+        ("kpop", "k pop", "jpop", "j pop", "idol pop", "cpop", "c pop", "anime", "anime opening", "city pop"),
         (), {"brass": 62}, "synth brass hits", drums_if_added="four_on_floor",
     ),
     _Style(
@@ -531,11 +532,14 @@ _MODIFIER_WORDS = {
     "fast": ("fast", "faster", "quick", "quicker", "speedy", "uptempo", "up tempo", "speed up", "speed it up",
              "rapid", "high tempo", "double time"),
     "chill": ("chill", "chilled", "chilling", "calm", "calmer", "relaxing", "relaxed", "mellow", "smooth",
-              "peaceful", "cozy", "cosy", "lazy", "easy", "easygoing", "serene", "tranquil", "soothing", "zen"),
+              "peaceful", "cozy", "cosy", "lazy", "easy", "easygoing", "serene", "tranquil", "soothing", "zen",
+              "study", "studying", "focus", "concentration", "sunday", "coffee", "cafe", "rainy", "rain"),
     "energetic": ("energetic", "energy", "hype", "hyped", "pumping", "lively", "driving", "powerful", "intense",
-                  "party", "upbeat", "bouncy", "banger", "danceable", "exciting", "punchy", "loud"),
+                  "party", "upbeat", "bouncy", "banger", "danceable", "exciting", "punchy", "loud", "workout", "gym",
+                  "running", "hyper"),
     "dark": ("dark", "darker", "moody", "gloomy", "sinister", "ominous", "spooky", "haunting", "eerie", "creepy",
-             "scary", "horror", "night", "nighttime", "midnight", "evil", "brooding", "mysterious", "noir"),
+             "scary", "horror", "night", "nighttime", "midnight", "evil", "brooding", "mysterious", "noir", "gothic",
+             "goth", "halloween", "villain"),
     "bright": ("bright", "brighter", "sunny", "shiny", "sparkly", "sparkling", "airy", "summer", "summery",
                "crisp", "glossy", "radiant"),
     "dreamy": ("dreamy", "dream", "dreamlike", "ethereal", "hazy", "floaty", "floating", "heavenly", "celestial",
@@ -559,7 +563,7 @@ _MODIFIER_WORDS = {
     "aggressive": ("aggressive", "angry", "fierce", "brutal", "raw", "violent", "rage", "furious", "hardcore feel",
                    "savage", "wild"),
     "soft": ("soft", "softer", "gentle", "gentler", "quiet", "quieter", "tender", "delicate", "subtle",
-             "light", "lighter", "intimate", "whisper"),
+             "light", "lighter", "intimate", "whisper", "sleep", "sleepy", "lullaby feel"),
     "romantic": ("romantic", "love", "lovely", "sensual", "sexy", "seductive", "passionate", "sweet", "valentine"),
     "nostalgic": ("nostalgic", "nostalgia", "memories", "wistful", "sentimental", "reminiscent"),
     "warm": ("warm", "warmer", "warmth", "cozy warm", "rich warm"),
@@ -575,6 +579,7 @@ _MODIFIER_WORDS = {
     "slowed": ("slowed", "slowed reverb", "slowed and reverb", "slowed reverbed", "slowed and reverbed",
                "chopped and screwed", "screwed"),
     "sped_up": ("sped up", "nightcore", "spedup", "speed up version"),
+    "festive": ("christmas", "xmas", "holiday", "holidays", "festive", "jingle", "winter", "snow", "sleigh"),
     "bass_boost": ("bass boosted", "bass boost", "bassy", "more bass", "boomy", "subby", "deep bass",
                    "heavy bass"),
 }
@@ -1031,6 +1036,11 @@ def _apply_modifier(d: _Draft, name: str, k: float) -> None:
         d.tempo_factor *= 1.25 ** k
         d.brightness += 0.2 * k
         d.set_mood("energetic")
+    elif name == "festive":
+        d.instruments["arp"] = 9
+        d.set_mode("major")
+        d.brightness += 0.2 * k
+        d.set_mood("happy")
     elif name == "bass_boost":
         d.brightness -= 0.25 * k
         d.energy += 0.1 * k
@@ -1109,23 +1119,27 @@ def _refuse_instrument(d: _Draft, name: str) -> str:
 
 
 def _choose_styles(hits: list[_Hit]) -> tuple[str | None, list[str], list[str]]:
-    """Main style, blended styles, refused styles, from the style words in prompt order."""
-    nouns, adjectives, refused = [], [], []
-    for hit in hits:
-        if hit.kind not in ("style", "style_adj"):
-            continue
-        target = nouns if hit.kind == "style" else adjectives
-        if hit.value not in nouns and hit.value not in adjectives:
-            target.append(hit.value)
-    for hit in hits:
-        if hit.kind == "refused_style" and hit.value not in refused:
-            refused.append(hit.value)
-    nouns = [s for s in nouns if s not in refused]
-    adjectives = [s for s in adjectives if s not in refused]
-    ordered = nouns + adjectives
-    if not ordered:
+    """Main style, blended styles, refused styles, from the style words in prompt order.
+
+    The first genre named leads, except in a compound ("jazz hip hop", "ambient techno") where, as in
+    English, the last word is the head; a genre noun outranks an adjective ("jazzy", "orchestral").
+    """
+    mentions = [h for h in hits if h.kind in ("style", "style_adj")]
+    ordered: list[_Hit] = []
+    run: list[_Hit] = []
+    for hit in mentions:
+        if run and hit.start != run[-1].end:
+            ordered.extend(reversed(run))
+            run = []
+        run.append(hit)
+    ordered.extend(reversed(run))
+    refused = list(dict.fromkeys(h.value for h in hits if h.kind == "refused_style"))
+    nouns = [h.value for h in ordered if h.kind == "style" and h.value not in refused]
+    adjectives = [h.value for h in ordered if h.kind == "style_adj" and h.value not in refused]
+    ranked = list(dict.fromkeys(nouns + adjectives))
+    if not ranked:
         return None, [], refused
-    return ordered[0], ordered[1:3], refused
+    return ranked[0], ranked[1:3], refused
 
 
 _THINGS = ("instrument", "drums", "vocals", "effect", "groove", "kit")
@@ -1170,6 +1184,7 @@ def _mark_scopes(hits: list[_Hit]) -> None:
 def interpret(prompt: str) -> StylePlan:
     """Read a prompt ("make it lo-fi with chill beats, slower, no drums") into a StylePlan."""
     text = prompt if isinstance(prompt, str) else ("" if prompt is None else str(prompt))
+    empty = not text.strip()
     text = _normalise(text[:MAX_PROMPT_CHARS])
     bpm, text, notes = _extract_bpm(text)
     _, hits, ignored, spell_notes = _tokens_and_hits(text)
@@ -1178,6 +1193,13 @@ def interpret(prompt: str) -> StylePlan:
     for hit in hits:
         if hit.kind in ("style", "style_adj") and hit.polarity in ("drop", "not"):
             hit.kind = "refused_style"
+    # "rock with jazz drums": a genre word before "drums" asks for that genre's groove only
+    style_hits = [h for h in hits if h.kind in ("style", "style_adj")]
+    for h, after in zip(hits, hits[1:]):
+        if h in style_hits and after.kind == "drums" and after.start == h.end and len(style_hits) > 1:
+            h.kind, h.value, h.end = "groove", STYLES[h.value].drums_if_added, after.end
+            h.text = f"{h.text} {after.text}"
+            after.kind = "consumed"
     # "acoustic" names a genre alone, but is a modifier of another genre ("acoustic rock")
     style_hits = [h for h in hits if h.kind == "style"]
     if any(h.value != "acoustic" for h in style_hits):
@@ -1193,7 +1215,7 @@ def interpret(prompt: str) -> StylePlan:
         implied = implied if implied not in refused_ids else None
         main_id = implied or (DEFAULT_STYLE if DEFAULT_STYLE not in refused_ids else "lofi")
         spec = STYLES[main_id]
-        if not text.strip():
+        if empty:
             understood.append(f"The prompt was empty, so a {spec.name} remix is made.")
         elif implied:
             word = next(h.text for h in mod_hits if _IMPLIED_STYLE.get(h.value) == main_id)
@@ -1279,7 +1301,7 @@ def _apply_drum_hit(d: _Draft, hit: _Hit, polarity: str) -> None:
         return
     if polarity == "less":
         d.energy -= 0.25
-        d.modifiers.append("softer drums")
+        d.notes.append("Drums: softer")
         return
     if hit.kind == "drums":
         if d.drums is None:
@@ -1320,7 +1342,10 @@ def _apply_effect_hit(d: _Draft, kind: str, polarity: str, k: float) -> None:
         if kind == "reverb":
             d.reverb *= 0.5
             d.vocal_reverb *= 0.5
-        d.modifiers.append(f"less {kind}")
+        elif kind in d.effects:
+            d.effects[kind] = {p: v * 0.5 if p in ("mix", "amount", "drive_db", "feedback") else v
+                               for p, v in d.effects[kind].items()}
+        d.notes.append(f"Less {kind}")
         return
     if kind == "all":
         return
@@ -1351,8 +1376,8 @@ def _finish(d: _Draft, bpm: float | None, understood: list[str], ignored: list[s
         Effect(kind, {p: round(float(v), 3) for p, v in d.effects[kind].items()})
         for kind in EFFECT_KINDS if kind in d.effects
     )
-    modifiers = tuple(dict.fromkeys(m for m in d.modifiers if " " not in m))
-    feel = [m for m in modifiers]
+    modifiers = tuple(dict.fromkeys(d.modifiers))
+    feel = [m for m in modifiers if m not in ("slow", "fast")]
     if feel:
         understood.append("Feel: " + ", ".join(_MOD_LABEL.get(m, m).replace("_", " ") for m in feel))
     if d.mode:
@@ -1361,6 +1386,7 @@ def _finish(d: _Draft, bpm: float | None, understood: list[str], ignored: list[s
         understood.append("Adds: " + ", ".join(dict.fromkeys(d.adds)))
     if d.removes:
         understood.append("Removes: " + ", ".join(dict.fromkeys(d.removes)))
+    understood.extend(d.notes)
     plan = StylePlan(
         style=d.spec.id,
         style_name=d.spec.name,

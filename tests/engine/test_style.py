@@ -1,0 +1,305 @@
+"""Prompt -> StylePlan: a table of real-world prompts, then the plan's contract (fields, ranges, JSON)."""
+
+from __future__ import annotations
+
+import json
+import random
+import string
+import time
+
+import pytest
+
+from remixes.engine.style import EFFECT_KINDS, GROOVES, ROLES, STYLES, StylePlan, available_styles, interpret
+
+ANY = object()
+
+
+def case(prompt, style, tempo="=", mode=None, drums=ANY, has=(), lacks=(), vocals=ANY, ignored=(), mods=()):
+    """One row: tempo is "<" (slower), ">" (faster), "=" (as the source) or an explicit BPM."""
+    return pytest.param(prompt, style, tempo, mode, drums, has, lacks, vocals, ignored, mods, id=prompt or "<empty>")
+
+
+PROMPTS = [
+    case("Make it sound like Lo-fi with chill beats", "lofi", "<", drums="lofi", mods=("chill",)),
+    case("lofi", "lofi", drums="lofi"),
+    case("lo fi study vibes", "lofi", "<"),
+    case("LO-FI!!!", "lofi"),
+    case("remix in classical slow vibe", "classical", "<", drums=None, vocals=False),
+    case("orchestra version", "cinematic", has=("strings", "brass")),
+    case("make it orchestral", "cinematic", has=("strings",)),
+    case("8 bit video game remix", "chiptune", drums="chip", has={"lead": 80}),
+    case("8-bit", "chiptune"),
+    case("hiphop", "hiphop", drums="boom_bap"),
+    case("old school hip-hop", "hiphop", drums="boom_bap"),
+    case("d&b", "dnb", drums="dnb"),
+    case("dnb but darker", "dnb", mode="minor", mods=("dark",)),
+    case("drum and bass", "dnb", drums="dnb"),
+    case("EDM festival banger", "edm", ">", drums="four_on_floor"),
+    case("80s", "synthwave"),
+    case("totally 80's retro synth", "synthwave", mods=("vintage",)),
+    case("deep house", "house", drums="four_on_floor"),
+    case("dark techno at 128 bpm, no vocals", "techno", 128.0, mode="minor", vocals=False),
+    case("trap with 808s", "trap", drums="trap", has={"bass": 38}),
+    case("hard rock", "rock", drums="rock", has=("guitar",)),
+    case("heavy metal", "metal", drums="metal", has={"guitar": 30}),
+    case("pop punk", "punk", drums="punk"),
+    case("acoustic folk", "acoustic", has={"guitar": 25}),
+    case("country with banjo", "country", has={"guitar": 105}),
+    case("reggae", "reggae", drums="reggae"),
+    case("bossanova", "bossa", drums="bossa", has={"guitar": 24}),
+    case("funky disco", "disco", drums="disco"),
+    case("funk with horns", "funk", drums="funk", has={"brass": 61}),
+    case("synthwave at 100bpm", "synthwave", 100.0),
+    case("ambient, spacious and dreamy", "ambient", drums=None, mods=("spacious", "dreamy")),
+    case("cinematic epic trailer", "cinematic", mods=("epic",)),
+    case("r&b", "rnb"),
+    case("neo soul with rhodes", "rnb", has={"chords": 4}),
+    case("gospel with choir", "gospel", drums="gospel", has={"pad": 52}),
+    case("sad piano ballad", "piano_ballad", "<", mode="minor", drums=None),
+    case("blues", "blues", drums="shuffle"),
+    case("salsa", "latin", has=("brass",)),
+    case("k-pop", "kpop"),
+    case("dubstep", "dubstep", drums="half_time"),
+    case("trance", "trance"),
+    case("slow jazz in a minor key with saxophone solo, no drums", "jazz", "<", mode="minor", drums=None,
+         has={"lead": 65}),
+    case("jazz in C major", "jazz", mode="major", drums="swing_jazz"),
+    case("very slow lofi", "lofi", "<", mods=("slow",)),
+    case("a bit faster rock", "rock", ">"),
+    case("rock but not too fast", "rock", "<"),
+    case("chill", "lofi", "<", mods=("chill",)),
+    case("something sad", "piano_ballad", "<", mode="minor"),
+    case("epic", "cinematic"),
+    case("no drums or bass", "pop", drums=None, lacks=("bass",)),
+    case("house without bass", "house", lacks=("bass",), drums="four_on_floor"),
+    case("drop the vocals", "pop", vocals=False),
+    case("instrumental lofi", "lofi", vocals=False),
+    case("classical, keep the vocals", "classical", vocals=True),
+    case("techno with no synths", "techno", lacks=("arp", "pad")),
+    case("ambient with beats", "ambient", drums="half_time"),
+    case("rock with jazz drums", "rock", drums="swing_jazz"),
+    case("jazz hip hop", "hiphop", has={"lead": 66}),
+    case("lofi with piano and strings", "lofi", has={"chords": 0, "strings": 48}),
+    case("rock version but acoustic", "rock", mods=("acoustic",), has={"guitar": 25}),
+    case("clasical", "classical"),
+    case("synthwav", "synthwave"),
+    case("raggae with banana purple vibes", "reggae", ignored=("banana", "purple")),
+    case("tempo 120 techno", "techno", 120.0),
+    case("at 90 bpm", "pop", 90.0),
+    case("make it 500 bpm", "pop", "="),
+    case("slowed + reverb", "lofi", "<", mods=("slowed",)),
+    case("nightcore", "pop", ">"),
+    case("", "pop"),
+    case("asdkjh qwerty zxcvb", "pop", ignored=("asdkjh", "qwerty", "zxcvb")),
+]
+
+
+@pytest.mark.parametrize("prompt, style, tempo, mode, drums, has, lacks, vocals, ignored, mods", PROMPTS)
+def test_it_reads_the_prompt(prompt, style, tempo, mode, drums, has, lacks, vocals, ignored, mods):
+    plan = interpret(prompt)
+    assert plan.style == style
+    if tempo == "<":
+        assert plan.tempo_bpm is None and plan.tempo_factor < 0.99
+    elif tempo == ">":
+        assert plan.tempo_bpm is None and plan.tempo_factor > 1.01
+    elif tempo == "=":
+        assert plan.tempo_bpm is None and abs(plan.tempo_factor - 1.0) < 0.02
+    else:
+        assert plan.tempo_bpm == tempo and plan.tempo_factor == 1.0
+        assert plan.tempo_range[0] <= tempo <= plan.tempo_range[1]
+    assert plan.mode == mode
+    if drums is not ANY:
+        assert plan.drums == drums
+    wanted = has.items() if isinstance(has, dict) else ((role, ANY) for role in has)
+    for role, program in wanted:
+        assert role in plan.instruments
+        assert program is ANY or plan.instruments[role] == program
+    for role in lacks:
+        assert role not in plan.instruments
+    if vocals is not ANY:
+        assert plan.keep_vocals is vocals
+    assert set(plan.ignored_words) == set(ignored)
+    for modifier in mods:
+        assert modifier in plan.modifiers
+
+
+def test_the_table_covers_at_least_40_prompts_and_24_styles():
+    assert len(PROMPTS) >= 40
+    assert len(STYLES) >= 24
+    assert len({p.values[1] for p in PROMPTS}) >= 24
+
+
+@pytest.mark.parametrize("spelling", ["lofi", "lo fi", "lo-fi", "Lo-Fi", "LOFI", "lowfi", "chillhop"])
+def test_it_reads_every_spelling_of_lofi(spelling):
+    assert interpret(spelling).style == "lofi"
+
+
+@pytest.mark.parametrize("prompt, style", [
+    ("orchestra", "cinematic"), ("orchestral", "cinematic"), ("8 bit", "chiptune"), ("8bit", "chiptune"),
+    ("hiphop", "hiphop"), ("hip hop", "hiphop"), ("d&b", "dnb"), ("dnb", "dnb"), ("drum & bass", "dnb"),
+    ("edm", "edm"), ("80s", "synthwave"), ("eighties", "synthwave"), ("rnb", "rnb"), ("R&B", "rnb"),
+    ("rock'n'roll", "rock"), ("bossa nova", "bossa"),
+])
+def test_it_knows_the_synonyms(prompt, style):
+    assert interpret(prompt).style == style
+
+
+def test_slow_lowers_the_tempo_and_its_range():
+    base, slow = interpret("house"), interpret("slow house")
+    assert slow.tempo_factor < 1 and slow.tempo_range[1] < base.tempo_range[1]
+
+
+def test_intensity_words_scale_a_modifier():
+    bit, plain, very = (interpret(p).tempo_factor for p in ("a bit slower", "slower", "very slow"))
+    assert very < plain < bit < 1
+
+
+def test_dark_makes_it_darker_and_minor_and_bright_the_opposite():
+    base, dark, bright = interpret("pop"), interpret("dark pop"), interpret("bright pop")
+    assert dark.brightness < base.brightness < bright.brightness
+    assert dark.brightness < 0 and dark.mode == "minor" and dark.mood == "dark"
+
+
+def test_an_explicit_mode_wins_over_a_mood():
+    assert interpret("dark synthwave in a major key").mode == "major"
+    assert interpret("happy song in A minor").mode == "minor"
+
+
+@pytest.mark.parametrize("modifier, field, direction", [
+    ("chill", "energy", -1), ("energetic", "energy", +1), ("spacious", "reverb", +1), ("dreamy", "reverb", +1),
+    ("heavy", "energy", +1), ("minimal", "energy", -1), ("vintage", "brightness", -1), ("soft", "energy", -1),
+    ("aggressive", "energy", +1), ("dry", "reverb", -1), ("swing", "swing", +1), ("underwater", "brightness", -1),
+])
+def test_each_modifier_moves_its_field(modifier, field, direction):
+    base, changed = interpret("pop"), interpret(f"{modifier} pop")
+    assert (getattr(changed, field) - getattr(base, field)) * direction > 0
+    assert changed.style == "pop"
+
+
+def test_vintage_adds_vinyl_and_tape_and_heavy_adds_distortion():
+    kinds = lambda plan: {e.kind for e in plan.effects}  # noqa: E731
+    assert {"vinyl", "tape"} <= kinds(interpret("vintage pop"))
+    assert "distortion" in kinds(interpret("heavy pop"))
+    assert "distortion" not in kinds(interpret("clean metal"))
+
+
+def test_minimal_plays_fewer_instruments_and_lush_more():
+    base = len(interpret("disco").instruments)
+    assert len(interpret("minimal disco").instruments) < base
+    assert len(interpret("lush acoustic").instruments) > len(interpret("acoustic").instruments)
+
+
+def test_acoustic_swaps_synths_for_acoustic_instruments():
+    plan = interpret("acoustic edm")
+    assert plan.style == "edm"
+    assert not any(80 <= p <= 103 or p in (38, 39) for p in plan.instruments.values())
+
+
+def test_a_refusal_runs_over_a_list_but_not_into_the_next_feeling():
+    plan = interpret("no drums, bass or piano, slow and dreamy")
+    assert plan.drums is None
+    assert "bass" not in plan.instruments and "chords" not in interpret("pop without piano").instruments
+    assert plan.tempo_factor < 1 and "dreamy" in plan.modifiers
+
+
+def test_no_reverb_and_no_effects_are_obeyed():
+    assert interpret("ambient with no reverb").reverb == 0.0
+    assert interpret("lofi without effects").effects == ()
+
+
+def test_a_named_genre_refused_is_not_chosen():
+    plan = interpret("not jazz, make it rock")
+    assert plan.style == "rock"
+    assert any("Jazz" in line for line in plan.understood)
+
+
+def test_several_styles_are_blended_and_said_so():
+    plan = interpret("lofi with a bit of jazz")
+    assert plan.style == "lofi"
+    assert plan.instruments.get("lead") == 66
+    assert plan.swing > STYLES["lofi"].swing
+    assert any(line.startswith("Blended in: Jazz") for line in plan.understood)
+
+
+def test_understood_says_what_was_read_in_sentences():
+    plan = interpret("lo-fi, slower, with piano, no drums, in a minor key")
+    lines = set(plan.understood)
+    assert "Style: Lo-fi hip-hop" in lines
+    assert any(line.startswith("Tempo: slower (x0.") for line in lines)
+    assert "Adds: piano" in lines and "Removes: drums" in lines and "Mode: minor" in lines
+    assert plan.summary.startswith("Lo-fi hip-hop remix") and plan.summary.endswith(".")
+
+
+def test_stop_words_are_not_reported_as_ignored():
+    plan = interpret("Please could you make this song sound like it was a jazz version of the track")
+    assert plan.style == "jazz" and plan.ignored_words == ()
+
+
+def test_a_misspelling_is_read_and_reported():
+    plan = interpret("orchestal")
+    assert plan.style == "cinematic"
+    assert any("orchestal" in line for line in plan.understood)
+
+
+def test_an_empty_prompt_gets_a_default_plan_with_a_note():
+    plan = interpret("   ")
+    assert plan.style == "pop" and "empty" in plan.understood[0]
+
+
+def test_gender_words_are_explained_not_applied():
+    plan = interpret("jazz with female vocals")
+    assert any("gender option" in line for line in plan.understood)
+    assert "female" not in plan.ignored_words
+
+
+def test_every_style_is_complete_and_consistent():
+    for style_id, name in available_styles():
+        plan = interpret(name)
+        assert plan.style == style_id, name
+        _assert_valid(plan)
+
+
+def test_the_plan_round_trips_through_json():
+    plan = interpret("dreamy synthwave with sax, no drums, 95 bpm")
+    data = json.loads(json.dumps(plan.to_dict()))
+    assert data["style"] == "synthwave" and data["tempo_bpm"] == 95.0
+    assert StylePlan.from_dict(data) == plan
+
+
+def test_it_never_raises_and_stays_fast_on_odd_text():
+    rng = random.Random(7)
+    alphabet = string.printable + "éüß漢字🎵—’&"
+    prompts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 300))) for _ in range(200)]
+    prompts += [None, 123, "no " * 500, "very " * 400 + "slow", "9" * 5000, "bpm bpm 0 bpm", "at 1e9 bpm"]
+    slowest = 0.0
+    for prompt in prompts:
+        start = time.perf_counter()
+        plan = interpret(prompt)
+        slowest = max(slowest, time.perf_counter() - start)
+        _assert_valid(plan)
+    assert slowest < 0.05
+
+
+def test_a_typical_prompt_takes_under_10_ms():
+    interpret("warm up")
+    start = time.perf_counter()
+    for _ in range(20):
+        interpret("make it a dreamy lo-fi remix with piano, slower, no vocals, in a minor key")
+    assert (time.perf_counter() - start) / 20 < 0.010
+
+
+def _assert_valid(plan: StylePlan) -> None:
+    assert plan.style in STYLES
+    assert 0.5 <= plan.tempo_factor <= 2.0
+    assert 40 <= plan.tempo_range[0] <= plan.tempo_range[1] <= 240
+    assert plan.mode in (None, "major", "minor")
+    assert set(plan.instruments) <= set(ROLES)
+    assert all(isinstance(p, int) and 0 <= p <= 127 for p in plan.instruments.values())
+    assert plan.drums is None or plan.drums in GROOVES
+    assert plan.drum_kit in (0, 8, 16, 24, 25, 32, 40, 48)
+    assert 0 <= plan.swing <= 0.5 and 0 <= plan.energy <= 1 and -1 <= plan.brightness <= 1
+    assert 0 <= plan.reverb <= 1 and 0 <= plan.keep_original <= 1 and 0 <= plan.vocal_reverb <= 1
+    assert all(e.kind in EFFECT_KINDS for e in plan.effects)
+    assert 4 <= len(plan.palette) <= 6 and all(len(c) == 7 and c.startswith("#") for c in plan.palette)
+    assert plan.understood and plan.summary
+    json.dumps(plan.to_dict())
