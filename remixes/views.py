@@ -1,0 +1,459 @@
+"""The web app's pages and the htmx partials they call: sign-up, the remix form (with its credit
+estimate), live job pages, history, lyrics downloads and the account page (credits, API keys,
+webhook secret and deliveries). Every per-account object is fetched through a `_get_*_for_user`
+helper, which answers 404 to anyone but its owner; every state change goes through services."""
+from __future__ import annotations
+
+import math
+from decimal import Decimal
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import UserCreationForm
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect, HttpResponseStopPolling
+
+from . import services
+from .forms import MAX_LYRICS, RemixForm
+from .models import ApiKey, Conversion, CreditEntry, RemixTask, Upload, User, WebhookDelivery
+
+PROMPT_EXAMPLES = [
+    "Make it lo-fi with chill beats",
+    "Turn it into an 80s synthwave anthem",
+    "Acoustic folk, slower, with warm guitar",
+    "Upbeat house remix with a four-on-the-floor kick",
+    "Jazzy piano trio, late night mood",
+    "Epic orchestral version",
+]
+TASKS_PER_PAGE = 10
+UPLOADS_PER_PAGE = 10
+LEDGER_ROWS = 25
+DELIVERY_ROWS = 20
+
+
+# --- ownership helpers -----------------------------------------------------------------------
+
+
+def _get_task_for_user(request: HttpRequest, task_id) -> RemixTask:
+    return get_object_or_404(RemixTask.objects.select_related("upload"), pk=task_id, owner=request.user)
+
+
+def _get_upload_for_user(request: HttpRequest, upload_id) -> Upload:
+    return get_object_or_404(Upload, pk=upload_id, owner=request.user)
+
+
+def _get_api_key_for_user(request: HttpRequest, key_id: int) -> ApiKey:
+    return get_object_or_404(ApiKey, pk=key_id, user=request.user)
+
+
+def _file_url(field_file, request: HttpRequest, download_name: str | None = None) -> str:
+    """An expiring link to a stored result, or "" when there is no file."""
+    if not field_file:
+        return ""
+    from . import files
+
+    return files.signed_url(field_file, request=request, download_name=download_name)
+
+
+# --- accounts --------------------------------------------------------------------------------
+
+
+class SignupForm(UserCreationForm):
+    email = forms.EmailField(required=False, help_text="Optional; only used to reset your password.")
+
+    class Meta(UserCreationForm.Meta):
+        model = User
+        fields = ("username", "email")
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, f"Welcome! Your account starts with {user.credit_balance} credits.")
+        return redirect("home")
+    return render(request, "registration/signup.html", {"form": form}, status=422 if form.errors else 200)
+
+
+# --- the remix form --------------------------------------------------------------------------
+
+
+def _form_context(request: HttpRequest, form: RemixForm) -> dict:
+    return {
+        "form": form,
+        "examples": PROMPT_EXAMPLES,
+        "max_lyrics": MAX_LYRICS,
+        "balance": request.user.credit_balance,
+        "uploads": form.fields["upload"].queryset,
+        "max_upload_mb": settings.MAX_UPLOAD_MB,
+        "max_minutes": settings.REMIX_MAX_SECONDS // 60,
+    }
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return render(request, "remixes/landing.html", {"starter_credits": settings.STARTER_CREDITS})
+    initial = {"strength": 0.5}
+    reuse = request.GET.get("upload")
+    if reuse:
+        try:
+            initial["upload"] = _get_upload_for_user(request, reuse).pk
+        except (Http404, ValueError, forms.ValidationError):
+            pass
+    form = RemixForm(owner=request.user, initial=initial)
+    return render(request, "remixes/home.html", _form_context(request, form))
+
+
+@login_required
+@require_POST
+def remix_create(request: HttpRequest) -> HttpResponse:
+    form = RemixForm(request.POST, request.FILES, owner=request.user)
+    status = 422
+    if form.is_valid():
+        try:
+            task = form.submit(request.user)
+        except services.SubmitError as exc:
+            form.add_error(None, exc.message)
+            status = exc.status
+        else:
+            url = reverse("job", args=[task.task_id])
+            return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+    template = "remixes/home.html#remix-form" if request.htmx else "remixes/home.html"
+    return render(request, template, _form_context(request, form), status=status)
+
+
+@login_required
+@require_GET
+def remix_estimate(request: HttpRequest) -> HttpResponse:
+    """Credits a remix would hold, from the length the browser read from the chosen file, a
+    re-used upload's stored length, or the assumed length of a song given by URL."""
+    seconds: float | None = None
+    basis = "file"
+    if request.GET.get("upload"):
+        try:
+            upload = _get_upload_for_user(request, request.GET["upload"])
+        except (ValueError, forms.ValidationError):
+            raise Http404 from None
+        seconds, basis = upload.duration, "upload"
+    elif request.GET.get("source") == "url":
+        seconds, basis = float(settings.REMIX_URL_ESTIMATE_SECONDS), "url"
+    else:
+        try:
+            seconds = float(request.GET.get("seconds", ""))
+        except ValueError:
+            seconds = None
+        if seconds is not None and not (math.isfinite(seconds) and seconds > 0):
+            seconds = None
+    context = {"balance": request.user.credit_balance, "basis": basis, "seconds": seconds, "credits": None}
+    if seconds:
+        context["credits"] = services.price_for(seconds)
+        context["too_long"] = seconds > settings.REMIX_MAX_SECONDS
+        context["max_minutes"] = settings.REMIX_MAX_SECONDS // 60
+        context["affordable"] = context["credits"] <= context["balance"]
+    return render(request, "remixes/home.html#estimate", context)
+
+
+# --- job pages -------------------------------------------------------------------------------
+
+
+def _remaining_seconds(task: RemixTask) -> int | None:
+    now = timezone.now()
+    if task.status == RemixTask.Status.IN_QUEUE:
+        return max(0, task.eta - int((now - task.created_at).total_seconds())) or None
+    if task.status == RemixTask.Status.PROCESSING and task.started_at and task.progress >= 5:
+        elapsed = (now - task.started_at).total_seconds()
+        return int(elapsed / task.progress * (100 - task.progress))
+    return None
+
+
+def _lyric_lines(timestamped) -> list[dict]:
+    """Lines safe to render: numeric times, words optional."""
+    lines = []
+    for line in timestamped or []:
+        if not isinstance(line, dict):
+            continue
+        try:
+            start, end = float(line.get("start", 0)), float(line.get("end", 0))
+        except (TypeError, ValueError):
+            continue
+        words = []
+        for word in line.get("words") or []:
+            try:
+                words.append({"word": str(word["word"]), "start": float(word["start"]), "end": float(word["end"])})
+            except (KeyError, TypeError, ValueError):
+                continue
+        lines.append({"text": str(line.get("text", "")), "start": start, "end": end, "words": words})
+    return lines
+
+
+def _version_cards(request: HttpRequest, task: RemixTask) -> list[dict]:
+    by_index = {conv.index: conv for conv in task.conversions.all()}
+    show = task.status == RemixTask.Status.COMPLETED and task.outputs_visible
+    short = str(task.task_id)[:8]
+    cards = []
+    for index in (1, 2):
+        conv: Conversion | None = by_index.get(index)
+        card = {
+            "index": index,
+            "conversion": conv,
+            "ready": bool(show and conv and conv.has_audio),
+            "peaks_id": f"peaks-{index}",
+        }
+        if card["ready"]:
+            card.update(
+                mp3_url=_file_url(conv.mp3, request, f"remix-{short}-v{index}.mp3"),
+                wav_url=_file_url(conv.wav, request, f"remix-{short}-v{index}.wav"),
+                lines=_lyric_lines(conv.lyrics_timestamped),
+                peaks=conv.peaks or [],
+                duration=conv.duration or 0,
+            )
+        cards.append(card)
+    return cards
+
+
+def _job_context(request: HttpRequest, task: RemixTask) -> dict:
+    refund = None
+    if task.status == RemixTask.Status.FAILED:
+        refund = (
+            CreditEntry.objects.filter(task=task, kind=CreditEntry.Kind.REFUND).values_list("amount", flat=True).first()
+        )
+    plan = task.style_plan if isinstance(task.style_plan, dict) else {}
+    show_outputs = task.status == RemixTask.Status.COMPLETED and task.outputs_visible
+    return {
+        "task": task,
+        "position": services.queue_position(task),
+        "remaining": _remaining_seconds(task),
+        "refund": refund,
+        "plan": _plan_for_display(plan) if show_outputs else None,
+        "show_outputs": show_outputs,
+        "cover_url": _file_url(task.cover, request) if show_outputs else "",
+        "cards": _version_cards(request, task),
+    }
+
+
+def _plan_for_display(plan: dict) -> dict:
+    """The parts of the engine's style plan a person can read: its summary, what it understood,
+    the prompt words it ignored, a few facts about the song and the engine's notes."""
+    understood = plan.get("understood") or []
+    if isinstance(understood, dict):
+        understood = [f"{str(k).replace('_', ' ').capitalize()}: {_plain(v)}" for k, v in understood.items()]
+    elif isinstance(understood, str):
+        understood = [understood]
+    engine = plan.get("engine") if isinstance(plan.get("engine"), dict) else {}
+    notes = plan.get("notes") or engine.get("notes") or []
+    if isinstance(notes, str):
+        notes = [notes]
+    facts = []
+    if plan.get("style_name"):
+        facts.append(("Style", str(plan["style_name"])))
+    if plan.get("mood"):
+        facts.append(("Mood", str(plan["mood"])))
+    if engine.get("key"):
+        facts.append(("Key", str(engine["key"])))
+    if engine.get("source_tempo") and engine.get("tempo"):
+        facts.append(("Tempo", f"{float(engine['source_tempo']):.0f} \u2192 {float(engine['tempo']):.0f} BPM"))
+    return {
+        "summary": str(plan.get("summary") or ""),
+        "understood": [_plain(item) for item in understood],
+        "facts": facts,
+        "ignored_words": [str(word) for word in plan.get("ignored_words") or []],
+        "notes": [_plain(note) for note in notes],
+    }
+
+
+def _plain(value) -> str:
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_plain(item) for item in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {_plain(v)}" for k, v in value.items())
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+@login_required
+@require_GET
+def job(request: HttpRequest, task_id) -> HttpResponse:
+    task = _get_task_for_user(request, task_id)
+    context = _job_context(request, task)
+    if not request.htmx:
+        return render(request, "remixes/job.html", context)
+    html = render_to_string("remixes/job.html#status", context, request)
+    if not task.is_finished:
+        return HttpResponse(html)
+    # Finished: the results replace their placeholders out of band and polling stops.
+    html += render_to_string("remixes/job.html#results", {**context, "oob": True}, request)
+    return HttpResponseStopPolling(html)
+
+
+@login_required
+@require_GET
+def job_chip(request: HttpRequest, task_id) -> HttpResponse:
+    task = _get_task_for_user(request, task_id)
+    html = render_to_string("remixes/history.html#chip", {"task": task}, request)
+    return HttpResponseStopPolling(html) if task.is_finished else HttpResponse(html)
+
+
+@login_required
+@require_POST
+def job_delete(request: HttpRequest, task_id) -> HttpResponse:
+    task = _get_task_for_user(request, task_id)
+    try:
+        services.delete_task(task)
+    except services.SubmitError as exc:
+        return HttpResponse(exc.message, status=409)
+    if request.htmx and request.htmx.target == f"task-{task_id}":
+        return HttpResponse("")
+    messages.success(request, "The remix and its files were deleted.")
+    return HttpResponseClientRedirect(reverse("history")) if request.htmx else redirect("history")
+
+
+@login_required
+@require_POST
+def upload_delete(request: HttpRequest, upload_id) -> HttpResponse:
+    upload = _get_upload_for_user(request, upload_id)
+    try:
+        services.delete_upload(upload)
+    except services.SubmitError as exc:
+        return HttpResponse(exc.message, status=409)
+    messages.success(request, f"“{upload.display_name}” and its remixes were deleted.")
+    return HttpResponseClientRedirect(reverse("history")) if request.htmx else redirect("history")
+
+
+def _lyrics_conversion(request: HttpRequest, task_id, index: int) -> Conversion:
+    task = _get_task_for_user(request, task_id)
+    if task.status != RemixTask.Status.COMPLETED or not task.outputs_visible:
+        raise Http404("These lyrics are not available.")
+    return get_object_or_404(Conversion, task=task, index=index)
+
+
+def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@require_GET
+def lyrics_lrc(request: HttpRequest, task_id, index: int) -> HttpResponse:
+    from .engine.vocals.lrc import to_lrc
+
+    conv = _lyrics_conversion(request, task_id, index)
+    body = to_lrc(conv.lyrics_timestamped or [])
+    response = HttpResponse(body, content_type="text/plain; charset=utf-8")
+    return _attachment(response, f"remix-{str(task_id)[:8]}-v{index}.lrc")
+
+
+@login_required
+@require_GET
+def lyrics_json(request: HttpRequest, task_id, index: int) -> HttpResponse:
+    conv = _lyrics_conversion(request, task_id, index)
+    payload = {
+        "task_id": str(conv.task_id),
+        "conversion_id": str(conv.conversion_id),
+        "lyrics": conv.lyrics,
+        "lyrics_timestamped": conv.lyrics_timestamped or [],
+    }
+    response = JsonResponse(payload, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    return _attachment(response, f"remix-{str(task_id)[:8]}-v{index}.json")
+
+
+# --- history ---------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def history(request: HttpRequest) -> HttpResponse:
+    tasks = RemixTask.objects.filter(owner=request.user).select_related("upload")
+    page = Paginator(tasks, TASKS_PER_PAGE).get_page(request.GET.get("page"))
+    rows = []
+    for task in page:
+        thumb = task.cover_thumb or task.cover
+        rows.append(
+            {"task": task, "thumb_url": _file_url(thumb, request) if task.outputs_visible and thumb else ""}
+        )
+    uploads = (
+        Upload.objects.filter(owner=request.user)
+        .annotate(remix_count=Count("tasks"))
+        .order_by("-created_at")
+    )
+    songs = Paginator(uploads, UPLOADS_PER_PAGE).get_page(request.GET.get("songs"))
+    return render(request, "remixes/history.html", {"page": page, "rows": rows, "songs": songs})
+
+
+# --- account ---------------------------------------------------------------------------------
+
+
+def _account_context(request: HttpRequest, **extra) -> dict:
+    user = request.user
+    return {
+        "balance": user.credit_balance,
+        "ledger": CreditEntry.objects.filter(user=user).select_related("task")[:LEDGER_ROWS],
+        "api_keys": ApiKey.objects.filter(user=user),
+        "deliveries": WebhookDelivery.objects.filter(user=user).select_related("task")[:DELIVERY_ROWS],
+        "secret": None,
+        "new_key": None,
+        **extra,
+    }
+
+
+def _render_account(request: HttpRequest, partial: str, **extra) -> HttpResponse:
+    template = f"remixes/account.html#{partial}" if request.htmx else "remixes/account.html"
+    return render(request, template, _account_context(request, **extra))
+
+
+@login_required
+@require_GET
+def account(request: HttpRequest) -> HttpResponse:
+    return render(request, "remixes/account.html", _account_context(request))
+
+
+@login_required
+@require_POST
+def api_key_create(request: HttpRequest) -> HttpResponse:
+    from . import apikeys
+
+    name = request.POST.get("name", "").strip()[:100]
+    key, raw = apikeys.create_api_key(request.user, name)
+    return _render_account(request, "api-keys", new_key={"key": key, "raw": raw})
+
+
+@login_required
+@require_POST
+def api_key_revoke(request: HttpRequest, key_id: int) -> HttpResponse:
+    from . import apikeys
+
+    key = _get_api_key_for_user(request, key_id)
+    if key.is_active:
+        apikeys.revoke_api_key(key)
+    return _render_account(request, "api-keys")
+
+
+@login_required
+@require_GET
+def webhook_secret(request: HttpRequest) -> HttpResponse:
+    return _render_account(request, "secret", secret=request.user.webhook_secret)
+
+
+@login_required
+@require_POST
+def webhook_secret_rotate(request: HttpRequest) -> HttpResponse:
+    from . import webhooks
+
+    secret = webhooks.rotate_webhook_secret(request.user)
+    return _render_account(request, "secret", secret=secret, rotated=True)
+
