@@ -4,7 +4,10 @@
 vocal toward a gender; `vocal_chain()` makes a vocal ready to sit in front of the mix.
 """
 
+from .chain import vocal_chain
 from .guide import SungVocal, VocalGuide
+from .lrc import to_lrc
 from .performer import sing
+from .revoice import revoice
 
-__all__ = ["SungVocal", "VocalGuide", "sing"]
+__all__ = ["SungVocal", "VocalGuide", "revoice", "sing", "to_lrc", "vocal_chain"]

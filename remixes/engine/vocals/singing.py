@@ -163,6 +163,12 @@ def render_line(line: SpokenLine, notes: list[Note], voice: Voice, rng) -> Rende
     f0 = np.where(voiced, f0, 0.0)
     sp = _shift_formants(sp.astype(np.float64), voice.formant_ratio)
     ap = ap.astype(np.float64)
+    # vowel frames the analysis heard as unvoiced (onsets, creak) would resynthesize as noise
+    forced = voiced & ~src_voiced
+    if forced.any():
+        source_voiced = line.f0 > 0
+        template = np.median(line.ap[source_voiced], axis=0) if source_voiced.any() else np.full(ap.shape[1], 0.05)
+        ap[forced] = template
     if voice.breath > 0:
         band = np.arange(sp.shape[1]) * (sr / 2) / (sp.shape[1] - 1) > 3000
         ap[:, band] = np.minimum(1.0, ap[:, band] + voice.breath * (1 - ap[:, band]))
