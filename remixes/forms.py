@@ -10,7 +10,7 @@ from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 
-from . import services
+from . import safehttp, services
 from .models import RemixTask, Upload
 
 MAX_LYRICS = 2000
@@ -142,4 +142,10 @@ def _check_http_url(url: str, field: str) -> str:
         raise forms.ValidationError(f"{field} must be an http(s) URL.", code="invalid_url")
     if parts.username or parts.password:
         raise forms.ValidationError(f"{field} must not contain a user name or password.", code="invalid_url")
+    try:
+        safehttp.check_url(url)
+    except safehttp.UnsafeURL as exc:
+        raise forms.ValidationError(f"{field} is not allowed: {exc.user_message}.", code="unsafe_url") from None
+    except safehttp.FetchError:
+        pass  # a name that does not resolve now may later; the fetch or delivery reports it then
     return url

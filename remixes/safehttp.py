@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core import checks
 from requests.adapters import HTTPAdapter
 from requests.structures import CaseInsensitiveDict
+from urllib3.exceptions import ReadTimeoutError
 
 log = logging.getLogger(__name__)
 
@@ -200,7 +201,8 @@ def _timeout(read: float | None = None) -> tuple[float, float]:
 def _describe(exc: requests.RequestException) -> str:
     if isinstance(exc, requests.ConnectTimeout):
         return "the server did not accept a connection in time"
-    if isinstance(exc, (requests.ReadTimeout, requests.Timeout)):
+    cause = exc.args[0] if exc.args else None
+    if isinstance(exc, (requests.ReadTimeout, requests.Timeout)) or isinstance(cause, ReadTimeoutError):
         return "the server stopped sending data (timeout)"
     if isinstance(exc, requests.exceptions.SSLError):
         return "the server's TLS certificate could not be verified"
