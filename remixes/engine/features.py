@@ -1,0 +1,36 @@
+"""Numbers drawn from the analysis for the cover artist and the waveform player."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .analyse import PITCH_NAMES, Analysis
+
+N_PEAKS = 1000
+
+
+def cover_features(analysis: Analysis, tempo: float, duration: float, title: str | None = None) -> dict:
+    """The `features` dict `cover.draw_cover` expects (all JSON-able, values in 0..1 where noted)."""
+    return {
+        "tempo": round(float(tempo), 2),
+        "key": PITCH_NAMES[analysis.key_tonic],
+        "mode": analysis.mode,
+        "chroma": [round(float(x), 4) for x in analysis.chroma_mean],
+        "spectrum": [round(float(x), 4) for x in analysis.spectrum_bands],
+        "onset_curve": [round(float(x), 4) for x in analysis.onset_curve],
+        "duration": round(float(duration), 3),
+        "title": title,
+    }
+
+
+def peaks(audio: np.ndarray, count: int = N_PEAKS) -> list[float]:
+    """Max |amplitude| per slice, scaled to 0..1, for drawing a waveform."""
+    mono = np.abs(np.asarray(audio)).max(axis=1) if np.ndim(audio) == 2 else np.abs(np.asarray(audio))
+    if len(mono) == 0:
+        return [0.0] * count
+    edges = np.linspace(0, len(mono), count + 1).astype(int)
+    values = np.maximum.reduceat(mono, np.minimum(edges[:-1], len(mono) - 1))
+    top = float(values.max())
+    if top > 0:
+        values = values / top
+    return [round(float(v), 4) for v in values]

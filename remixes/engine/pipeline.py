@@ -1,0 +1,214 @@
+"""`remix()`: decode, analyse, plan, arrange, render, sing, master - two versions of one song.
+
+Each stage is a call into its own module; this file only wires them and reports progress. The
+time-stretched, re-balanced original is computed once and shared by both versions, which then
+render in parallel processes when the machine has two cores.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from . import features
+from .analyse import PITCH_NAMES, analyse
+from .arrange import Arrangement, arrange, choose_timing
+from .decode import SAMPLE_RATE, decode
+from .master import master
+from .render import apply_effects, rebalance_original, render_band, stretch, vocal_estimate
+
+# Centred vocal-band energy share above which the source is taken to have a lead vocal.
+_VOCAL_PRESENCE = 0.55
+
+
+@dataclass(frozen=True)
+class RemixRequest:
+    prompt: str
+    lyrics: str | None = None
+    gender: str | None = None
+    seed: int = 0
+    strength: float = 0.5
+    instrumental: bool = False
+    max_seconds: float = 600.0
+
+
+@dataclass(frozen=True)
+class VersionResult:
+    index: int
+    audio: np.ndarray
+    sample_rate: int
+    duration: float
+    lyrics: str
+    lyrics_timestamped: list = field(default_factory=list)
+    peaks: list = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class RemixResult:
+    versions: tuple
+    plan: dict
+    cover_png: bytes
+    cover_thumb_png: bytes
+    source_duration: float
+
+
+class _Progress:
+    """Monotonic progress reports; never lets a failing callback break the render."""
+
+    def __init__(self, callback: Callable[[str, float], None] | None):
+        self.callback = callback
+        self.fraction = 0.0
+
+    def __call__(self, stage: str, fraction: float) -> None:
+        self.fraction = max(self.fraction, min(1.0, fraction))
+        if self.callback:
+            self.callback(stage, self.fraction)
+
+
+def remix(source_path, request: RemixRequest, progress=None) -> RemixResult:
+    from .style import interpret
+
+    report = _Progress(progress)
+    report("decode", 0.0)
+    audio = decode(source_path, request.max_seconds)
+    report("analyse", 0.05)
+    analysis = analyse(audio, SAMPLE_RATE)
+    plan = interpret(request.prompt)
+    timing = choose_timing(plan, analysis)
+    lyrics = (request.lyrics or "").strip()
+    sing_lyrics = bool(lyrics) and not request.instrumental
+    keep_vocal = plan.keep_vocals and not request.instrumental and not sing_lyrics
+    report("arrange", 0.2)
+    arrangements = [arrange(plan, analysis, timing, request.strength, _version_seed(request.seed, i), keep_vocal)
+                    for i in (1, 2)]
+
+    stretched = stretch(audio, timing.rate, tick=lambda f: report("tempo", 0.2 + 0.25 * f))
+    del audio
+    first = arrangements[0]
+    report("separate", 0.45)
+    original = rebalance_original(stretched, first.original_gain, first.original_percussive_gain,
+                                  first.vocal_suppression)
+    notes = list(analysis.notes) + list(first.notes)
+    has_vocal = analysis.vocal_presence >= _VOCAL_PRESENCE
+    if keep_vocal and request.gender and has_vocal:
+        original = _revoice_kept_vocal(original, stretched, request.gender, first.original_gain)
+        notes.append(f"Kept vocal re-voiced toward a {request.gender} voice.")
+    reference_rms = _rms(stretched)
+    del stretched
+
+    report("render", 0.5)
+    jobs = [(i, arrangements[i - 1], plan, request, original, reference_rms, lyrics if sing_lyrics else "")
+            for i in (1, 2)]
+    results = _run_versions(jobs, report)
+    versions = tuple(sorted((r[0] for r in results), key=lambda v: v.index))
+    for _, version_notes in results:
+        notes.extend(n for n in version_notes if n not in notes)
+
+    report("cover", 0.95)
+    from .cover import draw_cover
+
+    cover_features = features.cover_features(analysis, timing.tempo, versions[0].duration,
+                                             title=Path(str(source_path)).stem)
+    cover_png, cover_thumb = draw_cover(plan, cover_features, seed=request.seed)
+    plan_dict = dict(plan.to_dict())
+    plan_dict["engine"] = {
+        "source_tempo": round(analysis.tempo, 2),
+        "tempo": round(timing.tempo, 2),
+        "stretch": round(timing.rate, 4),
+        "key": f"{PITCH_NAMES[analysis.key_tonic]} {analysis.mode}",
+        "key_confidence": round(analysis.key_confidence, 3),
+        "chords": len(analysis.chords),
+        "melody_notes": len(analysis.melody),
+        "sections": [[round(s, 2), round(e, 2), label] for s, e, label, _ in analysis.sections],
+        "source_loudness_lufs": round(analysis.loudness_lufs, 2),
+        "vocal_presence": round(analysis.vocal_presence, 3),
+        "original_level": round(first.original_gain, 3),
+        "instruments": [{"version": i + 1, "parts": [[p.role, p.program] for p in a.parts]}
+                        for i, a in enumerate(arrangements)],
+        "notes": notes,
+    }
+    report("done", 1.0)
+    return RemixResult(versions=versions, plan=plan_dict, cover_png=cover_png, cover_thumb_png=cover_thumb,
+                       source_duration=analysis.duration)
+
+
+def _version_seed(seed: int, index: int) -> int:
+    return int(seed) * 1009 + index
+
+
+def _run_versions(jobs, report) -> list:
+    """Both versions, in two processes when there are two cores; progress ticks while waiting."""
+    parallel = (os.cpu_count() or 1) >= 2 and os.environ.get("REMIX_ENGINE_PROCESSES", "2") != "1"
+    if not parallel:
+        results = []
+        for k, job in enumerate(jobs):
+            results.append(_render_version(*job))
+            report("render", 0.5 + 0.45 * (k + 1) / len(jobs))
+        return results
+    with ProcessPoolExecutor(max_workers=2, mp_context=get_context("fork")) as pool:
+        futures = [pool.submit(_render_version, *job) for job in jobs]
+        pending = set(futures)
+        started = time.monotonic()
+        while pending:
+            _, pending = wait(pending, timeout=1.0, return_when=FIRST_COMPLETED)
+            report("render", 0.5 + 0.44 * (1 - np.exp(-(time.monotonic() - started) / 6)))
+        return [f.result() for f in futures]
+
+
+def _revoice_kept_vocal(original: np.ndarray, stretched: np.ndarray, gender: str, gain: float) -> np.ndarray:
+    """Swap the estimated centred vocal for its re-voiced copy, at the level the original is kept."""
+    from .vocals import revoice
+
+    vocal = vocal_estimate(stretched)
+    revoiced = revoice(vocal, SAMPLE_RATE, gender)[: len(vocal)]
+    return (original + ((revoiced - vocal) * gain)[:, None]).astype(np.float32)
+
+
+def _rms(audio: np.ndarray) -> float:
+    return float(np.sqrt(np.mean(np.square(audio, dtype=np.float64)))) if audio.size else 0.0
+
+
+def _render_version(index: int, arrangement: Arrangement, plan, request: RemixRequest, original: np.ndarray,
+                    reference_rms: float, lyrics: str):
+    sr = SAMPLE_RATE
+    n = len(original)
+    band = render_band(arrangement.parts, n / sr, 1.0, sr)[:n]
+    band_rms = _rms(band)
+    if band_rms > 0:
+        band *= (0.8 * arrangement.band_gain * reference_rms) / band_rms
+    mix = original + band
+    mix = apply_effects(mix, plan.effects, plan.reverb, plan.brightness, seed=_version_seed(request.seed, index), sr=sr)
+    notes: list[str] = []
+    sung_text, sung_lines = "", []
+    if lyrics:
+        sung = _sing(lyrics, arrangement, plan, request, index, n)
+        mix = mix + sung[0]
+        sung_text, sung_lines, notes = sung[1], sung[2], list(sung[3])
+    audio = master(mix, sr)
+    return (VersionResult(index=index, audio=audio, sample_rate=sr, duration=len(audio) / sr,
+                          lyrics=sung_text, lyrics_timestamped=sung_lines, peaks=features.peaks(audio)), notes)
+
+
+def _sing(lyrics: str, arrangement: Arrangement, plan, request: RemixRequest, index: int, n: int):
+    from .vocals import VocalGuide, sing, vocal_chain
+
+    sr = SAMPLE_RATE
+    guide = VocalGuide(
+        sample_rate=sr, duration=n / sr, tempo_bpm=arrangement.timing.tempo,
+        beat_times=arrangement.beat_times, bar_times=arrangement.bar_times,
+        key_tonic=arrangement.key_tonic, mode=arrangement.mode,
+        chords=arrangement.chords, melody=arrangement.melody, sections=arrangement.sections,
+    )
+    seed = _version_seed(request.seed, index)
+    sung = sing(lyrics, guide, request.gender, seed=seed)
+    voice = vocal_chain(sung.audio[:n], sr, plan.vocal_reverb, seed=seed)
+    out = np.zeros((n, 2), dtype=np.float32)
+    out[: len(voice)] = voice[:n]
+    return out, sung.text, list(sung.lines), tuple(sung.notes)

@@ -1,0 +1,253 @@
+"""Rendering: the original stretched and re-balanced, the new band through a General MIDI soundfont,
+and the style's effects (pedalboard) on the mix.
+
+The original is time-stretched once per request and its harmonic / percussive / centred-vocal parts
+are re-weighted with soft STFT masks (cheap HPSS at a coarse hop): both versions share that work.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+
+import numpy as np
+
+SAMPLE_RATE = 44100
+DEFAULT_SOUNDFONT = "/usr/share/sounds/sf2/TimGM6mb.sf2"
+_STRETCH_CHUNK_SECONDS = 45.0
+_STRETCH_OVERLAP_SECONDS = 0.25
+_N_FFT = 4096
+_HOP = 2048
+
+
+def soundfont_path() -> str:
+    return os.environ.get("REMIX_SOUNDFONT", DEFAULT_SOUNDFONT)
+
+
+# --- original audio ----------------------------------------------------------------------------------
+
+def stretch(audio: np.ndarray, rate: float, sr: int = SAMPLE_RATE, tick=None) -> np.ndarray:
+    """Time-stretch (n, 2) audio by `rate` (> 1 faster) in chunks, so progress can be reported between
+    them; chunks overlap by a quarter second and are cross-faded."""
+    if rate == 1.0:
+        return audio
+    from pedalboard import time_stretch
+
+    out_len = int(round(len(audio) / rate))
+    chunk = int(_STRETCH_CHUNK_SECONDS * sr)
+    overlap = int(_STRETCH_OVERLAP_SECONDS * sr)
+    out = np.zeros((out_len, 2), dtype=np.float32)
+    start = 0
+    while start < len(audio):
+        end = min(len(audio), start + chunk)
+        src_from = max(0, start - overlap)
+        piece = time_stretch(np.ascontiguousarray(audio[src_from:end].T), sr, stretch_factor=rate,
+                             high_quality=False).T
+        out_from = int(round(src_from / rate))
+        piece = piece[: max(0, out_len - out_from)]
+        if src_from > 0:
+            fade = min(int(round(overlap / rate)), len(piece))
+            ramp = np.linspace(0.0, 1.0, fade, dtype=np.float32)[:, None]
+            out[out_from:out_from + fade] *= 1 - ramp
+            piece = piece.copy()
+            piece[:fade] *= ramp
+        out[out_from:out_from + len(piece)] += piece
+        start = end
+        if tick:
+            tick(min(1.0, end / len(audio)))
+    return out
+
+
+def rebalance_original(audio: np.ndarray, harmonic_gain: float, percussive_gain: float,
+                       vocal_suppression: float, sr: int = SAMPLE_RATE) -> np.ndarray:
+    """Re-weight the original's harmonic, percussive and centred-vocal parts with soft masks."""
+    if vocal_suppression <= 0 and abs(harmonic_gain - percussive_gain) < 1e-6:
+        return (audio * harmonic_gain).astype(np.float32)
+    import librosa
+    import scipy.ndimage as ndi
+
+    spec = librosa.stft(audio.T, n_fft=_N_FFT, hop_length=_HOP)           # (2, bins, frames)
+    mid = np.abs(spec[0] + spec[1]) * 0.5
+    top = _N_FFT // 4 + 1                                                  # masks up to 11 kHz
+    low = mid[:top]
+    harmonic = ndi.median_filter(low, size=(1, 9), mode="nearest")
+    percussive = ndi.median_filter(low, size=(17, 1), mode="nearest")
+    mask_h = harmonic ** 2 / (harmonic ** 2 + percussive ** 2 + 1e-12)
+    # Above 11 kHz mostly cymbals and air: reuse each frame's mask average from 5.5-11 kHz.
+    upper = np.repeat(mask_h[top // 2:].mean(axis=0, keepdims=True), spec.shape[1] - top, axis=0)
+    mask_h = np.vstack([mask_h, upper])
+    gain = harmonic_gain * mask_h + percussive_gain * (1 - mask_h)
+    if vocal_suppression > 0:
+        freqs = np.fft.rfftfreq(_N_FFT, 1 / sr)
+        band = ((freqs > 150) & (freqs < 5000)).astype(float)[:, None]
+        left, right = np.abs(spec[0]), np.abs(spec[1])
+        centred = 1 - np.abs(left - right) / (left + right + 1e-9)
+        vocal = mask_h * band * centred ** 4
+        gain = gain * (1 - vocal_suppression * 0.85 * vocal)
+    out = librosa.istft(spec * gain[None].astype(np.float32), hop_length=_HOP, n_fft=_N_FFT, length=len(audio))
+    return np.ascontiguousarray(out.T, dtype=np.float32)
+
+
+def vocal_estimate(audio: np.ndarray, sr: int = SAMPLE_RATE) -> np.ndarray:
+    """Cheap centred-harmonic vocal estimate (mono), for re-voicing a kept vocal."""
+    import librosa
+    import scipy.ndimage as ndi
+
+    mid = audio.mean(axis=1)
+    spec = librosa.stft(mid, n_fft=_N_FFT, hop_length=_HOP)
+    mag = np.abs(spec)
+    harmonic = ndi.median_filter(mag, size=(1, 9), mode="nearest")
+    percussive = ndi.median_filter(mag, size=(17, 1), mode="nearest")
+    mask_h = harmonic ** 2 / (harmonic ** 2 + percussive ** 2 + 1e-12)
+    side = librosa.stft((audio[:, 0] - audio[:, 1]) / 2, n_fft=_N_FFT, hop_length=_HOP)
+    centred = np.clip(1 - np.abs(side) / (mag + 1e-9), 0, 1)
+    freqs = np.fft.rfftfreq(_N_FFT, 1 / sr)
+    band = ((freqs > 150) & (freqs < 5000)).astype(float)[:, None]
+    out = librosa.istft(spec * (mask_h * band * centred ** 4), hop_length=_HOP, n_fft=_N_FFT, length=len(mid))
+    return out.astype(np.float32)
+
+
+# --- the band ----------------------------------------------------------------------------------------
+
+@lru_cache(maxsize=2)
+def _soundfont_bytes(path: str) -> bytes:
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def render_band(parts, duration: float, band_gain: float, sr: int = SAMPLE_RATE) -> np.ndarray:
+    """Every Part through the soundfont (one synth each, so levels and pans stay ours), summed."""
+    n = int(round(duration * sr))
+    mix = np.zeros((n, 2), dtype=np.float32)
+    for part in parts:
+        audio = render_part(part, n, sr)
+        left = np.sqrt((1 - part.pan) / 2) * 1.414
+        right = np.sqrt((1 + part.pan) / 2) * 1.414
+        mix[:, 0] += audio[:, 0] * (part.level * band_gain * left)
+        mix[:, 1] += audio[:, 1] * (part.level * band_gain * right)
+    return mix
+
+
+def render_part(part, n_samples: int, sr: int = SAMPLE_RATE) -> np.ndarray:
+    import tinysoundfont
+
+    synth = tinysoundfont.Synth(samplerate=sr)
+    sfid = synth.sfload(_soundfont_bytes(soundfont_path()))
+    channel = 9 if part.is_drums else 0
+    try:
+        synth.program_select(channel, sfid, 0, int(part.program), is_drums=part.is_drums)
+    except RuntimeError:
+        synth.program_select(channel, sfid, 0, 0, is_drums=part.is_drums)
+    events = []
+    for start, end, pitch, velocity in part.notes:
+        s = int(round(start * sr))
+        e = int(round(end * sr))
+        if e <= 0 or s >= n_samples:
+            continue
+        events.append((max(s, 0), 1, int(pitch), int(velocity)))
+        events.append((min(max(e, s + 1), n_samples), 0, int(pitch), 0))
+    events.sort()  # by time; note-offs (0) before note-ons (1) at the same sample
+    out = np.zeros((n_samples, 2), dtype=np.float32)
+    buffer = memoryview(out.reshape(-1)).cast("B")
+    position = 0
+    for sample, kind, pitch, velocity in events + [(n_samples, -1, 0, 0)]:
+        if sample > position:
+            synth.generate_simple(sample - position, buffer=buffer[position * 8: sample * 8])
+            position = sample
+        if kind == 1:
+            synth.noteon(channel, pitch, velocity)
+        elif kind == 0:
+            synth.noteoff(channel, pitch)
+    return out
+
+
+# --- effects -----------------------------------------------------------------------------------------
+
+def apply_effects(audio: np.ndarray, effects, reverb: float, brightness: float, seed: int,
+                  sr: int = SAMPLE_RATE) -> np.ndarray:
+    """The plan's effects in order, then its reverb and tone tilt, all on the full mix."""
+    import pedalboard as pb
+
+    rng = np.random.default_rng([seed, 104729])
+    out = np.ascontiguousarray(audio.T, dtype=np.float32)
+    chain: list = []
+
+    def flush():
+        nonlocal out, chain
+        if chain:
+            out = pb.Pedalboard(chain)(out, sr)
+            chain = []
+
+    for effect in effects:
+        p = dict(effect.params)
+        kind = effect.kind
+        if kind == "lowpass":
+            chain.append(pb.LowpassFilter(cutoff_frequency_hz=float(p.get("cutoff_hz", 4000))))
+        elif kind == "highpass":
+            chain.append(pb.HighpassFilter(cutoff_frequency_hz=float(p.get("cutoff_hz", 80))))
+        elif kind == "bitcrush":
+            chain.append(pb.Bitcrush(bit_depth=float(p.get("bit_depth", 8))))
+        elif kind == "chorus":
+            chain.append(pb.Chorus(depth=float(p.get("depth", 0.25)), mix=float(p.get("mix", 0.5))))
+        elif kind == "phaser":
+            chain.append(pb.Phaser(depth=float(p.get("depth", 0.5)), mix=float(p.get("mix", 0.5))))
+        elif kind == "distortion":
+            chain.append(pb.Distortion(drive_db=float(p.get("drive_db", 12))))
+        elif kind == "delay":
+            chain.append(pb.Delay(delay_seconds=float(p.get("seconds", 0.3)),
+                                  feedback=float(p.get("feedback", 0.3)), mix=float(p.get("mix", 0.2))))
+        elif kind == "compressor":
+            chain.append(pb.Compressor(threshold_db=float(p.get("threshold_db", -18)),
+                                       ratio=float(p.get("ratio", 3))))
+        elif kind == "gain":
+            chain.append(pb.Gain(gain_db=float(p.get("db", 0))))
+        elif kind in ("vinyl", "tape", "wide"):
+            flush()
+            amount = float(np.clip(p.get("amount", 0.5), 0, 1))
+            if kind == "vinyl":
+                out = _vinyl(out, amount, rng, sr)
+            elif kind == "tape":
+                out = _tape(out, amount, sr)
+            else:
+                out = _widen(out, amount)
+    if reverb > 0:
+        chain.append(pb.Reverb(room_size=float(0.35 + 0.55 * reverb), damping=0.5,
+                               wet_level=float(0.33 * reverb), dry_level=float(1 - 0.25 * reverb), width=1.0))
+    if abs(brightness) > 0.02:
+        chain.append(pb.HighShelfFilter(cutoff_frequency_hz=3500, gain_db=float(6 * brightness)))
+        chain.append(pb.LowShelfFilter(cutoff_frequency_hz=200, gain_db=float(-2 * brightness)))
+    flush()
+    return np.ascontiguousarray(out.T, dtype=np.float32)
+
+
+def _vinyl(x: np.ndarray, amount: float, rng, sr: int) -> np.ndarray:
+    """Wow (slow pitch drift) plus seeded crackle."""
+    x = _wow(x, depth_seconds=0.0012 * amount, hz=0.55, sr=sr)
+    n = x.shape[1]
+    crackle = np.zeros(n, dtype=np.float32)
+    count = int(n / sr * 18 * amount)
+    where = rng.integers(0, n, count)
+    crackle[where] = rng.uniform(-1, 1, count).astype(np.float32) * 0.08 * amount
+    crackle = np.convolve(crackle, np.array([1.0, 0.6, 0.3, 0.1], dtype=np.float32), mode="same")
+    hiss = rng.standard_normal(n).astype(np.float32) * 0.002 * amount
+    return x + (crackle + hiss)[None, :]
+
+
+def _tape(x: np.ndarray, amount: float, sr: int) -> np.ndarray:
+    x = _wow(x, depth_seconds=0.0005 * amount, hz=0.9, sr=sr)
+    drive = 1 + 2.5 * amount
+    return (np.tanh(x * drive) / np.tanh(drive)).astype(np.float32)
+
+
+def _wow(x: np.ndarray, depth_seconds: float, hz: float, sr: int) -> np.ndarray:
+    n = x.shape[1]
+    t = np.arange(n, dtype=np.float64)
+    delay = depth_seconds * sr * (1 + np.sin(2 * np.pi * hz * t / sr)) / 2
+    src = np.clip(t - delay, 0, n - 1)
+    return np.stack([np.interp(src, t, ch) for ch in x]).astype(np.float32)
+
+
+def _widen(x: np.ndarray, amount: float) -> np.ndarray:
+    mid = (x[0] + x[1]) / 2
+    side = (x[0] - x[1]) / 2 * (1 + amount)
+    return np.stack([mid + side, mid - side]).astype(np.float32)
