@@ -1,2 +1,312 @@
-"""Routes of this module (filled in by its issue)."""
-urlpatterns: list = []
+"""The MusicGPT-compatible public API under /api/public/v1/: submit a remix (`POST /Remix`), poll it
+(`GET /byId`), and the OpenAPI document with its docs page. Every answer is JSON; errors are
+`{success: false, message, errors}` with the status codes the reference documents."""
+from __future__ import annotations
+
+import functools
+import logging
+import math
+import time
+import uuid
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+from django.http import HttpRequest, JsonResponse
+from django.http.multipartparser import MultiPartParserError
+from django.shortcuts import render
+from django.urls import path, re_path
+from django.views.decorators.csrf import csrf_exempt
+
+from . import apikeys, services
+from .files import signed_url
+from .forms import RemixForm
+from .models import ApiKey, Conversion, RemixTask
+from .openapi import openapi_document
+
+log = logging.getLogger(__name__)
+
+SUBMIT_MESSAGE = "Remix request submitted successfully"
+RATE_WINDOW = 60  # seconds
+# Requests per key per minute, overridable in settings.
+RATE_LIMITS = {"submit": ("API_RATE_SUBMIT_PER_MINUTE", 60), "status": ("API_RATE_STATUS_PER_MINUTE", 200)}
+# Room for the text fields around the file in a multipart body.
+FORM_OVERHEAD_BYTES = 1024 * 1024
+
+
+def error(status: int, message: str, errors: dict | None = None, headers: dict | None = None) -> JsonResponse:
+    response = JsonResponse({"success": False, "message": message, "errors": errors or {}}, status=status)
+    for name, value in (headers or {}).items():
+        response[name] = value
+    return response
+
+
+def _rate_limit_retry_after(key: ApiKey, scope: str, limit: int) -> int | None:
+    """Count this request in the key's fixed one-minute window; seconds to wait when over the limit."""
+    now = time.time()
+    window_start = int(now // RATE_WINDOW) * RATE_WINDOW
+    counter = f"api-rate:{scope}:{key.key_hash[:24]}:{window_start}"
+    cache.add(counter, 0, timeout=RATE_WINDOW + 5)
+    try:
+        count = cache.incr(counter)
+    except ValueError:  # evicted between add and incr
+        cache.set(counter, 1, timeout=RATE_WINDOW + 5)
+        count = 1
+    if count > limit:
+        return max(1, math.ceil(window_start + RATE_WINDOW - now))
+    return None
+
+
+def api_view(methods: tuple[str, ...], *, rate_scope: str | None = None, authenticated: bool = True) -> Callable:
+    """JSON error answers for wrong methods (405), missing keys (401), rate limits (429) and crashes (500)."""
+
+    def decorator(view: Callable) -> Callable:
+        @csrf_exempt
+        @functools.wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs) -> JsonResponse:
+            if request.method not in methods:
+                return error(405, f"Method {request.method} is not allowed here.", headers={"Allow": ", ".join(methods)})
+            if authenticated:
+                key = apikeys.authenticate(request.headers.get("Authorization"))
+                if key is None:
+                    return error(
+                        401, "A valid API key is required in the Authorization header.",
+                        {"Authorization": ["Missing, unknown or revoked API key."]},
+                    )
+                request.api_key = key
+                if rate_scope:
+                    setting, default = RATE_LIMITS[rate_scope]
+                    limit = getattr(settings, setting, default)
+                    retry_after = _rate_limit_retry_after(key, rate_scope, limit)
+                    if retry_after is not None:
+                        return error(
+                            429, f"Rate limit of {limit} requests per minute exceeded; retry in {retry_after} s.",
+                            headers={"Retry-After": str(retry_after)},
+                        )
+            try:
+                return view(request, *args, **kwargs)
+            except Exception:
+                log.exception("API view %s crashed", view.__name__)
+                return error(500, "An internal error occurred. Nothing was charged; please try again.")
+
+        return wrapper
+
+    return decorator
+
+
+def _form_errors(form: RemixForm) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    for field, messages in form.errors.items():
+        errors["non_field_errors" if field == "__all__" else field] = list(messages)
+    return errors
+
+
+def _first_error(errors: dict[str, list[str]]) -> str:
+    field, messages = next(iter(errors.items()))
+    return messages[0] if field == "non_field_errors" else f"{field}: {messages[0]}"
+
+
+@api_view(("POST",), rate_scope="submit")
+def remix(request: HttpRequest) -> JsonResponse:
+    max_bytes = settings.MAX_UPLOAD_MB * 1024 * 1024
+    declared = request.META.get("CONTENT_LENGTH") or "0"
+    if declared.isdigit() and int(declared) > max_bytes + FORM_OVERHEAD_BYTES:
+        return error(413, f"The request is larger than {settings.MAX_UPLOAD_MB} MB.",
+                     {"audio_file": [f"The file is larger than {settings.MAX_UPLOAD_MB} MB."]})
+    try:
+        data = request.POST.copy()
+        files = request.FILES
+    except RequestDataTooBig:
+        return error(413, "The form fields are too large.", {"non_field_errors": ["The form fields are too large."]})
+    except (MultiPartParserError, TooManyFieldsSent) as exc:
+        return error(422, "The body could not be read as multipart/form-data.", {"non_field_errors": [str(exc)]})
+    data.pop("upload", None)  # web-only re-use of an earlier upload
+    owner = request.api_key.user
+    form = RemixForm(data, files, owner=owner)
+    if not form.is_valid():
+        errors = _form_errors(form)
+        too_large = any(e.code == "too_large" for e in form.errors.as_data().get("audio_file", []))
+        return error(413 if too_large else 422, _first_error(errors), errors)
+    try:
+        task = form.submit(owner, via_api=True)
+    except services.SubmitError as exc:
+        field = {402: "credits", 500: "non_field_errors"}.get(exc.status, "non_field_errors")
+        return error(exc.status, exc.message, {field: [exc.message]})
+    ids = dict(task.conversions.values_list("index", "conversion_id"))
+    return JsonResponse({
+        "success": True,
+        "message": SUBMIT_MESSAGE,
+        "task_id": str(task.pk),
+        "conversion_id_1": str(ids[1]),
+        "conversion_id_2": str(ids[2]),
+        "eta": int(task.eta),
+        "credit_estimate": float(task.credit_estimate),
+    })
+
+
+# --- status -----------------------------------------------------------------------------------
+
+
+def current_eta(task: RemixTask) -> int:
+    """Seconds until the task is expected to finish.
+    IN_QUEUE: ceil((ahead / workers + 1) x (10 + rate x duration)), ahead = tasks queued before it
+    plus tasks processing; PROCESSING: the remaining share (1 - progress/100) of one task's time;
+    finished: 0. `rate` is the measured seconds of work per second of audio (services.processing_rate)."""
+    duration = task.upload.duration or settings.REMIX_URL_ESTIMATE_SECONDS
+    if task.status == RemixTask.Status.IN_QUEUE:
+        ahead = services.queue_position(task) + RemixTask.objects.filter(status=RemixTask.Status.PROCESSING).count()
+        return services.estimate_eta(duration, queued_ahead=ahead)
+    if task.status == RemixTask.Status.PROCESSING:
+        one_task = services.estimate_eta(duration, queued_ahead=0)
+        return int(math.ceil(one_task * (1 - min(task.progress, 100) / 100)))
+    return 0
+
+
+def _iso(value) -> str | None:
+    return value.isoformat().replace("+00:00", "Z") if value else None
+
+
+def _task_fields(request: HttpRequest, task: RemixTask) -> dict:
+    visible = task.outputs_visible
+    cover = signed_url(task.cover, request=request) if task.cover and visible else None
+    thumb = signed_url(task.cover_thumb, request=request) if task.cover_thumb and visible else None
+    if task.is_flagged:
+        reason = task.flag_reason
+    elif task.status == RemixTask.Status.FAILED:
+        reason = task.status_msg
+    else:
+        reason = ""
+    return {
+        "task_id": str(task.pk),
+        "conversionType": "REMIX",
+        "status": task.status,
+        "status_msg": task.status_msg,
+        "progress": task.progress,
+        "stage": task.stage,
+        "eta": current_eta(task),
+        "prompt": task.prompt,
+        "gender": task.gender or None,
+        "album_cover_path": cover,
+        "album_cover_thumbnail": thumb,
+        "credit_estimate": float(task.credit_estimate),
+        "conversion_cost": float(task.cost) if task.cost is not None else None,
+        "is_flagged": task.is_flagged,
+        "reason": reason,
+        "createdAt": _iso(task.created_at),
+        "updatedAt": _iso(task.updated_at),
+        "finishedAt": _iso(task.finished_at),
+    }
+
+
+def _conversion_fields(request: HttpRequest, task: RemixTask, conv: Conversion, suffix: str = "") -> dict:
+    visible = task.outputs_visible
+    stem = f"remix-{str(task.pk)[:8]}-v{conv.index}"
+    mp3 = signed_url(conv.mp3, request=request) if conv.mp3 and visible else None
+    wav = signed_url(conv.wav, request=request, download_name=stem + ".wav") if conv.wav and visible else None
+    return {
+        f"conversion_id{suffix}": str(conv.pk),
+        f"conversion_path{suffix}": mp3,
+        f"conversion_path_wav{suffix}": wav,
+        f"conversion_duration{suffix}": conv.duration,
+        f"lyrics{suffix}": conv.lyrics,
+        f"lyrics_timestamped{suffix}": conv.lyrics_timestamped,
+    }
+
+
+def _parse_uuid(value: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        return None
+
+
+def _get_task_for_key(key: ApiKey, task_id: str) -> RemixTask | None:
+    pk = _parse_uuid(task_id)
+    if pk is None:
+        return None
+    return RemixTask.objects.select_related("upload").filter(pk=pk, owner=key.user_id).first()
+
+
+def _get_conversion_for_key(key: ApiKey, conversion_id: str) -> Conversion | None:
+    pk = _parse_uuid(conversion_id)
+    if pk is None:
+        return None
+    return Conversion.objects.select_related("task__upload").filter(pk=pk, task__owner=key.user_id).first()
+
+
+@api_view(("GET",), rate_scope="status")
+def by_id(request: HttpRequest) -> JsonResponse:
+    params = request.GET
+    conversion_type = params.get("conversionType", "")
+    if conversion_type.upper() != "REMIX":
+        return error(422, "conversionType must be REMIX.", {"conversionType": ["Must be REMIX."]})
+    task_id, conversion_id = params.get("task_id", "").strip(), params.get("conversion_id", "").strip()
+    if bool(task_id) == bool(conversion_id):
+        message = "Give exactly one of task_id or conversion_id."
+        return error(422, message, {"non_field_errors": [message]})
+    if task_id:
+        task = _get_task_for_key(request.api_key, task_id)
+        if task is None:
+            return error(404, "No remix task with this task_id.", {"task_id": ["Not found."]})
+        body = _task_fields(request, task)
+        for conv in task.conversions.order_by("index"):
+            body.update(_conversion_fields(request, task, conv, suffix=f"_{conv.index}"))
+    else:
+        conv = _get_conversion_for_key(request.api_key, conversion_id)
+        if conv is None:
+            return error(404, "No conversion with this conversion_id.", {"conversion_id": ["Not found."]})
+        body = _task_fields(request, conv.task)
+        body.update(_conversion_fields(request, conv.task, conv))
+    return JsonResponse({"success": True, "conversion": body})
+
+
+# --- documentation ----------------------------------------------------------------------------
+
+
+def _server_url(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/api/public/v1").rstrip("/")
+
+
+@api_view(("GET",), authenticated=False)
+def openapi_json(request: HttpRequest) -> JsonResponse:
+    return JsonResponse(openapi_document(server_url=_server_url(request)), json_dumps_params={"indent": 2})
+
+
+@csrf_exempt
+def docs(request: HttpRequest):
+    if request.method not in ("GET", "HEAD"):
+        return error(405, f"Method {request.method} is not allowed here.", headers={"Allow": "GET, HEAD"})
+    document = openapi_document(server_url=_server_url(request))
+    return render(request, "remixes/api_docs.html", {"doc": document, "operations": _operations(document)})
+
+
+def _operations(document: dict) -> list[dict]:
+    """The document's operations flattened for the docs template."""
+    operations = []
+    for route, methods in document["paths"].items():
+        for method, op in methods.items():
+            body = op.get("requestBody", {}).get("content", {}).get("multipart/form-data", {}).get("schema", {})
+            fields = [
+                {"name": name, "required": name in body.get("required", []), **schema}
+                for name, schema in body.get("properties", {}).items()
+            ]
+            operations.append({
+                "method": method.upper(), "path": route, "op": op, "fields": fields,
+                "responses": sorted(op.get("responses", {}).items()),
+            })
+    return operations
+
+
+@csrf_exempt
+def not_found(request: HttpRequest, unmatched: str = "") -> JsonResponse:
+    return error(404, "Not found. See /api/public/v1/docs for the endpoints.")
+
+
+urlpatterns = [
+    path("Remix", remix, name="api_remix"),
+    path("byId", by_id, name="api_by_id"),
+    path("openapi.json", openapi_json, name="api_openapi"),
+    path("docs", docs, name="api_docs"),
+    re_path(r"^(?P<unmatched>.*)$", not_found),
+]
