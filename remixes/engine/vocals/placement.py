@@ -170,13 +170,14 @@ def _layout(specs, grid: _Grid, first_bar: int, chorus_bars: list[int], dense: b
     layout, bar = [], first_bar
     for i, (spec, size) in enumerate(zip(specs, sizes)):
         new_verse = i > 0 and spec.verse != specs[i - 1].verse
-        if new_verse and not dense:
-            bar += 1  # a bar of rest between verses
+        target = None
         if new_verse and align and spec.label == "chorus":
             remaining = sum(sizes[i:])
             target = next((c for c in chorus_bars if c >= bar and c + remaining <= total_bars), None)
-            if target is not None:
-                bar = target
+        if target is not None:
+            bar = target
+        elif new_verse and not dense:
+            bar += 1  # a bar of rest between verses
         if bar + size > total_bars:
             break
         layout.append((spec, bar, size))
