@@ -24,23 +24,27 @@ _PROGRESSIONS = {  # scale degrees (semitones above tonic, quality) per bar
               [(0, "maj"), (5, "maj"), (7, "maj"), (5, "maj")]],
     "minor": [[(0, "min"), (8, "maj"), (3, "maj"), (10, "maj")],
               [(0, "min"), (5, "min"), (10, "maj"), (3, "maj")]],
+    "other": [[(0, "maj"), (2, "min"), (4, "min"), (5, "maj")],
+              [(0, "min"), (1, "maj"), (0, "min"), (7, "min")]],
 }
 _TRIADS = {"maj": (0, 4, 7), "min": (0, 3, 7)}
 _SCALES = {"major": (0, 2, 4, 5, 7, 9, 11), "minor": (0, 2, 3, 5, 7, 8, 10)}
 
 
 def make_song(seconds: float = 180.0, tempo: float = 100.0, tonic: int = 0, mode: str = "major",
-              seed: int = 0, drums: bool = True, melody: bool = True, sr: int = SR) -> np.ndarray:
+              seed: int = 0, drums: bool = True, melody: bool = True, sr: int = SR,
+              progressions: str | None = None) -> np.ndarray:
     """A small synthetic pop song as (n, 2) float32: pad chords, bass on roots, drums, a lead melody.
 
     Sections alternate a quiet verse and a louder chorus (different progressions) every 8 bars.
+    `progressions="other"` picks chord cycles unlike the default ones (for "unrelated" references).
     """
     rng = np.random.default_rng(seed)
     n = int(seconds * sr)
     out = np.zeros((n, 2), dtype=np.float64)
     beat = 60.0 / tempo
     bar = 4 * beat
-    progs = _PROGRESSIONS[mode]
+    progs = _PROGRESSIONS[progressions or mode]
     verse, chorus = progs[0], progs[1 % len(progs)]
     scale = _SCALES[mode]
     n_bars = int(np.ceil(seconds / bar))
