@@ -34,6 +34,11 @@ class AudioInfo:
 def probe(path: str | Path, max_seconds: float = 600.0) -> AudioInfo:
     """Header-only look at a file: is it audio, and is its length acceptable?"""
     path = Path(path)
+    try:
+        if path.stat().st_size == 0:
+            raise EmptyAudio()
+    except OSError as exc:
+        raise UndecodableAudio() from exc
     info = _probe_soundfile(path) or _probe_ffmpeg(path)
     _check_duration(info.duration, max_seconds)
     return info
