@@ -13,7 +13,7 @@ import numpy as np
 from scipy.signal import resample_poly
 
 from .guide import SungVocal, VocalGuide
-from .placement import LineSpec, Note, PlacedLine, place_lines
+from .placement import LineSpec, place_lines
 from .singing import VOICES, render_line, spoken_line
 from .text import LyricLine, parse_lyrics
 

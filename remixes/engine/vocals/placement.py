@@ -72,9 +72,10 @@ class _Grid:
 def place_lines(specs: list[LineSpec], guide: VocalGuide, gender: str, seed: int = 0) -> Placement:
     """Put every line on bars, in order; stop at a line boundary when the song is too short."""
     grid = _grid(guide)
-    if len(grid.bars) < 2 or not specs:
-        note = () if specs else ("No singable words in the lyrics.",)
-        return Placement((), note if specs == [] else ("The song is too short to sing the lyrics.",))
+    if not specs:
+        return Placement((), ())
+    if len(grid.bars) < 2:
+        return Placement((), ("The song is too short to sing any line of the lyrics.",))
     first_bar = _first_sung_bar(guide, grid)
     chorus_bars = _chorus_bars(guide, grid)
     best = None
@@ -86,7 +87,9 @@ def place_lines(specs: list[LineSpec], guide: VocalGuide, gender: str, seed: int
             break
     layout, dense = best
     notes: list[str] = []
-    if len(layout) < len(specs):
+    if not layout:
+        notes.append("The song is too short to sing any line of the lyrics.")
+    elif len(layout) < len(specs):
         notes.append(
             f"Lyrics longer than the song: sang {len(layout)} of {len(specs)} lines, stopping after line {len(layout)}."
         )
@@ -240,7 +243,7 @@ def _rhythm(syllables: int, grid: _Grid, start: float, end: float, melody_onsets
         near = np.min(np.abs(times[:, None] - melody_onsets[None, :]), axis=1) < 0.06
         score += 1.5 * near
     score[0] = 100.0
-    if syllables <= int(np.sum(weights > 0)) and rng.random() < 0.5:
+    if not len(melody_onsets) and syllables <= int(np.sum(weights > 0)) and rng.random() < 0.5:
         # front-loaded phrasing: consecutive beats from the bar line, the last note held
         beat_idx = np.flatnonzero(weights > 0)[:syllables]
         return times[beat_idx]

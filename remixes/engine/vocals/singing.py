@@ -234,10 +234,9 @@ def _timeline(line: SpokenLine, notes: list[Note]):
 
 def _pitch_curve(t: np.ndarray, notes: list[Note], voice: Voice, rng) -> np.ndarray:
     """Target f0 in Hz: each note held, short glides between connected notes, delayed vibrato."""
-    cents = np.full(len(t), float(notes[0].midi) * 100)
     starts = np.array([n.start for n in notes])
     which = np.clip(np.searchsorted(starts, t, side="right") - 1, 0, len(notes) - 1)
-    cents = np.array([notes[i].midi * 100.0 for i in which])
+    cents = np.array([n.midi * 100.0 for n in notes])[which]
     for prev, note in zip(notes[:-1], notes[1:]):
         if note.start - prev.end > 0.1 or prev.midi == note.midi:
             continue
@@ -252,7 +251,8 @@ def _pitch_curve(t: np.ndarray, notes: list[Note], voice: Voice, rng) -> np.ndar
         age = t[held] - note.start
         depth = voice.vibrato_cents * np.clip((age - 0.22) / 0.25, 0.0, 1.0)
         cents[held] += depth * np.sin(2 * np.pi * rate * t[held] + phase)
-    drift = 4.0 * np.sin(2 * np.pi * 0.7 * t + rng.uniform(0, 6.3)) + 3.0 * np.sin(2 * np.pi * 1.9 * t + rng.uniform(0, 6.3))
+    drift = 4.0 * np.sin(2 * np.pi * 0.7 * t + rng.uniform(0, 6.3))  # slow, small wander: not a machine
+    drift += 3.0 * np.sin(2 * np.pi * 1.9 * t + rng.uniform(0, 6.3))
     return 440.0 * 2 ** ((cents + drift - 6900.0) / 1200.0)
 
 
