@@ -1,0 +1,114 @@
+"""remix() end to end on a 12 s generated song; each distinct request is rendered once per session."""
+
+import io
+import json
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from remixes.engine import encode_wav
+from remixes.engine.evaluate import loudness_metrics, recognisability, style_metrics
+
+SR = 44100
+
+
+@pytest.fixture(scope="module")
+def source_style(song_audio):
+    return style_metrics(song_audio, SR)
+
+
+def test_it_returns_two_mastered_stereo_versions(remix_of):
+    result = remix_of("make it lo-fi with chill beats")
+    assert [v.index for v in result.versions] == [1, 2]
+    for version in result.versions:
+        assert version.audio.dtype == np.float32 and version.audio.shape[1] == 2
+        assert version.sample_rate == SR
+        assert version.duration == pytest.approx(len(version.audio) / SR)
+        loud = loudness_metrics(version.audio, SR)
+        assert -15.0 <= loud["lufs"] <= -13.0
+        assert loud["true_peak_dbtp"] <= -1.0
+
+
+def test_its_versions_differ_but_both_stay_recognisable(remix_of, song_audio, unrelated_audio):
+    result = remix_of("make it lo-fi with chill beats")
+    first, second = (v.audio for v in result.versions)
+    assert not np.array_equal(first, second)
+    unrelated = recognisability(song_audio, unrelated_audio, SR)["score"]
+    for version in result.versions:
+        assert recognisability(song_audio, version.audio, SR)["score"] > unrelated + 0.1
+
+
+def test_it_is_deterministic_for_the_same_request_and_seed(song_path, remix_of):
+    from remixes.engine import RemixRequest, remix
+
+    again = remix(song_path, RemixRequest(prompt="make it lo-fi with chill beats"))
+    first = remix_of("make it lo-fi with chill beats")
+    for a, b in zip(first.versions, again.versions):
+        assert encode_wav(a.audio, SR) == encode_wav(b.audio, SR)
+
+
+def test_a_slow_prompt_lowers_the_tempo(remix_of, source_style):
+    result = remix_of("slow piano ballad")
+    assert result.plan["engine"]["tempo"] < result.plan["engine"]["source_tempo"]
+    version = style_metrics(result.versions[0].audio, SR)
+    assert version["duration"] / source_style["duration"] > 1.1
+
+
+def test_lofi_makes_the_spectrum_darker(remix_of, source_style):
+    result = remix_of("make it lo-fi with chill beats")
+    for version in result.versions:
+        assert style_metrics(version.audio, SR)["centroid_hz"] < 0.85 * source_style["centroid_hz"]
+
+
+def test_no_drums_drops_the_percussive_energy(remix_of, source_style):
+    result = remix_of("acoustic with no drums")
+    assert result.plan["drums"] is None
+    for version in result.versions:
+        assert style_metrics(version.audio, SR)["percussive_share"] < 0.7 * source_style["percussive_share"]
+
+
+def test_its_peaks_cover_and_plan_are_ready_for_the_web(remix_of):
+    result = remix_of("make it lo-fi with chill beats")
+    for version in result.versions:
+        assert len(version.peaks) == 1000 and 0 <= min(version.peaks) and max(version.peaks) == 1.0
+        assert version.lyrics == "" and version.lyrics_timestamped == []
+    assert Image.open(io.BytesIO(result.cover_png)).size == (1024, 1024)
+    assert Image.open(io.BytesIO(result.cover_thumb_png)).size == (256, 256)
+    plan = json.loads(json.dumps(result.plan))
+    assert plan["style"] == "lofi" and plan["engine"]["key"] == "A minor"
+    assert result.source_duration == pytest.approx(12.0, abs=0.01)
+
+
+def test_strength_zero_keeps_mostly_the_original(remix_of, song_audio):
+    gentle = remix_of("make it lo-fi with chill beats", strength=0.0)
+    full = remix_of("make it lo-fi with chill beats", strength=1.0)
+    assert gentle.plan["engine"]["original_level"] > full.plan["engine"]["original_level"]
+    gentle_score = recognisability(song_audio, gentle.versions[0].audio, SR)["score"]
+    full_score = recognisability(song_audio, full.versions[0].audio, SR)["score"]
+    assert gentle_score >= full_score - 0.02
+
+
+def test_it_reports_progress_up_to_done(song_path):
+    from remixes.engine import RemixRequest, remix
+
+    calls = []
+    remix(song_path, RemixRequest(prompt="house", seed=5), progress=lambda stage, f: calls.append((stage, f)))
+    fractions = [f for _, f in calls]
+    assert fractions == sorted(fractions) and fractions[0] == 0.0
+    assert calls[-1] == ("done", 1.0)
+    assert {"decode", "analyse", "render"} <= {stage for stage, _ in calls}
+
+
+def test_it_sings_given_lyrics_with_word_timings(remix_of):
+    result = remix_of("pop", lyrics="Hello bright morning\nWe are singing now", gender="female")
+    for version in result.versions:
+        assert version.lyrics.strip()
+        lines = version.lyrics_timestamped
+        assert lines and all(0 <= line["start"] < line["end"] <= version.duration + 1e-6 for line in lines)
+        assert all(line["words"] for line in lines)
+
+
+def test_instrumental_sings_nothing(remix_of):
+    result = remix_of("pop", lyrics="Hello bright morning", instrumental=True)
+    assert all(v.lyrics == "" and v.lyrics_timestamped == [] for v in result.versions)
