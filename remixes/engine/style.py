@@ -131,7 +131,7 @@ _STYLE_LIST = (
         "classical", "Classical", (60, 120), {"strings": 48, "chords": 0, "lead": 40, "bass": 43}, None, 48, 0.0,
         0.3, 0.0, 0.45, (), 0.25, False, 0.4, "calm", ("#f4ecd8", "#c9a227", "#7b2d26", "#3e2723", "#e8d5b5"),
         ("classical", "baroque", "chamber music", "string quartet", "symphony", "concerto", "sonata", "mozart",
-         "bach", "beethoven", "chopin", "vivaldi", "opera"),
+         "bach", "beethoven", "chopin", "vivaldi", "opera", "gregorian chant", "chant", "choral", "waltz"),
         ("classically",), {"strings": 48}, "strings",
     ),
     _Style(
@@ -208,7 +208,8 @@ _STYLE_LIST = (
         (_fx("compressor", threshold_db=-18.0, ratio=3.0), _fx("distortion", drive_db=3.0)), 0.4, True, 0.2,
         "energetic", ("#1c1c1c", "#b71c1c", "#f5f5f5", "#616161", "#ff6f00"),
         ("rock", "rock and roll", "rock n roll", "rocknroll", "classic rock", "hard rock", "indie rock",
-         "alternative", "alt rock", "grunge", "garage rock", "soft rock", "stoner rock", "britpop"),
+         "alternative", "alt rock", "grunge", "garage rock", "soft rock", "stoner rock", "britpop", "garage band",
+         "shoegaze", "psychedelic rock", "surf rock", "rockabilly"),
         ("rocky",), {"guitar": 29}, "overdriven guitar", drums_if_added="rock",
     ),
     _Style(
@@ -238,7 +239,7 @@ _STYLE_LIST = (
         "country", "Country", (90, 130), {"guitar": 25, "bass": 32, "lead": 110, "chords": 0}, "shuffle", 8, 0.1,
         0.6, 0.2, 0.15, (_fx("compressor", threshold_db=-18.0, ratio=2.5),), 0.4, True, 0.2, "happy",
         ("#fefae0", "#dda15e", "#bc6c25", "#606c38", "#283618"),
-        ("country", "bluegrass", "western", "americana", "honky tonk", "country western"),
+        ("country", "bluegrass", "western", "americana", "honky tonk", "country western", "hoedown", "cowboy"),
         (), {"lead": 110}, "fiddle", drums_if_added="shuffle",
     ),
     _Style(
@@ -252,8 +253,8 @@ _STYLE_LIST = (
         "bossa", "Bossa nova", (100, 140), {"guitar": 24, "bass": 32, "chords": 4, "lead": 73}, "bossa", 40, 0.05,
         0.35, 0.05, 0.2, (_fx("compressor", threshold_db=-20.0, ratio=2.0),), 0.4, True, 0.25, "romantic",
         ("#fff1e6", "#ff9f1c", "#2ec4b6", "#cbf3f0", "#e36414"),
-        ("bossa nova", "bossa", "bossanova", "brazilian", "mpb"),
-        (), {"guitar": 24}, "nylon guitar", drums_if_added="bossa",
+        ("bossa nova", "bossa", "bossanova", "brazilian", "mpb", "elevator music", "muzak", "easy listening"),
+        ("lounge", "cocktail", "elevator", "hotel lobby"), {"guitar": 24}, "nylon guitar", drums_if_added="bossa",
     ),
     _Style(
         "latin", "Latin (salsa)", (90, 125), {"chords": 0, "bass": 33, "brass": 61, "lead": 56}, "bossa", 0, 0.05,
@@ -290,8 +291,8 @@ _STYLE_LIST = (
         0.35, -0.3, 0.5, (_fx("chorus", depth=0.5, mix=0.35), _fx("delay", seconds=0.45, feedback=0.3, mix=0.2),
                           _fx("tape", amount=0.4), _fx("lowpass", cutoff_hz=6000.0)),
         0.6, True, 0.5, "dreamy", ("#ff71ce", "#01cdfe", "#05ffa1", "#b967ff", "#fffb96"),
-        ("vaporwave", "vapor wave", "vapourwave", "mallsoft", "future funk"),
-        (), {"lead": 64}, "slowed, chorused haze", tempo_factor=0.85, drums_if_added="half_time",
+        ("vaporwave", "vapor wave", "vapourwave", "mallsoft", "future funk", "empty mall", "mall"),
+        ("aesthetic",), {"lead": 64}, "slowed, chorused haze", tempo_factor=0.85, drums_if_added="half_time",
     ),
     _Style(
         "ambient", "Ambient", (60, 90), {"pad": 89, "strings": 92, "arp": 98}, None, 48, 0.0, 0.1, -0.1, 0.7,
@@ -306,16 +307,17 @@ _STYLE_LIST = (
         "cinematic", "Cinematic / orchestral", (70, 110), {"strings": 48, "brass": 60, "pad": 52, "bass": 43, "chords": 0},
         "half_time", 48, 0.0, 0.6, 0.0, 0.55, (_fx("compressor", threshold_db=-20.0, ratio=2.0), _fx("wide", amount=0.4)),
         0.35, True, 0.45, "epic", ("#0d1b2a", "#1b263b", "#c5a880", "#778da9", "#e0e1dd"),
-        ("orchestra", "film score", "soundtrack", "movie", "trailer", "score", "symphonic orchestra", "orchestral",
-         "cinematic"),
-        ("symphonic", "filmic"), {"strings": 48, "brass": 60}, "strings and horns", drums_if_added="half_time",
+        ("orchestra", "film score", "movie score", "symphonic orchestra", "orchestral", "cinematic", "film music"),
+        # "soundtrack" and its kin yield to a genre noun: "video game soundtrack" is chiptune
+        ("symphonic", "filmic", "soundtrack", "movie", "film", "trailer", "score"), {"strings": 48, "brass": 60}, "strings and horns", drums_if_added="half_time",
     ),
     _Style(
         "chiptune", "Chiptune / 8-bit", (120, 160), {"bass": 80, "lead": 80, "arp": 81}, "chip", 24, 0.0, 0.7, 0.3,
         0.1, (_fx("bitcrush", bit_depth=6.0), _fx("lowpass", cutoff_hz=9000.0)), 0.15, False, 0.1, "happy",
         ("#0f380f", "#306230", "#8bac0f", "#9bbc0f", "#ff004d", "#29adff"),
         ("chiptune", "chip tune", "chiptunes", "8 bit", "8bit", "16 bit", "16bit", "video game", "videogame",
-         "game boy", "gameboy", "nes", "retro game", "arcade", "pixel"),
+         "game boy", "gameboy", "nes", "retro game", "arcade", "pixel", "video game soundtrack", "game soundtrack",
+         "video game music", "game music", "retro video game"),
         (), {"lead": 80}, "square-wave lead and bitcrushing", drums_if_added="chip",
     ),
     _Style(
@@ -351,7 +353,7 @@ _STYLE_LIST = (
         "pop", "Pop", (95, 125), {"bass": 33, "chords": 0, "pad": 89, "guitar": 25}, "rock", 24, 0.0, 0.6, 0.2, 0.2,
         (_fx("compressor", threshold_db=-18.0, ratio=3.0),), 0.55, True, 0.3, "happy",
         ("#ffafcc", "#bde0fe", "#a2d2ff", "#cdb4db", "#ffc8dd"),
-        ("pop", "mainstream", "top 40", "indie pop", "electropop", "dance pop", "hyperpop", "bedroom pop"),
+        ("pop", "mainstream", "top 40", "indie pop", "electropop", "dance pop", "hyperpop", "bedroom pop", "dream pop"),
         ("poppy",), {"pad": 89}, "bright pop pads", drums_if_added="rock",
     ),
     _Style(
@@ -482,6 +484,8 @@ _INSTRUMENTS = {
     "arpeggio": ("arp", 81, range(80, 88)),
     "arpeggios": ("arp", 81, range(80, 88)),
     "arpeggiator": ("arp", 81, range(80, 88)),
+    "supersaw": ("pad", 90, range(80, 104)),
+    "supersaws": ("pad", 90, range(80, 104)),
     "bells": ("arp", 9, range(8, 16)),
     "glockenspiel": ("arp", 9, range(9, 10)),
     "celesta": ("arp", 8, range(8, 9)),
@@ -504,7 +508,9 @@ _INSTRUMENT_LABELS = {
 _SYNTH_PROGRAMS = set(range(80, 104)) | {38, 39, 50, 51, 62, 63}
 
 _DRUM_WORDS = ("drums", "drum", "beat", "beats", "percussion", "drum kit", "drumkit", "drumbeat", "drum beat",
-               "groove", "rhythm section")
+               "groove", "rhythm section", "kick", "kicks", "kick drum", "double kick", "snare", "snares", "hi hats",
+               "hihats", "hats", "cymbals", "toms", "claps", "handclaps", "hand claps", "congas", "bongos", "tabla",
+               "djembe", "shaker", "tambourine", "cowbell", "talking drums", "blast beats", "brushed drums")
 _GROOVE_WORDS = {
     "four on the floor": "four_on_floor", "four to the floor": "four_on_floor", "breakbeat": "breakbeat",
     "breakbeats": "breakbeat", "breaks": "breakbeat", "half time": "half_time", "halftime": "half_time",
@@ -536,10 +542,10 @@ _MODIFIER_WORDS = {
               "study", "studying", "focus", "concentration", "sunday", "coffee", "cafe", "rainy", "rain"),
     "energetic": ("energetic", "energy", "hype", "hyped", "pumping", "lively", "driving", "powerful", "intense",
                   "party", "upbeat", "bouncy", "banger", "danceable", "exciting", "punchy", "loud", "workout", "gym",
-                  "running", "hyper"),
+                  "running", "hyper", "anthem"),
     "dark": ("dark", "darker", "moody", "gloomy", "sinister", "ominous", "spooky", "haunting", "eerie", "creepy",
              "scary", "horror", "night", "nighttime", "midnight", "evil", "brooding", "mysterious", "noir", "gothic",
-             "goth", "halloween", "villain"),
+             "goth", "halloween", "villain", "late night"),
     "bright": ("bright", "brighter", "sunny", "shiny", "sparkly", "sparkling", "airy", "summer", "summery",
                "crisp", "glossy", "radiant"),
     "dreamy": ("dreamy", "dream", "dreamlike", "ethereal", "hazy", "floaty", "floating", "heavenly", "celestial",
@@ -547,21 +553,22 @@ _MODIFIER_WORDS = {
     "spacious": ("spacious", "space", "spacey", "spacy", "wide", "wider", "huge space", "cavernous", "roomy",
                  "open", "expansive", "cathedral"),
     "vintage": ("vintage", "retro", "old", "older", "old school", "oldschool", "classic", "analog", "analogue",
-                "old fashioned", "60s", "70s", "90s", "50s", "sixties", "seventies", "nineties", "fifties",
+                "old fashioned", "20s", "30s", "40s", "60s", "70s", "90s", "50s", "twenties", "sixties", "seventies", "nineties", "fifties",
                 "throwback", "antique", "gramophone", "record player"),
-    "heavy": ("heavy", "heavier", "hard", "harder", "massive", "fat", "thick", "crushing", "hard hitting",
-              "hardhitting", "big", "bigger", "huge"),
-    "minimal": ("minimal", "minimalist", "minimalistic", "sparse", "stripped", "stripped down", "stripped back",
+    "heavy": ("heavy", "heavier", "hard", "harder", "fat", "thick", "crushing", "hard hitting",
+              "hardhitting"),
+    "minimal": ("hypnotic", "repetitive", "minimal", "minimalist", "minimalistic", "sparse", "stripped", "stripped down", "stripped back",
                 "simple", "simpler", "bare", "barebones", "bare bones"),
     "acoustic": ("organic", "natural", "live", "live band", "real instruments", "unplugged feel"),
     "sad": ("sad", "sadder", "melancholic", "melancholy", "sorrowful", "emotional", "heartbreak", "heartbroken",
             "tearful", "somber", "sombre", "depressing", "lonely", "bittersweet", "blue", "tragic", "mournful"),
     "happy": ("happy", "happier", "joyful", "cheerful", "uplifting", "fun", "playful", "feel good", "feelgood",
               "positive", "optimistic", "bubbly", "sunshine", "euphoric", "carefree"),
-    "epic": ("epic", "grand", "heroic", "majestic", "triumphant", "anthemic", "anthem", "powerful epic",
+    "epic": ("epic", "grand", "heroic", "majestic", "triumphant", "anthemic", "powerful epic", "big", "bigger", "huge",
+             "massive",
              "dramatic", "monumental", "larger than life"),
     "aggressive": ("aggressive", "angry", "fierce", "brutal", "raw", "violent", "rage", "furious", "hardcore feel",
-                   "savage", "wild"),
+                   "savage", "wild", "screaming", "screamed", "shouted"),
     "soft": ("soft", "softer", "gentle", "gentler", "quiet", "quieter", "tender", "delicate", "subtle",
              "light", "lighter", "intimate", "whisper", "sleep", "sleepy", "lullaby feel"),
     "romantic": ("romantic", "love", "lovely", "sensual", "sexy", "seductive", "passionate", "sweet", "valentine"),
@@ -632,6 +639,9 @@ okay ok hey hi hello thanks thank cool nice good great awesome amazing beautiful
 original instead rather quite pretty fairly enough overall whole entire part parts section sections
 bring keep well still even only again into via per while until through throughout within across along
 bpms beat-driven eh um uh oh yeah yo sure maybe perhaps please approach treatment rendition take
+that's there's i'd we're you're they're what's who's isn't aren't can't won't day days morning evening
+afternoon weekend baby babies kids children theme record band time times people someone anyone everyone
+audio sample samples clip loop loops playing play played plays listen listening hear vibe-wise aesthetic-wise
 """.split())
 
 
@@ -646,6 +656,7 @@ def _normalise(text: str) -> str:
         (r"'(\d0)s\b", r"\1s"),
         (r"\b(\d0)'s\b", r"\1s"),
         (r"\b19(\d0)s\b", r"\1s"),
+        (r"\b19([2-9])\d\b", r"\g<1>0s"),
         (r"&", " and "),
         (r"\+", " plus "),
         (r"[-_/]", " "),
@@ -937,8 +948,10 @@ def _apply_modifier(d: _Draft, name: str, k: float) -> None:
         d.palette = _shade_palette(d.palette, saturation=-0.25 * k)
     elif name == "heavy":
         d.energy += 0.2 * k
-        drive = d.effects.get("distortion", {}).get("drive_db", 0.0) + 5.0 * k
-        d.effect("distortion", drive_db=min(drive, 18.0))
+        # distortion on the whole mix suits guitar and bass music; an orchestra gets weight, not grit
+        if "distortion" in d.effects or "guitar" in d.instruments or d.spec.energy >= 0.7:
+            drive = d.effects.get("distortion", {}).get("drive_db", 0.0) + 5.0 * k
+            d.effect("distortion", drive_db=min(drive, 18.0))
         d.effects.setdefault("compressor", {"threshold_db": -20.0, "ratio": 4.0})
         if d.drum_kit in (0, 8, 32, 40) and d.drums:
             d.drum_kit = 16
@@ -967,8 +980,9 @@ def _apply_modifier(d: _Draft, name: str, k: float) -> None:
         d.set_mood("happy")
         d.palette = _shade_palette(d.palette, saturation=0.2 * k, lightness=0.05 * k)
     elif name == "epic":
-        d.instruments.setdefault("strings", 48)
-        d.instruments.setdefault("brass", 60)
+        if "strings" not in d.instruments and "pad" not in d.instruments:
+            d.instruments["strings"] = 48
+        d.effects.setdefault("wide", {"amount": 0.5})
         d.reverb += 0.2 * k
         d.energy += 0.2 * k
         if d.drums is None:

@@ -89,6 +89,11 @@ PROMPTS = [
     case("make it 500 bpm", "pop", "="),
     case("slowed + reverb", "lofi", "<", mods=("slowed",)),
     case("nightcore", "pop", ">"),
+    case("make it sound like a retro video game soundtrack", "chiptune"),
+    case("make it sound like it's playing in an empty mall in 1989", "vaporwave", "<"),
+    case("movie soundtrack", "cinematic"),
+    case("jazz lounge version with upright bass and brushed drums", "jazz", has={"bass": 32}),
+    case("metalcore with double kick drums and screaming guitars", "metal", mods=("aggressive",)),
     case("", "pop"),
     case("asdkjh qwerty zxcvb", "pop", ignored=("asdkjh", "qwerty", "zxcvb")),
 ]
@@ -176,11 +181,14 @@ def test_each_modifier_moves_its_field(modifier, field, direction):
     assert changed.style == "pop"
 
 
-def test_vintage_adds_vinyl_and_tape_and_heavy_adds_distortion():
+def test_vintage_adds_vinyl_and_tape_and_heavy_adds_distortion_where_it_fits():
     kinds = lambda plan: {e.kind for e in plan.effects}  # noqa: E731
     assert {"vinyl", "tape"} <= kinds(interpret("vintage pop"))
     assert "distortion" in kinds(interpret("heavy pop"))
     assert "distortion" not in kinds(interpret("clean metal"))
+    heavy_classical = interpret("heavy classical")
+    assert "distortion" not in kinds(heavy_classical)
+    assert heavy_classical.energy > interpret("classical").energy
 
 
 def test_minimal_plays_fewer_instruments_and_lush_more():
