@@ -160,7 +160,11 @@ def _chorus_bars(guide: VocalGuide, grid: _Grid) -> list[int]:
 
 
 def _bars_for(syllables: int, grid: _Grid, dense: bool) -> int:
-    capacity = grid.slots_per_bar * (0.85 if dense else 0.55)
+    if dense:  # quick syllables, down to ~0.13 s each, as singers do in a wordy verse
+        beat = float(np.median(np.diff(grid.beats))) if len(grid.beats) > 1 else 0.5
+        capacity = 0.8 * grid.beats_per_bar * max(grid.slots_per_beat, int(beat / 0.13))
+    else:
+        capacity = grid.slots_per_bar * 0.55
     bars = max(1, math.ceil(syllables / capacity))
     if not dense and bars == 3:
         bars = 4  # phrases of 1, 2 or 4 bars read as music; 3 does not
