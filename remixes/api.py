@@ -287,6 +287,8 @@ def _operations(document: dict) -> list[dict]:
     for route, methods in document["paths"].items():
         for method, op in methods.items():
             body = op.get("requestBody", {}).get("content", {}).get("multipart/form-data", {}).get("schema", {})
+            if "$ref" in body:
+                body = document["components"]["schemas"][body["$ref"].rsplit("/", 1)[-1]]
             fields = [
                 {"name": name, "required": name in body.get("required", []), **schema}
                 for name, schema in body.get("properties", {}).items()
