@@ -263,7 +263,7 @@ def _finish(image: Image.Image, plan, f: dict, palette, rng) -> Image.Image:
     draw.text((x + 3 * _SS, y + 3 * _SS), caption, font=big, fill=(0, 0, 0, 120))
     draw.text((x, y), caption, font=big, fill=light + (240,))
     if subtitle:
-        draw.text((x, y - _W * 0.035), subtitle.upper(), font=small, fill=light + (190,))
+        draw.text((x, y - _W * 0.035), subtitle, font=small, fill=light + (190,))
     return _over(image, layer)
 
 
@@ -364,7 +364,7 @@ def _grid_sun(image, palette, f, rng, style):
     spectrum = f["spectrum"]
     ridge = [(0, horizon)]
     for i, v in enumerate(np.concatenate([spectrum[::-1], spectrum])):
-        ridge.append((i / 63 * _W, horizon - _W * (0.03 + 0.13 * v) * (0.6 + 0.4 * math.sin(i * 0.7) ** 2)))
+        ridge.append((i / 63 * _W, horizon - _W * (0.02 + 0.08 * v) * (0.6 + 0.4 * math.sin(i * 0.7) ** 2)))
     ridge.append((_W, horizon))
     draw.polygon(ridge, fill=_shade(_by_luma(palette)[0], -0.05))
     draw.rectangle((0, horizon, _W, _W), fill=_shade(_by_luma(palette)[0], -0.1))
@@ -563,14 +563,23 @@ def _shards(image, palette, f, rng, style):
 
 
 def _sunburst(image, palette, f, rng, style):
-    """Warm grooves: rays from a sun, their count from the tempo; a mirror ball for disco."""
+    """Warm grooves: rays from a sun (count from the tempo) or 70s wavy bands for funk; a mirror ball for disco,
+    palm fronds for Latin and bossa."""
     draw = _pen(image)
     cx, cy = _W * 0.5, _W * 0.55
-    rays = _density(f, 14, 40)
     colours = [c for c in palette if _luma(c) > 50] or palette
-    for i in range(rays):
-        a0, a1 = 360 * i / rays, 360 * (i + 0.5) / rays
-        draw.pieslice((cx - _W, cy - _W, cx + _W, cy + _W), a0, a1, fill=colours[i % len(colours)] + (70,))
+    if style in ("funk", "afrobeats"):
+        bands = _density(f, 6, 12)
+        for i in range(bands + 1):  # from the top down, each band overlapping the one above
+            amp = _W * (0.02 + 0.05 * f["spectrum"][int(i * 31 / bands)])
+            base = _W * (0.35 + 0.65 * i / bands)
+            pts = [(x, base + amp * math.sin(2 * math.pi * x / _W * 1.5 + i * 0.6)) for x in np.linspace(0, _W, 120)]
+            draw.polygon(pts + [(_W, _W), (0, _W)], fill=colours[i % len(colours)] + (235,))
+    else:
+        rays = _density(f, 14, 40)
+        for i in range(rays):
+            a0, a1 = 360 * i / rays, 360 * (i + 0.5) / rays
+            draw.pieslice((cx - _W, cy - _W, cx + _W, cy + _W), a0, a1, fill=colours[i % len(colours)] + (70,))
     sun, sdraw = _layer()
     r = _W * 0.2
     if style == "disco":
@@ -590,7 +599,31 @@ def _sunburst(image, palette, f, rng, style):
             rr = r * (1.08 + 0.09 * k)
             sdraw.arc((cx - rr, cy - rr, cx + rr, cy + rr), 180 + 20 * v, 360 - 20 * v,
                       fill=colours[k % len(colours)] + (170,), width=int(_SS * (2 + 6 * v)))
-    return _glow(image, sun, 20)
+    image = _glow(image, sun, 20)
+    if style in ("latin", "bossa"):
+        image = _palm_fronds(image, _mix(_by_luma(palette)[0], (8, 30, 18), 0.7), f, rng)
+    return image
+
+
+def _palm_fronds(image, colour, f, rng):
+    """Dark palm leaves reaching in from the top corners, one leaflet per beat of a bar at the song's tempo."""
+    draw = _pen(image)
+    leaflets = _density(f, 10, 18)
+    for corner_x, direction in ((0.0, 1), (1.0, -1)):
+        for frond in range(3):
+            x0, y0 = corner_x * _W, _W * (0.02 + 0.12 * frond)
+            angle0 = math.radians(15 + 18 * frond + rng.uniform(-5, 5))
+            length = _W * rng.uniform(0.42, 0.55)
+            spine = [(x0 + direction * length * t * math.cos(angle0), y0 + length * t * math.sin(angle0)
+                      + _W * 0.12 * t * t) for t in np.linspace(0, 1, leaflets)]
+            draw.line(spine, fill=colour + (255,), width=_SS * 4)
+            for i, (x, y) in enumerate(spine[1:], 1):
+                size = _W * 0.1 * math.sin(math.pi * (i + 1) / (leaflets + 1))
+                for side in (-1, 1):
+                    tip = (x + direction * size * 0.45, y + side * size)
+                    draw.polygon([(x, y), (x + direction * size * 0.08 - side * size * 0.06, y + side * size * 0.5),
+                                  tip, (x + direction * size * 0.3, y + side * size * 0.3)], fill=colour + (255,))
+    return image
 
 
 def _landscape(image, palette, f, rng, style):
