@@ -510,14 +510,14 @@ _SYNTH_PROGRAMS = set(range(80, 104)) | {38, 39, 50, 51, 62, 63}
 _DRUM_WORDS = ("drums", "drum", "beat", "beats", "percussion", "drum kit", "drumkit", "drumbeat", "drum beat",
                "groove", "rhythm section", "kick", "kicks", "kick drum", "double kick", "snare", "snares", "hi hats",
                "hihats", "hats", "cymbals", "toms", "claps", "handclaps", "hand claps", "congas", "bongos", "tabla",
-               "djembe", "shaker", "tambourine", "cowbell", "talking drums", "blast beats", "brushed drums")
+               "djembe", "shaker", "tambourine", "cowbell", "talking drums", "blast beats")
 _GROOVE_WORDS = {
     "four on the floor": "four_on_floor", "four to the floor": "four_on_floor", "breakbeat": "breakbeat",
     "breakbeats": "breakbeat", "breaks": "breakbeat", "half time": "half_time", "halftime": "half_time",
     "shuffle": "shuffle", "march": "march", "marching": "march", "marching band": "march", "one drop": "reggae",
     "boom bap drums": "boom_bap", "trap drums": "trap", "trap hats": "trap",
 }
-_KIT_WORDS = {"brushes": 40, "brush": 40, "808 drums": 25, "tr 808": 25, "909": 24, "electronic drums": 24,
+_KIT_WORDS = {"brushes": 40, "brush": 40, "brushed drums": 40, "808 drums": 25, "tr 808": 25, "909": 24, "electronic drums": 24,
               "drum machine": 24, "live drums": 8, "acoustic drums": 8, "orchestral percussion": 48, "timpani": 48}
 _VOCAL_WORDS = ("vocals", "vocal", "voice", "voices", "singing", "singer", "lyrics", "lead vocal", "lead vocals",
                 "acapella", "a cappella", "vox")
@@ -534,9 +534,11 @@ _EFFECT_WORDS = {
 
 _MODIFIER_WORDS = {
     "slow": ("slow", "slower", "slowly", "slow tempo", "slow down", "slowed down", "laid back", "laidback",
-             "unhurried", "low tempo", "downtempo feel"),
+             "unhurried", "low tempo", "downtempo feel", "lower tempo", "slower tempo", "lower bpm", "half speed",
+             "reduce the tempo", "lower the tempo", "decrease the tempo", "drop the tempo"),
     "fast": ("fast", "faster", "quick", "quicker", "speedy", "uptempo", "up tempo", "speed up", "speed it up",
-             "rapid", "high tempo", "double time"),
+             "rapid", "high tempo", "double time", "higher tempo", "faster tempo", "higher bpm", "double speed",
+             "increase the tempo", "raise the tempo", "pick up the tempo", "up the tempo"),
     "chill": ("chill", "chilled", "chilling", "calm", "calmer", "relaxing", "relaxed", "mellow", "smooth",
               "peaceful", "cozy", "cosy", "lazy", "easy", "easygoing", "serene", "tranquil", "soothing", "zen",
               "study", "studying", "focus", "concentration", "sunday", "coffee", "cafe", "rainy", "rain"),

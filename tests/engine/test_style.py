@@ -94,6 +94,8 @@ PROMPTS = [
     case("movie soundtrack", "cinematic"),
     case("jazz lounge version with upright bass and brushed drums", "jazz", has={"bass": 32}),
     case("metalcore with double kick drums and screaming guitars", "metal", mods=("aggressive",)),
+    case("lower the tempo and make it jazz", "jazz", "<"),
+    case("house, increase the tempo", "house", ">"),
     case("", "pop"),
     case("asdkjh qwerty zxcvb", "pop", ignored=("asdkjh", "qwerty", "zxcvb")),
 ]
