@@ -98,6 +98,16 @@ class RemixTaskAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # tasks are created by submitting a remix, never by hand
 
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return super().has_delete_permission(request, obj) and (obj is None or obj.is_finished)
+
+    def delete_model(self, request: HttpRequest, obj: RemixTask) -> None:
+        services.delete_task(obj)  # removes the stored files too
+
+    def delete_queryset(self, request: HttpRequest, queryset) -> None:
+        for task in queryset.filter(status__in=RemixTask.FINISHED):
+            services.delete_task(task)
+
     def get_urls(self):
         return [
             path("<uuid:task_id>/review/", self.admin_site.admin_view(self.review_view), name="remixes_remixtask_review"),

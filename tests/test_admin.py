@@ -83,3 +83,13 @@ def test_its_review_endpoint_is_for_staff_and_post_only(client, owner, staff, fl
     assert flagged.review_state == RemixTask.Review.PENDING
     client.force_login(staff)
     assert client.get(url).status_code == 405
+
+
+def test_deleting_a_task_in_the_admin_removes_its_files(staff_client, flagged, django_capture_on_commit_callbacks):
+    conv = flagged.conversions.get(index=1)
+    storage, name = conv.mp3.storage, conv.mp3.name
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(reverse("admin:remixes_remixtask_delete", args=[flagged.task_id]), {"post": "yes"})
+    assert response.status_code == 302
+    assert not RemixTask.objects.filter(pk=flagged.task_id).exists()
+    assert not storage.exists(name)

@@ -146,3 +146,10 @@ def test_its_form_endpoints_need_login_and_the_right_method(client, owner):
     assert owner_client.get(reverse("remix_create")).status_code == 405
     assert owner_client.post(reverse("remix_estimate")).status_code == 405
     assert owner_client.post("/").status_code == 405
+
+
+def test_it_passes_a_webhook_url_and_checks_it(owner_client, owner):
+    bad = owner_client.post(reverse("remix_create"), {"audio_file": clip(), "prompt": "lofi", "webhook_url": "ftp://x"}, **HTMX)
+    assert bad.status_code == 422 and "webhook_url must be an http(s) URL." in bad.content.decode()
+    owner_client.post(reverse("remix_create"), {"audio_file": clip(), "prompt": "lofi", "webhook_url": "https://example.com/hook"}, **HTMX)
+    assert RemixTask.objects.get(owner=owner).webhook_url == "https://example.com/hook"
