@@ -304,12 +304,14 @@ _STYLE_LIST = (
         ("atmospheric",), {"pad": 89}, "ambient pads", drums_if_added="half_time",
     ),
     _Style(
-        "cinematic", "Cinematic / orchestral", (70, 110), {"strings": 48, "brass": 60, "pad": 52, "bass": 43, "chords": 0},
-        "half_time", 48, 0.0, 0.6, 0.0, 0.55, (_fx("compressor", threshold_db=-20.0, ratio=2.0), _fx("wide", amount=0.4)),
+        "cinematic", "Cinematic / orchestral", (70, 110),
+        {"strings": 48, "brass": 60, "pad": 52, "bass": 43, "chords": 0}, "half_time", 48, 0.0, 0.6, 0.0, 0.55,
+        (_fx("compressor", threshold_db=-20.0, ratio=2.0), _fx("wide", amount=0.4)),
         0.35, True, 0.45, "epic", ("#0d1b2a", "#1b263b", "#c5a880", "#778da9", "#e0e1dd"),
         ("orchestra", "film score", "movie score", "symphonic orchestra", "orchestral", "cinematic", "film music"),
         # "soundtrack" and its kin yield to a genre noun: "video game soundtrack" is chiptune
-        ("symphonic", "filmic", "soundtrack", "movie", "film", "trailer", "score"), {"strings": 48, "brass": 60}, "strings and horns", drums_if_added="half_time",
+        ("symphonic", "filmic", "soundtrack", "movie", "film", "trailer", "score"), {"strings": 48, "brass": 60},
+        "strings and horns", drums_if_added="half_time",
     ),
     _Style(
         "chiptune", "Chiptune / 8-bit", (120, 160), {"bass": 80, "lead": 80, "arp": 81}, "chip", 24, 0.0, 0.7, 0.3,
@@ -517,7 +519,8 @@ _GROOVE_WORDS = {
     "shuffle": "shuffle", "march": "march", "marching": "march", "marching band": "march", "one drop": "reggae",
     "boom bap drums": "boom_bap", "trap drums": "trap", "trap hats": "trap",
 }
-_KIT_WORDS = {"brushes": 40, "brush": 40, "brushed drums": 40, "808 drums": 25, "tr 808": 25, "909": 24, "electronic drums": 24,
+_KIT_WORDS = {"brushes": 40, "brush": 40, "brushed drums": 40, "808 drums": 25, "tr 808": 25, "909": 24,
+              "electronic drums": 24,
               "drum machine": 24, "live drums": 8, "acoustic drums": 8, "orchestral percussion": 48, "timpani": 48}
 _VOCAL_WORDS = ("vocals", "vocal", "voice", "voices", "singing", "singer", "lyrics", "lead vocal", "lead vocals",
                 "acapella", "a cappella", "vox")
@@ -555,12 +558,13 @@ _MODIFIER_WORDS = {
     "spacious": ("spacious", "space", "spacey", "spacy", "wide", "wider", "huge space", "cavernous", "roomy",
                  "open", "expansive", "cathedral"),
     "vintage": ("vintage", "retro", "old", "older", "old school", "oldschool", "classic", "analog", "analogue",
-                "old fashioned", "20s", "30s", "40s", "60s", "70s", "90s", "50s", "twenties", "sixties", "seventies", "nineties", "fifties",
+                "old fashioned", "20s", "30s", "40s", "60s", "70s", "90s", "50s", "twenties", "sixties", "seventies",
+                "nineties", "fifties",
                 "throwback", "antique", "gramophone", "record player"),
     "heavy": ("heavy", "heavier", "hard", "harder", "fat", "thick", "crushing", "hard hitting",
               "hardhitting"),
-    "minimal": ("hypnotic", "repetitive", "minimal", "minimalist", "minimalistic", "sparse", "stripped", "stripped down", "stripped back",
-                "simple", "simpler", "bare", "barebones", "bare bones"),
+    "minimal": ("hypnotic", "repetitive", "minimal", "minimalist", "minimalistic", "sparse", "stripped",
+                "stripped down", "stripped back", "simple", "simpler", "bare", "barebones", "bare bones"),
     "acoustic": ("organic", "natural", "live", "live band", "real instruments", "unplugged feel"),
     "sad": ("sad", "sadder", "melancholic", "melancholy", "sorrowful", "emotional", "heartbreak", "heartbroken",
             "tearful", "somber", "sombre", "depressing", "lonely", "bittersweet", "blue", "tragic", "mournful"),
