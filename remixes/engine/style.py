@@ -1209,39 +1209,13 @@ def interpret(prompt: str) -> StylePlan:
     bpm, text, notes = _extract_bpm(text)
     _, hits, ignored, spell_notes = _tokens_and_hits(text)
     _mark_scopes(hits)
-
-    for hit in hits:
-        if hit.kind in ("style", "style_adj") and hit.polarity in ("drop", "not"):
-            hit.kind = "refused_style"
-    # "rock with jazz drums": a genre word before "drums" asks for that genre's groove only
-    style_hits = [h for h in hits if h.kind in ("style", "style_adj")]
-    for h, after in zip(hits, hits[1:]):
-        if h in style_hits and after.kind == "drums" and after.start == h.end and len(style_hits) > 1:
-            h.kind, h.value, h.end = "groove", STYLES[h.value].drums_if_added, after.end
-            h.text = f"{h.text} {after.text}"
-            after.kind = "consumed"
-    # "acoustic" names a genre alone, but is a modifier of another genre ("acoustic rock")
-    style_hits = [h for h in hits if h.kind == "style"]
-    if any(h.value != "acoustic" for h in style_hits):
-        for h in style_hits:
-            if h.value == "acoustic":
-                h.kind, h.value = "modifier", "acoustic"
+    _reread_style_words(hits)
 
     main_id, blended_ids, refused_ids = _choose_styles(hits)
-    mod_hits = [h for h in hits if h.kind == "modifier" and h.polarity == "plain"]
     understood: list[str] = []
     if main_id is None:
-        implied = next((_IMPLIED_STYLE[h.value] for h in mod_hits if h.value in _IMPLIED_STYLE), None)
-        implied = implied if implied not in refused_ids else None
-        main_id = implied or (DEFAULT_STYLE if DEFAULT_STYLE not in refused_ids else "lofi")
-        spec = STYLES[main_id]
-        if empty:
-            understood.append(f"The prompt was empty, so a {spec.name} remix is made.")
-        elif implied:
-            word = next(h.text for h in mod_hits if _IMPLIED_STYLE.get(h.value) == main_id)
-            understood.append(f"Style: {spec.name} (no genre named; \u201c{word}\u201d suggests it)")
-        else:
-            understood.append(f"No style recognised in the prompt, so a {spec.name} remix is made.")
+        main_id, note = _default_style(hits, refused_ids, empty)
+        understood.append(note)
     spec = STYLES[main_id]
     d = _Draft.from_style(spec)
     if not understood:
@@ -1266,6 +1240,41 @@ def interpret(prompt: str) -> StylePlan:
     understood.extend(notes)
     understood.extend(spell_notes)
     return _finish(d, bpm, understood, ignored)
+
+
+def _reread_style_words(hits: list[_Hit]) -> None:
+    """Genre words that do not name the genre: refused ones, "jazz drums", "acoustic rock"."""
+    for hit in hits:
+        if hit.kind in ("style", "style_adj") and hit.polarity in ("drop", "not"):
+            hit.kind = "refused_style"
+    # "rock with jazz drums": a genre word before "drums" asks for that genre's groove only
+    style_hits = [h for h in hits if h.kind in ("style", "style_adj")]
+    for h, after in zip(hits, hits[1:]):
+        if h in style_hits and after.kind == "drums" and after.start == h.end and len(style_hits) > 1:
+            h.kind, h.value, h.end = "groove", STYLES[h.value].drums_if_added, after.end
+            h.text = f"{h.text} {after.text}"
+            after.kind = "consumed"
+    # "acoustic" names a genre alone, but is a modifier of another genre ("acoustic rock")
+    style_hits = [h for h in hits if h.kind == "style"]
+    if any(h.value != "acoustic" for h in style_hits):
+        for h in style_hits:
+            if h.value == "acoustic":
+                h.kind, h.value = "modifier", "acoustic"
+
+
+def _default_style(hits: list[_Hit], refused_ids: list[str], empty: bool) -> tuple[str, str]:
+    """The style for a prompt that names none, and the sentence saying why."""
+    mod_hits = [h for h in hits if h.kind == "modifier" and h.polarity == "plain"]
+    implied = next((_IMPLIED_STYLE[h.value] for h in mod_hits if h.value in _IMPLIED_STYLE), None)
+    implied = implied if implied not in refused_ids else None
+    style_id = implied or (DEFAULT_STYLE if DEFAULT_STYLE not in refused_ids else "lofi")
+    name = STYLES[style_id].name
+    if empty:
+        return style_id, f"The prompt was empty, so a {name} remix is made."
+    if implied:
+        word = next(h.text for h in mod_hits if _IMPLIED_STYLE.get(h.value) == style_id)
+        return style_id, f"Style: {name} (no genre named; \u201c{word}\u201d suggests it)"
+    return style_id, f"No style recognised in the prompt, so a {name} remix is made."
 
 
 def _apply_hits(d: _Draft, hits: list[_Hit], understood: list[str]) -> None:
