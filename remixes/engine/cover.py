@@ -47,8 +47,8 @@ def draw_cover(plan, features: dict, seed: int = 0) -> tuple[bytes, bytes]:
     style = getattr(plan, "style", "pop")
     rng = np.random.default_rng([seed & 0xFFFFFFFF, _fingerprint(style, f)])
 
-    image = _background(palette, f, rng)
     motif = _MOTIFS.get(style, "blobs")
+    image = _background(palette, f, paper=motif == "staff")
     image = _MOTIF_DRAWERS[motif](image, palette, f, rng, style)
     image = _chroma_wheel(image, f, palette)
     image = _rhythm_strip(image, f, palette)
@@ -153,8 +153,9 @@ def _pitch_colour(pc: int, value: float) -> tuple[int, int, int]:
 # Layers shared by every cover
 
 
-def _background(palette, f: dict, rng) -> Image.Image:
-    dark, mid = _by_luma(palette)[0], _by_luma(palette)[1]
+def _background(palette, f: dict, paper: bool = False) -> Image.Image:
+    """A soft two-colour gradient from the palette: its darkest colours, or its lightest for a paper look."""
+    dark, mid = (_by_luma(palette)[-1], _by_luma(palette)[-2]) if paper else _by_luma(palette)[:2]
     n = _LOW
     y = np.linspace(0, 1, n)[:, None]
     x = np.linspace(0, 1, n)[None, :]
@@ -257,10 +258,14 @@ def _finish(image: Image.Image, plan, f: dict, palette, rng) -> Image.Image:
     if big is None or small is None or not caption:
         return image
     layer, draw = _layer()
-    light = _mix(_by_luma(palette)[-1], (255, 255, 255), 0.45)
-    caption = caption if len(caption) <= 32 else caption[:31] + "\u2026"
     x, y = _W * 0.08, _W * 0.845
-    draw.text((x + 3 * _SS, y + 3 * _SS), caption, font=big, fill=(0, 0, 0, 120))
+    light = _mix(_by_luma(palette)[-1], (255, 255, 255), 0.45)
+    shadow = (0, 0, 0, 120)
+    behind = np.asarray(image.crop((int(x), int(_W * 0.8), int(_W * 0.6), int(_W * 0.9))).convert("L")).mean()
+    if behind > 150:  # a light cover gets dark lettering
+        light, shadow = _shade(_by_luma(palette)[0], -0.1), (255, 255, 255, 90)
+    caption = caption if len(caption) <= 32 else caption[:31] + "\u2026"
+    draw.text((x + 3 * _SS, y + 3 * _SS), caption, font=big, fill=shadow)
     draw.text((x, y), caption, font=big, fill=light + (240,))
     if subtitle:
         draw.text((x, y - _W * 0.035), subtitle, font=small, fill=light + (190,))
@@ -443,7 +448,7 @@ def _waves(image, palette, f, rng, style):
 def _staff(image, palette, f, rng, style):
     """Classical: three staves of notes placed by the song's rhythm, pitched by its harmony, in a gold frame."""
     pal = _by_luma(palette)
-    ink = pal[0] if _luma(pal[1]) > 120 else pal[-1]
+    ink = _shade(pal[0], -0.05)  # drawn on paper (see draw_cover)
     draw = _pen(image)
     gap = _W * 0.018
     chroma = f["chroma"] / max(float(f["chroma"].sum()), 1e-6)
@@ -517,8 +522,8 @@ def _blobs(image, palette, f, rng, style):
     draw = _pen(image)
     for x, y, r, colour in orbs:
         # concentric discs from rim to centre fake a lit sphere
-        for step in range(12):
-            t = step / 11
+        for step in range(28):
+            t = step / 27
             rr = r * (1 - 0.55 * t)
             ox, oy = -r * 0.28 * t, -r * 0.32 * t
             draw.ellipse((x + ox - rr, y + oy - rr, x + ox + rr, y + oy + rr),
