@@ -3,6 +3,7 @@ conversions, API keys and outgoing webhook deliveries. State changes of a task g
 `remixes.services`; these classes only describe the data."""
 from __future__ import annotations
 
+import base64
 import secrets
 import uuid
 from decimal import Decimal
@@ -14,7 +15,8 @@ from django.db.models import Q, Sum
 
 
 def new_webhook_secret() -> str:
-    return "whsec_" + secrets.token_urlsafe(32)
+    """A Standard Webhooks secret: `whsec_` and 32 random bytes in standard base64."""
+    return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
 
 
 def random_upload_path(instance: models.Model, filename: str) -> str:

@@ -414,6 +414,8 @@ def apply_result(task_id, result: TaskResult, attempt: int | None = None) -> boo
         completes = running and all(c.has_audio for c in Conversion.objects.filter(task=locked))
         if completes:
             _complete(locked)
+        elif changed and not running:  # late lyrics or cover: send the events that were missing
+            transaction.on_commit(lambda: _send_task_webhooks(task.pk))
         if changed or completes:
             locked.save()
     if completes:

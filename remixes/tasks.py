@@ -14,6 +14,7 @@ from . import services
 from .engine import EngineError
 from .providers import ProviderError, get_provider
 from .sources import SourceError, local_source
+from .webhooks import deliver_webhook  # noqa: F401  (registers the webhook actor with the worker)
 
 log = logging.getLogger(__name__)
 

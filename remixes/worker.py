@@ -41,10 +41,12 @@ def _sweep_forever(stop: threading.Event, interval: float) -> None:
     from django.db import close_old_connections
 
     from .services import recover_stale_tasks
+    from .webhooks import resend_due_deliveries
 
     while True:
         try:
             recover_stale_tasks()
+            resend_due_deliveries()
         except Exception:
             log.exception("stale-task recovery failed")
         finally:

@@ -182,6 +182,20 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_TEMP_DIR = None
 MAX_UPLOAD_MB = env_int("MAX_UPLOAD_MB", 100, minimum=1)
 
+# --- cache (API rate limits) ------------------------------------------------------------------
+# A shared cache makes the per-key rate limits hold across web processes: set CACHE_URL to a Redis
+# URL in production (e.g. redis://redis:6379/1). Empty = per-process memory.
+CACHE_URL = env_str("CACHE_URL")
+if CACHE_URL and not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured(f"CACHE_URL must be a redis://, rediss:// or unix:// URL, got {CACHE_URL!r}")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    if CACHE_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+API_RATE_SUBMIT_PER_MINUTE = env_int("API_RATE_SUBMIT_PER_MINUTE", 60, minimum=1)
+API_RATE_STATUS_PER_MINUTE = env_int("API_RATE_STATUS_PER_MINUTE", 200, minimum=1)
+
 # --- jobs -------------------------------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
 DRAMATIQ_NAMESPACE = env_str("DRAMATIQ_NAMESPACE", "remix")

@@ -28,12 +28,17 @@ if [ -z "${REDIS_URL:-}" ]; then
   pids+=($!)
   for _ in $(seq 50); do [ -S "$sock" ] && break; sleep 0.1; done
   export REDIS_URL="unix://$sock"
+  export CACHE_URL="${CACHE_URL:-unix://$sock?db=1}"
 fi
 
 $PY manage.py migrate --noinput
 $PY manage.py collectstatic --noinput -v 0
 
-$PY manage.py rundramatiq --processes 1 --threads "${WORKER_THREADS:-1}" --queues remix maintenance webhooks default &
+# Remixes use both cores each, so one at a time; webhook deliveries are light and must not wait
+# behind a long remix, so they get their own small worker.
+$PY manage.py rundramatiq --processes 1 --threads "${WORKER_THREADS:-1}" --queues remix &
+pids+=($!)
+$PY manage.py rundramatiq --processes 1 --threads 4 --queues webhooks maintenance &
 pids+=($!)
 .venv/bin/gunicorn remixsite.wsgi --bind "127.0.0.1:$PORT" --workers "${WEB_WORKERS:-2}" --threads 4 \
   --timeout 120 --access-logfile - &

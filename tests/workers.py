@@ -67,7 +67,7 @@ def start_worker(redis_url: str, namespace: str, *, extra_env: dict | None = Non
     out = open(log_path, "ab") if log_path else subprocess.DEVNULL
     return subprocess.Popen(
         [sys.executable, "manage.py", "rundramatiq", "--skip-checks", "--processes", "1", "--threads", str(threads),
-         "--queues", "remix", "maintenance"],
+         "--queues", "remix", "maintenance", "webhooks"],
         cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
     )
 
