@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import HttpRequest, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
@@ -119,7 +119,7 @@ def remix(request: HttpRequest) -> JsonResponse:
         files = request.FILES
     except RequestDataTooBig:
         return error(413, "The form fields are too large.", {"non_field_errors": ["The form fields are too large."]})
-    except (MultiPartParserError, TooManyFieldsSent) as exc:
+    except (MultiPartParserError, TooManyFieldsSent, TooManyFilesSent) as exc:
         return error(422, "The body could not be read as multipart/form-data.", {"non_field_errors": [str(exc)]})
     data.pop("upload", None)  # web-only re-use of an earlier upload
     owner = request.api_key.user

@@ -61,7 +61,7 @@ def process_remix(task_id: str) -> None:
     except TimeLimitExceeded:
         services.fail_task(
             task_id,
-            f"The remix took longer than the limit of {settings.REMIX_TASK_TIME_LIMIT // 60} minutes. "
+            f"The remix took longer than the limit of {_duration_words(settings.REMIX_TASK_TIME_LIMIT)}. "
             "Your credits were refunded.",
             attempt=attempt,
         )
@@ -74,6 +74,10 @@ def process_remix(task_id: str) -> None:
             return
         services.release_task(task_id, attempt, "Retrying after an internal error")
         raise
+
+
+def _duration_words(seconds: int) -> str:
+    return f"{seconds // 60} minutes" if seconds >= 120 else f"{seconds} seconds"
 
 
 @dramatiq.actor(queue_name="maintenance", max_retries=0, time_limit=120_000)

@@ -44,7 +44,7 @@ def provider_callback(request: HttpRequest, token: str) -> JsonResponse:
         return JsonResponse({"success": False, "message": "Not found"}, status=404)
     try:
         payload = json.loads(request.body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return JsonResponse({"success": False, "message": "The body must be JSON."}, status=400)
     if not isinstance(payload, dict) or not payload.get("task_id"):
         return JsonResponse({"success": False, "message": "task_id is missing."}, status=422)
