@@ -58,17 +58,40 @@ class Analysis:
         return PITCH_NAMES[self.key_tonic]
 
 
-def analyse(audio: np.ndarray, sample_rate: int) -> Analysis:
-    """Analyse stereo float32 audio (n, 2)."""
+@dataclass(frozen=True)
+class Rhythm:
+    """The cheap first step of the analysis: enough to choose the remix's tempo early."""
+    mono: np.ndarray          # 22.05 kHz mono mix
+    onset_env: np.ndarray
+    tempo: float
+    beat_frames: np.ndarray
+    notes: tuple
+
+
+def detect_rhythm(audio: np.ndarray, sample_rate: int) -> Rhythm:
     import librosa
 
     mono = resample(audio.mean(axis=1), sample_rate, ANALYSIS_RATE)
-    duration = len(audio) / sample_rate
-    notes: list[str] = []
-
     onset_env = librosa.onset.onset_strength(y=mono, sr=ANALYSIS_RATE, hop_length=HOP)
+    notes: list[str] = []
     tempo, beat_frames = _tempo_and_beats(onset_env, notes)
+    return Rhythm(mono, onset_env, tempo, beat_frames, tuple(notes))
+
+
+def analyse(audio: np.ndarray, sample_rate: int, rhythm: Rhythm | None = None, tick=None) -> Analysis:
+    """Analyse stereo float32 audio (n, 2); `tick(fraction)` is called between the steps."""
+    import librosa
+
+    def step(fraction: float) -> None:
+        if tick:
+            tick(fraction)
+
+    rhythm = rhythm or detect_rhythm(audio, sample_rate)
+    mono, onset_env, tempo, beat_frames = rhythm.mono, rhythm.onset_env, rhythm.tempo, rhythm.beat_frames
+    duration = len(audio) / sample_rate
+    notes: list[str] = list(rhythm.notes)
     beat_times = librosa.frames_to_time(beat_frames, sr=ANALYSIS_RATE, hop_length=HOP)
+    step(0.1)
 
     cqt = np.abs(librosa.cqt(mono, sr=ANALYSIS_RATE, hop_length=HOP, fmin=librosa.midi_to_hz(_CQT_FMIN_MIDI),
                              n_bins=_CQT_BINS_PER_OCTAVE * _CQT_OCTAVES, bins_per_octave=_CQT_BINS_PER_OCTAVE))
@@ -85,6 +108,7 @@ def analyse(audio: np.ndarray, sample_rate: int) -> Analysis:
     rms = librosa.feature.rms(y=mono, hop_length=HOP)[0][:n_frames]
     beat_energy = _segment_mean(rms[None, :], bounds)[0]
 
+    step(0.5)
     key_tonic, mode, confidence = _key(chroma, rms)
     chord_ids = _chords_per_segment(beat_chroma, beat_energy, key_tonic, mode)
     key_tonic, mode = _safe_key(key_tonic, mode, confidence, chord_ids, notes)
@@ -95,7 +119,9 @@ def analyse(audio: np.ndarray, sample_rate: int) -> Analysis:
     downbeats = _downbeats(beat_frames, onset_env, chroma, cqt)
     downbeat_times = librosa.frames_to_time(downbeats, sr=ANALYSIS_RATE, hop_length=HOP)
 
+    step(0.6)
     melody = _melody(cqt, rms)
+    step(0.75)
     sections = _sections(beat_chroma, beat_energy, seg_times, downbeat_times, duration)
     loudness = _loudness(audio, sample_rate)
 

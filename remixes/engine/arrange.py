@@ -68,9 +68,9 @@ class Arrangement:
     notes: tuple                  # sentences for the plan
 
 
-def choose_timing(plan, analysis: Analysis) -> Timing:
+def choose_timing(plan, source_tempo: float, duration: float) -> Timing:
     """Explicit bpm, else source x factor with its groove folded by octaves into/near the style's range."""
-    source = analysis.tempo
+    source = source_tempo
     lo, hi = plan.tempo_range
     if plan.tempo_bpm:
         options = [(abs(math.log(plan.tempo_bpm * 2 ** -k / source)), k) for k in (-1, 0, 1)]
@@ -91,7 +91,7 @@ def choose_timing(plan, analysis: Analysis) -> Timing:
     if abs(rate - 1) < 0.01:
         rate = 1.0
     return Timing(rate=rate, tempo=float(source * rate * 2 ** k), groove_octave=int(k),
-                  duration=analysis.duration / rate)
+                  duration=duration / rate)
 
 
 def arrange(plan, analysis: Analysis, timing: Timing, strength: float, seed: int,

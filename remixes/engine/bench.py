@@ -129,3 +129,73 @@ def _add(out: np.ndarray, sound: np.ndarray, start: float, sr: int, pan: float =
     sound = sound[: len(out) - i]
     out[i:i + len(sound), 0] += sound * np.sqrt((1 - pan) / 2) * 1.414
     out[i:i + len(sound), 1] += sound * np.sqrt((1 + pan) / 2) * 1.414
+
+
+def _peak_rss_mb() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return (own + children) / 1024  # ru_maxrss is in KiB on Linux
+
+
+def main(argv=None) -> int:
+    from .decode import decode
+    from .encode import encode_mp3, encode_wav
+    from .pipeline import RemixRequest, remix
+
+    parser = argparse.ArgumentParser(prog="python -m remixes.engine.bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--prompt", default="make it lo-fi with chill beats")
+    parser.add_argument("--seconds", type=float, default=180.0)
+    parser.add_argument("--profile", action="store_true", help="print a cProfile of the engine run")
+    args = parser.parse_args(argv)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        song = os.environ.get("REMIX_BENCH_SONG")
+        if song:
+            source = Path(song)
+        else:
+            source = Path(tmp) / "bench-song.wav"
+            import soundfile as sf
+
+            sf.write(source, make_song(args.seconds, tempo=104.0, tonic=2, mode="major", seed=7), SR,
+                     subtype="PCM_16")
+        from . import warm_up
+
+        warm_up()  # the worker pays the numba JIT once at start; so does the bench
+
+        started = time.perf_counter()
+        audio = decode(source)
+        encode_mp3(audio, SR)
+        encode_mp3(audio, SR)
+        floor = time.perf_counter() - started
+
+        request = RemixRequest(prompt=args.prompt, seed=1)
+        started = time.perf_counter()
+        if args.profile:
+            import cProfile
+            import pstats
+
+            profiler = cProfile.Profile()
+            result = profiler.runcall(remix, source, request)
+        else:
+            result = remix(source, request)
+        engine = time.perf_counter() - started
+        started = time.perf_counter()
+        for version in result.versions:
+            encode_mp3(version.audio, SR)
+            encode_wav(version.audio, SR)
+        encoding = time.perf_counter() - started
+
+    print(f"song: {source.name if song else f'generated {args.seconds:.0f} s'} ({len(audio) / SR:.1f} s), "
+          f"prompt {args.prompt!r}, {os.cpu_count()} cores")
+    print(f"I/O floor (decode + two 192 kb/s mp3 encodes): {floor:.2f} s")
+    print(f"engine remix() (decode .. master, both versions, cover): {engine:.2f} s")
+    print(f"encoding the results (2 x mp3 + wav): {encoding:.2f} s")
+    print(f"ratio engine / floor: {engine / floor:.2f}   (with encoding: {(engine + encoding) / floor:.2f})")
+    print(f"peak RSS (self + children): {_peak_rss_mb():.0f} MB")
+    if args.profile:
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

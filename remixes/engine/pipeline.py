@@ -1,15 +1,17 @@
 """`remix()`: decode, analyse, plan, arrange, render, sing, master - two versions of one song.
 
 Each stage is a call into its own module; this file only wires them and reports progress. The
-time-stretched, re-balanced original is computed once and shared by both versions, which then
-render in parallel processes when the machine has two cores.
+time-stretched, re-balanced original is computed once and shared by both versions. With two cores,
+a pool of two processes stretches while the analysis runs, then renders the versions side by side
+while the cover is drawn.
 """
 
 from __future__ import annotations
 
 import os
 import time
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, ThreadPoolExecutor, wait
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
@@ -18,11 +20,11 @@ from typing import Callable
 import numpy as np
 
 from . import features
-from .analyse import PITCH_NAMES, analyse
+from .analyse import PITCH_NAMES, analyse, detect_rhythm
 from .arrange import Arrangement, arrange, choose_timing
 from .decode import SAMPLE_RATE, decode
 from .master import master
-from .render import apply_effects, rebalance_original, render_band, stretch, vocal_estimate
+from .render import Stretch, apply_effects, rebalance_original, render_band, vocal_estimate
 
 # Centred vocal-band energy share above which the source is taken to have a lead vocal.
 _VOCAL_PRESENCE = 0.55
@@ -79,44 +81,48 @@ def remix(source_path, request: RemixRequest, progress=None) -> RemixResult:
     report("decode", 0.0)
     audio = decode(source_path, request.max_seconds)
     report("analyse", 0.05)
-    analysis = analyse(audio, SAMPLE_RATE)
     plan = interpret(request.prompt)
-    timing = choose_timing(plan, analysis)
-    lyrics = (request.lyrics or "").strip()
-    sing_lyrics = bool(lyrics) and not request.instrumental
-    keep_vocal = plan.keep_vocals and not request.instrumental and not sing_lyrics
-    report("arrange", 0.2)
-    arrangements = [arrange(plan, analysis, timing, request.strength, _version_seed(request.seed, i), keep_vocal)
-                    for i in (1, 2)]
+    rhythm = detect_rhythm(audio, SAMPLE_RATE)
+    timing = choose_timing(plan, rhythm.tempo, len(audio) / SAMPLE_RATE)
+    with _pool() as pool:
+        # The stretch only needs the tempo: it runs in the pool while the rest of the analysis runs here.
+        stretch = Stretch(audio, timing.rate, SAMPLE_RATE, pool)
+        analysis = analyse(audio, SAMPLE_RATE, rhythm, tick=lambda f: report("analyse", 0.05 + 0.2 * f))
+        del audio
+        lyrics = (request.lyrics or "").strip()
+        sing_lyrics = bool(lyrics) and not request.instrumental
+        keep_vocal = plan.keep_vocals and not request.instrumental and not sing_lyrics
+        arrangements = [arrange(plan, analysis, timing, request.strength, _version_seed(request.seed, i), keep_vocal)
+                        for i in (1, 2)]
+        stretched = stretch.result(tick=lambda f: report("tempo", 0.25 + 0.2 * f))
+        first = arrangements[0]
+        report("separate", 0.45)
+        original = rebalance_original(stretched, first.original_gain, first.original_percussive_gain,
+                                      first.vocal_suppression)
+        notes = list(analysis.notes) + list(first.notes)
+        if keep_vocal and request.gender and analysis.vocal_presence >= _VOCAL_PRESENCE:
+            original = _revoice_kept_vocal(original, stretched, request.gender, first.original_gain)
+            notes.append(f"Kept vocal re-voiced toward a {request.gender} voice.")
+        reference_rms = _rms(stretched)
+        del stretched
 
-    stretched = stretch(audio, timing.rate, tick=lambda f: report("tempo", 0.2 + 0.25 * f))
-    del audio
-    first = arrangements[0]
-    report("separate", 0.45)
-    original = rebalance_original(stretched, first.original_gain, first.original_percussive_gain,
-                                  first.vocal_suppression)
-    notes = list(analysis.notes) + list(first.notes)
-    has_vocal = analysis.vocal_presence >= _VOCAL_PRESENCE
-    if keep_vocal and request.gender and has_vocal:
-        original = _revoice_kept_vocal(original, stretched, request.gender, first.original_gain)
-        notes.append(f"Kept vocal re-voiced toward a {request.gender} voice.")
-    reference_rms = _rms(stretched)
-    del stretched
+        report("render", 0.5)
+        jobs = [(i, arrangements[i - 1], plan, request, original, reference_rms, lyrics if sing_lyrics else "")
+                for i in (1, 2)]
+        futures = [pool.submit(_render_version, *job) for job in jobs] if pool else None
+        cover_features = features.cover_features(analysis, timing.tempo, timing.duration,
+                                                 title=Path(str(source_path)).stem)
+        from .cover import draw_cover
 
-    report("render", 0.5)
-    jobs = [(i, arrangements[i - 1], plan, request, original, reference_rms, lyrics if sing_lyrics else "")
-            for i in (1, 2)]
-    results = _run_versions(jobs, report)
-    versions = tuple(sorted((r[0] for r in results), key=lambda v: v.index))
+        # The cover is drawn on a thread so this one keeps reporting progress while versions render.
+        with ThreadPoolExecutor(max_workers=1) as drawer:
+            cover = drawer.submit(draw_cover, plan, cover_features, request.seed)
+            results = _collect(futures, jobs, report, extra=cover)
+            cover_png, cover_thumb = cover.result()
+    versions = tuple(result for result, _ in results)
     for _, version_notes in results:
         notes.extend(n for n in version_notes if n not in notes)
 
-    report("cover", 0.95)
-    from .cover import draw_cover
-
-    cover_features = features.cover_features(analysis, timing.tempo, versions[0].duration,
-                                             title=Path(str(source_path)).stem)
-    cover_png, cover_thumb = draw_cover(plan, cover_features, seed=request.seed)
     plan_dict = dict(plan.to_dict())
     plan_dict["engine"] = {
         "source_tempo": round(analysis.tempo, 2),
@@ -143,23 +149,28 @@ def _version_seed(seed: int, index: int) -> int:
     return int(seed) * 1009 + index
 
 
-def _run_versions(jobs, report) -> list:
-    """Both versions, in two processes when there are two cores; progress ticks while waiting."""
-    parallel = (os.cpu_count() or 1) >= 2 and os.environ.get("REMIX_ENGINE_PROCESSES", "2") != "1"
-    if not parallel:
+def _pool():
+    """Two worker processes on a multi-core machine (REMIX_ENGINE_PROCESSES=1 keeps everything in-process).
+    Results never depend on scheduling: each task is a pure function of its inputs."""
+    if (os.cpu_count() or 1) < 2 or os.environ.get("REMIX_ENGINE_PROCESSES", "2") == "1":
+        return nullcontext(None)
+    return ProcessPoolExecutor(max_workers=2, mp_context=get_context("fork"))
+
+
+def _collect(futures, jobs, report, extra=None) -> list:
+    """Version results in order; progress keeps ticking while the pool (and `extra`) work."""
+    if futures is None:
         results = []
         for k, job in enumerate(jobs):
             results.append(_render_version(*job))
             report("render", 0.5 + 0.45 * (k + 1) / len(jobs))
         return results
-    with ProcessPoolExecutor(max_workers=2, mp_context=get_context("fork")) as pool:
-        futures = [pool.submit(_render_version, *job) for job in jobs]
-        pending = set(futures)
-        started = time.monotonic()
-        while pending:
-            _, pending = wait(pending, timeout=1.0, return_when=FIRST_COMPLETED)
-            report("render", 0.5 + 0.44 * (1 - np.exp(-(time.monotonic() - started) / 6)))
-        return [f.result() for f in futures]
+    pending = set(futures) | ({extra} if extra is not None else set())
+    started = time.monotonic()
+    while pending:
+        _, pending = wait(pending, timeout=1.0, return_when=FIRST_COMPLETED)
+        report("render", 0.5 + 0.45 * (1 - np.exp(-(time.monotonic() - started) / 6)))
+    return [f.result() for f in futures]
 
 
 def _revoice_kept_vocal(original: np.ndarray, stretched: np.ndarray, gender: str, gain: float) -> np.ndarray:

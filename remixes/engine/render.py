@@ -26,36 +26,49 @@ def soundfont_path() -> str:
 
 # --- original audio ----------------------------------------------------------------------------------
 
-def stretch(audio: np.ndarray, rate: float, sr: int = SAMPLE_RATE, tick=None) -> np.ndarray:
-    """Time-stretch (n, 2) audio by `rate` (> 1 faster) in chunks, so progress can be reported between
-    them; chunks overlap by a quarter second and are cross-faded."""
-    if rate == 1.0:
-        return audio
+class Stretch:
+    """Time-stretch (n, 2) audio by `rate` (> 1 faster) in chunks that overlap by a quarter second and
+    are cross-faded. Given a process pool, the chunks render there while the caller keeps working
+    (the analysis); without one they render in `result()`, reporting progress between chunks."""
+
+    def __init__(self, audio: np.ndarray, rate: float, sr: int = SAMPLE_RATE, pool=None):
+        self.audio, self.rate, self.sr = audio, rate, sr
+        chunk = int(_STRETCH_CHUNK_SECONDS * sr)
+        overlap = int(_STRETCH_OVERLAP_SECONDS * sr)
+        self.pieces = [(max(0, start - overlap), min(len(audio), start + chunk))
+                       for start in range(0, len(audio), chunk)]
+        self.futures = None
+        if rate != 1.0 and pool is not None:
+            self.futures = [pool.submit(stretch_piece, audio[a:b], rate, sr) for a, b in self.pieces]
+
+    def result(self, tick=None) -> np.ndarray:
+        if self.rate == 1.0:
+            return self.audio
+        out_len = int(round(len(self.audio) / self.rate))
+        out = np.zeros((out_len, 2), dtype=np.float32)
+        for k, (src_from, end) in enumerate(self.pieces):
+            if self.futures is not None:
+                piece = self.futures[k].result()
+            else:
+                piece = stretch_piece(self.audio[src_from:end], self.rate, self.sr)
+            out_from = int(round(src_from / self.rate))
+            piece = piece[: max(0, out_len - out_from)]
+            if src_from > 0:
+                fade = min(int(round(_STRETCH_OVERLAP_SECONDS * self.sr / self.rate)), len(piece))
+                ramp = np.linspace(0.0, 1.0, fade, dtype=np.float32)[:, None]
+                out[out_from:out_from + fade] *= 1 - ramp
+                piece = piece.copy()
+                piece[:fade] *= ramp
+            out[out_from:out_from + len(piece)] += piece
+            if tick:
+                tick((k + 1) / len(self.pieces))
+        return out
+
+
+def stretch_piece(audio: np.ndarray, rate: float, sr: int = SAMPLE_RATE) -> np.ndarray:
     from pedalboard import time_stretch
 
-    out_len = int(round(len(audio) / rate))
-    chunk = int(_STRETCH_CHUNK_SECONDS * sr)
-    overlap = int(_STRETCH_OVERLAP_SECONDS * sr)
-    out = np.zeros((out_len, 2), dtype=np.float32)
-    start = 0
-    while start < len(audio):
-        end = min(len(audio), start + chunk)
-        src_from = max(0, start - overlap)
-        piece = time_stretch(np.ascontiguousarray(audio[src_from:end].T), sr, stretch_factor=rate,
-                             high_quality=False).T
-        out_from = int(round(src_from / rate))
-        piece = piece[: max(0, out_len - out_from)]
-        if src_from > 0:
-            fade = min(int(round(overlap / rate)), len(piece))
-            ramp = np.linspace(0.0, 1.0, fade, dtype=np.float32)[:, None]
-            out[out_from:out_from + fade] *= 1 - ramp
-            piece = piece.copy()
-            piece[:fade] *= ramp
-        out[out_from:out_from + len(piece)] += piece
-        start = end
-        if tick:
-            tick(min(1.0, end / len(audio)))
-    return out
+    return time_stretch(np.ascontiguousarray(audio.T), sr, stretch_factor=rate, high_quality=False).T
 
 
 def rebalance_original(audio: np.ndarray, harmonic_gain: float, percussive_gain: float,
@@ -221,30 +234,31 @@ def apply_effects(audio: np.ndarray, effects, reverb: float, brightness: float, 
 
 
 def _vinyl(x: np.ndarray, amount: float, rng, sr: int) -> np.ndarray:
-    """Wow (slow pitch drift) plus seeded crackle."""
-    x = _wow(x, depth_seconds=0.0012 * amount, hz=0.55, sr=sr)
+    """Wow (slow pitch drift) plus seeded crackle and hiss."""
+    x = _wow(x, depth=0.35 * amount, hz=0.55, sr=sr)
     n = x.shape[1]
     crackle = np.zeros(n, dtype=np.float32)
     count = int(n / sr * 18 * amount)
     where = rng.integers(0, n, count)
     crackle[where] = rng.uniform(-1, 1, count).astype(np.float32) * 0.08 * amount
     crackle = np.convolve(crackle, np.array([1.0, 0.6, 0.3, 0.1], dtype=np.float32), mode="same")
-    hiss = rng.standard_normal(n).astype(np.float32) * 0.002 * amount
-    return x + (crackle + hiss)[None, :]
+    hiss = rng.standard_normal(n, dtype=np.float32) * np.float32(0.002 * amount)
+    x += crackle + hiss
+    return x
 
 
 def _tape(x: np.ndarray, amount: float, sr: int) -> np.ndarray:
-    x = _wow(x, depth_seconds=0.0005 * amount, hz=0.9, sr=sr)
-    drive = 1 + 2.5 * amount
-    return (np.tanh(x * drive) / np.tanh(drive)).astype(np.float32)
+    """Saturation and a little flutter."""
+    x = _wow(x, depth=0.15 * amount, hz=0.9, sr=sr)
+    drive = np.float32(1 + 2.5 * amount)
+    return np.tanh(x * drive) / np.tanh(drive)
 
 
-def _wow(x: np.ndarray, depth_seconds: float, hz: float, sr: int) -> np.ndarray:
-    n = x.shape[1]
-    t = np.arange(n, dtype=np.float64)
-    delay = depth_seconds * sr * (1 + np.sin(2 * np.pi * hz * t / sr)) / 2
-    src = np.clip(t - delay, 0, n - 1)
-    return np.stack([np.interp(src, t, ch) for ch in x]).astype(np.float32)
+def _wow(x: np.ndarray, depth: float, hz: float, sr: int) -> np.ndarray:
+    """A slowly modulated ~1.5 ms delay, fully wet: pitch drifts like a warped record or a worn tape."""
+    import pedalboard as pb
+
+    return pb.Chorus(rate_hz=hz, depth=float(depth), centre_delay_ms=1.5, feedback=0.0, mix=1.0)(x, sr)
 
 
 def _widen(x: np.ndarray, amount: float) -> np.ndarray:
