@@ -86,10 +86,20 @@ def _gated_loudness(power: np.ndarray, sr: int) -> float:
     n_blocks = int(np.round((len(power) / sr - _BLOCK) / step)) + 1
     if n_blocks < 1 or len(power) < block:
         return -70.0
-    cumulative = np.concatenate([[0.0], np.cumsum(power, dtype=np.float64)])
-    lower = (np.arange(n_blocks) * step * sr).astype(int)
-    upper = np.minimum(lower + block, len(power))
-    z = (cumulative[upper] - cumulative[lower]) / block
+    hop = step * sr
+    per_block = int(round(_BLOCK / step))
+    if float(hop).is_integer():
+        # Blocks are 4 whole hops: sum each 100 ms hop once (no full-length cumulative array).
+        hop = int(hop)
+        n_hops = len(power) // hop
+        hops = power[: n_hops * hop].reshape(n_hops, hop).sum(axis=1, dtype=np.float64)
+        window = np.convolve(hops, np.ones(per_block), mode="valid")
+        z = window[: n_blocks] / block
+    else:
+        cumulative = np.concatenate([[0.0], np.cumsum(power, dtype=np.float64)])
+        lower = (np.arange(n_blocks) * hop).astype(int)
+        upper = np.minimum(lower + block, len(power))
+        z = (cumulative[upper] - cumulative[lower]) / block
     with np.errstate(divide="ignore"):
         block_lufs = -0.691 + 10 * np.log10(z)
     gated = z[block_lufs >= -70.0]
@@ -167,11 +177,13 @@ def _limiter_gain(envelope: np.ndarray, ceiling: float, sr: int) -> np.ndarray:
     for seconds in (0.003, 0.025):
         width = 2 * max(2, int(seconds * sr / step)) + 1
         gain = uniform_filter1d(minimum_filter1d(gain, width, mode="nearest"), width, mode="nearest")
-    gain = np.minimum(gain, required)
-    centres = np.arange(n_blocks) * step + step / 2
-    per_sample = np.interp(np.arange(len(envelope)), centres, gain)
-    # Interpolation near the ends can only be checked per sample; keep the guarantee exact.
-    return np.minimum(per_sample, np.repeat(required, step)[: len(envelope)]).astype(np.float32)
+    gain = np.minimum(gain, required).astype(np.float32)
+    # Linear ramps from each block's gain to the next one's, then capped by the block's own requirement.
+    nxt = np.append(gain[1:], gain[-1])
+    ramp = np.arange(step, dtype=np.float32) / step
+    per_sample = gain[:, None] + (nxt - gain)[:, None] * ramp[None, :]
+    np.minimum(per_sample, required.astype(np.float32)[:, None], out=per_sample)
+    return per_sample.reshape(-1)[: len(envelope)]
 
 
 def _fades(audio: np.ndarray, sr: int) -> np.ndarray:

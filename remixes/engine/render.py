@@ -75,49 +75,59 @@ def rebalance_original(audio: np.ndarray, harmonic_gain: float, percussive_gain:
                        vocal_suppression: float, sr: int = SAMPLE_RATE) -> np.ndarray:
     """Re-weight the original's harmonic, percussive and centred-vocal parts with soft masks."""
     if vocal_suppression <= 0 and abs(harmonic_gain - percussive_gain) < 1e-6:
-        return (audio * harmonic_gain).astype(np.float32)
+        return (audio * np.float32(harmonic_gain)).astype(np.float32)
     import librosa
-    import scipy.ndimage as ndi
 
-    spec = librosa.stft(audio.T, n_fft=_N_FFT, hop_length=_HOP)           # (2, bins, frames)
-    mid = np.abs(spec[0] + spec[1]) * 0.5
-    top = _N_FFT // 4 + 1                                                  # masks up to 11 kHz
-    low = mid[:top]
-    harmonic = ndi.median_filter(low, size=(1, 9), mode="nearest")
-    percussive = ndi.median_filter(low, size=(17, 1), mode="nearest")
-    mask_h = harmonic ** 2 / (harmonic ** 2 + percussive ** 2 + 1e-12)
-    # Above 11 kHz mostly cymbals and air: reuse each frame's mask average from 5.5-11 kHz.
-    upper = np.repeat(mask_h[top // 2:].mean(axis=0, keepdims=True), spec.shape[1] - top, axis=0)
-    mask_h = np.vstack([mask_h, upper])
+    mask_h, vocal = _masks(audio, sr, with_vocal=vocal_suppression > 0)
     gain = harmonic_gain * mask_h + percussive_gain * (1 - mask_h)
-    if vocal_suppression > 0:
-        freqs = np.fft.rfftfreq(_N_FFT, 1 / sr)
-        band = ((freqs > 150) & (freqs < 5000)).astype(float)[:, None]
-        left, right = np.abs(spec[0]), np.abs(spec[1])
-        centred = 1 - np.abs(left - right) / (left + right + 1e-9)
-        vocal = mask_h * band * centred ** 4
-        gain = gain * (1 - vocal_suppression * 0.85 * vocal)
-    out = librosa.istft(spec * gain[None].astype(np.float32), hop_length=_HOP, n_fft=_N_FFT, length=len(audio))
-    return np.ascontiguousarray(out.T, dtype=np.float32)
+    if vocal is not None:
+        gain *= 1 - np.float32(vocal_suppression * 0.85) * vocal
+    del mask_h, vocal
+    out = np.empty_like(audio, dtype=np.float32)
+    for ch in range(2):  # one complex spectrogram at a time keeps the peak memory down
+        spec = librosa.stft(np.ascontiguousarray(audio[:, ch]), n_fft=_N_FFT, hop_length=_HOP)
+        spec *= gain
+        out[:, ch] = librosa.istft(spec, hop_length=_HOP, n_fft=_N_FFT, length=len(audio))
+    return out
 
 
 def vocal_estimate(audio: np.ndarray, sr: int = SAMPLE_RATE) -> np.ndarray:
     """Cheap centred-harmonic vocal estimate (mono), for re-voicing a kept vocal."""
     import librosa
+
+    _, vocal = _masks(audio, sr, with_vocal=True)
+    mid = np.ascontiguousarray(audio.mean(axis=1))
+    spec = librosa.stft(mid, n_fft=_N_FFT, hop_length=_HOP)
+    spec *= vocal
+    return librosa.istft(spec, hop_length=_HOP, n_fft=_N_FFT, length=len(mid)).astype(np.float32)
+
+
+def _masks(audio: np.ndarray, sr: int, with_vocal: bool):
+    """Soft harmonic mask (HPSS by median filters on the mid channel, up to 11 kHz) and, optionally,
+    a vocal mask: harmonic, 150-5000 Hz, and centred (side much weaker than mid)."""
+    import librosa
     import scipy.ndimage as ndi
 
-    mid = audio.mean(axis=1)
-    spec = librosa.stft(mid, n_fft=_N_FFT, hop_length=_HOP)
-    mag = np.abs(spec)
-    harmonic = ndi.median_filter(mag, size=(1, 9), mode="nearest")
-    percussive = ndi.median_filter(mag, size=(17, 1), mode="nearest")
-    mask_h = harmonic ** 2 / (harmonic ** 2 + percussive ** 2 + 1e-12)
-    side = librosa.stft((audio[:, 0] - audio[:, 1]) / 2, n_fft=_N_FFT, hop_length=_HOP)
-    centred = np.clip(1 - np.abs(side) / (mag + 1e-9), 0, 1)
-    freqs = np.fft.rfftfreq(_N_FFT, 1 / sr)
-    band = ((freqs > 150) & (freqs < 5000)).astype(float)[:, None]
-    out = librosa.istft(spec * (mask_h * band * centred ** 4), hop_length=_HOP, n_fft=_N_FFT, length=len(mid))
-    return out.astype(np.float32)
+    mid = np.abs(librosa.stft(np.ascontiguousarray(audio.mean(axis=1)), n_fft=_N_FFT, hop_length=_HOP))
+    top = _N_FFT // 4
+    # Median filters dominate the cost: run them on bins pooled in pairs (21.5 Hz), then spread back.
+    pooled = mid[:top].reshape(top // 2, 2, -1).mean(axis=1)
+    harmonic = ndi.median_filter(pooled, size=(1, 9), mode="nearest")
+    percussive = ndi.median_filter(pooled, size=(9, 1), mode="nearest")
+    mask_h = np.repeat((harmonic ** 2 / (harmonic ** 2 + percussive ** 2 + 1e-12)).astype(np.float32), 2, axis=0)
+    del harmonic, percussive, pooled
+    # Above 11 kHz mostly cymbals and air: reuse each frame's mask average from 5.5-11 kHz.
+    upper = np.repeat(mask_h[top // 2:].mean(axis=0, keepdims=True), mid.shape[0] - top, axis=0)
+    mask_h = np.vstack([mask_h, upper])
+    vocal = None
+    if with_vocal:
+        side = np.abs(librosa.stft(np.ascontiguousarray((audio[:, 0] - audio[:, 1]) / 2), n_fft=_N_FFT,
+                                   hop_length=_HOP))
+        centred = np.clip(1 - side / (mid + 1e-9), 0, 1) ** 4
+        freqs = np.fft.rfftfreq(_N_FFT, 1 / sr)
+        band = ((freqs > 150) & (freqs < 5000)).astype(np.float32)[:, None]
+        vocal = (mask_h * band * centred).astype(np.float32)
+    return mask_h, vocal
 
 
 # --- the band ----------------------------------------------------------------------------------------
@@ -134,10 +144,10 @@ def render_band(parts, duration: float, band_gain: float, sr: int = SAMPLE_RATE)
     mix = np.zeros((n, 2), dtype=np.float32)
     for part in parts:
         audio = render_part(part, n, sr)
-        left = np.sqrt((1 - part.pan) / 2) * 1.414
-        right = np.sqrt((1 + part.pan) / 2) * 1.414
-        mix[:, 0] += audio[:, 0] * (part.level * band_gain * left)
-        mix[:, 1] += audio[:, 1] * (part.level * band_gain * right)
+        audio *= np.array([np.sqrt((1 - part.pan) / 2), np.sqrt((1 + part.pan) / 2)], dtype=np.float32) * \
+            np.float32(1.414 * part.level * band_gain)
+        mix += audio
+        del audio
     return mix
 
 
