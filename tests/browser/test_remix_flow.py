@@ -73,8 +73,13 @@ def test_a_new_member_remixes_a_clip_and_watches_it_finish(page, clip_path):
     assert page.inner_text("#lyrics-count") == "38"
     page.click("details.advanced summary")
     shoot(page, "03-new-remix-form")
+    page.evaluate("""() => document.getElementById('remix-form').addEventListener('htmx:xhr:progress', () => {
+        const bar = document.getElementById('upload-progress');
+        if (!bar.hidden) sessionStorage.setItem('upload-bar', bar.value);
+    })""")
     page.click("#remix-form button[type=submit]")
     page.wait_for_url(re.compile(r"/remixes/[0-9a-f-]{36}/$"))
+    assert page.evaluate("() => sessionStorage.getItem('upload-bar')") == "100"  # the bar followed the upload
     task_id = page.url.rstrip("/").rsplit("/", 1)[1]
     task = RemixTask.objects.get(pk=task_id)
     assert task.lyrics == "Hello bright morning\nWe sing along now" and task.owner.username == "newmember"
