@@ -5,7 +5,6 @@ helper, which answers 404 to anyone but its owner; every state change goes throu
 from __future__ import annotations
 
 import math
-from decimal import Decimal
 
 from django import forms
 from django.conf import settings

@@ -185,3 +185,27 @@ def test_it_refuses_to_delete_a_running_task(owner_client, task):
     response = owner_client.post(reverse("job_delete", args=[task.task_id]), **HTMX)
     assert response.status_code == 409
     assert RemixTask.objects.filter(pk=task.task_id).exists()
+
+
+@pytest.mark.parametrize(
+    "name, method, args, owner_status",
+    [
+        ("job", "get", [], 200),
+        ("job_chip", "get", [], 286),
+        ("lyrics_lrc", "get", [1], 200),
+        ("lyrics_json", "get", [2], 200),
+        ("job_delete", "post", [], 302),
+    ],
+)
+def test_every_task_view_answers_owner_stranger_visitor_and_wrong_method(
+    client, owner, other_user, done_task, name, method, args, owner_status
+):
+    url = reverse(name, args=[done_task.task_id, *args])
+    wrong = client.post if method == "get" else client.get
+    anonymous = getattr(client, method)(url)
+    assert anonymous.status_code == 302 and anonymous["Location"].startswith(reverse("login"))
+    client.force_login(other_user)
+    assert getattr(client, method)(url).status_code == 404
+    client.force_login(owner)
+    assert wrong(url).status_code == 405
+    assert getattr(client, method)(url).status_code == owner_status
