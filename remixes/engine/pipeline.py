@@ -190,11 +190,15 @@ def _render_version(index: int, arrangement: Arrangement, plan, request: RemixRe
                     reference_rms: float, lyrics: str):
     sr = SAMPLE_RATE
     n = len(original)
-    band = render_band(arrangement.parts, n / sr, 1.0, sr)[:n]
-    band_rms = _rms(band)
-    if band_rms > 0:
-        band *= (0.8 * arrangement.band_gain * reference_rms) / band_rms
-    mix = original + band
+    mix = original.copy()
+    for parts, level in (([p for p in arrangement.parts if not p.is_drums], arrangement.band_gain),
+                         ([p for p in arrangement.parts if p.is_drums], arrangement.drum_gain)):
+        if parts and level > 0:
+            band = render_band(parts, n / sr, 1.0, sr)[:n]
+            band_rms = _rms(band)
+            if band_rms > 0:
+                mix += band * np.float32(level * reference_rms / band_rms)
+            del band
     mix = apply_effects(mix, plan.effects, plan.reverb, plan.brightness, seed=_version_seed(request.seed, index), sr=sr)
     notes: list[str] = []
     sung_text, sung_lines = "", []
