@@ -40,7 +40,7 @@ def recognisability(source: np.ndarray, remix: np.ndarray, sr: int) -> dict:
             score, lag = _best_lag(src, np.roll(warped, shift, axis=0), max_lag)
             if score > best["score"]:
                 best = {"score": float(score), "stretch": float(stretch), "offset": float(lag * frame),
-                        "transpose": int(shift)}
+                        "transpose": int(-shift % 12)}
     return best
 
 
