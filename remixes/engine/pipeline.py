@@ -100,6 +100,9 @@ def remix(source_path, request: RemixRequest, progress=None) -> RemixResult:
         original = rebalance_original(stretched, first.original_gain, first.original_percussive_gain,
                                       first.vocal_suppression)
         notes = list(analysis.notes) + list(first.notes)
+        if plan.mode and plan.mode != analysis.mode:
+            notes.append(f"Asked for a {plan.mode} key: the song's own {analysis.mode} harmony is kept so it stays "
+                         "recognisable, and the new parts follow it.")
         if keep_vocal and request.gender and analysis.vocal_presence >= _VOCAL_PRESENCE:
             original = _revoice_kept_vocal(original, stretched, request.gender, first.original_gain)
             notes.append(f"Kept vocal re-voiced toward a {request.gender} voice.")

@@ -112,3 +112,15 @@ def test_it_sings_given_lyrics_with_word_timings(remix_of):
 def test_instrumental_sings_nothing(remix_of):
     result = remix_of("pop", lyrics="Hello bright morning", instrumental=True)
     assert all(v.lyrics == "" and v.lyrics_timestamped == [] for v in result.versions)
+
+
+def test_a_kept_vocal_is_revoiced_when_a_gender_is_given(remix_of):
+    result = remix_of("pop", gender="male")
+    assert any("re-voiced" in note for note in result.plan["engine"]["notes"])
+    assert all(v.lyrics == "" for v in result.versions)
+
+
+def test_an_unmet_mode_request_is_explained(remix_of):
+    result = remix_of("pop in a major key")
+    assert result.plan["mode"] == "major"
+    assert any("minor harmony is kept" in note for note in result.plan["engine"]["notes"])
