@@ -85,6 +85,8 @@ def choose_timing(plan, source_tempo: float, duration: float) -> Timing:
             groove = float(np.clip(base * 2 ** k, lo, hi))
             rate = groove / (source * 2 ** k)
             cost = abs(math.log(rate / plan.tempo_factor)) + 0.05 * abs(k)
+            if (rate - 1) * (plan.tempo_factor - 1) < 0:  # never speed up a "slower" style, or vice versa
+                cost += 1.0
             if best is None or cost < best[0]:
                 best = (cost, k, rate, groove)
         _, k, rate, tempo = best

@@ -62,7 +62,7 @@ class RemixResult:
 
 
 class _Progress:
-    """Monotonic progress reports; never lets a failing callback break the render."""
+    """Monotonic progress reports (an exception raised by the callback, e.g. to cancel, propagates)."""
 
     def __init__(self, callback: Callable[[str, float], None] | None):
         self.callback = callback
