@@ -155,8 +155,7 @@ def current_eta(task: RemixTask) -> int:
     finished: 0. `rate` is the measured seconds of work per second of audio (services.processing_rate)."""
     duration = task.upload.duration or settings.REMIX_URL_ESTIMATE_SECONDS
     if task.status == RemixTask.Status.IN_QUEUE:
-        ahead = services.queue_position(task) + RemixTask.objects.filter(status=RemixTask.Status.PROCESSING).count()
-        return services.estimate_eta(duration, queued_ahead=ahead)
+        return services.estimate_eta(duration, queued_ahead=services.tasks_ahead(task))
     if task.status == RemixTask.Status.PROCESSING:
         one_task = services.estimate_eta(duration, queued_ahead=0)
         return int(math.ceil(one_task * (1 - min(task.progress, 100) / 100)))

@@ -262,6 +262,8 @@ def main() -> int:
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST"))},
         "DATABASE_URL": database_url, "REDIS_URL": redis_url, "DRAMATIQ_NAMESPACE": namespace,
+        # As in production: sessions and rate limits in the shared Redis cache.
+        "CACHE_URL": os.environ.get("LOADTEST_CACHE_URL", "redis://127.0.0.1:6379/13"),
         "MEDIA_ROOT": media, "DJANGO_SETTINGS_MODULE": "remixsite.settings", "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "LOG_LEVEL": "WARNING", "DEBUG": "0", "REMIX_PROVIDER": "local",
     }

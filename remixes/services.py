@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import IO
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -61,8 +62,21 @@ DEFAULT_SECONDS_PER_SOURCE_SECOND = 0.4
 ETA_OVERHEAD_SECONDS = 10
 
 
+RATE_CACHE_KEY = "remix:processing-rate"
+RATE_CACHE_SECONDS = 60
+
+
 def processing_rate() -> float:
-    """Measured seconds of work per second of source audio over the last 20 completed tasks."""
+    """Measured seconds of work per second of source audio over the last 20 completed tasks
+    (cached for a minute: every status poll asks for it)."""
+    rate = cache.get(RATE_CACHE_KEY)
+    if rate is None:
+        rate = _measure_processing_rate()
+        cache.set(RATE_CACHE_KEY, rate, RATE_CACHE_SECONDS)
+    return rate
+
+
+def _measure_processing_rate() -> float:
     recent = (
         RemixTask.objects.filter(status=Status.COMPLETED, started_at__isnull=False, upload__duration__gt=0)
         .order_by("-finished_at")[:20]
@@ -86,6 +100,15 @@ def queue_position(task: RemixTask) -> int:
     if task.status != Status.IN_QUEUE:
         return 0
     return RemixTask.objects.filter(status=Status.IN_QUEUE, created_at__lt=task.created_at).count()
+
+
+def tasks_ahead(task: RemixTask) -> int:
+    """Tasks a queued task waits for: those queued before it plus those running (one query)."""
+    if task.status != Status.IN_QUEUE:
+        return 0
+    return RemixTask.objects.filter(
+        Q(status=Status.PROCESSING) | Q(status=Status.IN_QUEUE, created_at__lt=task.created_at)
+    ).count()
 
 
 # --- credits ----------------------------------------------------------------------------------

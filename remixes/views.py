@@ -225,19 +225,26 @@ def _version_cards(request: HttpRequest, task: RemixTask) -> list[dict]:
     return cards
 
 
-def _job_context(request: HttpRequest, task: RemixTask) -> dict:
+def _status_context(task: RemixTask) -> dict:
+    """What the polling status partial needs, and no more: it is asked for every 2 s."""
     refund = None
     if task.status == RemixTask.Status.FAILED:
         refund = (
             CreditEntry.objects.filter(task=task, kind=CreditEntry.Kind.REFUND).values_list("amount", flat=True).first()
         )
-    plan = task.style_plan if isinstance(task.style_plan, dict) else {}
-    show_outputs = task.status == RemixTask.Status.COMPLETED and task.outputs_visible
     return {
         "task": task,
         "position": services.queue_position(task),
         "remaining": _remaining_seconds(task),
         "refund": refund,
+    }
+
+
+def _job_context(request: HttpRequest, task: RemixTask) -> dict:
+    plan = task.style_plan if isinstance(task.style_plan, dict) else {}
+    show_outputs = task.status == RemixTask.Status.COMPLETED and task.outputs_visible
+    return {
+        **_status_context(task),
         "plan": _plan_for_display(plan) if show_outputs else None,
         "show_outputs": show_outputs,
         "cover_url": _file_url(task.cover, request) if show_outputs else "",
@@ -289,13 +296,13 @@ def _plain(value) -> str:
 @require_GET
 def job(request: HttpRequest, task_id) -> HttpResponse:
     task = _get_task_for_user(request, task_id)
-    context = _job_context(request, task)
     if not request.htmx:
-        return render(request, "remixes/job.html", context)
-    html = render_to_string("remixes/job.html#status", context, request)
+        return render(request, "remixes/job.html", _job_context(request, task))
     if not task.is_finished:
-        return HttpResponse(html)
+        return render(request, "remixes/job.html#status", _status_context(task))
     # Finished: the results replace their placeholders out of band and polling stops.
+    context = _job_context(request, task)
+    html = render_to_string("remixes/job.html#status", context, request)
     html += render_to_string("remixes/job.html#results", {**context, "oob": True}, request)
     return HttpResponseStopPolling(html)
 

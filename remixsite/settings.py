@@ -99,6 +99,10 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# Sessions are read from the cache (the shared Redis when CACHE_URL is set) and written through to
+# the database: a status poll costs no session query.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
 ROOT_URLCONF = "remixsite.urls"
 WSGI_APPLICATION = "remixsite.wsgi.application"
 AUTH_USER_MODEL = "remixes.User"

@@ -47,9 +47,13 @@ def postgres_url() -> str:
 
 
 @pytest.fixture(autouse=True)
-def _media_root(settings, tmp_path_factory):
+def _isolation(settings, tmp_path_factory):
+    """Each test gets its own media folder and an empty cache (rate limits, measured rates)."""
+    from django.core.cache import cache
+
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
     settings.SAFEHTTP_ALLOW_PRIVATE = False
+    cache.clear()
 
 
 @pytest.fixture
