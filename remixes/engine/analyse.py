@@ -393,10 +393,9 @@ def vocal_presence(audio: np.ndarray, sample_rate: int) -> float:
 
 
 def _loudness(audio: np.ndarray, sample_rate: int) -> float:
-    import pyloudnorm
+    from .master import loudness
 
-    value = pyloudnorm.Meter(sample_rate).integrated_loudness(audio.astype(np.float64))
-    return float(value) if np.isfinite(value) else -70.0
+    return loudness(audio, sample_rate)
 
 
 def _spectrum_bands(mono: np.ndarray) -> np.ndarray:

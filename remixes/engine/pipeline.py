@@ -79,12 +79,16 @@ def remix(source_path, request: RemixRequest, progress=None) -> RemixResult:
 
     report = _Progress(progress)
     report("decode", 0.0)
-    audio = decode(source_path, request.max_seconds)
-    report("analyse", 0.05)
-    plan = interpret(request.prompt)
-    rhythm = detect_rhythm(audio, SAMPLE_RATE)
-    timing = choose_timing(plan, rhythm.tempo, len(audio) / SAMPLE_RATE)
     with _pool() as pool:
+        if pool:
+            # Fork the workers now, while this process is small: a child's resident set starts as the
+            # parent's at fork time.
+            wait([pool.submit(int) for _ in range(2)])
+        audio = decode(source_path, request.max_seconds)
+        report("analyse", 0.05)
+        plan = interpret(request.prompt)
+        rhythm = detect_rhythm(audio, SAMPLE_RATE)
+        timing = choose_timing(plan, rhythm.tempo, len(audio) / SAMPLE_RATE)
         # The stretch only needs the tempo: it runs in the pool while the rest of the analysis runs here.
         stretch = Stretch(audio, timing.rate, SAMPLE_RATE, pool)
         analysis = analyse(audio, SAMPLE_RATE, rhythm, tick=lambda f: report("analyse", 0.05 + 0.2 * f))
@@ -95,6 +99,7 @@ def remix(source_path, request: RemixRequest, progress=None) -> RemixResult:
         arrangements = [arrange(plan, analysis, timing, request.strength, _version_seed(request.seed, i), keep_vocal)
                         for i in (1, 2)]
         stretched = stretch.result(tick=lambda f: report("tempo", 0.25 + 0.2 * f))
+        del stretch  # frees the decoded source and the stretched chunks
         first = arrangements[0]
         report("separate", 0.45)
         original = rebalance_original(stretched, first.original_gain, first.original_percussive_gain,
@@ -113,6 +118,9 @@ def remix(source_path, request: RemixRequest, progress=None) -> RemixResult:
         jobs = [(i, arrangements[i - 1], plan, request, original, reference_rms, lyrics if sing_lyrics else "")
                 for i in (1, 2)]
         futures = [pool.submit(_render_version, *job) for job in jobs] if pool else None
+        if futures:
+            del jobs, original  # the workers have their own copies
+            jobs = None
         cover_features = features.cover_features(analysis, timing.tempo, timing.duration,
                                                  title=Path(str(source_path)).stem)
         from .cover import draw_cover
@@ -186,7 +194,13 @@ def _revoice_kept_vocal(original: np.ndarray, stretched: np.ndarray, gender: str
 
 
 def _rms(audio: np.ndarray) -> float:
-    return float(np.sqrt(np.mean(np.square(audio, dtype=np.float64)))) if audio.size else 0.0
+    """RMS accumulated in float64 over 1M-sample chunks (no full-size float64 temporary)."""
+    flat = audio.reshape(-1)
+    if not flat.size:
+        return 0.0
+    chunk = 1 << 20
+    total = sum(float(np.square(flat[i:i + chunk], dtype=np.float64).sum()) for i in range(0, flat.size, chunk))
+    return float(np.sqrt(total / flat.size))
 
 
 def _render_version(index: int, arrangement: Arrangement, plan, request: RemixRequest, original: np.ndarray,
@@ -200,14 +214,15 @@ def _render_version(index: int, arrangement: Arrangement, plan, request: RemixRe
             band = render_band(parts, n / sr, 1.0, sr)[:n]
             band_rms = _rms(band)
             if band_rms > 0:
-                mix += band * np.float32(level * reference_rms / band_rms)
+                band *= np.float32(level * reference_rms / band_rms)
+                mix += band
             del band
     mix = apply_effects(mix, plan.effects, plan.reverb, plan.brightness, seed=_version_seed(request.seed, index), sr=sr)
     notes: list[str] = []
     sung_text, sung_lines = "", []
     if lyrics:
         sung = _sing(lyrics, arrangement, plan, request, index, n)
-        mix = mix + sung[0]
+        mix += sung[0]
         sung_text, sung_lines, notes = sung[1], sung[2], list(sung[3])
     audio = master(mix, sr)
     return (VersionResult(index=index, audio=audio, sample_rate=sr, duration=len(audio) / sr,
