@@ -95,7 +95,7 @@ def style_metrics(audio: np.ndarray, sr: int) -> dict:
     import librosa
     import scipy.ndimage as ndi
 
-    from .analyse import _key, _CQT_BINS_PER_OCTAVE  # noqa: F401  (key templates live with the analysis)
+    from .analyse import _key
     from .decode import resample
 
     mono = resample(audio.mean(axis=1), sr, _RATE)
