@@ -192,6 +192,7 @@ def main(argv=None) -> int:
     print(f"engine remix() (decode .. master, both versions, cover): {engine:.2f} s")
     print(f"encoding the results (2 x mp3 + wav): {encoding:.2f} s")
     print(f"ratio engine / floor: {engine / floor:.2f}   (with encoding: {(engine + encoding) / floor:.2f})")
+    print(f"stage wall times: {result.plan['engine']['timings']}")
     own, child = _peak_rss_mb()
     print(f"peak RSS (self + children): {own + child:.0f} MB (this process {own:.0f} MB, largest child "
           f"{child:.0f} MB; forked children share the parent's pages, so the sum over-counts)")

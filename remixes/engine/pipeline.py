@@ -62,13 +62,22 @@ class RemixResult:
 
 
 class _Progress:
-    """Monotonic progress reports (an exception raised by the callback, e.g. to cancel, propagates)."""
+    """Monotonic progress reports (an exception raised by the callback, e.g. to cancel, propagates).
+    Also clocks the wall time spent in each stage, for the plan's engine notes and the bench."""
 
     def __init__(self, callback: Callable[[str, float], None] | None):
         self.callback = callback
         self.fraction = 0.0
+        self.stage = None
+        self.since = time.monotonic()
+        self.seconds: dict[str, float] = {}
 
     def __call__(self, stage: str, fraction: float) -> None:
+        now = time.monotonic()
+        if stage != self.stage:
+            if self.stage is not None:
+                self.seconds[self.stage] = round(self.seconds.get(self.stage, 0.0) + now - self.since, 2)
+            self.stage, self.since = stage, now
         self.fraction = max(self.fraction, min(1.0, fraction))
         if self.callback:
             self.callback(stage, self.fraction)
@@ -130,8 +139,8 @@ def remix(source_path, request: RemixRequest, progress=None) -> RemixResult:
             cover = drawer.submit(draw_cover, plan, cover_features, request.seed)
             results = _collect(futures, jobs, report, extra=cover)
             cover_png, cover_thumb = cover.result()
-    versions = tuple(result for result, _ in results)
-    for _, version_notes in results:
+    versions = tuple(result for result, _, _ in results)
+    for _, version_notes, _ in results:
         notes.extend(n for n in version_notes if n not in notes)
 
     plan_dict = dict(plan.to_dict())
@@ -152,6 +161,9 @@ def remix(source_path, request: RemixRequest, progress=None) -> RemixResult:
         "notes": notes,
     }
     report("done", 1.0)
+    # Wall-clock seconds per stage (they vary run to run; the audio does not).
+    plan_dict["engine"]["timings"] = {"stages": dict(report.seconds),
+                                      **{f"version {r.index}": t for r, _, t in results}}
     return RemixResult(versions=versions, plan=plan_dict, cover_png=cover_png, cover_thumb_png=cover_thumb,
                        source_duration=analysis.duration)
 
@@ -207,6 +219,7 @@ def _render_version(index: int, arrangement: Arrangement, plan, request: RemixRe
                     reference_rms: float, lyrics: str):
     sr = SAMPLE_RATE
     n = len(original)
+    clock = _Clock()
     mix = original.copy()
     for parts, level in (([p for p in arrangement.parts if not p.is_drums], arrangement.band_gain),
                          ([p for p in arrangement.parts if p.is_drums], arrangement.drum_gain)):
@@ -217,16 +230,32 @@ def _render_version(index: int, arrangement: Arrangement, plan, request: RemixRe
                 band *= np.float32(level * reference_rms / band_rms)
                 mix += band
             del band
+    clock("band")
     mix = apply_effects(mix, plan.effects, plan.reverb, plan.brightness, seed=_version_seed(request.seed, index), sr=sr)
+    clock("effects")
     notes: list[str] = []
     sung_text, sung_lines = "", []
     if lyrics:
         sung = _sing(lyrics, arrangement, plan, request, index, n)
         mix += sung[0]
         sung_text, sung_lines, notes = sung[1], sung[2], list(sung[3])
+        clock("vocals")
     audio = master(mix, sr)
+    clock("master")
     return (VersionResult(index=index, audio=audio, sample_rate=sr, duration=len(audio) / sr,
-                          lyrics=sung_text, lyrics_timestamped=sung_lines, peaks=features.peaks(audio)), notes)
+                          lyrics=sung_text, lyrics_timestamped=sung_lines, peaks=features.peaks(audio)),
+            notes, clock.seconds)
+
+
+class _Clock:
+    def __init__(self):
+        self.last = time.monotonic()
+        self.seconds: dict[str, float] = {}
+
+    def __call__(self, name: str) -> None:
+        now = time.monotonic()
+        self.seconds[name] = round(now - self.last, 2)
+        self.last = now
 
 
 def _sing(lyrics: str, arrangement: Arrangement, plan, request: RemixRequest, index: int, n: int):
