@@ -9,10 +9,11 @@ while the cover is drawn.
 from __future__ import annotations
 
 import os
+import tempfile
 import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from contextlib import nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Callable
@@ -126,16 +127,17 @@ def remix(source_path, request: RemixRequest, progress=None) -> RemixResult:
         report("render", 0.5)
         jobs = [(i, arrangements[i - 1], plan, request, original, reference_rms, lyrics if sing_lyrics else "")
                 for i in (1, 2)]
-        futures = [pool.submit(_render_version, *job) for job in jobs] if pool else None
-        if futures:
-            del jobs, original  # the workers have their own copies
-            jobs = None
+        del original
         cover_features = features.cover_features(analysis, timing.tempo, timing.duration,
                                                  title=Path(str(source_path)).stem)
         from .cover import draw_cover
 
-        # The cover is drawn on a thread so this one keeps reporting progress while versions render.
-        with ThreadPoolExecutor(max_workers=1) as drawer:
+        with tempfile.TemporaryDirectory(prefix="remix-") as spill_dir, \
+                ThreadPoolExecutor(max_workers=1) as drawer:
+            futures = [pool.submit(_spilled, spill_dir, *job) for job in jobs] if pool else None
+            if futures:
+                jobs = None  # the workers have their own copies of the big arrays
+            # The cover is drawn on a thread so this one keeps reporting progress while versions render.
             cover = drawer.submit(draw_cover, plan, cover_features, request.seed)
             results = _collect(futures, jobs, report, extra=cover)
             cover_png, cover_thumb = cover.result()
@@ -193,7 +195,11 @@ def _collect(futures, jobs, report, extra=None) -> list:
     while pending:
         _, pending = wait(pending, timeout=1.0, return_when=FIRST_COMPLETED)
         report("render", 0.5 + 0.45 * (1 - np.exp(-(time.monotonic() - started) / 6)))
-    return [f.result() for f in futures]
+    results = []
+    for future in futures:
+        result, notes, seconds = future.result()
+        results.append((replace(result, audio=np.load(result.audio)), notes, seconds))
+    return results
 
 
 def _revoice_kept_vocal(original: np.ndarray, stretched: np.ndarray, gender: str, gain: float) -> np.ndarray:
@@ -213,6 +219,15 @@ def _rms(audio: np.ndarray) -> float:
     chunk = 1 << 20
     total = sum(float(np.square(flat[i:i + chunk], dtype=np.float64).sum()) for i in range(0, flat.size, chunk))
     return float(np.sqrt(total / flat.size))
+
+
+def _spilled(spill_dir: str, index: int, *job):
+    """Run in a worker: render a version and hand its audio back through a .npy file, which the
+    parent reads once (a pickled 80 MB array would exist twice in the parent while unpickling)."""
+    result, notes, seconds = _render_version(index, *job)
+    path = os.path.join(spill_dir, f"version-{index}.npy")
+    np.save(path, result.audio)
+    return replace(result, audio=path), notes, seconds
 
 
 def _render_version(index: int, arrangement: Arrangement, plan, request: RemixRequest, original: np.ndarray,
