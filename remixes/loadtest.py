@@ -14,7 +14,6 @@ import http.client
 import io
 import os
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile

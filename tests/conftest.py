@@ -95,6 +95,19 @@ def owner_client(client, owner):
     return client
 
 
+@pytest.fixture(scope="session")
+def outputs() -> dict:
+    """A real (silent, one second) mp3 and wav, and a cover png: what a provider hands back."""
+    from PIL import Image
+
+    from remixes.engine import encode_mp3, encode_wav
+
+    audio = np.zeros((44100, 2), np.float32)
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 64), (200, 40, 90)).save(buffer, format="PNG")
+    return {"mp3": encode_mp3(audio, 44100), "wav": encode_wav(audio, 44100), "png": buffer.getvalue()}
+
+
 def chord_clip(seconds: float = 5.0, sr: int = 22050, channels: int = 2) -> np.ndarray:
     """A I-V-vi-IV progression in C with a kick on every beat at 120 bpm: a small 'song'."""
     t = np.arange(int(seconds * sr)) / sr

@@ -7,13 +7,10 @@ import math
 from decimal import Decimal
 from urllib.parse import urlsplit
 
-import numpy as np
 import pytest
 from django.core.cache import cache
-from PIL import Image
 
 from remixes import apikeys, services
-from remixes.engine import encode_mp3, encode_wav
 from remixes.models import RemixTask
 from tests.conftest import wav_bytes
 
@@ -32,15 +29,6 @@ def _fresh_rate_limits():
     cache.clear()
     yield
     cache.clear()
-
-
-@pytest.fixture(scope="module")
-def outputs() -> dict:
-    """A real (silent, one second) mp3 and wav, and a cover png."""
-    audio = np.zeros((44100, 2), np.float32)
-    buffer = io.BytesIO()
-    Image.new("RGB", (64, 64), (200, 40, 90)).save(buffer, format="PNG")
-    return {"mp3": encode_mp3(audio, 44100), "wav": encode_wav(audio, 44100), "png": buffer.getvalue()}
 
 
 def queued_task(owner, *, webhook_url: str = "", instrumental: bool = False) -> RemixTask:

@@ -8,11 +8,9 @@ from __future__ import annotations
 import errno
 import http.server
 import io
-import os
 import signal
 import socket
 import subprocess
-import sys
 import threading
 import time
 from collections import Counter
@@ -35,7 +33,8 @@ from remixes.models import CreditEntry, RemixTask, WebhookDelivery
 from remixes.services import AudioFacts, RemixOptions
 
 from .conftest import wav_bytes
-from .workers import ROOT, database_url, redis_broker, wait_for
+from . import workers
+from .workers import redis_broker, wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -56,36 +55,15 @@ def submit(owner, **options) -> RemixTask:
     )
 
 
-def start_worker(redis_url: str, namespace: str, log_path: Path, queues=("remix", "maintenance"), **env) -> subprocess.Popen:
-    """Like tests.workers.start_worker, with a choice of queues (outgoing webhooks have their own)."""
-    full_env = {
-        **os.environ,
-        "DATABASE_URL": database_url(),
-        "REDIS_URL": redis_url,
-        "DRAMATIQ_NAMESPACE": namespace,
-        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-        "REMIX_VAR_DIR": str(ROOT / "var"),
-        "PYTHONPATH": str(ROOT),
-        "REMIX_RECOVERY_INTERVAL": "1",
-        "REMIX_PROVIDER": PROVIDER,
-        **{k: str(v) for k, v in env.items()},
-    }
-    full_env.pop("DJANGO_SETTINGS_MODULE", None)
-    return subprocess.Popen(
-        [sys.executable, "manage.py", "rundramatiq", "--skip-checks", "--processes", "1", "--threads", "1",
-         "--queues", *queues],
-        cwd=ROOT, env=full_env, stdout=open(log_path, "ab"), stderr=subprocess.STDOUT, start_new_session=True,
+def start_worker(redis_url: str, namespace: str, log_path: Path, queues=("remix", "maintenance"), **env):
+    """A real worker running the recording provider, with extra environment for the case."""
+    return workers.start_worker(
+        redis_url, namespace, log_path=log_path, queues=queues,
+        extra_env={"REMIX_RECOVERY_INTERVAL": 1, "REMIX_PROVIDER": PROVIDER, **env},
     )
 
 
-def stop(process: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, sig)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+stop = workers.stop_worker
 
 
 def wait_ready(log_path: Path, timeout: float = 60) -> None:

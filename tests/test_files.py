@@ -10,7 +10,7 @@ from storages.backends.s3 import S3Storage
 
 from remixes import files
 from remixes.models import RemixTask
-from tests.test_api_byid import finished_task, outputs  # noqa: F401  (fixture)
+from tests.test_api_byid import finished_task
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,7 @@ from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from remixes import services, webhooks
 from remixes.models import DisabledWebhookUrl, RemixTask, WebhookDelivery
-from tests.test_api_byid import LINES, LYRICS, finished_task, outputs, queued_task  # noqa: F401  (fixture)
+from tests.test_api_byid import LINES, LYRICS, finished_task, queued_task
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,6 @@ import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
-import dramatiq
 from django.conf import settings
 from django.db import connection
 from dramatiq.brokers.redis import RedisBroker
@@ -51,7 +50,7 @@ def redis_broker(redis_url: str):
 
 
 def start_worker(redis_url: str, namespace: str, *, extra_env: dict | None = None, threads: int = 1,
-                 log_path: Path | None = None) -> subprocess.Popen:
+                 log_path: Path | None = None, queues=("remix", "maintenance", "webhooks")) -> subprocess.Popen:
     env = {
         **os.environ,
         "DATABASE_URL": database_url(),
@@ -61,13 +60,13 @@ def start_worker(redis_url: str, namespace: str, *, extra_env: dict | None = Non
         "REMIX_VAR_DIR": str(ROOT / "var"),
         "PYTHONPATH": str(ROOT),
         "REMIX_RECOVERY_INTERVAL": "2",
-        **(extra_env or {}),
+        **{key: str(value) for key, value in (extra_env or {}).items()},
     }
     env.pop("DJANGO_SETTINGS_MODULE", None)
     out = open(log_path, "ab") if log_path else subprocess.DEVNULL
     return subprocess.Popen(
         [sys.executable, "manage.py", "rundramatiq", "--skip-checks", "--processes", "1", "--threads", str(threads),
-         "--queues", "remix", "maintenance", "webhooks"],
+         "--queues", *queues],
         cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
     )
 
