@@ -57,6 +57,7 @@ class CreditEntry(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        verbose_name_plural = "credit entries"
         constraints = [
             # A task holds, releases, charges and refunds at most once each: retries cannot double-charge.
             models.UniqueConstraint(
@@ -257,6 +258,7 @@ class WebhookDelivery(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        verbose_name_plural = "webhook deliveries"
 
     def __str__(self) -> str:
         return f"{self.event} -> {self.url} ({self.status})"
