@@ -133,8 +133,8 @@ UPLOAD_CASES = [
     Case("mp3 with corrupted frames", 200, OK, PROMPT, "mp3_corrupted"),
     Case("ogg truncated to 200 bytes", 422, "audio_file: ", PROMPT, "ogg_truncated", "a.ogg"),
     Case("ogg with a corrupted body", 422, "audio_file: ", PROMPT, "ogg_corrupted", "a.ogg"),
-    # Its header is intact and says 5 s: the header-only probe accepts it, the worker's decode refuses it.
-    Case("flac truncated to 200 bytes", 200, OK, PROMPT, "flac_truncated", "a.flac"),
+    # Its header is intact and says 5 s; the probe compares that with the file's size.
+    Case("flac truncated to 200 bytes", 422, "The file is truncated or damaged", PROMPT, "flac_truncated", "a.flac"),
     Case("flac with a corrupted body", 422, UNREADABLE, PROMPT, "flac_corrupted", "a.flac"),
     Case("wav header without data", 422, "audio_file: ", PROMPT, "wav_header_lies", "a.wav"),
     Case("filename with ../", 200, OK, PROMPT, "good", "../../../../etc/cron.d/evil.wav"),

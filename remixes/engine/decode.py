@@ -41,6 +41,7 @@ def probe(path: str | Path, max_seconds: float = 600.0) -> AudioInfo:
         raise UndecodableAudio() from exc
     info = _probe_soundfile(path) or _probe_ffmpeg(path)
     _check_duration(info.duration, max_seconds)
+    _check_size(path.stat().st_size, info.duration)
     return info
 
 
@@ -91,6 +92,19 @@ def resample(audio: np.ndarray, from_rate: int, to_rate: int) -> np.ndarray:
     import soxr
 
     return soxr.resample(audio, from_rate, to_rate, quality="HQ").astype(np.float32)
+
+
+# No real encoding of music stores a second in fewer bytes (8 kb/s is already telephone quality).
+MIN_BYTES_PER_SECOND = 1000
+
+
+def _check_size(size: int, duration: float) -> None:
+    """A header that claims far more audio than the file can hold means a truncated file."""
+    if duration > 1.0 and size < duration * MIN_BYTES_PER_SECOND:
+        raise UndecodableAudio(
+            f"The file is truncated or damaged: its header says {duration:.0f} s of audio, "
+            f"but it holds only {size} bytes."
+        )
 
 
 def _check_duration(duration: float, max_seconds: float) -> None:

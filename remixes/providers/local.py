@@ -1,17 +1,30 @@
 """The default provider: the bundled engine, run inside the worker on this machine's CPU."""
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from django.conf import settings
 
-from ..engine import RemixRequest, encode_mp3, encode_wav, remix
+from ..engine import RemixRequest, VersionResult, encode_mp3, encode_wav, remix
 from ..models import RemixTask
 from ..services import TaskResult, VersionOutput
 from . import Progress
 
 # Share of the progress bar for the engine; encoding and storing take the rest.
 ENGINE_SHARE = 88
+
+
+def _encode(version: VersionResult) -> VersionOutput:
+    return VersionOutput(
+        index=version.index,
+        mp3=encode_mp3(version.audio, version.sample_rate),
+        wav=encode_wav(version.audio, version.sample_rate),
+        duration=round(version.duration, 2),
+        lyrics=version.lyrics,
+        lyrics_timestamped=version.lyrics_timestamped,
+        peaks=version.peaks,
+    )
 
 
 class LocalProvider:
@@ -28,20 +41,10 @@ class LocalProvider:
             max_seconds=float(settings.REMIX_MAX_SECONDS),
         )
         result = remix(source, request, progress=lambda stage, fraction: progress(stage, int(fraction * ENGINE_SHARE)))
-        versions = []
-        for number, version in enumerate(result.versions):
-            progress("Encoding", ENGINE_SHARE + 4 * number)
-            versions.append(
-                VersionOutput(
-                    index=version.index,
-                    mp3=encode_mp3(version.audio, version.sample_rate),
-                    wav=encode_wav(version.audio, version.sample_rate),
-                    duration=round(version.duration, 2),
-                    lyrics=version.lyrics,
-                    lyrics_timestamped=version.lyrics_timestamped,
-                    peaks=version.peaks,
-                )
-            )
+        progress("Encoding", ENGINE_SHARE)
+        # The encoders release the GIL: both versions encode side by side, one per core.
+        with ThreadPoolExecutor(max_workers=len(result.versions)) as pool:
+            versions = list(pool.map(_encode, result.versions))
         progress("Saving", 97)
         return TaskResult(
             versions=versions,
