@@ -264,7 +264,8 @@ def _finish(image: Image.Image, plan, f: dict, palette, rng) -> Image.Image:
     behind = np.asarray(image.crop((int(x), int(_W * 0.8), int(_W * 0.6), int(_W * 0.9))).convert("L")).mean()
     if behind > 150:  # a light cover gets dark lettering
         light, shadow = _shade(_by_luma(palette)[0], -0.1), (255, 255, 255, 90)
-    caption = caption if len(caption) <= 32 else caption[:31] + "\u2026"
+    while len(caption) > 2 and draw.textlength(caption, font=big) > _W * 0.84:  # ellipsize to the cover's width
+        caption = caption[:-2].rstrip() + "\u2026"
     draw.text((x + 3 * _SS, y + 3 * _SS), caption, font=big, fill=shadow)
     draw.text((x, y), caption, font=big, fill=light + (240,))
     if subtitle:

@@ -40,6 +40,7 @@ class RemixRequest:
     strength: float = 0.5
     instrumental: bool = False
     max_seconds: float = 600.0
+    title: str | None = None         # the song's name for the cover; the file's name when None
 
 
 @dataclass(frozen=True)
@@ -129,7 +130,7 @@ def remix(source_path, request: RemixRequest, progress=None) -> RemixResult:
                 for i in (1, 2)]
         del original
         cover_features = features.cover_features(analysis, timing.tempo, timing.duration,
-                                                 title=Path(str(source_path)).stem)
+                                                 title=request.title or Path(str(source_path)).stem)
         from .cover import draw_cover
 
         with tempfile.TemporaryDirectory(prefix="remix-") as spill_dir, \

@@ -39,6 +39,7 @@ class LocalProvider:
             strength=task.strength,
             instrumental=task.instrumental,
             max_seconds=float(settings.REMIX_MAX_SECONDS),
+            title=Path(task.upload.display_name).stem or None,
         )
         result = remix(source, request, progress=lambda stage, fraction: progress(stage, int(fraction * ENGINE_SHARE)))
         progress("Encoding", ENGINE_SHARE)
