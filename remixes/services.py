@@ -519,10 +519,10 @@ def fail_task(task_id, reason: str, attempt: int | None = None) -> bool:
     return True
 
 
-def _send_task_webhooks(task_id) -> None:
+def _send_task_webhooks(task_id, occasion: str = "") -> None:
     from . import webhooks
 
-    webhooks.schedule_task_events(task_id)
+    webhooks.schedule_task_events(task_id, occasion=occasion)
 
 
 def recover_stale_tasks(now=None) -> list[str]:
@@ -579,11 +579,17 @@ def _resend(task_id) -> None:
 
 
 def review_task(task: RemixTask, reviewer: User, approve: bool) -> None:
-    RemixTask.objects.filter(pk=task.pk).update(
-        review_state=RemixTask.Review.APPROVED if approve else RemixTask.Review.REJECTED,
-        reviewed_by=reviewer,
-        reviewed_at=timezone.now(),
-    )
+    """Record a moderator's decision. An approved, finished task sends its webhook events again,
+    now with the audio links its first events had to leave out."""
+    with transaction.atomic():
+        RemixTask.objects.filter(pk=task.pk).update(
+            review_state=RemixTask.Review.APPROVED if approve else RemixTask.Review.REJECTED,
+            reviewed_by=reviewer,
+            reviewed_at=timezone.now(),
+        )
+        if approve and task.status == Status.COMPLETED:
+            task_id = task.pk
+            transaction.on_commit(lambda: _send_task_webhooks(task_id, occasion="approved"))
 
 
 def delete_task(task: RemixTask) -> None:

@@ -157,10 +157,11 @@ def task_events(task: RemixTask) -> list[tuple[str, str, dict]]:
     return events
 
 
-def schedule_task_events(task_id) -> list[WebhookDelivery]:
+def schedule_task_events(task_id, *, occasion: str = "") -> list[WebhookDelivery]:
     """Create the deliveries of a finished task's events and send them. Idempotent: an event that
     already has a delivery (same webhook-id) is not created again, so calling this again after a
-    late album cover adds only that event."""
+    late album cover adds only that event. A new `occasion` (e.g. "approved") sends them all again,
+    under new webhook-ids."""
     task = RemixTask.objects.select_related("owner").filter(pk=task_id).first()
     if task is None or not task.webhook_url or not task.is_finished:
         return []
@@ -170,7 +171,7 @@ def schedule_task_events(task_id) -> list[WebhookDelivery]:
     with transaction.atomic():
         for key, event, payload in task_events(task):
             delivery, is_new = WebhookDelivery.objects.get_or_create(
-                webhook_id=_webhook_id(task.pk, key),
+                webhook_id=_webhook_id(task.pk, f"{key}:{occasion}" if occasion else key),
                 defaults={
                     "user": task.owner, "task": task, "url": task.webhook_url, "event": event, "payload": payload,
                     "status": Status.DISABLED if disabled else Status.PENDING,

@@ -191,6 +191,30 @@ def test_a_flagged_task_sends_no_audio_links(owner, hooks, outputs):
             assert delivery.payload["conversion_path"] is None and delivery.payload["conversion_path_wav"] is None
 
 
+def test_approving_a_flagged_task_sends_its_events_again_with_links(owner, staff, hooks, outputs,
+                                                                     django_capture_on_commit_callbacks):
+    task = finished_task(owner, outputs, webhook_url=hooks("/ok"))
+    RemixTask.objects.filter(pk=task.pk).update(is_flagged=True, flag_reason="Offensive prompt", review_state="pending")
+    first = {d.webhook_id for d in webhooks.schedule_task_events(task.pk)}
+    task.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.review_task(task, staff, approve=True)
+    again = WebhookDelivery.objects.filter(task=task).exclude(webhook_id__in=first)
+    assert Counter(d.event for d in again) == {"conversion": 2, "lyrics": 2, "album_cover": 1}
+    for delivery in again.filter(event="conversion"):
+        assert delivery.payload["conversion_path"].startswith("http") and delivery.payload["conversion_path_wav"]
+
+
+def test_rejecting_a_flagged_task_sends_nothing_more(owner, staff, hooks, outputs, django_capture_on_commit_callbacks):
+    task = finished_task(owner, outputs, webhook_url=hooks("/ok"))
+    RemixTask.objects.filter(pk=task.pk).update(is_flagged=True, review_state="pending")
+    webhooks.schedule_task_events(task.pk)
+    task.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.review_task(task, staff, approve=False)
+    assert WebhookDelivery.objects.filter(task=task).count() == 5
+
+
 def test_no_webhook_url_means_no_deliveries(owner, outputs):
     task = finished_task(owner, outputs)
     assert webhooks.schedule_task_events(task.pk) == []
