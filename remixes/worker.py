@@ -1,6 +1,7 @@
-"""Worker-process set-up, as Dramatiq middleware: warm the engine's JIT cache and run the stale-task
-recovery sweep at start and then periodically. Imported by the broker set-up before Django's apps
-are ready, so Django models are only imported inside the threads."""
+"""Worker-process set-up, as Dramatiq middleware: warm the engine (imports and JIT cache) before the
+worker consumes anything, and run the stale-task and webhook recovery sweeps at start and then
+periodically. Imported by the broker set-up before Django's apps are ready, so Django modules are
+only imported inside the hooks."""
 from __future__ import annotations
 
 import logging
@@ -12,14 +13,28 @@ log = logging.getLogger(__name__)
 
 
 class RecoveryMiddleware(dramatiq.Middleware):
+    def before_worker_boot(self, broker, worker) -> None:
+        from django.conf import settings
+
+        # Before any consumer thread exists: a remix forks its helper processes, and a fork taken
+        # while another thread is importing or compiling would leave the child waiting on a lock.
+        queues = getattr(worker, "consumer_whitelist", None)
+        remixes_here = queues is None or "remix" in queues
+        if remixes_here and settings.REMIX_PROVIDER == "local" and not settings.TESTING:
+            _warm_up()
+
     def after_worker_boot(self, broker, worker) -> None:
         from django.conf import settings
 
-        if settings.REMIX_PROVIDER == "local" and not settings.TESTING:
-            threading.Thread(target=_warm_up, name="remix-warm-up", daemon=True).start()
+        from .services import recover_stale_tasks
+        from .webhooks import resend_due_deliveries
+
         self._stop = threading.Event()
         thread = threading.Thread(
-            target=_sweep_forever, args=(self._stop, settings.REMIX_RECOVERY_INTERVAL), name="remix-recovery", daemon=True
+            target=_sweep_forever,
+            args=(self._stop, settings.REMIX_RECOVERY_INTERVAL, (recover_stale_tasks, resend_due_deliveries)),
+            name="remix-recovery",
+            daemon=True,
         )
         thread.start()
 
@@ -37,16 +52,13 @@ def _warm_up() -> None:
         log.exception("engine warm-up failed")
 
 
-def _sweep_forever(stop: threading.Event, interval: float) -> None:
+def _sweep_forever(stop: threading.Event, interval: float, sweeps) -> None:
     from django.db import close_old_connections
-
-    from .services import recover_stale_tasks
-    from .webhooks import resend_due_deliveries
 
     while True:
         try:
-            recover_stale_tasks()
-            resend_due_deliveries()
+            for sweep in sweeps:
+                sweep()
         except Exception:
             log.exception("stale-task recovery failed")
         finally:

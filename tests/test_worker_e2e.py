@@ -36,7 +36,8 @@ def finished(*task_ids):
 def test_a_real_worker_takes_a_clip_from_submit_to_completed(owner, clip_bytes, redis_url, tmp_path):
     log = tmp_path / "worker.log"
     with redis_broker(redis_url) as namespace:
-        worker = start_worker(redis_url, namespace, log_path=log)
+        # A hang inside the engine becomes a FAILED task with a reason instead of a silent timeout.
+        worker = start_worker(redis_url, namespace, log_path=log, extra_env={"REMIX_TASK_TIME_LIMIT": 200})
         try:
             task = submit(owner, clip_bytes, lyrics="It's a brand new day")
             wait_for(lambda: finished(task.pk), timeout=240, message="the remix to finish")

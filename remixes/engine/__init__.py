@@ -31,7 +31,13 @@ def __getattr__(name):
 
 
 def warm_up() -> None:
-    """Trigger librosa's numba JIT on a tiny signal, so no request pays for compilation."""
+    """Import every stage and trigger librosa's numba JIT on a tiny signal, so no request pays for
+    compilation, and processes forked by a remix never import a module for the first time (an import
+    lock held by another thread at fork time would hang the child)."""
+    import importlib
+
+    for stage in ("pipeline", "analyse", "arrange", "render", "master", "features", "style", "cover", "vocals"):
+        importlib.import_module(f"{__name__}.{stage}")
     from .analyse import warm_up as _warm_up
 
     _warm_up()
