@@ -44,13 +44,14 @@ class CreditEntry(models.Model):
     class Kind(models.TextChoices):
         GRANT = "grant", "Grant"
         HOLD = "hold", "Hold"
+        EXTRA_HOLD = "extra_hold", "Extra hold"  # a song given by URL turned out longer than assumed
         RELEASE = "release", "Release of hold"
         CHARGE = "charge", "Charge"
         REFUND = "refund", "Refund"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="credit_entries")
     task = models.ForeignKey("RemixTask", null=True, blank=True, on_delete=models.SET_NULL, related_name="credit_entries")
-    kind = models.CharField(max_length=10, choices=Kind.choices)
+    kind = models.CharField(max_length=12, choices=Kind.choices)
     amount = models.DecimalField(max_digits=12, decimal_places=2)
     note = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

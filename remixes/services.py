@@ -328,9 +328,10 @@ def record_source(task_id, attempt: int, facts: AudioFacts, stored_name: str, si
                 raise InsufficientCredits(
                     f"This song is {facts.duration:.0f} s long and needs {price} credits; your balance is too low."
                 )
-            hold = CreditEntry.objects.get(task=task, kind=CreditEntry.Kind.HOLD)
-            # The hold is the only ledger line ever rewritten, and only before anything was charged.
-            CreditEntry.objects.filter(pk=hold.pk).update(amount=-price)
+            CreditEntry.objects.create(
+                user_id=task.owner_id, task=task, kind=CreditEntry.Kind.EXTRA_HOLD, amount=-extra,
+                note=f"Held for the song's real length ({facts.duration:.0f} s)",
+            )
             RemixTask.objects.filter(pk=task_id).update(credit_estimate=price)
 
 
@@ -502,10 +503,15 @@ def fail_task(task_id, reason: str, attempt: int | None = None) -> bool:
         task.finished_at = timezone.now()
         task.cost = Decimal("0")
         task.save()
-        hold = CreditEntry.objects.filter(task=task, kind=CreditEntry.Kind.HOLD).first()
-        if hold is not None:
+        held = -sum(
+            CreditEntry.objects.filter(
+                task=task, kind__in=[CreditEntry.Kind.HOLD, CreditEntry.Kind.EXTRA_HOLD]
+            ).values_list("amount", flat=True),
+            Decimal("0"),
+        )
+        if held:
             CreditEntry.objects.create(
-                user_id=task.owner_id, task=task, kind=CreditEntry.Kind.REFUND, amount=-hold.amount,
+                user_id=task.owner_id, task=task, kind=CreditEntry.Kind.REFUND, amount=held,
                 note="Refund: remix failed",
             )
         partial = []

@@ -254,3 +254,41 @@ def test_it_deletes_a_finished_task_with_its_files(owner, clip_bytes):
         services.delete_task(task)
     assert not any(default_storage.exists(n) for n in names)
     assert not RemixTask.objects.filter(pk=task.pk).exists()
+
+
+def submit_url(user, settings) -> RemixTask:
+    settings.REMIX_URL_ESTIMATE_SECONDS = 60
+    return services.submit_remix(user, RemixOptions(prompt="lofi"), audio_url="https://example.com/song.mp3")
+
+
+LONG_SONG = AudioFacts(duration=180.0, sample_rate=44100, channels=2)
+
+
+def test_a_url_song_longer_than_assumed_holds_more_without_editing_the_ledger(owner, settings):
+    task = submit_url(owner, settings)
+    assert task.credit_estimate == Decimal("10.00")
+    claimed = services.claim_task(task.pk)
+    services.record_source(task.pk, claimed.attempts, LONG_SONG, "uploads/x.mp3", 1234, "0" * 64)
+    assert ledger(owner) == [("extra_hold", Decimal("-20.00")), ("hold", Decimal("-10.00"))]
+    services.apply_result(task.pk, result())
+    task.refresh_from_db()
+    assert task.cost == Decimal("30.00") and owner.credit_balance == Decimal("170.00")
+    assert ("release", Decimal("30.00")) in ledger(owner) and ("charge", Decimal("-30.00")) in ledger(owner)
+
+
+def test_a_failed_url_song_refunds_both_holds(owner, settings):
+    task = submit_url(owner, settings)
+    claimed = services.claim_task(task.pk)
+    services.record_source(task.pk, claimed.attempts, LONG_SONG, "uploads/x.mp3", 1234, "0" * 64)
+    services.fail_task(task.pk, "The engine could not remix this song.")
+    assert ("refund", Decimal("30.00")) in ledger(owner)
+    assert owner.credit_balance == Decimal("200.00")
+
+
+def test_a_url_song_the_account_cannot_afford_is_refused(make_user, settings):
+    poor = make_user("poor", credits=Decimal("15"))
+    task = submit_url(poor, settings)
+    claimed = services.claim_task(task.pk)
+    with pytest.raises(services.InsufficientCredits):
+        services.record_source(task.pk, claimed.attempts, LONG_SONG, "uploads/x.mp3", 1234, "0" * 64)
+    assert ledger(poor) == [("hold", Decimal("-10.00"))]
