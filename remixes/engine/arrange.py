@@ -273,12 +273,8 @@ def _bass(chords, beats, energy, rng) -> list[NoteTuple]:
 
 def _comp(chords, beats, energy, rng, low: int, strum: bool) -> list[NoteTuple]:
     rhythm = rng.choice(["sustain", "beats", "offbeats"] if energy >= 0.4 else ["sustain", "sustain", "beats"])
-    out, previous = [], None
-    for start, end, root, quality in chords:
-        if root < 0 or end - start < 0.05:
-            continue
-        voicing = _voice_lead(previous, root, quality, low, rng)
-        previous = voicing
+    out = []
+    for start, end, voicing in _voiced(chords, low, rng):
         if rhythm == "sustain":
             hits = [(start, end - 0.02)]
         else:
@@ -297,15 +293,17 @@ def _comp(chords, beats, energy, rng, low: int, strum: bool) -> list[NoteTuple]:
 
 
 def _sustain(chords, low: int, velocity: int, rng) -> list[NoteTuple]:
-    out, previous = [], None
+    return sorted((start, end, pitch, velocity) for start, end, voicing in _voiced(chords, low, rng) for pitch in voicing)
+
+
+def _voiced(chords, low: int, rng):
+    """(start, end, voicing) of each playable chord, each voicing led smoothly from the previous one."""
+    previous = None
     for start, end, root, quality in chords:
         if root < 0 or end - start < 0.05:
             continue
-        voicing = _voice_lead(previous, root, quality, low, rng)
-        previous = voicing
-        for pitch in voicing:
-            out.append((start, end, pitch, velocity))
-    return sorted(out)
+        previous = _voice_lead(previous, root, quality, low, rng)
+        yield start, end, previous
 
 
 def _stabs(chords, beats, rng) -> list[NoteTuple]:
