@@ -13,6 +13,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
@@ -153,7 +154,7 @@ def current_eta(task: RemixTask) -> int:
     IN_QUEUE: ceil((ahead / workers + 1) x (10 + rate x duration)), ahead = tasks queued before it
     plus tasks processing; PROCESSING: the remaining share (1 - progress/100) of one task's time;
     finished: 0. `rate` is the measured seconds of work per second of audio (services.processing_rate)."""
-    duration = task.upload.duration or settings.REMIX_URL_ESTIMATE_SECONDS
+    duration = services.source_seconds(task)
     if task.status == RemixTask.Status.IN_QUEUE:
         return services.estimate_eta(duration, queued_ahead=services.tasks_ahead(task))
     if task.status == RemixTask.Status.PROCESSING:
@@ -224,7 +225,10 @@ def _get_task_for_key(key: ApiKey, task_id: str) -> RemixTask | None:
     pk = _parse_uuid(task_id)
     if pk is None:
         return None
-    return RemixTask.objects.select_related("upload").filter(pk=pk, owner=key.user_id).first()
+    task = services.task_for_status(pk, key.user_id)
+    if task is not None:
+        prefetch_related_objects([task], "conversions")
+    return task
 
 
 def _get_conversion_for_key(key: ApiKey, conversion_id: str) -> Conversion | None:
@@ -249,7 +253,7 @@ def by_id(request: HttpRequest) -> JsonResponse:
         if task is None:
             return error(404, "No remix task with this task_id.", {"task_id": ["Not found."]})
         body = _task_fields(request, task)
-        for conv in task.conversions.order_by("index"):
+        for conv in sorted(task.conversions.all(), key=lambda conv: conv.index):
             body.update(_conversion_fields(request, task, conv, suffix=f"_{conv.index}"))
     else:
         conv = _get_conversion_for_key(request.api_key, conversion_id)

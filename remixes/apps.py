@@ -7,4 +7,4 @@ class RemixesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import safehttp, signals  # noqa: F401  (signal receivers, system checks)
+        from . import auth, safehttp, signals  # noqa: F401  (signal receivers, system checks)

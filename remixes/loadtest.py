@@ -215,7 +215,7 @@ def seed_accounts(clients: int) -> tuple[list[str], list[str], str, str]:
         task_ids.append(str(task.pk))
     session = SessionStore()
     session[SESSION_KEY] = str(owner.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[BACKEND_SESSION_KEY] = "remixes.auth.CachedModelBackend"
     session[HASH_SESSION_KEY] = owner.get_session_auth_hash()
     session.create()
     return keys, task_ids, f"{settings.SESSION_COOKIE_NAME}={session.session_key}", owner.username

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import math
+import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -18,7 +19,7 @@ from django.core.cache import cache
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -95,17 +96,55 @@ def estimate_eta(duration_seconds: float, *, queued_ahead: int | None = None) ->
     return int(math.ceil((queued_ahead / workers + 1) * per_task))
 
 
+def task_for_status(task_id: uuid.UUID, owner_id: int) -> RemixTask | None:
+    """The owner's task for a status poll, with its place in the queue read in the same query: for a
+    queued task `queued_before` (tasks queued earlier and not started) and `processing_now`, else 0;
+    `source_duration`, the upload's length when known.
+
+    Every open job page asks for this every 2 s, so it is one hand-written query: the ORM spends
+    about 1.5 ms building the equivalent annotated query, three times what the database takes to
+    answer it (`make loadtest` measures the poll)."""
+    table = connection.ops.quote_name(RemixTask._meta.db_table)
+    uploads = connection.ops.quote_name(Upload._meta.db_table)
+    sql = f"""
+        SELECT t.*,
+            (SELECT u.duration FROM {uploads} u WHERE u.id = t.upload_id) AS source_duration,
+            CASE WHEN t.status = %(queued)s THEN (
+                SELECT COUNT(*) FROM {table} q WHERE q.status = %(queued)s AND q.created_at < t.created_at
+            ) ELSE 0 END AS queued_before,
+            CASE WHEN t.status = %(queued)s THEN (
+                SELECT COUNT(*) FROM {table} p WHERE p.status = %(processing)s
+            ) ELSE 0 END AS processing_now
+        FROM {table} t WHERE t.task_id = %(task)s AND t.owner_id = %(owner)s"""
+    params = {
+        "queued": Status.IN_QUEUE, "processing": Status.PROCESSING, "owner": owner_id,
+        "task": RemixTask._meta.pk.get_db_prep_value(task_id, connection),
+    }
+    return next(iter(RemixTask.objects.raw(sql, params)), None)
+
+
+def source_seconds(task: RemixTask) -> float:
+    """The source song's length, or the length assumed for a URL song not fetched yet."""
+    seconds = task.source_duration if hasattr(task, "source_duration") else task.upload.duration
+    return seconds or settings.REMIX_URL_ESTIMATE_SECONDS
+
+
 def queue_position(task: RemixTask) -> int:
     """How many tasks were queued before this one and are not finished (0 = next)."""
     if task.status != Status.IN_QUEUE:
         return 0
+    if hasattr(task, "queued_before"):
+        return task.queued_before
     return RemixTask.objects.filter(status=Status.IN_QUEUE, created_at__lt=task.created_at).count()
 
 
 def tasks_ahead(task: RemixTask) -> int:
-    """Tasks a queued task waits for: those queued before it plus those running (one query)."""
+    """Tasks a queued task waits for: those queued before it plus those running (one query, or
+    none for a task read by `task_for_status`)."""
     if task.status != Status.IN_QUEUE:
         return 0
+    if hasattr(task, "queued_before"):
+        return task.queued_before + task.processing_now
     return RemixTask.objects.filter(
         Q(status=Status.PROCESSING) | Q(status=Status.IN_QUEUE, created_at__lt=task.created_at)
     ).count()

@@ -82,7 +82,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="remixes.auth.CachedModelBackend")
         messages.success(request, f"Welcome! Your account starts with {user.credit_balance} credits.")
         return redirect("home")
     return render(request, "registration/signup.html", {"form": form}, status=422 if form.errors else 200)
@@ -295,7 +295,9 @@ def _plain(value) -> str:
 @login_required
 @require_GET
 def job(request: HttpRequest, task_id) -> HttpResponse:
-    task = _get_task_for_user(request, task_id)
+    task = services.task_for_status(task_id, request.user.pk)
+    if task is None:
+        raise Http404("No such remix.")
     if not request.htmx:
         return render(request, "remixes/job.html", _job_context(request, task))
     if not task.is_finished:

@@ -30,6 +30,7 @@ from django.views.decorators.http import require_POST
 from standardwebhooks.webhooks import Webhook
 
 from . import safehttp
+from .auth import forget_user
 from .models import DisabledWebhookUrl, ProviderEvent, RemixTask, User, WebhookDelivery
 
 log = logging.getLogger(__name__)
@@ -84,6 +85,7 @@ def rotate_webhook_secret(user: User) -> str:
     """Give the account a new signing secret (the old one stops working at once) and return it."""
     secret = new_standard_secret()
     User.objects.filter(pk=user.pk).update(webhook_secret=secret)
+    forget_user(user.pk)
     user.webhook_secret = secret
     return secret
 

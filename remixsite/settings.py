@@ -99,9 +99,6 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-# Sessions are read from the cache (the shared Redis when CACHE_URL is set) and written through to
-# the database: a status poll costs no session query.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 ROOT_URLCONF = "remixsite.urls"
 WSGI_APPLICATION = "remixsite.wsgi.application"
@@ -193,10 +190,16 @@ CACHE_URL = env_str("CACHE_URL")
 if CACHE_URL and not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
     raise ImproperlyConfigured(f"CACHE_URL must be a redis://, rediss:// or unix:// URL, got {CACHE_URL!r}")
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    "default": {"BACKEND": "remixsite.cache.RedisCache", "LOCATION": CACHE_URL}
     if CACHE_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
+# With a shared cache, sessions are read from it and written through to the database, and signed-in
+# users are cached (remixes.auth): a status poll costs no session or user query. A per-process
+# cache cannot be told about a logout or a password change made in another process, so without
+# CACHE_URL both come from the database.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if CACHE_URL else "django.contrib.sessions.backends.db"
+USER_CACHE_SECONDS = env_int("USER_CACHE_SECONDS", 300 if CACHE_URL else 0, minimum=0)
 API_RATE_SUBMIT_PER_MINUTE = env_int("API_RATE_SUBMIT_PER_MINUTE", 60, minimum=1)
 API_RATE_STATUS_PER_MINUTE = env_int("API_RATE_STATUS_PER_MINUTE", 200, minimum=1)
 
@@ -281,7 +284,7 @@ if env_bool("BEHIND_PROXY", False):
 # letting request-less calls such as the test client's login() through) must come first.
 AUTHENTICATION_BACKENDS = [
     "remixes.security.LoginThrottleBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "remixes.auth.CachedModelBackend",
 ]
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimum=1))

@@ -51,3 +51,17 @@ def test_the_production_settings_pass_the_deployment_checks():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("cache_url", "expected"),
+    [
+        ("", "django.contrib.sessions.backends.db 0"),
+        ("redis://127.0.0.1:6379/9", "django.contrib.sessions.backends.cached_db 300"),
+    ],
+)
+def test_sessions_and_users_are_cached_only_in_a_shared_cache(cache_url, expected):
+    result = manage("shell", "-c", "from django.conf import settings; "
+                    "print(settings.SESSION_ENGINE, settings.USER_CACHE_SECONDS)", CACHE_URL=cache_url)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[-2] == expected
