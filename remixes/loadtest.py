@@ -333,7 +333,7 @@ def main() -> int:
             Phase("ref: 1 MB upload read", lambda i, n: ("POST", UPLOAD_SINK_PATH, body, upload)),
         ]
         for phase in phases:  # warm every worker's imports and connections first
-            run_phase(Phase(phase.name, phase.make_request), port, clients, 1.5)
+            run_phase(Phase(phase.name, phase.make_request), port, clients, min(1.5, seconds))
         for phase in phases:
             run_phase(phase, port, clients, seconds)
         report(phases, queries, clients, workers, seconds)
