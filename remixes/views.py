@@ -38,6 +38,9 @@ TASKS_PER_PAGE = 10
 UPLOADS_PER_PAGE = 10
 LEDGER_ROWS = 25
 DELIVERY_ROWS = 20
+STATUS_POLL_SECONDS = 2
+REVIEW_POLL_SECONDS = 10  # a moderator decides in minutes, so a task awaiting review is asked about slowly
+AWAITING_REVIEW_SHOWN = "awaiting-review"  # the slow poll's `shown`: the page already says it awaits review
 
 
 # --- ownership helpers -----------------------------------------------------------------------
@@ -225,8 +228,14 @@ def _version_cards(request: HttpRequest, task: RemixTask) -> list[dict]:
     return cards
 
 
+def _awaiting_review(task: RemixTask) -> bool:
+    return task.status == RemixTask.Status.COMPLETED and task.review_state == RemixTask.Review.PENDING
+
+
 def _status_context(task: RemixTask) -> dict:
-    """What the polling status partial needs, and no more: it is asked for every 2 s."""
+    """What the polling status partial needs, and no more: it is asked for every 2 s (10 s while
+    a finished task awaits review)."""
+    awaiting_review = _awaiting_review(task)
     refund = None
     if task.status == RemixTask.Status.FAILED:
         refund = (
@@ -237,6 +246,9 @@ def _status_context(task: RemixTask) -> dict:
         "position": services.queue_position(task),
         "remaining": _remaining_seconds(task),
         "refund": refund,
+        "awaiting_review": awaiting_review,
+        "poll_seconds": REVIEW_POLL_SECONDS if awaiting_review else STATUS_POLL_SECONDS,
+        "awaiting_review_shown": AWAITING_REVIEW_SHOWN,
     }
 
 
@@ -302,10 +314,17 @@ def job(request: HttpRequest, task_id) -> HttpResponse:
         return render(request, "remixes/job.html", _job_context(request, task))
     if not task.is_finished:
         return render(request, "remixes/job.html#status", _status_context(task))
-    # Finished: the results replace their placeholders out of band and polling stops.
+    awaiting_review = _awaiting_review(task)
+    if awaiting_review and request.GET.get("shown") == AWAITING_REVIEW_SHOWN:
+        return HttpResponse(status=204)  # nothing changes until a moderator decides
+    # Finished: the results replace their placeholders out of band and polling stops; a task
+    # held for review shows so once, and polling slows down until the moderator's decision.
     context = _job_context(request, task)
     html = render_to_string("remixes/job.html#status", context, request)
     html += render_to_string("remixes/job.html#results", {**context, "oob": True}, request)
+    if awaiting_review:
+        html += render_to_string("remixes/job.html#poll", {**context, "oob": True}, request)
+        return HttpResponse(html)
     return HttpResponseStopPolling(html)
 
 

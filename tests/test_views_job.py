@@ -1,10 +1,15 @@
 """The job page: ownership, the polling status partial (HTTP 286 once finished), results swapped
-in out of band, failure with refund, flagged tasks that serve no audio, and lyrics downloads."""
+in out of band, failure with refund, flagged tasks that serve no audio (polled slowly until a
+moderator decides), and lyrics downloads."""
 from __future__ import annotations
 
+import html
 import json
+import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from remixes import services
@@ -143,6 +148,74 @@ def test_an_approved_task_serves_its_audio(owner_client, flagged_task, staff):
     services.review_task(flagged_task, staff, approve=True)
     body = owner_client.get(reverse("job", args=[flagged_task.task_id])).content.decode()
     assert body.count("<audio") == 2
+
+
+def poll_of(body: str) -> tuple[str, str]:
+    """The status poller's URL and trigger, as the browser would read them."""
+    match = re.search(r'<div id="status-poll"[^>]*hx-get="([^"]+)"[^>]*hx-trigger="([^"]+)"', body)
+    assert match, "no status poller in the page"
+    return html.unescape(match.group(1)), match.group(2)
+
+
+def test_a_task_awaiting_review_is_polled_slowly_from_the_page(owner_client, flagged_task):
+    body = owner_client.get(reverse("job", args=[flagged_task.task_id])).content.decode()
+    url, trigger = poll_of(body)
+    assert trigger == "every 10s"
+    assert url.startswith(reverse("job", args=[flagged_task.task_id])) and "?shown=" in url
+
+
+def test_a_running_page_is_told_once_that_its_task_awaits_review_and_to_poll_slowly(owner_client, flagged_task):
+    running_poll = reverse("job", args=[flagged_task.task_id])  # what a page opened while it ran polls
+    response = owner_client.get(running_poll, **HTMX)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "awaiting review" in body
+    assert 'id="results"' in body and "Audio is held until a moderator approves it." in body
+    assert "<audio" not in body and "/files/" not in body
+    assert 'id="status-poll"' in body and body.count('hx-swap-oob="true"') == 2
+    assert poll_of(body)[1] == "every 10s"
+
+
+def test_the_slow_poll_changes_nothing_and_costs_what_a_running_poll_costs(owner_client, owner, flagged_task):
+    slow_poll, _ = poll_of(owner_client.get(reverse("job", args=[flagged_task.task_id])).content.decode())
+    running = submit_task(owner)
+    running_poll = reverse("job", args=[running.task_id])
+    owner_client.get(running_poll, **HTMX)
+    with CaptureQueriesContext(connection) as running_queries:
+        assert owner_client.get(running_poll, **HTMX).status_code == 200
+    with CaptureQueriesContext(connection) as slow_queries:
+        response = owner_client.get(slow_poll, **HTMX)
+    assert response.status_code == 204 and response.content == b""
+    assert len(slow_queries) == len(running_queries)
+
+
+def test_the_slow_poll_swaps_in_the_results_and_stops_once_approved(owner_client, flagged_task, staff):
+    slow_poll, _ = poll_of(owner_client.get(reverse("job", args=[flagged_task.task_id])).content.decode())
+    services.review_task(flagged_task, staff, approve=True)
+    response = owner_client.get(slow_poll, **HTMX)
+    assert response.status_code == 286
+    body = response.content.decode()
+    assert 'id="results"' in body and 'hx-swap-oob="true"' in body
+    assert body.count("data-player") == 2 and body.count("<audio") == 2
+    assert reverse("lyrics_lrc", args=[flagged_task.task_id, 1]) in body and "/files/" in body
+    assert "Lo-fi hip hop at 80 BPM" in body
+    assert "awaiting review" not in body and 'id="status-poll"' not in body
+
+
+def test_the_slow_poll_shows_a_rejection_and_stops(owner_client, flagged_task, staff):
+    slow_poll, _ = poll_of(owner_client.get(reverse("job", args=[flagged_task.task_id])).content.decode())
+    services.review_task(flagged_task, staff, approve=False)
+    response = owner_client.get(slow_poll, **HTMX)
+    assert response.status_code == 286
+    body = response.content.decode()
+    assert "A moderator rejected this remix; its audio will not be served." in body
+    assert 'id="results"' in body and body.count("Not available.") == 3  # the plan and both versions
+    assert "Shown once the remix is approved." not in body
+    assert "<audio" not in body and "/files/" not in body
+    assert reverse("lyrics_lrc", args=[flagged_task.task_id, 1]) not in body
+    assert 'id="status-poll"' not in body
+    page = owner_client.get(reverse("job", args=[flagged_task.task_id])).content.decode()
+    assert 'id="status-poll"' not in page
 
 
 def test_it_renders_prompts_and_lyrics_with_html_as_text(owner_client, owner):
