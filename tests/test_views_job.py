@@ -148,6 +148,8 @@ def test_an_approved_task_serves_its_audio(owner_client, flagged_task, staff):
     services.review_task(flagged_task, staff, approve=True)
     body = owner_client.get(reverse("job", args=[flagged_task.task_id])).content.decode()
     assert body.count("<audio") == 2
+    assert "Approved by a moderator after review." in body
+    assert "flagged terms" not in body  # the matched words are the moderator's business once decided
 
 
 def poll_of(body: str) -> tuple[str, str]:
