@@ -167,6 +167,11 @@ class RemixTask(models.Model):
         return self.status in self.FINISHED
 
     @property
+    def awaiting_review(self) -> bool:
+        """Finished, but its outputs wait for a moderator's decision."""
+        return self.status == self.Status.COMPLETED and self.review_state == self.Review.PENDING
+
+    @property
     def outputs_visible(self) -> bool:
         """Audio is served only for unflagged or approved tasks."""
         return self.review_state in (self.Review.NONE, self.Review.APPROVED)

@@ -228,14 +228,10 @@ def _version_cards(request: HttpRequest, task: RemixTask) -> list[dict]:
     return cards
 
 
-def _awaiting_review(task: RemixTask) -> bool:
-    return task.status == RemixTask.Status.COMPLETED and task.review_state == RemixTask.Review.PENDING
-
-
 def _status_context(task: RemixTask) -> dict:
     """What the polling status partial needs, and no more: it is asked for every 2 s (10 s while
     a finished task awaits review)."""
-    awaiting_review = _awaiting_review(task)
+    awaiting_review = task.awaiting_review
     refund = None
     if task.status == RemixTask.Status.FAILED:
         refund = (
@@ -314,7 +310,7 @@ def job(request: HttpRequest, task_id) -> HttpResponse:
         return render(request, "remixes/job.html", _job_context(request, task))
     if not task.is_finished:
         return render(request, "remixes/job.html#status", _status_context(task))
-    awaiting_review = _awaiting_review(task)
+    awaiting_review = task.awaiting_review
     if awaiting_review and request.GET.get("shown") == AWAITING_REVIEW_SHOWN:
         return HttpResponse(status=204)  # nothing changes until a moderator decides
     # Finished: the results replace their placeholders out of band and polling stops; a task
@@ -333,7 +329,8 @@ def job(request: HttpRequest, task_id) -> HttpResponse:
 def job_chip(request: HttpRequest, task_id) -> HttpResponse:
     task = _get_task_for_user(request, task_id)
     html = render_to_string("remixes/history.html#chip", {"task": task}, request)
-    return HttpResponseStopPolling(html) if task.is_finished else HttpResponse(html)
+    still_changing = not task.is_finished or task.awaiting_review
+    return HttpResponse(html) if still_changing else HttpResponseStopPolling(html)
 
 
 @login_required

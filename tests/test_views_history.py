@@ -63,3 +63,20 @@ def test_it_will_not_delete_someone_elses_upload(client, owner, other_user):
     assert client.post(reverse("upload_delete", args=[task.upload_id])).status_code == 404
     assert client.get(reverse("upload_delete", args=[task.upload_id])).status_code == 405
     assert Upload.objects.filter(pk=task.upload_id).exists()
+
+
+def test_a_chip_awaiting_review_polls_slowly_until_the_moderators_decision(owner_client, owner, staff, settings):
+    from remixes import moderation, services
+
+    settings.MODERATION_EXTRA_TERMS = ["forbiddenword"]
+    moderation._filter.cache_clear()
+    task = complete_task(submit_task(owner, prompt="make it forbiddenword style"))
+    chip_url = reverse("job_chip", args=[task.task_id])
+    body = owner_client.get(reverse("history")).content.decode()
+    assert f'hx-get="{chip_url}" hx-trigger="every 10s"' in body
+    pending = owner_client.get(chip_url)
+    assert pending.status_code == 200 and "Awaiting review" in pending.content.decode()
+    services.review_task(task, staff, approve=True)
+    decided = owner_client.get(chip_url)
+    assert decided.status_code == 286 and "chip-completed" in decided.content.decode()
+    moderation._filter.cache_clear()
