@@ -39,6 +39,7 @@ class Part:
     notes: tuple          # (NoteTuple, ...) sorted by start
     level: float          # linear gain in the band mix
     pan: float            # -1 .. 1
+    gain_db: float = 0.0  # the prompt's "less guitar": applied after the band is balanced, so it is not undone
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ class Arrangement:
     timing: Timing
     beat_times: tuple     # groove beats on the remix timeline
     bar_times: tuple      # groove downbeats
+    beats_per_bar: int    # 4, or 3 for a waltz
     chords: tuple         # ((start, end, root, quality), ...) on the remix timeline
     melody: tuple         # ((start, end, midi), ...) on the remix timeline
     sections: tuple       # ((start, end, label, energy), ...) on the remix timeline
@@ -102,8 +104,9 @@ def arrange(plan, analysis: Analysis, timing: Timing, strength: float, seed: int
     rng = np.random.default_rng([seed, 7919])
     rate = timing.rate
     notes: list[str] = []
+    beats_per_bar = plan.beats_per_bar
     beats = _groove_beats(analysis, timing)
-    bars = _groove_bars(analysis, timing, beats)
+    bars = _groove_bars(analysis, timing, beats, beats_per_bar)
     chords = tuple((s / rate, e / rate, r, q) for s, e, r, q in analysis.chords)
     melody = tuple((s / rate, e / rate, p) for s, e, p in analysis.melody)
     sections = tuple((s / rate, e / rate, label, energy) for s, e, label, energy in analysis.sections)
@@ -117,21 +120,24 @@ def arrange(plan, analysis: Analysis, timing: Timing, strength: float, seed: int
     instruments = dict(plan.instruments)
     for role in sorted(instruments):
         program = _pick_program(instruments[role], rng)
-        role_notes = _role_notes(role, chords, melody, beats, bars, timing, plan, rng)
+        role_notes = _role_notes(role, chords, melody, beats, bars, beats_per_bar, plan, rng)
         if role_notes:
             level = _ROLE_LEVEL.get(role, 0.5)
             if role == "lead":
                 # The analysed melody is an estimate: doubling it loudly would mask the real one.
                 level *= 0.6 if original_gain > 0.5 else 1.0
-            parts.append(Part(role, program, False, tuple(role_notes), level, _ROLE_PAN.get(role, 0.0)))
+            parts.append(Part(role, program, False, tuple(role_notes), level, _ROLE_PAN.get(role, 0.0),
+                              plan.levels.get(role, 0.0)))
     if plan.drums:
-        drum_notes = drum_groove(plan.drums, beats, bars, plan.energy, plan.swing, sections, rng)
-        parts.append(Part("drums", int(plan.drum_kit), True, tuple(drum_notes), 0.9, 0.0))
+        drum_notes = drum_groove(plan.drums, beats, bars, plan.energy, plan.swing, sections, rng, beats_per_bar)
+        parts.append(Part("drums", int(plan.drum_kit), True, tuple(drum_notes), 0.9, 0.0,
+                          plan.levels.get("drums", 0.0)))
 
     return Arrangement(
         timing=timing,
         beat_times=tuple(float(b) for b in beats),
         bar_times=tuple(float(b) for b in bars),
+        beats_per_bar=beats_per_bar,
         chords=chords, melody=melody, sections=sections, parts=tuple(parts),
         original_gain=original_gain, original_percussive_gain=percussive_gain,
         vocal_suppression=0.0 if keep_vocal else 1.0,
@@ -181,14 +187,23 @@ def _groove_beats(analysis: Analysis, timing: Timing) -> np.ndarray:
     return src / timing.rate
 
 
-def _groove_bars(analysis: Analysis, timing: Timing, beats: np.ndarray) -> np.ndarray:
+def _groove_bars(analysis: Analysis, timing: Timing, beats: np.ndarray, beats_per_bar: int = 4) -> np.ndarray:
+    """Every `beats_per_bar`-th groove beat from the source's first downbeat on.
+
+    A waltz over a song in four keeps the song's own beats and groups them in threes. The other
+    reading, three waltz beats stretched over each 4/4 bar, would keep bar lines on the song's chord
+    changes, but every new note would then fall between the kept original's beats (three against
+    four); grouping in threes keeps every note on a beat the listener hears, and lets the harmony
+    move against the bar line as a hemiola does.
+    """
+    n = int(beats_per_bar)
     downbeats = np.asarray(analysis.downbeat_times, dtype=float) / timing.rate
-    if len(downbeats) == 0 or len(beats) < 4:
-        return beats[::4]
-    phase = int(np.argmin(np.abs(beats - downbeats[0]))) % 4
-    bars = beats[phase::4]
+    if len(downbeats) == 0 or len(beats) < n:
+        return beats[::n]
+    phase = int(np.argmin(np.abs(beats - downbeats[0]))) % n
+    bars = beats[phase::n]
     if phase:  # a pickup before the first downbeat gets its own (partly negative) bar
-        bars = np.concatenate([[bars[0] - 4 * float(np.median(np.diff(beats)))], bars])
+        bars = np.concatenate([[bars[0] - n * float(np.median(np.diff(beats)))], bars])
     return bars
 
 
@@ -203,12 +218,16 @@ _SHAPES = {"maj": (0, 4, 7), "min": (0, 3, 7), "7": (0, 4, 7, 10), "dim": (0, 3,
            "sus": (0, 5, 7)}
 
 
-def _role_notes(role, chords, melody, beats, bars, timing, plan, rng) -> list[NoteTuple]:
+def _role_notes(role, chords, melody, beats, bars, beats_per_bar, plan, rng) -> list[NoteTuple]:
     energy = float(plan.energy)
+    in_three = beats_per_bar == 3
     if role == "bass":
-        return _bass(chords, beats, energy, rng)
+        return _oom(chords, beats, bars, energy, rng) if in_three else _bass(chords, beats, energy, rng)
     if role in ("chords", "guitar"):
-        return _comp(chords, beats, energy, rng, low=52 if role == "guitar" else 55, strum=role == "guitar")
+        low, strum = (52 if role == "guitar" else 55), role == "guitar"
+        if in_three:
+            return _pah_pah(chords, beats, bars, energy, rng, low, strum)
+        return _comp(chords, beats, energy, rng, low=low, strum=strum)
     if role in ("pad", "strings"):
         return _sustain(chords, low=60 if role == "strings" else 53, velocity=70 if role == "pad" else 64, rng=rng)
     if role == "brass":
@@ -292,6 +311,49 @@ def _comp(chords, beats, energy, rng, low: int, strum: bool) -> list[NoteTuple]:
     return sorted(out)
 
 
+def _oom(chords, beats, bars, energy, rng) -> list[NoteTuple]:
+    """Waltz bass: one short note on each bar's first beat, the chord's root, or (seeded) root and fifth
+    on alternate bars."""
+    alternate = bool(rng.random() < 0.5)
+    velocity = int(80 + 30 * energy)
+    out = []
+    for i, bar in enumerate(bars):
+        chord = _chord_at(chords, bar)
+        if chord is None:
+            continue
+        root = chord[2]
+        pitch = 36 + root if root < 7 else 24 + root
+        if alternate and i % 2:
+            pitch += 7 if pitch + 7 <= 47 else -5
+        length = 0.9 * _beat_period(beats, bar)
+        out.append((bar, bar + length, pitch, velocity))
+    return out
+
+
+def _pah_pah(chords, beats, bars, energy, rng, low: int, strum: bool) -> list[NoteTuple]:
+    """Waltz comping: the chord, short and lighter, on every beat but the bar's first."""
+    downbeats = np.asarray(bars, dtype=float)
+    after_beats = [b for b in beats if np.min(np.abs(downbeats - b)) > 0.03]
+    velocity = int(55 + 25 * energy)
+    out = []
+    for start, end, voicing in _voiced(chords, low, rng):
+        for b in after_beats:
+            if start - 0.03 <= b < end - 0.05:
+                e = min(b + 0.45 * _beat_period(beats, b), end - 0.02)
+                for i, pitch in enumerate(voicing):
+                    offset = i * 0.012 if strum else 0.0
+                    out.append((b + offset, max(b + offset + 0.05, e), pitch, velocity))
+    return sorted(out)
+
+
+def _chord_at(chords, t: float):
+    """The playable chord sounding at t (chord edges sit on beats, so a little early counts), or None."""
+    for chord in chords:
+        if chord[0] - 0.03 <= t < chord[1] - 0.05 and chord[2] >= 0:
+            return chord
+    return None
+
+
 def _sustain(chords, low: int, velocity: int, rng) -> list[NoteTuple]:
     return sorted((start, end, pitch, velocity) for start, end, voicing in _voiced(chords, low, rng) for pitch in voicing)
 
@@ -354,7 +416,7 @@ def _lead(melody) -> list[NoteTuple]:
 
 K, S, CL, HH, OH, RD, CR, RIM, SH, LT, MT, HT, TB, CB, PH = 36, 38, 39, 42, 46, 51, 49, 37, 70, 45, 47, 50, 54, 56, 44
 
-# 16 steps per bar: "x" accent, "o" normal, "g" ghost, "." rest.
+# Four steps per beat, so 16 to a 4/4 bar and 12 to a 3/4 one: "x" accent, "o" normal, "g" ghost, "." rest.
 GROOVES = {
     "boom_bap":      {K: "x.....x...x.....", S: "....x.......x...", HH: "o.o.o.o.o.o.o.o."},
     "lofi":          {K: "x......x..x.....", S: "....x.......x...", HH: "o.g.o.g.o.g.o.g.", RIM: "........g......."},
@@ -377,12 +439,20 @@ GROOVES = {
     "march":         {K: "x.......x.......", S: "o.go..o.o.go..o.", CR: "x..............."},
     "chip":          {K: "x.......x.x.....", S: "....x.......x...", HH: "o.o.o.o.o.o.o.o."},
     "gospel":        {K: "x.....x...x.....", S: "....x.......x...", CL: "....o.......o...", TB: "..o...o...o...o."},
+    # reggaeton: a kick on every beat under the rim's 3+3+2 (tresillo) in each half bar
+    "dembow":        {K: "x...x...x...x...", RIM: "...x..x....x..x.", HH: "o.o.o.o.o.o.o.o."},
+    "waltz":         {K: "x...........", S: "....o...o...", HH: "o.g.o.g.o.g."},
+    "jazz_waltz":    {RD: "o...o..oo...", PH: "....o...o...", K: "g...........", S: "..........g."},
 }
 _VELOCITY = {"x": 112, "o": 88, "g": 48}
 
 
-def drum_groove(groove_id: str, beats, bars, energy: float, swing: float, sections, rng) -> list[NoteTuple]:
+def drum_groove(groove_id: str, beats, bars, energy: float, swing: float, sections, rng,
+                beats_per_bar: int = 4) -> list[NoteTuple]:
+    """The groove's pattern once per bar; a pattern longer than the bar plays its first beats only."""
     pattern = GROOVES.get(groove_id, GROOVES["rock"])
+    steps_per_bar = 4 * beats_per_bar
+    fill_from = steps_per_bar - 4  # a fill takes the bar's last beat
     beats = np.asarray(beats, dtype=float)
     bars = np.asarray(bars, dtype=float)
     if len(bars) < 1 or len(beats) < 2:
@@ -392,13 +462,13 @@ def drum_groove(groove_id: str, beats, bars, energy: float, swing: float, sectio
     fill_every = int(rng.choice([4, 8]))
     section_starts = [s for s, _, _, _ in sections[1:]]
     out: list[NoteTuple] = []
-    bar_edges = list(bars) + [bars[-1] + 4 * float(np.median(np.diff(beats)))]
+    bar_edges = list(bars) + [bars[-1] + beats_per_bar * float(np.median(np.diff(beats)))]
     for i, (bar_start, bar_end) in enumerate(zip(bar_edges[:-1], bar_edges[1:])):
-        step = (bar_end - bar_start) / 16
+        step = (bar_end - bar_start) / steps_per_bar
         fill = (i + 1) % fill_every == 0 and i > 0
         for drum, steps in pattern.items():
-            for k, ch in enumerate(steps):
-                if fill and k >= 12 and drum in (S, HH, OH):
+            for k, ch in enumerate(steps[:steps_per_bar]):
+                if fill and k >= fill_from and drum in (S, HH, OH):
                     continue
                 if ch == "." or (sparse_hats and drum in (HH, SH) and k % 4 == 2):
                     continue
@@ -413,7 +483,7 @@ def drum_groove(groove_id: str, beats, bars, energy: float, swing: float, sectio
         if fill:
             toms = [HT, HT, MT, LT] if rng.random() < 0.5 else [S, S, MT, LT]
             for k, drum in enumerate(toms):
-                t = bar_start + (12 + k) * step
+                t = bar_start + (fill_from + k) * step
                 out.append((t, t + step * 0.9, drum, int(80 + 25 * energy)))
         if any(abs(bar_start - s) < step * 2 for s in section_starts) and energy >= 0.35:
             out.append((bar_start, bar_start + 1.0, CR, 100))

@@ -28,7 +28,7 @@ _MOTIFS = {
     "chiptune": "pixels", "ambient": "waves", "lullaby": "waves", "classical": "staff", "piano_ballad": "staff",
     "cinematic": "landscape", "acoustic": "landscape", "country": "landscape", "gospel": "sunburst",
     "rock": "shards", "metal": "shards", "punk": "shards", "reggae": "sunburst", "latin": "sunburst",
-    "bossa": "sunburst", "funk": "sunburst", "disco": "sunburst", "afrobeats": "sunburst",
+    "bossa": "sunburst", "funk": "sunburst", "disco": "sunburst", "afrobeats": "sunburst", "reggaeton": "sunburst",
 }
 _FONT_PATHS = (
     "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
@@ -606,7 +606,7 @@ def _sunburst(image, palette, f, rng, style):
             sdraw.arc((cx - rr, cy - rr, cx + rr, cy + rr), 180 + 20 * v, 360 - 20 * v,
                       fill=colours[k % len(colours)] + (170,), width=int(_SS * (2 + 6 * v)))
     image = _glow(image, sun, 20)
-    if style in ("latin", "bossa"):
+    if style in ("latin", "bossa", "reggaeton"):
         image = _palm_fronds(image, _mix(_by_luma(palette)[0], (8, 30, 18), 0.7), f, rng)
     return image
 

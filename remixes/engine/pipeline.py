@@ -25,7 +25,7 @@ from .analyse import PITCH_NAMES, analyse, detect_rhythm
 from .arrange import Arrangement, arrange, choose_timing
 from .decode import SAMPLE_RATE, decode
 from .master import master
-from .render import Stretch, apply_effects, rebalance_original, render_band, vocal_estimate
+from .render import Stretch, apply_effects, rebalance_original, render_band, rms, vocal_estimate
 
 # Centred vocal-band energy share above which the source is taken to have a lead vocal.
 _VOCAL_PRESENCE = 0.55
@@ -122,7 +122,7 @@ def remix(source_path, request: RemixRequest, progress=None) -> RemixResult:
         if keep_vocal and request.gender and analysis.vocal_presence >= _VOCAL_PRESENCE:
             original = _revoice_kept_vocal(original, stretched, request.gender, first.original_gain)
             notes.append(f"Kept vocal re-voiced toward a {request.gender} voice.")
-        reference_rms = _rms(stretched)
+        reference_rms = rms(stretched)
         del stretched
 
         report("render", 0.5)
@@ -212,16 +212,6 @@ def _revoice_kept_vocal(original: np.ndarray, stretched: np.ndarray, gender: str
     return (original + ((revoiced - vocal) * gain)[:, None]).astype(np.float32)
 
 
-def _rms(audio: np.ndarray) -> float:
-    """RMS accumulated in float64 over 1M-sample chunks (no full-size float64 temporary)."""
-    flat = audio.reshape(-1)
-    if not flat.size:
-        return 0.0
-    chunk = 1 << 20
-    total = sum(float(np.square(flat[i:i + chunk], dtype=np.float64).sum()) for i in range(0, flat.size, chunk))
-    return float(np.sqrt(total / flat.size))
-
-
 def _spilled(spill_dir: str, index: int, *job):
     """Run in a worker: render a version and hand its audio back through a .npy file, which the
     parent reads once (a pickled 80 MB array would exist twice in the parent while unpickling)."""
@@ -240,12 +230,7 @@ def _render_version(index: int, arrangement: Arrangement, plan, request: RemixRe
     for parts, level in (([p for p in arrangement.parts if not p.is_drums], arrangement.band_gain),
                          ([p for p in arrangement.parts if p.is_drums], arrangement.drum_gain)):
         if parts and level > 0:
-            band = render_band(parts, n / sr, 1.0, sr)[:n]
-            band_rms = _rms(band)
-            if band_rms > 0:
-                band *= np.float32(level * reference_rms / band_rms)
-                mix += band
-            del band
+            mix += render_band(parts, n / sr, level * reference_rms, sr)[:n]
     clock("band")
     mix = apply_effects(mix, plan.effects, plan.reverb, plan.brightness, seed=_version_seed(request.seed, index), sr=sr)
     clock("effects")
@@ -275,7 +260,7 @@ def _in_front(vocal: np.ndarray, mix: np.ndarray) -> np.ndarray:
     active = energy > energy.max() * 1e-3  # within 30 dB of its loudest 100 ms
     vocal_rms = float(np.sqrt(energy[active].mean()))
     band = np.square(mix[:usable], dtype=np.float64).reshape(-1, block * mix.shape[1]).mean(axis=1)
-    band_rms = float(np.sqrt(band[active].mean())) if band[active].any() else _rms(mix)
+    band_rms = float(np.sqrt(band[active].mean())) if band[active].any() else rms(mix)
     return vocal * np.float32(1.12 * band_rms / vocal_rms) if vocal_rms > 0 and band_rms > 0 else vocal
 
 

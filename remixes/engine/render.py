@@ -138,17 +138,41 @@ def _soundfont_bytes(path: str) -> bytes:
         return f.read()
 
 
-def render_band(parts, duration: float, band_gain: float, sr: int = SAMPLE_RATE) -> np.ndarray:
-    """Every Part through the soundfont (one synth each, so levels and pans stay ours), summed."""
+def render_band(parts, duration: float, target_rms: float, sr: int = SAMPLE_RATE) -> np.ndarray:
+    """Every Part through the soundfont (one synth each, so levels and pans stay ours), summed and scaled
+    so that the band at its arranged levels has RMS `target_rms`.
+
+    A part's `gain_db` (the prompt's "less guitar") is applied after that scaling: it moves the part
+    against everything else, the original included, where balancing the changed band would undo it.
+    """
     n = int(round(duration * sr))
     mix = np.zeros((n, 2), dtype=np.float32)
+    changed = np.zeros_like(mix) if any(part.gain_db for part in parts) else None
     for part in parts:
         audio = render_part(part, n, sr)
         audio *= np.array([np.sqrt((1 - part.pan) / 2), np.sqrt((1 + part.pan) / 2)], dtype=np.float32) * \
-            np.float32(1.414 * part.level * band_gain)
+            np.float32(1.414 * part.level)
         mix += audio
+        if changed is not None:
+            audio *= np.float32(10 ** (part.gain_db / 20))
+            changed += audio
         del audio
+    arranged_rms = rms(mix)
+    if changed is not None:
+        mix = changed
+    if arranged_rms > 0:
+        mix *= np.float32(target_rms / arranged_rms)
     return mix
+
+
+def rms(audio: np.ndarray) -> float:
+    """RMS accumulated in float64 over 1M-sample chunks (no full-size float64 temporary)."""
+    flat = audio.reshape(-1)
+    if not flat.size:
+        return 0.0
+    chunk = 1 << 20
+    total = sum(float(np.square(flat[i:i + chunk], dtype=np.float64).sum()) for i in range(0, flat.size, chunk))
+    return float(np.sqrt(total / flat.size))
 
 
 def render_part(part, n_samples: int, sr: int = SAMPLE_RATE) -> np.ndarray:

@@ -1,4 +1,5 @@
-"""Turn a free-text prompt into a StylePlan: which style, tempo, instruments, groove and effects.
+"""Turn a free-text prompt into a StylePlan: which style, tempo, meter, instruments and their levels, groove
+and effects.
 
 `interpret()` is the one entry point; it is pure, fast and never raises. Where the tempo is chosen:
 `tempo_bpm` when the prompt names one, else the source tempo times `tempo_factor`, folded by octaves
@@ -26,8 +27,12 @@ ROLES = ("bass", "chords", "pad", "lead", "arp", "strings", "brass", "guitar")
 GROOVES = (
     "boom_bap", "lofi", "four_on_floor", "techno", "breakbeat", "dnb", "trap", "rock", "metal", "punk",
     "shuffle", "swing_jazz", "bossa", "reggae", "funk", "disco", "half_time", "ballad", "march", "chip",
-    "gospel",
+    "gospel", "dembow", "waltz", "jazz_waltz",
 )
+# Grooves written three beats to the bar; every other groove is in four.
+GROOVES_IN_THREE = ("waltz", "jazz_waltz")
+LEVEL_STEP_DB = 6.0   # one "less guitar" / "more bass", scaled by "a bit" or "much"
+MAX_LEVEL_DB = 12.0   # the most a role is moved however often it is asked
 
 
 @dataclass(frozen=True)
@@ -61,6 +66,8 @@ class StylePlan:
     understood: tuple[str, ...]
     ignored_words: tuple[str, ...]
     summary: str
+    beats_per_bar: int = 4        # 3 for a waltz: the arranger groups the song's beats in threes
+    levels: dict[str, float] = field(default_factory=dict)  # role (or "drums") -> dB, from "less guitar"
 
     def to_dict(self) -> dict:
         data = asdict(self)
@@ -76,6 +83,7 @@ class StylePlan:
         values = dict(data)
         values["tempo_range"] = tuple(values["tempo_range"])
         values["instruments"] = dict(values["instruments"])
+        values["levels"] = dict(values.get("levels") or {})
         values["effects"] = tuple(Effect(e["kind"], dict(e["params"])) for e in values["effects"])
         for key in ("palette", "modifiers", "understood", "ignored_words"):
             values[key] = tuple(values[key])
@@ -131,7 +139,7 @@ _STYLE_LIST = (
         "classical", "Classical", (60, 120), {"strings": 48, "chords": 0, "lead": 40, "bass": 43}, None, 48, 0.0,
         0.3, 0.0, 0.45, (), 0.25, False, 0.4, "calm", ("#f4ecd8", "#c9a227", "#7b2d26", "#3e2723", "#e8d5b5"),
         ("classical", "baroque", "chamber music", "string quartet", "symphony", "concerto", "sonata", "mozart",
-         "bach", "beethoven", "chopin", "vivaldi", "opera", "gregorian chant", "chant", "choral", "waltz"),
+         "bach", "beethoven", "chopin", "vivaldi", "opera", "gregorian chant", "chant", "choral"),
         ("classically",), {"strings": 48}, "strings",
     ),
     _Style(
@@ -260,8 +268,16 @@ _STYLE_LIST = (
         "latin", "Latin (salsa)", (90, 125), {"chords": 0, "bass": 33, "brass": 61, "lead": 56}, "bossa", 0, 0.05,
         0.75, 0.3, 0.2, (_fx("compressor", threshold_db=-18.0, ratio=3.0),), 0.4, True, 0.2, "happy",
         ("#ffbe0b", "#fb5607", "#ff006e", "#8338ec", "#3a86ff"),
-        ("latin", "salsa", "samba", "mambo", "cumbia", "merengue", "reggaeton", "bachata", "tango", "flamenco"),
+        ("latin", "salsa", "samba", "mambo", "cumbia", "merengue", "bachata", "tango", "flamenco"),
         ("tropical",), {"brass": 61}, "brass section", drums_if_added="bossa",
+    ),
+    _Style(
+        "reggaeton", "Reggaeton", (88, 100), {"bass": 38, "chords": 4, "pad": 89, "lead": 81}, "dembow", 25, 0.0,
+        0.8, 0.15, 0.15, (_fx("compressor", threshold_db=-20.0, ratio=4.0),), 0.4, True, 0.2, "energetic",
+        ("#1b0036", "#ff006e", "#ffbe0b", "#00f5d4", "#3a0ca3"),
+        ("reggaeton", "regueton", "dembow", "dem bow", "perreo", "urbano latino", "urbano", "latin urban",
+         "musica urbana"),
+        (), {"bass": 38}, "808 bass", drums_if_added="dembow",
     ),
     _Style(
         "funk", "Funk", (95, 115), {"bass": 36, "guitar": 28, "chords": 7, "brass": 61}, "funk", 0, 0.12, 0.75, 0.25,
@@ -538,16 +554,16 @@ _EFFECT_WORDS = {
 _MODIFIER_WORDS = {
     "slow": ("slow", "slower", "slowly", "slow tempo", "slow down", "slowed down", "laid back", "laidback",
              "unhurried", "low tempo", "downtempo feel", "lower tempo", "slower tempo", "lower bpm", "half speed",
-             "reduce the tempo", "lower the tempo", "decrease the tempo", "drop the tempo"),
+             "reduce the tempo", "lower the tempo", "decrease the tempo", "drop the tempo", "turn down the tempo"),
     "fast": ("fast", "faster", "quick", "quicker", "speedy", "uptempo", "up tempo", "speed up", "speed it up",
              "rapid", "high tempo", "double time", "higher tempo", "faster tempo", "higher bpm", "double speed",
-             "increase the tempo", "raise the tempo", "pick up the tempo", "up the tempo"),
+             "increase the tempo", "raise the tempo", "pick up the tempo", "up the tempo", "turn up the tempo"),
     "chill": ("chill", "chilled", "chilling", "calm", "calmer", "relaxing", "relaxed", "mellow", "smooth",
               "peaceful", "cozy", "cosy", "lazy", "easy", "easygoing", "serene", "tranquil", "soothing", "zen",
               "study", "studying", "focus", "concentration", "sunday", "coffee", "cafe", "rainy", "rain"),
     "energetic": ("energetic", "energy", "hype", "hyped", "pumping", "lively", "driving", "powerful", "intense",
                   "party", "upbeat", "bouncy", "banger", "danceable", "exciting", "punchy", "loud", "workout", "gym",
-                  "running", "hyper", "anthem"),
+                  "running", "hyper", "anthem", "louder"),
     "dark": ("dark", "darker", "moody", "gloomy", "sinister", "ominous", "spooky", "haunting", "eerie", "creepy",
              "scary", "horror", "night", "nighttime", "midnight", "evil", "brooding", "mysterious", "noir", "gothic",
              "goth", "halloween", "villain", "late night"),
@@ -593,8 +609,7 @@ _MODIFIER_WORDS = {
                "chopped and screwed", "screwed"),
     "sped_up": ("sped up", "nightcore", "spedup", "speed up version"),
     "festive": ("christmas", "xmas", "holiday", "holidays", "festive", "jingle", "winter", "snow", "sleigh"),
-    "bass_boost": ("bass boosted", "bass boost", "bassy", "more bass", "boomy", "subby", "deep bass",
-                   "heavy bass"),
+    "bass_boost": ("bass boosted", "bass boost", "bassy", "boomy", "subby", "deep bass", "heavy bass"),
 }
 _OPPOSITES = {
     "slow": "fast", "fast": "slow", "chill": "energetic", "energetic": "chill", "dark": "bright", "bright": "dark",
@@ -614,15 +629,30 @@ _DROP_CUES = ("no", "without", "drop", "remove", "removing", "minus", "mute", "m
               "delete", "wo", "nix", "zero")
 _NOT_CUES = ("not", "don't", "dont", "never", "isn't", "isnt", "shouldn't", "shouldnt", "nothing", "avoid",
              "neither", "nor", "non", "un", "no longer")
-_LESS_CUES = ("less", "fewer", "reduce", "reduced", "lower", "tone down", "turn down", "lighter on")
+_LESS_CUES = ("less", "fewer", "reduce", "reduced", "lower", "tone down", "turn down", "lighter on", "bring down",
+              "quieten", "soften")
+# "more X" turns up an instrument already in the band, and adds it otherwise
+_MORE_CUES = ("more", "extra", "lots of", "more of", "turn up", "boost", "boosted", "raise", "bring up", "crank up",
+              "pump up", "emphasise", "emphasize", "amplify")
 _ADD_CUES = ("with", "add", "adding", "plus", "featuring", "feat", "ft", "include", "including", "use", "using",
-             "more", "extra", "lots of", "bring in", "throw in", "layer", "and some")
+             "bring in", "throw in", "layer", "and some")
+# Feelings that, right before an instrument, ask for its level instead: "softer drums", "louder piano".
+_LEVEL_COMPARATIVES = {"softer": "less", "quieter": "less", "louder": "more"}
 _KEEP_CUES = ("keep", "keeping", "retain", "preserve", "maintain", "leave")
 _INTENSIFIERS = {"very": 1.5, "really": 1.5, "super": 1.6, "extra": 1.4, "extremely": 2.0, "much": 1.5,
                  "way": 1.6, "ultra": 1.8, "so": 1.3, "totally": 1.5, "insanely": 2.0, "mega": 1.8,
                  "a bit": 0.5, "bit": 0.5, "slightly": 0.5, "little": 0.5, "a little": 0.5, "somewhat": 0.6,
                  "kinda": 0.6, "kind of": 0.6, "sort of": 0.6, "a touch": 0.5, "touch": 0.5, "hint": 0.4,
                  "a hint of": 0.4, "mildly": 0.5, "lightly": 0.5, "gently": 0.6, "subtly": 0.5}
+# beats to the bar; a dance in three also suggests a style when the prompt names none
+_METER_WORDS = {
+    "waltz": 3, "waltzes": 3, "viennese waltz": 3, "waltz time": 3, "minuet": 3, "menuet": 3, "mazurka": 3,
+    "polonaise": 3, "3 4": 3, "3 4 time": 3, "in 3 4": 3, "in 3": 3, "in three": 3, "three four": 3,
+    "three four time": 3, "three quarter time": 3, "triple meter": 3, "triple metre": 3, "triple time": 3,
+    "4 4": 4, "4 4 time": 4, "in 4 4": 4, "common time": 4,
+}
+_DANCE_STYLES = {"waltz": "classical", "waltzes": "classical", "viennese waltz": "classical",
+                 "minuet": "classical", "menuet": "classical", "mazurka": "classical", "polonaise": "classical"}
 _GENDER_WORDS = ("male", "female", "man", "woman", "men", "women", "girl", "boy", "guy", "lady", "masculine",
                  "feminine", "baritone", "soprano", "alto", "tenor")
 _MODE_WORDS = {"minor": "minor", "major": "major", "minor key": "minor", "major key": "major",
@@ -706,12 +736,16 @@ def _build_vocabulary() -> dict[tuple[str, ...], tuple[str, object]]:
         add(word, "effect", kind)
     for word, mode in _MODE_WORDS.items():
         add(word, "mode", mode)
+    for word, beats in _METER_WORDS.items():
+        add(word, "meter", beats)
     for word in _DROP_CUES:
         add(word, "drop", None)
     for word in _NOT_CUES:
         add(word, "not", None)
     for word in _LESS_CUES:
         add(word, "less", None)
+    for word in _MORE_CUES:
+        add(word, "more", None)
     for word in _ADD_CUES:
         add(word, "add", None)
     for word in _KEEP_CUES:
@@ -730,7 +764,7 @@ _MAX_PHRASE = max(len(k) for k in _VOCAB)
 # single content words a misspelling may be read as (cues and tiny words excluded: too easy to hit by accident)
 _FUZZY_TARGETS = sorted(
     k[0] for k, (kind, _) in _VOCAB.items()
-    if len(k) == 1 and len(k[0]) >= 4 and kind not in ("drop", "not", "less", "add", "keep", "intensity")
+    if len(k) == 1 and len(k[0]) >= 4 and kind not in ("drop", "not", "less", "more", "add", "keep", "intensity")
     and not k[0].isdigit()
 )
 _FUZZY_JOINED = {"".join(k): k for k in _VOCAB if len(k) > 1}
@@ -748,7 +782,7 @@ class _Hit:
     start: int  # token index
     end: int
     text: str
-    polarity: str = "plain"  # "plain", or the cue governing it: "drop", "not", "less", "add", "keep"
+    polarity: str = "plain"  # "plain", or the cue governing it: "drop", "not", "less", "more", "add", "keep"
     intensity: float = 1.0
 
 
@@ -865,6 +899,9 @@ class _Draft:
     adds: list = field(default_factory=list)
     removes: list = field(default_factory=list)
     notes: list = field(default_factory=list)
+    beats_per_bar: int = 4
+    levels: dict = field(default_factory=dict)  # role -> dB
+    level_words: dict = field(default_factory=dict)  # what the user called them ("synths") -> dB
 
     @classmethod
     def from_style(cls, spec: _Style) -> _Draft:
@@ -1129,13 +1166,25 @@ def _add_instrument(d: _Draft, name: str, solo: bool) -> str:
     return _INSTRUMENT_LABELS.get(name, name)
 
 
-def _refuse_instrument(d: _Draft, name: str) -> str:
+def _roles_playing(d: _Draft, name: str) -> list[str]:
+    """The band's roles an instrument word refers to: "synths" is every synth, "bass" the bass role."""
     role, _, family = _INSTRUMENTS[name]
     programs = set(family) | (_SYNTH_PROGRAMS if name.startswith("synth") else set())
-    for r, program in list(d.instruments.items()):
-        if program in programs or (r == role and role in ("bass", "strings", "brass", "guitar", "pad", "arp")):
-            d.instruments.pop(r)
+    return [r for r, program in d.instruments.items()
+            if program in programs or (r == role and role in ("bass", "strings", "brass", "guitar", "pad", "arp"))]
+
+
+def _refuse_instrument(d: _Draft, name: str) -> str:
+    for role in _roles_playing(d, name):
+        d.instruments.pop(role)
     return _INSTRUMENT_LABELS.get(name, name)
+
+
+def _change_level(d: _Draft, roles: list[str], label: str, db: float) -> None:
+    """Turn roles up or down by `db` (the renderer applies it after balancing the band), and say so."""
+    for role in roles:
+        d.levels[role] = _clamp(d.levels.get(role, 0.0) + db, -MAX_LEVEL_DB, MAX_LEVEL_DB)
+    d.level_words[label] = _clamp(d.level_words.get(label, 0.0) + db, -MAX_LEVEL_DB, MAX_LEVEL_DB)
 
 
 def _choose_styles(hits: list[_Hit]) -> tuple[str | None, list[str], list[str]]:
@@ -1163,19 +1212,20 @@ def _choose_styles(hits: list[_Hit]) -> tuple[str | None, list[str], list[str]]:
 
 
 _THINGS = ("instrument", "drums", "vocals", "effect", "groove", "kit")
-_GOVERNABLE = _THINGS + ("style", "style_adj", "modifier", "mode")
+_GOVERNABLE = _THINGS + ("style", "style_adj", "modifier", "mode", "meter")
+_CUES = ("drop", "not", "less", "more", "add", "keep")
 
 
 def _mark_scopes(hits: list[_Hit]) -> None:
-    """Resolve cues (no/not/less/with/keep/very) onto the words they govern, in place.
+    """Resolve cues (no/not/less/more/with/keep/very) onto the words they govern, in place.
 
-    A cue governs the next word within three tokens; a refusal or an addition runs on over a list of
-    things ("no drums, bass or piano"), but not into the feelings that follow ("no drums, slow").
+    A cue governs the next word within three tokens; a refusal, an addition or a level change runs on
+    over a list of things ("no drums, bass or piano"), but not into the feelings that follow ("no drums, slow").
     """
     cue, cue_end, listing = None, -1, False
     intensity, intensity_end = 1.0, -1
     for hit in hits:
-        if hit.kind in ("drop", "not", "less", "add", "keep"):
+        if hit.kind in _CUES:
             cue, cue_end, listing = hit.kind, hit.end + 3, False
             continue
         if hit.kind == "intensity":
@@ -1195,7 +1245,7 @@ def _mark_scopes(hits: list[_Hit]) -> None:
             cue, listing = None, False
             continue
         hit.polarity = cue
-        if hit.kind in _THINGS and cue in ("drop", "add", "keep"):
+        if hit.kind in _THINGS and cue != "not":
             cue_end, listing = hit.end + 3, True
         else:
             cue = None
@@ -1208,6 +1258,7 @@ def interpret(prompt: str) -> StylePlan:
     text = _normalise(text[:MAX_PROMPT_CHARS])
     bpm, text, notes = _extract_bpm(text)
     _, hits, ignored, spell_notes = _tokens_and_hits(text)
+    _reread_level_words(hits)
     _mark_scopes(hits)
     _reread_style_words(hits)
 
@@ -1242,6 +1293,14 @@ def interpret(prompt: str) -> StylePlan:
     return _finish(d, bpm, understood, ignored)
 
 
+def _reread_level_words(hits: list[_Hit]) -> None:
+    """"softer drums", "louder piano": a comparative right before an instrument asks for its level, not a feel."""
+    for hit, after in zip(hits, hits[1:]):
+        cue = _LEVEL_COMPARATIVES.get(hit.text)
+        if cue and hit.kind == "modifier" and after.kind in ("instrument", "drums") and after.start <= hit.end + 2:
+            hit.kind, hit.value = cue, None
+
+
 def _reread_style_words(hits: list[_Hit]) -> None:
     """Genre words that do not name the genre: refused ones, "jazz drums", "acoustic rock"."""
     for hit in hits:
@@ -1264,15 +1323,14 @@ def _reread_style_words(hits: list[_Hit]) -> None:
 
 def _default_style(hits: list[_Hit], refused_ids: list[str], empty: bool) -> tuple[str, str]:
     """The style for a prompt that names none, and the sentence saying why."""
-    mod_hits = [h for h in hits if h.kind == "modifier" and h.polarity == "plain"]
-    implied = next((_IMPLIED_STYLE[h.value] for h in mod_hits if h.value in _IMPLIED_STYLE), None)
-    implied = implied if implied not in refused_ids else None
+    suggestions = [(h.text, _IMPLIED_STYLE.get(h.value) if h.kind == "modifier" else _DANCE_STYLES.get(h.text))
+                   for h in hits if h.kind in ("modifier", "meter") and h.polarity == "plain"]
+    word, implied = next(((w, s) for w, s in suggestions if s and s not in refused_ids), (None, None))
     style_id = implied or (DEFAULT_STYLE if DEFAULT_STYLE not in refused_ids else "lofi")
     name = STYLES[style_id].name
     if empty:
         return style_id, f"The prompt was empty, so a {name} remix is made."
     if implied:
-        word = next(h.text for h in mod_hits if _IMPLIED_STYLE.get(h.value) == style_id)
         return style_id, f"Style: {name} (no genre named; \u201c{word}\u201d suggests it)"
     return style_id, f"No style recognised in the prompt, so a {name} remix is made."
 
@@ -1291,13 +1349,22 @@ def _apply_hits(d: _Draft, hits: list[_Hit], understood: list[str]) -> None:
             else:
                 _apply_modifier(d, hit.value, k)
         elif hit.kind == "mode":
-            mode = hit.value if polarity == "plain" else ("major" if hit.value == "minor" else "minor")
+            refused = polarity in ("drop", "not", "less")
+            mode = ("major" if hit.value == "minor" else "minor") if refused else hit.value
             d.mode, d.mode_explicit = mode, True
+        elif hit.kind == "meter":
+            d.beats_per_bar = 4 if polarity in ("drop", "not", "less") else int(hit.value)
         elif hit.kind == "instrument":
+            roles = _roles_playing(d, hit.value)
+            label = _INSTRUMENT_LABELS.get(hit.value, hit.value)
             if polarity in ("drop", "not"):
                 d.removes.append(_refuse_instrument(d, hit.value))
+            elif polarity == "less" and roles:
+                _change_level(d, roles, label, -LEVEL_STEP_DB * k)
             elif polarity == "less":
-                understood.append(f"Less {hit.text}: single instruments cannot be turned down yet, so it stays.")
+                understood.append(f"Less {hit.text}: there is no {label} in this arrangement to turn down.")
+            elif polarity == "more" and roles:
+                _change_level(d, roles, label, LEVEL_STEP_DB * k)
             else:
                 d.adds.append(_add_instrument(d, hit.value, solo=hit.end in solo_positions))
         elif hit.kind in ("drums", "groove", "kit"):
@@ -1307,7 +1374,7 @@ def _apply_hits(d: _Draft, hits: list[_Hit], understood: list[str]) -> None:
                 d.keep_vocals = False
                 if "vocals" not in d.removes:
                     d.removes.append("vocals")
-            elif polarity in ("keep", "add", "plain"):
+            elif polarity in ("keep", "add", "more", "plain"):
                 d.keep_vocals = True
                 if polarity == "keep":
                     understood.append("Keeps: vocals")
@@ -1328,9 +1395,11 @@ def _apply_drum_hit(d: _Draft, hit: _Hit, polarity: str) -> None:
             if "drums" not in d.removes:
                 d.removes.append("drums")
         return
-    if polarity == "less":
-        d.energy -= 0.25
-        d.notes.append("Drums: softer")
+    if polarity == "less" or (polarity == "more" and hit.kind == "drums" and d.drums):
+        if d.drums:
+            _change_level(d, ["drums"], "drums", LEVEL_STEP_DB * hit.intensity * (1 if polarity == "more" else -1))
+        else:
+            d.notes.append(f"Less {hit.text}: there are no drums to turn down.")
         return
     if hit.kind == "drums":
         if d.drums is None:
@@ -1415,6 +1484,16 @@ def _finish(d: _Draft, bpm: float | None, understood: list[str], ignored: list[s
         understood.append("Adds: " + ", ".join(dict.fromkeys(d.adds)))
     if d.removes:
         understood.append("Removes: " + ", ".join(dict.fromkeys(d.removes)))
+    levels = _final_levels(d)
+    for word, sign in (("Louder", 1), ("Softer", -1)):
+        changed = [f"{label} ({db:+g} dB)" for label, db in d.level_words.items() if db * sign > 0]
+        if changed:
+            understood.append(f"{word}: " + ", ".join(changed))
+    drums = d.drums
+    if d.beats_per_bar == 3:
+        understood.append("Meter: 3/4 (the song's beats grouped in threes)")
+        if drums and drums not in GROOVES_IN_THREE:
+            drums = "jazz_waltz" if drums == "swing_jazz" else "waltz"
     understood.extend(d.notes)
     plan = StylePlan(
         style=d.spec.id,
@@ -1424,7 +1503,7 @@ def _finish(d: _Draft, bpm: float | None, understood: list[str], ignored: list[s
         tempo_range=(round(float(lo), 1), round(float(hi), 1)),
         mode=d.mode,
         instruments={role: int(p) for role, p in d.instruments.items() if role in ROLES},
-        drums=d.drums,
+        drums=drums,
         drum_kit=int(d.drum_kit),
         swing=round(_clamp(d.swing, 0.0, 0.5), 3),
         energy=round(_clamp(d.energy, 0.0, 1.0), 3),
@@ -1440,8 +1519,16 @@ def _finish(d: _Draft, bpm: float | None, understood: list[str], ignored: list[s
         understood=tuple(dict.fromkeys(understood)),
         ignored_words=tuple(dict.fromkeys(ignored)),
         summary="",
+        beats_per_bar=d.beats_per_bar,
+        levels=levels,
     )
     return replace(plan, summary=_summarise(plan, d))
+
+
+def _final_levels(d: _Draft) -> dict[str, float]:
+    """Level changes of the roles still playing; a role turned down and back up again is left out."""
+    playing = set(d.instruments) | ({"drums"} if d.drums else set())
+    return {role: round(db, 1) for role, db in sorted(d.levels.items()) if role in playing and abs(db) >= 0.05}
 
 
 def _summarise(plan: StylePlan, d: _Draft) -> str:
@@ -1453,6 +1540,12 @@ def _summarise(plan: StylePlan, d: _Draft) -> str:
         parts.append("with " + ", ".join(dict.fromkeys(d.adds)))
     if d.removes:
         parts.append("without " + ", ".join(dict.fromkeys(d.removes)))
+    for word, sign in (("louder", 1), ("softer", -1)):
+        labels = [label for label, db in d.level_words.items() if db * sign > 0]
+        if labels:
+            parts.append(f"{word} " + ", ".join(labels))
+    if plan.beats_per_bar == 3:
+        parts.append("in 3/4")
     if plan.mode:
         parts.append(f"in a {plan.mode} key")
     if plan.tempo_bpm is not None:

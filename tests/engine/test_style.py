@@ -9,7 +9,9 @@ import time
 
 import pytest
 
-from remixes.engine.style import EFFECT_KINDS, GROOVES, ROLES, STYLES, StylePlan, available_styles, interpret
+from remixes.engine.style import (
+    EFFECT_KINDS, GROOVES, GROOVES_IN_THREE, MAX_LEVEL_DB, ROLES, STYLES, StylePlan, available_styles, interpret,
+)
 
 ANY = object()
 
@@ -58,6 +60,8 @@ PROMPTS = [
     case("sad piano ballad", "piano_ballad", "<", mode="minor", drums=None),
     case("blues", "blues", drums="shuffle"),
     case("salsa", "latin", has=("brass",)),
+    case("reggaeton", "reggaeton", drums="dembow", has={"bass": 38}),
+    case("waltz", "classical", drums=None),
     case("k-pop", "kpop"),
     case("dubstep", "dubstep", drums="half_time"),
     case("trance", "trance"),
@@ -270,7 +274,7 @@ def test_every_style_is_complete_and_consistent():
 
 
 def test_the_plan_round_trips_through_json():
-    plan = interpret("dreamy synthwave with sax, no drums, 95 bpm")
+    plan = interpret("dreamy synthwave with sax, no drums, 95 bpm, less bass, in 3/4")
     data = json.loads(json.dumps(plan.to_dict()))
     assert data["style"] == "synthwave" and data["tempo_bpm"] == 95.0
     assert StylePlan.from_dict(data) == plan
@@ -306,6 +310,110 @@ def test_a_long_rambling_prompt_stays_fast():
     assert best_time(gibberish[:2000], 3) < 0.05
 
 
+@pytest.mark.parametrize("prompt", ["waltz", "a viennese waltz", "minuet", "make it a mazurka", "Waltzes"])
+def test_a_dance_in_three_means_classical_in_three_four(prompt):
+    plan = interpret(prompt)
+    assert plan.style == "classical" and plan.beats_per_bar == 3
+    assert any("suggests it" in line for line in plan.understood)
+    assert any(line.startswith("Meter: 3/4") for line in plan.understood) and "in 3/4" in plan.summary
+
+
+@pytest.mark.parametrize("prompt, style, drums", [
+    ("jazz waltz", "jazz", "jazz_waltz"), ("rock in 3/4", "rock", "waltz"), ("pop, in three", "pop", "waltz"),
+    ("lofi in triple meter", "lofi", "waltz"), ("3/4 time reggaeton", "reggaeton", "waltz"),
+    ("classical waltz", "classical", None),
+])
+def test_a_meter_of_three_keeps_the_style_and_plays_its_drums_in_three(prompt, style, drums):
+    plan = interpret(prompt)
+    assert (plan.style, plan.beats_per_bar, plan.drums) == (style, 3, drums)
+    assert plan.ignored_words == ()
+
+
+@pytest.mark.parametrize("prompt", ["classical", "rock", "rock in 4/4", "not a waltz, make it rock"])
+def test_everything_else_stays_in_four(prompt):
+    plan = interpret(prompt)
+    assert plan.beats_per_bar == 4 and plan.drums not in GROOVES_IN_THREE and plan.ignored_words == ()
+
+
+@pytest.mark.parametrize("prompt", ["reggaeton", "reggaetón remix", "dembow", "perreo", "urbano latino",
+                                    "dark reggaeton"])
+def test_reggaeton_has_its_own_style_with_the_dembow_groove(prompt):
+    plan = interpret(prompt)
+    assert plan.style == "reggaeton" and plan.drums == "dembow"
+    assert 85 <= plan.tempo_range[0] <= plan.tempo_range[1] <= 100
+
+
+@pytest.mark.parametrize("prompt", ["salsa", "samba", "cumbia", "latin"])
+def test_the_other_latin_styles_keep_their_groove(prompt):
+    assert (interpret(prompt).style, interpret(prompt).drums) == ("latin", "bossa")
+
+
+def test_reggaeton_drums_lend_the_dembow_to_another_style():
+    assert interpret("rock with reggaeton drums").drums == "dembow"
+
+
+@pytest.mark.parametrize("prompt, levels", [
+    ("rock, less guitar", {"guitar": -6.0}),
+    ("rock with more bass", {"bass": 6.0}),
+    ("more bass", {"bass": 6.0}),
+    ("rock, softer drums", {"drums": -6.0}),
+    ("rock, turn down the drums", {"drums": -6.0}),
+    ("pop with louder piano", {"chords": 6.0}),
+    ("classical, turn up the strings", {"strings": 6.0, "lead": 6.0, "bass": 6.0}),
+    ("synthwave, quieter synths", {"bass": -6.0, "pad": -6.0, "lead": -6.0, "arp": -6.0, "chords": -6.0}),
+    ("rock, a bit less guitar", {"guitar": -3.0}),
+    ("rock, much more bass and less drums", {"bass": 9.0, "drums": -6.0}),
+    ("less guitar and drums, slow", {"guitar": -6.0, "drums": -6.0}),
+    ("rock, less guitar, less guitar, less guitar", {"guitar": -MAX_LEVEL_DB}),
+])
+def test_less_and_more_change_the_level_of_a_role(prompt, levels):
+    plan = interpret(prompt)
+    assert plan.levels == levels
+    assert set(levels) <= set(plan.instruments) | {"drums"}
+
+
+def test_a_level_change_is_reported_like_a_removal():
+    plan = interpret("rock, less guitar, more bass, no piano")
+    assert "Softer: guitar (-6 dB)" in plan.understood and "Louder: bass (+6 dB)" in plan.understood
+    assert "Removes: piano" in plan.understood
+    assert "louder bass" in plan.summary and "softer guitar" in plan.summary and "without piano" in plan.summary
+    assert "guitar" in plan.instruments and "chords" not in plan.instruments
+
+
+def test_a_level_cue_is_not_a_feeling_and_a_feeling_is_not_a_level():
+    softer_drums = interpret("rock, softer drums")
+    assert "soft" not in softer_drums.modifiers and softer_drums.energy == interpret("rock").energy
+    less_dark = interpret("less dark")
+    assert less_dark.levels == {} and "bright" in less_dark.modifiers
+    assert "soft" in interpret("make it softer").modifiers and interpret("make it softer").levels == {}
+    assert interpret("soft piano").levels == {}
+
+
+def test_no_still_drops_and_more_still_adds_what_is_missing():
+    assert "guitar" not in interpret("rock, no guitar").instruments
+    assert interpret("rock without drums").drums is None
+    techno = interpret("techno with more guitar")
+    assert "guitar" in techno.instruments and techno.levels == {} and "Adds: guitar" in techno.understood
+
+
+def test_turning_down_what_is_not_there_says_so():
+    plan = interpret("techno, less guitar")
+    assert plan.levels == {} and any("no guitar" in line for line in plan.understood)
+    assert any("no drums" in line for line in interpret("classical, less drums").understood)
+
+
+def test_with_a_minor_key_asks_for_minor():
+    assert interpret("jazz with a minor key").mode == "minor"
+    assert interpret("jazz, not in a minor key").mode == "major"
+
+
+def test_a_plan_stored_before_meters_and_levels_still_loads():
+    data = interpret("rock").to_dict()
+    del data["beats_per_bar"], data["levels"]
+    plan = StylePlan.from_dict(data)
+    assert plan.beats_per_bar == 4 and plan.levels == {}
+
+
 def _assert_valid(plan: StylePlan) -> None:
     assert plan.style in STYLES
     assert 0.5 <= plan.tempo_factor <= 2.0
@@ -320,4 +428,7 @@ def _assert_valid(plan: StylePlan) -> None:
     assert all(e.kind in EFFECT_KINDS for e in plan.effects)
     assert 4 <= len(plan.palette) <= 6 and all(len(c) == 7 and c.startswith("#") for c in plan.palette)
     assert plan.understood and plan.summary
+    assert plan.beats_per_bar in (3, 4)
+    assert plan.drums is None or (plan.drums in GROOVES_IN_THREE) == (plan.beats_per_bar == 3)
+    assert set(plan.levels) <= set(ROLES) | {"drums"} and all(abs(db) <= MAX_LEVEL_DB for db in plan.levels.values())
     json.dumps(plan.to_dict())

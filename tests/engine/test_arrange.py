@@ -1,0 +1,130 @@
+"""Arrangement: where the new band's notes fall on a known grid (a hand-made analysis, no audio)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from remixes.engine.analyse import Analysis
+from remixes.engine.arrange import GROOVES, K, RIM, arrange, choose_timing
+from remixes.engine.style import interpret
+
+TEMPO = 100.0
+BEAT = 60.0 / TEMPO
+# one chord per 4/4 bar: C, Am, F, G
+PROGRESSION = ((0, "maj"), (9, "min"), (5, "maj"), (7, "maj"))
+
+
+def song_analysis(seconds: float = 12.0) -> Analysis:
+    beats = np.arange(0.0, seconds - 1e-9, BEAT)
+    chords = tuple((float(t), float(min(t + 4 * BEAT, seconds)), *PROGRESSION[i % 4])
+                   for i, t in enumerate(beats[::4]))
+    melody = tuple((float(t), float(t + 1.5 * BEAT), 72 + (i % 3) * 2) for i, t in enumerate(beats[::2]))
+    return Analysis(
+        duration=seconds, tempo=TEMPO, beat_times=beats, downbeat_times=beats[::4], beats_per_bar=4,
+        key_tonic=0, mode="major", key_confidence=0.5, chords=chords, melody=melody,
+        sections=((0.0, seconds, "verse", 1.0),), loudness_lufs=-14.0, vocal_presence=0.2,
+        chroma_mean=np.zeros(12), spectrum_bands=np.zeros(32), onset_curve=np.zeros(64),
+    )
+
+
+def arrangement_for(prompt: str, seed: int = 1):
+    plan = interpret(prompt)
+    analysis = song_analysis()
+    timing = choose_timing(plan, analysis.tempo, analysis.duration)
+    return arrange(plan, analysis, timing, strength=0.5, seed=seed, keep_vocal=True)
+
+
+def part(arrangement, role: str):
+    return next(p for p in arrangement.parts if p.role == role)
+
+
+def beat_positions(arrangement, starts, tolerance: float = 0.05) -> list[int]:
+    """Each onset's beat within its bar (0 = downbeat); fails if an onset is off the beat grid."""
+    beats = np.asarray(arrangement.beat_times)
+    first_bar = int(np.argmin(np.abs(beats - arrangement.bar_times[-1]))) % arrangement.beats_per_bar
+    positions = []
+    for t in starts:
+        i = int(np.argmin(np.abs(beats - t)))
+        assert abs(beats[i] - t) < tolerance, f"onset {t:.3f} s is not on a beat"
+        positions.append((i - first_bar) % arrangement.beats_per_bar)
+    return positions
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_waltz_has_the_bass_on_every_third_beat_and_the_chords_on_two_and_three(seed):
+    arrangement = arrangement_for("waltz", seed)
+    assert arrangement.beats_per_bar == 3 and arrangement.timing.rate == 1.0
+    assert np.diff(arrangement.bar_times) == pytest.approx(3 * BEAT, abs=1e-6)
+
+    bass = [n[0] for n in part(arrangement, "bass").notes]
+    assert set(beat_positions(arrangement, bass)) == {0}
+    full_bars = [b for b in arrangement.bar_times if 0 <= b and b + 3 * BEAT <= arrangement.timing.duration]
+    assert len(bass) >= len(full_bars)
+
+    chords = [n[0] for n in part(arrangement, "chords").notes]
+    positions = beat_positions(arrangement, chords)
+    assert set(positions) == {1, 2}
+    assert positions.count(1) >= len(full_bars) and positions.count(2) >= len(full_bars)
+
+
+def test_a_waltz_bass_plays_the_chord_sounding_on_its_beat():
+    arrangement = arrangement_for("waltz")
+    for start, _, pitch, _ in part(arrangement, "bass").notes:
+        root = next(c[2] for c in arrangement.chords if c[0] - 0.03 <= start < c[1])
+        assert pitch % 12 in (root, (root + 7) % 12)
+
+
+def test_drums_in_a_waltz_kick_once_a_bar_of_three():
+    plan = interpret("rock in 3/4")
+    assert plan.drums == "waltz" and len(GROOVES["waltz"][K]) == 12
+    arrangement = arrangement_for("rock in 3/4")
+    kicks = [n[0] for n in part(arrangement, "drums").notes if n[2] == K]
+    assert set(beat_positions(arrangement, kicks, tolerance=0.01)) == {0}
+    assert len(kicks) >= len(arrangement.bar_times) - 1
+
+
+def test_four_four_arrangements_keep_bars_of_four():
+    arrangement = arrangement_for("rock")
+    assert arrangement.beats_per_bar == 4
+    assert np.diff(arrangement.bar_times) == pytest.approx(4 * BEAT, abs=1e-6)
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_reggaeton_plays_the_dembow_kick_on_every_beat_and_the_rim_on_three_three_two(seed):
+    arrangement = arrangement_for("reggaeton", seed)
+    drums = part(arrangement, "drums")
+    bars = list(arrangement.bar_times)
+    bars.append(bars[-1] + 4 * BEAT * TEMPO / arrangement.timing.tempo)
+    checked = 0
+    for start, end in zip(bars[:-1], bars[1:]):
+        if start < 0 or end > arrangement.timing.duration:
+            continue
+        step = (end - start) / 16
+
+        def steps(drum):
+            return {round((n[0] - start) / step) for n in drums.notes if n[2] == drum and start - 1e-6 <= n[0] < end}
+
+        assert steps(K) == {0, 4, 8, 12}
+        assert steps(RIM) == {3, 6, 11, 14}
+        checked += 1
+    assert checked >= 3
+
+
+def test_a_reggaeton_remix_lands_in_the_reggaeton_tempo_range():
+    plan = interpret("reggaeton")
+    for source_tempo in (70.0, 100.0, 128.0, 150.0):
+        assert 88 <= choose_timing(plan, source_tempo, 10.0).tempo <= 100
+
+
+def test_level_changes_reach_only_their_parts():
+    plain = {p.role: p for p in arrangement_for("rock").parts}
+    softer_guitar = {p.role: p for p in arrangement_for("rock, less guitar").parts}
+    louder_bass = {p.role: p for p in arrangement_for("rock with more bass").parts}
+    assert all(p.gain_db == 0 for p in plain.values())
+    assert softer_guitar["guitar"].gain_db == -6.0 and louder_bass["bass"].gain_db == 6.0
+    assert all(p.gain_db == 0 for role, p in softer_guitar.items() if role != "guitar")
+    assert all(p.gain_db == 0 for role, p in louder_bass.items() if role != "bass")
+    # the notes stay what they were: only the level moves
+    assert softer_guitar["guitar"].notes == plain["guitar"].notes and softer_guitar["guitar"].level == plain["guitar"].level
+    assert part(arrangement_for("rock, turn down the drums"), "drums").gain_db == -6.0
