@@ -13,6 +13,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.core.files.uploadhandler import TemporaryFileUploadHandler
 from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, JsonResponse
 from django.http.multipartparser import MultiPartParserError
@@ -48,12 +49,17 @@ def _rate_limit_retry_after(key: ApiKey, scope: str, limit: int) -> int | None:
     now = time.time()
     window_start = int(now // RATE_WINDOW) * RATE_WINDOW
     counter = f"api-rate:{scope}:{key.key_hash[:24]}:{window_start}"
-    cache.add(counter, 0, timeout=RATE_WINDOW + 5)
     try:
-        count = cache.incr(counter)
-    except ValueError:  # evicted between add and incr
-        cache.set(counter, 1, timeout=RATE_WINDOW + 5)
-        count = 1
+        count = cache.incr(counter)  # after the window's first request: no add needed
+    except ValueError:  # the window's first request, or its counter was evicted
+        if cache.add(counter, 1, timeout=RATE_WINDOW + 5):
+            count = 1
+        else:  # another request started the window meanwhile
+            try:
+                count = cache.incr(counter)
+            except ValueError:  # ...and its counter was evicted at once: count this request alone
+                cache.set(counter, 1, timeout=RATE_WINDOW + 5)
+                count = 1
     if count > limit:
         return max(1, math.ceil(window_start + RATE_WINDOW - now))
     return None
@@ -115,6 +121,8 @@ def remix(request: HttpRequest) -> JsonResponse:
     if declared.isdigit() and int(declared) > max_bytes + FORM_OVERHEAD_BYTES:
         return error(413, f"The request is larger than {settings.MAX_UPLOAD_MB} MB.",
                      {"audio_file": [f"The file is larger than {settings.MAX_UPLOAD_MB} MB."]})
+    # Parse the file straight to disk: the probe reads it there and storage moves it into place.
+    request.upload_handlers = [TemporaryFileUploadHandler(request)]
     try:
         data = request.POST.copy()
         files = request.FILES
@@ -134,13 +142,13 @@ def remix(request: HttpRequest) -> JsonResponse:
     except services.SubmitError as exc:
         field = {402: "credits", 500: "non_field_errors"}.get(exc.status, "non_field_errors")
         return error(exc.status, exc.message, {field: [exc.message]})
-    ids = dict(task.conversions.values_list("index", "conversion_id"))
+    first, second = task.new_conversions
     return JsonResponse({
         "success": True,
         "message": SUBMIT_MESSAGE,
         "task_id": str(task.pk),
-        "conversion_id_1": str(ids[1]),
-        "conversion_id_2": str(ids[2]),
+        "conversion_id_1": str(first.pk),
+        "conversion_id_2": str(second.pk),
         "eta": int(task.eta),
         "credit_estimate": float(task.credit_estimate),
     })

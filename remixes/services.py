@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import math
+import os
 import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -18,7 +19,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.files import File
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -159,11 +160,9 @@ def grant_credits(user: User, amount: Decimal | int | str, note: str = "") -> Cr
 
 def _lock_user(user_id: int) -> User:
     # Serialises balance checks of one account (a no-op on SQLite, whose write transactions are already serial).
+    # Read the balance from the returned user in a later statement: one that waited for the lock
+    # sees the ledger lines its predecessor committed.
     return User.objects.select_for_update().get(pk=user_id)
-
-
-def _balance(user_id: int) -> Decimal:
-    return User.objects.get(pk=user_id).credit_balance
 
 
 # --- uploads ----------------------------------------------------------------------------------
@@ -178,12 +177,9 @@ class AudioFacts:
 
 def store_upload(owner: User, fileobj: IO[bytes], original_name: str, facts: AudioFacts | None) -> Upload:
     """Save an uploaded file under a random name, with its size and sha256."""
-    digest = hashlib.sha256()
-    size = 0
     fileobj.seek(0)
-    for chunk in iter(lambda: fileobj.read(1024 * 1024), b""):
-        digest.update(chunk)
-        size += len(chunk)
+    digest = hashlib.file_digest(fileobj, "sha256")  # reads into one reused buffer
+    size = fileobj.seek(0, os.SEEK_END)
     fileobj.seek(0)
     upload = Upload(
         owner=owner,
@@ -194,7 +190,10 @@ def store_upload(owner: User, fileobj: IO[bytes], original_name: str, facts: Aud
         sample_rate=facts.sample_rate if facts else None,
         channels=facts.channels if facts else None,
     )
-    upload.file.save(upload.original_name or "audio", File(fileobj), save=False)
+    # Local storage moves a file Django spooled to disk instead of copying it. Other storages get a
+    # plain File: S3 would take the client's claimed content type from an UploadedFile.
+    spooled = hasattr(fileobj, "temporary_file_path") and isinstance(upload.file.storage, FileSystemStorage)
+    upload.file.save(upload.original_name or "audio", fileobj if spooled else File(fileobj), save=False)
     upload.save()
     return upload
 
@@ -230,7 +229,9 @@ def submit_remix(
     via_api: bool = False,
 ) -> RemixTask:
     """Create the upload (or reuse one), the task, its two conversions and the credit hold in one
-    transaction, and queue the task when it commits. Raises InsufficientCredits or QueueingError."""
+    transaction, and queue the task when it commits. Raises InsufficientCredits or QueueingError.
+    The task comes back with its conversions in `new_conversions` (version 1 first), so a caller
+    that answers with their ids need not read them back."""
     if sum(x is not None and x != "" for x in (upload, audio_file, audio_url)) != 1:
         raise SubmitError("Give exactly one of an audio file or an audio URL.")
     duration = (
@@ -248,8 +249,7 @@ def submit_remix(
     task = None
     try:
         with transaction.atomic():
-            _lock_user(owner.pk)
-            balance = _balance(owner.pk)
+            balance = _lock_user(owner.pk).credit_balance
             if balance < estimate:
                 raise InsufficientCredits(
                     f"This remix needs {estimate} credits and your balance is {balance}."
@@ -278,7 +278,9 @@ def submit_remix(
                 flag_reason=flag_reason,
                 review_state=RemixTask.Review.PENDING if flagged else RemixTask.Review.NONE,
             )
-            Conversion.objects.bulk_create([Conversion(task=task, index=1), Conversion(task=task, index=2)])
+            task.new_conversions = Conversion.objects.bulk_create(
+                [Conversion(task=task, index=1), Conversion(task=task, index=2)]
+            )
             CreditEntry.objects.create(
                 user=owner, task=task, kind=CreditEntry.Kind.HOLD, amount=-estimate, note="Held while remixing"
             )
@@ -361,9 +363,8 @@ def record_source(task_id, attempt: int, facts: AudioFacts, stored_name: str, si
         upload.save()
         price = price_for(facts.duration)
         if price > task.credit_estimate:
-            _lock_user(task.owner_id)
             extra = price - task.credit_estimate
-            if _balance(task.owner_id) < extra:
+            if _lock_user(task.owner_id).credit_balance < extra:
                 raise InsufficientCredits(
                     f"This song is {facts.duration:.0f} s long and needs {price} credits; your balance is too low."
                 )

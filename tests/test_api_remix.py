@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache
@@ -75,6 +76,30 @@ def test_it_accepts_a_file_upload_and_answers_like_the_reference(client, owner, 
     assert task.conversions.get(index=1).pk == uuid.UUID(body["conversion_id_1"])
     hold = CreditEntry.objects.get(task=task, kind="hold")
     assert hold.amount == -Decimal(str(body["credit_estimate"]))
+
+
+def test_a_submit_costs_a_key_lookup_and_one_transaction(client, api_key, song, django_assert_num_queries):
+    post(client, api_key, {"audio_file": upload(song), "prompt": "warm-up"})  # marks the key used, measures the rate
+    # The key; then in one transaction: lock the account, its balance, the upload, the queue length
+    # (for the eta), the task, its two conversions, the hold. The answer's ids are not read back.
+    with django_assert_num_queries(8 + 2):  # + the transaction's begin and end
+        response = post(client, api_key, {"audio_file": upload(song), "prompt": "lo-fi"})
+    assert response.status_code == 200, response.content
+
+
+def test_it_moves_the_uploaded_file_into_storage_instead_of_copying_it(client, api_key, song, monkeypatch):
+    spooled_inodes = []
+    real_store_upload = services.store_upload
+
+    def recording_store_upload(owner, fileobj, *args):
+        spooled_inodes.append(Path(fileobj.temporary_file_path()).stat().st_ino)
+        return real_store_upload(owner, fileobj, *args)
+
+    monkeypatch.setattr(services, "store_upload", recording_store_upload)
+    body = post(client, api_key, {"audio_file": upload(song), "prompt": "lo-fi"}).json()
+    stored = RemixTask.objects.get(pk=body["task_id"]).upload.file
+    assert Path(stored.path).stat().st_ino == spooled_inodes[0]  # a small file too is parsed to disk, then moved
+    assert stored.read() == song
 
 
 def test_it_accepts_an_audio_url_and_holds_the_default_estimate(client, api_key, settings):
@@ -200,6 +225,18 @@ def test_it_answers_422_for_a_clip_too_short_to_remix(client, api_key):
 
 
 # --- 429 ---------------------------------------------------------------------------------------
+
+
+def test_it_counts_a_request_that_raced_another_to_open_the_minute(client, api_key, settings, monkeypatch):
+    settings.API_RATE_SUBMIT_PER_MINUTE = 1
+    real_add = cache.add
+
+    def add_after_a_competitor(key, value, timeout=None):
+        real_add(key, 1, timeout)  # the competing request counted itself first
+        return real_add(key, value, timeout)
+
+    monkeypatch.setattr(cache, "add", add_after_a_competitor)
+    assert_error(post(client, api_key, {"prompt": "x"}), 429)
 
 
 def test_it_limits_submissions_per_key_per_minute(client, owner, api_key, settings):

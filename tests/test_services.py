@@ -1,12 +1,15 @@
 """The job lifecycle: submit, claim, progress, apply, fail, recover — and the credit ledger."""
 from __future__ import annotations
 
+import hashlib
 import io
 from datetime import timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
-from django.core.files.storage import default_storage
+from django.core.files.storage import InMemoryStorage, default_storage
+from django.core.files.uploadedfile import TemporaryUploadedFile
 from django.utils import timezone
 
 from remixes import services
@@ -62,6 +65,62 @@ def test_it_creates_task_conversions_upload_and_hold_in_one_go(owner, clip_bytes
     assert ledger(owner) == [("hold", Decimal("-5.00"))]
     assert owner.credit_balance == Decimal("195.00")
     assert len(callbacks) == 1  # the message goes out on commit
+
+
+def test_it_hands_back_the_new_conversions_in_version_order(owner, clip_bytes):
+    task = submit(owner, clip_bytes)
+    assert [c.index for c in task.new_conversions] == [1, 2]
+    assert [c.pk for c in task.new_conversions] == list(
+        Conversion.objects.filter(task=task).order_by("index").values_list("pk", flat=True)
+    )
+
+
+def spooled(data: bytes) -> TemporaryUploadedFile:
+    """An upload as Django leaves one it streamed to disk."""
+    uploaded = TemporaryUploadedFile("song.wav", "text/html", len(data), None)
+    uploaded.write(data)
+    uploaded.seek(0)
+    return uploaded
+
+
+def test_it_records_the_size_and_sha256_of_what_it_stores(owner, clip_bytes):
+    for audio_file in (io.BytesIO(clip_bytes), spooled(clip_bytes)):
+        upload = services.store_upload(owner, audio_file, "song.wav", FACTS)
+        assert upload.size == len(clip_bytes)
+        assert upload.sha256 == hashlib.sha256(clip_bytes).hexdigest()
+        assert default_storage.open(upload.file.name).read() == clip_bytes
+        audio_file.close()
+
+
+def test_it_moves_an_upload_spooled_to_disk_into_local_storage_instead_of_copying_it(owner, clip_bytes, settings):
+    audio_file = spooled(clip_bytes)
+    temporary = Path(audio_file.temporary_file_path())
+    inode = temporary.stat().st_ino
+    upload = services.store_upload(owner, audio_file, "song.wav", FACTS)
+    assert not temporary.exists()
+    assert Path(upload.file.path).stat().st_ino == inode
+    assert oct(Path(upload.file.path).stat().st_mode & 0o777) == oct(settings.FILE_UPLOAD_PERMISSIONS)
+    audio_file.close()  # what Django does at the end of the request: the file is gone, no error
+
+
+class TypeRecordingStorage(InMemoryStorage):
+    """A storage that is not local disk, remembering the content type each saved file claimed."""
+
+    claimed_types: list = []
+
+    def _save(self, name, content):
+        self.claimed_types.append(getattr(content, "content_type", None))
+        return super()._save(name, content)
+
+
+def test_a_remote_storage_never_sees_the_content_type_the_client_claimed(owner, clip_bytes, settings):
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": f"{__name__}.TypeRecordingStorage"}}
+    TypeRecordingStorage.claimed_types = []
+    audio_file = spooled(clip_bytes)
+    upload = services.store_upload(owner, audio_file, "song.wav", FACTS)
+    assert TypeRecordingStorage.claimed_types == [None]  # S3 types the object by its stored name instead
+    assert upload.file.read() == clip_bytes
+    audio_file.close()
 
 
 def test_it_refuses_when_credits_are_insufficient_and_creates_nothing(make_user, clip_bytes):
