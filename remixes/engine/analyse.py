@@ -16,6 +16,8 @@ from .decode import resample
 ANALYSIS_RATE = 22050
 HOP = 512
 PITCH_NAMES = ("C", "C#", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B")
+# Centred vocal-band energy share above which the source is taken to have a lead vocal.
+VOCAL_PRESENCE_THRESHOLD = 0.55
 
 # Krumhansl-Kessler key profiles.
 _MAJOR_PROFILE = np.array([6.35, 2.23, 3.48, 2.33, 4.38, 4.09, 2.52, 5.19, 2.39, 3.66, 2.29, 2.88])

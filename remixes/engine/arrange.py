@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .analyse import Analysis
+from .analyse import VOCAL_PRESENCE_THRESHOLD, Analysis
+from .render import vocal_suppression_for
 
 # (start_seconds, end_seconds, midi_pitch, velocity 1..127)
 NoteTuple = tuple[float, float, int, int]
@@ -63,7 +64,7 @@ class Arrangement:
     parts: tuple          # (Part, ...)
     original_gain: float          # kept original's harmonic part (levels are RMS relative to the source's)
     original_percussive_gain: float
-    vocal_suppression: float      # 0..1: how much of the original's centred vocal to remove
+    vocal_suppression: float      # 1 removes the original's centred vocal, 0.59 turns it down 6 dB, < 0 up
     band_gain: float              # RMS of the new pitched parts together
     drum_gain: float              # RMS of the new drums
     key_tonic: int
@@ -140,9 +141,21 @@ def arrange(plan, analysis: Analysis, timing: Timing, strength: float, seed: int
         beats_per_bar=beats_per_bar,
         chords=chords, melody=melody, sections=sections, parts=tuple(parts),
         original_gain=original_gain, original_percussive_gain=percussive_gain,
-        vocal_suppression=0.0 if keep_vocal else 1.0,
+        vocal_suppression=_vocal_suppression(plan, analysis, keep_vocal, notes),
         band_gain=band_gain, drum_gain=drum_gain if plan.drums else 0.0, key_tonic=analysis.key_tonic, mode=analysis.mode, notes=tuple(notes),
     )
+
+
+def _vocal_suppression(plan, analysis: Analysis, keep_vocal: bool, notes: list[str]) -> float:
+    """All of a vocal that is not kept; a kept one at the prompt's level ("less vocals"), when there is one."""
+    if not keep_vocal:
+        return 1.0
+    db = plan.levels.get("vocals", 0.0)
+    if db and analysis.vocal_presence < VOCAL_PRESENCE_THRESHOLD:
+        notes.append(f"Asked for {'louder' if db > 0 else 'softer'} vocals, but no lead vocal was found in the "
+                     "song, so nothing was turned " + ("up." if db > 0 else "down."))
+        return 0.0
+    return vocal_suppression_for(db) if db else 0.0
 
 
 def _balance(keep_original: float, strength: float, energy: float) -> tuple[float, float, float]:

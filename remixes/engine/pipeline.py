@@ -21,14 +21,11 @@ from typing import Callable
 import numpy as np
 
 from . import features
-from .analyse import PITCH_NAMES, analyse, detect_rhythm
+from .analyse import PITCH_NAMES, VOCAL_PRESENCE_THRESHOLD, analyse, detect_rhythm
 from .arrange import Arrangement, arrange, choose_timing
 from .decode import SAMPLE_RATE, decode
 from .master import master
 from .render import Stretch, apply_effects, rebalance_original, render_band, rms, vocal_estimate
-
-# Centred vocal-band energy share above which the source is taken to have a lead vocal.
-_VOCAL_PRESENCE = 0.55
 
 
 @dataclass(frozen=True)
@@ -119,8 +116,14 @@ def remix(source_path, request: RemixRequest, progress=None) -> RemixResult:
         if plan.mode and plan.mode != analysis.mode:
             notes.append(f"Asked for a {plan.mode} key: the song's own {analysis.mode} harmony is kept so it stays "
                          "recognisable, and the new parts follow it.")
-        if keep_vocal and request.gender and analysis.vocal_presence >= _VOCAL_PRESENCE:
-            original = _revoice_kept_vocal(original, stretched, request.gender, first.original_gain)
+        vocal_db = plan.levels.get("vocals", 0.0)
+        if vocal_db and request.instrumental:
+            notes.append(f"Asked for {'louder' if vocal_db > 0 else 'softer'} vocals, but this remix is "
+                         "instrumental: there is no vocal to change.")
+        if keep_vocal and request.gender and analysis.vocal_presence >= VOCAL_PRESENCE_THRESHOLD:
+            # the re-voiced copy goes in at the kept vocal's level, "less vocals" included
+            original = _revoice_kept_vocal(original, stretched, request.gender,
+                                           first.original_gain * 10 ** (vocal_db / 20))
             notes.append(f"Kept vocal re-voiced toward a {request.gender} voice.")
         reference_rms = rms(stretched)
         del stretched
@@ -238,7 +241,7 @@ def _render_version(index: int, arrangement: Arrangement, plan, request: RemixRe
     sung_text, sung_lines = "", []
     if lyrics:
         sung = _sing(lyrics, arrangement, plan, request, index, n)
-        mix += _in_front(sung[0], mix)
+        mix += _in_front(sung[0], mix, plan.levels.get("vocals", 0.0))
         sung_text, sung_lines, notes = sung[1], sung[2], list(sung[3])
         clock("vocals")
     audio = master(mix, sr)
@@ -248,8 +251,9 @@ def _render_version(index: int, arrangement: Arrangement, plan, request: RemixRe
             notes, clock.seconds)
 
 
-def _in_front(vocal: np.ndarray, mix: np.ndarray) -> np.ndarray:
-    """Scale the sung vocal so that, where it sings, it sits slightly above the band (+1 dB RMS)."""
+def _in_front(vocal: np.ndarray, mix: np.ndarray, gain_db: float = 0.0) -> np.ndarray:
+    """Scale the sung vocal so that, where it sings, it sits slightly above the band (+1 dB RMS), then
+    by the prompt's vocal level ("less vocals": -6 dB)."""
     block = 4410
     usable = len(vocal) // block * block
     if usable == 0:
@@ -261,7 +265,8 @@ def _in_front(vocal: np.ndarray, mix: np.ndarray) -> np.ndarray:
     vocal_rms = float(np.sqrt(energy[active].mean()))
     band = np.square(mix[:usable], dtype=np.float64).reshape(-1, block * mix.shape[1]).mean(axis=1)
     band_rms = float(np.sqrt(band[active].mean())) if band[active].any() else rms(mix)
-    return vocal * np.float32(1.12 * band_rms / vocal_rms) if vocal_rms > 0 and band_rms > 0 else vocal
+    scale = 1.12 * band_rms / vocal_rms if vocal_rms > 0 and band_rms > 0 else 1.0
+    return vocal * np.float32(scale * 10 ** (gain_db / 20))
 
 
 class _Clock:

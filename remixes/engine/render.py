@@ -18,6 +18,8 @@ _STRETCH_CHUNK_SECONDS = 45.0
 _STRETCH_OVERLAP_SECONDS = 0.25
 _N_FFT = 4096
 _HOP = 2048
+_VOCAL_MASK_DEPTH = 0.85   # the share of a fully vocal bin that a suppression of 1 takes out (-16.5 dB)
+_MAX_VOCAL_BOOST_DB = 12.0
 
 
 def soundfont_path() -> str:
@@ -73,15 +75,19 @@ def stretch_piece(audio: np.ndarray, rate: float, sr: int = SAMPLE_RATE) -> np.n
 
 def rebalance_original(audio: np.ndarray, harmonic_gain: float, percussive_gain: float,
                        vocal_suppression: float, sr: int = SAMPLE_RATE) -> np.ndarray:
-    """Re-weight the original's harmonic, percussive and centred-vocal parts with soft masks."""
-    if vocal_suppression <= 0 and abs(harmonic_gain - percussive_gain) < 1e-6:
+    """Re-weight the original's harmonic, percussive and centred-vocal parts with soft masks.
+
+    Each bin is scaled by `1 - 0.85 * vocal_suppression * mask`: 1 removes the centred vocal, a fraction
+    turns it down and a negative value turns it up (see `vocal_suppression_for`).
+    """
+    if vocal_suppression == 0 and abs(harmonic_gain - percussive_gain) < 1e-6:
         return (audio * np.float32(harmonic_gain)).astype(np.float32)
     import librosa
 
-    mask_h, vocal = _masks(audio, sr, with_vocal=vocal_suppression > 0)
+    mask_h, vocal = _masks(audio, sr, with_vocal=vocal_suppression != 0)
     gain = harmonic_gain * mask_h + percussive_gain * (1 - mask_h)
     if vocal is not None:
-        gain *= 1 - np.float32(vocal_suppression * 0.85) * vocal
+        gain *= 1 - np.float32(vocal_suppression * _VOCAL_MASK_DEPTH) * vocal
     del mask_h, vocal
     out = np.empty_like(audio, dtype=np.float32)
     for ch in range(2):  # one complex spectrogram at a time keeps the peak memory down
@@ -89,6 +95,18 @@ def rebalance_original(audio: np.ndarray, harmonic_gain: float, percussive_gain:
         spec *= gain
         out[:, ch] = librosa.istft(spec, hop_length=_HOP, n_fft=_N_FFT, length=len(audio))
     return out
+
+
+def vocal_suppression_for(db: float) -> float:
+    """The `vocal_suppression` that moves a fully vocal bin by `db` ("less vocals" -6 -> 0.59).
+
+    A cut goes at most as deep as a removal (-16.5 dB); a boost at most +12 dB. A boost can take the kept
+    original past full scale: it stays float32 until the master stage, whose loudness gain and true-peak
+    limiter bring the whole mix back to -14 LUFS under -1 dBTP, so the vocal moves against the rest
+    rather than clipping.
+    """
+    db = min(float(db), _MAX_VOCAL_BOOST_DB)
+    return min((1 - 10 ** (db / 20)) / _VOCAL_MASK_DEPTH, 1.0)
 
 
 def vocal_estimate(audio: np.ndarray, sr: int = SAMPLE_RATE) -> np.ndarray:

@@ -67,7 +67,7 @@ class StylePlan:
     ignored_words: tuple[str, ...]
     summary: str
     beats_per_bar: int = 4        # 3 for a waltz: the arranger groups the song's beats in threes
-    levels: dict[str, float] = field(default_factory=dict)  # role (or "drums") -> dB, from "less guitar"
+    levels: dict[str, float] = field(default_factory=dict)  # role, "drums" or "vocals" -> dB, from "less guitar"
 
     def to_dict(self) -> dict:
         data = asdict(self)
@@ -636,8 +636,10 @@ _MORE_CUES = ("more", "extra", "lots of", "more of", "turn up", "boost", "booste
               "pump up", "emphasise", "emphasize", "amplify")
 _ADD_CUES = ("with", "add", "adding", "plus", "featuring", "feat", "ft", "include", "including", "use", "using",
              "bring in", "throw in", "layer", "and some")
-# Feelings that, right before an instrument, ask for its level instead: "softer drums", "louder piano".
+# Feelings that, next to an instrument, the drums or the vocals, ask for its level instead: "softer drums",
+# "louder piano", "make the vocals quieter".
 _LEVEL_COMPARATIVES = {"softer": "less", "quieter": "less", "louder": "more"}
+_LEVELLED = ("instrument", "drums", "vocals")  # what a "softer" / "louder" next to it turns down or up
 _KEEP_CUES = ("keep", "keeping", "retain", "preserve", "maintain", "leave")
 _INTENSIFIERS = {"very": 1.5, "really": 1.5, "super": 1.6, "extra": 1.4, "extremely": 2.0, "much": 1.5,
                  "way": 1.6, "ultra": 1.8, "so": 1.3, "totally": 1.5, "insanely": 2.0, "mega": 1.8,
@@ -696,6 +698,9 @@ def _normalise(text: str) -> str:
         (r"&", " and "),
         (r"\+", " plus "),
         (r"[-_/]", " "),
+        # "turn the vocals down a bit" -> "turn down a bit the vocals": the cue before the thing it governs
+        (r"\b(turn|bring)\s+((?:the|my|his|her|their|your)\s+)?([a-z0-9]+(?:\s+[a-z0-9]+)?)\s+(up|down)"
+         r"((?:\s+(?:a\s+bit|a\s+little|a\s+touch|slightly|much|way))?)\b", r"\1 \4\5 \2\3"),
     )
     for pattern, repl in replacements:
         text = re.sub(pattern, repl, text)
@@ -703,6 +708,7 @@ def _normalise(text: str) -> str:
 
 
 _TOKEN_RE = re.compile(r"[a-z0-9#]+(?:'[a-z]+)?|\d+(?:\.\d+)?")
+_PAUSE_RE = re.compile(r"[,.;:!?]")
 
 
 def _build_vocabulary() -> dict[tuple[str, ...], tuple[str, object]]:
@@ -784,6 +790,7 @@ class _Hit:
     text: str
     polarity: str = "plain"  # "plain", or the cue governing it: "drop", "not", "less", "more", "add", "keep"
     intensity: float = 1.0
+    after_pause: bool = False  # a comma or a full stop comes right before it
 
 
 _BPM_PATTERNS = (
@@ -814,7 +821,10 @@ def _extract_bpm(text: str) -> tuple[float | None, str, list[str]]:
 
 def _tokens_and_hits(text: str) -> tuple[list[str], list[_Hit], list[str], list[str]]:
     """Scan tokens longest-phrase-first: hits, words not understood, misspelling notes."""
-    tokens = _TOKEN_RE.findall(text)
+    matches = list(_TOKEN_RE.finditer(text))
+    tokens = [m.group() for m in matches]
+    pauses = {i for i in range(1, len(matches))
+              if _PAUSE_RE.search(text, matches[i - 1].end(), matches[i].start())}
     hits: list[_Hit] = []
     ignored: list[str] = []
     notes: list[str] = []
@@ -825,7 +835,7 @@ def _tokens_and_hits(text: str) -> tuple[list[str], list[_Hit], list[str], list[
             phrase = tuple(tokens[i : i + length])
             if phrase in _VOCAB:
                 kind, value = _VOCAB[phrase]
-                hits.append(_Hit(kind, value, i, i + length, " ".join(phrase)))
+                hits.append(_Hit(kind, value, i, i + length, " ".join(phrase), after_pause=i in pauses))
                 i += length
                 break
         else:
@@ -840,7 +850,7 @@ def _tokens_and_hits(text: str) -> tuple[list[str], list[_Hit], list[str], list[
             guesses += 1
             if guess is not None:
                 kind, value = _VOCAB[guess]
-                hits.append(_Hit(kind, value, i, i + 1, " ".join(guess)))
+                hits.append(_Hit(kind, value, i, i + 1, " ".join(guess), after_pause=i in pauses))
                 notes.append(f"Read \u201c{token}\u201d as \u201c{' '.join(guess)}\u201d.")
             elif len(token) > 1 or token.isdigit():
                 ignored.append(token)
@@ -1260,6 +1270,7 @@ def interpret(prompt: str) -> StylePlan:
     _, hits, ignored, spell_notes = _tokens_and_hits(text)
     _reread_level_words(hits)
     _mark_scopes(hits)
+    _reread_trailing_level_words(hits)
     _reread_style_words(hits)
 
     main_id, blended_ids, refused_ids = _choose_styles(hits)
@@ -1294,11 +1305,32 @@ def interpret(prompt: str) -> StylePlan:
 
 
 def _reread_level_words(hits: list[_Hit]) -> None:
-    """"softer drums", "louder piano": a comparative right before an instrument asks for its level, not a feel."""
+    """"softer drums", "louder vocals": a comparative right before a part asks for its level, not a feel."""
     for hit, after in zip(hits, hits[1:]):
         cue = _LEVEL_COMPARATIVES.get(hit.text)
-        if cue and hit.kind == "modifier" and after.kind in ("instrument", "drums") and after.start <= hit.end + 2:
+        if cue and hit.kind == "modifier" and after.kind in _LEVELLED and after.start <= hit.end + 2:
             hit.kind, hit.value = cue, None
+
+
+def _reread_trailing_level_words(hits: list[_Hit]) -> None:
+    """"make the vocals softer", "drums a bit louder": the comparative after the part, in the same clause.
+
+    Runs after the cues are resolved: a part already governed ("no drums softer", "with piano softer") keeps
+    its cue, except that "with vocals louder" still means the vocals at a level.
+    """
+    for k, hit in enumerate(hits):
+        cue = _LEVEL_COMPARATIVES.get(hit.text)
+        if not cue or hit.kind != "modifier" or hit.after_pause:
+            continue
+        j = k - 1
+        while j >= 0 and hits[j].kind == "intensity" and not hits[j].after_pause:
+            j -= 1  # "drums a bit louder"
+        part = hits[j] if j >= 0 else None
+        if part is None or part.kind not in _LEVELLED or hit.start > part.end + 2:
+            continue
+        if part.polarity in ("plain", "keep") or (part.kind == "vocals" and part.polarity == "add"):
+            part.polarity, part.intensity = cue, hit.intensity
+            hit.kind = "consumed"
 
 
 def _reread_style_words(hits: list[_Hit]) -> None:
@@ -1374,7 +1406,11 @@ def _apply_hits(d: _Draft, hits: list[_Hit], understood: list[str]) -> None:
                 d.keep_vocals = False
                 if "vocals" not in d.removes:
                     d.removes.append("vocals")
-            elif polarity in ("keep", "add", "more", "plain"):
+            elif polarity in ("less", "more"):
+                if "vocals" not in d.removes:  # a vocal asked softer is still wanted, even in classical
+                    d.keep_vocals = True
+                _change_level(d, ["vocals"], "vocals", LEVEL_STEP_DB * k * (1 if polarity == "more" else -1))
+            elif polarity in ("keep", "add", "plain"):
                 d.keep_vocals = True
                 if polarity == "keep":
                     understood.append("Keeps: vocals")
@@ -1484,6 +1520,7 @@ def _finish(d: _Draft, bpm: float | None, understood: list[str], ignored: list[s
         understood.append("Adds: " + ", ".join(dict.fromkeys(d.adds)))
     if d.removes:
         understood.append("Removes: " + ", ".join(dict.fromkeys(d.removes)))
+    _drop_level_of_removed_vocals(d)
     levels = _final_levels(d)
     for word, sign in (("Louder", 1), ("Softer", -1)):
         changed = [f"{label} ({db:+g} dB)" for label, db in d.level_words.items() if db * sign > 0]
@@ -1525,9 +1562,20 @@ def _finish(d: _Draft, bpm: float | None, understood: list[str], ignored: list[s
     return replace(plan, summary=_summarise(plan, d))
 
 
+def _drop_level_of_removed_vocals(d: _Draft) -> None:
+    """"instrumental, less vocals": the removal wins wherever it comes in the prompt, and the plan says so."""
+    if "vocals" not in d.removes or "vocals" not in d.level_words:
+        return
+    db = d.level_words.pop("vocals")
+    d.levels.pop("vocals", None)
+    if db:
+        word, verb = ("Louder", "turn up") if db > 0 else ("Softer", "turn down")
+        d.notes.append(f"{word} vocals: the vocals are removed, so there is no vocal to {verb}.")
+
+
 def _final_levels(d: _Draft) -> dict[str, float]:
-    """Level changes of the roles still playing; a role turned down and back up again is left out."""
-    playing = set(d.instruments) | ({"drums"} if d.drums else set())
+    """Level changes of the parts still playing; a part turned down and back up again is left out."""
+    playing = set(d.instruments) | ({"drums"} if d.drums else set()) | {"vocals"}
     return {role: round(db, 1) for role, db in sorted(d.levels.items()) if role in playing and abs(db) >= 0.05}
 
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
 from remixes.engine.analyse import Analysis
 from remixes.engine.arrange import GROOVES, K, RIM, arrange, choose_timing
+from remixes.engine.render import vocal_suppression_for
 from remixes.engine.style import interpret
 
 TEMPO = 100.0
@@ -28,11 +31,11 @@ def song_analysis(seconds: float = 12.0) -> Analysis:
     )
 
 
-def arrangement_for(prompt: str, seed: int = 1):
+def arrangement_for(prompt: str, seed: int = 1, vocal_presence: float = 0.2, keep_vocal: bool = True):
     plan = interpret(prompt)
-    analysis = song_analysis()
+    analysis = replace(song_analysis(), vocal_presence=vocal_presence)
     timing = choose_timing(plan, analysis.tempo, analysis.duration)
-    return arrange(plan, analysis, timing, strength=0.5, seed=seed, keep_vocal=True)
+    return arrange(plan, analysis, timing, strength=0.5, seed=seed, keep_vocal=keep_vocal)
 
 
 def part(arrangement, role: str):
@@ -128,3 +131,21 @@ def test_level_changes_reach_only_their_parts():
     # the notes stay what they were: only the level moves
     assert softer_guitar["guitar"].notes == plain["guitar"].notes and softer_guitar["guitar"].level == plain["guitar"].level
     assert part(arrangement_for("rock, turn down the drums"), "drums").gain_db == -6.0
+
+
+@pytest.mark.parametrize("prompt, db", [("rock, less vocals", -6.0), ("rock, much louder vocals", 9.0)])
+def test_a_kept_vocal_is_set_to_the_asked_level(prompt, db):
+    arrangement = arrangement_for(prompt, vocal_presence=0.8)
+    assert arrangement.vocal_suppression == pytest.approx(vocal_suppression_for(db))
+    assert arrangement_for("rock", vocal_presence=0.8).vocal_suppression == 0.0
+    assert not any("vocal" in note for note in arrangement.notes)
+
+
+def test_a_vocal_level_without_a_vocal_in_the_song_changes_nothing_and_says_so():
+    arrangement = arrangement_for("rock, less vocals", vocal_presence=0.2)
+    assert arrangement.vocal_suppression == 0.0
+    assert any("no lead vocal was found" in note for note in arrangement.notes)
+
+
+def test_a_vocal_that_is_not_kept_is_removed_whatever_its_level():
+    assert arrangement_for("rock, louder vocals", vocal_presence=0.8, keep_vocal=False).vocal_suppression == 1.0

@@ -2,13 +2,15 @@
 
 import io
 import json
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
 from PIL import Image
 
-from remixes.engine import encode_wav
+from remixes.engine import RemixRequest, encode_wav, pipeline
 from remixes.engine.evaluate import loudness_metrics, recognisability, style_metrics
+from remixes.engine.style import interpret
 
 SR = 44100
 
@@ -40,7 +42,7 @@ def test_its_versions_differ_but_both_stay_recognisable(remix_of, song_audio, un
 
 
 def test_it_is_deterministic_for_the_same_request_and_seed(song_path, remix_of):
-    from remixes.engine import RemixRequest, remix
+    from remixes.engine import remix
 
     again = remix(song_path, RemixRequest(prompt="make it lo-fi with chill beats"))
     first = remix_of("make it lo-fi with chill beats")
@@ -124,3 +126,36 @@ def test_an_unmet_mode_request_is_explained(remix_of):
     result = remix_of("pop in a major key")
     assert result.plan["mode"] == "major"
     assert any("minor harmony is kept" in note for note in result.plan["engine"]["notes"])
+
+
+def sung_over_a_band(monkeypatch, prompt: str, seconds: float = 2.0) -> np.ndarray:
+    """One version rendered over a held band tone (330 Hz), with a held sung tone (523 Hz) as the voice."""
+    t = np.arange(int(seconds * SR)) / SR
+    band = np.repeat((0.2 * np.sin(2 * np.pi * 330 * t))[:, None], 2, axis=1).astype(np.float32)
+    voice = np.repeat((0.05 * np.sin(2 * np.pi * 523.25 * t))[:, None], 2, axis=1).astype(np.float32)
+    monkeypatch.setattr(pipeline, "_sing", lambda *args: (voice, "la", [], ()))
+    arrangement = SimpleNamespace(parts=(), band_gain=0.0, drum_gain=0.0)
+    result, _, _ = pipeline._render_version(1, arrangement, interpret(prompt), RemixRequest(prompt=prompt), band,
+                                            float(np.sqrt(np.mean(band ** 2))), "la")
+    return result.audio
+
+
+def voice_over_band_db(audio: np.ndarray) -> float:
+    """The sung tone's level over the band tone's, from one FFT of the whole version."""
+    spectrum = np.abs(np.fft.rfft(audio.mean(axis=1) * np.hanning(len(audio))))
+    bins = [int(round(hz * len(audio) / SR)) for hz in (523.25, 330.0)]
+    voice, band = (spectrum[i - 2:i + 3].max() for i in bins)
+    return float(20 * np.log10(voice / band))
+
+
+@pytest.mark.parametrize("prompt, db", [("pop, less vocals", -6.0), ("pop, a bit quieter vocals", -3.0),
+                                        ("pop, much louder vocals", 9.0)])
+def test_a_vocal_level_moves_the_sung_voice_against_the_band(monkeypatch, prompt, db):
+    plain = voice_over_band_db(sung_over_a_band(monkeypatch, "pop"))
+    assert voice_over_band_db(sung_over_a_band(monkeypatch, prompt)) - plain == pytest.approx(db, abs=0.3)
+
+
+def test_a_vocal_level_on_an_instrumental_remix_is_explained(remix_of):
+    result = remix_of("pop, less vocals", instrumental=True)
+    assert result.plan["levels"] == {"vocals": -6.0}
+    assert any("instrumental: there is no vocal to change" in note for note in result.plan["engine"]["notes"])

@@ -402,6 +402,71 @@ def test_turning_down_what_is_not_there_says_so():
     assert any("no drums" in line for line in interpret("classical, less drums").understood)
 
 
+@pytest.mark.parametrize("prompt, style, db", [
+    ("lo-fi with less vocals", "lofi", -6.0),
+    ("rock, quieter vocals", "rock", -6.0),
+    ("jazz with louder vocals", "jazz", 6.0),
+    ("make the vocals softer", "pop", -6.0),
+    ("turn the vocals up", "pop", 6.0),
+    ("turn the vocals down", "pop", -6.0),
+    ("vocals softer", "pop", -6.0),
+    ("a bit less voice", "pop", -3.0),
+    ("much louder vocals", "pop", 9.0),
+    ("turn the lead vocals down a bit", "pop", -3.0),
+    ("jazz with vocals louder", "jazz", 6.0),
+    ("less vocals, less vocals, less vocals", "pop", -MAX_LEVEL_DB),
+])
+def test_a_vocal_level_request_is_a_level_not_a_feeling(prompt, style, db):
+    plan = interpret(prompt)
+    assert (plan.style, plan.levels, plan.keep_vocals) == (style, {"vocals": db}, True)
+    assert plan.modifiers == () and plan.tempo_factor == interpret(style).tempo_factor
+    assert plan.ignored_words == ()
+    word = "Louder" if db > 0 else "Softer"
+    assert f"{word}: vocals ({db:+g} dB)" in plan.understood
+    assert f"{word.lower()} vocals" in plan.summary
+
+
+def test_a_vocal_level_is_reported_with_the_instruments():
+    plan = interpret("rock, less guitar and quieter vocals")
+    assert plan.levels == {"guitar": -6.0, "vocals": -6.0}
+    assert "Softer: guitar (-6 dB), vocals (-6 dB)" in plan.understood
+
+
+def test_a_style_without_vocals_keeps_the_vocal_it_is_asked_to_turn_down():
+    assert interpret("classical").keep_vocals is False
+    plan = interpret("classical, vocals softer")
+    assert plan.keep_vocals is True and plan.levels == {"vocals": -6.0}
+
+
+@pytest.mark.parametrize("prompt", ["instrumental with louder vocals", "less vocals, no vocals"])
+def test_removing_the_vocals_wins_over_their_level_and_says_so(prompt):
+    plan = interpret(prompt)
+    assert plan.keep_vocals is False and plan.levels == {}
+    assert "Removes: vocals" in plan.understood
+    assert any("no vocal to turn" in line for line in plan.understood)
+
+
+@pytest.mark.parametrize("prompt, feel, keep_vocals, adds", [
+    ("soft piano", "soft", True, "Adds: piano"),
+    ("make it softer", "soft", True, None),
+    ("soft vocals", "soft", True, None),
+    ("piano, softer", "soft", True, "Adds: piano"),
+    ("no vocals", None, False, "Removes: vocals"),
+    ("keep the vocals", None, True, "Keeps: vocals"),
+])
+def test_words_without_a_vocal_level_read_as_before(prompt, feel, keep_vocals, adds):
+    plan = interpret(prompt)
+    assert plan.levels == {} and plan.keep_vocals is keep_vocals
+    assert plan.modifiers == ((feel,) if feel else ())
+    assert adds is None or adds in plan.understood
+
+
+def test_a_trailing_comparative_turns_an_instrument_down_too():
+    assert interpret("rock, make the guitar softer").levels == {"guitar": -6.0}
+    assert interpret("rock, turn the drums down").levels == {"drums": -6.0}
+    assert interpret("turn the tempo up").tempo_factor > 1.1
+
+
 def test_with_a_minor_key_asks_for_minor():
     assert interpret("jazz with a minor key").mode == "minor"
     assert interpret("jazz, not in a minor key").mode == "major"
@@ -430,5 +495,6 @@ def _assert_valid(plan: StylePlan) -> None:
     assert plan.understood and plan.summary
     assert plan.beats_per_bar in (3, 4)
     assert plan.drums is None or (plan.drums in GROOVES_IN_THREE) == (plan.beats_per_bar == 3)
-    assert set(plan.levels) <= set(ROLES) | {"drums"} and all(abs(db) <= MAX_LEVEL_DB for db in plan.levels.values())
+    assert set(plan.levels) <= set(ROLES) | {"drums", "vocals"}
+    assert all(abs(db) <= MAX_LEVEL_DB for db in plan.levels.values())
     json.dumps(plan.to_dict())
