@@ -1520,7 +1520,7 @@ def _finish(d: _Draft, bpm: float | None, understood: list[str], ignored: list[s
         understood.append("Adds: " + ", ".join(dict.fromkeys(d.adds)))
     if d.removes:
         understood.append("Removes: " + ", ".join(dict.fromkeys(d.removes)))
-    _drop_level_of_removed_vocals(d)
+    _drop_levels_of_removed_parts(d)
     levels = _final_levels(d)
     for word, sign in (("Louder", 1), ("Softer", -1)):
         changed = [f"{label} ({db:+g} dB)" for label, db in d.level_words.items() if db * sign > 0]
@@ -1562,15 +1562,16 @@ def _finish(d: _Draft, bpm: float | None, understood: list[str], ignored: list[s
     return replace(plan, summary=_summarise(plan, d))
 
 
-def _drop_level_of_removed_vocals(d: _Draft) -> None:
-    """"instrumental, less vocals": the removal wins wherever it comes in the prompt, and the plan says so."""
-    if "vocals" not in d.removes or "vocals" not in d.level_words:
-        return
-    db = d.level_words.pop("vocals")
-    d.levels.pop("vocals", None)
-    if db:
-        word, verb = ("Louder", "turn up") if db > 0 else ("Softer", "turn down")
-        d.notes.append(f"{word} vocals: the vocals are removed, so there is no vocal to {verb}.")
+def _drop_levels_of_removed_parts(d: _Draft) -> None:
+    """"less guitar, no guitar", "instrumental, less vocals": the removal wins wherever it comes in
+    the prompt, and the plan says so."""
+    for label in [label for label in d.level_words if label in d.removes]:
+        db = d.level_words.pop(label)
+        if label == "vocals":
+            d.levels.pop("vocals", None)
+        if db:
+            word = "Louder" if db > 0 else "Softer"
+            d.notes.append(f"{word} {label}: left out, since the prompt also removes the {label}.")
 
 
 def _final_levels(d: _Draft) -> dict[str, float]:

@@ -443,7 +443,17 @@ def test_removing_the_vocals_wins_over_their_level_and_says_so(prompt):
     plan = interpret(prompt)
     assert plan.keep_vocals is False and plan.levels == {}
     assert "Removes: vocals" in plan.understood
-    assert any("no vocal to turn" in line for line in plan.understood)
+    assert any("also removes the vocals" in line for line in plan.understood)
+    assert not any(line.startswith(("Softer:", "Louder:")) for line in plan.understood)
+
+
+@pytest.mark.parametrize("prompt", ["rock, less guitar, no guitar", "rock with softer guitar and no guitar"])
+def test_removing_an_instrument_wins_over_its_level_and_says_so(prompt):
+    plan = interpret(prompt)
+    assert "guitar" not in plan.levels
+    assert any(line.startswith("Removes:") and "guitar" in line for line in plan.understood)
+    assert not any(line.startswith(("Softer:", "Louder:")) for line in plan.understood)
+    assert "guitar" not in plan.summary.split("without", 1)[0]
 
 
 @pytest.mark.parametrize("prompt, feel, keep_vocals, adds", [
