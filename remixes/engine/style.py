@@ -1389,8 +1389,10 @@ def _apply_hits(d: _Draft, hits: list[_Hit], understood: list[str]) -> None:
         elif hit.kind == "instrument":
             roles = _roles_playing(d, hit.value)
             label = _INSTRUMENT_LABELS.get(hit.value, hit.value)
+            # A later word about the same instrument wins: "no guitar ... more guitar" adds it back.
             if polarity in ("drop", "not"):
                 d.removes.append(_refuse_instrument(d, hit.value))
+                d.adds = [added for added in d.adds if added != label]
             elif polarity == "less" and roles:
                 _change_level(d, roles, label, -LEVEL_STEP_DB * k)
             elif polarity == "less":
@@ -1399,6 +1401,7 @@ def _apply_hits(d: _Draft, hits: list[_Hit], understood: list[str]) -> None:
                 _change_level(d, roles, label, LEVEL_STEP_DB * k)
             else:
                 d.adds.append(_add_instrument(d, hit.value, solo=hit.end in solo_positions))
+                d.removes = [removed for removed in d.removes if removed != label]
         elif hit.kind in ("drums", "groove", "kit"):
             _apply_drum_hit(d, hit, polarity)
         elif hit.kind in ("vocals", "instrumental"):

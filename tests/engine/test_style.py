@@ -508,3 +508,14 @@ def _assert_valid(plan: StylePlan) -> None:
     assert set(plan.levels) <= set(ROLES) | {"drums", "vocals"}
     assert all(abs(db) <= MAX_LEVEL_DB for db in plan.levels.values())
     json.dumps(plan.to_dict())
+
+
+@pytest.mark.parametrize("prompt, adds, removes", [
+    ("rock without guitar but more guitar", True, False),
+    ("rock with piano, actually no piano", False, True),
+])
+def test_the_later_word_about_an_instrument_wins(prompt, adds, removes):
+    plan = interpret(prompt)
+    added = any(line.startswith("Adds:") for line in plan.understood)
+    removed = any(line.startswith("Removes:") for line in plan.understood)
+    assert (added, removed) == (adds, removes), plan.understood
