@@ -1,0 +1,16 @@
+"""The bench's memory figure counts the helper processes a remix forks, not only its own."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from remixes.engine.bench import _PeakMemory
+
+
+def test_peak_memory_includes_a_child_process():
+    with _PeakMemory(interval=0.05) as baseline:
+        pass
+    child = "import numpy as np, time; a = np.ones(50_000_000); time.sleep(1.0)"  # 400 MB, touched
+    with _PeakMemory(interval=0.05) as memory:
+        subprocess.run([sys.executable, "-c", child], check=True)
+    assert memory.peak_mb - baseline.peak_mb > 300
