@@ -22,6 +22,8 @@ _OVERLAP = 0.75
 
 
 def master(audio: np.ndarray, sr: int) -> np.ndarray:
+    # Memory: besides the input, one stereo copy (faded, then scaled in place into the result) and
+    # a few mono per-sample arrays; a 3-minute song's stereo buffer is 63 MB, a mono one 32 MB.
     audio = np.asarray(audio, dtype=np.float32)
     audio = _fades(audio, sr)
     power = _k_weighted_power(audio, sr)
@@ -32,11 +34,19 @@ def master(audio: np.ndarray, sr: int) -> np.ndarray:
     for _ in range(5):
         gain = 10 ** (gain_db / 20)
         limiter = _limiter_gain(envelope.at_least(ceiling / gain) * gain, ceiling, sr)
-        measured = _gated_loudness(power * np.square(gain * limiter, dtype=np.float32), sr)
+        weight = np.multiply(limiter, np.float32(gain))
+        np.square(weight, out=weight)
+        weight *= power
+        measured = _gated_loudness(weight, sr)
+        del weight
         if abs(measured - TARGET_LUFS) < 0.2:
             break
         gain_db += TARGET_LUFS - measured
-    out = audio * (np.float32(10 ** (gain_db / 20)) * limiter)[:, None]
+    del power, envelope
+    limiter *= np.float32(10 ** (gain_db / 20))
+    out = audio
+    out *= limiter[:, None]
+    del limiter
     peak = true_peak_dbtp(out)
     if peak > CEILING_DBTP - 0.05:
         out *= np.float32(10 ** ((CEILING_DBTP - 0.1 - peak) / 20))
@@ -68,15 +78,18 @@ def _k_filters(sr: int):
 
 def _k_weighted_power(audio: np.ndarray, sr: int) -> np.ndarray:
     """Per-sample K-weighted power summed over channels (L and R weigh 1.0)."""
-    from scipy.signal import lfilter
+    from scipy.signal import lfilter, lfilter_zi
 
     audio = audio if audio.ndim == 2 else audio[:, None]
     power = np.zeros(len(audio), dtype=np.float32)
+    chunk = 1 << 20  # filtered a chunk at a time (the state carries over): float64 work arrays stay small
     for ch in range(audio.shape[1]):
-        x = audio[:, ch]
-        for b, a in _k_filters(sr):
-            x = lfilter(b, a, x).astype(np.float32)
-        power += x * x
+        states = [lfilter_zi(b, a) * 0.0 for b, a in _k_filters(sr)]
+        for start in range(0, len(audio), chunk):
+            x = audio[start:start + chunk, ch]
+            for i, (b, a) in enumerate(_k_filters(sr)):
+                x, states[i] = lfilter(b, a, x, zi=states[i])
+            power[start:start + chunk] += np.square(x).astype(np.float32)
     return power
 
 
