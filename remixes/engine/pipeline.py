@@ -8,6 +8,8 @@ while the cover is drawn.
 
 from __future__ import annotations
 
+import ctypes
+
 import os
 import tempfile
 import time
@@ -127,6 +129,7 @@ def remix(source_path, request: RemixRequest, progress=None) -> RemixResult:
             notes.append(f"Kept vocal re-voiced toward a {request.gender} voice.")
         reference_rms = rms(stretched)
         del stretched
+        _return_freed_memory()  # the helpers render now: what analysis freed should not stay resident here
 
         report("render", 0.5)
         jobs = [(i, arrangements[i - 1], plan, request, original, reference_rms, lyrics if sing_lyrics else "")
@@ -172,6 +175,14 @@ def remix(source_path, request: RemixRequest, progress=None) -> RemixResult:
                                       **{f"version {r.index}": t for r, _, t in results}}
     return RemixResult(versions=versions, plan=plan_dict, cover_png=cover_png, cover_thumb_png=cover_thumb,
                        source_duration=analysis.duration)
+
+
+def _return_freed_memory() -> None:
+    """Hand the heap's free pages back to the system (glibc keeps them by default)."""
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        pass
 
 
 def _version_seed(seed: int, index: int) -> int:

@@ -301,9 +301,12 @@ def _vinyl(x: np.ndarray, amount: float, rng, sr: int) -> np.ndarray:
 
 def _tape(x: np.ndarray, amount: float, sr: int) -> np.ndarray:
     """Saturation and a little flutter."""
-    x = _wow(x, depth=0.15 * amount, hz=0.9, sr=sr)
+    x = _wow(x, depth=0.15 * amount, hz=0.9, sr=sr)  # a new array: shaped in place below
     drive = np.float32(1 + 2.5 * amount)
-    return np.tanh(x * drive) / np.tanh(drive)
+    x *= drive
+    np.tanh(x, out=x)
+    x /= np.tanh(drive)
+    return x
 
 
 def _wow(x: np.ndarray, depth: float, hz: float, sr: int) -> np.ndarray:
