@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import sys
 import tempfile
 import threading
@@ -132,13 +131,6 @@ def _add(out: np.ndarray, sound: np.ndarray, start: float, sr: int, pan: float =
     out[i:i + len(sound), 1] += sound * np.sqrt((1 + pan) / 2) * 1.414
 
 
-def _peak_rss_mb() -> tuple[float, float]:
-    """(this process, largest child) peak resident set in MB (ru_maxrss is in KiB on Linux)."""
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return own / 1024, children / 1024
-
-
 class _PeakMemory:
     """Peak memory of this process and its children while the block runs: the sum of their
     proportional set sizes (PSS), sampled. PSS divides each page among the processes that share it,
@@ -223,18 +215,18 @@ def main(argv=None) -> int:
         encode_mp3(audio, SR)
         floor = time.perf_counter() - started
         source_seconds = len(audio) / SR
-        del audio  # the engine decodes for itself; keep the bench's copy out of the RSS figure
+        del audio  # the engine decodes for itself; keep the bench's copy out of the memory figure
 
         request = RemixRequest(prompt=args.prompt, seed=1)
         started = time.perf_counter()
-        if args.profile:
-            import cProfile
-            import pstats
+        with _PeakMemory() as memory:
+            if args.profile:
+                import cProfile
+                import pstats
 
-            profiler = cProfile.Profile()
-            result = profiler.runcall(remix, source, request)
-        else:
-            with _PeakMemory() as memory:
+                profiler = cProfile.Profile()
+                result = profiler.runcall(remix, source, request)
+            else:
                 result = remix(source, request)
         engine = time.perf_counter() - started
         started = time.perf_counter()
@@ -250,12 +242,8 @@ def main(argv=None) -> int:
     print(f"encoding the results (2 x mp3 + wav): {encoding:.2f} s")
     print(f"ratio engine / floor: {engine / floor:.2f}   (with encoding: {(engine + encoding) / floor:.2f})")
     print(f"stage wall times: {result.plan['engine']['timings']}")
-    own, child = _peak_rss_mb()
-    print(f"peak RSS (self + children): {own + child:.0f} MB (this process {own:.0f} MB, largest child "
-          f"{child:.0f} MB; forked children share the parent's pages, so the sum over-counts)")
-    if not args.profile:
-        print(f"peak memory of remix() (PSS of this process and its helpers, sampled every 0.2 s): "
-              f"{memory.peak_mb:.0f} MB")
+    print(f"peak memory of remix() (PSS of this process and its helpers, sampled every 0.2 s): "
+          f"{memory.peak_mb:.0f} MB")
     if args.profile:
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
     return 0

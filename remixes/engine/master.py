@@ -30,7 +30,6 @@ def master(audio: np.ndarray, sr: int) -> np.ndarray:
     ceiling = 10 ** (_LIMIT_AT_DBTP / 20)
     gain_db = TARGET_LUFS - _gated_loudness(power, sr)
     envelope = _PeakEnvelope(audio)
-    limiter = np.ones(len(audio), dtype=np.float32)
     for _ in range(5):
         gain = 10 ** (gain_db / 20)
         limiter = _limiter_gain(envelope.at_least(ceiling / gain) * gain, ceiling, sr)
@@ -78,16 +77,17 @@ def _k_filters(sr: int):
 
 def _k_weighted_power(audio: np.ndarray, sr: int) -> np.ndarray:
     """Per-sample K-weighted power summed over channels (L and R weigh 1.0)."""
-    from scipy.signal import lfilter, lfilter_zi
+    from scipy.signal import lfilter
 
     audio = audio if audio.ndim == 2 else audio[:, None]
     power = np.zeros(len(audio), dtype=np.float32)
     chunk = 1 << 20  # filtered a chunk at a time (the state carries over): float64 work arrays stay small
+    filters = _k_filters(sr)
     for ch in range(audio.shape[1]):
-        states = [lfilter_zi(b, a) * 0.0 for b, a in _k_filters(sr)]
+        states = [np.zeros(max(len(a), len(b)) - 1) for b, a in filters]
         for start in range(0, len(audio), chunk):
             x = audio[start:start + chunk, ch]
-            for i, (b, a) in enumerate(_k_filters(sr)):
+            for i, (b, a) in enumerate(filters):
                 x, states[i] = lfilter(b, a, x, zi=states[i])
             power[start:start + chunk] += np.square(x).astype(np.float32)
     return power
