@@ -7,15 +7,19 @@ PY := $(VENV)/bin/python
 export NUMBA_CACHE_DIR ?= $(CURDIR)/var/numba
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup system-packages run test test-sqlite test-postgres bench soak loadtest migrate clean
+.PHONY: setup system-packages models run test test-sqlite test-postgres bench soak loadtest migrate clean
 
-setup: system-packages $(VENV)/.installed var
+setup: system-packages $(VENV)/.installed var models
 
 system-packages:
 	@scripts/install-system-packages.sh
 
 var:
-	@mkdir -p var/numba var/media var/screenshots
+	@mkdir -p var/numba var/media var/screenshots var/models
+
+# Trained models under var/models/ (converted once, sha256-checked, rebuilt when missing).
+models: system-packages $(VENV)/.installed var
+	@scripts/setup-models.sh
 
 $(VENV)/.installed: requirements.txt requirements-nodeps.txt
 	@test -x $(PY) || $(PYTHON3) -m venv $(VENV)
