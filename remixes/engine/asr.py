@@ -46,6 +46,7 @@ class Transcript:
     avg_logprob: float = 0.0  # duration-weighted mean over the segments kept
     duration: float = 0.0  # seconds of audio transcribed
     model: str = ""
+    segment_starts: tuple[int, ...] = ()  # index in `words` where each of Whisper's segments begins
 
 
 def _threads() -> int:
@@ -113,12 +114,14 @@ def transcribe(audio: np.ndarray, sr: int, *, model: str = "base", language: str
     )
     words: list[Word] = []
     kept = []
+    segment_starts: list[int] = []
     for seg in segments:
         if seg.compression_ratio > 2.4:
             continue
         if seg.no_speech_prob > 0.6 and seg.avg_logprob < -1.0:
             continue
         kept.append(seg)
+        segment_starts.append(len(words))
         for w in seg.words or ():
             text = w.word.strip()
             if not text:
@@ -141,6 +144,7 @@ def transcribe(audio: np.ndarray, sr: int, *, model: str = "base", language: str
         avg_logprob=float(np.average([s.avg_logprob for s in kept], weights=weights)),
         duration=duration,
         model=model,
+        segment_starts=tuple(sorted(set(i for i in segment_starts if i < len(words)))),
     )
 
 
