@@ -203,10 +203,39 @@ def _lyric_lines(timestamped) -> list[dict]:
     return lines
 
 
+def _vocal_of(plan: dict, index: int) -> dict:
+    """What a version's vocal is (`plan["engine"]["vocal"]`: sung, kept or none), or {} when the
+    plan does not say (older results)."""
+    engine = plan.get("engine") if isinstance(plan, dict) else None
+    entries = engine.get("vocal") if isinstance(engine, dict) else None
+    for entry in entries if isinstance(entries, list) else []:
+        if isinstance(entry, dict) and entry.get("version") == index and entry.get("kind") in ("sung", "kept", "none"):
+            return {
+                "kind": entry["kind"],
+                "language": str(entry.get("language") or ""),
+                "confident": bool(entry.get("confident", True)),
+                "note": str(entry.get("note") or ""),
+            }
+    return {}
+
+
+def _stem_links(request: HttpRequest, owner, fields: tuple[tuple[str, str], ...], prefix: str) -> list[dict]:
+    """Download links of the stem files `owner` holds, in `fields` order ((field name, label) pairs);
+    a field the model does not have yet, or an empty one, is left out."""
+    links = []
+    for field, label in fields:
+        field_file = getattr(owner, field, None)
+        if field_file:
+            suffix = field_file.name.rsplit(".", 1)[-1] if "." in field_file.name else "mp3"
+            links.append({"label": label, "url": _file_url(field_file, request, f"{prefix}-{label}.{suffix}")})
+    return links
+
+
 def _version_cards(request: HttpRequest, task: RemixTask) -> list[dict]:
     by_index = {conv.index: conv for conv in task.conversions.all()}
     show = task.status == RemixTask.Status.COMPLETED and task.outputs_visible
     short = str(task.task_id)[:8]
+    plan = task.style_plan if isinstance(task.style_plan, dict) else {}
     cards = []
     for index in (1, 2):
         conv: Conversion | None = by_index.get(index)
@@ -217,15 +246,43 @@ def _version_cards(request: HttpRequest, task: RemixTask) -> list[dict]:
             "peaks_id": f"peaks-{index}",
         }
         if card["ready"]:
+            vocal = _vocal_of(plan, index)
+            lines = _lyric_lines(conv.lyrics_timestamped)
+            if vocal.get("kind") == "none" or (vocal.get("kind") == "kept" and not vocal["confident"]):
+                lines = []  # no words to show: the page says "Instrumental" or the transcript's note
             card.update(
                 mp3_url=_file_url(conv.mp3, request, f"remix-{short}-v{index}.mp3"),
                 wav_url=_file_url(conv.wav, request, f"remix-{short}-v{index}.wav"),
-                lines=_lyric_lines(conv.lyrics_timestamped),
+                lines=lines,
+                vocal=vocal,
+                stems=_stem_links(request, conv, (("vocals_file", "vocals"), ("instrumental_file", "instrumental")),
+                                  f"remix-{short}-v{index}"),
                 peaks=conv.peaks or [],
                 duration=conv.duration or 0,
             )
         cards.append(card)
     return cards
+
+
+def _original_context(request: HttpRequest, task: RemixTask, plan: dict) -> dict:
+    """The source song for the A/B player: its link, length, the tempo stretch that maps a version's
+    time onto it (source time = version time x stretch) and the source's stems once the remix is shown."""
+    upload = task.upload
+    engine = plan.get("engine") if isinstance(plan.get("engine"), dict) else {}
+    try:
+        stretch = float(engine.get("stretch") or 1.0)
+    except (TypeError, ValueError):
+        stretch = 1.0
+    show = task.status == RemixTask.Status.COMPLETED and task.outputs_visible  # beside the versions only
+    return {
+        "original_url": _file_url(upload.file, request) if show and upload.file else "",
+        "original_duration": upload.duration or 0,
+        "stretch": stretch if math.isfinite(stretch) and stretch > 0 else 1.0,
+        "source_stems": _stem_links(
+            request, task, (("source_vocals_file", "vocals"), ("source_accompaniment_file", "accompaniment")),
+            f"source-{str(task.task_id)[:8]}",
+        ) if show else [],
+    }
 
 
 def _status_context(task: RemixTask) -> dict:
@@ -257,6 +314,7 @@ def _job_context(request: HttpRequest, task: RemixTask) -> dict:
         "show_outputs": show_outputs,
         "cover_url": _file_url(task.cover, request) if show_outputs else "",
         "cards": _version_cards(request, task),
+        **_original_context(request, task, plan),
     }
 
 

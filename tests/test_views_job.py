@@ -78,7 +78,8 @@ def test_its_status_partial_stops_polling_and_swaps_in_results_when_finished(own
     assert response.status_code == 286
     body = response.content.decode()
     assert 'id="results"' in body and 'hx-swap-oob="true"' in body
-    assert body.count("data-player") == 2
+    assert body.count("data-peaks=") == 2  # two version players (and the original's)
+    assert body.count("<audio") == 3
     assert "/files/" in body
     assert "Lo-fi hip hop at 80 BPM" in body
     assert "banana" in body and "No vocal found to keep." in body
@@ -90,8 +91,8 @@ def test_the_finished_page_has_players_downloads_and_timed_lyrics(owner_client, 
     body = response.content.decode()
     assert response.status_code == 200
     assert 'hx-trigger="every 2s"' not in body
-    assert body.count("<audio") == 2
-    assert body.count('role="slider"') == 2
+    assert body.count("<audio") == 3  # two versions and the original
+    assert body.count('role="slider"') == 3
     assert reverse("lyrics_lrc", args=[done_task.task_id, 1]) in body
     assert reverse("lyrics_json", args=[done_task.task_id, 2]) in body
     assert 'data-start="0.550"' in body
@@ -147,7 +148,7 @@ def test_a_flagged_task_awaits_review_and_serves_no_audio(owner_client, flagged_
 def test_an_approved_task_serves_its_audio(owner_client, flagged_task, staff):
     services.review_task(flagged_task, staff, approve=True)
     body = owner_client.get(reverse("job", args=[flagged_task.task_id])).content.decode()
-    assert body.count("<audio") == 2
+    assert body.count("<audio") == 3  # two versions and the original
     assert "Approved by a moderator after review." in body
     assert "flagged terms" not in body  # the matched words are the moderator's business once decided
 
@@ -198,7 +199,7 @@ def test_the_slow_poll_swaps_in_the_results_and_stops_once_approved(owner_client
     assert response.status_code == 286
     body = response.content.decode()
     assert 'id="results"' in body and 'hx-swap-oob="true"' in body
-    assert body.count("data-player") == 2 and body.count("<audio") == 2
+    assert body.count("data-peaks=") == 2 and body.count("<audio") == 3  # two versions and the original
     assert reverse("lyrics_lrc", args=[flagged_task.task_id, 1]) in body and "/files/" in body
     assert "Lo-fi hip hop at 80 BPM" in body
     assert "awaiting review" not in body and 'id="status-poll"' not in body

@@ -1,7 +1,8 @@
 /* Remix's own front-end behaviour (no inline scripts: the CSP forbids them).
    - the remix form: source tabs, drag-and-drop, upload progress, example chips, lyrics counter,
      credit estimate (the browser reads the chosen file's length; the server prices it);
-   - waveform players drawn from precomputed peaks, seekable by click and keyboard;
+   - waveform players drawn from precomputed peaks, seekable by click and keyboard; the original
+     song's player, and an A/B switch on each version that hears the original at the same point;
    - karaoke lyrics: the current line and word follow the audio, a click on a line seeks to it.
    Everything is (re)initialised through htmx.onLoad, so content swapped in by htmx works too. */
 (function () {
@@ -143,13 +144,20 @@
   function initPlayer(card) {
     if (card.dataset.ready) return;
     card.dataset.ready = "1";
-    var audio = card.querySelector("audio");
+    var own = card.querySelector("audio");
+    // A/B: a version card can hear the original song (an <audio> shared with the original's own
+    // player) at the same point of the song instead of itself. The card keeps its own time axis:
+    // source time = version time x stretch (the tempo change of the remix).
+    var original = card.dataset.ab ? document.getElementById(card.dataset.ab) : null;
+    var stretch = Number(card.dataset.stretch) > 0 ? Number(card.dataset.stretch) : 1;
+    var abButton = original ? card.querySelector("button.ab") : null;
+    var hearingOriginal = false;
     var canvas = card.querySelector("canvas.wave");
     var button = card.querySelector("button.play");
     var current = card.querySelector("[data-current]");
     var lyricsBox = card.querySelector(".lyrics");
     var lines = Array.prototype.slice.call(card.querySelectorAll(".lyric-line"));
-    var peaksEl = document.getElementById(card.dataset.peaks);
+    var peaksEl = card.dataset.peaks ? document.getElementById(card.dataset.peaks) : null;
     var peaks = normalisePeaks(peaksEl ? JSON.parse(peaksEl.textContent) : []);
     var fallbackDuration = Number(card.dataset.duration) || 0;
     var lineTimes = lines.map(function (line) {
@@ -164,13 +172,32 @@
     var activeWord = null;
     var frame = null;
 
+    function known(seconds) { return isFinite(seconds) && seconds > 0; }
+
+    function active() { return hearingOriginal ? original : own; }
+
     function duration() {
-      return isFinite(audio.duration) && audio.duration > 0 ? audio.duration : fallbackDuration;
+      return known(own.duration) ? own.duration : fallbackDuration;
+    }
+
+    function position() {
+      return hearingOriginal ? original.currentTime / stretch : own.currentTime;
+    }
+
+    function setPosition(seconds) {
+      if (hearingOriginal) {
+        var target = seconds * stretch;
+        if (known(original.duration)) target = Math.min(target, original.duration - 0.01);
+        original.currentTime = Math.max(0, target);
+      } else {
+        own.currentTime = seconds;
+      }
     }
 
     function draw() {
       var width = canvas.clientWidth;
       var height = canvas.clientHeight;
+      if (!width || !height) return;
       var ratio = window.devicePixelRatio || 1;
       if (canvas.width !== Math.round(width * ratio)) canvas.width = Math.round(width * ratio);
       if (canvas.height !== Math.round(height * ratio)) canvas.height = Math.round(height * ratio);
@@ -178,10 +205,22 @@
       ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
       ctx.clearRect(0, 0, width, height);
       var style = getComputedStyle(document.documentElement);
-      var played = duration() ? audio.currentTime / duration() : 0;
+      var played = duration() ? Math.min(1, position() / duration()) : 0;
+      if (!peaks.length) {
+        // No waveform (the original song): a plain track with its played part.
+        var bar = Math.min(6, height);
+        ctx.fillStyle = style.getPropertyValue("--wave");
+        ctx.fillRect(0, (height - bar) / 2, width, bar);
+        ctx.fillStyle = style.getPropertyValue("--wave-played");
+        ctx.fillRect(0, (height - bar) / 2, width * played, bar);
+        ctx.beginPath();
+        ctx.arc(Math.max(bar, Math.min(width - bar, width * played)), height / 2, Math.min(height / 2, 8), 0, 2 * Math.PI);
+        ctx.fill();
+        return;
+      }
       var bars = Math.max(1, Math.floor(width / 3));
       for (var i = 0; i < bars; i++) {
-        var value = peaks.length ? peaks[Math.floor((i / bars) * peaks.length)] : 0.05;
+        var value = peaks[Math.floor((i / bars) * peaks.length)];
         var h = Math.max(2, value * (height - 4));
         ctx.fillStyle = (i / bars) < played ? style.getPropertyValue("--wave-played") : style.getPropertyValue("--wave");
         ctx.fillRect(i * 3, (height - h) / 2, 2, h);
@@ -189,7 +228,8 @@
     }
 
     function highlight() {
-      var t = audio.currentTime;
+      if (!lineTimes.length) return;
+      var t = position();
       var line = null;
       for (var i = 0; i < lineTimes.length; i++) {
         if (t >= lineTimes[i].start && t < lineTimes[i].end) { line = lineTimes[i]; break; }
@@ -219,68 +259,109 @@
     }
 
     function refresh() {
+      var t = position();
       draw();
       highlight();
-      current.textContent = clock(audio.currentTime);
-      canvas.setAttribute("aria-valuenow", Math.floor(audio.currentTime));
-      canvas.setAttribute("aria-valuetext", clock(audio.currentTime) + " of " + clock(duration()));
+      current.textContent = clock(t);
+      if (canvas) {
+        canvas.setAttribute("aria-valuenow", Math.floor(t));
+        canvas.setAttribute("aria-valuetext", clock(t) + " of " + clock(duration()) + (hearingOriginal ? ", hearing the original" : ""));
+      }
     }
 
     function tick() {
       refresh();
-      frame = audio.paused ? null : requestAnimationFrame(tick);
+      frame = active().paused ? null : requestAnimationFrame(tick);
     }
 
     function seek(seconds) {
       var d = duration();
-      audio.currentTime = Math.max(0, Math.min(d ? d - 0.01 : 0, seconds));
+      setPosition(Math.max(0, Math.min(d ? d - 0.01 : 0, seconds)));
       refresh();
     }
 
-    function toggle() {
-      if (audio.paused) {
-        players.forEach(function (other) { if (other !== audio) other.pause(); });
-        audio.play();
-      } else {
-        audio.pause();
-      }
+    function play(audio) {
+      players.forEach(function (other) { if (other !== audio) other.pause(); });
+      var started = audio.play();
+      // A play() cut short by a pause() (a quick A/B switch) rejects: that is not an error here.
+      if (started && started.catch) started.catch(function () {});
     }
 
-    button.addEventListener("click", toggle);
-    audio.addEventListener("play", function () {
-      button.textContent = "Pause";
-      card.classList.add("playing");
-      if (!frame) frame = requestAnimationFrame(tick);
-    });
-    audio.addEventListener("pause", function () { button.textContent = "Play"; card.classList.remove("playing"); refresh(); });
-    audio.addEventListener("ended", function () { button.textContent = "Play"; refresh(); });
-    audio.addEventListener("timeupdate", refresh);
-    audio.addEventListener("seeked", refresh);
-    audio.addEventListener("loadedmetadata", refresh);
+    function toggle() {
+      var audio = active();
+      if (audio.paused) play(audio);
+      else audio.pause();
+    }
 
-    canvas.addEventListener("click", function (event) {
-      var rect = canvas.getBoundingClientRect();
-      seek(((event.clientX - rect.left) / rect.width) * duration());
+    function showPlaying(playing) {
+      button.textContent = playing ? "Pause" : "Play";
+      card.classList.toggle("playing", playing);
+    }
+
+    function switchSource() {
+      if (!abButton) return;
+      var wasPlaying = !active().paused;
+      var t = position();
+      active().pause();
+      hearingOriginal = !hearingOriginal;
+      setPosition(t);
+      abButton.setAttribute("aria-pressed", hearingOriginal ? "true" : "false");
+      card.classList.toggle("hearing-original", hearingOriginal);
+      if (wasPlaying) play(active());
+      else showPlaying(false);
+      refresh();
+    }
+
+    [own, original].forEach(function (audio) {
+      if (!audio) return;
+      // The shared original also sends events while another card plays it: only the source this
+      // card is hearing moves its display.
+      var mine = function (handler) { return function () { if (audio === active()) handler(); }; };
+      audio.addEventListener("play", mine(function () {
+        showPlaying(true);
+        if (!frame) frame = requestAnimationFrame(tick);
+      }));
+      audio.addEventListener("pause", mine(function () { showPlaying(false); refresh(); }));
+      audio.addEventListener("ended", mine(function () { showPlaying(false); refresh(); }));
+      audio.addEventListener("timeupdate", mine(refresh));
+      audio.addEventListener("seeked", mine(refresh));
+      audio.addEventListener("loadedmetadata", mine(refresh));
     });
-    canvas.addEventListener("keydown", function (event) {
-      var step = event.shiftKey ? 15 : 5;
-      var handled = true;
-      if (event.key === "ArrowRight" || event.key === "ArrowUp") seek(audio.currentTime + step);
-      else if (event.key === "ArrowLeft" || event.key === "ArrowDown") seek(audio.currentTime - step);
-      else if (event.key === "Home") seek(0);
-      else if (event.key === "End") seek(duration());
-      else if (event.key === " " || event.key === "Enter") toggle();
-      else handled = false;
-      if (handled) event.preventDefault();
+
+    button.addEventListener("click", toggle);
+    if (abButton) abButton.addEventListener("click", switchSource);
+    card.addEventListener("keydown", function (event) {
+      // "A" anywhere in the card switches between the version and the original.
+      if (abButton && (event.key === "a" || event.key === "A") && !event.ctrlKey && !event.metaKey && !event.altKey) {
+        event.preventDefault();
+        switchSource();
+      }
     });
+    if (canvas) {
+      canvas.addEventListener("click", function (event) {
+        var rect = canvas.getBoundingClientRect();
+        seek(((event.clientX - rect.left) / rect.width) * duration());
+      });
+      canvas.addEventListener("keydown", function (event) {
+        var step = event.shiftKey ? 15 : 5;
+        var handled = true;
+        if (event.key === "ArrowRight" || event.key === "ArrowUp") seek(position() + step);
+        else if (event.key === "ArrowLeft" || event.key === "ArrowDown") seek(position() - step);
+        else if (event.key === "Home") seek(0);
+        else if (event.key === "End") seek(duration());
+        else if (event.key === " " || event.key === "Enter") toggle();
+        else handled = false;
+        if (handled) event.preventDefault();
+      });
+    }
     lineTimes.forEach(function (line) {
       line.el.addEventListener("click", function () {
         seek(line.start);
-        if (audio.paused) toggle();
+        if (active().paused) toggle();
       });
     });
     window.addEventListener("resize", draw);
-    players.push(audio);
+    if (players.indexOf(own) < 0) players.push(own);
     refresh();
   }
 
