@@ -9,7 +9,7 @@ import logging
 import math
 import os
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -24,8 +24,9 @@ from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from . import moderation
+from . import moderation, webhooks
 from .models import Conversion, CreditEntry, RemixTask, Upload, User
+from .results import TaskResult, VersionOutput
 
 log = logging.getLogger(__name__)
 
@@ -375,28 +376,6 @@ def record_source(task_id, attempt: int, facts: AudioFacts, stored_name: str, si
             RemixTask.objects.filter(pk=task_id).update(credit_estimate=price)
 
 
-@dataclass
-class VersionOutput:
-    index: int
-    mp3: bytes | Path | None = None
-    wav: bytes | Path | None = None
-    duration: float | None = None
-    lyrics: str | None = None
-    lyrics_timestamped: list | None = None
-    peaks: list | None = None
-
-
-@dataclass
-class TaskResult:
-    """What a provider hands back; any part may be missing when results arrive piece by piece."""
-
-    versions: list[VersionOutput] = field(default_factory=list)
-    cover_png: bytes | None = None
-    cover_thumb_png: bytes | None = None
-    style_plan: dict | None = None
-    source_duration: float | None = None
-
-
 def _save(name: str, content: bytes | Path) -> str:
     if isinstance(content, Path):
         with content.open("rb") as fh:
@@ -478,10 +457,12 @@ def apply_result(task_id, result: TaskResult, attempt: int | None = None) -> boo
         completes = running and all(c.has_audio for c in Conversion.objects.filter(task=locked))
         if completes:
             _complete(locked)
-        elif changed and not running:  # late lyrics or cover: send the events that were missing
-            transaction.on_commit(lambda: _send_task_webhooks(task.pk))
         if changed or completes:
             locked.save()
+        if completes or (changed and not running):
+            # The events (on completion, or the ones a late lyrics or cover callback makes possible)
+            # are written in this same transaction: the outbox.
+            webhooks.record_task_events(locked)
     if completes:
         log.info("task %s completed", task.pk)
     return changed or completes
@@ -524,8 +505,6 @@ def _complete(task: RemixTask) -> None:
     CreditEntry.objects.create(
         user_id=task.owner_id, task=task, kind=CreditEntry.Kind.CHARGE, amount=-cost, note="Remix completed"
     )
-    task_id = task.pk
-    transaction.on_commit(lambda: _send_task_webhooks(task_id))
 
 
 def fail_task(task_id, reason: str, attempt: int | None = None) -> bool:
@@ -560,15 +539,9 @@ def fail_task(task_id, reason: str, attempt: int | None = None) -> bool:
             conv.mp3.name = conv.wav.name = ""
             conv.save(update_fields=["mp3", "wav"])
         transaction.on_commit(lambda: _delete_files(partial))
-        transaction.on_commit(lambda: _send_task_webhooks(task_id))
+        webhooks.record_task_events(task)
     log.info("task %s failed: %s", task_id, reason)
     return True
-
-
-def _send_task_webhooks(task_id, occasion: str = "") -> None:
-    from . import webhooks
-
-    webhooks.schedule_task_events(task_id, occasion=occasion)
 
 
 def recover_stale_tasks(now=None) -> list[str]:
@@ -633,9 +606,10 @@ def review_task(task: RemixTask, reviewer: User, approve: bool) -> None:
             reviewed_by=reviewer,
             reviewed_at=timezone.now(),
         )
-        if approve and task.status == Status.COMPLETED:
-            task_id = task.pk
-            transaction.on_commit(lambda: _send_task_webhooks(task_id, occasion="approved"))
+        if approve:
+            decided = RemixTask.objects.select_for_update().get(pk=task.pk)
+            if decided.status == Status.COMPLETED:
+                webhooks.record_task_events(decided, occasion="approved")
 
 
 def delete_task(task: RemixTask) -> None:

@@ -159,13 +159,17 @@ def task_events(task: RemixTask) -> list[tuple[str, str, dict]]:
     return events
 
 
-def schedule_task_events(task_id, *, occasion: str = "") -> list[WebhookDelivery]:
-    """Create the deliveries of a finished task's events and send them. Idempotent: an event that
-    already has a delivery (same webhook-id) is not created again, so calling this again after a
-    late album cover adds only that event. A new `occasion` (e.g. "approved") sends them all again,
-    under new webhook-ids."""
-    task = RemixTask.objects.select_related("owner").filter(pk=task_id).first()
-    if task is None or not task.webhook_url or not task.is_finished:
+def record_task_events(task: RemixTask, *, occasion: str = "") -> list[WebhookDelivery]:
+    """The transactional outbox: write the delivery rows of a finished task's events inside the
+    caller's transaction (the one that completes, fails or approves the task), so the state change
+    and its events commit together or not at all. Sending is only kicked on commit; should the kick
+    fail or the process die first, `resend_due_deliveries` sends the rows later, and the conditional
+    claim in `attempt_delivery` keeps each `webhook-id` to one delivered attempt.
+
+    Idempotent: an event that already has a delivery (same webhook-id) is not created again, so
+    calling this again after a late album cover adds only that event. A new `occasion` (e.g.
+    "approved") sends them all again, under new webhook-ids."""
+    if not task.webhook_url or not task.is_finished:
         return []
     disabled = DisabledWebhookUrl.objects.filter(user=task.owner_id, url=task.webhook_url).exists()
     created: list[WebhookDelivery] = []
@@ -175,7 +179,8 @@ def schedule_task_events(task_id, *, occasion: str = "") -> list[WebhookDelivery
             delivery, is_new = WebhookDelivery.objects.get_or_create(
                 webhook_id=_webhook_id(task.pk, f"{key}:{occasion}" if occasion else key),
                 defaults={
-                    "user": task.owner, "task": task, "url": task.webhook_url, "event": event, "payload": payload,
+                    "user_id": task.owner_id, "task": task, "url": task.webhook_url, "event": event,
+                    "payload": payload,
                     "status": Status.DISABLED if disabled else Status.PENDING,
                     "next_attempt_at": None if disabled else now,
                     "last_error": "This URL answered 410 Gone before; deliveries to it are off." if disabled else "",
@@ -184,8 +189,25 @@ def schedule_task_events(task_id, *, occasion: str = "") -> list[WebhookDelivery
             if is_new:
                 created.append(delivery)
         pending = [d.pk for d in created if d.status == Status.PENDING]
-        transaction.on_commit(lambda: [deliver_webhook.send(pk) for pk in pending])
+        if pending:
+            transaction.on_commit(lambda: _kick(pending), robust=True)
     return created
+
+
+def _kick(delivery_ids: list[int]) -> None:
+    """Send the first attempt of freshly committed deliveries now. Best effort: a row whose message
+    is lost here is sent by the sweep (`resend_due_deliveries`) once it is overdue."""
+    for pk in delivery_ids:
+        deliver_webhook.send(pk)
+
+
+def schedule_task_events(task_id, *, occasion: str = "") -> list[WebhookDelivery]:
+    """`record_task_events` for a task read by id, in a transaction of its own."""
+    with transaction.atomic():
+        task = RemixTask.objects.select_for_update().filter(pk=task_id).first()
+        if task is None:
+            return []
+        return record_task_events(task, occasion=occasion)
 
 
 def retry_delay(attempts_made: int, rng: random.Random | None = None) -> float | None:

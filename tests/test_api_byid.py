@@ -40,9 +40,12 @@ def queued_task(owner, *, webhook_url: str = "", instrumental: bool = False) -> 
     )
 
 
-def finished_task(owner, outputs: dict, *, webhook_url: str = "", instrumental: bool = False) -> RemixTask:
-    """A COMPLETED task built through services (no engine run)."""
+def finished_task(owner, outputs: dict, *, webhook_url: str = "", instrumental: bool = False,
+                  flag_reason: str = "") -> RemixTask:
+    """A COMPLETED task built through services (no engine run); flagged for review with a reason."""
     task = queued_task(owner, webhook_url=webhook_url, instrumental=instrumental)
+    if flag_reason:
+        RemixTask.objects.filter(pk=task.pk).update(is_flagged=True, flag_reason=flag_reason, review_state="pending")
     services.claim_task(task.pk)
     versions = [
         services.VersionOutput(index=i, mp3=outputs["mp3"], wav=outputs["wav"], duration=1.0,

@@ -88,6 +88,11 @@ def deliver_all(now, *, max_rounds: int = 100) -> list:
     raise AssertionError("deliveries still pending")
 
 
+def deliveries(task) -> list[WebhookDelivery]:
+    """The outbox rows the task's completion or failure wrote in its own transaction."""
+    return list(WebhookDelivery.objects.filter(task=task).order_by("pk"))
+
+
 def verified(receiver, secret: str) -> list[dict]:
     verifier = Webhook(secret)
     return [verifier.verify(r["body"], r["headers"]) for r in receiver.requests]
@@ -96,7 +101,7 @@ def verified(receiver, secret: str) -> list[dict]:
 def test_a_completed_task_sends_five_signed_events_in_the_reference_shapes(owner, hooks, receiver, outputs):
     secret = webhooks.rotate_webhook_secret(owner)
     task = finished_task(owner, outputs, webhook_url=hooks("/ok"))
-    created = webhooks.schedule_task_events(task.pk)
+    created = deliveries(task)
     assert Counter(d.event for d in created) == {"conversion": 2, "lyrics": 2, "album_cover": 1}
     deliver_all(timezone.now())
     payloads = verified(receiver, secret)
@@ -120,7 +125,6 @@ def test_a_completed_task_sends_five_signed_events_in_the_reference_shapes(owner
 def test_signatures_fail_with_another_secret_or_a_changed_body(owner, hooks, receiver, outputs):
     secret = webhooks.rotate_webhook_secret(owner)
     task = finished_task(owner, outputs, webhook_url=hooks("/ok"))
-    webhooks.schedule_task_events(task.pk)
     deliver_all(timezone.now())
     first = receiver.requests[0]
     sig = first["headers"]["webhook-signature"]
@@ -134,7 +138,6 @@ def test_signatures_fail_with_another_secret_or_a_changed_body(owner, hooks, rec
 def test_a_receiver_that_fails_twice_gets_each_event_once_with_retries_logged(owner, hooks, receiver, outputs):
     secret = webhooks.rotate_webhook_secret(owner)
     task = finished_task(owner, outputs, webhook_url=hooks("/flaky"))
-    webhooks.schedule_task_events(task.pk)
     start = timezone.now()
     deliver_all(start)
     accepted = Counter(r["headers"]["webhook-id"] for r in receiver.requests if r["code"] == 200)
@@ -153,7 +156,7 @@ def test_a_receiver_that_fails_twice_gets_each_event_once_with_retries_logged(ow
 
 def test_a_duplicate_message_sends_nothing(owner, hooks, receiver, outputs):
     task = finished_task(owner, outputs, webhook_url=hooks("/flaky"))
-    delivery = webhooks.schedule_task_events(task.pk)[0]
+    delivery = deliveries(task)[0]
     now = timezone.now()
     assert webhooks.attempt_delivery(delivery.pk, now=now).status == "pending"
     assert webhooks.attempt_delivery(delivery.pk, now=now).status == "skipped"  # next attempt not due yet
@@ -162,7 +165,7 @@ def test_a_duplicate_message_sends_nothing(owner, hooks, receiver, outputs):
 
 def test_scheduling_twice_creates_each_event_once(owner, hooks, outputs):
     task = finished_task(owner, outputs, webhook_url=hooks("/ok"))
-    assert len(webhooks.schedule_task_events(task.pk)) == 5
+    assert len(deliveries(task)) == 5  # written by the completion itself
     assert webhooks.schedule_task_events(task.pk) == []
     assert WebhookDelivery.objects.count() == 5
 
@@ -171,7 +174,7 @@ def test_a_failed_task_sends_one_failure_event(owner, hooks, receiver):
     secret = webhooks.rotate_webhook_secret(owner)
     task = queued_task(owner, webhook_url=hooks("/ok"))
     services.fail_task(task.pk, "The audio could not be decoded.")
-    webhooks.schedule_task_events(task.pk)
+    assert [d.event for d in deliveries(task)] == ["failure"]
     deliver_all(timezone.now())
     assert verified(receiver, secret) == [{"success": False, "conversion_type": "Remix", "task_id": str(task.pk),
                                            "status": "FAILED", "reason": "The audio could not be decoded."}]
@@ -179,13 +182,12 @@ def test_a_failed_task_sends_one_failure_event(owner, hooks, receiver):
 
 def test_an_instrumental_task_sends_no_lyrics_events(owner, hooks, outputs):
     task = finished_task(owner, outputs, webhook_url=hooks("/ok"), instrumental=True)
-    assert Counter(d.event for d in webhooks.schedule_task_events(task.pk)) == {"conversion": 2, "album_cover": 1}
+    assert Counter(d.event for d in deliveries(task)) == {"conversion": 2, "album_cover": 1}
 
 
 def test_a_flagged_task_sends_no_audio_links(owner, hooks, outputs):
-    task = finished_task(owner, outputs, webhook_url=hooks("/ok"))
-    RemixTask.objects.filter(pk=task.pk).update(is_flagged=True, flag_reason="Offensive prompt", review_state="pending")
-    for delivery in webhooks.schedule_task_events(task.pk):
+    task = finished_task(owner, outputs, webhook_url=hooks("/ok"), flag_reason="Offensive prompt")
+    for delivery in deliveries(task):
         if delivery.event == "conversion":
             assert delivery.payload["is_flagged"] is True and delivery.payload["reason"] == "Offensive prompt"
             assert delivery.payload["conversion_path"] is None and delivery.payload["conversion_path_wav"] is None
@@ -193,9 +195,8 @@ def test_a_flagged_task_sends_no_audio_links(owner, hooks, outputs):
 
 def test_approving_a_flagged_task_sends_its_events_again_with_links(owner, staff, hooks, outputs,
                                                                      django_capture_on_commit_callbacks):
-    task = finished_task(owner, outputs, webhook_url=hooks("/ok"))
-    RemixTask.objects.filter(pk=task.pk).update(is_flagged=True, flag_reason="Offensive prompt", review_state="pending")
-    first = {d.webhook_id for d in webhooks.schedule_task_events(task.pk)}
+    task = finished_task(owner, outputs, webhook_url=hooks("/ok"), flag_reason="Offensive prompt")
+    first = {d.webhook_id for d in deliveries(task)}
     task.refresh_from_db()
     with django_capture_on_commit_callbacks(execute=True):
         services.review_task(task, staff, approve=True)
@@ -206,9 +207,7 @@ def test_approving_a_flagged_task_sends_its_events_again_with_links(owner, staff
 
 
 def test_rejecting_a_flagged_task_sends_nothing_more(owner, staff, hooks, outputs, django_capture_on_commit_callbacks):
-    task = finished_task(owner, outputs, webhook_url=hooks("/ok"))
-    RemixTask.objects.filter(pk=task.pk).update(is_flagged=True, review_state="pending")
-    webhooks.schedule_task_events(task.pk)
+    task = finished_task(owner, outputs, webhook_url=hooks("/ok"), flag_reason="Offensive prompt")
     task.refresh_from_db()
     with django_capture_on_commit_callbacks(execute=True):
         services.review_task(task, staff, approve=False)
@@ -217,23 +216,22 @@ def test_rejecting_a_flagged_task_sends_nothing_more(owner, staff, hooks, output
 
 def test_no_webhook_url_means_no_deliveries(owner, outputs):
     task = finished_task(owner, outputs)
-    assert webhooks.schedule_task_events(task.pk) == []
+    assert webhooks.schedule_task_events(task.pk) == [] and deliveries(task) == []
 
 
 def test_410_gone_disables_the_url_for_the_account(owner, hooks, receiver, outputs):
     task = finished_task(owner, outputs, webhook_url=hooks("/gone"))
-    webhooks.schedule_task_events(task.pk)
     deliver_all(timezone.now())
     assert len(receiver.requests) == 1  # the other four were disabled without being sent
     assert set(WebhookDelivery.objects.values_list("status", flat=True)) == {"disabled"}
     assert DisabledWebhookUrl.objects.filter(user=owner, url=hooks("/gone")).exists()
     later = finished_task(owner, outputs, webhook_url=hooks("/gone"))
-    assert {d.status for d in webhooks.schedule_task_events(later.pk)} == {"disabled"}
+    assert {d.status for d in deliveries(later)} == {"disabled"}
 
 
 def test_redirects_are_not_followed_and_count_as_failures(owner, hooks, receiver, outputs):
     task = finished_task(owner, outputs, webhook_url=hooks("/moved"))
-    delivery = webhooks.schedule_task_events(task.pk)[0]
+    delivery = deliveries(task)[0]
     outcome = webhooks.attempt_delivery(delivery.pk)
     assert outcome.status == "pending" and 4.5 <= outcome.retry_in <= 5.5
     assert [r["path"] for r in receiver.requests] == ["/moved"]
@@ -244,7 +242,6 @@ def test_redirects_are_not_followed_and_count_as_failures(owner, hooks, receiver
 def test_it_gives_up_after_the_whole_schedule(owner, settings, outputs):
     settings.SAFEHTTP_ALLOW_PRIVATE = True
     task = finished_task(owner, outputs, webhook_url="http://127.0.0.1:9/closed")  # nothing listens on port 9
-    webhooks.schedule_task_events(task.pk)
     start = timezone.now()
     end = deliver_all(start)
     for delivery in WebhookDelivery.objects.all():
@@ -256,7 +253,7 @@ def test_it_gives_up_after_the_whole_schedule(owner, settings, outputs):
 
 def test_a_private_webhook_url_is_refused_at_delivery_time(owner, settings, outputs):
     task = finished_task(owner, outputs, webhook_url="http://10.0.0.7/hook")
-    delivery = webhooks.schedule_task_events(task.pk)[0]
+    delivery = deliveries(task)[0]
     assert webhooks.attempt_delivery(delivery.pk).status == "failed"
     delivery.refresh_from_db()
     assert delivery.last_error.startswith("Refused") and delivery.attempts == 1
@@ -272,7 +269,6 @@ def test_rotating_the_secret_gives_a_standard_secret(owner):
 
 def test_overdue_deliveries_are_sent_again(owner, hooks, outputs):
     task = finished_task(owner, outputs, webhook_url=hooks("/ok"))
-    webhooks.schedule_task_events(task.pk)
     assert webhooks.resend_due_deliveries() == 0
     assert webhooks.resend_due_deliveries(now=timezone.now() + timedelta(minutes=5)) == 5
 
@@ -292,3 +288,99 @@ def test_the_actor_delivers_through_a_dramatiq_worker(make_user, hooks, receiver
     assert WebhookDelivery.objects.filter(task=task, status="delivered").count() == 5
     assert len(verified(receiver, secret)) == 5
     assert json.loads(receiver.requests[0]["body"])["task_id"] == str(task.pk)
+
+
+# --- the transactional outbox: events survive a process that dies between commit and send -------
+
+
+def _work_off_webhooks() -> None:
+    broker = dramatiq.get_broker()
+    worker = dramatiq.Worker(broker, worker_timeout=100, queues={"webhooks"})
+    worker.start()
+    try:
+        broker.join("webhooks", timeout=20_000)
+    finally:
+        worker.stop()
+
+
+def _sweep_and_deliver_until_quiet(rounds: int = 3) -> None:
+    """What the worker's recovery thread does, run a few times: every re-send is harmless."""
+    for round_ in range(rounds):
+        webhooks.resend_due_deliveries(now=timezone.now() + timedelta(minutes=2 + round_))
+        _work_off_webhooks()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_events_written_with_the_completion_arrive_once_when_the_on_commit_send_fails(
+    make_user, hooks, receiver, outputs, monkeypatch
+):
+    user = make_user("outbox-hook")
+    secret = webhooks.rotate_webhook_secret(user)
+    real_send = webhooks.deliver_webhook.send
+
+    def broken_send(*args, **kwargs):
+        raise ConnectionError("broker down right after the commit")
+
+    monkeypatch.setattr(webhooks.deliver_webhook, "send", broken_send)
+    task = finished_task(user, outputs, webhook_url=hooks("/ok"))  # the on-commit send raises
+    failed = queued_task(user, webhook_url=hooks("/ok"))
+    services.fail_task(failed.pk, "The audio could not be decoded.")
+    # The state changes committed, and so did their events, none of them sent yet.
+    assert RemixTask.objects.get(pk=task.pk).status == "COMPLETED"
+    rows = WebhookDelivery.objects.filter(task__in=[task, failed])
+    assert rows.count() == 6 and set(rows.values_list("attempts", flat=True)) == {0}
+    assert receiver.requests == []
+    monkeypatch.setattr(webhooks.deliver_webhook, "send", real_send)
+    _sweep_and_deliver_until_quiet()
+    ids = Counter(r["headers"]["webhook-id"] for r in receiver.requests)
+    assert ids == Counter({d.webhook_id: 1 for d in rows})
+    assert len(verified(receiver, secret)) == 6
+    assert set(WebhookDelivery.objects.values_list("status", flat=True)) == {"delivered"}
+
+
+KILLED_AFTER_COMMIT = r"""
+import os, signal, sys
+import django
+django.setup()
+from remixes import services, webhooks
+# The process dies the moment the transaction has committed, before any message is sent.
+webhooks._kick = lambda ids: os.kill(os.getpid(), signal.SIGKILL)
+webhooks.deliver_webhook.send = lambda *a, **k: os.kill(os.getpid(), signal.SIGKILL)
+from remixes.results import TaskResult, VersionOutput
+data = open(sys.argv[2], "rb").read()
+png = open(sys.argv[3], "rb").read()
+services.claim_task(sys.argv[1])
+services.apply_result(sys.argv[1], TaskResult(
+    versions=[VersionOutput(index=i, mp3=data, duration=1.0, lyrics="la", lyrics_timestamped=[]) for i in (1, 2)],
+    cover_png=png, cover_thumb_png=png))
+print("not killed")
+"""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_events_arrive_once_when_the_worker_is_killed_between_commit_and_send(
+    make_user, hooks, receiver, outputs, settings, tmp_path
+):
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from tests.workers import ROOT, database_url
+
+    user = make_user("outbox-kill")
+    task = queued_task(user, webhook_url=hooks("/ok"))
+    (tmp_path / "a.mp3").write_bytes(outputs["mp3"])
+    (tmp_path / "c.png").write_bytes(outputs["png"])
+    env = {**os.environ, "DATABASE_URL": database_url(), "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+           "DJANGO_SETTINGS_MODULE": "remixsite.settings", "PYTHONPATH": str(ROOT), "REMIX_TESTING": "1"}
+    done = subprocess.run([sys.executable, "-c", KILLED_AFTER_COMMIT, str(task.pk), str(tmp_path / "a.mp3"),
+                           str(tmp_path / "c.png")], cwd=ROOT, env=env, capture_output=True, timeout=120)
+    assert done.returncode == -signal.SIGKILL, done.stderr.decode()[-2000:]
+    assert RemixTask.objects.get(pk=task.pk).status == "COMPLETED"
+    rows = WebhookDelivery.objects.filter(task=task)
+    assert Counter(rows.values_list("event", flat=True)) == {"conversion": 2, "lyrics": 2, "album_cover": 1}
+    assert receiver.requests == []
+    _sweep_and_deliver_until_quiet()
+    assert Counter(r["headers"]["webhook-id"] for r in receiver.requests) == Counter({d.webhook_id: 1 for d in rows})
+    assert set(rows.values_list("status", flat=True)) == {"delivered"}
