@@ -42,6 +42,7 @@ test: setup
 bench: setup
 	$(PY) -m remixes.engine.bench
 	$(PY) -m remixes.engine.vocals.bench
+	$(PY) -m remixes.engine.asr_bench
 
 soak: setup
 	$(PY) -m pytest -m slow -q
