@@ -1,7 +1,7 @@
 """`python -m remixes.engine.evaluate SONG --prompt ...`: measure a remix instead of assuming it works.
 
 Recognisable: chroma with each frame's mean removed, remix aligned onto the source by the best global
-time-stretch, offset and transposition, mean cosine along the aligned frames (DESIGN.md, "Measuring a
+time-stretch, offset and transposition, mean cosine along the aligned frames (docs/design.md, "Measuring a
 remix"). Restyled: duration ratio, onset rate, spectral centroid, percussive share, a reverb proxy and
 the mode, compared with what the plan asked for. Also loudness, true peak and lyric timings.
 """

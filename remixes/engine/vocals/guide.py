@@ -26,6 +26,6 @@ class VocalGuide:
 @dataclass(frozen=True)
 class SungVocal:
     audio: np.ndarray      # mono float32, exactly round(duration * sample_rate) samples, dry
-    lines: list            # lyrics_timestamped (DESIGN.md format) of what is actually sung
+    lines: list            # lyrics_timestamped (docs/design.md format) of what is actually sung
     text: str              # the lyrics actually sung, lines joined with "\n"
     notes: tuple[str, ...]  # sentences for the plan

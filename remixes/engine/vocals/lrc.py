@@ -10,7 +10,7 @@ def _stamp(seconds: float) -> str:
 
 
 def to_lrc(lines: list, words: bool = False, title: str | None = None) -> str:
-    """`lines` in DESIGN.md's lyrics_timestamped format -> LRC text; `words=True` adds enhanced <mm:ss.xx> word tags."""
+    """`lines` in the lyrics_timestamped format (docs/design.md) -> LRC text; `words=True` adds enhanced <mm:ss.xx> word tags."""
     out = []
     if title:
         out.append(f"[ti:{title}]")
