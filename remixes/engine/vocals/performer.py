@@ -12,13 +12,28 @@ from math import gcd
 import numpy as np
 from scipy.signal import resample_poly
 
+from . import neural
 from .guide import SungVocal, VocalGuide
 from .placement import LineSpec, place_lines
-from .singing import VOICES, render_line, spoken_line
+from .singing import VOICES, _pitch_curve, render_line, spoken_line
 from .text import LyricLine, parse_lyrics
 
 _TARGET_RMS = 0.1
 _PEAK = 0.9
+
+
+@dataclass(frozen=True)
+class NeuralVoice:
+    formant_ratio: float     # spectral-envelope warp of the (male) neural voice; >1 moves formants up
+    breath: float            # extra aperiodicity above 3 kHz, 0..1
+
+
+# The neural voice is male; neutral and female are derived from it (register from placement.REGISTERS).
+NEURAL_VOICES = {
+    "male": NeuralVoice(1.0, 0.0),
+    "neutral": NeuralVoice(1.1, 0.05),
+    "female": NeuralVoice(1.2, 0.1),
+}
 
 
 @dataclass(frozen=True)
@@ -56,11 +71,18 @@ def perform(lyrics: str, guide: VocalGuide, gender: str | None, seed: int = 0,
     parsed = parse_lyrics(lyrics, language)
     notes_for_plan.extend(parsed.notes)
     lines = parsed.lines
-    spoken = {line.index: spoken_line(tuple(t.spoken for t in line.tokens if t.spoken), parsed.language)
-              for line in lines}
-    singable = [line for line in lines if spoken[line.index].syllables]
+    tokens = {line.index: tuple(t.spoken for t in line.tokens if t.spoken) for line in lines}
+    use_neural = parsed.language.split("-")[0] == "en" and neural.available()
+    if use_neural:
+        counts = {i: neural.syllable_count(tokens[i]) if tokens[i] else 0 for i in tokens}
+    else:
+        spoken = {line.index: spoken_line(tokens[line.index], parsed.language) for line in lines}
+        counts = {i: len(spoken[i].syllables) for i in spoken}
+        if parsed.language.split("-")[0] == "en":
+            notes_for_plan.append("The neural voice model is missing (run `make setup`): sung with espeak-ng.")
+    singable = [line for line in lines if counts[line.index]]
     verse_of = {line.index: (v, verse.label) for v, verse in enumerate(parsed.verses) for line in verse.lines}
-    specs = [LineSpec(line.index, len(spoken[line.index].syllables), *verse_of[line.index]) for line in singable]
+    specs = [LineSpec(line.index, counts[line.index], *verse_of[line.index]) for line in singable]
     placement = place_lines(specs, guide, voice_name, seed=seed)
     notes_for_plan.extend(placement.notes)
 
@@ -69,9 +91,19 @@ def perform(lyrics: str, guide: VocalGuide, gender: str | None, seed: int = 0,
     timestamped, sung_notes = [], []
     for placed in placement.lines:
         line = by_index[placed.index]
-        rendered = render_line(spoken[placed.index], list(placed.notes), VOICES[voice_name], rng)
-        _mix_into(out, rendered.audio, rendered.start, spoken[placed.index].utterance.sample_rate, guide.sample_rate)
-        words = _word_times(line, spoken[placed.index], rendered.phoneme_times, guide.duration)
+        if use_neural:
+            voice = NEURAL_VOICES[voice_name]
+            line_notes = list(placed.notes)
+            line_rng = np.random.default_rng(rng.integers(1 << 31))
+            curve = lambda t, n=line_notes, r=line_rng: _pitch_curve(t, n, VOICES[voice_name], r)  # noqa: E731
+            rendered = neural.render(tokens[placed.index], line_notes, curve, voice.formant_ratio, voice.breath, rng)
+            _mix_into(out, rendered.audio, rendered.start, neural.SAMPLE_RATE, guide.sample_rate)
+            words = _neural_word_times(line, rendered.word_times, guide.duration)
+        else:
+            rendered = render_line(spoken[placed.index], list(placed.notes), VOICES[voice_name], rng)
+            _mix_into(out, rendered.audio, rendered.start, spoken[placed.index].utterance.sample_rate,
+                      guide.sample_rate)
+            words = _word_times(line, spoken[placed.index], rendered.phoneme_times, guide.duration)
         if not words:
             continue
         timestamped.append({"text": line.text, "start": words[0]["start"], "end": words[-1]["end"], "words": words})
@@ -125,6 +157,24 @@ def _word_times(line: LyricLine, spoken, phoneme_times: dict, duration: float) -
         if k in spans:
             start, end = spans[k]
         else:  # espeak-ng said nothing separate for it: it shares the gap before the next timed word
+            later = [spans[j][0] for j in range(k + 1, len(sung_tokens)) if j in spans]
+            start = previous_end
+            end = max(start, later[0] if later else start)
+        start = min(max(start, previous_end), duration)
+        end = min(max(end, start), duration)
+        words.append({"word": token.display, "start": round(start, 3), "end": round(end, 3)})
+        previous_end = end
+    return words
+
+
+def _neural_word_times(line: LyricLine, spans: dict, duration: float) -> list[dict]:
+    """Each written word's start and end, as the neural voice sang it (spans: spoken-token index -> times)."""
+    sung_tokens = [token for token in line.tokens if token.spoken]
+    words, previous_end = [], 0.0
+    for k, token in enumerate(sung_tokens):
+        if k in spans:
+            start, end = spans[k]
+        else:  # nothing the voice could say: it shares the gap before the next timed word
             later = [spans[j][0] for j in range(k + 1, len(sung_tokens)) if j in spans]
             start = previous_end
             end = max(start, later[0] if later else start)

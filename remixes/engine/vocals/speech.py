@@ -25,6 +25,7 @@ _POS_CHARACTER = 1
 _PARAM_RATE = 1
 _PARAM_PITCH = 3
 _PARAM_RANGE = 4
+_PHONEMES_IPA = 0x02
 
 # Phoneme mnemonics whose first character marks a vowel (syllable nucleus) across espeak-ng's languages.
 _VOWEL_STARTS = set("aeiouyAEIOUVY@03&WQ")
@@ -133,6 +134,22 @@ class _Espeak:
             self._voice = None
             return ok
 
+    def ipa(self, text: str, voice: str) -> list[str]:
+        """espeak-ng's IPA for `text`, one string per word it says (stress marks kept)."""
+        with self.lock:
+            if self._voice != voice:
+                if self.lib.espeak_SetVoiceByName(voice.encode()) != 0:
+                    raise SpeechUnavailable(f"espeak-ng has no voice {voice!r}")
+                self._voice = voice
+            pointer = ctypes.c_char_p(text.encode("utf-8"))
+            words = []
+            while pointer.value:
+                chunk = self.lib.espeak_TextToPhonemes(ctypes.byref(pointer), _CHARS_UTF8, _PHONEMES_IPA)
+                if chunk is None:
+                    break
+                words.extend(chunk.decode("utf-8", "replace").split())
+        return words
+
     def phonemes(self, text: str, voice: str) -> list[str]:
         with self.lock:
             if self._voice != voice:
@@ -210,6 +227,11 @@ def speak(text: str, voice: str = "en", rate: int = 150, pitch: int = 50) -> Utt
 def phonemes_of(text: str, voice: str = "en") -> list[str]:
     """The phoneme names espeak-ng would say for `text` (stress marks removed), without audio."""
     return _espeak().phonemes(text, voice)
+
+
+def ipa_of(text: str, voice: str = "en-us") -> list[str]:
+    """The IPA espeak-ng would say for `text`, one string per spoken word (what Piper voices read)."""
+    return _espeak().ipa(text, voice)
 
 
 def has_voice(voice: str) -> bool:

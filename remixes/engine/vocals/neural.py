@@ -1,0 +1,326 @@
+"""The neural singing voice: Piper's en_US "joe" VITS voice, every phoneme held as long as its note asks,
+then WORLD (pyworld) to put the voice exactly on the notes and to move it toward a gender.
+
+scripts/models/20-piper-joe.sh cuts the voice's duration rounding out of the graph, so the lengths of all
+phonemes are an input ("durations", frames of 256 samples at 22.05 kHz) and the voice's own lengths an
+output ("natural"). A line is synthesised twice: once with one frame per phoneme to read its natural
+lengths (cheap), then with the lengths the notes give: onset consonants as spoken and ending on the note,
+the vowel filling the note, coda consonants after it. The word timestamps are those lengths, exactly.
+The voice then goes through WORLD: its f0 is replaced by the notes' pitch curve (glides, vibrato), its
+spectral envelope warped for the gender (the voice is male; female and neutral are derived).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import unicodedata
+from dataclasses import dataclass
+
+import numpy as np
+import pyworld
+
+from ..models import model_path
+from .placement import Note
+from .speech import ipa_of
+
+MODEL = "piper-joe-singing.onnx"
+SAMPLE_RATE = 22050
+HOP = 256
+FRAME = HOP / SAMPLE_RATE                 # one duration unit of the voice, ~11.6 ms
+WORLD_PERIOD_MS = 5.0
+_SCALES = np.array([0.5, 1.0, 0.6], dtype=np.float32)   # noise, length, duration noise: steadier than speech
+_VOWELS = set("aeiouyæɐɑɒɔəɚɛɜɞɘɪʊʌɵᵻøœɤɯʉɨɶʏ")
+_VOWEL_MARKS = set("ː˞ˑ")
+_DIPHTHONGS = {("e", "ɪ"), ("a", "ɪ"), ("ɔ", "ɪ"), ("o", "ʊ"), ("a", "ʊ"), ("ə", "ʊ")}
+_STRESS = set("ˈˌ")
+_LEAD_IN, _TAIL = 0.06, 0.08               # seconds of BOS / EOS around a line
+_MIN_VOWEL = 0.06
+_GAP_SOUND = 0.04                         # a word gap longer than this is silence after it
+
+
+@dataclass(frozen=True)
+class Unit:
+    ids: tuple[int, ...]      # phoneme ids (a phone is followed by its pad)
+    word: int                 # spoken-token index, -1 for line start/end and word gaps
+    vowel: bool
+    text: str                 # the IPA it stands for
+
+
+@dataclass(frozen=True)
+class NeuralLine:
+    units: tuple[Unit, ...]
+    natural: tuple[float, ...]          # seconds per unit, as the voice says it
+    syllables: tuple[tuple[tuple[int, ...], int, tuple[int, ...]], ...]  # (onset units, nucleus, coda units)
+
+
+@dataclass(frozen=True)
+class NeuralRender:
+    audio: np.ndarray          # float64 mono at SAMPLE_RATE
+    start: float               # output time of audio[0]
+    word_times: dict           # spoken-token index -> (start, end) output seconds
+
+
+@functools.cache
+def _voice():
+    import onnxruntime as ort
+
+    path = model_path(MODEL)
+    with open(str(path) + ".json", encoding="utf-8") as handle:
+        config = json.load(handle)
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = 1
+    options.inter_op_num_threads = 1
+    session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+    natural = [o.name for o in session.get_outputs() if o.name != "output"][0]
+    return session, config["phoneme_id_map"], natural
+
+
+def available() -> bool:
+    try:
+        model_path(MODEL)
+    except Exception:
+        return False
+    return True
+
+
+def _word_ipa(tokens: tuple[str, ...]) -> list[str]:
+    """IPA per spoken token: the line read as a whole (weak forms: "a" -> ɐ) when espeak-ng keeps the
+    words apart, else each token on its own."""
+    alone = [ipa_of(token) for token in tokens]
+    whole = ipa_of(" ".join(tokens))
+    if len(whole) == sum(len(a) for a in alone):
+        out, k = [], 0
+        for a in alone:
+            out.append("".join(whole[k:k + len(a)]))
+            k += len(a)
+        return out
+    return ["".join(a) for a in alone]
+
+
+@functools.lru_cache(maxsize=64)
+def neural_line(tokens: tuple[str, ...]) -> NeuralLine:
+    """Phonemes, syllables and the voice's natural lengths for one line of spoken tokens (cached)."""
+    session, id_map, natural_name = _voice()
+    pad, bos, eos, space = id_map["_"][0], id_map["^"][0], id_map["$"][0], id_map[" "][0]
+    units: list[Unit] = [Unit((bos, pad), -1, False, "^")]
+    for k, ipa in enumerate(_word_ipa(tokens)):
+        if k > 0:
+            units.append(Unit((space, pad), -1, False, " "))
+        for ch in unicodedata.normalize("NFD", ipa):
+            if ch not in id_map:
+                continue
+            last = units[-1]
+            same_word = last.word == k
+            if same_word and last.vowel and (ch in _VOWEL_MARKS or unicodedata.combining(ch)
+                                             or (last.text[-1], ch) in _DIPHTHONGS):
+                units[-1] = Unit(last.ids + (id_map[ch][0], pad), k, True, last.text + ch)
+            elif same_word and not last.vowel and unicodedata.combining(ch):
+                units[-1] = Unit(last.ids + (id_map[ch][0], pad), k, False, last.text + ch)
+            else:
+                units.append(Unit((id_map[ch][0], pad), k, ch in _VOWELS, ch))
+    units.append(Unit((eos,), -1, False, "$"))
+    ids = np.array([i for u in units for i in u.ids], dtype=np.int64)[None, :]
+    outputs = session.run([natural_name], {
+        "input": ids, "input_lengths": np.array([ids.shape[1]], dtype=np.int64), "scales": _SCALES,
+        "durations": np.ones((1, 1, ids.shape[1]), dtype=np.float32)})
+    frames = np.ceil(outputs[0].reshape(-1))
+    natural, k = [], 0
+    for u in units:
+        natural.append(float(frames[k:k + len(u.ids)].sum()) * FRAME)
+        k += len(u.ids)
+    return NeuralLine(tuple(units), tuple(natural), _syllables(units))
+
+
+def _syllables(units: list[Unit]):
+    """(onset, nucleus, coda) units per syllable: one vowel (or diphthong) each; between two vowels of a
+    word, one consonant closes the first syllable when two or more stand there; a stress mark rides with
+    the phone after it."""
+    inword = [i for i, u in enumerate(units) if u.word >= 0]
+    vowels = [i for i in inword if units[i].vowel]
+    if not inword:
+        return ()
+    if not vowels:  # "hmm", "shh": the first sound carries the note
+        phones = [i for i in inword if units[i].text not in _STRESS]
+        nucleus = phones[0] if phones else inword[0]
+        return ((tuple(i for i in inword if i < nucleus), nucleus, tuple(i for i in inword if i > nucleus)),)
+    onsets, codas = [[i for i in inword if i < vowels[0]]], []
+    for a, b in zip(vowels[:-1], vowels[1:]):
+        between = [i for i in inword if a < i < b]
+        if units[a].word != units[b].word:
+            coda = [i for i in between if units[i].word == units[a].word]
+        else:
+            real = [i for i in between if units[i].text not in _STRESS]
+            coda = [real[0]] if len(real) >= 2 else []
+        codas.append(coda)
+        onsets.append([i for i in between if i not in coda])
+    codas.append([i for i in inword if i > vowels[-1]])
+    return tuple((tuple(o), v, tuple(c)) for o, v, c in zip(onsets, vowels, codas))
+
+
+def syllable_count(tokens: tuple[str, ...]) -> int:
+    return len(neural_line(tokens).syllables)
+
+
+def _timeline(line: NeuralLine, notes: list[Note]) -> np.ndarray:
+    """Output (start, end) seconds of every unit, contiguous from the line start to its end."""
+    nat = line.natural
+    n_units = len(line.units)
+    times = np.full((n_units, 2), np.nan)
+    previous_end = max(0.0, notes[0].start - 0.35)
+    syllables = line.syllables
+    for n, ((onset, nucleus, coda), note) in enumerate(zip(syllables, notes)):
+        onset_len = sum(nat[i] for i in onset)
+        room = max(note.start - previous_end, 0.0)
+        squeeze = min(1.0, room / onset_len) if onset_len > 0 else 1.0
+        cursor = note.start - onset_len * squeeze
+        for i in onset:
+            times[i] = (cursor, cursor + nat[i] * squeeze)
+            cursor += nat[i] * squeeze
+        if n + 1 < len(syllables):
+            next_onset = sum(nat[i] for i in syllables[n + 1][0])
+            next_start = notes[n + 1].start
+            next_onset_start = next_start - min(next_onset, 0.5 * (next_start - note.start))
+            same_word = line.units[nucleus].word == line.units[syllables[n + 1][1]].word
+            limit = next_onset_start if same_word else min(note.end, next_onset_start)
+        else:
+            limit = note.end
+        coda_len = sum(nat[i] for i in coda)
+        available = max(limit - note.start, _MIN_VOWEL)
+        coda_scale = 1.0 if available - coda_len >= _MIN_VOWEL else max(available - _MIN_VOWEL, 0.0) / coda_len
+        vowel_end = note.start + max(_MIN_VOWEL, available - coda_len * coda_scale)
+        times[nucleus] = (note.start, vowel_end)
+        cursor = vowel_end
+        for i in coda:
+            times[i] = (cursor, cursor + nat[i] * coda_scale)
+            cursor += nat[i] * coda_scale
+        previous_end = cursor
+    # line start and end, and the word gaps, fill what is left
+    first = next(i for i in range(n_units) if not np.isnan(times[i, 0]))
+    times[0] = (times[first, 0] - _LEAD_IN, times[first, 0])
+    last = max(i for i in range(n_units) if not np.isnan(times[i, 0]))
+    times[n_units - 1] = (times[last, 1], times[last, 1] + _TAIL)
+    for i in range(1, n_units - 1):
+        if np.isnan(times[i, 0]):  # a gap (or a unit no syllable claimed): from the previous end to the next start
+            before = times[:i][~np.isnan(times[:i, 0])][-1, 1]
+            after = next(times[j, 0] for j in range(i + 1, n_units) if not np.isnan(times[j, 0]))
+            times[i] = (before, max(before, after))
+    for i in range(1, n_units):  # contiguous, never backwards
+        times[i, 0] = times[i - 1, 1]
+        times[i, 1] = max(times[i, 1], times[i, 0])
+    return times
+
+
+def _frames(line: NeuralLine, times: np.ndarray) -> np.ndarray:
+    """Frames per phoneme id: unit boundaries rounded on the frame grid (no drift along the line);
+    inside a unit the pad after each phone keeps one frame when there is room."""
+    origin = times[0, 0]
+    edges = np.round((np.append(times[:, 0], times[-1, 1]) - origin) / FRAME).astype(int)
+    edges = np.maximum.accumulate(edges)
+    durations = []
+    for u, (a, b) in zip(line.units, zip(edges[:-1], edges[1:])):
+        total = int(b - a)
+        n_phones = (len(u.ids) + 1) // 2
+        pads = len(u.ids) // 2
+        pad_frames = 1 if total >= 2 * n_phones + pads else 0
+        phone_total = total - pad_frames * pads
+        share = np.diff(np.round(np.linspace(0, phone_total, n_phones + 1))).astype(int) if n_phones else []
+        for k, _ in enumerate(u.ids):
+            durations.append(int(share[k // 2]) if k % 2 == 0 else pad_frames)
+    return np.array(durations, dtype=np.float32)
+
+
+def render(tokens: tuple[str, ...], notes: list[Note], pitch_curve, formant_ratio: float, breath: float,
+           rng) -> NeuralRender:
+    """Sing one line of spoken tokens on its notes (one per syllable). `pitch_curve(t) -> Hz`."""
+    line = neural_line(tokens)
+    times = _timeline(line, notes)
+    durations = _frames(line, times)
+    session, _, natural_name = _voice()
+    ids = np.array([i for u in line.units for i in u.ids], dtype=np.int64)[None, :]
+    audio = session.run(["output"], {
+        "input": ids, "input_lengths": np.array([ids.shape[1]], dtype=np.int64), "scales": _SCALES,
+        "durations": durations.reshape(1, 1, -1)})[0].reshape(-1).astype(np.float64)
+    start = float(times[0, 0])
+    # exact unit times on the frame grid the voice used
+    edges = np.concatenate([[0], np.cumsum(durations)])
+    unit_edges, k = [], 0
+    for u in line.units:
+        unit_edges.append((start + edges[k] * FRAME, start + edges[k + len(u.ids)] * FRAME))
+        k += len(u.ids)
+    words: dict[int, list[float]] = {}
+    for u, (a, b) in zip(line.units, unit_edges):
+        if u.word >= 0 and b > a:
+            span = words.setdefault(u.word, [a, b])
+            span[0], span[1] = min(span[0], a), max(span[1], b)
+    vowel_spans = [unit_edges[v] for _, v, _ in line.syllables]
+    gaps = [(a + _GAP_SOUND, b) for u, (a, b) in zip(line.units, unit_edges) if u.word < 0 and b - a > _GAP_SOUND]
+    gaps.append((unit_edges[-1][0] + 0.03, unit_edges[-1][1] + 1.0))
+    gaps.append((-1.0, unit_edges[0][1] - 0.02))
+    sung = _world(audio, start, pitch_curve, vowel_spans, gaps, formant_ratio, breath)
+    return NeuralRender(sung, start, {k: tuple(v) for k, v in words.items()})
+
+
+def _world(audio: np.ndarray, start: float, pitch_curve, vowel_spans, gaps, formant_ratio: float,
+           breath: float) -> np.ndarray:
+    sr = SAMPLE_RATE
+    x = audio if len(audio) >= sr // 20 else np.pad(audio, (0, sr // 20 - len(audio)))
+    f0, t = _analysed_f0(x, sr)
+    sp = pyworld.cheaptrick(x, f0, t, sr)
+    ap = pyworld.d4c(x, f0, t, sr)
+    out_t = start + t
+    in_vowel = np.zeros(len(t), dtype=bool)
+    for a, b in vowel_spans:
+        in_vowel |= (out_t >= a) & (out_t < b)
+    silent = np.zeros(len(t), dtype=bool)
+    for a, b in gaps:
+        silent |= (out_t >= a) & (out_t < b)
+    src_voiced = f0 > 0
+    voiced = (src_voiced | in_vowel) & ~silent
+    forced = voiced & ~src_voiced
+    if forced.any():
+        template = np.median(ap[src_voiced], axis=0) if src_voiced.any() else np.full(ap.shape[1], 0.05)
+        ap[forced] = np.minimum(ap[forced], template)
+    target = np.where(voiced, pitch_curve(out_t), 0.0)
+    sp = _shift_formants(sp, formant_ratio)
+    if breath > 0:
+        band = np.arange(sp.shape[1]) * (sr / 2) / (sp.shape[1] - 1) > 3000
+        ap[:, band] = np.minimum(1.0, ap[:, band] + breath * (1 - ap[:, band]))
+    # silence where the line rests, with 10 ms ramps so nothing clicks
+    gain = (~silent).astype(float)
+    kernel = np.ones(3) / 3
+    gain = np.convolve(gain, kernel, mode="same")
+    sp = sp * (gain[:, None] ** 2)
+    np.maximum(sp, 1e-16, out=sp)
+    ap[silent] = 1.0
+    y = pyworld.synthesize(np.ascontiguousarray(target), np.ascontiguousarray(sp), np.ascontiguousarray(ap), sr,
+                           WORLD_PERIOD_MS)
+    return y[: len(audio)] if len(y) >= len(audio) else np.pad(y, (0, len(audio) - len(y)))
+
+
+def _analysed_f0(x: np.ndarray, sr: int):
+    """The voice's own f0 every 5 ms (for WORLD's envelope and aperiodicity analysis): Praat's
+    autocorrelation pitch, ~10x faster than WORLD's harvest; WORLD's dio halves and doubles on this voice."""
+    import parselmouth
+
+    n_frames = int(len(x) / sr * 1000 / WORLD_PERIOD_MS) + 1
+    t = np.arange(n_frames) * WORLD_PERIOD_MS / 1000
+    pitch = parselmouth.Sound(x, sampling_frequency=sr).to_pitch_ac(
+        time_step=WORLD_PERIOD_MS / 1000, pitch_floor=65.0, pitch_ceiling=300.0)
+    xs, f = pitch.xs(), pitch.selected_array["frequency"]
+    nearest = np.clip(np.round((t - xs[0]) / (WORLD_PERIOD_MS / 1000)).astype(int), 0, len(xs) - 1) if len(xs) else None
+    f0 = f[nearest] if nearest is not None else np.zeros(n_frames)
+    f0 = np.where((t < xs[0] - 0.01) | (t > xs[-1] + 0.01), 0.0, f0) if len(xs) else f0
+    return np.ascontiguousarray(f0, dtype=np.float64), t
+
+
+def _shift_formants(sp: np.ndarray, ratio: float) -> np.ndarray:
+    """Warp the spectral envelope's frequency axis: ratio > 1 moves every formant up."""
+    if abs(ratio - 1.0) < 1e-3:
+        return sp
+    bins = sp.shape[1]
+    source = np.arange(bins) / ratio
+    lo = np.clip(np.floor(source).astype(int), 0, bins - 1)
+    hi = np.clip(lo + 1, 0, bins - 1)
+    frac = source - np.floor(source)
+    return sp[:, lo] * (1 - frac) + sp[:, hi] * frac
