@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .asr import Transcript, Word
+from .asr import Transcript, Word, transcribe
 
 # A transcript is trusted when its words are, on average, this probable ...
 MIN_MEAN_PROBABILITY = 0.5
@@ -66,6 +66,34 @@ def vocal_is_silent(vocal: np.ndarray, sr: int, threshold_db: float = SILENT_VOC
     blocks = x[:n].reshape(-1, hop) if n else x[None, :]
     loudest = float(np.sqrt(np.max(np.mean(blocks.astype(np.float64) ** 2, axis=1))))
     return 20 * np.log10(max(loudest, 1e-12)) < threshold_db
+
+
+def transcribe_vocal_stem(vocal: np.ndarray, sr: int, *, model: str = "base") -> Transcript:
+    """The words of a separated vocal stem, once per source song (the stems cache keeps the result).
+
+    A silent stem (an instrumental: separation bleed only) is not sent to the recognizer at all: its
+    transcript has no words, which `kept_vocal_lyrics` turns into "no vocal".
+    """
+    if vocal_is_silent(vocal, sr):
+        return Transcript("", (), None, 0.0, duration=len(vocal) / sr, model=model)
+    return transcribe(vocal, sr, model=model)
+
+
+def vocal_plan_entry(version: int, kind: str, kept: KeptLyrics | None = None,
+                     language: str | None = None) -> dict:
+    """One version's `plan["engine"]["vocal"]` entry: kind "sung", "kept" or "none" (instrumental).
+
+    For a kept vocal, pass its KeptLyrics: a stem with no singing becomes kind "none".
+    """
+    if kind == "kept" and kept is not None and not kept.vocal:
+        kind = "none"
+    if kind == "kept" and kept is not None:
+        return {"version": version, "kind": "kept", "language": kept.language, "confident": kept.confident,
+                "note": kept.note}
+    if kind == "none":
+        return {"version": version, "kind": "none", "language": None, "confident": True,
+                "note": kept.note if kept is not None else "Instrumental."}
+    return {"version": version, "kind": kind, "language": language, "confident": True, "note": ""}
 
 
 def no_vocal() -> KeptLyrics:

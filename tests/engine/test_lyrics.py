@@ -117,3 +117,27 @@ def test_a_stem_of_only_separation_bleed_is_silent():
     assert not vocal_is_silent(voice, 44100)
     assert vocal_is_silent(voice * 0.002, 44100)  # about -57 dBFS
     assert vocal_is_silent(np.zeros((0, 2), np.float32), 44100)
+
+
+def test_a_silent_stem_is_not_sent_to_the_recognizer():
+    from remixes.engine.lyrics import transcribe_vocal_stem
+
+    transcript = transcribe_vocal_stem(np.zeros((44100 * 2, 2), np.float32), 44100)
+    assert transcript.words == () and transcript.duration == pytest.approx(2.0)
+    assert not kept_vocal_lyrics(transcript, 1.0, 2.0).vocal
+
+
+def test_plan_entries_follow_the_contract():
+    from remixes.engine.lyrics import vocal_plan_entry
+
+    kept = kept_vocal_lyrics(_transcript(SUNG), 1.0, 30.0)
+    assert vocal_plan_entry(1, "kept", kept) == {"version": 1, "kind": "kept", "language": "en",
+                                                 "confident": True, "note": kept.note}
+    unsure = kept_vocal_lyrics(_transcript(SUNG, confidence=0.2), 1.0, 30.0)
+    entry = vocal_plan_entry(2, "kept", unsure)
+    assert entry["kind"] == "kept" and entry["confident"] is False and "reliably" in entry["note"]
+    silent = kept_vocal_lyrics(_transcript([], language=None), 1.0, 30.0)
+    assert vocal_plan_entry(1, "kept", silent)["kind"] == "none"
+    assert vocal_plan_entry(2, "none")["kind"] == "none"
+    assert vocal_plan_entry(1, "sung", language="en") == {"version": 1, "kind": "sung", "language": "en",
+                                                         "confident": True, "note": ""}
