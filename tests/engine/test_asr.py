@@ -60,6 +60,15 @@ def test_its_words_are_monotonic_and_inside_the_audio(song, transcript):
     assert all(0.0 <= w.probability <= 1.0 for w in transcript.words)
 
 
+def test_it_detects_the_language_of_the_vocal():
+    spanish = spoken_song(("el río corre hacia el mar de plata", "cada noche sueño contigo"), voice="es")
+    transcript = asr.transcribe(spanish.mix(band_gain=0.25), spanish.sr, model="base")
+    assert transcript.language == "es"
+    assert asr.word_recall(spanish.text, transcript.text, "es") >= 0.8
+    kept = kept_vocal_lyrics(transcript, 1.0, len(spanish.vocal) / spanish.sr)
+    assert kept.language == "es" and "Spanish" in kept.note
+
+
 def test_kept_lyrics_follow_a_tempo_stretch(transcript, stretched_transcript):
     """Mapping the source transcript by 1 / rate lands where the recognizer hears the stretched vocal."""
     heard, duration = stretched_transcript
