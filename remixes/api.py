@@ -21,7 +21,7 @@ from django.shortcuts import render
 from django.urls import path, re_path
 from django.views.decorators.csrf import csrf_exempt
 
-from . import apikeys, services
+from . import apikeys, eta, payloads, services
 from .files import signed_url
 from .forms import RemixForm
 from .models import ApiKey, Conversion, RemixTask
@@ -157,69 +157,8 @@ def remix(request: HttpRequest) -> JsonResponse:
 # --- status -----------------------------------------------------------------------------------
 
 
-def current_eta(task: RemixTask) -> int:
-    """Seconds until the task is expected to finish.
-    IN_QUEUE: ceil((ahead / workers + 1) x (10 + rate x duration)), ahead = tasks queued before it
-    plus tasks processing; PROCESSING: the remaining share (1 - progress/100) of one task's time;
-    finished: 0. `rate` is the measured seconds of work per second of audio (services.processing_rate)."""
-    duration = services.source_seconds(task)
-    if task.status == RemixTask.Status.IN_QUEUE:
-        return services.estimate_eta(duration, queued_ahead=services.tasks_ahead(task))
-    if task.status == RemixTask.Status.PROCESSING:
-        one_task = services.estimate_eta(duration, queued_ahead=0)
-        return int(math.ceil(one_task * (1 - min(task.progress, 100) / 100)))
-    return 0
-
-
-def _iso(value) -> str | None:
-    return value.isoformat().replace("+00:00", "Z") if value else None
-
-
-def _task_fields(request: HttpRequest, task: RemixTask) -> dict:
-    visible = task.outputs_visible
-    cover = signed_url(task.cover, request=request) if task.cover and visible else None
-    thumb = signed_url(task.cover_thumb, request=request) if task.cover_thumb and visible else None
-    if task.is_flagged:
-        reason = task.flag_reason
-    elif task.status == RemixTask.Status.FAILED:
-        reason = task.status_msg
-    else:
-        reason = ""
-    return {
-        "task_id": str(task.pk),
-        "conversionType": "REMIX",
-        "status": task.status,
-        "status_msg": task.status_msg,
-        "progress": task.progress,
-        "stage": task.stage,
-        "eta": current_eta(task),
-        "prompt": task.prompt,
-        "gender": task.gender or None,
-        "album_cover_path": cover,
-        "album_cover_thumbnail": thumb,
-        "credit_estimate": float(task.credit_estimate),
-        "conversion_cost": float(task.cost) if task.cost is not None else None,
-        "is_flagged": task.is_flagged,
-        "reason": reason,
-        "createdAt": _iso(task.created_at),
-        "updatedAt": _iso(task.updated_at),
-        "finishedAt": _iso(task.finished_at),
-    }
-
-
-def _conversion_fields(request: HttpRequest, task: RemixTask, conv: Conversion, suffix: str = "") -> dict:
-    visible = task.outputs_visible
-    stem = f"remix-{str(task.pk)[:8]}-v{conv.index}"
-    mp3 = signed_url(conv.mp3, request=request) if conv.mp3 and visible else None
-    wav = signed_url(conv.wav, request=request, download_name=stem + ".wav") if conv.wav and visible else None
-    return {
-        f"conversion_id{suffix}": str(conv.pk),
-        f"conversion_path{suffix}": mp3,
-        f"conversion_path_wav{suffix}": wav,
-        f"conversion_duration{suffix}": conv.duration,
-        f"lyrics{suffix}": conv.lyrics,
-        f"lyrics_timestamped{suffix}": conv.lyrics_timestamped,
-    }
+def _links(request: HttpRequest, task: RemixTask) -> payloads.Links:
+    return payloads.Links(task, lambda field_file, name: signed_url(field_file, request=request, download_name=name))
 
 
 def _parse_uuid(value: str) -> uuid.UUID | None:
@@ -260,15 +199,13 @@ def by_id(request: HttpRequest) -> JsonResponse:
         task = _get_task_for_key(request.api_key, task_id)
         if task is None:
             return error(404, "No remix task with this task_id.", {"task_id": ["Not found."]})
-        body = _task_fields(request, task)
-        for conv in sorted(task.conversions.all(), key=lambda conv: conv.index):
-            body.update(_conversion_fields(request, task, conv, suffix=f"_{conv.index}"))
+        body = payloads.task_status(task, list(task.conversions.all()), _links(request, task),
+                                    eta=eta.seconds_left(task))
     else:
         conv = _get_conversion_for_key(request.api_key, conversion_id)
         if conv is None:
             return error(404, "No conversion with this conversion_id.", {"conversion_id": ["Not found."]})
-        body = _task_fields(request, conv.task)
-        body.update(_conversion_fields(request, conv.task, conv))
+        body = payloads.conversion_status(conv.task, conv, _links(request, conv.task), eta=eta.seconds_left(conv.task))
     return JsonResponse({"success": True, "conversion": body})
 
 

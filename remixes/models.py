@@ -146,6 +146,9 @@ class RemixTask(models.Model):
     style_plan = models.JSONField(default=dict, blank=True)
     cover = models.FileField(upload_to=result_path, blank=True, max_length=300)
     cover_thumb = models.FileField(upload_to=result_path, blank=True, max_length=300)
+    # The source song's separated stems (mp3), when the provider separates it.
+    source_vocals_file = models.FileField(upload_to=result_path, blank=True, max_length=300)
+    source_accompaniment_file = models.FileField(upload_to=result_path, blank=True, max_length=300)
 
     is_flagged = models.BooleanField(default=False)
     flag_reason = models.CharField(max_length=500, blank=True)
@@ -176,6 +179,15 @@ class RemixTask(models.Model):
         """Audio is served only for unflagged or approved tasks."""
         return self.review_state in (self.Review.NONE, self.Review.APPROVED)
 
+    def source_stem_files(self) -> dict[str, models.fields.files.FieldFile]:
+        """The source song's stored stems by API name ("vocals", "accompaniment"); empty ones left out."""
+        pairs = (("vocals", self.source_vocals_file), ("accompaniment", self.source_accompaniment_file))
+        return {name: f for name, f in pairs if f}
+
+    def stored_files(self) -> list[models.fields.files.FieldFile]:
+        """Every result file of the task itself (cover, source stems), not its conversions'."""
+        return [f for f in (self.cover, self.cover_thumb, self.source_vocals_file, self.source_accompaniment_file) if f]
+
     @property
     def seed(self) -> int:
         return int(self.options.get("seed", 0))
@@ -197,6 +209,9 @@ class Conversion(models.Model):
     index = models.PositiveSmallIntegerField()  # 1 or 2
     mp3 = models.FileField(upload_to=result_path, blank=True, max_length=300)
     wav = models.FileField(upload_to=result_path, blank=True, max_length=300)
+    # This version's stems (mp3): its vocal (none for an instrumental version) and everything else.
+    vocals_file = models.FileField(upload_to=result_path, blank=True, max_length=300)
+    instrumental_file = models.FileField(upload_to=result_path, blank=True, max_length=300)
     duration = models.FloatField(null=True, blank=True)
     lyrics = models.TextField(blank=True)
     lyrics_timestamped = models.JSONField(default=list, blank=True)
@@ -214,6 +229,13 @@ class Conversion(models.Model):
     @property
     def has_audio(self) -> bool:
         return bool(self.mp3)
+
+    def stem_files(self) -> dict[str, models.fields.files.FieldFile]:
+        """The stored stems by API name ("vocals", "instrumental"); empty ones left out."""
+        return {name: f for name, f in (("vocals", self.vocals_file), ("instrumental", self.instrumental_file)) if f}
+
+    def audio_files(self) -> list[models.fields.files.FieldFile]:
+        return [f for f in (self.mp3, self.wav, self.vocals_file, self.instrumental_file) if f]
 
 
 class ApiKey(models.Model):

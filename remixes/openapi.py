@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.conf import settings
 
+from . import payloads
+
 NULLABLE_STRING = {"type": ["string", "null"]}
 NULLABLE_URL = {"type": ["string", "null"], "format": "uri"}
 NULLABLE_NUMBER = {"type": ["number", "null"]}
@@ -37,7 +39,14 @@ WEBHOOK_HEADERS = [
 ]
 
 
-def _schemas() -> dict:
+def _schemas(base_url: str) -> dict:
+    schemas = _schema_shapes()
+    for name, example in payloads.examples(base_url).items():
+        schemas[name]["examples"] = [example]
+    return schemas
+
+
+def _schema_shapes() -> dict:
     lyrics_word = {
         "type": "object",
         "required": ["word", "start", "end"],
@@ -61,6 +70,21 @@ def _schemas() -> dict:
         "conversion_duration": {**NULLABLE_NUMBER, "description": "Seconds."},
         "lyrics": {"type": "string"},
         "lyrics_timestamped": {"type": "array", "items": _ref("LyricsLine")},
+        "conversion_path_vocals": {
+            **NULLABLE_URL, "description": "Extension: signed link to this version's vocal stem (mp3 192 kb/s); "
+                                           "null for an instrumental version, while hidden or when the provider "
+                                           "gives no stems."},
+        "conversion_path_instrumental": {
+            **NULLABLE_URL, "description": "Extension: signed link to this version without its vocal (mp3 192 kb/s); "
+                                           "null when absent."},
+    }
+    source_stem_fields = {
+        "source_path_vocals": {
+            **NULLABLE_URL, "description": "Extension: signed link to the vocal separated from your song "
+                                           "(mp3 192 kb/s); null when absent."},
+        "source_path_accompaniment": {
+            **NULLABLE_URL, "description": "Extension: signed link to your song without its vocal (mp3 192 kb/s); "
+                                           "null when absent."},
     }
     task_fields = {
         "task_id": {"type": "string", "format": "uuid"},
@@ -88,6 +112,7 @@ def _schemas() -> dict:
         "createdAt": {"type": "string", "format": "date-time"},
         "updatedAt": {"type": "string", "format": "date-time"},
         "finishedAt": {"type": ["string", "null"], "format": "date-time"},
+        **source_stem_fields,
     }
     task_status = {
         "type": "object",
@@ -178,13 +203,12 @@ def _schemas() -> dict:
         "LyricsWord": lyrics_word,
         "ConversionEvent": {
             "type": "object",
-            "required": ["success", "conversion_type", "task_id", "conversion_id", "conversion_path",
-                         "conversion_path_wav", "conversion_duration", "is_flagged", "reason", "lyrics",
-                         "lyrics_timestamped"],
+            "required": ["success", "conversion_type", "task_id", *conversion_fields, "is_flagged", "reason",
+                         *source_stem_fields],
             "properties": {
                 "success": {"const": True}, "conversion_type": {"const": "Remix"},
                 "task_id": {"type": "string"}, **conversion_fields,
-                "is_flagged": {"type": "boolean"}, "reason": {"type": "string"},
+                "is_flagged": {"type": "boolean"}, "reason": {"type": "string"}, **source_stem_fields,
             },
         },
         "LyricsEvent": {
@@ -309,6 +333,6 @@ def openapi_document(server_url: str | None = None) -> dict:
                                    "the account page or with `manage.py create_api_key USERNAME`.",
                 }
             },
-            "schemas": _schemas(),
+            "schemas": _schemas((server_url or settings.SITE_URL + "/api/public/v1").removesuffix("/api/public/v1")),
         },
     }

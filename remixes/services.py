@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import IO
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, default_storage
@@ -25,8 +24,9 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from . import moderation, webhooks
+from .eta import estimate_eta
 from .models import Conversion, CreditEntry, RemixTask, Upload, User
-from .results import TaskResult, VersionOutput
+from .results import SOURCE_STEMS, VERSION_STEMS, TaskResult, VersionOutput
 
 log = logging.getLogger(__name__)
 
@@ -60,44 +60,6 @@ def price_for(duration_seconds: float) -> Decimal:
     return max(settings.CREDITS_MINIMUM, raw).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-# Seconds of processing per second of source audio, before any task has been measured here.
-DEFAULT_SECONDS_PER_SOURCE_SECOND = 0.4
-ETA_OVERHEAD_SECONDS = 10
-
-
-RATE_CACHE_KEY = "remix:processing-rate"
-RATE_CACHE_SECONDS = 60
-
-
-def processing_rate() -> float:
-    """Measured seconds of work per second of source audio over the last 20 completed tasks
-    (cached for a minute: every status poll asks for it)."""
-    rate = cache.get(RATE_CACHE_KEY)
-    if rate is None:
-        rate = _measure_processing_rate()
-        cache.set(RATE_CACHE_KEY, rate, RATE_CACHE_SECONDS)
-    return rate
-
-
-def _measure_processing_rate() -> float:
-    recent = (
-        RemixTask.objects.filter(status=Status.COMPLETED, started_at__isnull=False, upload__duration__gt=0)
-        .order_by("-finished_at")[:20]
-        .values_list("started_at", "finished_at", "upload__duration")
-    )
-    rates = [(end - start).total_seconds() / duration for start, end, duration in recent if end and duration]
-    return sum(rates) / len(rates) if rates else DEFAULT_SECONDS_PER_SOURCE_SECOND
-
-
-def estimate_eta(duration_seconds: float, *, queued_ahead: int | None = None) -> int:
-    """eta = (tasks ahead / workers + 1) x (overhead + rate x duration), rate measured on recent tasks."""
-    if queued_ahead is None:
-        queued_ahead = RemixTask.objects.filter(status__in=[Status.IN_QUEUE, Status.PROCESSING]).count()
-    per_task = ETA_OVERHEAD_SECONDS + processing_rate() * duration_seconds
-    workers = max(1, settings.REMIX_WORKER_CONCURRENCY)
-    return int(math.ceil((queued_ahead / workers + 1) * per_task))
-
-
 def task_for_status(task_id: uuid.UUID, owner_id: int) -> RemixTask | None:
     """The owner's task for a status poll, with its place in the queue read in the same query: for a
     queued task `queued_before` (tasks queued earlier and not started) and `processing_now`, else 0;
@@ -123,33 +85,6 @@ def task_for_status(task_id: uuid.UUID, owner_id: int) -> RemixTask | None:
         "task": RemixTask._meta.pk.get_db_prep_value(task_id, connection),
     }
     return next(iter(RemixTask.objects.raw(sql, params)), None)
-
-
-def source_seconds(task: RemixTask) -> float:
-    """The source song's length, or the length assumed for a URL song not fetched yet."""
-    seconds = task.source_duration if hasattr(task, "source_duration") else task.upload.duration
-    return seconds or settings.REMIX_URL_ESTIMATE_SECONDS
-
-
-def queue_position(task: RemixTask) -> int:
-    """How many tasks were queued before this one and are not finished (0 = next)."""
-    if task.status != Status.IN_QUEUE:
-        return 0
-    if hasattr(task, "queued_before"):
-        return task.queued_before
-    return RemixTask.objects.filter(status=Status.IN_QUEUE, created_at__lt=task.created_at).count()
-
-
-def tasks_ahead(task: RemixTask) -> int:
-    """Tasks a queued task waits for: those queued before it plus those running (one query, or
-    none for a task read by `task_for_status`)."""
-    if task.status != Status.IN_QUEUE:
-        return 0
-    if hasattr(task, "queued_before"):
-        return task.queued_before + task.processing_now
-    return RemixTask.objects.filter(
-        Q(status=Status.PROCESSING) | Q(status=Status.IN_QUEUE, created_at__lt=task.created_at)
-    ).count()
 
 
 # --- credits ----------------------------------------------------------------------------------
@@ -405,25 +340,33 @@ def apply_result(task_id, result: TaskResult, attempt: int | None = None) -> boo
     conversions = {c.index: c for c in task.conversions.all()}
 
     saved: list[str] = []
-    audio_names: dict[int, dict[str, str]] = {}
-    cover_names: dict[str, str] = {}
+    audio_names: dict[int, dict[str, str]] = {}  # version index -> {conversion file field: stored name}
+    task_names: dict[str, str] = {}  # task file field -> stored name
+
+    def store(name: str, content: bytes | Path) -> str:
+        saved.append(_save(name, content))
+        return saved[-1]
+
     try:
         for version in result.versions:
             conv = conversions[version.index]
             if not running or conv.has_audio or version.mp3 is None:
                 continue
             base = f"results/{task.pk}/remix-{version.index}-{conv.pk.hex[:8]}"
-            names = audio_names[version.index] = {"mp3": _save(base + ".mp3", version.mp3)}
-            saved.append(names["mp3"])
+            names = audio_names[version.index] = {"mp3": store(base + ".mp3", version.mp3)}
             if version.wav is not None:
-                names["wav"] = _save(base + ".wav", version.wav)
-                saved.append(names["wav"])
+                names["wav"] = store(base + ".wav", version.wav)
+            for stem, content in (version.stems or {}).items():
+                if stem in VERSION_STEMS and content is not None:
+                    names[f"{stem}_file"] = store(f"{base}-{stem}.mp3", content)
         if result.cover_png and not task.cover:
-            cover_names["cover"] = _save(f"results/{task.pk}/cover.png", result.cover_png)
-            saved.append(cover_names["cover"])
+            task_names["cover"] = store(f"results/{task.pk}/cover.png", result.cover_png)
             if result.cover_thumb_png:
-                cover_names["cover_thumb"] = _save(f"results/{task.pk}/cover-thumb.png", result.cover_thumb_png)
-                saved.append(cover_names["cover_thumb"])
+                task_names["cover_thumb"] = store(f"results/{task.pk}/cover-thumb.png", result.cover_thumb_png)
+        if running:
+            for stem, content in (result.source_stems or {}).items():
+                if stem in SOURCE_STEMS and content is not None and not getattr(task, f"source_{stem}_file"):
+                    task_names[f"source_{stem}_file"] = store(f"results/{task.pk}/source-{stem}.mp3", content)
     except Exception as exc:
         log.exception("storing results of %s failed", task.pk)
         _delete_files(saved)
@@ -443,7 +386,7 @@ def apply_result(task_id, result: TaskResult, attempt: int | None = None) -> boo
         for version in result.versions:
             conv = Conversion.objects.select_for_update().get(pk=conversions[version.index].pk)
             changed |= _fill_conversion(conv, version, audio_names.get(version.index, {}), running)
-        for attr, name in cover_names.items():
+        for attr, name in task_names.items():
             if getattr(locked, attr):  # stored by a concurrent delivery
                 transaction.on_commit(lambda n=name: _delete_files([n]))
             else:
@@ -468,6 +411,9 @@ def apply_result(task_id, result: TaskResult, attempt: int | None = None) -> boo
     return changed or completes
 
 
+CONVERSION_FILES = ("mp3", "wav", "vocals_file", "instrumental_file")
+
+
 def _fill_conversion(conv: Conversion, version: VersionOutput, names: dict[str, str], running: bool) -> bool:
     """Copy one version's parts onto its conversion; after completion only into empty fields."""
     changed = False
@@ -475,7 +421,8 @@ def _fill_conversion(conv: Conversion, version: VersionOutput, names: dict[str, 
         if conv.has_audio:  # another delivery stored this version meanwhile
             transaction.on_commit(lambda n=list(names.values()): _delete_files(n))
         else:
-            conv.mp3.name, conv.wav.name = names["mp3"], names.get("wav", "")
+            for attr in CONVERSION_FILES:
+                getattr(conv, attr).name = names.get(attr, "")
             changed = True
     for attr in ("duration", "lyrics", "lyrics_timestamped", "peaks"):
         value = getattr(version, attr)
@@ -521,6 +468,8 @@ def fail_task(task_id, reason: str, attempt: int | None = None) -> bool:
         task.stage = "Failed"
         task.finished_at = timezone.now()
         task.cost = Decimal("0")
+        partial = [f.name for f in task.source_stem_files().values()]
+        task.source_vocals_file.name = task.source_accompaniment_file.name = ""
         task.save()
         held = -sum(
             CreditEntry.objects.filter(
@@ -533,11 +482,11 @@ def fail_task(task_id, reason: str, attempt: int | None = None) -> bool:
                 user_id=task.owner_id, task=task, kind=CreditEntry.Kind.REFUND, amount=held,
                 note="Refund: remix failed",
             )
-        partial = []
         for conv in task.conversions.all():
-            partial += [f.name for f in (conv.mp3, conv.wav) if f]
-            conv.mp3.name = conv.wav.name = ""
-            conv.save(update_fields=["mp3", "wav"])
+            partial += [f.name for f in conv.audio_files()]
+            for attr in CONVERSION_FILES:
+                getattr(conv, attr).name = ""
+            conv.save(update_fields=list(CONVERSION_FILES))
         transaction.on_commit(lambda: _delete_files(partial))
         webhooks.record_task_events(task)
     log.info("task %s failed: %s", task_id, reason)
@@ -616,9 +565,9 @@ def delete_task(task: RemixTask) -> None:
     """Delete a finished task and its stored files (the ledger keeps its lines)."""
     if not task.is_finished:
         raise SubmitError("A remix can be deleted once it has finished.")
-    names = [f.name for f in (task.cover, task.cover_thumb) if f]
+    names = [f.name for f in task.stored_files()]
     for conv in task.conversions.all():
-        names += [f.name for f in (conv.mp3, conv.wav) if f]
+        names += [f.name for f in conv.audio_files()]
     with transaction.atomic():
         task.delete()
         transaction.on_commit(lambda: _delete_files(names))

@@ -12,9 +12,10 @@ from dramatiq.middleware import TimeLimitExceeded
 
 from . import services
 from .engine import EngineError
-from .providers import ProviderError, get_provider
+from .models import ProviderEvent
+from .providers import ProviderError, get_provider, musicgpt
+from .results import UpstreamFailure, UpstreamSubmission
 from .sources import SourceError, local_source
-from .webhooks import deliver_webhook  # noqa: F401  (registers the webhook actor with the worker)
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +49,9 @@ def process_remix(task_id: str) -> None:
             progress("Fetching audio", 1)
             with local_source(task, attempt, Path(workdir)) as source:
                 result = get_provider().run(task, source, progress)
-            if result is not None:
+            if isinstance(result, UpstreamSubmission):  # the upstream's callbacks finish it
+                services.record_provider_submission(task_id, attempt, result.provider_task_id, result.refs)
+            elif result is not None:
                 services.apply_result(task_id, result, attempt=attempt)
     except TaskLost:
         log.warning("task %s attempt %d was taken away; stopping", task_id, attempt)
@@ -87,6 +90,14 @@ def recover_stale_tasks() -> None:
 
 @dramatiq.actor(queue_name="remix", max_retries=5, min_backoff=10_000, time_limit=300_000, throws=(TaskLost,))
 def apply_provider_event(event_id: int) -> None:
-    from .providers.musicgpt import apply_callback
-
-    apply_callback(event_id)
+    """Apply one stored MusicGPT callback to its task."""
+    event = ProviderEvent.objects.select_related("task").filter(pk=event_id).first()
+    if event is None or event.task is None:
+        return
+    outcome = musicgpt.parse_callback(event.task, event.payload)
+    if isinstance(outcome, UpstreamFailure):
+        services.fail_task(event.task_id, outcome.reason)
+    elif outcome is None:
+        log.warning("provider callback %s names no known conversion; ignored", event.pk)
+    else:
+        services.apply_result(event.task_id, outcome)

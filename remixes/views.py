@@ -18,11 +18,10 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, HttpResponseStopPolling
 
-from . import services
+from . import eta, services
 from .forms import MAX_LYRICS, RemixForm
 from .models import ApiKey, Conversion, CreditEntry, RemixTask, Upload, User, WebhookDelivery
 
@@ -174,13 +173,8 @@ def remix_estimate(request: HttpRequest) -> HttpResponse:
 
 
 def _remaining_seconds(task: RemixTask) -> int | None:
-    now = timezone.now()
-    if task.status == RemixTask.Status.IN_QUEUE:
-        return max(0, task.eta - int((now - task.created_at).total_seconds())) or None
-    if task.status == RemixTask.Status.PROCESSING and task.started_at and task.progress >= 5:
-        elapsed = (now - task.started_at).total_seconds()
-        return int(elapsed / task.progress * (100 - task.progress))
-    return None
+    """The same estimate `byId` answers (remixes.eta), or None when finished."""
+    return eta.seconds_left(task) or None
 
 
 def _lyric_lines(timestamped) -> list[dict]:
@@ -296,7 +290,8 @@ def _status_context(task: RemixTask) -> dict:
         )
     return {
         "task": task,
-        "position": services.queue_position(task),
+        "position": eta.queue_position(task),  # place in line: tasks queued before it, not yet started
+        "tasks_ahead": eta.tasks_ahead(task),  # what `remaining` waits for: those plus the running ones
         "remaining": _remaining_seconds(task),
         "refund": refund,
         "awaiting_review": awaiting_review,

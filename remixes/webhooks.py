@@ -29,8 +29,9 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from standardwebhooks.webhooks import Webhook
 
-from . import safehttp
+from . import payloads, safehttp
 from .auth import forget_user
+from .files import signed_url
 from .models import DisabledWebhookUrl, ProviderEvent, RemixTask, User, WebhookDelivery
 
 log = logging.getLogger(__name__)
@@ -104,59 +105,13 @@ def _webhook_id(task_id, event: str) -> str:
 
 
 def task_events(task: RemixTask) -> list[tuple[str, str, dict]]:
-    """(key, event type, payload) of every event a finished task sends, in sending order."""
-    from .files import signed_url
+    """(key, event type, payload) of every event a finished task sends, in sending order; links
+    last as long as the whole retry schedule."""
+    return payloads.task_events(task, payloads.Links(task, _link))
 
-    if task.status == RemixTask.Status.FAILED:
-        payload = {
-            "success": False, "conversion_type": "Remix", "task_id": str(task.pk), "status": "FAILED",
-            "reason": task.status_msg,
-        }
-        return [("failure", "failure", payload)]
-    if task.status != RemixTask.Status.COMPLETED:
-        return []
-    visible = task.outputs_visible
 
-    def link(field_file, name=None) -> str | None:
-        return signed_url(field_file, download_name=name, expires_in=LINK_SECONDS) if field_file and visible else None
-
-    events: list[tuple[str, str, dict]] = []
-    conversions = list(task.conversions.order_by("index"))
-    for conv in conversions:
-        events.append((f"conversion:{conv.index}", "conversion", {
-            "success": True,
-            "conversion_type": "Remix",
-            "task_id": str(task.pk),
-            "conversion_id": str(conv.pk),
-            "conversion_path": link(conv.mp3),
-            "conversion_path_wav": link(conv.wav),
-            "conversion_duration": conv.duration,
-            "is_flagged": task.is_flagged,
-            "reason": task.flag_reason if task.is_flagged else "",
-            "lyrics": conv.lyrics,
-            "lyrics_timestamped": conv.lyrics_timestamped,
-        }))
-    if not task.instrumental:
-        for conv in conversions:
-            events.append((f"lyrics:{conv.index}", "lyrics", {
-                "success": True,
-                "conversion_type": "Remix",
-                "subtype": "lyrics_timestamped",
-                "task_id": str(task.pk),
-                "conversion_id": str(conv.pk),
-                "lyrics": conv.lyrics,
-                "lyrics_timestamped": conv.lyrics_timestamped,
-            }))
-    if task.cover:
-        events.append(("album_cover", "album_cover", {
-            "success": True,
-            "conversion_type": "Remix",
-            "subtype": "album_cover",
-            "task_id": str(task.pk),
-            "album_cover_path": link(task.cover),
-            "album_cover_thumbnail": link(task.cover_thumb),
-        }))
-    return events
+def _link(field_file, download_name: str | None) -> str:
+    return signed_url(field_file, download_name=download_name, expires_in=LINK_SECONDS)
 
 
 def record_task_events(task: RemixTask, *, occasion: str = "") -> list[WebhookDelivery]:

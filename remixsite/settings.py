@@ -222,7 +222,8 @@ else:
         "OPTIONS": {"url": REDIS_URL, "namespace": DRAMATIQ_NAMESPACE},
         "MIDDLEWARE": DRAMATIQ_MIDDLEWARE,
     }
-DRAMATIQ_AUTODISCOVER_MODULES = ["tasks"]
+# Modules whose actors `rundramatiq` loads: the remix actors and the webhook delivery actor.
+DRAMATIQ_AUTODISCOVER_MODULES = ["tasks", "webhooks"]
 
 # "local" runs the bundled engine; "musicgpt" forwards tasks to the hosted MusicGPT API; a dotted
 # path names a provider class of your own.

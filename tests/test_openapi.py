@@ -73,3 +73,22 @@ def test_the_docs_page_renders_the_document(client):
     html = response.content.decode()
     assert "POST /Remix" in html and "GET /byId" in html and "webhook-signature" in html
     assert "audio_url" in html and "http://testserver/api/public/v1/openapi.json" in html
+
+
+def test_the_examples_come_from_the_payload_builder_and_match_their_schemas(client):
+    import jsonschema_rs  # schemathesis's validator
+
+    doc = client.get("/api/public/v1/openapi.json").json()
+    schemas = doc["components"]["schemas"]
+    resolver_doc = {"components": {"schemas": schemas}}
+    for name in ("TaskStatus", "ConversionStatus", "ConversionEvent", "LyricsEvent", "AlbumCoverEvent",
+                 "FailureEvent"):
+        (example,) = schemas[name]["examples"]
+        schema = {**schemas[name], "components": resolver_doc["components"]}
+        jsonschema_rs.Draft202012Validator(schema).validate(example)
+        assert set(example) == set(schemas[name]["properties"]), name
+    status = schemas["TaskStatus"]["examples"][0]
+    for field in ("conversion_path_vocals_1", "conversion_path_instrumental_2", "source_path_vocals",
+                  "source_path_accompaniment"):
+        assert status[field].startswith("http://testserver/files/")
+    assert schemas["ConversionEvent"]["examples"][0]["conversion_path_vocals"]

@@ -9,7 +9,7 @@ import pytest
 from django.contrib.auth import SESSION_KEY
 from django.urls import reverse
 
-from remixes import services, webhooks
+from remixes import eta, services, webhooks
 from remixes.models import RemixTask
 from tests.test_views_helpers import submit_task
 
@@ -37,17 +37,17 @@ def test_the_status_query_counts_the_queue_as_the_separate_queries_do(owner, oth
         read = services.task_for_status(task.task_id, task.owner_id)
         assert read.pk == task.pk and read.status == task.status
         # the fallbacks, which query, must agree with the annotated figures
-        assert services.queue_position(read) == RemixTask.objects.filter(
+        assert eta.queue_position(read) == RemixTask.objects.filter(
             status=Status.IN_QUEUE, created_at__lt=task.created_at).count() * (task.status == Status.IN_QUEUE)
         fresh = RemixTask.objects.get(pk=task.pk)
-        assert (services.queue_position(read), services.tasks_ahead(read)) == (
-            services.queue_position(fresh), services.tasks_ahead(fresh))
+        assert (eta.queue_position(read), eta.tasks_ahead(read)) == (
+            eta.queue_position(fresh), eta.tasks_ahead(fresh))
     third_read = services.task_for_status(third.task_id, owner.pk)
     assert (third_read.queued_before, third_read.processing_now) == (1, 1)
-    assert services.tasks_ahead(third_read) == 2
+    assert eta.tasks_ahead(third_read) == 2
     first_read = services.task_for_status(first.task_id, owner.pk)
     assert (first_read.queued_before, first_read.processing_now) == (0, 0)
-    assert services.source_seconds(first_read) == pytest.approx(5.0)
+    assert eta.source_seconds(first_read) == pytest.approx(5.0)
 
 
 def test_the_status_query_finds_only_the_owners_task(owner, other_user):
@@ -59,7 +59,7 @@ def test_the_status_query_finds_only_the_owners_task(owner, other_user):
 def test_a_url_song_not_yet_fetched_is_priced_at_the_assumed_length(owner, settings):
     task = services.submit_remix(owner, services.RemixOptions(prompt="lo-fi"), audio_url="https://example.com/a.mp3")
     read = services.task_for_status(task.task_id, owner.pk)
-    assert services.source_seconds(read) == settings.REMIX_URL_ESTIMATE_SECONDS
+    assert eta.source_seconds(read) == settings.REMIX_URL_ESTIMATE_SECONDS
 
 
 def test_the_polling_partial_costs_one_query_with_sessions_and_users_cached(

@@ -21,8 +21,12 @@ from tests.test_api_byid import LINES, LYRICS, finished_task, queued_task
 
 pytestmark = pytest.mark.django_db
 
-CONVERSION_FIELDS = {"success", "conversion_type", "task_id", "conversion_id", "conversion_path", "conversion_path_wav",
-                     "conversion_duration", "is_flagged", "reason", "lyrics", "lyrics_timestamped"}
+MUSICGPT_CONVERSION_FIELDS = {"success", "conversion_type", "task_id", "conversion_id", "conversion_path",
+                              "conversion_path_wav", "conversion_duration", "is_flagged", "reason", "lyrics",
+                              "lyrics_timestamped"}
+STEM_FIELDS = {"conversion_path_vocals", "conversion_path_instrumental", "source_path_vocals",
+               "source_path_accompaniment"}  # our extension; null when the provider gives no stems
+CONVERSION_FIELDS = MUSICGPT_CONVERSION_FIELDS | STEM_FIELDS
 
 
 class Receiver(http.server.BaseHTTPRequestHandler):
@@ -114,6 +118,7 @@ def test_a_completed_task_sends_five_signed_events_in_the_reference_shapes(owner
         assert payload["conversion_path"].startswith("http") and payload["conversion_path_wav"].startswith("http")
         assert payload["is_flagged"] is False and payload["reason"] == ""
         assert payload["lyrics"] == LYRICS and payload["lyrics_timestamped"] == LINES
+        assert all(payload[name] is None for name in STEM_FIELDS)
     assert {p["conversion_id"] for p in conversions} == {str(c.pk) for c in task.conversions.all()}
     lyrics = [p for p in payloads if p.get("subtype") == "lyrics_timestamped"]
     assert len(lyrics) == 2 and all(p["lyrics_timestamped"] == LINES for p in lyrics)

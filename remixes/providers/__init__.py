@@ -3,7 +3,6 @@ either returns the finished result (the local engine) or hands the task to an up
 callbacks finish it later (MusicGPT). The configured one is chosen by REMIX_PROVIDER."""
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
@@ -11,10 +10,7 @@ from django.conf import settings
 from django.utils.module_loading import import_string
 
 from ..models import RemixTask
-from ..services import TaskResult
-
-# progress(stage, percent 0-100); raises TaskLost when the task was taken away from this worker.
-Progress = Callable[[str, int], None]
+from ..results import Progress, TaskResult, UpstreamSubmission
 
 
 class ProviderError(Exception):
@@ -29,7 +25,7 @@ class ProviderError(Exception):
 class Provider(Protocol):
     name: str
 
-    def run(self, task: RemixTask, source: Path, progress: Progress) -> TaskResult | None: ...
+    def run(self, task: RemixTask, source: Path, progress: Progress) -> TaskResult | UpstreamSubmission: ...
 
 
 def get_provider(name: str | None = None) -> Provider:

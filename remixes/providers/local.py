@@ -4,12 +4,12 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import soundfile as sf
 from django.conf import settings
 
 from ..engine import RemixRequest, VersionResult, encode_mp3, encode_wav, remix
 from ..models import RemixTask
-from ..services import TaskResult, VersionOutput
-from . import Progress
+from ..results import SOURCE_STEMS, VERSION_STEMS, Progress, TaskResult, VersionOutput
 
 # Share of the progress bar for the engine; encoding and storing take the rest.
 ENGINE_SHARE = 88
@@ -24,7 +24,18 @@ def _encode(version: VersionResult) -> VersionOutput:
         lyrics=version.lyrics,
         lyrics_timestamped=version.lyrics_timestamped,
         peaks=version.peaks,
+        stems=encode_stems(getattr(version, "stems", None), VERSION_STEMS),
     )
+
+
+def encode_stems(paths: dict[str, Path] | None, names: tuple[str, ...]) -> dict[str, bytes]:
+    """The engine's stem wav files (name -> path) as mp3 192 kb/s, for the names we store."""
+    stems = {}
+    for name, path in (paths or {}).items():
+        if name in names and path is not None and Path(path).is_file():
+            audio, sample_rate = sf.read(str(path), dtype="float32", always_2d=True)
+            stems[name] = encode_mp3(audio, sample_rate)
+    return stems
 
 
 class LocalProvider:
@@ -45,7 +56,9 @@ class LocalProvider:
         progress("Encoding", ENGINE_SHARE)
         # The encoders release the GIL: both versions encode side by side, one per core.
         with ThreadPoolExecutor(max_workers=len(result.versions)) as pool:
+            source_stems = pool.submit(encode_stems, getattr(result, "source_stems", None), SOURCE_STEMS)
             versions = list(pool.map(_encode, result.versions))
+            source_stems = source_stems.result()
         progress("Saving", 97)
         return TaskResult(
             versions=versions,
@@ -53,4 +66,5 @@ class LocalProvider:
             cover_thumb_png=result.cover_thumb_png,
             style_plan=result.plan,
             source_duration=result.source_duration,
+            source_stems=source_stems,
         )

@@ -1,7 +1,7 @@
 """The upstream provider: forwards a task to the hosted MusicGPT Remix API. MusicGPT answers with
 its own task and conversion ids and later calls /webhooks/provider/<token>/ once per result
-(2 conversions, 2 lyrics, 1 album cover); `apply_callback` turns each callback into the same
-`services.apply_result` call the local provider makes."""
+(2 conversions, 2 lyrics, 1 album cover); `parse_callback` turns each callback into the same
+kind of result the local provider returns, which `tasks.apply_provider_event` applies."""
 from __future__ import annotations
 
 import io
@@ -14,9 +14,10 @@ from django.conf import settings
 from django.urls import reverse
 from PIL import Image
 
-from .. import safehttp, services
-from ..models import ProviderEvent, RemixTask
-from . import Progress, ProviderError
+from .. import safehttp
+from ..models import RemixTask
+from ..results import Progress, TaskResult, UpstreamFailure, UpstreamSubmission, VersionOutput
+from . import ProviderError
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +31,7 @@ def callback_url() -> str:
 class MusicGPTProvider:
     name = "musicgpt"
 
-    def run(self, task: RemixTask, source: Path, progress: Progress) -> None:
+    def run(self, task: RemixTask, source: Path, progress: Progress) -> UpstreamSubmission:
         data = {"prompt": task.prompt, "webhook_url": callback_url()}
         if task.lyrics:
             data["lyrics"] = task.lyrics
@@ -54,8 +55,7 @@ class MusicGPTProvider:
         body = _json(response)
         if response.status_code == 200 and body.get("success") and body.get("task_id"):
             refs = {str(body.get("conversion_id_1", "")): 1, str(body.get("conversion_id_2", "")): 2}
-            services.record_provider_submission(task.pk, task.attempts, str(body["task_id"]), refs)
-            return None
+            return UpstreamSubmission(provider_task_id=str(body["task_id"]), refs=refs)
         message = str(body.get("message") or body.get("detail") or f"HTTP {response.status_code}")[:300]
         retryable = response.status_code == 429 or response.status_code >= 500
         raise ProviderError(f"The upstream remix service refused the task: {message}", retryable=retryable)
@@ -69,24 +69,20 @@ def _json(response) -> dict:
     return body if isinstance(body, dict) else {}
 
 
-def apply_callback(event_id: int) -> None:
-    """Apply one stored MusicGPT callback to its task (files fetched through safehttp)."""
-    event = ProviderEvent.objects.select_related("task").get(pk=event_id)
-    task, payload = event.task, event.payload
-    if task is None:
-        return
+def parse_callback(task: RemixTask, payload: dict) -> TaskResult | UpstreamFailure | None:
+    """What one MusicGPT callback says about `task`: a piece of its result (files fetched through
+    safehttp), its failure, or None when it names no conversion we know. Writes nothing."""
     if payload.get("success") is False or str(payload.get("status", "")).upper() == "FAILED":
         reason = payload.get("reason") or payload.get("message") or "the upstream service could not remix this song"
-        services.fail_task(task.pk, f"Remix failed upstream: {reason}. Your credits were refunded.")
-        return
+        return UpstreamFailure(f"Remix failed upstream: {reason}. Your credits were refunded.")
     index = task.provider_refs.get(str(payload.get("conversion_id", "")))
-    result = services.TaskResult()
+    result = TaskResult()
     cover_url = payload.get("album_cover_path") or payload.get("image_url")
     if cover_url:
         cover = _fetch_bytes(cover_url)
         result.cover_png, result.cover_thumb_png = _cover_pngs(cover)
     elif index is not None:
-        version = services.VersionOutput(index=index)
+        version = VersionOutput(index=index)
         if payload.get("conversion_path"):
             version.mp3 = _fetch_bytes(payload["conversion_path"])
             if payload.get("conversion_path_wav"):
@@ -102,9 +98,8 @@ def apply_callback(event_id: int) -> None:
             version.lyrics_timestamped = timed
         result.versions.append(version)
     else:
-        log.warning("provider callback %s names no known conversion; ignored", event.pk)
-        return
-    services.apply_result(task.pk, result)
+        return None
+    return result
 
 
 def _fetch_bytes(url: str) -> bytes:
