@@ -169,6 +169,9 @@ if S3_BUCKET:
             "secret_key": env_str("S3_SECRET_ACCESS_KEY") or None,
             "default_acl": "private",
             "querystring_auth": True,
+            # Presigned links signed with SigV4: SigV2 is deprecated by AWS, and S3-compatible servers
+            # (SeaweedFS in tests/test_s3.py) reject a SigV2 link that names a download file name.
+            "signature_version": "s3v4",
             "querystring_expire": env_int("FILE_URL_MAX_AGE", 3600, minimum=60),
             "file_overwrite": False,
         },
