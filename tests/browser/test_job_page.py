@@ -55,10 +55,20 @@ def test_an_approved_remix_appears_without_a_reload(page, make_user, flagging, m
     services.review_task(task, moderator, approve=True)
     page.wait_for_selector("#version-2[data-player]", timeout=(SLOW_POLL_SECONDS + 3) * 1000)
     assert page.evaluate("window.__notReloaded") is True
-    assert page.locator("audio").count() == 2
+    assert page.locator(".version audio").count() == 2 and page.locator("#original-audio").count() == 1
     assert page.inner_text("#status .chip") == "Completed" and "awaiting review" not in page.inner_text("#status")
     after = page.locator("#version-2").bounding_box()
     assert abs(after["y"] - before["y"]) < 1 and abs(after["height"] - before["height"]) < 1  # no layout shift
+    # The players swapped in by htmx work, A/B switch included (PLAN has no stretch: same seconds).
+    page.wait_for_function("""() => document.querySelector('#version-2 audio').readyState >= 1
+                                    && document.getElementById('original-audio').readyState >= 1""")
+    page.focus("#version-2 canvas.wave")
+    page.keyboard.press("ArrowRight")
+    version_time = page.evaluate("document.querySelector('#version-2 audio').currentTime")
+    assert version_time > 1
+    page.keyboard.press("a")
+    assert page.get_attribute("#version-2 button.ab", "aria-pressed") == "true"
+    assert abs(page.evaluate("document.getElementById('original-audio').currentTime") - version_time) < 0.02
     stopped_at = len(polls)
     assert polls[-1] == 286
     time.sleep(SLOW_POLL_SECONDS + 0.5)

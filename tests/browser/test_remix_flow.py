@@ -208,7 +208,7 @@ def test_staff_approve_a_flagged_task(page, make_user, settings):
     page.context.clear_cookies()
     log_in(page, "singer")
     page.goto(f"/remixes/{task.task_id}/")
-    assert page.locator("audio").count() == 2
+    assert page.locator(".version audio").count() == 2 and page.locator("#original-audio").count() == 1
     moderation._filter.cache_clear()
 
 
