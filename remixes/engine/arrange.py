@@ -1,8 +1,11 @@
-"""Re-arrangement: the style plan applied to the analysed song, as notes on the remix's timeline.
+"""Re-orchestration: the style's band playing the song's own parts, as notes on the remix's timeline.
 
-Every pitched part is derived from the analysis (chords -> bass roots, voicings, arpeggios; melody ->
-lead), so the new band follows the source's harmony instead of guessing it. Seed-driven choices
-(voicings, rhythms, groove variations, instrument picks) make the two versions differ.
+Every pitched part comes from the song: the transcribed chords per beat (voicings, comping, arpeggios),
+bass line (its pitches on the style's bass rhythm) and melody (the lead). `strength` says how much of
+the original's stems stays under the band: 0 all of it and no band, 0.5 a little of the accompaniment
+under a full band, 1 none. Seed-driven choices (voicings, rhythms, groove variations, instrument picks)
+make the two versions differ; a per-style feel (timing, velocity, articulation, reverb) makes the band
+sound like the style.
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ class Part:
     level: float          # linear gain in the band mix
     pan: float            # -1 .. 1
     gain_db: float = 0.0  # the prompt's "less guitar": applied after the band is balanced, so it is not undone
+    reverb: float = 0.0   # the part's own room (0..1), before the mix's effects: roomy piano in lo-fi
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,13 @@ class Arrangement:
     melody: tuple         # ((start, end, midi), ...) on the remix timeline
     sections: tuple       # ((start, end, label, energy), ...) on the remix timeline
     parts: tuple          # (Part, ...)
+    # How much of each separated stem of the original stays (linear gains on the stems):
+    accompaniment_gain: float     # the accompaniment's harmonic rest ("other" stem; the whole accompaniment
+                                  # when it is not split further)
+    original_drums_gain: float    # the drums stem
+    original_bass_gain: float     # the bass stem
+    vocal_gain: float             # the vocal stem: 0 when not kept, else its level ("less vocals" 0.5)
+    # The same balance for a mix that has no stems (masks on the stretched mixture, render.rebalance_original):
     original_gain: float          # kept original's harmonic part (levels are RMS relative to the source's)
     original_percussive_gain: float
     vocal_suppression: float      # 1 removes the original's centred vocal, 0.59 turns it down 6 dB, < 0 up
@@ -70,6 +81,7 @@ class Arrangement:
     key_tonic: int
     mode: str
     notes: tuple                  # sentences for the plan
+    strength: float = 0.5
 
 
 def choose_timing(plan, source_tempo: float, duration: float) -> Timing:
@@ -101,77 +113,219 @@ def choose_timing(plan, source_tempo: float, duration: float) -> Timing:
 
 
 def arrange(plan, analysis: Analysis, timing: Timing, strength: float, seed: int,
-            keep_vocal: bool) -> Arrangement:
+            keep_vocal: bool, song_parts=None, carry_melody: bool | None = None) -> Arrangement:
+    """The band's parts and the stems' gains for one version.
+
+    `song_parts` (transcribe.SongParts, source timeline) gives the chords, bass line and melody; without
+    it the analysis's chords and melody are used. `carry_melody` (default: no vocal is kept) adds a lead
+    playing the song's melody when the style has none, so an instrumental version keeps its tune.
+    """
     rng = np.random.default_rng([seed, 7919])
     rate = timing.rate
+    strength = float(np.clip(strength, 0, 1))
     notes: list[str] = []
     beats_per_bar = plan.beats_per_bar
     beats = _groove_beats(analysis, timing)
     bars = _groove_bars(analysis, timing, beats, beats_per_bar)
-    chords = tuple((s / rate, e / rate, r, q) for s, e, r, q in analysis.chords)
-    melody = tuple((s / rate, e / rate, p) for s, e, p in analysis.melody)
+    if song_parts is not None and any(c[2] >= 0 for c in song_parts.chords):
+        source_chords = _merge_chords(song_parts.chords)
+        source_melody = tuple((s, e, p) for s, e, p, _ in song_parts.melody) or tuple(analysis.melody)
+        bass_line = tuple((s / rate, e / rate, p, v) for s, e, p, v in song_parts.bass_line)
+    else:
+        source_chords, source_melody, bass_line = tuple(analysis.chords), tuple(analysis.melody), ()
+    chords = tuple((s / rate, e / rate, r, q) for s, e, r, q in source_chords)
+    melody = tuple((s / rate, e / rate, p) for s, e, p in source_melody)
     sections = tuple((s / rate, e / rate, label, energy) for s, e, label, energy in analysis.sections)
 
-    original_gain, band_gain, drum_gain = _balance(plan.keep_original, strength, plan.energy)
-    percussive_gain = original_gain if plan.drums else original_gain * 0.15
+    gains = _balance(plan.keep_original, strength, plan.energy, bool(plan.drums))
     if not plan.drums:
+        gains["original_drums"] *= 0.15
         notes.append("Original drums suppressed (the style has no drums).")
+    # Without stems a kept vocal rides on the mixture's masks: lift it by what the accompaniment loses,
+    # so it keeps the level against the rest that the stems' vocal_gain gives it.
+    lift_db = min(12.0, -20 * float(np.log10(max(gains["accompaniment"], 0.25))))
+    vocal_suppression = _vocal_suppression(plan, analysis, keep_vocal, notes, lift_db)
+    vocal_gain = 0.0 if not keep_vocal else float(10 ** (min(plan.levels.get("vocals", 0.0), 12.0) / 20))
 
+    feel = _FEELS.get(plan.style, _FEEL)
+    mix = _MIXES.get(plan.style, {})
     parts = []
     instruments = dict(plan.instruments)
+    if carry_melody is None:
+        carry_melody = not keep_vocal
+    if carry_melody and "lead" not in instruments and len(melody) >= 4 and gains["band"] > 0:
+        instruments["lead"] = _MELODY_VOICE.get(plan.style, 0)
+        notes.append("No vocal kept: a lead plays the song's melody.")
     for role in sorted(instruments):
         program = _pick_program(instruments[role], rng)
-        role_notes = _role_notes(role, chords, melody, beats, bars, beats_per_bar, plan, rng)
+        role_notes = _role_notes(role, chords, melody, beats, bars, beats_per_bar, plan, rng, bass_line, feel)
         if role_notes:
             level = _ROLE_LEVEL.get(role, 0.5)
             if role == "lead":
-                # The analysed melody is an estimate: doubling it loudly would mask the real one.
-                level *= 0.6 if original_gain > 0.5 else 1.0
+                # Doubling a kept vocal loudly would fight it; carrying the tune alone it must be heard.
+                level *= 1.4 if carry_melody else 0.5
+            role_notes = _humanise(role_notes, beats, feel, rng)
             parts.append(Part(role, program, False, tuple(role_notes), level, _ROLE_PAN.get(role, 0.0),
-                              plan.levels.get(role, 0.0)))
+                              plan.levels.get(role, 0.0), float(mix.get(role, mix.get("all", 0.0)))))
     if plan.drums:
         drum_notes = drum_groove(plan.drums, beats, bars, plan.energy, plan.swing, sections, rng, beats_per_bar)
+        drum_notes = _humanise(drum_notes, beats, _Feel(feel.jitter * 0.5, feel.spread, feel.accent, 1.0), rng)
         parts.append(Part("drums", int(plan.drum_kit), True, tuple(drum_notes), 0.9, 0.0,
-                          plan.levels.get("drums", 0.0)))
+                          plan.levels.get("drums", 0.0), float(mix.get("drums_reverb", 0.0))))
 
+    drum_gain = gains["drums"] * 10 ** (mix.get("drums_db", 0.0) / 20) if plan.drums else 0.0
+    if song_parts is not None:
+        notes.extend(n for n in song_parts.notes if n not in notes)
     return Arrangement(
         timing=timing,
         beat_times=tuple(float(b) for b in beats),
         bar_times=tuple(float(b) for b in bars),
         beats_per_bar=beats_per_bar,
         chords=chords, melody=melody, sections=sections, parts=tuple(parts),
-        original_gain=original_gain, original_percussive_gain=percussive_gain,
-        vocal_suppression=_vocal_suppression(plan, analysis, keep_vocal, notes),
-        band_gain=band_gain, drum_gain=drum_gain if plan.drums else 0.0, key_tonic=analysis.key_tonic, mode=analysis.mode, notes=tuple(notes),
+        accompaniment_gain=gains["accompaniment"], original_drums_gain=gains["original_drums"],
+        original_bass_gain=gains["original_bass"], vocal_gain=vocal_gain,
+        original_gain=gains["accompaniment"], original_percussive_gain=gains["original_drums"],
+        vocal_suppression=vocal_suppression,
+        band_gain=gains["band"], drum_gain=drum_gain, key_tonic=analysis.key_tonic, mode=analysis.mode,
+        notes=tuple(notes), strength=strength,
     )
 
 
-def _vocal_suppression(plan, analysis: Analysis, keep_vocal: bool, notes: list[str]) -> float:
-    """All of a vocal that is not kept; a kept one at the prompt's level ("less vocals"), when there is one."""
+def _merge_chords(per_beat) -> tuple:
+    merged: list = []
+    for start, end, root, quality in per_beat:
+        if merged and merged[-1][2] == root and merged[-1][3] == quality and abs(merged[-1][1] - start) < 1e-3:
+            merged[-1] = (merged[-1][0], end, root, quality)
+        else:
+            merged.append((start, end, root, quality))
+    return tuple(merged)
+
+
+def _vocal_suppression(plan, analysis: Analysis, keep_vocal: bool, notes: list[str], lift_db: float = 0.0) -> float:
+    """All of a vocal that is not kept; a kept one at the prompt's level ("less vocals") plus `lift_db`,
+    when there is one."""
     if not keep_vocal:
         return 1.0
     db = plan.levels.get("vocals", 0.0)
-    if db and analysis.vocal_presence < VOCAL_PRESENCE_THRESHOLD:
-        notes.append(f"Asked for {'louder' if db > 0 else 'softer'} vocals, but no lead vocal was found in the "
-                     "song, so nothing was turned " + ("up." if db > 0 else "down."))
+    if analysis.vocal_presence < VOCAL_PRESENCE_THRESHOLD:
+        if db:
+            notes.append(f"Asked for {'louder' if db > 0 else 'softer'} vocals, but no lead vocal was found in "
+                         "the song, so nothing was turned " + ("up." if db > 0 else "down."))
         return 0.0
-    return vocal_suppression_for(db) if db else 0.0
+    return vocal_suppression_for(db + lift_db) if abs(db + lift_db) > 0.1 else 0.0
 
 
-def _balance(keep_original: float, strength: float, energy: float) -> tuple[float, float, float]:
-    """(original, pitched band, drums) RMS levels relative to the source's RMS.
+# strength:                     0     0.5   1
+_ACCOMPANIMENT = ((0.0, 0.5, 1.0), (1.0, None, 0.0))   # None: 0.15-0.35 by the style's keep_original
+_ORIGINAL_RHYTHM = ((0.0, 0.5, 1.0), (1.0, 0.08, 0.0))  # drums and bass stems: the band's own replace them
+_BAND = ((0.0, 0.5, 1.0), (0.0, 0.8, 0.95))
+_DRUMS = ((0.0, 0.5, 1.0), (0.0, 0.65, 0.75))
 
-    Measured on real songs (evaluate.py): pitched parts at about half the original's level keep the
-    remix recognisable (0.66-0.84); at equal level or above they mask it (0.40), because any error
-    in the analysed chords then dominates the harmony a listener hears. strength 0 leaves mostly the
-    original, restyled by tempo and effects; 1 lets the band lead, with the original still under it.
+
+def _balance(keep_original: float, strength: float, energy: float, has_drums: bool = True) -> dict:
+    """Gains of the original's stems and RMS levels of the new band (relative to the source's RMS).
+
+    0: the original alone (the style changes tempo and effects only). 0.5: the band in front, playing the
+    song's parts, with 15-35 % of the original accompaniment left under it as glue. 1: the band alone.
+    Every gain moves monotonically with strength.
     """
-    strength = float(np.clip(strength, 0, 1))
+    s = float(np.clip(strength, 0, 1))
     keep = float(np.clip(keep_original, 0, 1))
-    original = (1 - 0.6 * strength) * (0.7 + 0.6 * keep)
-    band = 0.1 + 0.6 * strength
-    drums = (0.2 + 0.6 * strength) * (0.7 + 0.5 * float(np.clip(energy, 0, 1)))
-    return original, band, drums
+    xs, ys = _ACCOMPANIMENT
+    accompaniment = float(np.interp(s, xs, [ys[0], 0.15 + 0.2 * keep, ys[2]]))
+    rhythm = float(np.interp(s, *_ORIGINAL_RHYTHM))
+    return {
+        "accompaniment": accompaniment,
+        "original_drums": rhythm if has_drums else accompaniment,
+        "original_bass": rhythm,
+        "band": float(np.interp(s, *_BAND)),
+        "drums": float(np.interp(s, *_DRUMS)) * (0.7 + 0.5 * float(np.clip(energy, 0, 1))),
+    }
+
+
+# --- feel: timing, dynamics, articulation and room per style -------------------------------------------
+
+@dataclass(frozen=True)
+class _Feel:
+    jitter: float = 0.008     # s, standard deviation of a human player's timing
+    spread: int = 8           # velocity variation
+    accent: int = 10          # extra velocity on the bar's first beat, less on the backbeat
+    length: float = 1.0       # note length factor: < 1 detached, > 1 legato overlap
+    guitar: str = "strum"     # "strum" | "power" (power chords in eighths) | "mute" (palm-muted chugs)
+    late: float = 0.0         # s, a laid-back player behind the beat
+
+
+_FEEL = _Feel()
+_FEELS = {
+    "lofi": _Feel(jitter=0.018, spread=14, accent=6, late=0.012),
+    "classical": _Feel(jitter=0.012, spread=10, accent=8, length=1.15),
+    "cinematic": _Feel(jitter=0.01, spread=10, accent=10, length=1.15),
+    "ambient": _Feel(jitter=0.0, spread=6, accent=0, length=1.2),
+    "piano_ballad": _Feel(jitter=0.012, spread=14, accent=8, length=1.1),
+    "jazz": _Feel(jitter=0.014, spread=16, accent=6, late=0.008),
+    "techno": _Feel(jitter=0.0, spread=4, accent=14, length=0.8),
+    "house": _Feel(jitter=0.0, spread=4, accent=12),
+    "edm": _Feel(jitter=0.0, spread=4, accent=12),
+    "trance": _Feel(jitter=0.0, spread=3, accent=12),
+    "dnb": _Feel(jitter=0.002, spread=6, accent=14, length=0.9),
+    "dubstep": _Feel(jitter=0.0, spread=4, accent=14),
+    "trap": _Feel(jitter=0.0, spread=6, accent=12),
+    "chiptune": _Feel(jitter=0.0, spread=0, accent=0, length=0.85),
+    "rock": _Feel(jitter=0.006, spread=8, accent=14, guitar="power"),
+    "metal": _Feel(jitter=0.003, spread=6, accent=16, guitar="mute"),
+    "punk": _Feel(jitter=0.005, spread=6, accent=14, guitar="power"),
+    "funk": _Feel(jitter=0.004, spread=12, accent=16, length=0.6),
+    "reggae": _Feel(jitter=0.008, spread=8, accent=8, length=0.5, late=0.01),
+}
+# Each role's own reverb (0..1) and the new drums' level in dB: drums forward in techno, roomy piano in lo-fi.
+_MIXES = {
+    "lofi": {"chords": 0.55, "pad": 0.4, "lead": 0.45, "drums_db": -1.5, "drums_reverb": 0.15},
+    "classical": {"all": 0.45},
+    "cinematic": {"all": 0.55, "drums_reverb": 0.4},
+    "ambient": {"all": 0.7},
+    "piano_ballad": {"chords": 0.4, "strings": 0.5},
+    "jazz": {"all": 0.2, "drums_db": -3.0, "drums_reverb": 0.2},
+    "techno": {"pad": 0.5, "arp": 0.3, "drums_db": 3.0},
+    "house": {"pad": 0.4, "chords": 0.25, "drums_db": 2.0},
+    "edm": {"pad": 0.4, "lead": 0.3, "drums_db": 2.0},
+    "trance": {"pad": 0.5, "lead": 0.35, "arp": 0.3, "drums_db": 1.5},
+    "dnb": {"pad": 0.5, "drums_db": 2.5},
+    "dubstep": {"pad": 0.4, "drums_db": 2.0},
+    "trap": {"pad": 0.4, "drums_db": 2.0},
+    "rock": {"all": 0.1, "drums_db": 1.0},
+    "metal": {"all": 0.05, "drums_db": 1.5},
+    "punk": {"all": 0.05, "drums_db": 1.5},
+    "acoustic": {"all": 0.2, "drums_db": -4.0},
+    "gospel": {"all": 0.35},
+    "vaporwave": {"all": 0.5},
+    "synthwave": {"pad": 0.45, "lead": 0.35, "drums_reverb": 0.25},
+}
+# The instrument that carries the melody when the style lists no lead (General MIDI programs).
+_MELODY_VOICE = {
+    "lofi": 11, "house": 80, "techno": 81, "dnb": 81, "trap": 80, "hiphop": 11, "rock": 29, "punk": 30,
+    "acoustic": 24, "reggae": 22, "funk": 62, "disco": 48, "rnb": 4, "gospel": 16, "piano_ballad": 0,
+    "pop": 80, "afrobeats": 12, "lullaby": 10, "ambient": 89, "cinematic": 48,
+}
+
+
+def _humanise(notes, beats, feel: _Feel, rng) -> list[NoteTuple]:
+    """Human timing and dynamics: seeded jitter, a laid-back lag, accents on downbeats and backbeats,
+    and the style's note length (legato strings overlap, funk and reggae stay short)."""
+    if not notes:
+        return []
+    beats = np.asarray(beats, dtype=float)
+    out = []
+    for start, end, pitch, velocity in notes:
+        length = (end - start) * feel.length
+        # Players here only drag: a note never lands before its beat (nor before its chord's change).
+        shift = float(np.clip(feel.late + (abs(rng.normal(0, feel.jitter)) if feel.jitter else 0.0), 0.0, 0.04))
+        s = max(0.0, start + shift)
+        k = int(np.searchsorted(beats, start - 0.03)) if len(beats) else 0
+        on_beat = len(beats) > 0 and k < len(beats) and abs(beats[k] - start) < 0.03
+        accent = (feel.accent if k % 4 == 0 else feel.accent // 2 if k % 2 == 0 else 0) if on_beat else 0
+        v = velocity + accent + (int(rng.integers(-feel.spread, feel.spread + 1)) if feel.spread else 0)
+        out.append((s, s + max(0.03, length), pitch, int(np.clip(v, 1, 127))))
+    return sorted(out)
 
 
 def _pick_program(program: int, rng) -> int:
@@ -231,11 +385,14 @@ _SHAPES = {"maj": (0, 4, 7), "min": (0, 3, 7), "7": (0, 4, 7, 10), "dim": (0, 3,
            "sus": (0, 5, 7)}
 
 
-def _role_notes(role, chords, melody, beats, bars, beats_per_bar, plan, rng) -> list[NoteTuple]:
+def _role_notes(role, chords, melody, beats, bars, beats_per_bar, plan, rng, bass_line=(), feel=_FEEL) -> list:
     energy = float(plan.energy)
     in_three = beats_per_bar == 3
     if role == "bass":
-        return _oom(chords, beats, bars, energy, rng) if in_three else _bass(chords, beats, energy, rng)
+        notes = _oom(chords, beats, bars, energy, rng) if in_three else _bass(chords, beats, energy, rng)
+        return _follow_bass_line(notes, bass_line, chords)
+    if role == "guitar" and feel.guitar in ("power", "mute") and not in_three:
+        return _power_chords(chords, beats, energy, muted=feel.guitar == "mute")
     if role in ("chords", "guitar"):
         low, strum = (52 if role == "guitar" else 55), role == "guitar"
         if in_three:
@@ -250,6 +407,45 @@ def _role_notes(role, chords, melody, beats, bars, beats_per_bar, plan, rng) -> 
     if role == "lead":
         return _lead(melody)
     return []
+
+
+def _follow_bass_line(notes, bass_line, chords) -> list[NoteTuple]:
+    """The style's bass rhythm on the song's own bass pitches: where the transcribed line sounds a
+    note of the chord (root, third, fifth, seventh) at a note's start, the bass plays that instead of
+    the root, so inversions and walking tones of the original survive a restyle."""
+    if not bass_line:
+        return notes
+    starts = np.array([n[0] for n in bass_line])
+    out = []
+    for start, end, pitch, velocity in notes:
+        k = int(np.searchsorted(starts, start + 0.06)) - 1
+        chord = _chord_at(chords, start)
+        if k >= 0 and bass_line[k][1] > start + 0.02 and chord is not None:
+            heard = bass_line[k][2]
+            tones = {(chord[2] + i) % 12 for i in _SHAPES.get(chord[3], _SHAPES["maj"])}
+            if heard % 12 in tones and heard % 12 != pitch % 12:
+                pitch = 28 + (heard - 28) % 12 + 12 * int(pitch >= 40)
+        out.append((start, end, pitch, velocity))
+    return out
+
+
+def _power_chords(chords, beats, energy, muted: bool) -> list[NoteTuple]:
+    """Rock guitar: root, fifth and octave on straight eighths; palm-muted chugs (short, softer, with an
+    open accent on each chord change) for metal."""
+    out = []
+    for a, b, root, _quality, is_change in _chord_at_beats(chords, beats):
+        base = 40 + (root - 4) % 12
+        voicing = (base, base + 7, base + 12)
+        half = (b - a) / 2
+        for k, s in enumerate((a, a + half)):
+            if s >= b - 0.03:
+                continue
+            open_hit = is_change and k == 0
+            length = half * (0.95 if open_hit or not muted else 0.4)
+            velocity = int((96 if open_hit else 84 if not muted else 74) + 20 * energy)
+            for i, pitch in enumerate(voicing):
+                out.append((s + i * 0.004, s + i * 0.004 + max(0.05, length), pitch, min(127, velocity)))
+    return sorted(out)
 
 
 def _voicing(root: int, quality: str, low: int, inversion: int) -> list[int]:

@@ -27,7 +27,9 @@ from .analyse import PITCH_NAMES, VOCAL_PRESENCE_THRESHOLD, analyse, detect_rhyt
 from .arrange import Arrangement, arrange, choose_timing
 from .decode import SAMPLE_RATE, decode
 from .master import master
-from .render import Stretch, apply_effects, rebalance_original, render_band, rms, vocal_estimate
+from .render import (Stretch, apply_effects, load_soundfont, rebalance_original, render_band, rms, soundfont_note,
+                     vocal_estimate)
+from .transcribe import transcribe_parts
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,7 @@ def remix(source_path, request: RemixRequest, progress=None) -> RemixResult:
 
     report = _Progress(progress)
     report("decode", 0.0)
+    load_soundfont()  # before the helpers fork: they share the instruments' pages instead of loading copies
     with _pool() as pool:
         if pool:
             # Fork the workers now, while this process is small: a child's resident set starts as the
@@ -102,11 +105,15 @@ def remix(source_path, request: RemixRequest, progress=None) -> RemixResult:
         # The stretch only needs the tempo: it runs in the pool while the rest of the analysis runs here.
         stretch = Stretch(audio, timing.rate, SAMPLE_RATE, pool)
         analysis = analyse(audio, SAMPLE_RATE, rhythm, tick=lambda f: report("analyse", 0.05 + 0.2 * f))
+        song_parts = transcribe_parts(None, audio, SAMPLE_RATE, beat_times=analysis.beat_times,
+                                      key_tonic=analysis.key_tonic, mode=analysis.mode)
         del audio
         lyrics = (request.lyrics or "").strip()
         sing_lyrics = bool(lyrics) and not request.instrumental
         keep_vocal = plan.keep_vocals and not request.instrumental and not sing_lyrics
-        arrangements = [arrange(plan, analysis, timing, request.strength, _version_seed(request.seed, i), keep_vocal)
+        vocal_heard = song_parts.has_vocal  # a sung melody found in a vocal stem (none without stems)
+        arrangements = [arrange(plan, analysis, timing, request.strength, _version_seed(request.seed, i), keep_vocal,
+                                song_parts=song_parts, carry_melody=not sing_lyrics and not (keep_vocal and vocal_heard))
                         for i in (1, 2)]
         stretched = stretch.result(tick=lambda f: report("tempo", 0.25 + 0.2 * f))
         del stretch  # frees the decoded source and the stretched chunks
@@ -114,7 +121,7 @@ def remix(source_path, request: RemixRequest, progress=None) -> RemixResult:
         report("separate", 0.45)
         original = rebalance_original(stretched, first.original_gain, first.original_percussive_gain,
                                       first.vocal_suppression)
-        notes = list(analysis.notes) + list(first.notes)
+        notes = list(analysis.notes) + list(first.notes) + [n for n in [soundfont_note()] if n]
         if plan.mode and plan.mode != analysis.mode:
             notes.append(f"Asked for a {plan.mode} key: the song's own {analysis.mode} harmony is kept so it stays "
                          "recognisable, and the new parts follow it.")

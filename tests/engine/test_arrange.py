@@ -136,8 +136,12 @@ def test_level_changes_reach_only_their_parts():
 @pytest.mark.parametrize("prompt, db", [("rock, less vocals", -6.0), ("rock, much louder vocals", 9.0)])
 def test_a_kept_vocal_is_set_to_the_asked_level(prompt, db):
     arrangement = arrangement_for(prompt, vocal_presence=0.8)
-    assert arrangement.vocal_suppression == pytest.approx(vocal_suppression_for(db))
-    assert arrangement_for("rock", vocal_presence=0.8).vocal_suppression == 0.0
+    plain = arrangement_for("rock", vocal_presence=0.8)
+    assert arrangement.vocal_gain == pytest.approx(10 ** (db / 20)) and plain.vocal_gain == 1.0
+    # Without stems the masks lift the kept vocal by what the accompaniment loses, then by the asked level.
+    lift = min(12.0, -20 * np.log10(plain.accompaniment_gain))
+    assert plain.vocal_suppression == pytest.approx(vocal_suppression_for(lift))
+    assert arrangement.vocal_suppression == pytest.approx(vocal_suppression_for(db + lift))
     assert not any("vocal" in note for note in arrangement.notes)
 
 
@@ -149,3 +153,77 @@ def test_a_vocal_level_without_a_vocal_in_the_song_changes_nothing_and_says_so()
 
 def test_a_vocal_that_is_not_kept_is_removed_whatever_its_level():
     assert arrangement_for("rock, louder vocals", vocal_presence=0.8, keep_vocal=False).vocal_suppression == 1.0
+
+
+def arrangement_at(strength: float, prompt: str = "rock", **kwargs):
+    plan = interpret(prompt)
+    analysis = song_analysis()
+    timing = choose_timing(plan, analysis.tempo, analysis.duration)
+    return arrange(plan, analysis, timing, strength=strength, seed=1, keep_vocal=True, **kwargs)
+
+
+def test_strength_moves_every_gain_one_way():
+    levels = [arrangement_at(s) for s in np.linspace(0, 1, 11)]
+    kept = [(a.accompaniment_gain, a.original_drums_gain, a.original_bass_gain) for a in levels]
+    band = [(a.band_gain, a.drum_gain) for a in levels]
+    assert np.all(np.diff(np.array(kept), axis=0) <= 0) and np.all(np.diff(np.array(band), axis=0) >= 0)
+    assert kept[0] == (1.0, 1.0, 1.0) and band[0] == (0.0, 0.0)        # 0: the original, restyled by tempo/effects
+    assert 0.1 <= levels[5].accompaniment_gain <= 0.4                   # 0.5: a little of it under the band
+    assert levels[5].original_drums_gain <= 0.1 and levels[5].band_gain >= 0.7
+    assert kept[-1] == (0.0, 0.0, 0.0) and levels[-1].band_gain > 0      # 1: nothing of it left
+
+
+def test_a_kept_vocal_stays_at_full_level_whatever_the_strength():
+    assert {arrangement_at(s).vocal_gain for s in (0.0, 0.5, 1.0)} == {1.0}
+
+
+def song_parts_for(analysis):
+    """Transcribed parts that differ from the analysis: a bass on the chords' thirds, another melody."""
+    from remixes.engine.transcribe import SongParts
+
+    thirds = {"maj": 4, "min": 3}
+    per_beat = []
+    for start, end, root, quality in analysis.chords:
+        edges = np.arange(start, end - 1e-9, BEAT)
+        per_beat += [(float(t), float(min(t + BEAT, end)), root, quality) for t in edges]
+    bass = tuple((s, e, 36 + (r + thirds[q]) % 12, 90) for s, e, r, q in per_beat)
+    melody = tuple((float(t), float(t + BEAT), 67, 90) for t in analysis.beat_times[::2])
+    return SongParts(vocal_melody=(), lead_melody=melody, bass_line=bass, chords=tuple(per_beat), has_vocal=False)
+
+
+def test_the_band_plays_the_transcribed_bass_line_and_melody():
+    analysis = song_analysis()
+    parts = song_parts_for(analysis)
+    arrangement = arrangement_at(0.5, "jazz", song_parts=parts, carry_melody=True)
+    bass = part(arrangement, "bass")
+    chord_thirds = {(r + {"maj": 4, "min": 3}[q]) % 12 for _, _, r, q in analysis.chords}
+    heard = [p % 12 for _, _, p, _ in bass.notes]
+    assert sum(p in chord_thirds for p in heard) > 0.8 * len(heard)
+    assert {p for _, _, p, _ in part(arrangement, "lead").notes} == {67}
+    assert arrangement.chords[0][2:] == (0, "maj") and len(arrangement.chords) == len(analysis.chords)
+
+
+def test_an_instrumental_version_gets_a_lead_for_the_melody_when_the_style_has_none():
+    analysis = song_analysis()
+    parts = song_parts_for(analysis)
+    carried = arrangement_at(0.5, "punk", song_parts=parts, carry_melody=True)
+    sung_over = arrangement_at(0.5, "punk", song_parts=parts, carry_melody=False)
+    assert "lead" in {p.role for p in carried.parts} and "lead" not in {p.role for p in sung_over.parts}
+
+
+def test_metal_guitar_chugs_palm_muted_and_rock_plays_open_power_chords():
+    metal = part(arrangement_at(0.5, "metal"), "guitar").notes
+    rock = part(arrangement_at(0.5, "rock"), "guitar").notes
+    assert np.median([e - s for s, e, _, _ in metal]) < 0.6 * np.median([e - s for s, e, _, _ in rock])
+    # root, fifth and octave: a power chord has no third
+    first = sorted(p for s, _, p, _ in rock if s < rock[0][0] + 0.02)
+    assert [p - first[0] for p in first] == [0, 7, 12]
+
+
+def test_the_feel_humanises_a_lofi_band_but_not_a_techno_one():
+    def offsets(prompt):
+        arrangement = arrangement_at(0.5, prompt)
+        beats = np.asarray(arrangement.beat_times)
+        starts = [s for p in arrangement.parts if p.role in ("bass", "chords", "pad") for s, _, _, _ in p.notes]
+        return np.array([np.min(np.abs(beats - s)) for s in starts])
+    assert np.median(offsets("lofi")) > 0.005 and np.median(offsets("techno")) < 0.001

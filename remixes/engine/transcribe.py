@@ -1,0 +1,222 @@
+"""The song's own parts as notes: vocal melody, lead melody, bass line, and chords per beat.
+
+basic-pitch's note model (Spotify, Apache-2.0; its ONNX file ships inside the basic-pitch wheel) gives
+per-frame note and onset activations for the 88 piano keys at ~86 frames/s. Melody and bass lines are
+read from them as one note at a time (the most active key in a register, or the highest one for a lead
+played among chords); chords per beat come from the accompaniment's activations folded to pitch classes.
+The result is a small picklable dataclass, so the stems cache can keep it with the stems.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+
+from .decode import resample
+
+MODEL_RATE = 22050
+_HOP = 256
+_WINDOW = 43844                      # the model's input: 2 s at 22.05 kHz minus one hop
+_OVERLAP_FRAMES = 30
+_FRAMES_PER_WINDOW = 172
+_FPS = MODEL_RATE / _HOP             # ~86.13 frames per second
+_LOWEST_MIDI = 21                    # the model's 88 keys start at A0
+_BATCH = 8
+
+# (start_seconds, end_seconds, midi_pitch, velocity 1..127), as arrange.NoteTuple
+Note = tuple[float, float, int, int]
+
+
+@dataclass(frozen=True)
+class SongParts:
+    vocal_melody: tuple      # (Note, ...) from the vocal stem; empty for an instrumental song
+    lead_melody: tuple       # (Note, ...) the top line of the accompaniment
+    bass_line: tuple         # (Note, ...)
+    chords: tuple            # ((start, end, root, quality), ...) one per beat; root -1 = nothing played
+    has_vocal: bool
+    notes: tuple = field(default=())   # sentences for the plan: what was found
+
+    @property
+    def melody(self) -> tuple:
+        """The line a listener follows: the sung one when there is a singer, else the lead."""
+        return self.vocal_melody if self.has_vocal and len(self.vocal_melody) >= 4 else self.lead_melody
+
+
+def transcribe_parts(vocals: np.ndarray | None, accompaniment: np.ndarray, sr: int, *,
+                     beat_times=None, key_tonic: int | None = None, mode: str | None = None,
+                     bass: np.ndarray | None = None, has_vocal: bool | None = None) -> SongParts:
+    """Notes of the vocal melody (from `vocals`), the lead and the bass line (from `accompaniment`, or
+    `bass` when a bass stem is given) and chords per beat (`beat_times` in seconds; a 0.5 s grid when
+    None), all in seconds on the source's timeline. Audio is (n,) or (n, channels) float at `sr`."""
+    acc_mono = _mono(accompaniment, sr)
+    duration = len(acc_mono) / MODEL_RATE
+    acc_note, acc_onset = activations(acc_mono)
+    notes: list[str] = []
+
+    vocal_line: tuple = ()
+    if vocals is not None:
+        vocal_mono = _mono(vocals, sr)
+        if has_vocal is None:
+            has_vocal = _rms(vocal_mono) > 0.1 * _rms(acc_mono) and _rms(vocal_mono) > 1e-4
+        if has_vocal:
+            v_note, v_onset = activations(vocal_mono)
+            vocal_line = line(v_note, v_onset, low=40, high=84, threshold=0.3)
+    has_vocal = bool(has_vocal) and len(vocal_line) >= 4
+
+    if bass is not None:
+        b_note, b_onset = activations(_mono(bass, sr))
+    else:
+        b_note, b_onset = acc_note, acc_onset
+    bass_line = line(b_note, b_onset, low=28, high=55, threshold=0.25)
+    lead_line = line(acc_note, acc_onset, low=55, high=96, threshold=0.4, top=True)
+
+    beats = np.asarray(beat_times if beat_times is not None and len(beat_times) >= 2 else
+                       np.arange(0.0, duration, 0.5), dtype=float)
+    chords, key_tonic, mode = chords_per_beat(acc_note, beats, duration, key_tonic, mode)
+
+    played = sum(1 for c in chords if c[2] >= 0)
+    notes.append(
+        "Transcribed (basic-pitch): "
+        + (f"vocal melody {len(vocal_line)} notes, " if has_vocal else "no sung melody, ")
+        + f"lead {len(lead_line)} notes, bass line {len(bass_line)} notes, chords on {played} of {len(chords)} beats.")
+    return SongParts(vocal_melody=vocal_line if has_vocal else (), lead_melody=lead_line, bass_line=bass_line,
+                     chords=chords, has_vocal=has_vocal, notes=tuple(notes))
+
+
+# --- the model -------------------------------------------------------------------------------------
+
+def model_file() -> Path:
+    spec = importlib.util.find_spec("basic_pitch")  # located, not imported: its __init__ probes TensorFlow
+    if spec is None or not spec.submodule_search_locations:
+        from .models import ModelMissing
+
+        raise ModelMissing("basic-pitch is not installed: `pip install --no-deps -r requirements-nodeps.txt`.")
+    return Path(list(spec.submodule_search_locations)[0]) / "saved_models" / "icassp_2022" / "nmp.onnx"
+
+
+@cache
+def _session():
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.log_severity_level = 3
+    return ort.InferenceSession(str(model_file()), options, providers=["CPUExecutionProvider"])
+
+
+def activations(mono: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(note, onset) activations, each (frames, 88) in 0..1, for 22.05 kHz mono audio."""
+    session = _session()
+    overlap = _OVERLAP_FRAMES * _HOP
+    hop = _WINDOW - overlap
+    padded = np.concatenate([np.zeros(overlap // 2, np.float32), mono.astype(np.float32)])
+    starts = list(range(0, len(padded), hop)) or [0]
+    notes, onsets = [], []
+    for i in range(0, len(starts), _BATCH):
+        batch = np.zeros((len(starts[i:i + _BATCH]), _WINDOW, 1), np.float32)
+        for k, s in enumerate(starts[i:i + _BATCH]):
+            piece = padded[s:s + _WINDOW]
+            batch[k, :len(piece), 0] = piece
+        note, onset = session.run(["StatefulPartitionedCall:1", "StatefulPartitionedCall:2"],
+                                  {"serving_default_input_2:0": batch})
+        half = _OVERLAP_FRAMES // 2
+        notes.append(note[:, half:-half].reshape(-1, 88))
+        onsets.append(onset[:, half:-half].reshape(-1, 88))
+    n_frames = int(len(mono) * _FPS / MODEL_RATE)
+    return np.concatenate(notes)[:n_frames], np.concatenate(onsets)[:n_frames]
+
+
+# --- lines -----------------------------------------------------------------------------------------
+
+def line(note: np.ndarray, onset: np.ndarray, low: int, high: int, threshold: float, top: bool = False,
+         min_seconds: float = 0.09) -> tuple:
+    """One note at a time in MIDI range [low, high]: the most active key (or, with `top`, the highest
+    key above `threshold`) per frame, smoothed, cut into notes at pitch changes and at re-struck onsets."""
+    if not len(note):
+        return ()
+    a, b = low - _LOWEST_MIDI, high - _LOWEST_MIDI + 1
+    band = note[:, a:b]
+    strongest = band.max(axis=1)
+    if top:
+        above = band > threshold
+        index = np.where(above.any(axis=1), b - a - 1 - np.argmax(above[:, ::-1], axis=1), -1)
+    else:
+        index = np.where(strongest > threshold, np.argmax(band, axis=1), -1)
+    index = _median(index, 5)
+    pitch = np.where(index >= 0, index + low, -1)
+    frames = len(pitch)
+    restruck = np.zeros(frames, dtype=bool)
+    if frames > 2:
+        at = onset[np.arange(frames), np.clip(pitch - _LOWEST_MIDI, 0, 87)]
+        peak = (at[1:-1] > 0.5) & (at[1:-1] >= at[:-2]) & (at[1:-1] >= at[2:])
+        restruck[1:-1] = peak
+    out: list[Note] = []
+    start = 0
+    for t in range(1, frames + 1):
+        if t < frames and pitch[t] == pitch[t - 1] and not restruck[t]:
+            continue
+        p = int(pitch[start])
+        if p >= 0 and (t - start) / _FPS >= min_seconds:
+            level = float(band[start:t, p - low].mean())
+            velocity = int(np.clip(40 + 80 * level, 30, 120))
+            out.append((round(start / _FPS, 4), round(t / _FPS, 4), p, velocity))
+        start = t
+    return tuple(_join_gaps(out))
+
+
+def _join_gaps(notes: list, gap: float = 0.035) -> list:
+    """A note of the same pitch resuming after a dropout of a frame or three is the same note."""
+    out: list = []
+    for n in notes:
+        if out and out[-1][2] == n[2] and n[0] - out[-1][1] <= gap and n[3] <= out[-1][3] + 10:
+            out[-1] = (out[-1][0], n[1], n[2], out[-1][3])
+        else:
+            out.append(n)
+    return out
+
+
+def _median(index: np.ndarray, width: int) -> np.ndarray:
+    """Median filter of a pitch track where -1 marks silence (silence wins only by majority)."""
+    import scipy.ndimage as ndi
+
+    return ndi.median_filter(index, size=width, mode="nearest")
+
+
+# --- chords ----------------------------------------------------------------------------------------
+
+def chords_per_beat(note: np.ndarray, beats: np.ndarray, duration: float, key_tonic: int | None,
+                    mode: str | None) -> tuple[tuple, int, str]:
+    """A chord on every beat from the activations folded to pitch classes (bass keys weigh double);
+    the key, when not given, from the same chroma."""
+    from .analyse import _chords_per_segment, _key
+
+    weights = np.ones(88)
+    weights[: 55 - _LOWEST_MIDI] = 2.0
+    chroma = np.zeros((12, len(note)))
+    for k in range(88):
+        chroma[(k + _LOWEST_MIDI) % 12] += note[:, k] * weights[k]
+    energy = note.max(axis=1)
+    if key_tonic is None or mode is None:
+        key_tonic, mode, _ = _key(chroma + 1e-6, energy + 1e-6)
+    edges = np.unique(np.clip(np.concatenate([[0.0], beats, [duration]]), 0, duration))
+    frames = np.clip((edges * _FPS).astype(int), 0, max(len(note), 1))
+    beat_chroma = np.stack([chroma[:, a:max(b, a + 1)].mean(axis=1) if b > a else np.zeros(12)
+                            for a, b in zip(frames[:-1], frames[1:])], axis=1)
+    beat_energy = np.array([energy[a:b].mean() if b > a else 0.0 for a, b in zip(frames[:-1], frames[1:])])
+    ids = _chords_per_segment(beat_chroma + 1e-6, beat_energy, key_tonic, mode)
+    chords = tuple((round(float(edges[i]), 4), round(float(edges[i + 1]), 4), int(r), q)
+                   for i, (r, q) in enumerate(ids))
+    return chords, int(key_tonic), mode
+
+
+def _mono(audio: np.ndarray, sr: int) -> np.ndarray:
+    audio = np.asarray(audio, dtype=np.float32)
+    mono = audio.mean(axis=1) if audio.ndim == 2 else audio
+    return resample(mono, sr, MODEL_RATE).astype(np.float32)
+
+
+def _rms(x: np.ndarray) -> float:
+    return float(np.sqrt(np.mean(np.square(x, dtype=np.float64)))) if len(x) else 0.0
