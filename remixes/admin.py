@@ -15,7 +15,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST
 
-from . import files, services
+from . import files, ledger, services
 from .models import ApiKey, Conversion, CreditEntry, RemixTask, Upload, User, WebhookDelivery
 
 
@@ -160,6 +160,15 @@ class CreditEntryAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request: HttpRequest, obj=None):
         return ("user", "task", "kind", "amount", "note", "created_at") if obj else ()
+
+    def get_fields(self, request: HttpRequest, obj=None):
+        return ("user", "task", "kind", "amount", "note", "created_at") if obj else ("user", "amount", "note")
+
+    def save_model(self, request: HttpRequest, obj: CreditEntry, form, change: bool) -> None:
+        if change:
+            return  # read-only: the ledger is never edited in place
+        entry = ledger.grant(obj.user_id, obj.amount, obj.note)  # the admin adds grants, through the ledger
+        obj.pk, obj.kind, obj.created_at = entry.pk, entry.kind, entry.created_at
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False

@@ -15,13 +15,14 @@ from django.core.cache import cache
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.files.uploadhandler import TemporaryFileUploadHandler
 from django.db.models import prefetch_related_objects
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 from django.urls import path, re_path
 from django.views.decorators.csrf import csrf_exempt
 
 from . import apikeys, eta, payloads, services
+from .errors import UserError
 from .files import signed_url
 from .forms import RemixForm
 from .models import ApiKey, Conversion, RemixTask
@@ -65,41 +66,85 @@ def _rate_limit_retry_after(key: ApiKey, scope: str, limit: int) -> int | None:
     return None
 
 
-def api_view(methods: tuple[str, ...], *, rate_scope: str | None = None, authenticated: bool = True) -> Callable:
-    """JSON error answers for wrong methods (405), missing keys (401), rate limits (429) and crashes (500)."""
+class ApiRequest(HttpRequest):
+    """A request that passed `api_key_required`: `api_key` is the caller's active key."""
+
+    api_key: ApiKey
+
+
+def allow(*methods: str) -> Callable:
+    """Answer other methods with a JSON 405 naming the allowed ones. Outermost: also CSRF-exempt
+    (API clients authenticate with a key, not a cookie)."""
 
     def decorator(view: Callable) -> Callable:
         @csrf_exempt
         @functools.wraps(view)
-        def wrapper(request: HttpRequest, *args, **kwargs) -> JsonResponse:
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             if request.method not in methods:
                 return error(405, f"Method {request.method} is not allowed here.", headers={"Allow": ", ".join(methods)})
-            if authenticated:
-                key = apikeys.authenticate(request.headers.get("Authorization"))
-                if key is None:
-                    return error(
-                        401, "A valid API key is required in the Authorization header.",
-                        {"Authorization": ["Missing, unknown or revoked API key."]},
-                    )
-                request.api_key = key
-                if rate_scope:
-                    setting, default = RATE_LIMITS[rate_scope]
-                    limit = getattr(settings, setting, default)
-                    retry_after = _rate_limit_retry_after(key, rate_scope, limit)
-                    if retry_after is not None:
-                        return error(
-                            429, f"Rate limit of {limit} requests per minute exceeded; retry in {retry_after} s.",
-                            headers={"Retry-After": str(retry_after)},
-                        )
-            try:
-                return view(request, *args, **kwargs)
-            except Exception:
-                log.exception("API view %s crashed", view.__name__)
-                return error(500, "An internal error occurred. Nothing was charged; please try again.")
+            return view(request, *args, **kwargs)
 
         return wrapper
 
     return decorator
+
+
+def api_key_required(view: Callable) -> Callable:
+    """Answer a missing, unknown or revoked key with a JSON 401; else set `request.api_key`."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        key = apikeys.authenticate(request.headers.get("Authorization"))
+        if key is None:
+            return error(
+                401, "A valid API key is required in the Authorization header.",
+                {"Authorization": ["Missing, unknown or revoked API key."]},
+            )
+        request.api_key = key
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def rate_limited(scope: str) -> Callable:
+    """Count the request against its key's per-minute limit for `scope`; a JSON 429 with Retry-After
+    when over. Goes inside `api_key_required`."""
+    setting, default = RATE_LIMITS[scope]
+
+    def decorator(view: Callable) -> Callable:
+        @functools.wraps(view)
+        def wrapper(request: ApiRequest, *args, **kwargs) -> HttpResponse:
+            limit = getattr(settings, setting, default)
+            retry_after = _rate_limit_retry_after(request.api_key, scope, limit)
+            if retry_after is not None:
+                return error(
+                    429, f"Rate limit of {limit} requests per minute exceeded; retry in {retry_after} s.",
+                    headers={"Retry-After": str(retry_after)},
+                )
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+class ApiExceptionMiddleware:
+    """An exception escaping a view under /api/ is logged with its traceback (as Django logs any
+    crash) and answered in the API's JSON error shape; a `UserError` with its own status."""
+
+    def __init__(self, get_response: Callable):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not request.path.startswith("/api/"):
+            return None
+        if isinstance(exception, UserError):
+            return error(exception.status, exception.user_message, {"non_field_errors": [exception.user_message]})
+        log.error("API view crashed: %s %s", request.method, request.path, exc_info=exception)
+        return error(500, "An internal error occurred. Nothing was charged; please try again.")
 
 
 def _form_errors(form: RemixForm) -> dict[str, list[str]]:
@@ -114,8 +159,10 @@ def _first_error(errors: dict[str, list[str]]) -> str:
     return messages[0] if field == "non_field_errors" else f"{field}: {messages[0]}"
 
 
-@api_view(("POST",), rate_scope="submit")
-def remix(request: HttpRequest) -> JsonResponse:
+@allow("POST")
+@api_key_required
+@rate_limited("submit")
+def remix(request: ApiRequest) -> JsonResponse:
     max_bytes = settings.MAX_UPLOAD_MB * 1024 * 1024
     declared = request.META.get("CONTENT_LENGTH") or "0"
     if declared.isdigit() and int(declared) > max_bytes + FORM_OVERHEAD_BYTES:
@@ -139,9 +186,9 @@ def remix(request: HttpRequest) -> JsonResponse:
         return error(413 if too_large else 422, _first_error(errors), errors)
     try:
         task = form.submit(owner, via_api=True)
-    except services.SubmitError as exc:
-        field = {402: "credits", 500: "non_field_errors"}.get(exc.status, "non_field_errors")
-        return error(exc.status, exc.message, {field: [exc.message]})
+    except UserError as exc:
+        field = {402: "credits"}.get(exc.status, "non_field_errors")
+        return error(exc.status, exc.user_message, {field: [exc.user_message]})
     first, second = task.new_conversions
     return JsonResponse({
         "success": True,
@@ -185,8 +232,10 @@ def _get_conversion_for_key(key: ApiKey, conversion_id: str) -> Conversion | Non
     return Conversion.objects.select_related("task__upload").filter(pk=pk, task__owner=key.user_id).first()
 
 
-@api_view(("GET",), rate_scope="status")
-def by_id(request: HttpRequest) -> JsonResponse:
+@allow("GET")
+@api_key_required
+@rate_limited("status")
+def by_id(request: ApiRequest) -> JsonResponse:
     params = request.GET
     conversion_type = params.get("conversionType", "")
     if conversion_type.upper() != "REMIX":
@@ -216,15 +265,13 @@ def _server_url(request: HttpRequest) -> str:
     return request.build_absolute_uri("/api/public/v1").rstrip("/")
 
 
-@api_view(("GET",), authenticated=False)
+@allow("GET")
 def openapi_json(request: HttpRequest) -> JsonResponse:
     return JsonResponse(openapi_document(server_url=_server_url(request)), json_dumps_params={"indent": 2})
 
 
-@csrf_exempt
-def docs(request: HttpRequest):
-    if request.method not in ("GET", "HEAD"):
-        return error(405, f"Method {request.method} is not allowed here.", headers={"Allow": "GET, HEAD"})
+@allow("GET", "HEAD")
+def docs(request: HttpRequest) -> HttpResponse:
     document = openapi_document(server_url=_server_url(request))
     return render(request, "remixes/api_docs.html", {"doc": document, "operations": _operations(document)})
 

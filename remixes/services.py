@@ -23,7 +23,8 @@ from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from . import moderation, webhooks
+from . import ledger, moderation, webhooks
+from .errors import InsufficientCredits, NotDeletable, QueueingError, SubmitError, UserError
 from .eta import estimate_eta
 from .models import Conversion, CreditEntry, RemixTask, Upload, User
 from .results import SOURCE_STEMS, VERSION_STEMS, TaskResult, VersionOutput
@@ -31,24 +32,6 @@ from .results import SOURCE_STEMS, VERSION_STEMS, TaskResult, VersionOutput
 log = logging.getLogger(__name__)
 
 Status = RemixTask.Status
-
-
-class SubmitError(Exception):
-    """A remix could not be submitted; `message` is for the user, `status` the HTTP code."""
-
-    status = 422
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-
-class InsufficientCredits(SubmitError):
-    status = 402
-
-
-class QueueingError(SubmitError):
-    status = 500
 
 
 # --- prices and estimates ---------------------------------------------------------------------
@@ -91,14 +74,7 @@ def task_for_status(task_id: uuid.UUID, owner_id: int) -> RemixTask | None:
 
 
 def grant_credits(user: User, amount: Decimal | int | str, note: str = "") -> CreditEntry:
-    return CreditEntry.objects.create(user=user, kind=CreditEntry.Kind.GRANT, amount=Decimal(amount), note=note)
-
-
-def _lock_user(user_id: int) -> User:
-    # Serialises balance checks of one account (a no-op on SQLite, whose write transactions are already serial).
-    # Read the balance from the returned user in a later statement: one that waited for the lock
-    # sees the ledger lines its predecessor committed.
-    return User.objects.select_for_update().get(pk=user_id)
+    return ledger.grant(user.pk, amount, note)
 
 
 # --- uploads ----------------------------------------------------------------------------------
@@ -185,7 +161,7 @@ def submit_remix(
     task = None
     try:
         with transaction.atomic():
-            balance = _lock_user(owner.pk).credit_balance
+            balance = ledger.lock_user(owner.pk).credit_balance
             if balance < estimate:
                 raise InsufficientCredits(
                     f"This remix needs {estimate} credits and your balance is {balance}."
@@ -217,11 +193,9 @@ def submit_remix(
             task.new_conversions = Conversion.objects.bulk_create(
                 [Conversion(task=task, index=1), Conversion(task=task, index=2)]
             )
-            CreditEntry.objects.create(
-                user=owner, task=task, kind=CreditEntry.Kind.HOLD, amount=-estimate, note="Held while remixing"
-            )
+            ledger.hold(task, estimate)
             transaction.on_commit(lambda: enqueue(task.task_id))
-    except SubmitError:
+    except UserError:
         raise
     except Exception as exc:
         # Only the on-commit send can fail after the task exists: fail it so the hold is refunded.
@@ -300,14 +274,11 @@ def record_source(task_id, attempt: int, facts: AudioFacts, stored_name: str, si
         price = price_for(facts.duration)
         if price > task.credit_estimate:
             extra = price - task.credit_estimate
-            if _lock_user(task.owner_id).credit_balance < extra:
+            if ledger.lock_user(task.owner_id).credit_balance < extra:
                 raise InsufficientCredits(
                     f"This song is {facts.duration:.0f} s long and needs {price} credits; your balance is too low."
                 )
-            CreditEntry.objects.create(
-                user_id=task.owner_id, task=task, kind=CreditEntry.Kind.EXTRA_HOLD, amount=-extra,
-                note=f"Held for the song's real length ({facts.duration:.0f} s)",
-            )
+            ledger.extra_hold(task, extra, f"Held for the song's real length ({facts.duration:.0f} s)")
             RemixTask.objects.filter(pk=task_id).update(credit_estimate=price)
 
 
@@ -445,13 +416,7 @@ def _complete(task: RemixTask) -> None:
     task.status_msg = "Completed"
     task.finished_at = timezone.now()
     task.cost = cost
-    CreditEntry.objects.create(
-        user_id=task.owner_id, task=task, kind=CreditEntry.Kind.RELEASE, amount=task.credit_estimate,
-        note="Hold released",
-    )
-    CreditEntry.objects.create(
-        user_id=task.owner_id, task=task, kind=CreditEntry.Kind.CHARGE, amount=-cost, note="Remix completed"
-    )
+    ledger.settle(task, held=task.credit_estimate, cost=cost)
 
 
 def fail_task(task_id, reason: str, attempt: int | None = None) -> bool:
@@ -471,17 +436,7 @@ def fail_task(task_id, reason: str, attempt: int | None = None) -> bool:
         partial = [f.name for f in task.source_stem_files().values()]
         task.source_vocals_file.name = task.source_accompaniment_file.name = ""
         task.save()
-        held = -sum(
-            CreditEntry.objects.filter(
-                task=task, kind__in=[CreditEntry.Kind.HOLD, CreditEntry.Kind.EXTRA_HOLD]
-            ).values_list("amount", flat=True),
-            Decimal("0"),
-        )
-        if held:
-            CreditEntry.objects.create(
-                user_id=task.owner_id, task=task, kind=CreditEntry.Kind.REFUND, amount=held,
-                note="Refund: remix failed",
-            )
+        ledger.refund(task)
         for conv in task.conversions.all():
             partial += [f.name for f in conv.audio_files()]
             for attr in CONVERSION_FILES:
@@ -564,7 +519,7 @@ def review_task(task: RemixTask, reviewer: User, approve: bool) -> None:
 def delete_task(task: RemixTask) -> None:
     """Delete a finished task and its stored files (the ledger keeps its lines)."""
     if not task.is_finished:
-        raise SubmitError("A remix can be deleted once it has finished.")
+        raise NotDeletable("A remix can be deleted once it has finished.")
     names = [f.name for f in task.stored_files()]
     for conv in task.conversions.all():
         names += [f.name for f in conv.audio_files()]
@@ -576,7 +531,7 @@ def delete_task(task: RemixTask) -> None:
 def delete_upload(upload: Upload) -> None:
     """Delete an upload with all its finished remixes and their files."""
     if upload.tasks.exclude(status__in=RemixTask.FINISHED).exists():
-        raise SubmitError("This song still has a remix in progress.")
+        raise NotDeletable("This song still has a remix in progress.")
     for task in upload.tasks.all():
         delete_task(task)
     names = [upload.file.name] if upload.file else []

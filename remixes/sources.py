@@ -13,13 +13,8 @@ from django.core.files import File
 from django.core.files.storage import default_storage
 
 from . import safehttp, services
+from .errors import SourceError
 from .models import RemixTask, random_upload_path
-
-
-class SourceError(Exception):
-    def __init__(self, user_message: str):
-        super().__init__(user_message)
-        self.user_message = user_message
 
 
 @contextmanager

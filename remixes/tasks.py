@@ -13,9 +13,10 @@ from dramatiq.middleware import TimeLimitExceeded
 from . import services
 from .engine import EngineError
 from .models import ProviderEvent
-from .providers import ProviderError, get_provider, musicgpt
+from .errors import ProviderError, UserError
+from .providers import get_provider, musicgpt
 from .results import UpstreamFailure, UpstreamSubmission
-from .sources import SourceError, local_source
+from .sources import local_source
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +32,7 @@ class TaskLost(Exception):
     max_retries=settings.REMIX_MAX_ATTEMPTS - 1,
     min_backoff=5_000,
     max_backoff=120_000,
-    throws=(TaskLost, EngineError, SourceError, services.SubmitError),
+    throws=(TaskLost, EngineError, UserError),
 )
 def process_remix(task_id: str) -> None:
     task = services.claim_task(task_id)
@@ -56,11 +57,11 @@ def process_remix(task_id: str) -> None:
     except TaskLost:
         log.warning("task %s attempt %d was taken away; stopping", task_id, attempt)
         raise
-    except (EngineError, SourceError, ProviderError, services.SubmitError) as exc:
+    except (EngineError, UserError) as exc:
         if isinstance(exc, ProviderError) and exc.retryable and attempt < settings.REMIX_MAX_ATTEMPTS:
             services.release_task(task_id, attempt, exc.user_message)
             raise
-        services.fail_task(task_id, getattr(exc, "user_message", None) or exc.message, attempt=attempt)
+        services.fail_task(task_id, exc.user_message, attempt=attempt)
     except TimeLimitExceeded:
         services.fail_task(
             task_id,

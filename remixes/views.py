@@ -21,7 +21,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, HttpResponseStopPolling
 
-from . import eta, services
+from . import eta, ledger, services
+from .errors import UserError
 from .forms import MAX_LYRICS, RemixForm
 from .models import ApiKey, Conversion, CreditEntry, RemixTask, Upload, User, WebhookDelivery
 
@@ -128,8 +129,8 @@ def remix_create(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         try:
             task = form.submit(request.user)
-        except services.SubmitError as exc:
-            form.add_error(None, exc.message)
+        except UserError as exc:
+            form.add_error(None, exc.user_message)
             status = exc.status
         else:
             url = reverse("job", args=[task.task_id])
@@ -285,9 +286,7 @@ def _status_context(task: RemixTask) -> dict:
     awaiting_review = task.awaiting_review
     refund = None
     if task.status == RemixTask.Status.FAILED:
-        refund = (
-            CreditEntry.objects.filter(task=task, kind=CreditEntry.Kind.REFUND).values_list("amount", flat=True).first()
-        )
+        refund = ledger.refunded(task)
     return {
         "task": task,
         "position": eta.queue_position(task),  # place in line: tasks queued before it, not yet started
@@ -392,8 +391,8 @@ def job_delete(request: HttpRequest, task_id) -> HttpResponse:
     task = _get_task_for_user(request, task_id)
     try:
         services.delete_task(task)
-    except services.SubmitError as exc:
-        return HttpResponse(exc.message, status=409)
+    except UserError as exc:
+        return HttpResponse(exc.user_message, status=exc.status)
     if request.htmx and request.htmx.target == f"task-{task_id}":
         return HttpResponse("")
     messages.success(request, "The remix and its files were deleted.")
@@ -406,8 +405,8 @@ def upload_delete(request: HttpRequest, upload_id) -> HttpResponse:
     upload = _get_upload_for_user(request, upload_id)
     try:
         services.delete_upload(upload)
-    except services.SubmitError as exc:
-        return HttpResponse(exc.message, status=409)
+    except UserError as exc:
+        return HttpResponse(exc.user_message, status=exc.status)
     messages.success(request, f"“{upload.display_name}” and its remixes were deleted.")
     return HttpResponseClientRedirect(reverse("history")) if request.htmx else redirect("history")
 

@@ -3,6 +3,8 @@ served from the cache and dropped from it on every change, and the Redis cache b
 its clients."""
 from __future__ import annotations
 
+import io
+import math
 import uuid
 
 import pytest
@@ -11,6 +13,7 @@ from django.urls import reverse
 
 from remixes import eta, services, webhooks
 from remixes.models import RemixTask
+from tests.conftest import wav_bytes
 from tests.test_views_helpers import submit_task
 
 pytestmark = pytest.mark.django_db
@@ -158,3 +161,36 @@ def test_the_redis_cache_keeps_one_client_and_works(redis_url):
     cache.delete("answer")
     assert cache.get("answer") is None
     cache.delete("answer-count")
+
+
+def test_the_job_page_and_by_id_give_one_eta_and_two_tasks_ahead_is_not_less_than_a_minute(
+    client, owner, other_user, settings
+):
+    from remixes import apikeys
+    from remixes.templatetags.remix_tags import about
+
+    settings.REMIX_WORKER_CONCURRENCY = 1
+    song = services.AudioFacts(duration=180.0, sample_rate=22050, channels=2)
+
+    def submit(user):
+        return services.submit_remix(user, services.RemixOptions(prompt="lo-fi"), audio_file=io.BytesIO(wav_bytes(1.0)),
+                                     audio_name="song.wav", audio_facts=song)
+
+    running, queued, mine = submit(other_user), submit(other_user), submit(owner)
+    services.claim_task(running.task_id)
+    key = apikeys.create_api_key(owner)[1]
+    by_id = client.get("/api/public/v1/byId", {"conversionType": "REMIX", "task_id": str(mine.task_id)},
+                       HTTP_AUTHORIZATION=key).json()["conversion"]["eta"]
+    read = services.task_for_status(mine.task_id, owner.pk)
+    assert eta.tasks_ahead(read) == 2
+    assert by_id == eta.seconds_left(read) == math.ceil(3 * (10 + 0.4 * 180))
+    client.force_login(owner)
+    page = client.get(reverse("job", args=[mine.task_id]), **HTMX).content.decode()
+    assert f"Ready in {about(by_id)}" in page and "about 4 minutes" in page and "less than a minute" not in page
+    # A running task: the page's "left" is byId's eta too.
+    services.report_progress(running.task_id, 1, "Rendering", 50)
+    running_eta = client.get("/api/public/v1/byId", {"conversionType": "REMIX", "task_id": str(running.task_id)},
+                             HTTP_AUTHORIZATION=apikeys.create_api_key(other_user)[1]).json()["conversion"]["eta"]
+    client.force_login(other_user)
+    page = client.get(reverse("job", args=[running.task_id]), **HTMX).content.decode()
+    assert running_eta == math.ceil((10 + 0.4 * 180) * 0.5) and f"{about(running_eta)} left" in page

@@ -9,17 +9,11 @@ from typing import Protocol
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from ..errors import ProviderError
 from ..models import RemixTask
 from ..results import Progress, TaskResult, UpstreamSubmission
 
-
-class ProviderError(Exception):
-    """The provider cannot do this task; `user_message` says why in words a user can read."""
-
-    def __init__(self, user_message: str, *, retryable: bool = False):
-        super().__init__(user_message)
-        self.user_message = user_message
-        self.retryable = retryable
+__all__ = ["Progress", "Provider", "ProviderError", "get_provider"]
 
 
 class Provider(Protocol):

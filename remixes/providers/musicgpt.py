@@ -17,7 +17,7 @@ from PIL import Image
 from .. import safehttp
 from ..models import RemixTask
 from ..results import Progress, TaskResult, UpstreamFailure, UpstreamSubmission, VersionOutput
-from . import ProviderError
+from ..errors import ProviderError
 
 log = logging.getLogger(__name__)
 
