@@ -207,11 +207,22 @@ def _vocal_of(plan: dict, index: int) -> dict:
         if isinstance(entry, dict) and entry.get("version") == index and entry.get("kind") in ("sung", "kept", "none"):
             return {
                 "kind": entry["kind"],
-                "language": str(entry.get("language") or ""),
+                "language": _language_name(entry.get("language")),
                 "confident": bool(entry.get("confident", True)),
                 "note": str(entry.get("note") or ""),
             }
     return {}
+
+
+def _language_name(code) -> str:
+    """"es" -> "Spanish"; an unknown code is shown as it is."""
+    from django.utils.translation import get_language_info
+
+    code = str(code or "").strip()
+    try:
+        return get_language_info(code)["name"] if code else ""
+    except KeyError:
+        return code
 
 
 def _stem_links(request: HttpRequest, owner, fields: tuple[tuple[str, str], ...], prefix: str) -> list[dict]:

@@ -83,7 +83,7 @@ def test_a_kept_vocal_with_word_timings_plays_as_karaoke(owner_client, owner):
     body = owner_client.get(reverse("job", args=[task.task_id])).content.decode()
     first = card_html(body, 1)
     assert first.count('class="word"') == sum(len(line["words"]) for line in LINES)
-    assert 'class="lyric-line"' in first and "The original singer’s words, transcribed (en)" in first
+    assert 'class="lyric-line"' in first and "The original singer’s words, transcribed (English)" in first
     assert reverse("lyrics_lrc", args=[task.task_id, 1]) in first
 
 
@@ -169,3 +169,16 @@ def test_stems_of_the_source_and_of_each_version_download(owner_client, owner):
         response = owner_client.get(unescape(url).split("testserver", 1)[1])
         assert response.status_code == 200 and b"".join(response.streaming_content) == expected[label]
         assert "attachment" in response["Content-Disposition"] and f"-{label}.mp3" in response["Content-Disposition"]
+
+
+def test_an_instrumental_version_says_why_and_a_language_reads_as_its_name(owner_client, owner):
+    plan = plan_with([
+        {"version": 1, "kind": "none", "language": None, "confident": True,
+         "note": "No singing in this song: instrumental."},
+        {"version": 2, "kind": "kept", "language": "es", "confident": True, "note": ""},
+    ])
+    task = complete_task(submit_task(owner), lines=LINES, plan=plan)
+    body = owner_client.get(reverse("job", args=[task.task_id])).content.decode()
+    assert "No singing in this song: instrumental." in card_html(body, 1)
+    assert 'class="word"' not in card_html(body, 1)  # kind "none" shows no words even if some arrived
+    assert "transcribed (Spanish)" in card_html(body, 2)

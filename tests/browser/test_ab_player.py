@@ -133,7 +133,7 @@ def test_labels_and_the_ab_switch_on_a_phone(browser, live_server, make_user):
     page.goto(f"/remixes/{task.task_id}/")
     page.wait_for_selector("#version-1[data-player]")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    assert "The original singer’s words, transcribed (en)" in page.inner_text("#version-1 .lyrics")
+    assert "The original singer’s words, transcribed (English)" in page.inner_text("#version-1 .lyrics")
     assert page.locator("#version-1 .word").count() == 7
     assert page.inner_text("#version-2 .lyrics") == UNSURE
     assert page.locator("#version-2 .word").count() == 0
