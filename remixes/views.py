@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, HttpResponseStopPolling
 
-from . import eta, ledger, services
+from . import eta, ledger, payloads, services
 from .errors import UserError
 from .forms import MAX_LYRICS, RemixForm
 from .models import ApiKey, Conversion, CreditEntry, RemixTask, Upload, User, WebhookDelivery
@@ -225,22 +225,16 @@ def _language_name(code) -> str:
         return code
 
 
-def _stem_links(request: HttpRequest, owner, fields: tuple[tuple[str, str], ...], prefix: str) -> list[dict]:
-    """Download links of the stem files `owner` holds, in `fields` order ((field name, label) pairs);
-    a field the model does not have yet, or an empty one, is left out."""
-    links = []
-    for field, label in fields:
-        field_file = getattr(owner, field, None)
-        if field_file:
-            suffix = field_file.name.rsplit(".", 1)[-1] if "." in field_file.name else "mp3"
-            links.append({"label": label, "url": _file_url(field_file, request, f"{prefix}-{label}.{suffix}")})
-    return links
+def _stem_links(request: HttpRequest, stems: tuple[tuple[str, object, str], ...]) -> list[dict]:
+    """Download links of the stored stems among `stems` ((label, field file, download name) triples),
+    in that order; an empty field (an instrumental version has no vocals) is left out."""
+    return [{"label": label, "url": _file_url(field_file, request, name)} for label, field_file, name in stems
+            if field_file]
 
 
 def _version_cards(request: HttpRequest, task: RemixTask) -> list[dict]:
     by_index = {conv.index: conv for conv in task.conversions.all()}
     show = task.status == RemixTask.Status.COMPLETED and task.outputs_visible
-    short = str(task.task_id)[:8]
     plan = task.style_plan if isinstance(task.style_plan, dict) else {}
     cards = []
     for index in (1, 2):
@@ -256,13 +250,14 @@ def _version_cards(request: HttpRequest, task: RemixTask) -> list[dict]:
             lines = _lyric_lines(conv.lyrics_timestamped)
             if vocal.get("kind") == "none" or (vocal.get("kind") == "kept" and not vocal["confident"]):
                 lines = []  # no words to show: the page says "Instrumental" or the transcript's note
+            names = payloads.download_names(task, index)  # the names byId and the webhooks give them too
             card.update(
-                mp3_url=_file_url(conv.mp3, request, f"remix-{short}-v{index}.mp3"),
-                wav_url=_file_url(conv.wav, request, f"remix-{short}-v{index}.wav"),
+                mp3_url=_file_url(conv.mp3, request, names["mp3"]),
+                wav_url=_file_url(conv.wav, request, names["wav"]),
                 lines=lines,
                 vocal=vocal,
-                stems=_stem_links(request, conv, (("vocals_file", "vocals"), ("instrumental_file", "instrumental")),
-                                  f"remix-{short}-v{index}"),
+                stems=_stem_links(request, (("vocals", conv.vocals_file, names["vocals"]),
+                                            ("instrumental", conv.instrumental_file, names["instrumental"]))),
                 peaks=conv.peaks or [],
                 duration=conv.duration or 0,
             )
@@ -284,10 +279,10 @@ def _original_context(request: HttpRequest, task: RemixTask, plan: dict) -> dict
         "original_url": _file_url(upload.file, request) if show and upload.file else "",
         "original_duration": upload.duration or 0,
         "stretch": stretch if math.isfinite(stretch) and stretch > 0 else 1.0,
-        "source_stems": _stem_links(
-            request, task, (("source_vocals_file", "vocals"), ("source_accompaniment_file", "accompaniment")),
-            f"source-{str(task.task_id)[:8]}",
-        ) if show else [],
+        "source_stems": _stem_links(request, tuple(
+            (stem, getattr(task, f"source_{stem}_file"), payloads.source_download_name(task, stem))
+            for stem in ("vocals", "accompaniment")
+        )) if show else [],
     }
 
 

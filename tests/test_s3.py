@@ -27,7 +27,7 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from remixes import files, services
-from remixes.models import Conversion, RemixTask, Upload
+from remixes.models import RemixTask, Upload
 from tests.test_views_helpers import complete_task, submit_task
 
 pytestmark = pytest.mark.django_db
@@ -268,7 +268,7 @@ def test_deleting_a_remix_and_its_song_deletes_their_objects(s3, django_capture_
     conv = task.conversions.get(index=2)
     result_keys = [f.name for f in (task.cover, task.cover_thumb, conv.mp3, conv.wav)]
     result_keys += [f.name for c in task.conversions.all() for f in (c.mp3, c.wav)]
-    stem_keys = _store_stems(task)
+    stem_keys = _store_stems(task, s3)
     upload_key = task.upload.file.name
     link = files.signed_url(conv.mp3)
     assert _fetch(link)[0] == 200
@@ -309,18 +309,17 @@ def _walk(value, key=None):
         yield key, value
 
 
-def _store_stems(task: RemixTask) -> list[str]:
-    """Stem files on the task and its conversions, when the models have them."""
-    keys = []
-    if hasattr(RemixTask, "source_vocals_file"):
-        task.source_vocals_file.save("vocals.mp3", ContentFile(b"ID3 vocals"), save=False)
-        task.source_accompaniment_file.save("accompaniment.mp3", ContentFile(b"ID3 band"), save=False)
-        task.save()
-        keys += [task.source_vocals_file.name, task.source_accompaniment_file.name]
-    if hasattr(Conversion, "vocals_file"):
-        for conv in task.conversions.all():
-            conv.vocals_file.save("vocals.mp3", ContentFile(b"ID3 vocals"), save=False)
-            conv.instrumental_file.save("instrumental.mp3", ContentFile(b"ID3 band"), save=False)
-            conv.save()
-            keys += [conv.vocals_file.name, conv.instrumental_file.name]
+def _store_stems(task: RemixTask, client) -> list[str]:
+    """Stem files on the task and its conversions, stored in the bucket."""
+    task.source_vocals_file.save("vocals.mp3", ContentFile(b"ID3 vocals"), save=False)
+    task.source_accompaniment_file.save("accompaniment.mp3", ContentFile(b"ID3 band"), save=False)
+    task.save()
+    keys = [task.source_vocals_file.name, task.source_accompaniment_file.name]
+    for conv in task.conversions.all():
+        conv.vocals_file.save("vocals.mp3", ContentFile(b"ID3 vocals"), save=False)
+        conv.instrumental_file.save("instrumental.mp3", ContentFile(b"ID3 band"), save=False)
+        conv.save()
+        keys += [conv.vocals_file.name, conv.instrumental_file.name]
+    for key in keys:
+        assert _object(client, key) is not None, key
     return keys
