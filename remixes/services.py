@@ -23,7 +23,7 @@ from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from . import ledger, moderation, webhooks
+from . import ledger, moderation, queue, webhooks
 from .errors import InsufficientCredits, NotDeletable, QueueingError, SubmitError, UserError
 from .eta import estimate_eta
 from .models import Conversion, CreditEntry, RemixTask, Upload, User
@@ -208,9 +208,8 @@ def submit_remix(
 
 
 def enqueue(task_id) -> None:
-    from .tasks import process_remix
-
-    process_remix.send(str(task_id))
+    """Queue `tasks.process_remix` for the task (by name: tasks.py imports this module)."""
+    queue.send(queue.PROCESS_REMIX, str(task_id))
 
 
 # --- worker side ------------------------------------------------------------------------------

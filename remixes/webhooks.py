@@ -1,5 +1,5 @@
-"""Webhooks, both ways: the incoming provider callback view (MusicGPT calls it when results are
-ready) and the outgoing, signed deliveries to our users' `webhook_url`s.
+"""Outgoing webhooks: the signed deliveries of a task's events to our users' `webhook_url`s (the
+incoming provider callback is `callbacks.py`).
 
 Outgoing events follow Standard Webhooks: `webhook-id` (stable across retries), `webhook-timestamp`
 and `webhook-signature: v1,<base64 HMAC-SHA256 of id.timestamp.body>` with the account's `whsec_`
@@ -19,48 +19,17 @@ from datetime import datetime, timedelta
 from datetime import timezone as dt_timezone
 
 import dramatiq
-from django.conf import settings
 from django.db import transaction
 from django.db.models import F
-from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
-from django.utils.crypto import constant_time_compare
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
 from standardwebhooks.webhooks import Webhook
 
 from . import payloads, safehttp
 from .auth import forget_user
 from .files import signed_url
-from .models import DisabledWebhookUrl, ProviderEvent, RemixTask, User, WebhookDelivery
+from .models import DisabledWebhookUrl, RemixTask, User, WebhookDelivery
 
 log = logging.getLogger(__name__)
-
-
-@csrf_exempt
-@require_POST
-def provider_callback(request: HttpRequest, token: str) -> JsonResponse:
-    """Record a MusicGPT callback once (a replay of the same body is ignored) and apply it in a worker."""
-    expected = settings.PROVIDER_WEBHOOK_TOKEN
-    if not expected or not constant_time_compare(token, expected):
-        return JsonResponse({"success": False, "message": "Not found"}, status=404)
-    try:
-        payload = json.loads(request.body)
-    except (ValueError, UnicodeDecodeError, RecursionError):
-        return JsonResponse({"success": False, "message": "The body must be JSON."}, status=400)
-    if not isinstance(payload, dict) or not payload.get("task_id"):
-        return JsonResponse({"success": False, "message": "task_id is missing."}, status=422)
-    task = RemixTask.objects.filter(provider="musicgpt", provider_task_id=str(payload["task_id"])).first()
-    if task is None:
-        return JsonResponse({"success": True, "message": "Unknown task; ignored."})
-    key = hashlib.sha256(request.body).hexdigest()
-    with transaction.atomic():
-        event, created = ProviderEvent.objects.get_or_create(event_key=key, defaults={"task": task, "payload": payload})
-        if created:
-            from .tasks import apply_provider_event
-
-            transaction.on_commit(lambda: apply_provider_event.send(event.pk))
-    return JsonResponse({"success": True, "message": "Accepted" if created else "Already received"})
 
 
 # --- outgoing ---------------------------------------------------------------------------------

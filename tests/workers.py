@@ -14,6 +14,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connection
+import dramatiq
 from dramatiq.brokers.redis import RedisBroker
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,13 +38,16 @@ def redis_broker(redis_url: str):
     broker = RedisBroker(url=redis_url, namespace=namespace)
     actors = [tasks.process_remix, tasks.recover_stale_tasks, tasks.apply_provider_event]
     previous = [actor.broker for actor in actors]
+    previous_global = dramatiq.get_broker()
     for actor in actors:
         actor.broker = broker
         broker.declare_actor(actor)
+    dramatiq.set_broker(broker)  # services queue work by actor name through the global broker (remixes.queue)
     try:
         yield namespace
     finally:
         broker.flush_all()
+        dramatiq.set_broker(previous_global)
         for actor, old in zip(actors, previous):
             actor.broker = old
         broker.close()
