@@ -48,7 +48,7 @@ soak: setup
 	$(PY) -m pytest -m slow -q
 
 loadtest: setup
-	$(PY) -m remixes.loadtest
+	$(PY) -m tools.loadtest
 
 clean:
 	rm -rf var/media var/screenshots var/test-*.sqlite3

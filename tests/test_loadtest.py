@@ -24,7 +24,7 @@ def test_the_load_test_runs_and_reports_every_phase(postgres_url, redis_url):
     env.update(LOADTEST_SECONDS="0.5", LOADTEST_CLIENTS="2", LOADTEST_WORKERS="1", LOADTEST_DATABASE_URL=server,
                LOADTEST_REDIS_URL=redis_url.rsplit("/", 1)[0] + "/14",
                LOADTEST_CACHE_URL=redis_url.rsplit("/", 1)[0] + "/13")
-    result = subprocess.run([sys.executable, "-m", "remixes.loadtest"], cwd=ROOT, env=env, capture_output=True,
+    result = subprocess.run([sys.executable, "-m", "tools.loadtest"], cwd=ROOT, env=env, capture_output=True,
                             text=True, timeout=240)
     assert result.returncode == 0, result.stderr[-3000:]
     out = result.stdout

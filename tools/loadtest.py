@@ -1,4 +1,4 @@
-"""`python -m remixes.loadtest` (`make loadtest`): a benchmark, not a test. Starts gunicorn on
+"""`python -m tools.loadtest` (`make loadtest`): a benchmark, not a test. Starts gunicorn on
 loopback against a throw-away PostgreSQL database and a Redis namespace of its own, then for a
 bounded time per phase drives it from many concurrent clients: a bare Django JSON view (the
 baseline, routed only in this module's own urlconf), `POST /Remix` with 1 MB files, `GET byId`
@@ -302,7 +302,7 @@ def main() -> int:
 
         port = free_port()
         server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "remixes.loadtest:application", "--bind", f"127.0.0.1:{port}",
+            [sys.executable, "-m", "gunicorn", "tools.loadtest:application", "--bind", f"127.0.0.1:{port}",
              "--workers", str(workers), "--worker-class", "gthread", "--threads", "4", "--keep-alive", "5",
              "--log-level", "warning", "--timeout", "120"],
             cwd=ROOT, env=env,
