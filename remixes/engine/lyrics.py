@@ -35,6 +35,9 @@ MAX_LINE_WORDS = 10
 MAX_LINE_CHARS = 48
 MAX_LINE_SECONDS = 6.0
 
+# The stems cache's version of a source's transcript: bump it when asr.py, its settings or its model change.
+TRANSCRIPT_VERSION = "whisper-base-d01c3014-t1"
+
 # A vocal stem quieter than this (RMS of its loudest second, dBFS) holds no singing.
 SILENT_VOCAL_DB = -45.0
 
@@ -77,6 +80,27 @@ def transcribe_vocal_stem(vocal: np.ndarray, sr: int, *, model: str = "base") ->
     if vocal_is_silent(vocal, sr):
         return Transcript("", (), None, 0.0, duration=len(vocal) / sr, model=model)
     return transcribe(vocal, sr, model=model)
+
+
+def transcribe_vocal_stem_file(vocals, sr: int = 44100, *, model: str = "base",
+                               release: bool = False) -> Transcript:
+    """`transcribe_vocal_stem` for a stem given as a .npy path (read memory-mapped) or an array.
+
+    `release=True` (in a helper process that goes on rendering) frees the recognizer afterwards, so its
+    ~300 MB do not stay resident there.
+    """
+    audio = np.load(vocals, mmap_mode="r") if isinstance(vocals, (str, bytes)) or hasattr(vocals, "__fspath__") \
+        else vocals
+    try:
+        return transcribe_vocal_stem(audio, sr, model=model)
+    finally:
+        if release:
+            import gc
+
+            from .asr import load_model
+
+            load_model.cache_clear()
+            gc.collect()
 
 
 def vocal_plan_entry(version: int, kind: str, kept: KeptLyrics | None = None,

@@ -141,3 +141,12 @@ def test_plan_entries_follow_the_contract():
     assert vocal_plan_entry(2, "none")["kind"] == "none"
     assert vocal_plan_entry(1, "sung", language="en") == {"version": 1, "kind": "sung", "language": "en",
                                                          "confident": True, "note": ""}
+
+
+def test_a_stem_file_is_read_memory_mapped(tmp_path):
+    from remixes.engine.lyrics import transcribe_vocal_stem_file
+
+    path = tmp_path / "vocals.npy"
+    np.save(path, np.zeros((44100, 2), np.float32))
+    assert transcribe_vocal_stem_file(str(path), 44100).words == ()
+    assert transcribe_vocal_stem_file(path, 44100, release=True).duration == pytest.approx(1.0)
