@@ -1,14 +1,17 @@
 """The incoming side: MusicGPT calls /webhooks/provider/<token>/ when a result is ready. The view
 records each callback once (a replay of the same body is ignored) and queues
-`tasks.apply_provider_event` to apply it in a worker. Outgoing deliveries are in `webhooks.py`."""
+`tasks.apply_provider_event` to apply it in a worker; the recovery sweep re-queues a recorded callback
+whose message was lost. Outgoing deliveries are in `webhooks.py`."""
 from __future__ import annotations
 
 import hashlib
 import json
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest, JsonResponse
+from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -39,3 +42,18 @@ def provider_callback(request: HttpRequest, token: str) -> JsonResponse:
         if created:
             transaction.on_commit(lambda: queue.send(queue.APPLY_PROVIDER_EVENT, event.pk))
     return JsonResponse({"success": True, "message": "Accepted" if created else "Already received"})
+
+
+def resend_unapplied_events(now=None, grace: timedelta = timedelta(minutes=2),
+                            give_up_after: timedelta = timedelta(days=1)) -> int:
+    """Queue again the recorded callbacks no worker has applied (their message was lost, or every
+    retry failed) once they are `grace` old; applying is idempotent, so a duplicate is harmless."""
+    now = now or timezone.now()
+    due = ProviderEvent.objects.filter(
+        applied_at__isnull=True, received_at__lt=now - grace, received_at__gte=now - give_up_after
+    ).values_list("pk", flat=True)
+    count = 0
+    for pk in due:
+        queue.send(queue.APPLY_PROVIDER_EVENT, pk)
+        count += 1
+    return count

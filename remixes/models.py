@@ -310,3 +310,5 @@ class ProviderEvent(models.Model):
     task = models.ForeignKey(RemixTask, null=True, blank=True, on_delete=models.CASCADE, related_name="provider_events")
     payload = models.JSONField()
     received_at = models.DateTimeField(auto_now_add=True)
+    # Set once a worker has applied (or deliberately ignored) it; the sweep re-queues the others.
+    applied_at = models.DateTimeField(null=True, blank=True, db_index=True)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import dramatiq
 from django.conf import settings
+from django.utils import timezone
 from dramatiq.middleware import TimeLimitExceeded
 
 from . import services
@@ -92,13 +93,15 @@ def recover_stale_tasks() -> None:
 @dramatiq.actor(queue_name="remix", max_retries=5, min_backoff=10_000, time_limit=300_000, throws=(TaskLost,))
 def apply_provider_event(event_id: int) -> None:
     """Apply one stored MusicGPT callback to its task."""
-    event = ProviderEvent.objects.select_related("task").filter(pk=event_id).first()
-    if event is None or event.task is None:
-        return
-    outcome = musicgpt.parse_callback(event.task, event.payload)
-    if isinstance(outcome, UpstreamFailure):
-        services.fail_task(event.task_id, outcome.reason)
-    elif outcome is None:
-        log.warning("provider callback %s names no known conversion; ignored", event.pk)
-    else:
-        services.apply_result(event.task_id, outcome)
+    event = ProviderEvent.objects.select_related("task").filter(pk=event_id, applied_at__isnull=True).first()
+    if event is None:
+        return  # unknown, or applied already (a re-sent message)
+    if event.task is not None:
+        outcome = musicgpt.parse_callback(event.task, event.payload)
+        if isinstance(outcome, UpstreamFailure):
+            services.fail_task(event.task_id, outcome.reason)
+        elif outcome is None:
+            log.warning("provider callback %s names no known conversion; ignored", event.pk)
+        else:
+            services.apply_result(event.task_id, outcome)
+    ProviderEvent.objects.filter(pk=event.pk).update(applied_at=timezone.now())

@@ -1,6 +1,6 @@
 """Worker-process set-up, as Dramatiq middleware: warm the engine (imports and JIT cache) before the
-worker consumes anything, and run the stale-task and webhook recovery sweeps at start and then
-periodically. Imported by the broker set-up before Django's apps are ready, so Django modules are
+worker consumes anything, and run the recovery sweeps (stale tasks, unsent webhook deliveries,
+unapplied provider callbacks) at start and then periodically. Imported by the broker set-up before Django's apps are ready, so Django modules are
 only imported inside the hooks."""
 from __future__ import annotations
 
@@ -26,13 +26,14 @@ class RecoveryMiddleware(dramatiq.Middleware):
     def after_worker_boot(self, broker, worker) -> None:
         from django.conf import settings
 
+        from .callbacks import resend_unapplied_events
         from .services import recover_stale_tasks
         from .webhooks import resend_due_deliveries
 
         self._stop = threading.Event()
         thread = threading.Thread(
             target=_sweep_forever,
-            args=(self._stop, settings.REMIX_RECOVERY_INTERVAL, (recover_stale_tasks, resend_due_deliveries)),
+            args=(self._stop, settings.REMIX_RECOVERY_INTERVAL, (recover_stale_tasks, resend_due_deliveries, resend_unapplied_events)),
             name="remix-recovery",
             daemon=True,
         )
@@ -56,12 +57,11 @@ def _sweep_forever(stop: threading.Event, interval: float, sweeps) -> None:
     from django.db import close_old_connections
 
     while True:
-        try:
-            for sweep in sweeps:
+        for sweep in sweeps:  # one failing sweep does not stop the others
+            try:
                 sweep()
-        except Exception:
-            log.exception("stale-task recovery failed")
-        finally:
-            close_old_connections()
+            except Exception:
+                log.exception("recovery sweep %s failed", getattr(sweep, "__name__", sweep))
+        close_old_connections()
         if stop.wait(interval):
             return

@@ -181,3 +181,30 @@ def test_an_upstream_outage_puts_the_task_back_for_a_retry(owner, clip_bytes, up
         tasks.process_remix(str(task.pk))
     task.refresh_from_db()
     assert task.status == RemixTask.Status.IN_QUEUE and task.attempts == 1
+
+
+def test_a_recorded_callback_whose_message_was_lost_is_queued_again_by_the_sweep(client, owner, clip_bytes, upstream,
+                                                                                 monkeypatch):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from remixes import callbacks, queue
+
+    task = submit_and_send(owner, clip_bytes)
+    # The non-transactional test never commits, so the on-commit send never happens: a lost message.
+    callback(client, {"success": False, "task_id": "up-task-1", "reason": "audio could not be processed"})
+    event = ProviderEvent.objects.get()
+    assert event.applied_at is None
+    sent = []
+    monkeypatch.setattr(queue, "send", lambda target, *args, **kwargs: sent.append((target, args)))
+    assert callbacks.resend_unapplied_events() == 0  # not overdue yet
+    assert callbacks.resend_unapplied_events(now=timezone.now() + timedelta(minutes=5)) == 1
+    assert sent == [(queue.APPLY_PROVIDER_EVENT, (event.pk,))]
+    tasks.apply_provider_event(event.pk)  # what the re-sent message runs
+    task.refresh_from_db()
+    assert task.status == RemixTask.Status.FAILED and owner.credit_balance == Decimal("200")
+    event.refresh_from_db()
+    assert event.applied_at is not None
+    assert callbacks.resend_unapplied_events(now=timezone.now() + timedelta(minutes=5)) == 0
+    assert callbacks.resend_unapplied_events(now=timezone.now() + timedelta(days=2)) == 0
