@@ -117,7 +117,7 @@ class RemixForm(forms.Form):
         )
 
     def submit(self, owner, *, via_api: bool = False) -> RemixTask:
-        """Submit a valid form; raises services.SubmitError (with .status) when it cannot be queued."""
+        """Submit a valid form; raises an errors.UserError (with .status) when it cannot be queued."""
         data = self.cleaned_data
         uploaded = data.get("audio_file")
         return services.submit_remix(

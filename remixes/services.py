@@ -26,7 +26,7 @@ from django.utils import timezone
 from . import ledger, moderation, queue, webhooks
 from .errors import InsufficientCredits, NotDeletable, QueueingError, SubmitError, UserError
 from .eta import estimate_eta
-from .models import Conversion, CreditEntry, RemixTask, Upload, User
+from .models import Conversion, CreditEntry, ProviderEvent, RemixTask, Upload, User
 from .results import SOURCE_STEMS, VERSION_STEMS, TaskResult, VersionOutput
 
 log = logging.getLogger(__name__)
@@ -258,6 +258,11 @@ def record_provider_submission(task_id, attempt: int, provider_task_id: str, ref
             stage="Remixing upstream", progress=10,
         )
     )
+
+
+def mark_provider_event_applied(event_id: int) -> None:
+    """A worker has applied (or deliberately ignored) this provider callback: the sweep leaves it be."""
+    ProviderEvent.objects.filter(pk=event_id, applied_at__isnull=True).update(applied_at=timezone.now())
 
 
 def record_source(task_id, attempt: int, facts: AudioFacts, stored_name: str, size: int, sha256: str) -> None:

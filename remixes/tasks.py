@@ -1,5 +1,6 @@
-"""Dramatiq actors. They receive ids, claim before working (a duplicate message does nothing) and
-leave every state change to `remixes.services`."""
+"""Dramatiq actors, and the only orchestrator: they receive ids, claim before working (a duplicate
+message does nothing), run the provider and hand what it returns to `remixes.services`, which makes
+every state change. Found by the worker through DRAMATIQ_AUTODISCOVER_MODULES."""
 from __future__ import annotations
 
 import logging
@@ -8,13 +9,12 @@ from pathlib import Path
 
 import dramatiq
 from django.conf import settings
-from django.utils import timezone
 from dramatiq.middleware import TimeLimitExceeded
 
 from . import services
 from .engine import EngineError
-from .models import ProviderEvent
 from .errors import ProviderError, UserError
+from .models import ProviderEvent
 from .providers import get_provider, musicgpt
 from .results import UpstreamFailure, UpstreamSubmission
 from .sources import local_source
@@ -104,4 +104,4 @@ def apply_provider_event(event_id: int) -> None:
             log.warning("provider callback %s names no known conversion; ignored", event.pk)
         else:
             services.apply_result(event.task_id, outcome)
-    ProviderEvent.objects.filter(pk=event.pk).update(applied_at=timezone.now())
+    services.mark_provider_event_applied(event.pk)
