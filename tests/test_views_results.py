@@ -174,3 +174,13 @@ def test_an_instrumental_version_says_why_and_a_language_reads_as_its_name(owner
     assert "No singing in this song: instrumental." in card_html(body, 1)
     assert 'class="word"' not in card_html(body, 1)  # kind "none" shows no words even if some arrived
     assert "transcribed (Spanish)" in card_html(body, 2)
+
+
+def test_a_kept_vocal_without_words_never_reads_as_instrumental(owner_client, owner):
+    plan = plan_with([{"version": i, "kind": "kept", "language": "en", "confident": True, "note": ""} for i in (1, 2)])
+    task = complete_task(submit_task(owner), lines=[], plan=plan)
+    task.conversions.filter(index=1).update(lyrics="")
+    body = owner_client.get(reverse("job", args=[task.task_id])).content.decode()
+    first = card_html(body, 1)
+    assert "Instrumental" not in first and 'data-vocal="kept-unsure"' in first
+    assert "could not be made out" in first
