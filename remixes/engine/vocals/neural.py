@@ -29,7 +29,7 @@ SAMPLE_RATE = 22050
 HOP = 256
 FRAME = HOP / SAMPLE_RATE                 # one duration unit of the voice, ~11.6 ms
 WORLD_PERIOD_MS = 5.0
-_SCALES = np.array([0.5, 1.0, 0.6], dtype=np.float32)   # noise, length, duration noise: steadier than speech
+_SCALES = np.array([0.0, 1.0, 0.0], dtype=np.float32)   # no noise: deterministic, and as clear as any
 _VOWELS = set("aeiouyæɐɑɒɔəɚɛɜɞɘɪʊʌɵᵻøœɤɯʉɨɶʏ")
 _VOWEL_MARKS = set("ː˞ˑ")
 _DIPHTHONGS = {("e", "ɪ"), ("a", "ɪ"), ("ɔ", "ɪ"), ("o", "ʊ"), ("a", "ʊ"), ("ə", "ʊ")}
@@ -160,6 +160,20 @@ def _syllables(units: list[Unit]):
 
 def syllable_count(tokens: tuple[str, ...]) -> int:
     return len(neural_line(tokens).syllables)
+
+
+def syllable_weights(tokens: tuple[str, ...]) -> tuple[float, ...]:
+    """Spoken seconds from each syllable's vowel to the next one's (the last: its vowel and coda), so a
+    dense line can be sung in the rhythm of its words."""
+    line = neural_line(tokens)
+    nat = line.natural
+    out = []
+    for n, (_, nucleus, coda) in enumerate(line.syllables):
+        following = line.syllables[n + 1][0] if n + 1 < len(line.syllables) else ()
+        gap = [i for i in range(nucleus + 1, (following[0] if following else nucleus + 1)) if line.units[i].word < 0]
+        out.append(nat[nucleus] + sum(nat[i] for i in coda) + sum(nat[i] for i in following)
+                   + sum(nat[i] for i in gap))
+    return tuple(out)
 
 
 def _timeline(line: NeuralLine, notes: list[Note]) -> np.ndarray:

@@ -82,7 +82,9 @@ def perform(lyrics: str, guide: VocalGuide, gender: str | None, seed: int = 0,
             notes_for_plan.append("The neural voice model is missing (run `make setup`): sung with espeak-ng.")
     singable = [line for line in lines if counts[line.index]]
     verse_of = {line.index: (v, verse.label) for v, verse in enumerate(parsed.verses) for line in verse.lines}
-    specs = [LineSpec(line.index, counts[line.index], *verse_of[line.index]) for line in singable]
+    specs = [LineSpec(line.index, counts[line.index], *verse_of[line.index],
+                      neural.syllable_weights(tokens[line.index]) if use_neural else ())
+             for line in singable]
     placement = place_lines(specs, guide, voice_name, seed=seed)
     notes_for_plan.extend(placement.notes)
 

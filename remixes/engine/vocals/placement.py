@@ -39,6 +39,7 @@ class LineSpec:
     syllables: int
     verse: int               # verse number (0-based)
     label: str | None        # the verse's markup label ("chorus"...)
+    weights: tuple[float, ...] = ()  # spoken seconds from each syllable's vowel to the next one's (optional)
 
 
 @dataclass(frozen=True)
@@ -106,7 +107,7 @@ def place_lines(specs: list[LineSpec], guide: VocalGuide, gender: str, seed: int
     placed = []
     for spec, bar, n_bars in layout:
         start, end = grid.bars[bar], grid.bars[bar + n_bars]
-        onsets = _rhythm(spec.syllables, grid, start, end, melody.onsets(start, end), rng)
+        onsets = _rhythm(spec.syllables, grid, start, end, melody.onsets(start, end), rng, spec.weights)
         placed.append(melody.line(spec.index, onsets, end - _breath(grid), rng))
     if any(not p.from_melody for p in placed):
         notes.append("Melody generated from the chords and key where the song's own melody was not usable.")
@@ -234,14 +235,21 @@ def _slot_times(grid: _Grid, start: float, end: float) -> tuple[np.ndarray, np.n
     return np.asarray(times), np.asarray(weights)
 
 
-def _rhythm(syllables: int, grid: _Grid, start: float, end: float, melody_onsets: np.ndarray, rng) -> np.ndarray:
+def _rhythm(syllables: int, grid: _Grid, start: float, end: float, melody_onsets: np.ndarray, rng,
+            spoken: tuple[float, ...] = ()) -> np.ndarray:
     """Choose one onset per syllable: the bar line first, then melody onsets, beats, off-beats."""
     times, weights = _slot_times(grid, start, end)
     usable = times < end - _breath(grid) - 0.05
     times, weights = times[usable], weights[usable]
     if syllables >= len(times):
-        # more syllables than slots (dense lines): spread evenly over the phrase
-        return np.linspace(start, end - _breath(grid) - 0.12, syllables)
+        # more syllables than slots (dense lines): sung in the rhythm of the words as spoken (long
+        # syllables long, "the" short), at most ~1.8x slower than speech, the rest of the bar a rest
+        last = end - _breath(grid) - 0.12
+        if len(spoken) == syllables and syllables > 1 and sum(spoken[:-1]) > 0:
+            steps = np.asarray(spoken[:-1], dtype=float)
+            span = min(last - start, 1.8 * float(steps.sum()))
+            return start + span * np.concatenate([[0.0], np.cumsum(steps) / steps.sum()])
+        return np.linspace(start, last, syllables)
     score = weights.astype(float) + rng.uniform(0, 0.9, len(times))
     if len(melody_onsets):
         near = np.min(np.abs(times[:, None] - melody_onsets[None, :]), axis=1) < 0.06

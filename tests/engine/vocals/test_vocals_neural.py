@@ -1,0 +1,93 @@
+"""The neural singer: the model is used, its three genders differ, its timings are its own, and an
+independent recognizer understands it."""
+
+import numpy as np
+import pytest
+from conftest import LYRICS, SR, make_guide
+from test_vocals_singing import f0_track
+
+from remixes.engine.vocals import neural
+from remixes.engine.vocals.performer import perform
+from remixes.engine.vocals.placement import Note
+
+pytestmark = pytest.mark.skipif(not neural.available(), reason="run `make setup`: the neural voice model is missing")
+
+
+def _median_f0(performance):
+    _, f0 = f0_track(performance.vocal.audio)
+    return float(np.median(f0[f0 > 0]))
+
+
+def test_english_lyrics_are_sung_by_the_neural_voice(female):
+    assert not any("espeak-ng" in note for note in female.vocal.notes)
+
+
+def test_the_female_voice_is_at_least_1_3_times_higher_than_the_male(male, female):
+    assert _median_f0(female) >= 1.3 * _median_f0(male)
+
+
+def test_three_genders_are_three_different_voices(male, neutral, female):
+    medians = [_median_f0(p) for p in (male, neutral, female)]
+    assert medians[1] >= 1.15 * medians[0] and medians[2] >= 1.15 * medians[1]
+
+    def centroid(performance):  # where the spectral envelope sits: formants move up with the gender
+        audio = performance.vocal.audio.astype(np.float64)
+        frames = audio[: len(audio) // 2048 * 2048].reshape(-1, 2048)
+        frames = frames[np.sqrt(np.mean(frames ** 2, axis=1)) > 0.02]
+        spectrum = np.abs(np.fft.rfft(frames * np.hanning(2048), axis=1)).mean(axis=0)
+        freqs = np.fft.rfftfreq(2048, 1 / SR)
+        band = freqs < 5000
+        return float(np.sum(freqs[band] * spectrum[band]) / np.sum(spectrum[band]))
+
+    centroids = [centroid(p) for p in (male, neutral, female)]
+    assert centroids[0] < centroids[1] < centroids[2]
+
+
+def test_word_times_are_where_the_voice_sang_each_word():
+    """Render one line alone: each word's span holds its sound, and the gaps between words are quiet."""
+    tokens = ("hold", "on", "to", "the", "light")
+    notes = [Note(1.0 + 0.5 * k, 1.5 + 0.5 * k, 52) for k in range(5)]
+    curve = lambda t: np.full(len(t), 165.0)  # noqa: E731
+    rendered = neural.render(tokens, notes, curve, 1.0, 0.0, np.random.default_rng(0))
+    assert sorted(rendered.word_times) == list(range(5))
+    spans = [rendered.word_times[k] for k in range(5)]
+    assert all(a < b for a, b in spans)
+    assert all(b1 <= a2 + 1e-9 for (_, b1), (a2, _) in zip(spans, spans[1:]))
+    # every vowel starts on its note: the word spans reach each note's start
+    for (a, b), note in zip(spans, notes):
+        assert a <= note.start + 1e-6 < b
+    audio, start = rendered.audio, rendered.start
+    for a, b in spans:
+        segment = audio[int((a - start) * neural.SAMPLE_RATE): int((b - start) * neural.SAMPLE_RATE)]
+        assert np.sqrt(np.mean(segment ** 2)) > 0.01
+
+
+def test_durations_follow_long_and_short_notes():
+    """A held note holds its vowel: the word on a 1.5 s note lasts ~1.5 s, one on a 0.25 s note ~0.25 s."""
+    guide = make_guide(duration=12.0, sections=())
+    tokens = ("so", "long", "now")
+    notes = [Note(2.0, 2.25, 55), Note(2.25, 3.75, 55), Note(3.75, 4.0, 55)]
+    rendered = neural.render(tokens, notes, lambda t: np.full(len(t), 196.0), 1.0, 0.0, np.random.default_rng(0))
+    long_start, long_end = rendered.word_times[1]
+    assert abs((long_end - long_start) - 1.5) < 0.15
+    assert guide.duration > long_end
+
+
+def test_a_recognizer_understands_the_sung_lyrics(male):
+    """Whisper (tiny.en, an independent listener) hears most of the words the voice sang, alone."""
+    from remixes.engine import asr
+    from remixes.engine.models import ModelMissing
+
+    try:
+        asr.load_model("tiny.en")
+    except ModelMissing as exc:  # pragma: no cover - make setup builds it
+        pytest.skip(str(exc))
+    transcript = asr.transcribe(male.vocal.audio, SR, model="tiny.en", language="en")
+    assert asr.word_recall(male.vocal.text, transcript.text) >= 0.6, transcript.text
+
+
+def test_the_voice_falls_back_to_espeak_when_the_model_is_missing(monkeypatch, guide):
+    monkeypatch.setattr(neural, "available", lambda: False)
+    performance = perform(LYRICS, guide, "male", seed=0)
+    assert any("neural voice model is missing" in note for note in performance.vocal.notes)
+    assert len(performance.vocal.lines) == len(performance.vocal.text.split("\n"))
