@@ -43,10 +43,11 @@ class ConversionInline(admin.StackedInline):
         if not obj.mp3:
             return "–"
         return format_html(
-            '<audio controls preload="none" src="{}"></audio><br><a href="{}">mp3</a>{}',
+            '<audio controls preload="none" src="{}"></audio><br><a href="{}">mp3</a>{}{}',
             _link(obj.mp3),
             _link(obj.mp3),
             format_html(' · <a href="{}">wav</a>', _link(obj.wav)) if obj.wav else "",
+            format_html_join("", ' · <a href="{}">{}</a>', ((_link(f), name) for name, f in obj.stem_files().items())),
         )
 
     @admin.display(description="Lyrics")
@@ -205,4 +206,5 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
 @admin.register(Conversion)
 class ConversionAdmin(admin.ModelAdmin):
     list_display = ("conversion_id", "task", "index", "duration")
-    readonly_fields = ("task", "index", "mp3", "wav", "duration", "lyrics", "lyrics_timestamped", "peaks")
+    readonly_fields = ("task", "index", "mp3", "wav", "vocals_file", "instrumental_file", "duration", "lyrics",
+                       "lyrics_timestamped", "peaks")

@@ -171,3 +171,10 @@ def test_the_local_provider_encodes_the_engines_stem_wavs_to_mp3(owner, tmp_path
         assert rate == sr and decoded.shape[1] == 2 and abs(len(decoded) - sr) < 3000  # mp3 padding
     bitrate_kbps = len(result.versions[1].stems["instrumental"]) * 8 / 1.0 / 1000
     assert 150 < bitrate_kbps < 260  # 192 kb/s (plus the encoder's frame padding)
+
+
+def test_the_admin_links_a_versions_stems(client, staff, owner, outputs):
+    task = completed_with_stems(owner, outputs)
+    client.force_login(staff)
+    html = client.get(f"/admin/remixes/remixtask/{task.pk}/change/").content.decode()
+    assert html.count(">vocals</a>") == 2 and html.count(">instrumental</a>") == 2
