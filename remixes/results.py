@@ -41,6 +41,23 @@ class TaskResult:
 
 
 @dataclass(frozen=True)
+class AudioFacts:
+    duration: float
+    sample_rate: int
+    channels: int
+
+
+@dataclass(frozen=True)
+class FetchedAudio:
+    """A song given by URL, downloaded to a local file and probed."""
+
+    path: Path
+    size: int
+    sha256: str
+    facts: AudioFacts
+
+
+@dataclass(frozen=True)
 class UpstreamSubmission:
     """An upstream provider accepted the task: its callbacks will bring the result later."""
 

@@ -26,8 +26,8 @@ from django.utils import timezone
 from . import ledger, moderation, queue, webhooks
 from .errors import InsufficientCredits, NotDeletable, QueueingError, SubmitError, UserError
 from .eta import estimate_eta
-from .models import Conversion, CreditEntry, ProviderEvent, RemixTask, Upload, User
-from .results import SOURCE_STEMS, VERSION_STEMS, TaskResult, VersionOutput
+from .models import Conversion, CreditEntry, ProviderEvent, RemixTask, Upload, User, random_upload_path
+from .results import SOURCE_STEMS, VERSION_STEMS, AudioFacts, FetchedAudio, TaskResult, VersionOutput
 
 log = logging.getLogger(__name__)
 
@@ -78,13 +78,6 @@ def grant_credits(user: User, amount: Decimal | int | str, note: str = "") -> Cr
 
 
 # --- uploads ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class AudioFacts:
-    duration: float
-    sample_rate: int
-    channels: int
 
 
 def store_upload(owner: User, fileobj: IO[bytes], original_name: str, facts: AudioFacts | None) -> Upload:
@@ -263,6 +256,19 @@ def record_provider_submission(task_id, attempt: int, provider_task_id: str, ref
 def mark_provider_event_applied(event_id: int) -> None:
     """A worker has applied (or deliberately ignored) this provider callback: the sweep leaves it be."""
     ProviderEvent.objects.filter(pk=event_id, applied_at__isnull=True).update(applied_at=timezone.now())
+
+
+def attach_fetched_source(task_id, attempt: int, fetched: FetchedAudio) -> None:
+    """Store a song fetched from the task's audio_url as its upload and settle the hold (record_source);
+    the stored copy is removed again when that fails."""
+    upload = RemixTask.objects.select_related("upload").get(pk=task_id).upload
+    with fetched.path.open("rb") as fh:
+        stored = default_storage.save(random_upload_path(upload, fetched.path.name), File(fh))
+    try:
+        record_source(task_id, attempt, fetched.facts, stored, fetched.size, fetched.sha256)
+    except Exception:
+        default_storage.delete(stored)
+        raise
 
 
 def record_source(task_id, attempt: int, facts: AudioFacts, stored_name: str, size: int, sha256: str) -> None:

@@ -1,5 +1,7 @@
-"""Gets a task's source audio onto local disk for a provider: the stored upload, or the task's
-audio_url fetched once through safehttp (then stored, probed and its credit hold settled)."""
+"""Gets a task's source audio onto local disk for a provider: a local path of the stored upload
+(copied out of remote storage when needed), and the download of an `audio_url` (through safehttp, or
+s3:// with the storage's credentials), probed and hashed. Reads only: `tasks.py` hands a fetched
+song to `services.attach_fetched_source`, which stores it and settles the credit hold."""
 from __future__ import annotations
 
 import hashlib
@@ -9,34 +11,30 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.files import File
-from django.core.files.storage import default_storage
+from django.db.models.fields.files import FieldFile
 
-from . import safehttp, services
+from . import safehttp
 from .errors import SourceError
-from .models import RemixTask, random_upload_path
+from .results import AudioFacts, FetchedAudio
 
 
 @contextmanager
-def local_source(task: RemixTask, attempt: int, workdir: Path):
-    """Yield a local path of the task's audio; fetch it first when it came as a URL."""
-    upload = task.upload
-    if not upload.file:
-        _fetch_into_upload(task, attempt, workdir)
-        upload.refresh_from_db()
+def local_source(upload, workdir: Path):
+    """Yield a local path of a stored upload's audio (a copy in `workdir` for remote storage)."""
+    field_file: FieldFile = upload.file
     try:
-        path = Path(upload.file.path)
+        path = Path(field_file.path)
     except NotImplementedError:  # remote storage (S3): copy to the work folder
-        path = workdir / ("source" + Path(upload.file.name).suffix)
-        with upload.file.open("rb") as src, path.open("wb") as dst:
+        path = workdir / ("source" + Path(field_file.name).suffix)
+        with field_file.open("rb") as src, path.open("wb") as dst:
             shutil.copyfileobj(src, dst, 1024 * 1024)
     yield path
 
 
-def _fetch_into_upload(task: RemixTask, attempt: int, workdir: Path) -> None:
+def fetch_audio_url(url: str, workdir: Path) -> FetchedAudio:
+    """Download a song given by URL into `workdir`, check it is audio we accept, and hash it."""
     from .engine import EngineError, probe
 
-    url = task.upload.source_url
     suffix = Path(urlsplit(url).path).suffix.lower()[:6] or ".audio"
     target = workdir / ("download" + suffix)
     if urlsplit(url).scheme == "s3":
@@ -54,14 +52,10 @@ def _fetch_into_upload(task: RemixTask, attempt: int, workdir: Path) -> None:
     with target.open("rb") as fh:
         for chunk in iter(lambda: fh.read(1024 * 1024), b""):
             digest.update(chunk)
-    with target.open("rb") as fh:
-        stored = default_storage.save(random_upload_path(task.upload, target.name), File(fh))
-    facts = services.AudioFacts(duration=info.duration, sample_rate=info.sample_rate, channels=info.channels)
-    try:
-        services.record_source(task.pk, attempt, facts, stored, target.stat().st_size, digest.hexdigest())
-    except Exception:
-        default_storage.delete(stored)
-        raise
+    return FetchedAudio(
+        path=target, size=target.stat().st_size, sha256=digest.hexdigest(),
+        facts=AudioFacts(duration=info.duration, sample_rate=info.sample_rate, channels=info.channels),
+    )
 
 
 def _copy_from_s3(url: str, target: Path) -> None:

@@ -17,7 +17,7 @@ from .errors import ProviderError, UserError
 from .models import ProviderEvent
 from .providers import get_provider, musicgpt
 from .results import UpstreamFailure, UpstreamSubmission
-from .sources import local_source
+from .sources import fetch_audio_url, local_source
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +49,10 @@ def process_remix(task_id: str) -> None:
     try:
         with tempfile.TemporaryDirectory(prefix="remix-") as workdir:
             progress("Fetching audio", 1)
-            with local_source(task, attempt, Path(workdir)) as source:
+            if not task.upload.file:  # a song given by URL, fetched once
+                services.attach_fetched_source(task_id, attempt, fetch_audio_url(task.upload.source_url, Path(workdir)))
+                task.upload.refresh_from_db()
+            with local_source(task.upload, Path(workdir)) as source:
                 result = get_provider().run(task, source, progress)
             if isinstance(result, UpstreamSubmission):  # the upstream's callbacks finish it
                 services.record_provider_submission(task_id, attempt, result.provider_task_id, result.refs)

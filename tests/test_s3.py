@@ -253,7 +253,7 @@ def test_the_worker_reads_the_source_back_and_an_s3_audio_url_is_read_with_the_s
     task = submit_task(owner)
     from remixes.sources import _copy_from_s3, local_source
 
-    with local_source(task, 1, tmp_path) as path:
+    with local_source(task.upload, tmp_path) as path:
         assert path.parent == tmp_path and path.read_bytes() == _object(s3, task.upload.file.name)
     key = f"incoming/{uuid.uuid4().hex}.wav"
     s3.put_object(Bucket=s3.bucket, Key=key, Body=b"RIFF-song-bytes")
