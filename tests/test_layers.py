@@ -103,6 +103,11 @@ def test_the_app_has_no_import_cycle():
     ("remixes.providers.musicgpt", "remixes.services"),
     ("remixes.payloads", "remixes.services"),
     ("remixes.ledger", "remixes.services"),
+    ("remixes.sources", "remixes.services"),
+    ("remixes.sources", "remixes.models"),
+    ("remixes.results", "remixes.models"),
+    ("remixes.queue", "remixes.tasks"),
+    ("remixes.callbacks", "remixes.tasks"),
 ])
 def test_layers_point_one_way(lower, higher):
     graph = import_graph()
