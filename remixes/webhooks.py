@@ -31,9 +31,6 @@ from .models import DisabledWebhookUrl, RemixTask, User, WebhookDelivery
 
 log = logging.getLogger(__name__)
 
-
-# --- outgoing ---------------------------------------------------------------------------------
-
 # Standard Webhooks schedule: after the first attempt, retry 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h later.
 RETRY_DELAYS = (5, 5 * 60, 30 * 60, 2 * 3600, 5 * 3600, 10 * 3600, 10 * 3600)
 JITTER = 0.1  # each delay is stretched or shrunk by up to 10 %, so retries of many events spread out
@@ -88,7 +85,8 @@ def record_task_events(task: RemixTask, *, occasion: str = "") -> list[WebhookDe
     caller's transaction (the one that completes, fails or approves the task), so the state change
     and its events commit together or not at all. Sending is only kicked on commit; should the kick
     fail or the process die first, `resend_due_deliveries` sends the rows later, and the conditional
-    claim in `attempt_delivery` keeps each `webhook-id` to one delivered attempt.
+    claim in `attempt_delivery` lets one attempt per `webhook-id` run at a time, so re-sent messages
+    never deliver an event twice.
 
     Idempotent: an event that already has a delivery (same webhook-id) is not created again, so
     calling this again after a late album cover adds only that event. A new `occasion` (e.g.
