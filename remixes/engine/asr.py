@@ -128,7 +128,12 @@ def transcribe(audio: np.ndarray, sr: int, *, model: str = "base", language: str
                 continue
             start = max(0.0, min(float(w.start), duration))
             end = max(start, min(float(w.end), duration))
-            words.append(Word(text, round(start, 3), round(end, 3), round(float(w.probability), 4)))
+            probability = round(float(w.probability), 4)
+            if text[0] in "-'’" and len(words) > segment_starts[-1]:
+                # the rest of a hyphenated word or a clitic ("Twenty" "-one", "rock" "'n'"): one word
+                prev = words.pop()
+                text, start, probability = prev.text + text, prev.start, min(prev.probability, probability)
+            words.append(Word(text, round(start, 3), round(end, 3), probability))
     if not words:
         return Transcript("", (), None, 0.0, language_probability=float(info.language_probability),
                           duration=duration, model=model)
