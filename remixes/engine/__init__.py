@@ -2,17 +2,13 @@
 
 `remix()` (pipeline.py) reads as the stages: decode, analyse, plan, arrange, sing, master, encode.
 Heavy modules (librosa, numba) load lazily so that `probe()` and the encoders stay cheap to import.
+Importing the engine changes no environment variable: the programs that run it (Django's settings, the
+CLI, the Makefile) point NUMBA_CACHE_DIR at var/numba so librosa's kernels compile once (~30 s cold).
 """
 
-import os
-from pathlib import Path
-
-# numba compiles librosa's kernels on first use (~30 s cold); cache them under the repo's var/.
-os.environ.setdefault("NUMBA_CACHE_DIR", str(Path(__file__).resolve().parents[2] / "var" / "numba"))
-
-from .decode import AudioInfo, probe  # noqa: E402
-from .encode import encode_mp3, encode_wav  # noqa: E402
-from .errors import EmptyAudio, EngineError, SilentAudio, TooLong, TooShort, UndecodableAudio  # noqa: E402
+from .decode import AudioInfo, probe
+from .encode import encode_mp3, encode_wav
+from .errors import EmptyAudio, EngineError, SilentAudio, TooLong, TooShort, UndecodableAudio
 
 _PIPELINE_NAMES = {"remix", "RemixRequest", "RemixResult", "VersionResult"}
 

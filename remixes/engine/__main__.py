@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import shutil
 import sys
 import time
 from pathlib import Path
 
-from .encode import encode_mp3, encode_wav
-from .errors import EngineError
-from .pipeline import RemixRequest, remix
+# A program, not a library: librosa's numba kernels compile once into the repo's var/numba.
+os.environ.setdefault("NUMBA_CACHE_DIR", str(Path(__file__).resolve().parents[2] / "var" / "numba"))
+
+from .encode import encode_mp3, encode_wav  # noqa: E402
+from .errors import EngineError  # noqa: E402
+from .pipeline import RemixRequest, remix  # noqa: E402
 
 
 def main(argv=None) -> int:
@@ -24,6 +29,8 @@ def main(argv=None) -> int:
     parser.add_argument("--instrumental", action="store_true")
     parser.add_argument("--max-seconds", type=float, default=600.0)
     parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--cache", type=Path, help="stems cache directory: a second remix of the same file skips "
+                                                   "decoding, separation and analysis")
     parser.add_argument("--quiet", action="store_true", help="no progress lines")
     args = parser.parse_args(argv)
 
@@ -36,12 +43,15 @@ def main(argv=None) -> int:
         if not args.quiet:
             print(f"  {time.monotonic() - started:6.1f} s  {fraction * 100:5.1f} %  {stage}", file=sys.stderr)
 
+    args.out.mkdir(parents=True, exist_ok=True)
     try:
-        result = remix(args.song, request, progress=progress)
+        # the stems are written straight into --out (source-vocals.wav, source-accompaniment.wav,
+        # version-N-instrumental.wav, version-N-vocals.wav unless the version is instrumental)
+        result = remix(args.song, request, progress=progress, cache=args.cache, workdir=args.out)
     except EngineError as exc:
         print(f"error: {exc.user_message}", file=sys.stderr)
         return 2
-    args.out.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(args.out / ".stems", ignore_errors=True)  # the uncached separation's scratch files
     for version in result.versions:
         (args.out / f"version-{version.index}.mp3").write_bytes(encode_mp3(version.audio, version.sample_rate))
         (args.out / f"version-{version.index}.wav").write_bytes(encode_wav(version.audio, version.sample_rate))
@@ -64,7 +74,8 @@ def main(argv=None) -> int:
         print(f"  note: {note}")
     for version in result.versions:
         lines = len(version.lyrics_timestamped)
-        print(f"version {version.index}: {version.duration:.1f} s" + (f", {lines} sung lines" if lines else ""))
+        print(f"version {version.index}: {version.duration:.1f} s" + (f", {lines} sung lines" if lines else "")
+              + f"; stems: {', '.join(sorted(p.name for p in version.stems.values()))}")
     print(f"wrote {args.out} in {time.monotonic() - started:.1f} s")
     return 0
 
