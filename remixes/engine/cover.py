@@ -93,6 +93,7 @@ def _clean_features(features: dict) -> dict:
         "spectrum": series("spectrum", 32, 0.5),
         "onset_curve": series("onset_curve", 64, 0.5),
         "title": str(title).strip() if title else "",
+        "instruments": list(dict.fromkeys(str(x) for x in (features.get("instruments") or []) if str(x).strip()))[:4],
     }
 
 
@@ -270,6 +271,11 @@ def _finish(image: Image.Image, plan, f: dict, palette, rng) -> Image.Image:
     draw.text((x, y), caption, font=big, fill=light + (240,))
     if subtitle:
         draw.text((x, y - _W * 0.035), subtitle, font=small, fill=light + (190,))
+    played = " \u00b7 ".join(name.lower() for name in f.get("instruments", []))
+    if played:  # what the band actually played, under the title
+        while len(played) > 2 and draw.textlength(played, font=small) > _W * 0.84:
+            played = played[:-2].rstrip() + "\u2026"
+        draw.text((x, y + _W * 0.06), played, font=small, fill=light + (170,))
     return _over(image, layer)
 
 

@@ -9,9 +9,12 @@ from .analyse import PITCH_NAMES, Analysis
 N_PEAKS = 1000
 
 
-def cover_features(analysis: Analysis, tempo: float, duration: float, title: str | None = None) -> dict:
-    """The `features` dict `cover.draw_cover` expects (all JSON-able, values in 0..1 where noted)."""
+def cover_features(analysis: Analysis, tempo: float, duration: float, title: str | None = None,
+                   instruments: list[str] | None = None) -> dict:
+    """The `features` dict `cover.draw_cover` expects (all JSON-able, values in 0..1 where noted);
+    `instruments`: the names of what the band played, for the cover's small print."""
     return {
+        "instruments": [str(name) for name in (instruments or [])],
         "tempo": round(float(tempo), 2),
         "key": PITCH_NAMES[analysis.key_tonic],
         "mode": analysis.mode,

@@ -173,6 +173,18 @@ def _synth(path: str):
     return synth, synth.sfload(path)
 
 
+def instrument_name(program: int, is_drums: bool = False) -> str:
+    """The soundfont's own name for a General MIDI program or drum kit ("Distortion Guitar", "Power")."""
+    synth, sfid = _synth(soundfont_path())
+    try:
+        name = synth.sfpreset_name(sfid, 128 if is_drums else 0, int(program))
+    except Exception:  # tinysoundfont.SoundFontException: not in this soundfont
+        name = None
+    if not name:
+        return f"drum kit {program}" if is_drums else f"GM program {program}"
+    return f"{name} kit" if is_drums and "kit" not in name.lower() else name
+
+
 def load_soundfont() -> None:
     """Load the band's soundfont now (e.g. before forking workers) rather than at the first note."""
     _synth(soundfont_path())
@@ -218,37 +230,91 @@ def rms(audio: np.ndarray) -> float:
 
 
 def render_part(part, n_samples: int, sr: int = SAMPLE_RATE) -> np.ndarray:
-    synth, sfid = _synth(soundfont_path())
     if sr != SAMPLE_RATE:
         raise ValueError(f"the band renders at {SAMPLE_RATE} Hz")
+    if part.is_drums and part.tune_to:
+        for pitch in {n[2] for n in part.notes if n[2] in _TUNED_DRUMS}:
+            drum_pitch(int(part.program), int(pitch))  # measured before this part selects its program
+    synth = _selected(int(part.program), part.is_drums)
     channel = 9 if part.is_drums else 0
+    if part.is_drums and part.tune_to:
+        tuned = [n for n in part.notes if n[2] in _TUNED_DRUMS]
+        if tuned:
+            rest = [n for n in part.notes if n[2] not in _TUNED_DRUMS]
+            out = _render_notes(synth, channel, rest, n_samples, sr)
+            out += _render_notes(synth, channel, tuned, n_samples, sr, bends=_drum_bends(part, tuned))
+            return out
+    return _render_notes(synth, channel, part.notes, n_samples, sr)
+
+
+# The kit's pitched drums: kicks and toms.
+_TUNED_DRUMS = frozenset((35, 36, 41, 43, 45, 47, 48, 50))
+_BEND_RANGE = 12  # semitones either way of a full pitch-wheel throw
+
+
+@lru_cache(maxsize=64)
+def drum_pitch(kit: int, note: int) -> float:
+    """The fundamental (fractional MIDI pitch) of one drum of a kit: the strongest partial below 400 Hz."""
+    probe = _render_notes(_selected(kit, True), 9, [(0.0, 0.4, note, 110)], 32768, SAMPLE_RATE).mean(axis=1)
+    spectrum = np.abs(np.fft.rfft(probe * np.hanning(len(probe))))
+    freqs = np.fft.rfftfreq(len(probe), 1 / SAMPLE_RATE)
+    low = (freqs > 25) & (freqs < 400)
+    f0 = float(freqs[low][np.argmax(spectrum[low])])
+    return 69 + 12 * np.log2(f0 / 440.0)
+
+
+def _selected(program: int, is_drums: bool):
+    synth, sfid = _synth(soundfont_path())
+    channel = 9 if is_drums else 0
     try:
-        synth.program_select(channel, sfid, 0, int(part.program), is_drums=part.is_drums)
+        synth.program_select(channel, sfid, 0, int(program), is_drums=is_drums)
     except Exception:  # tinysoundfont.SoundFontException: a program this soundfont lacks
-        synth.program_select(channel, sfid, 0, 0, is_drums=part.is_drums)
+        synth.program_select(channel, sfid, 0, 0, is_drums=is_drums)
+    return synth
+
+
+def _drum_bends(part, notes) -> list[float]:
+    """Per note, the bend (semitones, within +-6) that puts the drum's pitch on the root sounding then."""
+    starts = np.array([s for s, _, _ in part.tune_to])
+    bends = []
+    for start, _, pitch, _ in notes:
+        k = max(0, int(np.searchsorted(starts, start + 0.03)) - 1)
+        target = part.tune_to[k][2]
+        current = drum_pitch(int(part.program), int(pitch))
+        bends.append(float((target - current + 6) % 12 - 6))
+    return bends
+
+
+def _render_notes(synth, channel: int, notes, n_samples: int, sr: int, bends=None) -> np.ndarray:
+    if bends is not None:
+        synth.pitchbend_range(channel, _BEND_RANGE)
     events = []
-    for start, end, pitch, velocity in part.notes:
+    for i, (start, end, pitch, velocity) in enumerate(notes):
         s = int(round(start * sr))
         e = int(round(end * sr))
         if e <= 0 or s >= n_samples:
             continue
-        events.append((max(s, 0), 1, int(pitch), int(velocity)))
-        events.append((min(max(e, s + 1), n_samples), 0, int(pitch), 0))
+        bend = 0.0 if bends is None else bends[i]
+        events.append((max(s, 0), 1, int(pitch), int(velocity), bend))
+        events.append((min(max(e, s + 1), n_samples), 0, int(pitch), 0, 0.0))
     events.sort()  # by time; note-offs (0) before note-ons (1) at the same sample
     out = np.zeros((n_samples, 2), dtype=np.float32)
     buffer = memoryview(out.reshape(-1)).cast("B")
     position = 0
     try:
-        for sample, kind, pitch, velocity in events + [(n_samples, -1, 0, 0)]:
+        for sample, kind, pitch, velocity, bend in events + [(n_samples, -1, 0, 0, 0.0)]:
             if sample > position:
                 synth.generate_simple(sample - position, buffer=buffer[position * 8: sample * 8])
                 position = sample
             if kind == 1:
+                if bends is not None:
+                    synth.pitchbend(channel, int(np.clip(8192 + bend / _BEND_RANGE * 8191, 0, 16383)))
                 synth.noteon(channel, pitch, velocity)
             elif kind == 0:
                 synth.noteoff(channel, pitch)
     finally:
-        synth.sounds_off(channel)  # the shared synth starts the next part silent
+        synth.sounds_off(channel)  # the shared synth starts the next part silent and unbent
+        synth.pitchbend(channel, 8192)
         synth.generate_simple(64)
     return out
 

@@ -211,13 +211,15 @@ def test_an_instrumental_version_gets_a_lead_for_the_melody_when_the_style_has_n
     assert "lead" in {p.role for p in carried.parts} and "lead" not in {p.role for p in sung_over.parts}
 
 
-def test_metal_guitar_chugs_palm_muted_and_rock_plays_open_power_chords():
+def test_metal_guitar_chugs_palm_muted_power_chords_and_rock_plays_open_barre_chords():
     metal = part(arrangement_at(0.5, "metal"), "guitar").notes
     rock = part(arrangement_at(0.5, "rock"), "guitar").notes
     assert np.median([e - s for s, e, _, _ in metal]) < 0.6 * np.median([e - s for s, e, _, _ in rock])
-    # root, fifth and octave: a power chord has no third
-    first = sorted(p for s, _, p, _ in rock if s < rock[0][0] + 0.02)
-    assert [p - first[0] for p in first] == [0, 7, 12]
+    # metal: root, fifth and octave (no third); rock: the first chord, C major, keeps its third on top
+    first_metal = sorted(p for s, _, p, _ in metal if s < metal[0][0] + 0.02)
+    first_rock = sorted(p for s, _, p, _ in rock if s < rock[0][0] + 0.02)
+    assert [p - first_metal[0] for p in first_metal] == [0, 7, 12]
+    assert [p - first_rock[0] for p in first_rock] == [0, 7, 12, 16]
 
 
 def test_the_feel_humanises_a_lofi_band_but_not_a_techno_one():

@@ -93,3 +93,12 @@ def test_every_style_has_a_motif():
 def test_it_never_fails_on_odd_features(features):
     cover, thumb = draw_cover(interpret("chiptune"), features, seed=3)
     assert Image.open(io.BytesIO(thumb)).size == (THUMB, THUMB)
+
+
+def test_the_cover_names_what_the_band_played_in_its_small_print():
+    from remixes.engine.cover import _clean_features
+
+    f = _clean_features({"instruments": ["Distortion Guitar", "Fingered Bass", "Distortion Guitar", "", "Power kit",
+                                         "Strings", "Piano"]})
+    assert f["instruments"] == ["Distortion Guitar", "Fingered Bass", "Power kit", "Strings"]
+    assert _clean_features({})["instruments"] == []

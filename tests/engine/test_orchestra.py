@@ -1,0 +1,123 @@
+"""The band across every style: one short remix per style (the song's stems and analysis cached once),
+each checked for what a listener would notice: tempo, drums, brightness, its instruments, and that the
+song is still recognisable."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from remixes.engine.bench import make_song
+from remixes.engine.evaluate import recognisability, style_metrics
+from remixes.engine.style import STYLES, available_styles, interpret
+
+SR = 44100
+SECONDS = 9.6     # four bars at 100 bpm
+STYLE_IDS = [style_id for style_id, _ in available_styles()]
+NO_DRUMS = {s for s in STYLE_IDS if not STYLES[s].drums}
+
+
+@pytest.fixture(scope="module")
+def song(tmp_path_factory):
+    audio = make_song(SECONDS, tempo=100.0, tonic=9, mode="minor", seed=3)
+    path = tmp_path_factory.mktemp("orchestra") / "song.wav"
+    sf.write(path, audio, SR, subtype="PCM_16")
+    return path, audio
+
+
+@pytest.fixture(scope="module")
+def unrelated():
+    return make_song(SECONDS, tempo=137.0, tonic=6, mode="minor", seed=99, progressions="other")
+
+
+@pytest.fixture(scope="module")
+def styled(song, tmp_path_factory):
+    """styled(style_id) -> (RemixResult, metrics of version 1), one remix per style for the module."""
+    from remixes.engine import RemixRequest, remix
+
+    cache_dir = tmp_path_factory.mktemp("orchestra-cache")
+    done: dict = {}
+
+    def render(style_id: str):
+        if style_id not in done:
+            prompt = STYLES[style_id].words[0]
+            workdir = tmp_path_factory.mktemp(f"orchestra-{style_id}")
+            result = remix(song[0], RemixRequest(prompt=prompt, seed=0), cache=cache_dir, workdir=workdir)
+            audio = result.versions[0].audio
+            done[style_id] = (result, style_metrics(audio, SR), _band_shares(audio))
+        return done[style_id]
+
+    return render
+
+
+@pytest.fixture(scope="module")
+def source_metrics(song):
+    return style_metrics(song[1], SR)
+
+
+def _band_shares(audio: np.ndarray) -> dict:
+    """Energy share of the mix per frequency band: sub/bass, low-mid, mid, presence, air."""
+    mono = audio.mean(axis=1)
+    spectrum = np.abs(np.fft.rfft(mono)) ** 2
+    freqs = np.fft.rfftfreq(len(mono), 1 / SR)
+    total = spectrum.sum() + 1e-12
+    edges = {"bass": (30, 250), "low_mid": (250, 1000), "mid": (1000, 4000), "presence": (4000, 8000),
+             "air": (8000, 20000)}
+    return {name: float(spectrum[(freqs >= lo) & (freqs < hi)].sum() / total) for name, (lo, hi) in edges.items()}
+
+
+@pytest.mark.parametrize("style_id", STYLE_IDS)
+def test_every_style_keeps_the_song_recognisable(styled, song, unrelated, style_id):
+    result, _, _ = styled(style_id)
+    audio = result.versions[0].audio
+    score = recognisability(song[1], audio, SR)["score"]
+    baseline = recognisability(unrelated, audio, SR)["score"]
+    assert score >= 0.6, f"{style_id}: {score:.2f}"
+    assert score >= baseline + 0.15, f"{style_id}: {score:.2f} vs unrelated {baseline:.2f}"
+
+
+@pytest.mark.parametrize("style_id", STYLE_IDS)
+def test_every_style_plays_at_its_tempo_for_the_matching_length(styled, style_id):
+    result, metrics, _ = styled(style_id)
+    engine = result.plan["engine"]
+    low, high = STYLES[style_id].tempo_range
+    groove = engine["tempo"]
+    assert low * 0.97 <= groove <= high * 1.03 or low * 0.97 <= groove * 2 <= high * 1.03 \
+        or low * 0.97 <= groove / 2 <= high * 1.03, f"{style_id}: {groove:.0f} bpm"
+    assert metrics["duration"] == pytest.approx(SECONDS / engine["stretch"], rel=0.02)
+
+
+@pytest.mark.parametrize("style_id", STYLE_IDS)
+def test_every_style_names_the_instruments_it_played(styled, style_id):
+    result, _, _ = styled(style_id)
+    engine = result.plan["engine"]
+    played = {role for role, *_ in engine["instruments"][0]["parts"]}
+    wanted = set(interpret(STYLES[style_id].words[0]).instruments)
+    assert wanted <= played
+    assert ("drums" in played) == (style_id not in NO_DRUMS)
+
+
+def test_styles_without_drums_are_less_percussive_than_the_drum_styles(styled):
+    drummed = np.median([styled(s)[1]["percussive_share"] for s in ("techno", "punk", "hiphop", "dnb")])
+    for style_id in sorted(NO_DRUMS):
+        assert styled(style_id)[1]["percussive_share"] < drummed, style_id
+
+
+def test_lofi_is_darker_than_the_source_and_metal_brighter_than_lofi(styled, source_metrics):
+    lofi = styled("lofi")[1]["centroid_hz"]
+    assert lofi < source_metrics["centroid_hz"]
+    assert styled("metal")[1]["centroid_hz"] > lofi * 1.3
+    assert styled("punk")[1]["centroid_hz"] > lofi * 1.3
+
+
+def test_electronic_bass_styles_put_more_energy_in_the_bass_than_classical(styled):
+    classical = styled("classical")[2]["bass"]
+    for style_id in ("techno", "dnb", "dubstep", "trap", "house"):
+        assert styled(style_id)[2]["bass"] > classical, style_id
+
+
+def test_fast_styles_play_more_notes_a_second_than_slow_ones(styled):
+    fast = min(styled(s)[1]["onset_rate"] for s in ("punk", "dnb"))
+    slow = max(styled(s)[1]["onset_rate"] for s in ("ambient", "piano_ballad"))
+    assert fast > slow

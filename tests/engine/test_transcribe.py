@@ -1,0 +1,93 @@
+"""Transcription of a song's own parts, checked against parts the test renders itself."""
+
+from __future__ import annotations
+
+import pickle
+
+import numpy as np
+import pytest
+
+from remixes.engine.arrange import Part
+from remixes.engine.render import render_band
+from remixes.engine.transcribe import SongParts, transcribe_parts
+
+SR = 44100
+BEAT = 0.6
+SECONDS = 8 * 4 * BEAT  # eight bars, 19.2 s
+# one chord per bar: Am F C G (root pitch class, triad)
+BARS = [(9, (0, 3, 7)), (5, (0, 4, 7)), (0, (0, 4, 7)), (7, (0, 4, 7))] * 2
+MELODY = [69, 72, 76, 74, 72, 69, 65, 69, 72, 67, 64, 67, 71, 74, 72, 71]
+
+
+def _stem(program: int, notes) -> np.ndarray:
+    return render_band([Part("x", program, False, tuple(notes), 1.0, 0.0)], SECONDS, 0.1, SR)
+
+
+@pytest.fixture(scope="module")
+def parts_and_truth():
+    bass, chords, melody = [], [], []
+    for bar, (root, shape) in enumerate(BARS):
+        t = bar * 4 * BEAT
+        for k in range(4):
+            bass.append((t + k * BEAT, t + (k + 0.9) * BEAT, 33 + (root - 9) % 12, 100))
+        chords += [(t, t + 4 * BEAT - 0.05, 60 + (root + i) % 12, 70) for i in shape]
+        for k in range(2):
+            melody.append((t + 2 * k * BEAT, t + (2 * k + 1.8) * BEAT, MELODY[(2 * bar + k) % 16], 100))
+    vocals = _stem(73, melody)                       # a flute stands in for the singer
+    accompaniment = _stem(33, bass) + 0.7 * _stem(0, chords)
+    beats = np.arange(0, SECONDS - 1e-9, BEAT)
+    parts = transcribe_parts(vocals, accompaniment, SR, beat_times=beats)
+    return parts, {"bass": bass, "melody": melody, "beats": beats}
+
+
+def _pitch_at(notes, t):
+    for start, end, pitch, _ in notes:
+        if start <= t < end:
+            return pitch
+    return None
+
+
+def test_it_finds_the_sung_melody_note_by_note(parts_and_truth):
+    parts, truth = parts_and_truth
+    assert parts.has_vocal and parts.melody == parts.vocal_melody
+    probes = [(s + e) / 2 for s, e, _, _ in truth["melody"]]
+    found = [_pitch_at(parts.vocal_melody, t) for t in probes]
+    wanted = [p for _, _, p, _ in truth["melody"]]
+    assert np.mean([f == w for f, w in zip(found, wanted)]) >= 0.85
+    onsets = np.array([s for s, _, _, _ in parts.vocal_melody])
+    assert all(np.min(np.abs(onsets - s)) < 0.12 for s, _, _, _ in truth["melody"][1:])  # a flute speaks slowly
+
+
+def test_it_finds_the_bass_line(parts_and_truth):
+    parts, truth = parts_and_truth
+    probes = [(s + e) / 2 for s, e, _, _ in truth["bass"]]
+    found = [_pitch_at(parts.bass_line, t) for t in probes]
+    assert np.mean([f is not None and f % 12 == p % 12 for f, (_, _, p, _) in zip(found, truth["bass"])]) >= 0.85
+
+
+def test_it_names_the_chord_of_every_beat(parts_and_truth):
+    parts, truth = parts_and_truth
+    assert len(parts.chords) >= len(truth["beats"])
+    right = 0
+    for start, end, root, quality in parts.chords:
+        bar = int((start + 0.01) // (4 * BEAT))
+        if bar < len(BARS):
+            expected = (BARS[bar][0], "min" if BARS[bar][1] == (0, 3, 7) else "maj")
+            right += (root, quality) == expected
+    assert right >= 0.85 * len(truth["beats"])
+
+
+def test_its_notes_explain_the_song_and_the_result_pickles(parts_and_truth):
+    parts, _ = parts_and_truth
+    assert parts.fidelity > 0.6
+    again = pickle.loads(pickle.dumps(parts))
+    assert again == parts and isinstance(again, SongParts)
+
+
+def test_an_instrumental_song_has_no_sung_melody_and_a_lead_from_the_accompaniment():
+    lead = [(i * BEAT, (i + 0.9) * BEAT, MELODY[i % 16], 110) for i in range(16)]
+    accompaniment = _stem(81, lead)
+    parts = transcribe_parts(None, accompaniment, SR)
+    assert not parts.has_vocal and parts.melody == parts.lead_melody
+    found = [_pitch_at(parts.lead_melody, (s + e) / 2) for s, e, _, _ in lead]
+    assert np.mean([f == p for f, (_, _, p, _) in zip(found, lead)]) >= 0.8
