@@ -252,6 +252,10 @@ REMIX_MAX_ATTEMPTS = env_int("REMIX_MAX_ATTEMPTS", 3, minimum=1)
 REMIX_STALE_AFTER = env_int("REMIX_STALE_AFTER", 300, minimum=5)
 REMIX_RECOVERY_INTERVAL = env_int("REMIX_RECOVERY_INTERVAL", 60, minimum=1)
 REMIX_MAX_SECONDS = env_int("REMIX_MAX_SECONDS", 600, minimum=10)
+# Stems cache of the local engine (decoded, separated and analysed sources by content hash): a folder on
+# the worker's own disk, bounded in size (least recently used entries evicted), shared by its processes.
+REMIX_CACHE_DIR = Path(env_str("REMIX_CACHE_DIR", str(VAR_DIR / "cache" / "stems")))
+REMIX_CACHE_MAX_MB = env_int("REMIX_CACHE_MAX_MB", 2000, minimum=100)
 # Assumed length of a song given by URL until the worker has fetched it (sets the credit hold).
 REMIX_URL_ESTIMATE_SECONDS = env_int("REMIX_URL_ESTIMATE_SECONDS", 240, minimum=10)
 

@@ -1,19 +1,26 @@
-"""`remix()`: decode, analyse, plan, arrange, render, sing, master - two versions of one song.
+"""`remix()`: decode, separate, analyse, plan, arrange, render, sing, master - two versions of one song.
 
-Each stage is a call into its own module; this file only wires them and reports progress. The
-time-stretched, re-balanced original is computed once and shared by both versions. With two cores,
-a pool of two processes stretches while the analysis runs, then renders the versions side by side
-while the cover is drawn.
+Each stage is a call into its own module; this file only wires them and reports progress. The song is
+split into stems (separate.py: vocals, accompaniment; drums, bass, other estimated), and what depends only
+on the source file (stems, analysis, transcription) goes through the stems cache, keyed by the file's
+content hash, so a second remix of the same song skips it. The kept original is rebuilt from the stems
+at the arrangement's gains (the vocal stem removed for new lyrics or an instrumental, kept clean and
+apart otherwise, the prompt's "no drums" / "more bass" on the real stems), time-stretched once and
+shared by both versions. With two cores, a pool of two processes separates while the analysis runs,
+stretches, then renders the versions side by side while the cover is drawn. Each version's stems
+(instrumental, vocals) and the source's (vocals, accompaniment) are written as wav into `workdir`.
 """
 
 from __future__ import annotations
 
 import ctypes
+import gc
 
 import os
 import tempfile
 import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, ThreadPoolExecutor, wait
+from concurrent.futures import TimeoutError as FuturesTimeout
 from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from multiprocessing import get_context
@@ -25,10 +32,10 @@ import numpy as np
 from . import features
 from .analyse import PITCH_NAMES, VOCAL_PRESENCE_THRESHOLD, analyse, detect_rhythm
 from .arrange import Arrangement, arrange, choose_timing
-from .decode import SAMPLE_RATE, decode
+from .decode import SAMPLE_RATE, decode, probe
 from .master import master
-from .render import (Stretch, apply_effects, load_soundfont, rebalance_original, render_band, rms, soundfont_note,
-                     vocal_estimate)
+from .render import Stretch, apply_effects, instrument_name, load_soundfont, render_band, rms, soundfont_note
+from .separate import Stems, separate, write_wav
 from .transcribe import transcribe_parts
 
 
@@ -53,6 +60,7 @@ class VersionResult:
     lyrics: str
     lyrics_timestamped: list = field(default_factory=list)
     peaks: list = field(default_factory=list)
+    stems: dict = field(default_factory=dict)   # "instrumental" (and "vocals" unless instrumental) -> wav Path
 
 
 @dataclass(frozen=True)
@@ -62,6 +70,7 @@ class RemixResult:
     cover_png: bytes
     cover_thumb_png: bytes
     source_duration: float
+    source_stems: dict = field(default_factory=dict)  # "vocals", "accompaniment" -> wav Path (44.1 kHz 16-bit)
 
 
 class _Progress:
@@ -86,42 +95,97 @@ class _Progress:
             self.callback(stage, self.fraction)
 
 
-def remix(source_path, request: RemixRequest, progress=None) -> RemixResult:
+# Versions of the cached entries: bump one when the code or model that makes that entry changes.
+STEMS_VERSION = "spleeter2-805a3f2d-s1"
+ANALYSIS_VERSION = "a1"
+PARTS_VERSION = "p1"
+STEM_NOTE = ("Stems: vocals and accompaniment separated by a neural network (Spleeter 2-stem); the drums, bass "
+             "and other stems are estimates (harmonic/percussive and low-pass split of the accompaniment).")
+
+
+def remix(source_path, request: RemixRequest, progress=None, cache=None, workdir=None) -> RemixResult:
+    """Two versions of the song at `source_path`.
+
+    `cache`: a StemsCache or a directory for one (decoding, separation, analysis and transcription of
+    this file are computed once and reused by later remixes of the same bytes); None computes them
+    in a temporary folder removed on return. `workdir`: where the stem wav files of the result are written (RemixResult.source_stems,
+    VersionResult.stems); a new temporary directory, left to the caller, when None.
+    """
+    scratch: list = []
+    try:
+        return _remix(source_path, request, progress, cache, workdir, scratch)
+    finally:
+        for folder in scratch:
+            folder.cleanup()
+
+
+def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch_dirs: list) -> RemixResult:
+    from .stems_cache import StemsCache, source_key
     from .style import interpret
 
     report = _Progress(progress)
     report("decode", 0.0)
+    workdir = Path(workdir) if workdir is not None else Path(tempfile.mkdtemp(prefix="remix-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    scratch = None
+    if cache is None:  # computed for this remix only, in a folder that goes when it returns
+        scratch = tempfile.TemporaryDirectory(prefix="remix-stems-")
+        scratch_dirs.append(scratch)
+        store = StemsCache(scratch.name, max_bytes=None)
+    elif isinstance(cache, StemsCache):
+        store = cache
+    else:
+        store = StemsCache(cache)
+    probe(source_path, request.max_seconds)  # too long / not audio: fail before any work
+    key = source_key(source_path)
+    plan = interpret(request.prompt)
     load_soundfont()  # before the helpers fork: they share the instruments' pages instead of loading copies
-    with _pool() as pool:
+    with _pool() as pool, ThreadPoolExecutor(max_workers=1) as side:
         if pool:
             # Fork the workers now, while this process is small: a child's resident set starts as the
             # parent's at fork time.
             wait([pool.submit(int) for _ in range(2)])
-        audio = decode(source_path, request.max_seconds)
+        # Separation runs in a helper (or on the side thread) while this thread analyses.
+        stems_future = side.submit(_cached_stems, store, key, source_path, request.max_seconds, pool)
+        decoded: list = []
+
+        def audio():
+            if not decoded:
+                decoded.append(decode(source_path, request.max_seconds))
+            return decoded[0]
+
+        def analysed():
+            a = audio()
+            rhythm = detect_rhythm(a, SAMPLE_RATE)
+            return rhythm, analyse(a, SAMPLE_RATE, rhythm, tick=lambda f: report("analyse", 0.05 + 0.2 * f))
+
         report("analyse", 0.05)
-        plan = interpret(request.prompt)
-        rhythm = detect_rhythm(audio, SAMPLE_RATE)
-        timing = choose_timing(plan, rhythm.tempo, len(audio) / SAMPLE_RATE)
-        # The stretch only needs the tempo: it runs in the pool while the rest of the analysis runs here.
-        stretch = Stretch(audio, timing.rate, SAMPLE_RATE, pool)
-        analysis = analyse(audio, SAMPLE_RATE, rhythm, tick=lambda f: report("analyse", 0.05 + 0.2 * f))
-        song_parts = transcribe_parts(None, audio, SAMPLE_RATE, beat_times=analysis.beat_times,
-                                      key_tonic=analysis.key_tonic, mode=analysis.mode)
-        del audio
+        rhythm, analysis = store.value(key, "analysis", ANALYSIS_VERSION, analysed)
+        decoded.clear()
+        report("separate", 0.25)
+        while True:
+            try:
+                stems = stems_future.result(timeout=1.0)
+                break
+            except FuturesTimeout:
+                report("separate", min(0.38, report.fraction + 0.004))
+        stems_future = None  # the stems are unmapped once the last reference goes
+        report("separate", 0.38)
+        song_parts = store.value(key, "parts", PARTS_VERSION, lambda: transcribe_parts(
+            stems.vocals, stems.accompaniment, SAMPLE_RATE, beat_times=analysis.beat_times,
+            key_tonic=analysis.key_tonic, mode=analysis.mode))
+        timing = choose_timing(plan, rhythm.tempo, len(stems.vocals) / SAMPLE_RATE)
         lyrics = (request.lyrics or "").strip()
         sing_lyrics = bool(lyrics) and not request.instrumental
+        vocal_found = analysis.vocal_presence >= VOCAL_PRESENCE_THRESHOLD or song_parts.has_vocal
         keep_vocal = plan.keep_vocals and not request.instrumental and not sing_lyrics
-        vocal_heard = song_parts.has_vocal  # a sung melody found in a vocal stem (none without stems)
+        vocal_heard = song_parts.has_vocal  # a sung melody found in the vocal stem
         arrangements = [arrange(plan, analysis, timing, request.strength, _version_seed(request.seed, i), keep_vocal,
                                 song_parts=song_parts, carry_melody=not sing_lyrics and not (keep_vocal and vocal_heard))
                         for i in (1, 2)]
-        stretched = stretch.result(tick=lambda f: report("tempo", 0.25 + 0.2 * f))
-        del stretch  # frees the decoded source and the stretched chunks
         first = arrangements[0]
-        report("separate", 0.45)
-        original = rebalance_original(stretched, first.original_gain, first.original_percussive_gain,
-                                      first.vocal_suppression)
-        notes = list(analysis.notes) + list(first.notes) + [n for n in [soundfont_note()] if n]
+        gains = _stem_gains(first, plan, keep_vocal and vocal_found)
+        notes = list(analysis.notes) + list(first.notes) + [n for n in [soundfont_note()] if n] + [STEM_NOTE]
         if plan.mode and plan.mode != analysis.mode:
             notes.append(f"Asked for a {plan.mode} key: the song's own {analysis.mode} harmony is kept so it stays "
                          "recognisable, and the new parts follow it.")
@@ -129,32 +193,56 @@ def remix(source_path, request: RemixRequest, progress=None) -> RemixResult:
         if vocal_db and request.instrumental:
             notes.append(f"Asked for {'louder' if vocal_db > 0 else 'softer'} vocals, but this remix is "
                          "instrumental: there is no vocal to change.")
-        if keep_vocal and request.gender and analysis.vocal_presence >= VOCAL_PRESENCE_THRESHOLD:
-            # the re-voiced copy goes in at the kept vocal's level, "less vocals" included
-            original = _revoice_kept_vocal(original, stretched, request.gender,
-                                           first.original_gain * 10 ** (vocal_db / 20))
-            notes.append(f"Kept vocal re-voiced toward a {request.gender} voice.")
-        reference_rms = rms(stretched)
-        del stretched
+        if sing_lyrics:
+            notes.append("The original vocal stem is removed: the new lyrics are sung over the accompaniment.")
+        elif request.instrumental or not plan.keep_vocals:
+            notes.append("The original vocal stem is left out.")
+
+        # The kept original at source time (stems x gains), then stretched to the remix's tempo.
+        report("tempo", 0.4)
+        reference_rms = _stems_rms(stems)
+        instrumental = _mix_stems(stems, gains)
+        stretch_inst = Stretch(instrumental, timing.rate, SAMPLE_RATE, pool)
+        kept = None
+        if gains["vocals"] > 0:
+            kept = Stretch(_mix_stems(stems, {"vocals": gains["vocals"]}), timing.rate, SAMPLE_RATE, pool)
+        source_stems = side.submit(_write_source_stems, stems, workdir)
+        del instrumental
+        original_path = _spill(workdir, "original", stretch_inst.result(tick=lambda f: report("tempo", 0.4 + 0.05 * f)))
+        del stretch_inst
+        kept_path = None
+        if kept is not None:
+            kept_audio = kept.result()
+            del kept
+            if request.gender:
+                # the re-voiced copy replaces the kept vocal, at its level ("less vocals" included)
+                kept_audio = _revoice_kept_vocal(kept_audio, request.gender)
+                notes.append(f"Kept vocal re-voiced toward a {request.gender} voice.")
+            kept_path = _spill(workdir, "kept-vocal", kept_audio)
+            del kept_audio
+        del stems
         _return_freed_memory()  # the helpers render now: what analysis freed should not stay resident here
 
         report("render", 0.5)
-        jobs = [(i, arrangements[i - 1], plan, request, original, reference_rms, lyrics if sing_lyrics else "")
-                for i in (1, 2)]
-        del original
+        jobs = [(i, arrangements[i - 1], plan, request, original_path, reference_rms, lyrics if sing_lyrics else "",
+                 kept_path, workdir) for i in (1, 2)]
         cover_features = features.cover_features(analysis, timing.tempo, timing.duration,
-                                                 title=request.title or Path(str(source_path)).stem)
+                                                 title=request.title or Path(str(source_path)).stem,
+                                                 instruments=[instrument_name(p.program, p.is_drums)
+                                                              for p in first.parts])
         from .cover import draw_cover
 
-        with tempfile.TemporaryDirectory(prefix="remix-") as spill_dir, \
-                ThreadPoolExecutor(max_workers=1) as drawer:
-            futures = [pool.submit(_spilled, spill_dir, *job) for job in jobs] if pool else None
-            if futures:
-                jobs = None  # the workers have their own copies of the big arrays
-            # The cover is drawn on a thread so this one keeps reporting progress while versions render.
-            cover = drawer.submit(draw_cover, plan, cover_features, request.seed)
-            results = _collect(futures, jobs, report, extra=cover)
-            cover_png, cover_thumb = cover.result()
+        futures = [pool.submit(_spilled, str(workdir), *job) for job in jobs] if pool else None
+        if futures:
+            jobs = None
+        # The cover is drawn on a thread so this one keeps reporting progress while versions render.
+        cover = side.submit(draw_cover, plan, cover_features, request.seed)
+        results = _collect(futures, jobs, report, extra=cover)
+        cover_png, cover_thumb = cover.result()
+        source_stems = source_stems.result()
+    for path in (original_path, kept_path):
+        if path is not None:
+            Path(path).unlink(missing_ok=True)
     versions = tuple(result for result, _, _ in results)
     for _, version_notes, _ in results:
         notes.extend(n for n in version_notes if n not in notes)
@@ -172,8 +260,12 @@ def remix(source_path, request: RemixRequest, progress=None) -> RemixResult:
         "source_loudness_lufs": round(analysis.loudness_lufs, 2),
         "vocal_presence": round(analysis.vocal_presence, 3),
         "original_level": round(first.original_gain, 3),
-        "instruments": [{"version": i + 1, "parts": [[p.role, p.program] for p in a.parts]}
+        "stem_gains": {name: round(g, 3) for name, g in gains.items()},
+        "instruments": [{"version": i + 1, "parts": [[p.role, p.program, instrument_name(p.program, p.is_drums)]
+                                                      for p in a.parts]}
                         for i, a in enumerate(arrangements)],
+        "vocal": [_vocal_entry(v.index, sing_lyrics, kept_path is not None) for v in versions],
+        "cache": {"key": key[:16], "computed": [name for _, name in store.computed]},
         "notes": notes,
     }
     report("done", 1.0)
@@ -181,7 +273,90 @@ def remix(source_path, request: RemixRequest, progress=None) -> RemixResult:
     plan_dict["engine"]["timings"] = {"stages": dict(report.seconds),
                                       **{f"version {r.index}": t for r, _, t in results}}
     return RemixResult(versions=versions, plan=plan_dict, cover_png=cover_png, cover_thumb_png=cover_thumb,
-                       source_duration=analysis.duration)
+                       source_duration=analysis.duration, source_stems=source_stems)
+
+
+def _cached_stems(store, key: str, source_path, max_seconds: float, pool):
+    """The source's stems from the cache, separated (in a helper process when there is a pool) if missing."""
+    from .separate import STEM_NAMES
+
+    def fill(directory: Path):
+        if pool is not None:
+            pool.submit(_separate_file, str(source_path), max_seconds, str(directory), True).result()
+        else:
+            _separate_file(str(source_path), max_seconds, str(directory))
+
+    def load(directory: Path):
+        return Stems(**{name: np.load(directory / f"{name}.npy", mmap_mode="r") for name in STEM_NAMES})
+
+    return store.files(key, "stems", STEMS_VERSION, fill, load)
+
+
+def _separate_file(source_path: str, max_seconds: float, directory: str, in_helper: bool = False) -> None:
+    """Decode and separate into DIR/<stem>.npy (in a helper, the network's memory goes when it returns)."""
+    from .separate import release_session
+
+    separate(decode(source_path, max_seconds), SAMPLE_RATE, directory=directory)
+    if in_helper:
+        release_session()  # a helper lives for one remix: free the network now
+    gc.collect()
+    _return_freed_memory()
+
+
+def _stem_gains(arrangement: Arrangement, plan, keep_vocal: bool) -> dict[str, float]:
+    """Linear gains of the source's stems in the kept original. The arrangement's balance, then the
+    prompt's levels on the real stems: "more bass" / "softer drums" move the bass / drums stems, "no drums"
+    (or a style without drums) drops the drums stem; a vocal not kept is dropped (0)."""
+    levels = plan.levels
+    drums = 0.0 if not plan.drums else arrangement.original_drums_gain * 10 ** (levels.get("drums", 0.0) / 20)
+    return {
+        "vocals": float(arrangement.vocal_gain) if keep_vocal else 0.0,
+        "drums": float(drums),
+        "bass": float(arrangement.original_bass_gain * 10 ** (levels.get("bass", 0.0) / 20)),
+        "other": float(arrangement.accompaniment_gain),
+    }
+
+
+def _mix_stems(stems, gains: dict[str, float], block: int = SAMPLE_RATE * 30) -> np.ndarray:
+    """sum of gain x stem, a block at a time (the stems may be memory-mapped files)."""
+    n = len(stems.vocals)
+    out = np.zeros((n, 2), dtype=np.float32)
+    for name, gain in gains.items():
+        if gain:
+            stem = getattr(stems, name)
+            for i in range(0, n, block):
+                out[i:i + block] += np.asarray(stem[i:i + block]) * np.float32(gain)
+    return out
+
+
+def _stems_rms(stems, block: int = SAMPLE_RATE * 30) -> float:
+    """RMS of the source (vocals + accompaniment), a block at a time."""
+    total, n = 0.0, len(stems.vocals)
+    for i in range(0, n, block):
+        total += float(np.square(np.asarray(stems.vocals[i:i + block]) + np.asarray(stems.accompaniment[i:i + block]),
+                                 dtype=np.float64).sum())
+    return float(np.sqrt(total / max(1, 2 * n)))
+
+
+def _write_source_stems(stems, workdir: Path) -> dict[str, Path]:
+    paths = {}
+    for name in ("vocals", "accompaniment"):
+        paths[name] = workdir / f"source-{name}.wav"
+        write_wav(paths[name], getattr(stems, name))
+    return paths
+
+
+def _spill(workdir: Path, name: str, audio: np.ndarray) -> str:
+    path = str(Path(workdir) / f".{name}.npy")
+    np.save(path, audio)
+    return path
+
+
+def _vocal_entry(index: int, sung: bool, kept: bool) -> dict:
+    """plan["engine"]["vocal"] for one version (the recognizer's language and words come from H3's stage)."""
+    kind = "sung" if sung else "kept" if kept else "none"
+    note = "" if kind != "none" else "Instrumental: no vocal in this version."
+    return {"version": index, "kind": kind, "language": None, "confident": kind != "kept", "note": note}
 
 
 def _return_freed_memory() -> None:
@@ -221,51 +396,86 @@ def _collect(futures, jobs, report, extra=None) -> list:
     for future in futures:
         result, notes, seconds = future.result()
         results.append((replace(result, audio=np.load(result.audio)), notes, seconds))
+        os.unlink(result.audio)
     return results
 
 
-def _revoice_kept_vocal(original: np.ndarray, stretched: np.ndarray, gender: str, gain: float) -> np.ndarray:
-    """Swap the estimated centred vocal for its re-voiced copy, at the level the original is kept."""
+def _revoice_kept_vocal(vocal: np.ndarray, gender: str) -> np.ndarray:
+    """The separated (stretched, gained) vocal moved toward `gender`, as stereo of the re-voiced mid."""
     from .vocals import revoice
 
-    vocal = vocal_estimate(stretched)
-    revoiced = revoice(vocal, SAMPLE_RATE, gender)[: len(vocal)]
-    return (original + ((revoiced - vocal) * gain)[:, None]).astype(np.float32)
+    mid = vocal.mean(axis=1)
+    revoiced = revoice(mid, SAMPLE_RATE, gender)[: len(mid)]
+    side = (vocal[:, 0] - vocal[:, 1]) * 0.5
+    out = np.empty_like(vocal)
+    out[:, 0] = revoiced + side
+    out[:, 1] = revoiced - side
+    return out
 
 
 def _spilled(spill_dir: str, index: int, *job):
     """Run in a worker: render a version and hand its audio back through a .npy file, which the
     parent reads once (a pickled 80 MB array would exist twice in the parent while unpickling)."""
     result, notes, seconds = _render_version(index, *job)
-    path = os.path.join(spill_dir, f"version-{index}.npy")
+    path = os.path.join(spill_dir, f".version-{index}.npy")
     np.save(path, result.audio)
     return replace(result, audio=path), notes, seconds
 
 
-def _render_version(index: int, arrangement: Arrangement, plan, request: RemixRequest, original: np.ndarray,
-                    reference_rms: float, lyrics: str):
+def _render_version(index: int, arrangement: Arrangement, plan, request: RemixRequest, original,
+                    reference_rms: float, lyrics: str, kept_vocal=None, workdir=None):
+    """One version: the kept original (an array or a .npy path) + the band, effects, then the vocal (sung
+    lyrics or the kept vocal stem, with the same effects), mastered. With `workdir`, its stems are
+    written there: version-N-instrumental.wav and version-N-vocals.wav (none for an instrumental version),
+    scaled by the master's gain so that they add up to the version."""
     sr = SAMPLE_RATE
-    n = len(original)
+    mix = np.array(np.load(original, mmap_mode="r") if isinstance(original, str) else original, dtype=np.float32)
+    n = len(mix)
     clock = _Clock()
-    mix = original.copy()
     for parts, level in (([p for p in arrangement.parts if not p.is_drums], arrangement.band_gain),
                          ([p for p in arrangement.parts if p.is_drums], arrangement.drum_gain)):
         if parts and level > 0:
             mix += render_band(parts, n / sr, level * reference_rms, sr)[:n]
     clock("band")
-    mix = apply_effects(mix, plan.effects, plan.reverb, plan.brightness, seed=_version_seed(request.seed, index), sr=sr)
+    seed = _version_seed(request.seed, index)
+    mix = apply_effects(mix, plan.effects, plan.reverb, plan.brightness, seed=seed, sr=sr)
     clock("effects")
     notes: list[str] = []
     sung_text, sung_lines = "", []
+    vocal = None
     if lyrics:
         sung = _sing(lyrics, arrangement, plan, request, index, n)
-        mix += _in_front(sung[0], mix, plan.levels.get("vocals", 0.0))
+        vocal = _in_front(sung[0], mix, plan.levels.get("vocals", 0.0))
         sung_text, sung_lines, notes = sung[1], sung[2], list(sung[3])
         clock("vocals")
+    elif kept_vocal is not None:
+        kept = np.array(np.load(kept_vocal, mmap_mode="r")[:n], dtype=np.float32)
+        vocal = np.zeros_like(mix)
+        vocal[: len(kept)] = apply_effects(kept, plan.effects, plan.reverb, plan.brightness, seed=seed, sr=sr)[:n]
+        del kept
+        clock("vocals")
+    stems = {}
+    if workdir is not None:
+        mix_path = _spill(workdir, f"version-{index}-instrumental", mix)
+        vocal_path = _spill(workdir, f"version-{index}-vocals", vocal) if vocal is not None else None
+    if vocal is not None:
+        mix += vocal
+        del vocal
+    pre_rms = rms(mix)
     audio = master(mix, sr)
+    del mix
     clock("master")
+    if workdir is not None:
+        gain = np.float32(rms(audio) / pre_rms) if pre_rms > 0 else np.float32(1.0)
+        for name, path in (("instrumental", mix_path), ("vocals", vocal_path)):
+            if path is not None:
+                stems[name] = Path(workdir) / f"version-{index}-{name}.wav"
+                write_wav(stems[name], np.load(path, mmap_mode="r"), gain=gain)
+                Path(path).unlink(missing_ok=True)
+        clock("stems")
     return (VersionResult(index=index, audio=audio, sample_rate=sr, duration=len(audio) / sr,
-                          lyrics=sung_text, lyrics_timestamped=sung_lines, peaks=features.peaks(audio)),
+                          lyrics=sung_text, lyrics_timestamped=sung_lines, peaks=features.peaks(audio),
+                          stems=stems),
             notes, clock.seconds)
 
 

@@ -23,7 +23,6 @@ drums.wav, bass.wav, other.wav (44.1 kHz stereo 16-bit, the input's length).
 from __future__ import annotations
 
 import argparse
-import functools
 import os
 import sys
 from dataclasses import dataclass
@@ -65,17 +64,33 @@ class Stems:
         return getattr(self, name)
 
 
-@functools.cache
+_SESSIONS: dict[int, object] = {}
+
+
 def _session():
-    import onnxruntime as ort
+    """The network's onnxruntime session, loaded once per process. Keyed by process id: a process forked
+    from one that had loaded it must neither use nor free the copy (its thread pool did not survive the
+    fork: running it or joining its threads would hang), so inherited sessions are left alone."""
+    pid = os.getpid()
+    session = _SESSIONS.get(pid)
+    if session is None:
+        import onnxruntime as ort
 
-    from .models import model_path
+        from .models import model_path
 
-    options = ort.SessionOptions()
-    options.intra_op_num_threads = _THREADS
-    options.inter_op_num_threads = 1
-    options.log_severity_level = 3
-    return ort.InferenceSession(str(model_path(MODEL_FILE)), options, providers=["CPUExecutionProvider"])
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = _THREADS
+        options.inter_op_num_threads = 1
+        options.log_severity_level = 3
+        options.enable_cpu_mem_arena = False  # activations go back to the heap after each patch
+        session = _SESSIONS[pid] = ort.InferenceSession(str(model_path(MODEL_FILE)), options,
+                                                        providers=["CPUExecutionProvider"])
+    return session
+
+
+def release_session() -> None:
+    """Drop this process's session (a helper process that separated once frees the network's memory)."""
+    _SESSIONS.pop(os.getpid(), None)
 
 
 def _as_stereo_44k(audio: np.ndarray, sr: int) -> np.ndarray:
@@ -248,13 +263,15 @@ def separate(audio: np.ndarray, sr: int = SAMPLE_RATE, *, wiener: bool = False, 
     return Stems(**arrays)
 
 
-def write_wav(path: str | Path, audio: np.ndarray, sr: int = SAMPLE_RATE) -> None:
-    """16-bit PCM wav, written a block at a time (a memory-mapped stem is not read whole)."""
+def write_wav(path: str | Path, audio: np.ndarray, sr: int = SAMPLE_RATE, gain: float = 1.0) -> None:
+    """16-bit PCM stereo wav of audio x gain, written a block at a time (a memory-mapped stem is not
+    read whole); samples beyond full scale are clipped."""
     import soundfile as sf
 
     with sf.SoundFile(str(path), "w", samplerate=sr, channels=2, subtype="PCM_16") as f:
         for i in range(0, len(audio), SAMPLE_RATE * 10):
-            f.write(np.clip(np.asarray(audio[i:i + SAMPLE_RATE * 10], dtype=np.float32), -1.0, 1.0))
+            block = np.asarray(audio[i:i + SAMPLE_RATE * 10], dtype=np.float32) * np.float32(gain)
+            f.write(np.clip(block, -1.0, 1.0))
 
 
 def main(argv=None) -> int:

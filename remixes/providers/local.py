@@ -1,6 +1,7 @@
 """The default provider: the bundled engine, run inside the worker on this machine's CPU."""
 from __future__ import annotations
 
+import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -38,6 +39,13 @@ def encode_stems(paths: dict[str, Path] | None, names: tuple[str, ...]) -> dict[
     return stems
 
 
+def _stems_cache():
+    """The worker's stems cache (REMIX_CACHE_DIR, at most REMIX_CACHE_MAX_MB), shared by its processes."""
+    from ..engine.stems_cache import StemsCache
+
+    return StemsCache(settings.REMIX_CACHE_DIR, max_bytes=settings.REMIX_CACHE_MAX_MB * 1024 * 1024)
+
+
 class LocalProvider:
     name = "local"
 
@@ -52,13 +60,16 @@ class LocalProvider:
             max_seconds=float(settings.REMIX_MAX_SECONDS),
             title=Path(task.upload.display_name).stem or None,
         )
-        result = remix(source, request, progress=lambda stage, fraction: progress(stage, int(fraction * ENGINE_SHARE)))
-        progress("Encoding", ENGINE_SHARE)
-        # The encoders release the GIL: both versions encode side by side, one per core.
-        with ThreadPoolExecutor(max_workers=len(result.versions)) as pool:
-            source_stems = pool.submit(encode_stems, getattr(result, "source_stems", None), SOURCE_STEMS)
-            versions = list(pool.map(_encode, result.versions))
-            source_stems = source_stems.result()
+        # The stem wav files live in a work directory until they are encoded.
+        with tempfile.TemporaryDirectory(prefix="remix-work-") as workdir:
+            result = remix(source, request, progress=lambda stage, fraction: progress(stage, int(fraction * ENGINE_SHARE)),
+                           cache=_stems_cache(), workdir=Path(workdir))
+            progress("Encoding", ENGINE_SHARE)
+            # The encoders release the GIL: both versions encode side by side, one per core.
+            with ThreadPoolExecutor(max_workers=len(result.versions)) as pool:
+                source_stems = pool.submit(encode_stems, getattr(result, "source_stems", None), SOURCE_STEMS)
+                versions = list(pool.map(_encode, result.versions))
+                source_stems = source_stems.result()
         progress("Saving", 97)
         return TaskResult(
             versions=versions,

@@ -15,8 +15,13 @@ def test_the_cli_writes_every_file_and_a_summary(song_path, tmp_path, capsys):
     out = tmp_path / "out"
     assert cli_main([str(song_path), "--prompt", "chiptune 8-bit", "--seed", "3", "--out", str(out), "--quiet"]) == 0
     names = {p.name for p in out.iterdir()}
+    plan = json.loads((out / "plan.json").read_text())
+    # each version's stems: its instrumental, and its vocal unless the version has none
+    vocal_stems = {f"version-{v['version']}-vocals.wav" for v in plan["engine"]["vocal"] if v["kind"] != "none"}
     assert names == {"version-1.mp3", "version-1.wav", "version-2.mp3", "version-2.wav", "lyrics-1.json",
-                     "lyrics-2.json", "cover.png", "cover-thumb.png", "plan.json"}
+                     "lyrics-2.json", "cover.png", "cover-thumb.png", "plan.json",
+                     "version-1-instrumental.wav", "version-2-instrumental.wav",
+                     "source-vocals.wav", "source-accompaniment.wav"} | vocal_stems
     assert json.loads((out / "lyrics-1.json").read_text()) == []
     assert json.loads((out / "plan.json").read_text())["engine"]["key"] == "A minor"
     assert Image.open(out / "cover.png").size == (1024, 1024)

@@ -114,6 +114,47 @@ def test_it_sings_given_lyrics_with_word_timings(remix_of):
 def test_instrumental_sings_nothing(remix_of):
     result = remix_of("pop", lyrics="Hello bright morning", instrumental=True)
     assert all(v.lyrics == "" and v.lyrics_timestamped == [] for v in result.versions)
+    # the vocal stem is dropped: no vocal in the kept original, no vocal stem file
+    assert result.plan["engine"]["stem_gains"]["vocals"] == 0.0
+    assert [v["kind"] for v in result.plan["engine"]["vocal"]] == ["none", "none"]
+    for version in result.versions:
+        assert set(version.stems) == {"instrumental"}
+
+
+def test_new_lyrics_replace_the_original_vocal_stem(remix_of):
+    import soundfile as sf
+
+    result = remix_of("pop", lyrics="Hello bright morning\nWe are singing now", gender="female")
+    assert result.plan["engine"]["stem_gains"]["vocals"] == 0.0  # removed, not masked
+    assert [v["kind"] for v in result.plan["engine"]["vocal"]] == ["sung", "sung"]
+    for version in result.versions:
+        assert set(version.stems) == {"instrumental", "vocals"}
+        vocals, sr = sf.read(version.stems["vocals"], dtype="float32")
+        instrumental, _ = sf.read(version.stems["instrumental"], dtype="float32")
+        assert sr == SR and len(vocals) == len(instrumental) == len(version.audio)
+        # the stems add up to the version (before its limiter) and the vocal stem holds the singing
+        both = vocals + instrumental
+        corr = np.corrcoef(both.reshape(-1), version.audio.reshape(-1))[0, 1]
+        assert corr > 0.95
+        assert np.sqrt(np.mean(vocals ** 2)) > 0.1 * np.sqrt(np.mean(instrumental ** 2))
+    assert set(result.source_stems) == {"vocals", "accompaniment"}
+
+
+def test_stem_levels_follow_the_prompt(remix_of):
+    assert remix_of("acoustic with no drums").plan["engine"]["stem_gains"]["drums"] == 0.0
+    arrangement = SimpleNamespace(vocal_gain=1.0, original_drums_gain=0.5, original_bass_gain=0.5,
+                                  accompaniment_gain=0.3)
+
+    def gains(prompt, keep_vocal=True):
+        return pipeline._stem_gains(arrangement, interpret(prompt), keep_vocal)
+
+    plain = gains("pop")
+    assert plain == {"vocals": 1.0, "drums": 0.5, "bass": 0.5, "other": 0.3}
+    assert gains("pop, more bass")["bass"] == pytest.approx(0.5 * 10 ** (interpret("pop, more bass").levels["bass"] / 20))
+    assert gains("pop, more bass")["bass"] > plain["bass"]
+    assert gains("pop, softer drums")["drums"] < plain["drums"]
+    assert gains("pop, no drums")["drums"] == 0.0
+    assert gains("pop", keep_vocal=False)["vocals"] == 0.0
 
 
 def test_a_kept_vocal_is_revoiced_when_a_gender_is_given(remix_of):
