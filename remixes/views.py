@@ -205,11 +205,14 @@ def _vocal_of(plan: dict, index: int) -> dict:
     entries = engine.get("vocal") if isinstance(engine, dict) else None
     for entry in entries if isinstance(entries, list) else []:
         if isinstance(entry, dict) and entry.get("version") == index and entry.get("kind") in ("sung", "kept", "none"):
+            note = str(entry.get("note") or "")
+            if entry["kind"] == "none" and note.lower().startswith("instrumental"):
+                note = ""  # the page says "Instrumental" already
             return {
                 "kind": entry["kind"],
                 "language": _language_name(entry.get("language")),
                 "confident": bool(entry.get("confident", True)),
-                "note": str(entry.get("note") or ""),
+                "note": note,
             }
     return {}
 

@@ -184,3 +184,11 @@ def test_a_kept_vocal_without_words_never_reads_as_instrumental(owner_client, ow
     first = card_html(body, 1)
     assert "Instrumental" not in first and 'data-vocal="kept-unsure"' in first
     assert "could not be made out" in first
+
+
+def test_the_engines_own_instrumental_note_is_not_repeated(owner_client, owner):
+    plan = plan_with([{"version": i, "kind": "none", "language": None, "confident": True,
+                       "note": "Instrumental: no vocal in this version."} for i in (1, 2)])
+    task = complete_task(submit_task(owner), lines=[], plan=plan)
+    first = card_html(owner_client.get(reverse("job", args=[task.task_id])).content.decode(), 1)
+    assert first.count("nstrumental") == 1 and "<strong>Instrumental</strong>" in first
