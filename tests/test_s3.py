@@ -89,7 +89,7 @@ def seaweedfs(tmp_path_factory):
         "-master.telemetry=false", f"-volume.port={volume}", f"-volume.port.grpc={volume_grpc}", "-volume.max=4",
         f"-filer.port={filer}", f"-filer.port.grpc={filer_grpc}",
         "-s3", f"-s3.port={s3}", f"-s3.port.grpc={s3_grpc}", f"-s3.config={config}",
-        "-s3.port.iceberg=0", "-s3.port.lance=0",
+        "-s3.port.iceberg=0", "-s3.port.lance=0", f"-s3.localSocket={folder / 's3.sock'}",
     ]
     log = (folder / "weed.log").open("wb")
     process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, cwd=folder)
@@ -122,6 +122,9 @@ def seaweedfs(tmp_path_factory):
             process.kill()
             process.wait(timeout=15)
         log.close()
+        for port in (master_grpc, volume_grpc, filer_grpc, s3_grpc):  # its gRPC unix sockets, left when killed
+            for sock in Path("/tmp").glob(f"seaweedfs-*-grpc-{port}.sock"):
+                sock.unlink(missing_ok=True)
 
 
 def _client(endpoint: str):
