@@ -18,7 +18,7 @@ def vocal_chain(audio: np.ndarray, sample_rate: int, reverb: float, seed: int = 
         PeakFilter(cutoff_frequency_hz=300.0, gain_db=-2.5, q=1.0),         # boxiness
         PeakFilter(cutoff_frequency_hz=3200.0, gain_db=3.0, q=0.9),         # presence: in front of the band
         HighShelfFilter(cutoff_frequency_hz=9000.0, gain_db=2.0),           # air
-        Compressor(threshold_db=-20.0, ratio=3.5, attack_ms=5.0, release_ms=80.0),
+        Compressor(threshold_db=-26.0, ratio=4.0, attack_ms=5.0, release_ms=80.0),  # the voice arrives at ~-20 dB RMS
         Gain(gain_db=3.0),
     ])(mono[None, :], sample_rate)
     stereo = np.repeat(dry, 2, axis=0)

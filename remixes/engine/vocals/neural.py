@@ -34,6 +34,8 @@ _VOWELS = set("aeiouyæɐɑɒɔəɚɛɜɞɘɪʊʌɵᵻøœɤɯʉɨɶʏ")
 _VOWEL_MARKS = set("ː˞ˑ")
 _DIPHTHONGS = {("e", "ɪ"), ("a", "ɪ"), ("ɔ", "ɪ"), ("o", "ʊ"), ("a", "ʊ"), ("ə", "ʊ")}
 _STRESS = set("ˈˌ")
+# Reduced vowels fade when held: singers open them ("the" is sung "thuh"), and so does this voice.
+_SUNG_VOWELS = {"ə": "ʌ", "ɐ": "ʌ", "ᵻ": "ɪ", "ɚ": "ɜ˞"}
 _LEAD_IN, _TAIL = 0.06, 0.08               # seconds of BOS / EOS around a line
 _MIN_VOWEL = 0.06
 _GAP_SOUND = 0.04                         # a word gap longer than this is silence after it
@@ -51,6 +53,7 @@ class Unit:
 class NeuralLine:
     units: tuple[Unit, ...]
     natural: tuple[float, ...]          # seconds per unit, as the voice says it
+    id_frames: tuple[float, ...]        # frames per phoneme id, as the voice says it
     syllables: tuple[tuple[tuple[int, ...], int, tuple[int, ...]], ...]  # (onset units, nucleus, coda units)
 
 
@@ -107,7 +110,7 @@ def neural_line(tokens: tuple[str, ...]) -> NeuralLine:
     for k, ipa in enumerate(_word_ipa(tokens)):
         if k > 0:
             units.append(Unit((space, pad), -1, False, " "))
-        for ch in unicodedata.normalize("NFD", ipa):
+        for ch in "".join(_SUNG_VOWELS.get(c, c) for c in unicodedata.normalize("NFD", ipa)):
             if ch not in id_map:
                 continue
             last = units[-1]
@@ -129,7 +132,7 @@ def neural_line(tokens: tuple[str, ...]) -> NeuralLine:
     for u in units:
         natural.append(float(frames[k:k + len(u.ids)].sum()) * FRAME)
         k += len(u.ids)
-    return NeuralLine(tuple(units), tuple(natural), _syllables(units))
+    return NeuralLine(tuple(units), tuple(natural), tuple(float(f) for f in frames), _syllables(units))
 
 
 def _syllables(units: list[Unit]):
@@ -195,8 +198,13 @@ def _timeline(line: NeuralLine, notes: list[Note]) -> np.ndarray:
             next_onset = sum(nat[i] for i in syllables[n + 1][0])
             next_start = notes[n + 1].start
             next_onset_start = next_start - min(next_onset, 0.5 * (next_start - note.start))
-            same_word = line.units[nucleus].word == line.units[syllables[n + 1][1]].word
-            limit = next_onset_start if same_word else min(note.end, next_onset_start)
+            following = syllables[n + 1][1]
+            if line.units[nucleus].word == line.units[following].word:
+                limit = next_onset_start
+            else:
+                # the word gap keeps its spoken length (the voice garbles words run together with none)
+                gap = sum(nat[i] for i in range(nucleus + 1, following) if line.units[i].word < 0)
+                limit = min(note.end, next_onset_start - min(gap, 0.3 * (next_onset_start - note.start)))
         else:
             limit = note.end
         coda_len = sum(nat[i] for i in coda)
@@ -226,21 +234,18 @@ def _timeline(line: NeuralLine, notes: list[Note]) -> np.ndarray:
 
 
 def _frames(line: NeuralLine, times: np.ndarray) -> np.ndarray:
-    """Frames per phoneme id: unit boundaries rounded on the frame grid (no drift along the line);
-    inside a unit the pad after each phone keeps one frame when there is room."""
+    """Frames per phoneme id: unit boundaries rounded on the frame grid (no drift along the line); inside
+    a unit its ids share the frames as the voice shares them when it speaks (a phone and its pad)."""
     origin = times[0, 0]
     edges = np.round((np.append(times[:, 0], times[-1, 1]) - origin) / FRAME).astype(int)
     edges = np.maximum.accumulate(edges)
-    durations = []
+    natural = np.asarray(line.id_frames)
+    durations, k = [], 0
     for u, (a, b) in zip(line.units, zip(edges[:-1], edges[1:])):
-        total = int(b - a)
-        n_phones = (len(u.ids) + 1) // 2
-        pads = len(u.ids) // 2
-        pad_frames = 1 if total >= 2 * n_phones + pads else 0
-        phone_total = total - pad_frames * pads
-        share = np.diff(np.round(np.linspace(0, phone_total, n_phones + 1))).astype(int) if n_phones else []
-        for k, _ in enumerate(u.ids):
-            durations.append(int(share[k // 2]) if k % 2 == 0 else pad_frames)
+        share = natural[k:k + len(u.ids)]
+        k += len(u.ids)
+        cumulative = np.concatenate([[0.0], np.cumsum(share)]) / max(float(share.sum()), 1e-9)
+        durations.extend(np.diff(np.round(cumulative * (b - a))).astype(int))
     return np.array(durations, dtype=np.float32)
 
 
@@ -291,6 +296,15 @@ def _world(audio: np.ndarray, start: float, pitch_curve, vowel_spans, gaps, form
         silent |= (out_t >= a) & (out_t < b)
     src_voiced = f0 > 0
     voiced = (src_voiced | in_vowel) & ~silent
+    for a, b in vowel_spans:  # a held vowel keeps the loudness of its start (the voice lets it fade)
+        frames = np.flatnonzero((out_t >= a) & (out_t < b))
+        if len(frames) < 30:
+            continue
+        power = sp[frames].sum(axis=1)
+        reference = float(np.median(power[:16]))
+        gain = np.clip(reference / np.maximum(power, 1e-20), 1.0, 16.0)
+        gain = np.convolve(gain, np.ones(9) / 9, mode="same")
+        sp[frames] *= np.maximum(gain, 1.0)[:, None]
     forced = voiced & ~src_voiced
     if forced.any():
         template = np.median(ap[src_voiced], axis=0) if src_voiced.any() else np.full(ap.shape[1], 0.05)

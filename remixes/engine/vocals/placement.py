@@ -24,6 +24,7 @@ _CHORD_INTERVALS = {
 }
 _SCALES = {"major": (0, 2, 4, 5, 7, 9, 11), "minor": (0, 2, 3, 5, 7, 8, 10)}
 _MIN_SLOT_SECONDS = 0.16
+_DENSE_STRETCH = 1.8  # a dense line is sung at most this much slower than spoken
 
 
 @dataclass(frozen=True)
@@ -247,7 +248,7 @@ def _rhythm(syllables: int, grid: _Grid, start: float, end: float, melody_onsets
         last = end - _breath(grid) - 0.12
         if len(spoken) == syllables and syllables > 1 and sum(spoken[:-1]) > 0:
             steps = np.asarray(spoken[:-1], dtype=float)
-            span = min(last - start, 1.8 * float(steps.sum()))
+            span = min(last - start, _DENSE_STRETCH * float(steps.sum()))
             return start + span * np.concatenate([[0.0], np.cumsum(steps) / steps.sum()])
         return np.linspace(start, last, syllables)
     score = weights.astype(float) + rng.uniform(0, 0.9, len(times))
