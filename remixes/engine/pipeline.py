@@ -33,6 +33,7 @@ from . import features
 from .analyse import PITCH_NAMES, VOCAL_PRESENCE_THRESHOLD, analyse, detect_rhythm
 from .arrange import Arrangement, arrange, choose_timing
 from .decode import SAMPLE_RATE, decode, probe
+from .lyrics import TRANSCRIPT_VERSION, kept_vocal_lyrics, transcribe_vocal_stem_file, vocal_plan_entry
 from .master import master
 from .render import Stretch, apply_effects, instrument_name, load_soundfont, render_band, rms, soundfont_note
 from .separate import Stems, separate, write_wav
@@ -185,6 +186,11 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
                         for i in (1, 2)]
         first = arrangements[0]
         gains = _stem_gains(first, plan, keep_vocal and vocal_found)
+        # The kept vocal's words (lyrics.py): the vocal stem transcribed once per source, in a helper.
+        vocal_file = getattr(stems.vocals, "filename", None) or stems.vocals
+        words = None
+        if gains["vocals"] > 0 and pool is not None and not store.has(key, "words", TRANSCRIPT_VERSION):
+            words = pool.submit(transcribe_vocal_stem_file, vocal_file, SAMPLE_RATE, release=True)
         notes = list(analysis.notes) + list(first.notes) + [n for n in [soundfont_note()] if n] + [STEM_NOTE]
         if plan.mode and plan.mode != analysis.mode:
             notes.append(f"Asked for a {plan.mode} key: the song's own {analysis.mode} harmony is kept so it stays "
@@ -244,6 +250,11 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
         if path is not None:
             Path(path).unlink(missing_ok=True)
     versions = tuple(result for result, _, _ in results)
+    vocal_entries = [_vocal_entry(v.index, sing_lyrics, kept_path is not None) for v in versions]
+    if kept_path is not None and not sing_lyrics:
+        transcript = store.value(key, "words", TRANSCRIPT_VERSION, lambda: words.result() if words is not None
+                                 else transcribe_vocal_stem_file(vocal_file, SAMPLE_RATE))
+        versions, vocal_entries = _kept_lyrics(versions, transcript, timing.rate)
     for _, version_notes, _ in results:
         notes.extend(n for n in version_notes if n not in notes)
 
@@ -264,7 +275,7 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
         "instruments": [{"version": i + 1, "parts": [[p.role, p.program, instrument_name(p.program, p.is_drums)]
                                                       for p in a.parts]}
                         for i, a in enumerate(arrangements)],
-        "vocal": [_vocal_entry(v.index, sing_lyrics, kept_path is not None) for v in versions],
+        "vocal": vocal_entries,
         "cache": {"key": key[:16], "computed": [name for _, name in store.computed]},
         "notes": notes,
     }
@@ -357,6 +368,16 @@ def _vocal_entry(index: int, sung: bool, kept: bool) -> dict:
     kind = "sung" if sung else "kept" if kept else "none"
     note = "" if kind != "none" else "Instrumental: no vocal in this version."
     return {"version": index, "kind": kind, "language": None, "confident": kind != "kept", "note": note}
+
+
+def _kept_lyrics(versions, transcript, rate: float):
+    """The kept vocal's words on each version's time axis (source time / rate), and the plan's vocal entries."""
+    out, entries = [], []
+    for version in versions:
+        kept = kept_vocal_lyrics(transcript, rate, version.duration)
+        out.append(replace(version, lyrics=kept.text, lyrics_timestamped=kept.lines))
+        entries.append(vocal_plan_entry(version.index, "kept", kept))
+    return tuple(out), entries
 
 
 def _return_freed_memory() -> None:

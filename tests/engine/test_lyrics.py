@@ -1,7 +1,10 @@
 """Lyrics of a kept vocal from a transcript: lines, the remix's time axis, and honesty when unsure.
 
-Transcripts are written by hand here; test_asr.py checks the same path on a recognised song.
+Transcripts are written by hand here (test_asr.py checks the recognizer itself), then one remix keeps the
+vocal of a short spoken song and must return its words on the remix's time axis.
 """
+
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -150,3 +153,55 @@ def test_a_stem_file_is_read_memory_mapped(tmp_path):
     np.save(path, np.zeros((44100, 2), np.float32))
     assert transcribe_vocal_stem_file(str(path), 44100).words == ()
     assert transcribe_vocal_stem_file(path, 44100, release=True).duration == pytest.approx(1.0)
+
+
+@pytest.fixture(scope="module")
+def kept_vocal_remix(tmp_path_factory):
+    """A remix that keeps the vocal of a short song whose words were spoken at known times."""
+    import soundfile as sf
+
+    from remixes.engine import RemixRequest, remix
+    from remixes.engine.asr_bench import spoken_song
+
+    song = spoken_song(("hold the light and keep it burning", "every night I dream of you"))
+    folder = tmp_path_factory.mktemp("kept-vocal")
+    sf.write(folder / "song.wav", song.mix(band_gain=1.0), song.sr, subtype="PCM_16")
+    result = remix(folder / "song.wav", RemixRequest(prompt="make it faster and upbeat disco"),
+                   cache=folder / "cache", workdir=folder / "work")
+    return song, result
+
+
+def test_a_remix_keeping_the_vocal_returns_its_words_on_the_remix_time_axis(kept_vocal_remix):
+    from remixes.engine.asr import word_recall
+    from remixes.engine.asr_bench import start_errors
+
+    song, result = kept_vocal_remix
+    rate = result.plan["engine"]["stretch"]
+    assert rate > 1.05  # the upbeat prompt sped it up: the times must move
+    for version in result.versions:
+        assert word_recall(song.text, version.lyrics) >= 0.75
+        words = [w for line in version.lyrics_timestamped for w in line["words"]]
+        assert all(0.0 <= w["start"] <= w["end"] <= version.duration for w in words)
+        assert [w["start"] for w in words] == sorted(w["start"] for w in words)
+        heard = [Word(w["word"], w["start"], w["end"], 1.0) for w in words]
+        expected = tuple((w, s / rate, e / rate) for w, s, e in song.words)
+        errors = start_errors(expected, heard)
+        assert len(errors) >= 0.7 * len(expected) and float(np.median(errors)) <= 0.3
+    entries = result.plan["engine"]["vocal"]
+    assert [(e["version"], e["kind"], e["language"], e["confident"]) for e in entries] == \
+        [(1, "kept", "en", True), (2, "kept", "en", True)]
+
+
+
+@pytest.mark.slow
+def test_a_second_remix_of_the_song_reuses_its_transcript(kept_vocal_remix, tmp_path):
+    from remixes.engine import RemixRequest, remix
+
+    song, first = kept_vocal_remix
+    computed = first.plan["engine"]["cache"]["computed"]
+    assert any(name.startswith("words-") for name in computed)
+    folder = Path(first.source_stems["vocals"]).parent.parent
+    again = remix(folder / "song.wav", RemixRequest(prompt="make it faster and upbeat disco", seed=5),
+                  cache=folder / "cache", workdir=tmp_path)
+    assert again.plan["engine"]["cache"]["computed"] == []
+    assert again.versions[0].lyrics == first.versions[0].lyrics
