@@ -1,7 +1,10 @@
 """`python -m remixes.engine.bench`: time a full remix of a 3-minute song against the I/O floor.
 
 The floor is measured in the same run (decode + two 192 kb/s mp3 encodes), so the ratio does not
-depend on the machine. The song is generated (chords, bass, drums, a lead melody) unless
+depend on the machine. By default two whole CLI processes run with lyrics and one stems cache: the first
+remix (separation, analysis and transcription computed) and a repeat of the same song with another
+prompt (all of them read from the cache), each with its peak memory (PSS of the process tree);
+`--in-process` (or `--profile`) times remix() in this process instead, without lyrics or cache. The song is generated (chords, bass, drums, a lead melody) unless
 REMIX_BENCH_SONG points at a real file. `make_song()` is also what the engine tests use for clips.
 """
 
@@ -154,7 +157,7 @@ class _PeakMemory:
     def _sample(self) -> None:
         me = os.getpid()
         while True:
-            total = sum(_pss_kb(pid) for pid in (me, *_children(me)))
+            total = sum(_pss_kb(pid) for pid in (me, *_descendants(me)))
             self.peak_mb = max(self.peak_mb, total / 1024)
             if self._stop.wait(self.interval):
                 return
@@ -171,6 +174,61 @@ def _children(pid: int) -> list[int]:
             except (OSError, IndexError, ValueError):
                 continue  # exited while we looked
     return found
+
+
+def _descendants(pid: int) -> list[int]:
+    """Children, grandchildren, ...: the CLI process and its helpers."""
+    found, todo = [], [pid]
+    while todo:
+        kids = _children(todo.pop())
+        found.extend(kids)
+        todo.extend(kids)
+    return found
+
+
+BENCH_LYRICS = """Morning light is on the window
+Every street is waking up again
+Hold the feeling, never let it go
+We will find our way back home
+
+Sing it loud tonight
+Everything will be alright
+Sing it loud tonight
+We are running through the light
+"""
+
+
+def _cli_run(source: Path, prompt: str, lyrics: Path, cache: Path, out: Path, seed: int) -> tuple[float, float, dict]:
+    """One whole CLI process (decode .. encode, both versions, stems): wall seconds, peak PSS MB, plan."""
+    import json
+    import subprocess
+
+    command = [sys.executable, "-m", "remixes.engine", str(source), "--prompt", prompt, "--lyrics", str(lyrics),
+               "--seed", str(seed), "--cache", str(cache), "--out", str(out), "--quiet"]
+    started = time.perf_counter()
+    with _PeakMemory() as memory:
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+    seconds = time.perf_counter() - started
+    return seconds, memory.peak_mb, json.loads((out / "plan.json").read_text())
+
+
+def stems_bench(source: Path, floor: float, prompt: str, tmp: Path) -> None:
+    """First remix (separation, analysis and transcription computed and cached) and a repeat of the same
+    song with another prompt (all of them from the stems cache), each as a whole CLI process with lyrics,
+    as ratios to the I/O floor; the peak memory of each run (PSS of the CLI process and its helpers)."""
+    lyrics = tmp / "lyrics.txt"
+    lyrics.write_text(BENCH_LYRICS, encoding="utf-8")
+    cache = tmp / "stems-cache"
+    first, first_mb, first_plan = _cli_run(source, prompt, lyrics, cache, tmp / "first", seed=1)
+    again, again_mb, again_plan = _cli_run(source, "classical piano, slow and calm", lyrics, cache, tmp / "again",
+                                           seed=2)
+    print(f"first remix, whole CLI process with lyrics (separation computed): {first:.2f} s = "
+          f"{first / floor:.2f} x floor (target <= 8)   peak memory {first_mb:.0f} MB (target <= 1536)")
+    print(f"  stages: {first_plan['engine']['timings']['stages']}")
+    print(f"repeat remix, same song, another prompt (from the stems cache): {again:.2f} s = "
+          f"{again / floor:.2f} x floor (target <= 3)   peak memory {again_mb:.0f} MB")
+    print(f"  stages: {again_plan['engine']['timings']['stages']}; cache computed "
+          f"{again_plan['engine']['cache']['computed'] or 'nothing'}")
 
 
 def _pss_kb(pid: int) -> int:
@@ -193,6 +251,8 @@ def main(argv=None) -> int:
     parser.add_argument("--prompt", default="make it lo-fi with chill beats")
     parser.add_argument("--seconds", type=float, default=180.0)
     parser.add_argument("--profile", action="store_true", help="print a cProfile of the engine run")
+    parser.add_argument("--in-process", action="store_true",
+                        help="time remix() in this process (no lyrics, no cache) instead of two CLI runs")
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -216,6 +276,12 @@ def main(argv=None) -> int:
         floor = time.perf_counter() - started
         source_seconds = len(audio) / SR
         del audio  # the engine decodes for itself; keep the bench's copy out of the memory figure
+        if not (args.profile or args.in_process):
+            print(f"song: {source.name if song else f'generated {args.seconds:.0f} s'} ({source_seconds:.1f} s), "
+                  f"{os.cpu_count()} cores")
+            print(f"I/O floor (decode + two 192 kb/s mp3 encodes): {floor:.2f} s")
+            stems_bench(source, floor, args.prompt, Path(tmp))
+            return 0
 
         request = RemixRequest(prompt=args.prompt, seed=1)
         started = time.perf_counter()

@@ -14,3 +14,14 @@ def test_peak_memory_includes_a_child_process():
     with _PeakMemory(interval=0.05) as memory:
         subprocess.run([sys.executable, "-c", child], check=True)
     assert memory.peak_mb - baseline.peak_mb > 300
+
+
+def test_peak_memory_includes_grandchildren():
+    """The CLI runs of the bench are a process whose helpers are the bench's grandchildren."""
+    with _PeakMemory(interval=0.05) as baseline:
+        pass
+    grandchild = "import numpy as np, time; a = np.ones(50_000_000); time.sleep(1.0)"
+    child = f"import subprocess, sys; subprocess.run([sys.executable, '-c', {grandchild!r}], check=True)"
+    with _PeakMemory(interval=0.05) as memory:
+        subprocess.run([sys.executable, "-c", child], check=True)
+    assert memory.peak_mb - baseline.peak_mb > 300
