@@ -83,7 +83,7 @@ def test_a_recognizer_understands_the_sung_lyrics(male):
     except ModelMissing as exc:  # pragma: no cover - make setup builds it
         pytest.skip(str(exc))
     transcript = asr.transcribe(male.vocal.audio, SR, model="tiny.en", language="en")
-    assert asr.word_recall(male.vocal.text, transcript.text) >= 0.6, transcript.text
+    assert asr.word_recall(male.vocal.text, transcript.text) >= 0.7, transcript.text  # 0.83 measured
 
 
 def test_the_voice_falls_back_to_espeak_when_the_model_is_missing(monkeypatch, guide):
