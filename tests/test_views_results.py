@@ -192,3 +192,12 @@ def test_the_engines_own_instrumental_note_is_not_repeated(owner_client, owner):
     task = complete_task(submit_task(owner), lines=[], plan=plan)
     first = card_html(owner_client.get(reverse("job", args=[task.task_id])).content.decode(), 1)
     assert first.count("nstrumental") == 1 and "<strong>Instrumental</strong>" in first
+
+
+def test_a_confident_kept_vocal_shows_the_transcripts_note_above_its_words(owner_client, owner):
+    note = "Transcribed from the song's own vocal (English). 1 unclear word left out."
+    plan = plan_with([{"version": i, "kind": "kept", "language": "en", "confident": True, "note": note}
+                      for i in (1, 2)])
+    task = complete_task(submit_task(owner), plan=plan)
+    first = unescape(card_html(owner_client.get(reverse("job", args=[task.task_id])).content.decode(), 1))
+    assert f'<li class="lyrics-caption">{note}</li>' in first and first.count('class="word"') == 6
