@@ -182,7 +182,7 @@ def arrange(plan, analysis: Analysis, timing: Timing, strength: float, seed: int
     drum_gain = gains["drums"] * 10 ** (mix.get("drums_db", 0.0) / 20) if plan.drums else 0.0
     if song_parts is not None:
         notes.extend(n for n in song_parts.notes if n not in notes)
-    if parts:
+    if parts and (gains["band"] > 0 or drum_gain > 0):
         from .render import instrument_name
 
         band = ", ".join(f"{instrument_name(p.program, p.is_drums)} ({p.role})" for p in parts)
