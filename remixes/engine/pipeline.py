@@ -99,7 +99,7 @@ class _Progress:
 # Versions of the cached entries: bump one when the code or model that makes that entry changes.
 STEMS_VERSION = "spleeter2-805a3f2d-s1"
 ANALYSIS_VERSION = "a1"
-PARTS_VERSION = "p1"
+PARTS_VERSION = "p2"  # p2: SongParts.fidelity (how much of the song the notes explain)
 STEM_NOTE = ("Stems: vocals and accompaniment separated by a neural network (Spleeter 2-stem); the drums, bass "
              "and other stems are estimates (harmonic/percussive and low-pass split of the accompaniment).")
 
