@@ -241,8 +241,8 @@ def _pitch_curve(t: np.ndarray, notes: list[Note], voice: Voice, rng) -> np.ndar
         if note.start - prev.end > 0.1 or prev.midi == note.midi:
             continue
         # quick notes glide quicker: a glide takes at most ~a fifth of the notes it joins
-        before = min(_GLIDE_BEFORE, 0.08 * (prev.end - prev.start))
-        after = min(_GLIDE_AFTER, 0.12 * (note.end - note.start))
+        before = min(_GLIDE_BEFORE, 0.06 * (prev.end - prev.start))
+        after = min(_GLIDE_AFTER, 0.08 * (note.end - note.start))
         window = (t >= note.start - before) & (t < note.start + after)
         x = (t[window] - (note.start - before)) / (before + after)
         shape = 0.5 - 0.5 * np.cos(np.pi * x)
