@@ -21,7 +21,7 @@ import tempfile
 import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from concurrent.futures import TimeoutError as FuturesTimeout
-from contextlib import nullcontext
+from contextlib import ExitStack, nullcontext
 from dataclasses import dataclass, field, replace
 from multiprocessing import get_context
 from pathlib import Path
@@ -33,6 +33,7 @@ from . import features
 from .analyse import PITCH_NAMES, VOCAL_PRESENCE_THRESHOLD, analyse, detect_rhythm
 from .arrange import Arrangement, arrange, choose_timing
 from .decode import SAMPLE_RATE, decode, probe
+from .errors import EngineError
 from .lyrics import TRANSCRIPT_VERSION, kept_vocal_lyrics, transcribe_vocal_stem_file, vocal_plan_entry
 from .master import master
 from .render import Stretch, apply_effects, instrument_name, load_soundfont, render_band, rms, soundfont_note
@@ -140,41 +141,32 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
     probe(source_path, request.max_seconds)  # too long / not audio: fail before any work
     key = source_key(source_path)
     plan = interpret(request.prompt)
-    load_soundfont()  # before the helpers fork: they share the instruments' pages instead of loading copies
-    with _pool() as pool, ThreadPoolExecutor(max_workers=1) as side:
+    with ExitStack() as stack:
+        # Two short-lived helpers separate, analyse and transcribe (what the stems cache keeps), so their
+        # memory goes when they are done; two more render the versions. All fork now, while this process is
+        # small: a child's resident set starts as the parent's at fork time.
+        helpers = stack.enter_context(_pool())
+        if helpers:
+            wait([helpers.submit(int) for _ in range(2)])
+        load_soundfont()  # before the render helpers fork: they share the instruments' pages
+        pool = stack.enter_context(_pool())
+        side = stack.enter_context(ThreadPoolExecutor(max_workers=1))
         if pool:
-            # Fork the workers now, while this process is small: a child's resident set starts as the
-            # parent's at fork time.
             wait([pool.submit(int) for _ in range(2)])
-        # Separation runs in a helper (or on the side thread) while this thread analyses.
-        stems_future = side.submit(_cached_stems, store, key, source_path, request.max_seconds, pool)
-        decoded: list = []
-
-        def audio():
-            if not decoded:
-                decoded.append(decode(source_path, request.max_seconds))
-            return decoded[0]
-
-        def analysed():
-            a = audio()
-            rhythm = detect_rhythm(a, SAMPLE_RATE)
-            return rhythm, analyse(a, SAMPLE_RATE, rhythm, tick=lambda f: report("analyse", 0.05 + 0.2 * f))
-
+        # Separation runs in one helper (or on the side thread) while the analysis runs in the other.
+        stems_future = side.submit(_cached_stems, store, key, source_path, request.max_seconds, helpers)
         report("analyse", 0.05)
-        rhythm, analysis = store.value(key, "analysis", ANALYSIS_VERSION, analysed)
-        decoded.clear()
+        rhythm, analysis = store.value(key, "analysis", ANALYSIS_VERSION, lambda: _in_helper(
+            helpers, report, "analyse", 0.24, _analyse_file, str(source_path), request.max_seconds))
         report("separate", 0.25)
-        while True:
-            try:
-                stems = stems_future.result(timeout=1.0)
-                break
-            except FuturesTimeout:
-                report("separate", min(0.38, report.fraction + 0.004))
+        stems = _waiting(stems_future, report, "separate", 0.36)
         stems_future = None  # the stems are unmapped once the last reference goes
-        report("separate", 0.38)
-        song_parts = store.value(key, "parts", PARTS_VERSION, lambda: transcribe_parts(
-            stems.vocals, stems.accompaniment, SAMPLE_RATE, beat_times=analysis.beat_times,
-            key_tonic=analysis.key_tonic, mode=analysis.mode))
+        report("separate", 0.36)
+        song_parts = store.value(key, "parts", PARTS_VERSION, lambda: _in_helper(
+            helpers, report, "separate", 0.39, _transcribe_files, str(stems.vocals.filename),
+            str(stems.accompaniment.filename), analysis.beat_times, analysis.key_tonic, analysis.mode))
+        if helpers:
+            helpers.shutdown(wait=True)
         timing = choose_timing(plan, rhythm.tempo, len(stems.vocals) / SAMPLE_RATE)
         lyrics = (request.lyrics or "").strip()
         sing_lyrics = bool(lyrics) and not request.instrumental
@@ -186,11 +178,7 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
                         for i in (1, 2)]
         first = arrangements[0]
         gains = _stem_gains(first, plan, keep_vocal and vocal_found)
-        # The kept vocal's words (lyrics.py): the vocal stem transcribed once per source, in a helper.
-        vocal_file = getattr(stems.vocals, "filename", None) or stems.vocals
-        words = None
-        if gains["vocals"] > 0 and pool is not None and not store.has(key, "words", TRANSCRIPT_VERSION):
-            words = pool.submit(transcribe_vocal_stem_file, vocal_file, SAMPLE_RATE, release=True)
+        vocal_file = getattr(stems.vocals, "filename", None) or stems.vocals  # for the kept vocal's words
         notes = list(analysis.notes) + list(first.notes) + [n for n in [soundfont_note()] if n] + [STEM_NOTE]
         if plan.mode and plan.mode != analysis.mode:
             notes.append(f"Asked for a {plan.mode} key: the song's own {analysis.mode} harmony is kept so it stays "
@@ -246,14 +234,18 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
         results = _collect(futures, jobs, report, extra=cover)
         cover_png, cover_thumb = cover.result()
         source_stems = source_stems.result()
+        transcript = None
+        if kept_path is not None and not sing_lyrics:
+            # The kept vocal's words (lyrics.py), once per source: after the renders, so that the recognizer's
+            # memory does not add to theirs.
+            report("lyrics", 0.95)
+            transcript = store.value(key, "words", TRANSCRIPT_VERSION, lambda: _transcribe_vocals(vocal_file, pool))
     for path in (original_path, kept_path):
         if path is not None:
             Path(path).unlink(missing_ok=True)
     versions = tuple(result for result, _, _ in results)
     vocal_entries = [_vocal_entry(v.index, sing_lyrics, kept_path is not None) for v in versions]
-    if kept_path is not None and not sing_lyrics:
-        transcript = store.value(key, "words", TRANSCRIPT_VERSION, lambda: words.result() if words is not None
-                                 else transcribe_vocal_stem_file(vocal_file, SAMPLE_RATE))
+    if transcript is not None:
         versions, vocal_entries = _kept_lyrics(versions, transcript, timing.rate)
     for _, version_notes, _ in results:
         notes.extend(n for n in version_notes if n not in notes)
@@ -287,13 +279,67 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
                        source_duration=analysis.duration, source_stems=source_stems)
 
 
+def _waiting(future, report, stage: str, upto: float):
+    """A future's result, reporting progress (a little more each second, up to `upto`) while it runs."""
+    while True:
+        try:
+            return future.result(timeout=1.0)
+        except FuturesTimeout:
+            report(stage, min(upto, report.fraction + 0.004))
+
+
+def _in_helper(helpers, report, stage: str, upto: float, function, *args):
+    """function(*args) in a helper process when there are helpers, else here. An EngineError raised in the
+    helper is raised here as the same class with the same user message (not all of them pickle)."""
+    if helpers is None:
+        return function(*args)
+    outcome = _waiting(helpers.submit(_guarded, function, *args), report, stage, upto)
+    if isinstance(outcome, _Failure):
+        error = outcome.cls.__new__(outcome.cls)
+        EngineError.__init__(error, outcome.message)
+        raise error
+    return outcome
+
+
+@dataclass(frozen=True)
+class _Failure:
+    cls: type
+    message: str
+
+
+def _guarded(function, *args):
+    try:
+        return function(*args)
+    except EngineError as exc:
+        return _Failure(type(exc), exc.user_message)
+
+
+def _analyse_file(source_path: str, max_seconds: float):
+    """(rhythm, analysis) of a song file."""
+    audio = decode(source_path, max_seconds)
+    rhythm = detect_rhythm(audio, SAMPLE_RATE)
+    return rhythm, analyse(audio, SAMPLE_RATE, rhythm)
+
+
+def _transcribe_files(vocals_path: str, accompaniment_path: str, beat_times, key_tonic: int, mode: str):
+    """The song's parts transcribed from its (memory-mapped) vocal and accompaniment stems."""
+    vocals = np.load(vocals_path, mmap_mode="r")
+    accompaniment = np.load(accompaniment_path, mmap_mode="r")
+    return transcribe_parts(vocals, accompaniment, SAMPLE_RATE, beat_times=beat_times, key_tonic=key_tonic,
+                            mode=mode)
+
+
 def _cached_stems(store, key: str, source_path, max_seconds: float, pool):
     """The source's stems from the cache, separated (in a helper process when there is a pool) if missing."""
     from .separate import STEM_NAMES
 
     def fill(directory: Path):
         if pool is not None:
-            pool.submit(_separate_file, str(source_path), max_seconds, str(directory), True).result()
+            outcome = pool.submit(_guarded, _separate_file, str(source_path), max_seconds, str(directory), True).result()
+            if isinstance(outcome, _Failure):
+                error = outcome.cls.__new__(outcome.cls)
+                EngineError.__init__(error, outcome.message)
+                raise error
         else:
             _separate_file(str(source_path), max_seconds, str(directory))
 
@@ -363,11 +409,46 @@ def _spill(workdir: Path, name: str, audio: np.ndarray) -> str:
     return path
 
 
+class _NpyReader:
+    """A 2-D .npy file read a block of rows at a time with plain reads (slices in order): unlike a
+    memory map, the pages read never count in this process's memory."""
+
+    def __init__(self, path: str):
+        self.path = path
+        with open(path, "rb") as f:
+            version = np.lib.format.read_magic(f)
+            read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else \
+                np.lib.format.read_array_header_2_0
+            shape, fortran, dtype = read_header(f)
+            if fortran:
+                raise ValueError(f"{path}: a Fortran-ordered array")
+            self.offset = f.tell()
+        self.shape, self.dtype = shape, np.dtype(dtype)
+
+    def __len__(self) -> int:
+        return self.shape[0]
+
+    def __getitem__(self, rows: slice) -> np.ndarray:
+        start, stop, _ = rows.indices(self.shape[0])
+        row_bytes = int(np.prod(self.shape[1:])) * self.dtype.itemsize
+        with open(self.path, "rb") as f:
+            f.seek(self.offset + start * row_bytes)
+            data = np.fromfile(f, dtype=self.dtype, count=max(0, stop - start) * row_bytes // self.dtype.itemsize)
+        return data.reshape((-1, *self.shape[1:]))
+
+
 def _vocal_entry(index: int, sung: bool, kept: bool) -> dict:
     """plan["engine"]["vocal"] for one version (the recognizer's language and words come from H3's stage)."""
     kind = "sung" if sung else "kept" if kept else "none"
     note = "" if kind != "none" else "Instrumental: no vocal in this version."
     return {"version": index, "kind": kind, "language": None, "confident": kind != "kept", "note": note}
+
+
+def _transcribe_vocals(vocal_file, pool):
+    """The vocal stem's words, in a helper when there is one (the recognizer is freed there afterwards)."""
+    if pool is None:
+        return transcribe_vocal_stem_file(vocal_file, SAMPLE_RATE)
+    return pool.submit(transcribe_vocal_stem_file, vocal_file, SAMPLE_RATE, release=True).result()
 
 
 def _kept_lyrics(versions, transcript, rate: float):
@@ -491,7 +572,7 @@ def _render_version(index: int, arrangement: Arrangement, plan, request: RemixRe
         for name, path in (("instrumental", mix_path), ("vocals", vocal_path)):
             if path is not None:
                 stems[name] = Path(workdir) / f"version-{index}-{name}.wav"
-                write_wav(stems[name], np.load(path, mmap_mode="r"), gain=gain)
+                write_wav(stems[name], _NpyReader(path), gain=gain)
                 Path(path).unlink(missing_ok=True)
         clock("stems")
     return (VersionResult(index=index, audio=audio, sample_rate=sr, duration=len(audio) / sr,
