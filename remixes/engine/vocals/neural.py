@@ -2,9 +2,9 @@
 then WORLD (pyworld) to put the voice exactly on the notes and to move it toward a gender.
 
 scripts/models/20-piper-joe.sh cuts the voice's duration rounding out of the graph, so the lengths of all
-phonemes are an input ("durations", frames of 256 samples at 22.05 kHz) and the voice's own lengths an
-output ("natural"). A line is synthesised twice: once with one frame per phoneme to read its natural
-lengths (cheap), then with the lengths the notes give: onset consonants as spoken and ending on the note,
+phonemes are an input ("durations", frames of 256 samples at 22.05 kHz), and keeps the encoder and
+duration predictor as a second, small graph that gives the voice's own lengths. A line's natural lengths
+come from the small graph; then the voice sings it with the lengths the notes give: onset consonants as spoken and ending on the note,
 the vowel filling the note, coda consonants after it. The word timestamps are those lengths, exactly.
 The voice then goes through WORLD: its f0 is replaced by the notes' pitch curve (glides, vibrato), its
 spectral envelope warped for the gender (the voice is male; female and neutral are derived).
@@ -25,6 +25,7 @@ from .placement import Note
 from .speech import ipa_of
 
 MODEL = "piper-joe-singing.onnx"
+DURATIONS_MODEL = "piper-joe-durations.onnx"   # its encoder and duration predictor alone
 SAMPLE_RATE = 22050
 HOP = 256
 FRAME = HOP / SAMPLE_RATE                 # one duration unit of the voice, ~11.6 ms
@@ -64,24 +65,32 @@ class NeuralRender:
     word_times: dict           # spoken-token index -> (start, end) output seconds
 
 
-@functools.cache
-def _voice():
+def _session(name: str):
     import onnxruntime as ort
 
-    path = model_path(MODEL)
-    with open(str(path) + ".json", encoding="utf-8") as handle:
-        config = json.load(handle)
     options = ort.SessionOptions()
-    options.intra_op_num_threads = 1
+    options.intra_op_num_threads = 1  # the pipeline renders versions in parallel processes
     options.inter_op_num_threads = 1
-    session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
-    natural = [o.name for o in session.get_outputs() if o.name != "output"][0]
-    return session, config["phoneme_id_map"], natural
+    return ort.InferenceSession(str(model_path(name)), options, providers=["CPUExecutionProvider"])
+
+
+@functools.cache
+def _voice():
+    with open(str(model_path(MODEL)) + ".json", encoding="utf-8") as handle:
+        config = json.load(handle)
+    return _session(MODEL), config["phoneme_id_map"]
+
+
+@functools.cache
+def _durations():
+    session = _session(DURATIONS_MODEL)
+    return session, session.get_outputs()[0].name
 
 
 def available() -> bool:
     try:
         model_path(MODEL)
+        model_path(DURATIONS_MODEL)
     except Exception:
         return False
     return True
@@ -104,7 +113,7 @@ def _word_ipa(tokens: tuple[str, ...]) -> list[str]:
 @functools.lru_cache(maxsize=64)
 def neural_line(tokens: tuple[str, ...]) -> NeuralLine:
     """Phonemes, syllables and the voice's natural lengths for one line of spoken tokens (cached)."""
-    session, id_map, natural_name = _voice()
+    _, id_map = _voice()
     pad, bos, eos, space = id_map["_"][0], id_map["^"][0], id_map["$"][0], id_map[" "][0]
     units: list[Unit] = [Unit((bos, pad), -1, False, "^")]
     for k, ipa in enumerate(_word_ipa(tokens)):
@@ -124,9 +133,9 @@ def neural_line(tokens: tuple[str, ...]) -> NeuralLine:
                 units.append(Unit((id_map[ch][0], pad), k, ch in _VOWELS, ch))
     units.append(Unit((eos,), -1, False, "$"))
     ids = np.array([i for u in units for i in u.ids], dtype=np.int64)[None, :]
+    session, natural_name = _durations()
     outputs = session.run([natural_name], {
-        "input": ids, "input_lengths": np.array([ids.shape[1]], dtype=np.int64), "scales": _SCALES,
-        "durations": np.ones((1, 1, ids.shape[1]), dtype=np.float32)})
+        "input": ids, "input_lengths": np.array([ids.shape[1]], dtype=np.int64), "scales": _SCALES})
     frames = np.ceil(outputs[0].reshape(-1))
     natural, k = [], 0
     for u in units:
@@ -255,7 +264,7 @@ def render(tokens: tuple[str, ...], notes: list[Note], pitch_curve, formant_rati
     line = neural_line(tokens)
     times = _timeline(line, notes)
     durations = _frames(line, times)
-    session, _, natural_name = _voice()
+    session, _ = _voice()
     ids = np.array([i for u in line.units for i in u.ids], dtype=np.int64)[None, :]
     audio = session.run(["output"], {
         "input": ids, "input_lengths": np.array([ids.shape[1]], dtype=np.int64), "scales": _SCALES,
