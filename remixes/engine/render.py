@@ -201,7 +201,7 @@ def render_band(parts, duration: float, target_rms: float, sr: int = SAMPLE_RATE
     mix = np.zeros((n, 2), dtype=np.float32)
     changed = np.zeros_like(mix) if any(part.gain_db for part in parts) else None
     for part in parts:
-        audio = render_part(part, n, sr)
+        audio = _without_dc(render_part(part, n, sr))
         if part.reverb > 0:
             audio = _room(audio, part.reverb, sr)
         audio *= np.array([np.sqrt((1 - part.pan) / 2), np.sqrt((1 + part.pan) / 2)], dtype=np.float32) * \
@@ -317,6 +317,14 @@ def _render_notes(synth, channel: int, notes, n_samples: int, sr: int, bends=Non
         synth.pitchbend(channel, 8192)
         synth.generate_simple(64)
     return out
+
+
+def _without_dc(audio: np.ndarray) -> np.ndarray:
+    """A DC blocker (one pole at ~3.5 Hz): some FluidR3 pads (Warm Pad, Sweep Pad) carry an offset worth
+    half their energy, which would otherwise count as level and eat the mix's headroom."""
+    from scipy.signal import lfilter
+
+    return lfilter([1.0, -1.0], [1.0, -0.9995], audio, axis=0).astype(np.float32)
 
 
 def _room(audio: np.ndarray, amount: float, sr: int) -> np.ndarray:

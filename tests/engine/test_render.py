@@ -75,3 +75,15 @@ def test_a_vocal_level_moves_the_centred_voice_against_the_panned_part(voice_and
 def test_a_vocal_cut_goes_no_deeper_than_a_removal_and_a_boost_no_higher_than_12_db():
     assert vocal_suppression_for(0.0) == 0.0 and vocal_suppression_for(-40.0) == 1.0
     assert vocal_suppression_for(40.0) == vocal_suppression_for(12.0) < 0
+
+
+def test_the_band_carries_no_dc_offset():
+    from remixes.engine.arrange import Part
+    from remixes.engine.render import render_band
+
+    # FluidR3's Warm Pad alone carries an offset worth most of its energy
+    pad = Part("pad", 89, False, ((0.0, 3.0, 57, 90), (0.0, 3.0, 64, 90)), 1.0, 0.0)
+    audio = render_band([pad], 4.0, 0.1, 44100).mean(axis=1)
+    spectrum = np.abs(np.fft.rfft(audio)) ** 2
+    freqs = np.fft.rfftfreq(len(audio), 1 / 44100)
+    assert spectrum[freqs < 20].sum() < 0.01 * spectrum.sum()
