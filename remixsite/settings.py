@@ -14,6 +14,8 @@ from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("REMIX_VAR_DIR", BASE_DIR / "var"))
+# librosa's numba kernels compile once (~30 s cold) into var/numba, for the web and the workers alike.
+os.environ.setdefault("NUMBA_CACHE_DIR", str(VAR_DIR / "numba"))
 TESTING = "pytest" in sys.modules or os.environ.get("REMIX_TESTING") == "1"
 
 

@@ -48,10 +48,11 @@ def postgres_url() -> str:
 
 @pytest.fixture(autouse=True)
 def _isolation(settings, tmp_path_factory):
-    """Each test gets its own media folder and an empty cache (rate limits, measured rates)."""
+    """Each test gets its own media folder, stems cache and an empty cache (rate limits, measured rates)."""
     from django.core.cache import cache
 
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+    settings.REMIX_CACHE_DIR = tmp_path_factory.mktemp("stems-cache")
     settings.SAFEHTTP_ALLOW_PRIVATE = False
     cache.clear()
 

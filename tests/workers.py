@@ -61,6 +61,7 @@ def start_worker(redis_url: str, namespace: str, *, extra_env: dict | None = Non
         "REDIS_URL": redis_url,
         "DRAMATIQ_NAMESPACE": namespace,
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "REMIX_CACHE_DIR": str(settings.REMIX_CACHE_DIR),
         "REMIX_VAR_DIR": str(ROOT / "var"),
         "PYTHONPATH": str(ROOT),
         "REMIX_RECOVERY_INTERVAL": "2",
