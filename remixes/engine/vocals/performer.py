@@ -32,7 +32,7 @@ class NeuralVoice:
 NEURAL_VOICES = {
     "male": NeuralVoice(1.0, 0.0),
     "neutral": NeuralVoice(1.1, 0.05),
-    "female": NeuralVoice(1.15, 0.0),  # around C4, no added breath: 90 % in a mix where E4 + breath gave 70 %
+    "female": NeuralVoice(1.2, 0.1),
 }
 
 
