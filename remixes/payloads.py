@@ -13,6 +13,7 @@ from typing import TypedDict
 from django.db.models.fields.files import FieldFile
 
 from .models import Conversion, RemixTask
+from .stages import stage_label
 
 # A link maker: (stored file, download name or None) -> absolute URL. Never given an empty file.
 LinkMaker = Callable[[FieldFile, "str | None"], str]
@@ -172,7 +173,7 @@ def task_fields(task: RemixTask, links: Links, *, eta: int) -> TaskFields:
         "status": task.status,
         "status_msg": task.status_msg,
         "progress": task.progress,
-        "stage": task.stage,
+        "stage": stage_label(task.stage) if task.stage else task.stage,
         "eta": eta,
         "prompt": task.prompt,
         "gender": task.gender or None,

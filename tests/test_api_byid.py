@@ -143,6 +143,14 @@ def test_it_reports_the_remaining_share_of_a_processing_task(client, owner, api_
     assert conv["eta"] == math.ceil((10 + 0.4 * 5) * 0.5)
 
 
+def test_it_names_an_engine_stage_in_words_as_the_job_page_does(client, owner, api_key):
+    task = queued_task(owner)
+    claimed = services.claim_task(task.pk)
+    services.report_progress(task.pk, claimed.attempts, "separate", 30)
+    conv = get(client, api_key, task_id=str(task.pk)).json()["conversion"]
+    assert conv["stage"] == "Separating vocals"
+
+
 def test_it_reports_a_failed_task_with_its_reason_and_no_charge(client, owner, api_key):
     task = queued_task(owner)
     services.fail_task(task.pk, "The audio could not be decoded.")

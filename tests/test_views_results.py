@@ -14,7 +14,8 @@ from django.urls import reverse
 
 from remixes import services
 from remixes.models import RemixTask
-from remixes.templatetags.remix_tags import STAGE_LABELS, stage_label
+from remixes.stages import STAGE_LABELS
+from remixes.templatetags.remix_tags import stage_label
 from tests.test_views_helpers import LINES, PLAN, complete_task, submit_task
 
 pytestmark = pytest.mark.django_db

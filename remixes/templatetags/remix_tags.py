@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from django import template
 
+from .. import stages
+
 register = template.Library()
 
 
@@ -59,40 +61,7 @@ def seconds_attr(value) -> str:
         return "0"
 
 
-# The engine reports its stages by short names (remixes/engine/pipeline.py); people read these.
-# Stages reported in words already ("Fetching audio", "Encoding", "Saving") are shown as they are.
-STAGE_LABELS = {
-    "starting": "Starting",
-    "decode": "Reading the song",
-    "analyse": "Analysing the song",
-    "analyze": "Analysing the song",
-    "tempo": "Changing the tempo",
-    "stretch": "Changing the tempo",
-    "separate": "Separating vocals",
-    "transcribe": "Transcribing the song",
-    "lyrics": "Transcribing the lyrics",
-    "plan": "Planning the style",
-    "arrange": "Arranging",
-    "render": "Rendering the versions",
-    "sing": "Singing the lyrics",
-    "mix": "Mixing",
-    "master": "Mastering",
-    "encode": "Encoding",
-    "cover": "Drawing the cover",
-    "done": "Finishing",
-}
-
-
 @register.filter
 def stage_label(stage) -> str:
-    """An engine stage name as a person reads it: "separate" -> "Separating vocals"."""
-    text = str(stage or "").strip()
-    if not text:
-        return "Working"
-    label = STAGE_LABELS.get(text.lower())
-    if label:
-        return label
-    if text.isidentifier():  # an engine name with no label yet: "split_drums" -> "Split drums"
-        text = text.replace("_", " ")
-        return text[0].upper() + text[1:]
-    return text
+    """An engine stage name as a person reads it (remixes.stages): "separate" -> "Separating vocals"."""
+    return stages.stage_label(stage)
