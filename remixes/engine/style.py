@@ -15,30 +15,22 @@ import re
 import unicodedata
 from dataclasses import asdict, dataclass, field, replace
 
+from .vocabulary import (
+    ACOUSTIC_SWAPS, ADD_CUES, DANCE_STYLES, DEFAULT_STYLE, DRUM_WORDS, EFFECT_WORDS, ELECTRIC_PROGRAMS, GENDER_WORDS,
+    GROOVE_WORDS, GROOVES_IN_THREE, INSTRUMENT_WORDS, INSTRUMENTAL_WORDS, INTENSIFIERS, KEEP_CUES, KEY_NAMES,
+    KIT_WORDS, LESS_CUES, LEVEL_COMPARATIVES, LEVELLED, METER_WORDS, MODE_WORDS, MORE_CUES, NOT_CUES, SOLO_WORDS,
+    STOP_WORDS, STYLE_TABLE, SYNTH_PROGRAMS, DROP_CUES, VOCAL_WORDS, Effect, EffectKind, Groove, Kit, P, Role, StyleSpec,
+)
+
 MIN_BPM = 40.0
 MAX_BPM = 240.0
 MAX_PROMPT_CHARS = 2000
 
-EFFECT_KINDS = (
-    "highpass", "distortion", "bitcrush", "compressor", "chorus", "phaser", "delay", "tape", "lowpass",
-    "vinyl", "wide", "gain",
-)
-ROLES = ("bass", "chords", "pad", "lead", "arp", "strings", "brass", "guitar")
-GROOVES = (
-    "boom_bap", "lofi", "four_on_floor", "techno", "breakbeat", "dnb", "trap", "rock", "metal", "punk",
-    "shuffle", "swing_jazz", "bossa", "reggae", "funk", "disco", "half_time", "ballad", "march", "chip",
-    "gospel", "dembow", "waltz", "jazz_waltz",
-)
-# Grooves written three beats to the bar; every other groove is in four.
-GROOVES_IN_THREE = ("waltz", "jazz_waltz")
+EFFECT_KINDS = tuple(kind.value for kind in EffectKind)
+ROLES = tuple(role.value for role in Role)
+GROOVES = tuple(groove.value for groove in Groove)
 LEVEL_STEP_DB = 6.0   # one "less guitar" / "more bass", scaled by "a bit" or "much"
 MAX_LEVEL_DB = 12.0   # the most a role is moved however often it is asked
-
-
-@dataclass(frozen=True)
-class Effect:
-    kind: str
-    params: dict
 
 
 @dataclass(frozen=True)
@@ -95,461 +87,16 @@ class StylePlan:
 # Styles
 
 
-@dataclass(frozen=True)
-class _Style:
-    id: str
-    name: str
-    tempo_range: tuple[float, float]
-    instruments: dict
-    drums: str | None
-    drum_kit: int
-    swing: float
-    energy: float
-    brightness: float
-    reverb: float
-    effects: tuple
-    keep_original: float
-    keep_vocals: bool
-    vocal_reverb: float
-    mood: str
-    palette: tuple
-    words: tuple  # nouns naming the style (phrases allowed)
-    adjectives: tuple = ()  # "jazzy", "orchestral": name the style, but yield to a noun when both appear
-    signature: dict = field(default_factory=dict)  # roles lent to another style when blended in
-    signature_label: str = ""
-    tempo_factor: float = 1.0
-    drums_if_added: str = "ballad"
-
-
-def _fx(kind: str, **params) -> Effect:
-    return Effect(kind, params)
-
-
-_STYLE_LIST = (
-    _Style(
-        "lofi", "Lo-fi hip-hop", (70, 90), {"bass": 33, "chords": 4, "pad": 89}, "lofi", 8, 0.2, 0.35, -0.5, 0.25,
-        (_fx("compressor", threshold_db=-20.0, ratio=3.0), _fx("tape", amount=0.5),
-         _fx("lowpass", cutoff_hz=3800.0), _fx("vinyl", amount=0.5)),
-        0.55, True, 0.3, "nostalgic", ("#2b2d42", "#8d99ae", "#f2c6a0", "#e07a5f", "#3d405b"),
-        ("lofi", "lo fi", "low fi", "lowfi", "lofi hip hop", "lo fi hip hop", "chillhop", "chill hop",
-         "study beats", "lofi beats", "downtempo", "trip hop", "triphop", "jazzhop", "jazz hop"),
-        ("lofied",), {"chords": 4}, "electric piano and vinyl crackle",
-    ),
-    _Style(
-        "classical", "Classical", (60, 120), {"strings": 48, "chords": 0, "lead": 40, "bass": 43}, None, 48, 0.0,
-        0.3, 0.0, 0.45, (), 0.25, False, 0.4, "calm", ("#f4ecd8", "#c9a227", "#7b2d26", "#3e2723", "#e8d5b5"),
-        ("classical", "baroque", "chamber music", "string quartet", "symphony", "concerto", "sonata", "mozart",
-         "bach", "beethoven", "chopin", "vivaldi", "opera", "gregorian chant", "chant", "choral"),
-        ("classically",), {"strings": 48}, "strings",
-    ),
-    _Style(
-        "jazz", "Jazz", (90, 180), {"bass": 32, "chords": 0, "lead": 66}, "swing_jazz", 40, 0.33, 0.45, 0.05, 0.25,
-        (_fx("compressor", threshold_db=-18.0, ratio=2.0),), 0.4, True, 0.25, "romantic",
-        ("#0b132b", "#1c2541", "#c9a227", "#5bc0be", "#f1e3c8"),
-        ("jazz", "bebop", "smooth jazz", "big band", "jazz fusion", "swing jazz", "cool jazz"),
-        ("jazzy",), {"lead": 66}, "saxophone and swing", drums_if_added="swing_jazz",
-    ),
-    _Style(
-        "house", "House", (118, 128), {"bass": 38, "chords": 1, "pad": 89}, "four_on_floor", 24, 0.08, 0.7, 0.2,
-        0.2, (_fx("highpass", cutoff_hz=35.0), _fx("compressor", threshold_db=-20.0, ratio=4.0)), 0.45, True,
-        0.25, "happy", ("#1a1a2e", "#e94560", "#0f3460", "#f5f5f5", "#16213e"),
-        ("house", "deep house", "tech house", "progressive house", "garage", "uk garage", "2 step",
-         "tropical house", "funky house"),
-        (), {"chords": 1}, "house piano", drums_if_added="four_on_floor",
-    ),
-    _Style(
-        "edm", "EDM", (124, 132), {"bass": 38, "chords": 90, "lead": 81, "pad": 89, "arp": 81}, "four_on_floor", 24,
-        0.0, 0.9, 0.35, 0.25,
-        (_fx("highpass", cutoff_hz=30.0), _fx("compressor", threshold_db=-22.0, ratio=4.0), _fx("wide", amount=0.5)),
-        0.35, True, 0.3, "energetic", ("#0d0221", "#ff2a6d", "#05d9e8", "#d1f7ff", "#650d89"),
-        ("edm", "electronic dance", "big room", "festival", "electro", "dance music", "dance", "hardstyle",
-         "future bass", "rave", "club", "electronica"),
-        ("electronic",), {"lead": 81}, "saw lead", drums_if_added="four_on_floor",
-    ),
-    _Style(
-        "techno", "Techno", (125, 140), {"bass": 39, "arp": 81, "pad": 95}, "techno", 24, 0.0, 0.8, -0.1, 0.2,
-        (_fx("highpass", cutoff_hz=30.0), _fx("compressor", threshold_db=-20.0, ratio=4.0),
-         _fx("delay", seconds=0.375, feedback=0.3, mix=0.15)),
-        0.35, True, 0.3, "dark", ("#0a0a0a", "#3a3a3a", "#ff3c00", "#bdbdbd", "#1f1f1f"),
-        ("techno", "minimal techno", "industrial", "acid", "acid techno", "berlin techno"),
-        (), {"arp": 81}, "synth arpeggio", drums_if_added="techno",
-    ),
-    _Style(
-        "trance", "Trance", (132, 140), {"bass": 38, "pad": 90, "lead": 81, "arp": 81}, "four_on_floor", 24, 0.0,
-        0.85, 0.3, 0.35, (_fx("compressor", threshold_db=-20.0, ratio=3.0),
-                          _fx("delay", seconds=0.34, feedback=0.35, mix=0.2), _fx("wide", amount=0.6)),
-        0.35, True, 0.4, "epic", ("#10002b", "#5a189a", "#9d4edd", "#48cae4", "#e0aaff"),
-        ("trance", "psytrance", "psy trance", "uplifting trance", "goa"),
-        (), {"pad": 90}, "supersaw pads", drums_if_added="four_on_floor",
-    ),
-    _Style(
-        "dnb", "Drum & bass", (165, 178), {"bass": 39, "pad": 89, "chords": 4}, "dnb", 24, 0.0, 0.85, 0.2, 0.2,
-        (_fx("highpass", cutoff_hz=30.0), _fx("compressor", threshold_db=-20.0, ratio=4.0)), 0.35, True, 0.3,
-        "energetic", ("#03071e", "#370617", "#dc2f02", "#ffba08", "#6a040f"),
-        ("dnb", "drum and bass", "drum n bass", "drumnbass", "drum bass", "jungle", "liquid dnb", "neurofunk",
-         "liquid funk"),
-        (), {"bass": 39}, "reese bass", drums_if_added="dnb",
-    ),
-    _Style(
-        "dubstep", "Dubstep", (140, 150), {"bass": 39, "lead": 81, "pad": 95}, "half_time", 24, 0.0, 0.9, 0.0, 0.2,
-        (_fx("distortion", drive_db=6.0), _fx("compressor", threshold_db=-22.0, ratio=5.0)), 0.3, True, 0.3,
-        "aggressive", ("#000000", "#39ff14", "#1b1b1b", "#7df9ff", "#2d0036"),
-        ("dubstep", "brostep", "riddim", "wobble"),
-        (), {"bass": 39}, "wobble bass", drums_if_added="half_time",
-    ),
-    _Style(
-        "trap", "Trap", (130, 160), {"bass": 38, "pad": 89, "arp": 9}, "trap", 25, 0.0, 0.75, -0.1, 0.2,
-        (_fx("compressor", threshold_db=-20.0, ratio=4.0),), 0.4, True, 0.25, "dark",
-        ("#0b0b0f", "#6c2bd9", "#f72585", "#b5179e", "#2b2d42"),
-        ("trap", "drill", "phonk", "grime", "trap beat"),
-        (), {"bass": 38}, "808 bass", drums_if_added="trap",
-    ),
-    _Style(
-        "hiphop", "Hip-hop (boom bap)", (85, 98), {"bass": 33, "chords": 0, "brass": 61}, "boom_bap", 8, 0.12, 0.6,
-        -0.1, 0.15, (_fx("compressor", threshold_db=-18.0, ratio=3.0), _fx("tape", amount=0.25)), 0.45, True, 0.2,
-        "energetic", ("#1b1b1b", "#f4a261", "#e9c46a", "#264653", "#e76f51"),
-        ("hip hop", "hiphop", "boom bap", "boombap", "rap", "old school hip hop", "90s hip hop"),
-        (), {}, "boom-bap drums", drums_if_added="boom_bap",
-    ),
-    _Style(
-        "rock", "Rock", (100, 140), {"bass": 34, "guitar": 29, "chords": 0}, "rock", 8, 0.0, 0.75, 0.2, 0.15,
-        (_fx("compressor", threshold_db=-18.0, ratio=3.0), _fx("distortion", drive_db=3.0)), 0.4, True, 0.2,
-        "energetic", ("#1c1c1c", "#b71c1c", "#f5f5f5", "#616161", "#ff6f00"),
-        ("rock", "rock and roll", "rock n roll", "rocknroll", "classic rock", "hard rock", "indie rock",
-         "alternative", "alt rock", "grunge", "garage rock", "soft rock", "stoner rock", "britpop", "garage band",
-         "shoegaze", "psychedelic rock", "surf rock", "rockabilly"),
-        ("rocky",), {"guitar": 29}, "overdriven guitar", drums_if_added="rock",
-    ),
-    _Style(
-        "metal", "Metal", (110, 180), {"bass": 34, "guitar": 30, "lead": 30}, "metal", 16, 0.0, 0.95, 0.1, 0.12,
-        (_fx("distortion", drive_db=8.0), _fx("compressor", threshold_db=-20.0, ratio=4.0)), 0.3, True, 0.15,
-        "aggressive", ("#000000", "#4a0000", "#8b0000", "#c0c0c0", "#1a1a1a"),
-        ("metal", "heavy metal", "metalcore", "death metal", "thrash", "thrash metal", "djent", "nu metal",
-         "black metal", "doom metal"),
-        (), {"guitar": 30}, "distorted guitar", drums_if_added="metal",
-    ),
-    _Style(
-        "punk", "Punk", (150, 200), {"bass": 34, "guitar": 30}, "punk", 0, 0.0, 0.95, 0.25, 0.1,
-        (_fx("distortion", drive_db=6.0), _fx("compressor", threshold_db=-18.0, ratio=4.0)), 0.35, True, 0.1,
-        "energetic", ("#111111", "#ff0054", "#ffbd00", "#f5f5f5", "#390099"),
-        ("punk", "pop punk", "punk rock", "emo", "hardcore", "skate punk", "ska punk"),
-        (), {"guitar": 30}, "fast power chords", drums_if_added="punk",
-    ),
-    _Style(
-        "acoustic", "Acoustic / folk", (80, 120), {"guitar": 25, "bass": 32, "chords": 0}, "ballad", 40, 0.05, 0.35,
-        0.1, 0.2, (_fx("compressor", threshold_db=-18.0, ratio=2.0),), 0.4, True, 0.2, "calm",
-        ("#f1faee", "#a8dadc", "#7f5539", "#b08968", "#ddb892"),
-        ("acoustic", "folk", "indie folk", "singer songwriter", "campfire", "folk song", "unplugged", "celtic",
-         "irish", "medieval", "renaissance", "bard", "tavern", "sea shanty", "shanty"),
-        ("folky",), {"guitar": 25}, "acoustic guitar", drums_if_added="ballad",
-    ),
-    _Style(
-        "country", "Country", (90, 130), {"guitar": 25, "bass": 32, "lead": 110, "chords": 0}, "shuffle", 8, 0.1,
-        0.6, 0.2, 0.15, (_fx("compressor", threshold_db=-18.0, ratio=2.5),), 0.4, True, 0.2, "happy",
-        ("#fefae0", "#dda15e", "#bc6c25", "#606c38", "#283618"),
-        ("country", "bluegrass", "western", "americana", "honky tonk", "country western", "hoedown", "cowboy"),
-        (), {"lead": 110}, "fiddle", drums_if_added="shuffle",
-    ),
-    _Style(
-        "reggae", "Reggae", (70, 90), {"bass": 33, "guitar": 27, "chords": 16}, "reggae", 0, 0.1, 0.5, 0.05, 0.2,
-        (_fx("compressor", threshold_db=-18.0, ratio=3.0), _fx("delay", seconds=0.375, feedback=0.35, mix=0.18)),
-        0.4, True, 0.3, "happy", ("#009b3a", "#fed100", "#000000", "#e8e8e8", "#c8102e"),
-        ("reggae", "dub", "roots reggae", "ska", "dancehall", "rocksteady"),
-        (), {"guitar": 27}, "offbeat guitar skank", drums_if_added="reggae",
-    ),
-    _Style(
-        "bossa", "Bossa nova", (100, 140), {"guitar": 24, "bass": 32, "chords": 4, "lead": 73}, "bossa", 40, 0.05,
-        0.35, 0.05, 0.2, (_fx("compressor", threshold_db=-20.0, ratio=2.0),), 0.4, True, 0.25, "romantic",
-        ("#fff1e6", "#ff9f1c", "#2ec4b6", "#cbf3f0", "#e36414"),
-        ("bossa nova", "bossa", "bossanova", "brazilian", "mpb", "elevator music", "muzak", "easy listening"),
-        ("lounge", "cocktail", "elevator", "hotel lobby"), {"guitar": 24}, "nylon guitar", drums_if_added="bossa",
-    ),
-    _Style(
-        "latin", "Latin (salsa)", (90, 125), {"chords": 0, "bass": 33, "brass": 61, "lead": 56}, "bossa", 0, 0.05,
-        0.75, 0.3, 0.2, (_fx("compressor", threshold_db=-18.0, ratio=3.0),), 0.4, True, 0.2, "happy",
-        ("#ffbe0b", "#fb5607", "#ff006e", "#8338ec", "#3a86ff"),
-        ("latin", "salsa", "samba", "mambo", "cumbia", "merengue", "bachata", "tango", "flamenco"),
-        ("tropical",), {"brass": 61}, "brass section", drums_if_added="bossa",
-    ),
-    _Style(
-        "reggaeton", "Reggaeton", (88, 100), {"bass": 38, "chords": 4, "pad": 89, "lead": 81}, "dembow", 25, 0.0,
-        0.8, 0.15, 0.15, (_fx("compressor", threshold_db=-20.0, ratio=4.0),), 0.4, True, 0.2, "energetic",
-        ("#1b0036", "#ff006e", "#ffbe0b", "#00f5d4", "#3a0ca3"),
-        ("reggaeton", "regueton", "dembow", "dem bow", "perreo", "urbano latino", "urbano", "latin urban",
-         "musica urbana"),
-        (), {"bass": 38}, "808 bass", drums_if_added="dembow",
-    ),
-    _Style(
-        "funk", "Funk", (95, 115), {"bass": 36, "guitar": 28, "chords": 7, "brass": 61}, "funk", 0, 0.12, 0.75, 0.25,
-        0.15, (_fx("compressor", threshold_db=-18.0, ratio=3.0),), 0.4, True, 0.15, "happy",
-        ("#ff9e00", "#ff0054", "#9e0059", "#390099", "#ffbd00"),
-        ("funk", "p funk", "g funk", "jazz funk"),
-        ("funky",), {"bass": 36}, "slap bass", drums_if_added="funk",
-    ),
-    _Style(
-        "disco", "Disco", (115, 128), {"bass": 33, "strings": 49, "guitar": 28, "chords": 0, "brass": 61}, "disco", 0,
-        0.05, 0.8, 0.35, 0.2, (_fx("compressor", threshold_db=-18.0, ratio=3.0), _fx("phaser", depth=0.3, mix=0.15)),
-        0.4, True, 0.25, "happy", ("#ff006e", "#ffbe0b", "#8338ec", "#fb5607", "#f8f9fa"),
-        ("disco", "nu disco", "nudisco", "70s disco", "boogie"),
-        (), {"strings": 49}, "disco strings", drums_if_added="disco",
-    ),
-    _Style(
-        "synthwave", "Synthwave / 80s", (80, 118), {"bass": 38, "pad": 89, "lead": 81, "arp": 81, "chords": 90},
-        "four_on_floor", 24, 0.0, 0.65, 0.1, 0.35,
-        (_fx("chorus", depth=0.4, mix=0.3), _fx("delay", seconds=0.3, feedback=0.3, mix=0.18), _fx("wide", amount=0.5)),
-        0.4, True, 0.4, "nostalgic", ("#2b0f54", "#ab1f65", "#ff4f69", "#ff8a00", "#00f0ff", "#0d0221"),
-        ("synthwave", "synth wave", "retrowave", "outrun", "80s", "eighties", "1980s", "synthpop", "synth pop",
-         "new wave", "chillwave", "darkwave"),
-        (), {"arp": 81, "pad": 89}, "80s synth pads and arpeggios", drums_if_added="four_on_floor",
-    ),
-    _Style(
-        "vaporwave", "Vaporwave", (60, 95), {"chords": 4, "pad": 89, "lead": 64, "bass": 35}, "half_time", 24, 0.05,
-        0.35, -0.3, 0.5, (_fx("chorus", depth=0.5, mix=0.35), _fx("delay", seconds=0.45, feedback=0.3, mix=0.2),
-                          _fx("tape", amount=0.4), _fx("lowpass", cutoff_hz=6000.0)),
-        0.6, True, 0.5, "dreamy", ("#ff71ce", "#01cdfe", "#05ffa1", "#b967ff", "#fffb96"),
-        ("vaporwave", "vapor wave", "vapourwave", "mallsoft", "future funk", "empty mall", "mall"),
-        ("aesthetic",), {"lead": 64}, "slowed, chorused haze", tempo_factor=0.85, drums_if_added="half_time",
-    ),
-    _Style(
-        "ambient", "Ambient", (60, 90), {"pad": 89, "strings": 92, "arp": 98}, None, 48, 0.0, 0.1, -0.1, 0.7,
-        (_fx("chorus", depth=0.3, mix=0.2), _fx("delay", seconds=0.5, feedback=0.4, mix=0.3),
-         _fx("lowpass", cutoff_hz=7000.0), _fx("wide", amount=0.7)),
-        0.5, True, 0.6, "dreamy", ("#0b1d2a", "#1b4965", "#62b6cb", "#bee9e8", "#cae9ff"),
-        ("ambient", "drone", "new age", "meditation", "soundscape", "space music", "chillout", "chill out",
-         "relaxation", "spa"),
-        ("atmospheric",), {"pad": 89}, "ambient pads", drums_if_added="half_time",
-    ),
-    _Style(
-        "cinematic", "Cinematic / orchestral", (70, 110),
-        {"strings": 48, "brass": 60, "pad": 52, "bass": 43, "chords": 0}, "half_time", 48, 0.0, 0.6, 0.0, 0.55,
-        (_fx("compressor", threshold_db=-20.0, ratio=2.0), _fx("wide", amount=0.4)),
-        0.35, True, 0.45, "epic", ("#0d1b2a", "#1b263b", "#c5a880", "#778da9", "#e0e1dd"),
-        ("orchestra", "film score", "movie score", "symphonic orchestra", "orchestral", "cinematic", "film music"),
-        # "soundtrack" and its kin yield to a genre noun: "video game soundtrack" is chiptune
-        ("symphonic", "filmic", "soundtrack", "movie", "film", "trailer", "score"), {"strings": 48, "brass": 60},
-        "strings and horns", drums_if_added="half_time",
-    ),
-    _Style(
-        "chiptune", "Chiptune / 8-bit", (120, 160), {"bass": 80, "lead": 80, "arp": 81}, "chip", 24, 0.0, 0.7, 0.3,
-        0.1, (_fx("bitcrush", bit_depth=6.0), _fx("lowpass", cutoff_hz=9000.0)), 0.15, False, 0.1, "happy",
-        ("#0f380f", "#306230", "#8bac0f", "#9bbc0f", "#ff004d", "#29adff"),
-        ("chiptune", "chip tune", "chiptunes", "8 bit", "8bit", "16 bit", "16bit", "video game", "videogame",
-         "game boy", "gameboy", "nes", "retro game", "arcade", "pixel", "video game soundtrack", "game soundtrack",
-         "video game music", "game music", "retro video game"),
-        (), {"lead": 80}, "square-wave lead and bitcrushing", drums_if_added="chip",
-    ),
-    _Style(
-        "rnb", "R&B / soul", (65, 100), {"bass": 33, "chords": 4, "pad": 89, "strings": 48}, "boom_bap", 0, 0.15,
-        0.5, 0.0, 0.25, (_fx("compressor", threshold_db=-18.0, ratio=3.0), _fx("chorus", depth=0.2, mix=0.12)),
-        0.45, True, 0.35, "romantic", ("#2d00f7", "#6a00f4", "#b100e8", "#e500a4", "#f20089"),
-        ("rnb", "r and b", "r n b", "soul", "neo soul", "neosoul", "motown", "slow jam", "contemporary r and b"),
-        ("soulful",), {"chords": 4}, "electric piano", drums_if_added="boom_bap",
-    ),
-    _Style(
-        "gospel", "Gospel", (70, 120), {"chords": 16, "pad": 52, "bass": 33, "strings": 48}, "gospel", 0, 0.15, 0.65,
-        0.2, 0.35, (_fx("compressor", threshold_db=-18.0, ratio=3.0),), 0.4, True, 0.4, "happy",
-        ("#fff3b0", "#e09f3e", "#9e2a2b", "#540b0e", "#fdf0d5"),
-        ("gospel", "church", "spiritual", "worship", "hymn", "praise"),
-        (), {"chords": 16, "pad": 52}, "organ and choir", drums_if_added="gospel",
-    ),
-    _Style(
-        "piano_ballad", "Piano ballad", (60, 80), {"chords": 0, "strings": 48, "bass": 32}, None, 40, 0.0, 0.2, 0.0,
-        0.35, (_fx("compressor", threshold_db=-20.0, ratio=2.0),), 0.35, True, 0.35, "sad",
-        ("#1d3557", "#457b9d", "#a8dadc", "#f1faee", "#e63946"),
-        ("piano ballad", "ballad", "power ballad", "solo piano", "piano version", "piano cover", "piano only",
-         "just piano", "piano solo"),
-        (), {"chords": 0}, "piano", drums_if_added="ballad",
-    ),
-    _Style(
-        "blues", "Blues", (70, 110), {"guitar": 26, "chords": 0, "bass": 33, "lead": 22}, "shuffle", 0, 0.33, 0.55,
-        0.0, 0.2, (_fx("compressor", threshold_db=-18.0, ratio=2.5), _fx("tape", amount=0.2)), 0.4, True, 0.25,
-        "nostalgic", ("#03045e", "#0077b6", "#00b4d8", "#caf0f8", "#d4a373"),
-        ("blues", "delta blues", "12 bar", "twelve bar", "chicago blues", "blues rock"),
-        ("bluesy",), {"lead": 22}, "harmonica and shuffle", drums_if_added="shuffle",
-    ),
-    _Style(
-        "pop", "Pop", (95, 125), {"bass": 33, "chords": 0, "pad": 89, "guitar": 25}, "rock", 24, 0.0, 0.6, 0.2, 0.2,
-        (_fx("compressor", threshold_db=-18.0, ratio=3.0),), 0.55, True, 0.3, "happy",
-        ("#ffafcc", "#bde0fe", "#a2d2ff", "#cdb4db", "#ffc8dd"),
-        ("pop", "mainstream", "top 40", "indie pop", "electropop", "dance pop", "hyperpop", "bedroom pop", "dream pop"),
-        ("poppy",), {"pad": 89}, "bright pop pads", drums_if_added="rock",
-    ),
-    _Style(
-        "kpop", "K-pop", (100, 130), {"bass": 38, "chords": 90, "lead": 81, "arp": 81, "brass": 62}, "four_on_floor",
-        24, 0.0, 0.85, 0.4, 0.2, (_fx("compressor", threshold_db=-20.0, ratio=4.0), _fx("wide", amount=0.4)), 0.4,
-        True, 0.3, "energetic", ("#ff99c8", "#fcf6bd", "#d0f4de", "#a9def9", "#e4c1f9"),
-        ("kpop", "k pop", "jpop", "j pop", "idol pop", "cpop", "c pop", "anime", "anime opening", "city pop"),
-        (), {"brass": 62}, "synth brass hits", drums_if_added="four_on_floor",
-    ),
-    _Style(
-        "afrobeats", "Afrobeats", (95, 115), {"bass": 33, "guitar": 27, "chords": 4, "arp": 12}, "funk", 0, 0.15,
-        0.7, 0.2, 0.2, (_fx("compressor", threshold_db=-18.0, ratio=3.0),), 0.4, True, 0.25, "happy",
-        ("#f77f00", "#fcbf49", "#eae2b7", "#003049", "#d62828"),
-        ("afrobeats", "afrobeat", "afro beats", "afro beat", "afropop", "afro pop", "amapiano", "highlife"),
-        (), {"arp": 12}, "marimba", drums_if_added="funk",
-    ),
-    _Style(
-        "lullaby", "Lullaby", (60, 80), {"arp": 10, "chords": 0, "pad": 89}, None, 40, 0.0, 0.1, 0.1, 0.4,
-        (_fx("lowpass", cutoff_hz=8000.0),), 0.3, True, 0.4, "calm",
-        ("#fdf6ec", "#cde7f0", "#f7d6e0", "#b5c7ed", "#fff5c0"),
-        ("lullaby", "lullabies", "nursery", "bedtime", "cradle song"),
-        (), {"arp": 10}, "music box", drums_if_added="ballad",
-    ),
-)
-
-STYLES: dict[str, _Style] = {s.id: s for s in _STYLE_LIST}
-DEFAULT_STYLE = "pop"
+STYLES: dict[str, StyleSpec] = {s.id: s for s in STYLE_TABLE}
 
 
 def available_styles() -> list[tuple[str, str]]:
     """(id, display name) of every style, for help texts and forms."""
-    return [(s.id, s.name) for s in _STYLE_LIST]
+    return [(s.id, s.name) for s in STYLE_TABLE]
 
 
 # ---------------------------------------------------------------------------------------------------
 # Vocabulary: phrase -> (kind, value). Multi-word phrases are matched longest first.
-
-# name, role, program, program families a refusal removes
-_INSTRUMENTS = {
-    "piano": ("chords", 0, range(0, 8)),
-    "grand piano": ("chords", 0, range(0, 8)),
-    "pianos": ("chords", 0, range(0, 8)),
-    "keyboard": ("chords", 0, range(0, 8)),
-    "electric piano": ("chords", 4, range(4, 6)),
-    "rhodes": ("chords", 4, range(4, 6)),
-    "wurlitzer": ("chords", 5, range(4, 6)),
-    "keys": ("chords", 4, range(0, 8)),
-    "clavinet": ("chords", 7, range(7, 8)),
-    "harpsichord": ("chords", 6, range(6, 7)),
-    "organ": ("chords", 16, range(16, 24)),
-    "hammond": ("chords", 16, range(16, 24)),
-    "church organ": ("chords", 19, range(16, 24)),
-    "accordion": ("chords", 21, range(21, 24)),
-    "harmonica": ("lead", 22, range(22, 23)),
-    "guitar": ("guitar", 25, range(24, 32)),
-    "guitars": ("guitar", 25, range(24, 32)),
-    "acoustic guitar": ("guitar", 25, range(24, 26)),
-    "nylon guitar": ("guitar", 24, range(24, 25)),
-    "classical guitar": ("guitar", 24, range(24, 25)),
-    "spanish guitar": ("guitar", 24, range(24, 25)),
-    "jazz guitar": ("guitar", 26, range(26, 27)),
-    "electric guitar": ("guitar", 27, range(26, 32)),
-    "clean guitar": ("guitar", 27, range(26, 29)),
-    "distorted guitar": ("guitar", 30, range(29, 31)),
-    "heavy guitar": ("guitar", 30, range(29, 31)),
-    "ukulele": ("guitar", 24, range(24, 25)),
-    "banjo": ("guitar", 105, range(105, 106)),
-    "mandolin": ("guitar", 105, range(105, 106)),
-    "sitar": ("lead", 104, range(104, 105)),
-    "bass": ("bass", 33, range(32, 40)),
-    "bassline": ("bass", 33, range(32, 40)),
-    "bass line": ("bass", 33, range(32, 40)),
-    "bass guitar": ("bass", 33, range(32, 38)),
-    "upright bass": ("bass", 32, range(32, 33)),
-    "double bass": ("bass", 32, range(32, 33)),
-    "slap bass": ("bass", 36, range(36, 38)),
-    "synth bass": ("bass", 38, range(38, 40)),
-    "808": ("bass", 38, range(38, 40)),
-    "808s": ("bass", 38, range(38, 40)),
-    "sub bass": ("bass", 38, range(38, 40)),
-    "strings": ("strings", 48, range(40, 52)),
-    "string section": ("strings", 48, range(40, 52)),
-    "violins": ("strings", 48, range(40, 52)),
-    "violin": ("lead", 40, range(40, 41)),
-    "fiddle": ("lead", 110, range(110, 111)),
-    "viola": ("strings", 41, range(41, 42)),
-    "cello": ("strings", 42, range(42, 43)),
-    "cellos": ("strings", 42, range(42, 43)),
-    "pizzicato": ("strings", 45, range(45, 46)),
-    "harp": ("arp", 46, range(46, 47)),
-    "choir": ("pad", 52, range(52, 55)),
-    "choirs": ("pad", 52, range(52, 55)),
-    "trumpet": ("lead", 56, range(56, 57)),
-    "trumpets": ("brass", 56, range(56, 57)),
-    "trombone": ("brass", 57, range(57, 58)),
-    "tuba": ("brass", 58, range(58, 59)),
-    "french horn": ("brass", 60, range(60, 61)),
-    "horns": ("brass", 61, range(56, 64)),
-    "horn section": ("brass", 61, range(56, 64)),
-    "brass": ("brass", 61, range(56, 64)),
-    "synth brass": ("brass", 62, range(62, 64)),
-    "sax": ("lead", 65, range(64, 68)),
-    "saxophone": ("lead", 65, range(64, 68)),
-    "saxophones": ("lead", 65, range(64, 68)),
-    "tenor sax": ("lead", 66, range(64, 68)),
-    "oboe": ("lead", 68, range(68, 69)),
-    "bassoon": ("lead", 70, range(70, 71)),
-    "clarinet": ("lead", 71, range(71, 72)),
-    "flute": ("lead", 73, range(72, 76)),
-    "flutes": ("lead", 73, range(72, 76)),
-    "pan flute": ("lead", 75, range(75, 76)),
-    "whistle": ("lead", 78, range(78, 79)),
-    "whistling": ("lead", 78, range(78, 79)),
-    "ocarina": ("lead", 79, range(79, 80)),
-    "synth": ("lead", 81, range(80, 104)),
-    "synths": ("lead", 81, range(80, 104)),
-    "synthesizer": ("lead", 81, range(80, 104)),
-    "synthesizers": ("lead", 81, range(80, 104)),
-    "synth lead": ("lead", 81, range(80, 88)),
-    "lead synth": ("lead", 81, range(80, 88)),
-    "square wave": ("lead", 80, range(80, 81)),
-    "pad": ("pad", 89, range(88, 96)),
-    "pads": ("pad", 89, range(88, 96)),
-    "synth pad": ("pad", 89, range(88, 96)),
-    "synth pads": ("pad", 89, range(88, 96)),
-    "arp": ("arp", 81, range(80, 88)),
-    "arps": ("arp", 81, range(80, 88)),
-    "arpeggio": ("arp", 81, range(80, 88)),
-    "arpeggios": ("arp", 81, range(80, 88)),
-    "arpeggiator": ("arp", 81, range(80, 88)),
-    "supersaw": ("pad", 90, range(80, 104)),
-    "supersaws": ("pad", 90, range(80, 104)),
-    "bells": ("arp", 9, range(8, 16)),
-    "glockenspiel": ("arp", 9, range(9, 10)),
-    "celesta": ("arp", 8, range(8, 9)),
-    "music box": ("arp", 10, range(10, 11)),
-    "vibraphone": ("arp", 11, range(11, 12)),
-    "marimba": ("arp", 12, range(12, 13)),
-    "xylophone": ("arp", 13, range(13, 14)),
-    "kalimba": ("arp", 108, range(108, 109)),
-    "steel drums": ("arp", 114, range(114, 115)),
-    "steel pan": ("arp", 114, range(114, 115)),
-}
-_INSTRUMENT_LABELS = {
-    "pianos": "piano", "grand piano": "piano", "keyboard": "piano", "keys": "keys", "guitars": "guitar",
-    "808s": "808", "bassline": "bass", "bass line": "bass", "violins": "strings", "cellos": "cello",
-    "choirs": "choir", "trumpets": "trumpets", "sax": "saxophone", "saxophones": "saxophone", "flutes": "flute",
-    "whistling": "whistle", "synths": "synth", "synthesizer": "synth", "synthesizers": "synth", "pads": "pads",
-    "arps": "arpeggios", "arpeggio": "arpeggios", "arpeggiator": "arpeggios",
-}
-# a refused role family: "no synths" must also drop synth pads and arps
-_SYNTH_PROGRAMS = set(range(80, 104)) | {38, 39, 50, 51, 62, 63}
-
-_DRUM_WORDS = ("drums", "drum", "beat", "beats", "percussion", "drum kit", "drumkit", "drumbeat", "drum beat",
-               "groove", "rhythm section", "kick", "kicks", "kick drum", "double kick", "snare", "snares", "hi hats",
-               "hihats", "hats", "cymbals", "toms", "claps", "handclaps", "hand claps", "congas", "bongos", "tabla",
-               "djembe", "shaker", "tambourine", "cowbell", "talking drums", "blast beats")
-_GROOVE_WORDS = {
-    "four on the floor": "four_on_floor", "four to the floor": "four_on_floor", "breakbeat": "breakbeat",
-    "breakbeats": "breakbeat", "breaks": "breakbeat", "half time": "half_time", "halftime": "half_time",
-    "shuffle": "shuffle", "march": "march", "marching": "march", "marching band": "march", "one drop": "reggae",
-    "boom bap drums": "boom_bap", "trap drums": "trap", "trap hats": "trap",
-}
-_KIT_WORDS = {"brushes": 40, "brush": 40, "brushed drums": 40, "808 drums": 25, "tr 808": 25, "909": 24,
-              "electronic drums": 24,
-              "drum machine": 24, "live drums": 8, "acoustic drums": 8, "orchestral percussion": 48, "timpani": 48}
-_VOCAL_WORDS = ("vocals", "vocal", "voice", "voices", "singing", "singer", "lyrics", "lead vocal", "lead vocals",
-                "acapella", "a cappella", "vox")
-_EFFECT_WORDS = {
-    "reverb": "reverb", "reverbs": "reverb", "echo": "delay", "echoes": "delay", "echoey": "delay", "delay": "delay",
-    "distortion": "distortion", "overdrive": "distortion", "vinyl": "vinyl", "crackle": "vinyl",
-    "vinyl crackle": "vinyl", "record crackle": "vinyl", "tape": "tape", "tape saturation": "tape",
-    "chorus": "chorus", "phaser": "phaser", "flanger": "phaser", "bitcrush": "bitcrush", "bitcrusher": "bitcrush",
-    "bitcrushed": "bitcrush", "bit crush": "bitcrush", "filter": "lowpass", "filtered": "lowpass",
-    "low pass": "lowpass", "lowpass": "lowpass", "high pass": "highpass", "highpass": "highpass",
-    "sidechain": "compressor", "side chain": "compressor", "compression": "compressor", "stereo": "wide",
-    "effects": "all", "fx": "all",
-}
 
 _MODIFIER_WORDS = {
     "slow": ("slow", "slower", "slowly", "slow tempo", "slow down", "slowed down", "laid back", "laidback",
@@ -624,65 +171,6 @@ _IMPLIED_STYLE = {
     "vintage": "lofi", "nostalgic": "lofi", "soft": "piano_ballad",
 }
 
-_DROP_CUES = ("no", "without", "drop", "remove", "removing", "minus", "mute", "muted", "lose", "cut", "kill",
-              "ditch", "strip", "skip", "exclude", "excluding", "except", "take out", "get rid of", "leave out",
-              "delete", "wo", "nix", "zero")
-_NOT_CUES = ("not", "don't", "dont", "never", "isn't", "isnt", "shouldn't", "shouldnt", "nothing", "avoid",
-             "neither", "nor", "non", "un", "no longer")
-_LESS_CUES = ("less", "fewer", "reduce", "reduced", "lower", "tone down", "turn down", "lighter on", "bring down",
-              "quieten", "soften")
-# "more X" turns up an instrument already in the band, and adds it otherwise
-_MORE_CUES = ("more", "extra", "lots of", "more of", "turn up", "boost", "boosted", "raise", "bring up", "crank up",
-              "pump up", "emphasise", "emphasize", "amplify")
-_ADD_CUES = ("with", "add", "adding", "plus", "featuring", "feat", "ft", "include", "including", "use", "using",
-             "bring in", "throw in", "layer", "and some")
-# Feelings that, next to an instrument, the drums or the vocals, ask for its level instead: "softer drums",
-# "louder piano", "make the vocals quieter".
-_LEVEL_COMPARATIVES = {"softer": "less", "quieter": "less", "louder": "more"}
-_LEVELLED = ("instrument", "drums", "vocals")  # what a "softer" / "louder" next to it turns down or up
-_KEEP_CUES = ("keep", "keeping", "retain", "preserve", "maintain", "leave")
-_INTENSIFIERS = {"very": 1.5, "really": 1.5, "super": 1.6, "extra": 1.4, "extremely": 2.0, "much": 1.5,
-                 "way": 1.6, "ultra": 1.8, "so": 1.3, "totally": 1.5, "insanely": 2.0, "mega": 1.8,
-                 "a bit": 0.5, "bit": 0.5, "slightly": 0.5, "little": 0.5, "a little": 0.5, "somewhat": 0.6,
-                 "kinda": 0.6, "kind of": 0.6, "sort of": 0.6, "a touch": 0.5, "touch": 0.5, "hint": 0.4,
-                 "a hint of": 0.4, "mildly": 0.5, "lightly": 0.5, "gently": 0.6, "subtly": 0.5}
-# beats to the bar; a dance in three also suggests a style when the prompt names none
-_METER_WORDS = {
-    "waltz": 3, "waltzes": 3, "viennese waltz": 3, "waltz time": 3, "minuet": 3, "menuet": 3, "mazurka": 3,
-    "polonaise": 3, "3 4": 3, "3 4 time": 3, "in 3 4": 3, "in 3": 3, "in three": 3, "three four": 3,
-    "three four time": 3, "three quarter time": 3, "triple meter": 3, "triple metre": 3, "triple time": 3,
-    "4 4": 4, "4 4 time": 4, "in 4 4": 4, "common time": 4,
-}
-_DANCE_STYLES = {"waltz": "classical", "waltzes": "classical", "viennese waltz": "classical",
-                 "minuet": "classical", "menuet": "classical", "mazurka": "classical", "polonaise": "classical"}
-_GENDER_WORDS = ("male", "female", "man", "woman", "men", "women", "girl", "boy", "guy", "lady", "masculine",
-                 "feminine", "baritone", "soprano", "alto", "tenor")
-_MODE_WORDS = {"minor": "minor", "major": "major", "minor key": "minor", "major key": "major",
-               "minor scale": "minor", "major scale": "major"}
-_KEY_NAMES = {"a", "b", "c", "d", "e", "f", "g", "c#", "d#", "f#", "g#", "a#", "db", "eb", "gb", "ab", "bb",
-              "sharp", "flat"}
-
-_STOP_WORDS = frozenset("""
-a an the and or but of to in on at for from by as like into onto over up down out off about around than then
-it its it's this that these those there here my me mine i i'm im you your yours we our us they them their he she
-his her him please pls plz can could would should will shall may might must make made makes making turn turned
-turning transform transformed convert converted change changed changing give gives create do does doing done be
-is are was were been being am sound sounds sounding sounded song songs track tracks tune tunes music musical
-remix remixed remixing version versions cover style styled styles vibe vibes vibey vibing feel feels feeling
-type kind sort genre mood some any all just also too very really bit little lot lots much most kinda sorta
-key tempo bpm inspired influence influenced influences flavor flavour flavored flavoured way want wanna need
-needs let lets let's something thing things have has had get got go going put piece tone sounding sort
-what how who which when where why if else so such same own each every both either one two three yes
-okay ok hey hi hello thanks thank cool nice good great awesome amazing beautiful vibe-y more less new
-original instead rather quite pretty fairly enough overall whole entire part parts section sections
-bring keep well still even only again into via per while until through throughout within across along
-bpms beat-driven eh um uh oh yeah yo sure maybe perhaps please approach treatment rendition take
-that's there's i'd we're you're they're what's who's isn't aren't can't won't day days morning evening
-afternoon weekend baby babies kids children theme record band time times people someone anyone everyone
-audio sample samples clip loop loops playing play played plays listen listening hear vibe-wise aesthetic-wise
-""".split())
-
-
 def _normalise(text: str) -> str:
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
     text = text.replace("\u2019", "'")
@@ -718,49 +206,49 @@ def _build_vocabulary() -> dict[tuple[str, ...], tuple[str, object]]:
         key = tuple(_TOKEN_RE.findall(_normalise(phrase)))
         vocab.setdefault(key, (kind, value))
 
-    for spec in _STYLE_LIST:
+    for spec in STYLE_TABLE:
         for word in spec.words:
             add(word, "style", spec.id)
         for word in spec.adjectives:
             add(word, "style_adj", spec.id)
-    for word, value in _INSTRUMENTS.items():
+    for word in INSTRUMENT_WORDS:
         add(word, "instrument", word)
     for canonical, words in _MODIFIER_WORDS.items():
         for word in words:
             add(word, "modifier", canonical)
-    for word in _DRUM_WORDS:
+    for word in DRUM_WORDS:
         add(word, "drums", None)
-    for word, groove in _GROOVE_WORDS.items():
+    for word, groove in GROOVE_WORDS.items():
         add(word, "groove", groove)
-    for word, kit in _KIT_WORDS.items():
+    for word, kit in KIT_WORDS.items():
         add(word, "kit", kit)
-    for word in _VOCAL_WORDS:
+    for word in VOCAL_WORDS:
         add(word, "vocals", None)
-    for word in ("instrumental", "karaoke", "backing track", "no vocals"):
+    for word in INSTRUMENTAL_WORDS:
         add(word, "instrumental", None)
-    for word, kind in _EFFECT_WORDS.items():
+    for word, kind in EFFECT_WORDS.items():
         add(word, "effect", kind)
-    for word, mode in _MODE_WORDS.items():
+    for word, mode in MODE_WORDS.items():
         add(word, "mode", mode)
-    for word, beats in _METER_WORDS.items():
+    for word, beats in METER_WORDS.items():
         add(word, "meter", beats)
-    for word in _DROP_CUES:
+    for word in DROP_CUES:
         add(word, "drop", None)
-    for word in _NOT_CUES:
+    for word in NOT_CUES:
         add(word, "not", None)
-    for word in _LESS_CUES:
+    for word in LESS_CUES:
         add(word, "less", None)
-    for word in _MORE_CUES:
+    for word in MORE_CUES:
         add(word, "more", None)
-    for word in _ADD_CUES:
+    for word in ADD_CUES:
         add(word, "add", None)
-    for word in _KEEP_CUES:
+    for word in KEEP_CUES:
         add(word, "keep", None)
-    for word, k in _INTENSIFIERS.items():
+    for word, k in INTENSIFIERS.items():
         add(word, "intensity", k)
-    for word in _GENDER_WORDS:
+    for word in GENDER_WORDS:
         add(word, "gender", word)
-    for word in ("solo", "solos", "melody", "melodies", "lead", "leads", "lead line", "riff", "riffs"):
+    for word in SOLO_WORDS:
         add(word, "solo", None)
     return vocab
 
@@ -840,10 +328,10 @@ def _tokens_and_hits(text: str) -> tuple[list[str], list[_Hit], list[str], list[
                 break
         else:
             token = tokens[i]
-            if token in _KEY_NAMES and i + 1 < len(tokens) and tokens[i + 1] in ("minor", "major", "sharp", "flat"):
+            if token in KEY_NAMES and i + 1 < len(tokens) and tokens[i + 1] in ("minor", "major", "sharp", "flat"):
                 i += 1
                 continue
-            if token in _STOP_WORDS or token in _KEY_NAMES:
+            if token in STOP_WORDS or token in KEY_NAMES:
                 i += 1
                 continue
             guess = _guess(token) if guesses < _MAX_GUESSES else None
@@ -886,7 +374,7 @@ def _guess(token: str) -> tuple[str, ...] | None:
 class _Draft:
     """Mutable working copy of a plan while the prompt is applied to it."""
 
-    spec: _Style
+    spec: StyleSpec
     tempo_factor: float
     tempo_range: tuple[float, float]
     mode: str | None
@@ -914,7 +402,7 @@ class _Draft:
     level_words: dict = field(default_factory=dict)  # what the user called them ("synths") -> dB
 
     @classmethod
-    def from_style(cls, spec: _Style) -> _Draft:
+    def from_style(cls, spec: StyleSpec) -> _Draft:
         return cls(
             spec=spec, tempo_factor=spec.tempo_factor, tempo_range=spec.tempo_range, mode=None,
             instruments=dict(spec.instruments), drums=spec.drums, drum_kit=spec.drum_kit, swing=spec.swing,
@@ -985,7 +473,7 @@ def _apply_modifier(d: _Draft, name: str, k: float) -> None:
         d.brightness -= 0.1 * k
         d.effect("chorus", depth=0.35, mix=min(0.5, 0.25 * k + 0.1))
         d.effects.setdefault("delay", {"seconds": 0.42, "feedback": 0.35, "mix": 0.2})
-        d.instruments.setdefault("pad", 89)
+        d.instruments.setdefault("pad", P.WARM_PAD)
         d.set_mood("dreamy")
     elif name == "spacious":
         d.reverb += 0.3 * k
@@ -1006,8 +494,8 @@ def _apply_modifier(d: _Draft, name: str, k: float) -> None:
             drive = d.effects.get("distortion", {}).get("drive_db", 0.0) + 5.0 * k
             d.effect("distortion", drive_db=min(drive, 18.0))
         d.effects.setdefault("compressor", {"threshold_db": -20.0, "ratio": 4.0})
-        if d.drum_kit in (0, 8, 32, 40) and d.drums:
-            d.drum_kit = 16
+        if d.drum_kit in (Kit.STANDARD, Kit.ROOM, Kit.JAZZ, Kit.BRUSH) and d.drums:
+            d.drum_kit = Kit.POWER
         d.brightness -= 0.05 * k
     elif name == "minimal":
         d.energy -= 0.25 * k
@@ -1034,12 +522,12 @@ def _apply_modifier(d: _Draft, name: str, k: float) -> None:
         d.palette = _shade_palette(d.palette, saturation=0.2 * k, lightness=0.05 * k)
     elif name == "epic":
         if "strings" not in d.instruments and "pad" not in d.instruments:
-            d.instruments["strings"] = 48
+            d.instruments["strings"] = P.STRING_ENSEMBLE_1
         d.effects.setdefault("wide", {"amount": 0.5})
         d.reverb += 0.2 * k
         d.energy += 0.2 * k
         if d.drums is None:
-            d.drums, d.drum_kit = "half_time", 48
+            d.drums, d.drum_kit = "half_time", Kit.ORCHESTRA
         d.set_mood("epic")
     elif name == "aggressive":
         d.energy += 0.3 * k
@@ -1066,8 +554,8 @@ def _apply_modifier(d: _Draft, name: str, k: float) -> None:
         d.effect("tape", amount=min(1.0, max(0.3 * k, d.effects.get("tape", {}).get("amount", 0.0))))
     elif name == "lush":
         d.reverb += 0.15 * k
-        d.instruments.setdefault("pad", 89)
-        d.instruments.setdefault("strings", 48)
+        d.instruments.setdefault("pad", P.WARM_PAD)
+        d.instruments.setdefault("strings", P.STRING_ENSEMBLE_1)
         d.effects.setdefault("chorus", {"depth": 0.3, "mix": 0.2})
     elif name == "dry":
         d.reverb *= 0.3
@@ -1104,29 +592,26 @@ def _apply_modifier(d: _Draft, name: str, k: float) -> None:
         d.brightness += 0.2 * k
         d.set_mood("energetic")
     elif name == "festive":
-        d.instruments["arp"] = 9
+        d.instruments["arp"] = P.GLOCKENSPIEL
         d.set_mode("major")
         d.brightness += 0.2 * k
         d.set_mood("happy")
     elif name == "bass_boost":
         d.brightness -= 0.25 * k
         d.energy += 0.1 * k
-        d.instruments["bass"] = 38 if d.instruments.get("bass", 38) >= 38 else d.instruments["bass"]
+        bass = d.instruments.get("bass", P.SYNTH_BASS_1)
+        d.instruments["bass"] = P.SYNTH_BASS_1 if bass >= P.SYNTH_BASS_1 else bass
     if name not in d.modifiers:
         d.modifiers.append(name)
 
 
-_ACOUSTIC_SWAPS = {"bass": 32, "chords": 0, "pad": 48, "lead": 73, "arp": 46, "strings": 48, "brass": 61,
-                   "guitar": 25}
-
-
 def _make_acoustic(d: _Draft) -> None:
     for role, program in list(d.instruments.items()):
-        if program in _SYNTH_PROGRAMS or program in (4, 5, 7, 16, 17, 18, 26, 27, 28, 29, 30, 31, 36, 37):
-            d.instruments[role] = _ACOUSTIC_SWAPS[role]
-    d.instruments.setdefault("guitar", 25)
+        if program in SYNTH_PROGRAMS or program in ELECTRIC_PROGRAMS:
+            d.instruments[role] = ACOUSTIC_SWAPS[role]
+    d.instruments.setdefault("guitar", P.STEEL_GUITAR)
     if d.drums:
-        d.drum_kit = 40 if d.energy < 0.5 else 8
+        d.drum_kit = Kit.BRUSH if d.energy < 0.5 else Kit.ROOM
     d.drop_effects("distortion", "bitcrush")
     d.energy -= 0.1
 
@@ -1142,7 +627,7 @@ def _shade_palette(palette: list, lightness: float = 0.0, saturation: float = 0.
     return shaded
 
 
-def _blend(d: _Draft, other: _Style, weight: float) -> str:
+def _blend(d: _Draft, other: StyleSpec, weight: float) -> str:
     """Blend a second style into the main one; return what was borrowed, for the user."""
     mix = lambda a, b: a * (1 - weight) + b * weight  # noqa: E731
     d.swing, d.energy = mix(d.swing, other.swing), mix(d.energy, other.energy)
@@ -1162,24 +647,29 @@ def _blend(d: _Draft, other: _Style, weight: float) -> str:
     return ", ".join(borrowed) or "its feel"
 
 
+def _label(word: str) -> str:
+    """What the plan calls an instrument word ("pianos" -> "piano")."""
+    return INSTRUMENT_WORDS[word].label or word
+
+
 def _add_instrument(d: _Draft, name: str, solo: bool) -> str:
-    role, program, _ = _INSTRUMENTS[name]
+    role, program, _, _ = INSTRUMENT_WORDS[name]
     if name in ("guitar", "guitars") and "guitar" in d.spec.instruments:
         program = d.spec.instruments["guitar"]
     if name in ("bass", "bassline", "bass line") and "bass" in d.spec.instruments:
         program = d.spec.instruments["bass"]
     if name in ("synth", "synths", "synthesizer", "synthesizers") and "lead" in d.instruments:
-        role, program = "pad", 90
+        role, program = "pad", P.POLYSYNTH_PAD
     if solo and role not in ("lead",):
         role = "lead"
     d.instruments[role] = program
-    return _INSTRUMENT_LABELS.get(name, name)
+    return _label(name)
 
 
 def _roles_playing(d: _Draft, name: str) -> list[str]:
     """The band's roles an instrument word refers to: "synths" is every synth, "bass" the bass role."""
-    role, _, family = _INSTRUMENTS[name]
-    programs = set(family) | (_SYNTH_PROGRAMS if name.startswith("synth") else set())
+    role, _, family, _ = INSTRUMENT_WORDS[name]
+    programs = set(family) | (SYNTH_PROGRAMS if name.startswith("synth") else set())
     return [r for r, program in d.instruments.items()
             if program in programs or (r == role and role in ("bass", "strings", "brass", "guitar", "pad", "arp"))]
 
@@ -1187,7 +677,7 @@ def _roles_playing(d: _Draft, name: str) -> list[str]:
 def _refuse_instrument(d: _Draft, name: str) -> str:
     for role in _roles_playing(d, name):
         d.instruments.pop(role)
-    return _INSTRUMENT_LABELS.get(name, name)
+    return _label(name)
 
 
 def _change_level(d: _Draft, roles: list[str], label: str, db: float) -> None:
@@ -1307,8 +797,8 @@ def interpret(prompt: str) -> StylePlan:
 def _reread_level_words(hits: list[_Hit]) -> None:
     """"softer drums", "louder vocals": a comparative right before a part asks for its level, not a feel."""
     for hit, after in zip(hits, hits[1:]):
-        cue = _LEVEL_COMPARATIVES.get(hit.text)
-        if cue and hit.kind == "modifier" and after.kind in _LEVELLED and after.start <= hit.end + 2:
+        cue = LEVEL_COMPARATIVES.get(hit.text)
+        if cue and hit.kind == "modifier" and after.kind in LEVELLED and after.start <= hit.end + 2:
             hit.kind, hit.value = cue, None
 
 
@@ -1319,14 +809,14 @@ def _reread_trailing_level_words(hits: list[_Hit]) -> None:
     its cue, except that "with vocals louder" still means the vocals at a level.
     """
     for k, hit in enumerate(hits):
-        cue = _LEVEL_COMPARATIVES.get(hit.text)
+        cue = LEVEL_COMPARATIVES.get(hit.text)
         if not cue or hit.kind != "modifier" or hit.after_pause:
             continue
         j = k - 1
         while j >= 0 and hits[j].kind == "intensity" and not hits[j].after_pause:
             j -= 1  # "drums a bit louder"
         part = hits[j] if j >= 0 else None
-        if part is None or part.kind not in _LEVELLED or hit.start > part.end + 2:
+        if part is None or part.kind not in LEVELLED or hit.start > part.end + 2:
             continue
         if part.polarity in ("plain", "keep") or (part.kind == "vocals" and part.polarity == "add"):
             part.polarity, part.intensity = cue, hit.intensity
@@ -1355,7 +845,7 @@ def _reread_style_words(hits: list[_Hit]) -> None:
 
 def _default_style(hits: list[_Hit], refused_ids: list[str], empty: bool) -> tuple[str, str]:
     """The style for a prompt that names none, and the sentence saying why."""
-    suggestions = [(h.text, _IMPLIED_STYLE.get(h.value) if h.kind == "modifier" else _DANCE_STYLES.get(h.text))
+    suggestions = [(h.text, _IMPLIED_STYLE.get(h.value) if h.kind == "modifier" else DANCE_STYLES.get(h.text))
                    for h in hits if h.kind in ("modifier", "meter") and h.polarity == "plain"]
     word, implied = next(((w, s) for w, s in suggestions if s and s not in refused_ids), (None, None))
     style_id = implied or (DEFAULT_STYLE if DEFAULT_STYLE not in refused_ids else "lofi")
@@ -1388,7 +878,7 @@ def _apply_hits(d: _Draft, hits: list[_Hit], understood: list[str]) -> None:
             d.beats_per_bar = 4 if polarity in ("drop", "not", "less") else int(hit.value)
         elif hit.kind == "instrument":
             roles = _roles_playing(d, hit.value)
-            label = _INSTRUMENT_LABELS.get(hit.value, hit.value)
+            label = _label(hit.value)
             # A later word about the same instrument wins: "no guitar ... more guitar" adds it back.
             if polarity in ("drop", "not"):
                 d.removes.append(_refuse_instrument(d, hit.value))

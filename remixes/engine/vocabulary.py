@@ -1,0 +1,943 @@
+"""The prompt reader's vocabulary as data: the styles, the words it knows and the instruments they name.
+
+`style.py` holds the logic that reads a prompt with these tables; everything here is plain, typed data,
+checked when the module is imported (`_validate`), so a typo in a table fails at once instead of
+quietly never matching. General MIDI programs and drum kits are named (`Program`, `Kit`), never bare
+numbers. Roles, grooves and effect kinds are enums; the tables hold their plain string values so that
+plans stay plain data (JSON, pickles) and compare equal to the strings other stages use.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import IntEnum, StrEnum
+from typing import NamedTuple
+
+
+class Role(StrEnum):
+    """A part of the band the arranger writes."""
+
+    BASS = "bass"
+    CHORDS = "chords"
+    PAD = "pad"
+    LEAD = "lead"
+    ARP = "arp"
+    STRINGS = "strings"
+    BRASS = "brass"
+    GUITAR = "guitar"
+
+
+class Groove(StrEnum):
+    """A drum pattern; `arrange.GROOVES` holds one pattern for each (a test checks they agree)."""
+
+    BOOM_BAP = "boom_bap"
+    LOFI = "lofi"
+    FOUR_ON_FLOOR = "four_on_floor"
+    TECHNO = "techno"
+    BREAKBEAT = "breakbeat"
+    DNB = "dnb"
+    TRAP = "trap"
+    ROCK = "rock"
+    METAL = "metal"
+    PUNK = "punk"
+    SHUFFLE = "shuffle"
+    SWING_JAZZ = "swing_jazz"
+    BOSSA = "bossa"
+    REGGAE = "reggae"
+    FUNK = "funk"
+    DISCO = "disco"
+    HALF_TIME = "half_time"
+    BALLAD = "ballad"
+    MARCH = "march"
+    CHIP = "chip"
+    GOSPEL = "gospel"
+    DEMBOW = "dembow"
+    WALTZ = "waltz"
+    JAZZ_WALTZ = "jazz_waltz"
+
+
+# Grooves written three beats to the bar; every other groove is in four.
+GROOVES_IN_THREE = (Groove.WALTZ.value, Groove.JAZZ_WALTZ.value)
+
+
+class EffectKind(StrEnum):
+    """A mix effect, in the order the renderer chains them (a plan lists its effects in this order)."""
+
+    HIGHPASS = "highpass"
+    DISTORTION = "distortion"
+    BITCRUSH = "bitcrush"
+    COMPRESSOR = "compressor"
+    CHORUS = "chorus"
+    PHASER = "phaser"
+    DELAY = "delay"
+    TAPE = "tape"
+    LOWPASS = "lowpass"
+    VINYL = "vinyl"
+    WIDE = "wide"
+    GAIN = "gain"
+
+
+# The 128 General MIDI melodic programs, numbered from 0 as the soundfont selects them.
+_GM_PROGRAMS = (
+    "ACOUSTIC_GRAND_PIANO", "BRIGHT_ACOUSTIC_PIANO", "ELECTRIC_GRAND_PIANO", "HONKY_TONK_PIANO",
+    "ELECTRIC_PIANO_1", "ELECTRIC_PIANO_2", "HARPSICHORD", "CLAVINET", "CELESTA", "GLOCKENSPIEL", "MUSIC_BOX",
+    "VIBRAPHONE", "MARIMBA", "XYLOPHONE", "TUBULAR_BELLS", "DULCIMER", "DRAWBAR_ORGAN", "PERCUSSIVE_ORGAN",
+    "ROCK_ORGAN", "CHURCH_ORGAN", "REED_ORGAN", "ACCORDION", "HARMONICA", "TANGO_ACCORDION", "NYLON_GUITAR",
+    "STEEL_GUITAR", "JAZZ_GUITAR", "CLEAN_GUITAR", "MUTED_GUITAR", "OVERDRIVEN_GUITAR", "DISTORTION_GUITAR",
+    "GUITAR_HARMONICS", "ACOUSTIC_BASS", "FINGER_BASS", "PICK_BASS", "FRETLESS_BASS", "SLAP_BASS_1", "SLAP_BASS_2",
+    "SYNTH_BASS_1", "SYNTH_BASS_2", "VIOLIN", "VIOLA", "CELLO", "CONTRABASS", "TREMOLO_STRINGS",
+    "PIZZICATO_STRINGS", "ORCHESTRAL_HARP", "TIMPANI", "STRING_ENSEMBLE_1", "STRING_ENSEMBLE_2", "SYNTH_STRINGS_1",
+    "SYNTH_STRINGS_2", "CHOIR_AAHS", "VOICE_OOHS", "SYNTH_VOICE", "ORCHESTRA_HIT", "TRUMPET", "TROMBONE", "TUBA",
+    "MUTED_TRUMPET", "FRENCH_HORN", "BRASS_SECTION", "SYNTH_BRASS_1", "SYNTH_BRASS_2", "SOPRANO_SAX", "ALTO_SAX",
+    "TENOR_SAX", "BARITONE_SAX", "OBOE", "ENGLISH_HORN", "BASSOON", "CLARINET", "PICCOLO", "FLUTE", "RECORDER",
+    "PAN_FLUTE", "BLOWN_BOTTLE", "SHAKUHACHI", "WHISTLE", "OCARINA", "SQUARE_LEAD", "SAW_LEAD", "CALLIOPE_LEAD",
+    "CHIFF_LEAD", "CHARANG_LEAD", "VOICE_LEAD", "FIFTHS_LEAD", "BASS_AND_LEAD", "NEW_AGE_PAD", "WARM_PAD",
+    "POLYSYNTH_PAD", "CHOIR_PAD", "BOWED_PAD", "METALLIC_PAD", "HALO_PAD", "SWEEP_PAD", "RAIN_FX", "SOUNDTRACK_FX",
+    "CRYSTAL_FX", "ATMOSPHERE_FX", "BRIGHTNESS_FX", "GOBLINS_FX", "ECHOES_FX", "SCI_FI_FX", "SITAR", "BANJO",
+    "SHAMISEN", "KOTO", "KALIMBA", "BAGPIPE", "FIDDLE", "SHANAI", "TINKLE_BELL", "AGOGO", "STEEL_DRUMS",
+    "WOODBLOCK", "TAIKO_DRUM", "MELODIC_TOM", "SYNTH_DRUM", "REVERSE_CYMBAL", "GUITAR_FRET_NOISE", "BREATH_NOISE",
+    "SEASHORE", "BIRD_TWEET", "TELEPHONE_RING", "HELICOPTER", "APPLAUSE", "GUNSHOT",
+)
+Program = IntEnum("Program", {name: number for number, name in enumerate(_GM_PROGRAMS)})
+Program.__doc__ = "A General MIDI program (0-127)."
+P = Program
+
+
+class Kit(IntEnum):
+    """A General MIDI (GS) drum kit: the program selected on the drum channel."""
+
+    STANDARD = 0
+    ROOM = 8
+    POWER = 16
+    ELECTRONIC = 24
+    TR_808 = 25
+    JAZZ = 32
+    BRUSH = 40
+    ORCHESTRA = 48
+
+
+# ---------------------------------------------------------------------------------------------------
+# Styles
+
+
+@dataclass(frozen=True)
+class Effect:
+    kind: str
+    params: dict
+
+
+def fx(kind: str, **params: float) -> Effect:
+    return Effect(kind, params)
+
+
+@dataclass(frozen=True, kw_only=True)
+class StyleSpec:
+    """One style a prompt can name, and the band, drums, mix and look a remix in it starts from."""
+
+    id: str
+    name: str
+    tempo_range: tuple[float, float]
+    instruments: dict[str, int]  # role -> Program
+    drums: str | None  # a Groove, or None for no drums
+    drum_kit: int  # a Kit
+    swing: float
+    energy: float
+    brightness: float
+    reverb: float
+    effects: tuple[Effect, ...]
+    keep_original: float
+    keep_vocals: bool
+    vocal_reverb: float
+    mood: str
+    palette: tuple[str, ...]
+    words: tuple[str, ...]  # nouns naming the style (phrases allowed)
+    adjectives: tuple[str, ...] = ()  # "jazzy", "orchestral": name the style, but yield to a noun when both appear
+    signature: dict[str, int] = field(default_factory=dict)  # roles lent to another style when blended in
+    signature_label: str = ""
+    tempo_factor: float = 1.0
+    drums_if_added: str = Groove.BALLAD.value  # the groove "with drums" brings to a style without any
+
+
+STYLE_TABLE: tuple[StyleSpec, ...] = (
+    StyleSpec(
+        id="lofi", name="Lo-fi hip-hop", mood="nostalgic", tempo_range=(70, 90),
+        instruments={"bass": P.FINGER_BASS, "chords": P.ELECTRIC_PIANO_1, "pad": P.WARM_PAD},
+        drums="lofi", drum_kit=Kit.ROOM, drums_if_added="ballad", swing=0.2,
+        energy=0.35, brightness=-0.5, reverb=0.25, vocal_reverb=0.3,
+        keep_original=0.55, keep_vocals=True,
+        effects=(fx("compressor", threshold_db=-20.0, ratio=3.0), fx("tape", amount=0.5),
+            fx("lowpass", cutoff_hz=3800.0), fx("vinyl", amount=0.5)),
+        palette=("#2b2d42", "#8d99ae", "#f2c6a0", "#e07a5f", "#3d405b"),
+        words=("lofi", "lo fi", "low fi", "lowfi", "lofi hip hop", "lo fi hip hop", "chillhop", "chill hop",
+            "study beats", "lofi beats", "downtempo", "trip hop", "triphop", "jazzhop", "jazz hop"),
+        adjectives=("lofied",),
+        signature={"chords": P.ELECTRIC_PIANO_1},
+        signature_label="electric piano and vinyl crackle",
+    ),
+    StyleSpec(
+        id="classical", name="Classical", mood="calm", tempo_range=(60, 120),
+        instruments={"strings": P.STRING_ENSEMBLE_1, "chords": P.ACOUSTIC_GRAND_PIANO, "lead": P.VIOLIN,
+            "bass": P.CONTRABASS},
+        drums=None, drum_kit=Kit.ORCHESTRA, drums_if_added="ballad", swing=0.0,
+        energy=0.3, brightness=0.0, reverb=0.45, vocal_reverb=0.4,
+        keep_original=0.25, keep_vocals=False,
+        effects=(),
+        palette=("#f4ecd8", "#c9a227", "#7b2d26", "#3e2723", "#e8d5b5"),
+        words=("classical", "baroque", "chamber music", "string quartet", "symphony", "concerto", "sonata",
+            "mozart", "bach", "beethoven", "chopin", "vivaldi", "opera", "gregorian chant", "chant", "choral"),
+        adjectives=("classically",),
+        signature={"strings": P.STRING_ENSEMBLE_1},
+        signature_label="strings",
+    ),
+    StyleSpec(
+        id="jazz", name="Jazz", mood="romantic", tempo_range=(90, 180),
+        instruments={"bass": P.ACOUSTIC_BASS, "chords": P.ACOUSTIC_GRAND_PIANO, "lead": P.TENOR_SAX},
+        drums="swing_jazz", drum_kit=Kit.BRUSH, drums_if_added="swing_jazz", swing=0.33,
+        energy=0.45, brightness=0.05, reverb=0.25, vocal_reverb=0.25,
+        keep_original=0.4, keep_vocals=True,
+        effects=(fx("compressor", threshold_db=-18.0, ratio=2.0),),
+        palette=("#0b132b", "#1c2541", "#c9a227", "#5bc0be", "#f1e3c8"),
+        words=("jazz", "bebop", "smooth jazz", "big band", "jazz fusion", "swing jazz", "cool jazz"),
+        adjectives=("jazzy",),
+        signature={"lead": P.TENOR_SAX},
+        signature_label="saxophone and swing",
+    ),
+    StyleSpec(
+        id="house", name="House", mood="happy", tempo_range=(118, 128),
+        instruments={"bass": P.SYNTH_BASS_1, "chords": P.BRIGHT_ACOUSTIC_PIANO, "pad": P.WARM_PAD},
+        drums="four_on_floor", drum_kit=Kit.ELECTRONIC, drums_if_added="four_on_floor", swing=0.08,
+        energy=0.7, brightness=0.2, reverb=0.2, vocal_reverb=0.25,
+        keep_original=0.45, keep_vocals=True,
+        effects=(fx("highpass", cutoff_hz=35.0), fx("compressor", threshold_db=-20.0, ratio=4.0)),
+        palette=("#1a1a2e", "#e94560", "#0f3460", "#f5f5f5", "#16213e"),
+        words=("house", "deep house", "tech house", "progressive house", "garage", "uk garage", "2 step",
+            "tropical house", "funky house"),
+        signature={"chords": P.BRIGHT_ACOUSTIC_PIANO},
+        signature_label="house piano",
+    ),
+    StyleSpec(
+        id="edm", name="EDM", mood="energetic", tempo_range=(124, 132),
+        instruments={"bass": P.SYNTH_BASS_1, "chords": P.POLYSYNTH_PAD, "lead": P.SAW_LEAD, "pad": P.WARM_PAD,
+            "arp": P.SAW_LEAD},
+        drums="four_on_floor", drum_kit=Kit.ELECTRONIC, drums_if_added="four_on_floor", swing=0.0,
+        energy=0.9, brightness=0.35, reverb=0.25, vocal_reverb=0.3,
+        keep_original=0.35, keep_vocals=True,
+        effects=(fx("highpass", cutoff_hz=30.0), fx("compressor", threshold_db=-22.0, ratio=4.0),
+            fx("wide", amount=0.5)),
+        palette=("#0d0221", "#ff2a6d", "#05d9e8", "#d1f7ff", "#650d89"),
+        words=("edm", "electronic dance", "big room", "festival", "electro", "dance music", "dance", "hardstyle",
+            "future bass", "rave", "club", "electronica"),
+        adjectives=("electronic",),
+        signature={"lead": P.SAW_LEAD},
+        signature_label="saw lead",
+    ),
+    StyleSpec(
+        id="techno", name="Techno", mood="dark", tempo_range=(125, 140),
+        instruments={"bass": P.SYNTH_BASS_2, "arp": P.SAW_LEAD, "pad": P.SWEEP_PAD},
+        drums="techno", drum_kit=Kit.ELECTRONIC, drums_if_added="techno", swing=0.0,
+        energy=0.8, brightness=-0.1, reverb=0.2, vocal_reverb=0.3,
+        keep_original=0.35, keep_vocals=True,
+        effects=(fx("highpass", cutoff_hz=30.0), fx("compressor", threshold_db=-20.0, ratio=4.0),
+            fx("delay", seconds=0.375, feedback=0.3, mix=0.15)),
+        palette=("#0a0a0a", "#3a3a3a", "#ff3c00", "#bdbdbd", "#1f1f1f"),
+        words=("techno", "minimal techno", "industrial", "acid", "acid techno", "berlin techno"),
+        signature={"arp": P.SAW_LEAD},
+        signature_label="synth arpeggio",
+    ),
+    StyleSpec(
+        id="trance", name="Trance", mood="epic", tempo_range=(132, 140),
+        instruments={"bass": P.SYNTH_BASS_1, "pad": P.POLYSYNTH_PAD, "lead": P.SAW_LEAD, "arp": P.SAW_LEAD},
+        drums="four_on_floor", drum_kit=Kit.ELECTRONIC, drums_if_added="four_on_floor", swing=0.0,
+        energy=0.85, brightness=0.3, reverb=0.35, vocal_reverb=0.4,
+        keep_original=0.35, keep_vocals=True,
+        effects=(fx("compressor", threshold_db=-20.0, ratio=3.0), fx("delay", seconds=0.34, feedback=0.35, mix=0.2),
+            fx("wide", amount=0.6)),
+        palette=("#10002b", "#5a189a", "#9d4edd", "#48cae4", "#e0aaff"),
+        words=("trance", "psytrance", "psy trance", "uplifting trance", "goa"),
+        signature={"pad": P.POLYSYNTH_PAD},
+        signature_label="supersaw pads",
+    ),
+    StyleSpec(
+        id="dnb", name="Drum & bass", mood="energetic", tempo_range=(165, 178),
+        instruments={"bass": P.SYNTH_BASS_2, "pad": P.WARM_PAD, "chords": P.ELECTRIC_PIANO_1},
+        drums="dnb", drum_kit=Kit.ELECTRONIC, drums_if_added="dnb", swing=0.0,
+        energy=0.85, brightness=0.2, reverb=0.2, vocal_reverb=0.3,
+        keep_original=0.35, keep_vocals=True,
+        effects=(fx("highpass", cutoff_hz=30.0), fx("compressor", threshold_db=-20.0, ratio=4.0)),
+        palette=("#03071e", "#370617", "#dc2f02", "#ffba08", "#6a040f"),
+        words=("dnb", "drum and bass", "drum n bass", "drumnbass", "drum bass", "jungle", "liquid dnb", "neurofunk",
+            "liquid funk"),
+        signature={"bass": P.SYNTH_BASS_2},
+        signature_label="reese bass",
+    ),
+    StyleSpec(
+        id="dubstep", name="Dubstep", mood="aggressive", tempo_range=(140, 150),
+        instruments={"bass": P.SYNTH_BASS_2, "lead": P.SAW_LEAD, "pad": P.SWEEP_PAD},
+        drums="half_time", drum_kit=Kit.ELECTRONIC, drums_if_added="half_time", swing=0.0,
+        energy=0.9, brightness=0.0, reverb=0.2, vocal_reverb=0.3,
+        keep_original=0.3, keep_vocals=True,
+        effects=(fx("distortion", drive_db=6.0), fx("compressor", threshold_db=-22.0, ratio=5.0)),
+        palette=("#000000", "#39ff14", "#1b1b1b", "#7df9ff", "#2d0036"),
+        words=("dubstep", "brostep", "riddim", "wobble"),
+        signature={"bass": P.SYNTH_BASS_2},
+        signature_label="wobble bass",
+    ),
+    StyleSpec(
+        id="trap", name="Trap", mood="dark", tempo_range=(130, 160),
+        instruments={"bass": P.SYNTH_BASS_1, "pad": P.WARM_PAD, "arp": P.GLOCKENSPIEL},
+        drums="trap", drum_kit=Kit.TR_808, drums_if_added="trap", swing=0.0,
+        energy=0.75, brightness=-0.1, reverb=0.2, vocal_reverb=0.25,
+        keep_original=0.4, keep_vocals=True,
+        effects=(fx("compressor", threshold_db=-20.0, ratio=4.0),),
+        palette=("#0b0b0f", "#6c2bd9", "#f72585", "#b5179e", "#2b2d42"),
+        words=("trap", "drill", "phonk", "grime", "trap beat"),
+        signature={"bass": P.SYNTH_BASS_1},
+        signature_label="808 bass",
+    ),
+    StyleSpec(
+        id="hiphop", name="Hip-hop (boom bap)", mood="energetic", tempo_range=(85, 98),
+        instruments={"bass": P.FINGER_BASS, "chords": P.ACOUSTIC_GRAND_PIANO, "brass": P.BRASS_SECTION},
+        drums="boom_bap", drum_kit=Kit.ROOM, drums_if_added="boom_bap", swing=0.12,
+        energy=0.6, brightness=-0.1, reverb=0.15, vocal_reverb=0.2,
+        keep_original=0.45, keep_vocals=True,
+        effects=(fx("compressor", threshold_db=-18.0, ratio=3.0), fx("tape", amount=0.25)),
+        palette=("#1b1b1b", "#f4a261", "#e9c46a", "#264653", "#e76f51"),
+        words=("hip hop", "hiphop", "boom bap", "boombap", "rap", "old school hip hop", "90s hip hop"),
+        signature={},
+        signature_label="boom-bap drums",
+    ),
+    StyleSpec(
+        id="rock", name="Rock", mood="energetic", tempo_range=(100, 140),
+        instruments={"bass": P.PICK_BASS, "guitar": P.OVERDRIVEN_GUITAR, "chords": P.ACOUSTIC_GRAND_PIANO},
+        drums="rock", drum_kit=Kit.ROOM, drums_if_added="rock", swing=0.0,
+        energy=0.75, brightness=0.2, reverb=0.15, vocal_reverb=0.2,
+        keep_original=0.4, keep_vocals=True,
+        effects=(fx("compressor", threshold_db=-18.0, ratio=3.0), fx("distortion", drive_db=3.0)),
+        palette=("#1c1c1c", "#b71c1c", "#f5f5f5", "#616161", "#ff6f00"),
+        words=("rock", "rock and roll", "rock n roll", "rocknroll", "classic rock", "hard rock", "indie rock",
+            "alternative", "alt rock", "grunge", "garage rock", "soft rock", "stoner rock", "britpop",
+            "garage band", "shoegaze", "psychedelic rock", "surf rock", "rockabilly"),
+        adjectives=("rocky",),
+        signature={"guitar": P.OVERDRIVEN_GUITAR},
+        signature_label="overdriven guitar",
+    ),
+    StyleSpec(
+        id="metal", name="Metal", mood="aggressive", tempo_range=(110, 180),
+        instruments={"bass": P.PICK_BASS, "guitar": P.DISTORTION_GUITAR, "lead": P.DISTORTION_GUITAR},
+        drums="metal", drum_kit=Kit.POWER, drums_if_added="metal", swing=0.0,
+        energy=0.95, brightness=0.1, reverb=0.12, vocal_reverb=0.15,
+        keep_original=0.3, keep_vocals=True,
+        effects=(fx("distortion", drive_db=8.0), fx("compressor", threshold_db=-20.0, ratio=4.0)),
+        palette=("#000000", "#4a0000", "#8b0000", "#c0c0c0", "#1a1a1a"),
+        words=("metal", "heavy metal", "metalcore", "death metal", "thrash", "thrash metal", "djent", "nu metal",
+            "black metal", "doom metal"),
+        signature={"guitar": P.DISTORTION_GUITAR},
+        signature_label="distorted guitar",
+    ),
+    StyleSpec(
+        id="punk", name="Punk", mood="energetic", tempo_range=(150, 200),
+        instruments={"bass": P.PICK_BASS, "guitar": P.DISTORTION_GUITAR},
+        drums="punk", drum_kit=Kit.STANDARD, drums_if_added="punk", swing=0.0,
+        energy=0.95, brightness=0.25, reverb=0.1, vocal_reverb=0.1,
+        keep_original=0.35, keep_vocals=True,
+        effects=(fx("distortion", drive_db=6.0), fx("compressor", threshold_db=-18.0, ratio=4.0)),
+        palette=("#111111", "#ff0054", "#ffbd00", "#f5f5f5", "#390099"),
+        words=("punk", "pop punk", "punk rock", "emo", "hardcore", "skate punk", "ska punk"),
+        signature={"guitar": P.DISTORTION_GUITAR},
+        signature_label="fast power chords",
+    ),
+    StyleSpec(
+        id="acoustic", name="Acoustic / folk", mood="calm", tempo_range=(80, 120),
+        instruments={"guitar": P.STEEL_GUITAR, "bass": P.ACOUSTIC_BASS, "chords": P.ACOUSTIC_GRAND_PIANO},
+        drums="ballad", drum_kit=Kit.BRUSH, drums_if_added="ballad", swing=0.05,
+        energy=0.35, brightness=0.1, reverb=0.2, vocal_reverb=0.2,
+        keep_original=0.4, keep_vocals=True,
+        effects=(fx("compressor", threshold_db=-18.0, ratio=2.0),),
+        palette=("#f1faee", "#a8dadc", "#7f5539", "#b08968", "#ddb892"),
+        words=("acoustic", "folk", "indie folk", "singer songwriter", "campfire", "folk song", "unplugged",
+            "celtic", "irish", "medieval", "renaissance", "bard", "tavern", "sea shanty", "shanty"),
+        adjectives=("folky",),
+        signature={"guitar": P.STEEL_GUITAR},
+        signature_label="acoustic guitar",
+    ),
+    StyleSpec(
+        id="country", name="Country", mood="happy", tempo_range=(90, 130),
+        instruments={"guitar": P.STEEL_GUITAR, "bass": P.ACOUSTIC_BASS, "lead": P.FIDDLE,
+            "chords": P.ACOUSTIC_GRAND_PIANO},
+        drums="shuffle", drum_kit=Kit.ROOM, drums_if_added="shuffle", swing=0.1,
+        energy=0.6, brightness=0.2, reverb=0.15, vocal_reverb=0.2,
+        keep_original=0.4, keep_vocals=True,
+        effects=(fx("compressor", threshold_db=-18.0, ratio=2.5),),
+        palette=("#fefae0", "#dda15e", "#bc6c25", "#606c38", "#283618"),
+        words=("country", "bluegrass", "western", "americana", "honky tonk", "country western", "hoedown", "cowboy"),
+        signature={"lead": P.FIDDLE},
+        signature_label="fiddle",
+    ),
+    StyleSpec(
+        id="reggae", name="Reggae", mood="happy", tempo_range=(70, 90),
+        instruments={"bass": P.FINGER_BASS, "guitar": P.CLEAN_GUITAR, "chords": P.DRAWBAR_ORGAN},
+        drums="reggae", drum_kit=Kit.STANDARD, drums_if_added="reggae", swing=0.1,
+        energy=0.5, brightness=0.05, reverb=0.2, vocal_reverb=0.3,
+        keep_original=0.4, keep_vocals=True,
+        effects=(fx("compressor", threshold_db=-18.0, ratio=3.0),
+            fx("delay", seconds=0.375, feedback=0.35, mix=0.18)),
+        palette=("#009b3a", "#fed100", "#000000", "#e8e8e8", "#c8102e"),
+        words=("reggae", "dub", "roots reggae", "ska", "dancehall", "rocksteady"),
+        signature={"guitar": P.CLEAN_GUITAR},
+        signature_label="offbeat guitar skank",
+    ),
+    StyleSpec(
+        id="bossa", name="Bossa nova", mood="romantic", tempo_range=(100, 140),
+        instruments={"guitar": P.NYLON_GUITAR, "bass": P.ACOUSTIC_BASS, "chords": P.ELECTRIC_PIANO_1,
+            "lead": P.FLUTE},
+        drums="bossa", drum_kit=Kit.BRUSH, drums_if_added="bossa", swing=0.05,
+        energy=0.35, brightness=0.05, reverb=0.2, vocal_reverb=0.25,
+        keep_original=0.4, keep_vocals=True,
+        effects=(fx("compressor", threshold_db=-20.0, ratio=2.0),),
+        palette=("#fff1e6", "#ff9f1c", "#2ec4b6", "#cbf3f0", "#e36414"),
+        words=("bossa nova", "bossa", "bossanova", "brazilian", "mpb", "elevator music", "muzak", "easy listening"),
+        adjectives=("lounge", "cocktail", "elevator", "hotel lobby"),
+        signature={"guitar": P.NYLON_GUITAR},
+        signature_label="nylon guitar",
+    ),
+    StyleSpec(
+        id="latin", name="Latin (salsa)", mood="happy", tempo_range=(90, 125),
+        instruments={"chords": P.ACOUSTIC_GRAND_PIANO, "bass": P.FINGER_BASS, "brass": P.BRASS_SECTION,
+            "lead": P.TRUMPET},
+        drums="bossa", drum_kit=Kit.STANDARD, drums_if_added="bossa", swing=0.05,
+        energy=0.75, brightness=0.3, reverb=0.2, vocal_reverb=0.2,
+        keep_original=0.4, keep_vocals=True,
+        effects=(fx("compressor", threshold_db=-18.0, ratio=3.0),),
+        palette=("#ffbe0b", "#fb5607", "#ff006e", "#8338ec", "#3a86ff"),
+        words=("latin", "salsa", "samba", "mambo", "cumbia", "merengue", "bachata", "tango", "flamenco"),
+        adjectives=("tropical",),
+        signature={"brass": P.BRASS_SECTION},
+        signature_label="brass section",
+    ),
+    StyleSpec(
+        id="reggaeton", name="Reggaeton", mood="energetic", tempo_range=(88, 100),
+        instruments={"bass": P.SYNTH_BASS_1, "chords": P.ELECTRIC_PIANO_1, "pad": P.WARM_PAD, "lead": P.SAW_LEAD},
+        drums="dembow", drum_kit=Kit.TR_808, drums_if_added="dembow", swing=0.0,
+        energy=0.8, brightness=0.15, reverb=0.15, vocal_reverb=0.2,
+        keep_original=0.4, keep_vocals=True,
+        effects=(fx("compressor", threshold_db=-20.0, ratio=4.0),),
+        palette=("#1b0036", "#ff006e", "#ffbe0b", "#00f5d4", "#3a0ca3"),
+        words=("reggaeton", "regueton", "dembow", "dem bow", "perreo", "urbano latino", "urbano", "latin urban",
+            "musica urbana"),
+        signature={"bass": P.SYNTH_BASS_1},
+        signature_label="808 bass",
+    ),
+    StyleSpec(
+        id="funk", name="Funk", mood="happy", tempo_range=(95, 115),
+        instruments={"bass": P.SLAP_BASS_1, "guitar": P.MUTED_GUITAR, "chords": P.CLAVINET, "brass": P.BRASS_SECTION},
+        drums="funk", drum_kit=Kit.STANDARD, drums_if_added="funk", swing=0.12,
+        energy=0.75, brightness=0.25, reverb=0.15, vocal_reverb=0.15,
+        keep_original=0.4, keep_vocals=True,
+        effects=(fx("compressor", threshold_db=-18.0, ratio=3.0),),
+        palette=("#ff9e00", "#ff0054", "#9e0059", "#390099", "#ffbd00"),
+        words=("funk", "p funk", "g funk", "jazz funk"),
+        adjectives=("funky",),
+        signature={"bass": P.SLAP_BASS_1},
+        signature_label="slap bass",
+    ),
+    StyleSpec(
+        id="disco", name="Disco", mood="happy", tempo_range=(115, 128),
+        instruments={"bass": P.FINGER_BASS, "strings": P.STRING_ENSEMBLE_2, "guitar": P.MUTED_GUITAR,
+            "chords": P.ACOUSTIC_GRAND_PIANO, "brass": P.BRASS_SECTION},
+        drums="disco", drum_kit=Kit.STANDARD, drums_if_added="disco", swing=0.05,
+        energy=0.8, brightness=0.35, reverb=0.2, vocal_reverb=0.25,
+        keep_original=0.4, keep_vocals=True,
+        effects=(fx("compressor", threshold_db=-18.0, ratio=3.0), fx("phaser", depth=0.3, mix=0.15)),
+        palette=("#ff006e", "#ffbe0b", "#8338ec", "#fb5607", "#f8f9fa"),
+        words=("disco", "nu disco", "nudisco", "70s disco", "boogie"),
+        signature={"strings": P.STRING_ENSEMBLE_2},
+        signature_label="disco strings",
+    ),
+    StyleSpec(
+        id="synthwave", name="Synthwave / 80s", mood="nostalgic", tempo_range=(80, 118),
+        instruments={"bass": P.SYNTH_BASS_1, "pad": P.WARM_PAD, "lead": P.SAW_LEAD, "arp": P.SAW_LEAD,
+            "chords": P.POLYSYNTH_PAD},
+        drums="four_on_floor", drum_kit=Kit.ELECTRONIC, drums_if_added="four_on_floor", swing=0.0,
+        energy=0.65, brightness=0.1, reverb=0.35, vocal_reverb=0.4,
+        keep_original=0.4, keep_vocals=True,
+        effects=(fx("chorus", depth=0.4, mix=0.3), fx("delay", seconds=0.3, feedback=0.3, mix=0.18),
+            fx("wide", amount=0.5)),
+        palette=("#2b0f54", "#ab1f65", "#ff4f69", "#ff8a00", "#00f0ff", "#0d0221"),
+        words=("synthwave", "synth wave", "retrowave", "outrun", "80s", "eighties", "1980s", "synthpop",
+            "synth pop", "new wave", "chillwave", "darkwave"),
+        signature={"arp": P.SAW_LEAD, "pad": P.WARM_PAD},
+        signature_label="80s synth pads and arpeggios",
+    ),
+    StyleSpec(
+        id="vaporwave", name="Vaporwave", mood="dreamy", tempo_range=(60, 95),
+        instruments={"chords": P.ELECTRIC_PIANO_1, "pad": P.WARM_PAD, "lead": P.SOPRANO_SAX, "bass": P.FRETLESS_BASS},
+        drums="half_time", drum_kit=Kit.ELECTRONIC, drums_if_added="half_time", swing=0.05,
+        energy=0.35, brightness=-0.3, reverb=0.5, vocal_reverb=0.5,
+        keep_original=0.6, keep_vocals=True, tempo_factor=0.85,
+        effects=(fx("chorus", depth=0.5, mix=0.35), fx("delay", seconds=0.45, feedback=0.3, mix=0.2),
+            fx("tape", amount=0.4), fx("lowpass", cutoff_hz=6000.0)),
+        palette=("#ff71ce", "#01cdfe", "#05ffa1", "#b967ff", "#fffb96"),
+        words=("vaporwave", "vapor wave", "vapourwave", "mallsoft", "future funk", "empty mall", "mall"),
+        adjectives=("aesthetic",),
+        signature={"lead": P.SOPRANO_SAX},
+        signature_label="slowed, chorused haze",
+    ),
+    StyleSpec(
+        id="ambient", name="Ambient", mood="dreamy", tempo_range=(60, 90),
+        instruments={"pad": P.WARM_PAD, "strings": P.BOWED_PAD, "arp": P.CRYSTAL_FX},
+        drums=None, drum_kit=Kit.ORCHESTRA, drums_if_added="half_time", swing=0.0,
+        energy=0.1, brightness=-0.1, reverb=0.7, vocal_reverb=0.6,
+        keep_original=0.5, keep_vocals=True,
+        effects=(fx("chorus", depth=0.3, mix=0.2), fx("delay", seconds=0.5, feedback=0.4, mix=0.3),
+            fx("lowpass", cutoff_hz=7000.0), fx("wide", amount=0.7)),
+        palette=("#0b1d2a", "#1b4965", "#62b6cb", "#bee9e8", "#cae9ff"),
+        words=("ambient", "drone", "new age", "meditation", "soundscape", "space music", "chillout", "chill out",
+            "relaxation", "spa"),
+        adjectives=("atmospheric",),
+        signature={"pad": P.WARM_PAD},
+        signature_label="ambient pads",
+    ),
+    StyleSpec(
+        id="cinematic", name="Cinematic / orchestral", mood="epic", tempo_range=(70, 110),
+        instruments={"strings": P.STRING_ENSEMBLE_1, "brass": P.FRENCH_HORN, "pad": P.CHOIR_AAHS,
+            "bass": P.CONTRABASS, "chords": P.ACOUSTIC_GRAND_PIANO},
+        drums="half_time", drum_kit=Kit.ORCHESTRA, drums_if_added="half_time", swing=0.0,
+        energy=0.6, brightness=0.0, reverb=0.55, vocal_reverb=0.45,
+        keep_original=0.35, keep_vocals=True,
+        effects=(fx("compressor", threshold_db=-20.0, ratio=2.0), fx("wide", amount=0.4)),
+        palette=("#0d1b2a", "#1b263b", "#c5a880", "#778da9", "#e0e1dd"),
+        words=("orchestra", "film score", "movie score", "symphonic orchestra", "orchestral", "cinematic",
+            "film music"),
+        # "soundtrack" and its kin yield to a genre noun: "video game soundtrack" is chiptune
+        adjectives=("symphonic", "filmic", "soundtrack", "movie", "film", "trailer", "score"),
+        signature={"strings": P.STRING_ENSEMBLE_1, "brass": P.FRENCH_HORN},
+        signature_label="strings and horns",
+    ),
+    StyleSpec(
+        id="chiptune", name="Chiptune / 8-bit", mood="happy", tempo_range=(120, 160),
+        instruments={"bass": P.SQUARE_LEAD, "lead": P.SQUARE_LEAD, "arp": P.SAW_LEAD},
+        drums="chip", drum_kit=Kit.ELECTRONIC, drums_if_added="chip", swing=0.0,
+        energy=0.7, brightness=0.3, reverb=0.1, vocal_reverb=0.1,
+        keep_original=0.15, keep_vocals=False,
+        effects=(fx("bitcrush", bit_depth=6.0), fx("lowpass", cutoff_hz=9000.0)),
+        palette=("#0f380f", "#306230", "#8bac0f", "#9bbc0f", "#ff004d", "#29adff"),
+        words=("chiptune", "chip tune", "chiptunes", "8 bit", "8bit", "16 bit", "16bit", "video game", "videogame",
+            "game boy", "gameboy", "nes", "retro game", "arcade", "pixel", "video game soundtrack",
+            "game soundtrack", "video game music", "game music", "retro video game"),
+        signature={"lead": P.SQUARE_LEAD},
+        signature_label="square-wave lead and bitcrushing",
+    ),
+    StyleSpec(
+        id="rnb", name="R&B / soul", mood="romantic", tempo_range=(65, 100),
+        instruments={"bass": P.FINGER_BASS, "chords": P.ELECTRIC_PIANO_1, "pad": P.WARM_PAD,
+            "strings": P.STRING_ENSEMBLE_1},
+        drums="boom_bap", drum_kit=Kit.STANDARD, drums_if_added="boom_bap", swing=0.15,
+        energy=0.5, brightness=0.0, reverb=0.25, vocal_reverb=0.35,
+        keep_original=0.45, keep_vocals=True,
+        effects=(fx("compressor", threshold_db=-18.0, ratio=3.0), fx("chorus", depth=0.2, mix=0.12)),
+        palette=("#2d00f7", "#6a00f4", "#b100e8", "#e500a4", "#f20089"),
+        words=("rnb", "r and b", "r n b", "soul", "neo soul", "neosoul", "motown", "slow jam",
+            "contemporary r and b"),
+        adjectives=("soulful",),
+        signature={"chords": P.ELECTRIC_PIANO_1},
+        signature_label="electric piano",
+    ),
+    StyleSpec(
+        id="gospel", name="Gospel", mood="happy", tempo_range=(70, 120),
+        instruments={"chords": P.DRAWBAR_ORGAN, "pad": P.CHOIR_AAHS, "bass": P.FINGER_BASS,
+            "strings": P.STRING_ENSEMBLE_1},
+        drums="gospel", drum_kit=Kit.STANDARD, drums_if_added="gospel", swing=0.15,
+        energy=0.65, brightness=0.2, reverb=0.35, vocal_reverb=0.4,
+        keep_original=0.4, keep_vocals=True,
+        effects=(fx("compressor", threshold_db=-18.0, ratio=3.0),),
+        palette=("#fff3b0", "#e09f3e", "#9e2a2b", "#540b0e", "#fdf0d5"),
+        words=("gospel", "church", "spiritual", "worship", "hymn", "praise"),
+        signature={"chords": P.DRAWBAR_ORGAN, "pad": P.CHOIR_AAHS},
+        signature_label="organ and choir",
+    ),
+    StyleSpec(
+        id="piano_ballad", name="Piano ballad", mood="sad", tempo_range=(60, 80),
+        instruments={"chords": P.ACOUSTIC_GRAND_PIANO, "strings": P.STRING_ENSEMBLE_1, "bass": P.ACOUSTIC_BASS},
+        drums=None, drum_kit=Kit.BRUSH, drums_if_added="ballad", swing=0.0,
+        energy=0.2, brightness=0.0, reverb=0.35, vocal_reverb=0.35,
+        keep_original=0.35, keep_vocals=True,
+        effects=(fx("compressor", threshold_db=-20.0, ratio=2.0),),
+        palette=("#1d3557", "#457b9d", "#a8dadc", "#f1faee", "#e63946"),
+        words=("piano ballad", "ballad", "power ballad", "solo piano", "piano version", "piano cover", "piano only",
+            "just piano", "piano solo"),
+        signature={"chords": P.ACOUSTIC_GRAND_PIANO},
+        signature_label="piano",
+    ),
+    StyleSpec(
+        id="blues", name="Blues", mood="nostalgic", tempo_range=(70, 110),
+        instruments={"guitar": P.JAZZ_GUITAR, "chords": P.ACOUSTIC_GRAND_PIANO, "bass": P.FINGER_BASS,
+            "lead": P.HARMONICA},
+        drums="shuffle", drum_kit=Kit.STANDARD, drums_if_added="shuffle", swing=0.33,
+        energy=0.55, brightness=0.0, reverb=0.2, vocal_reverb=0.25,
+        keep_original=0.4, keep_vocals=True,
+        effects=(fx("compressor", threshold_db=-18.0, ratio=2.5), fx("tape", amount=0.2)),
+        palette=("#03045e", "#0077b6", "#00b4d8", "#caf0f8", "#d4a373"),
+        words=("blues", "delta blues", "12 bar", "twelve bar", "chicago blues", "blues rock"),
+        adjectives=("bluesy",),
+        signature={"lead": P.HARMONICA},
+        signature_label="harmonica and shuffle",
+    ),
+    StyleSpec(
+        id="pop", name="Pop", mood="happy", tempo_range=(95, 125),
+        instruments={"bass": P.FINGER_BASS, "chords": P.ACOUSTIC_GRAND_PIANO, "pad": P.WARM_PAD,
+            "guitar": P.STEEL_GUITAR},
+        drums="rock", drum_kit=Kit.ELECTRONIC, drums_if_added="rock", swing=0.0,
+        energy=0.6, brightness=0.2, reverb=0.2, vocal_reverb=0.3,
+        keep_original=0.55, keep_vocals=True,
+        effects=(fx("compressor", threshold_db=-18.0, ratio=3.0),),
+        palette=("#ffafcc", "#bde0fe", "#a2d2ff", "#cdb4db", "#ffc8dd"),
+        words=("pop", "mainstream", "top 40", "indie pop", "electropop", "dance pop", "hyperpop", "bedroom pop",
+            "dream pop"),
+        adjectives=("poppy",),
+        signature={"pad": P.WARM_PAD},
+        signature_label="bright pop pads",
+    ),
+    StyleSpec(
+        id="kpop", name="K-pop", mood="energetic", tempo_range=(100, 130),
+        instruments={"bass": P.SYNTH_BASS_1, "chords": P.POLYSYNTH_PAD, "lead": P.SAW_LEAD, "arp": P.SAW_LEAD,
+            "brass": P.SYNTH_BRASS_1},
+        drums="four_on_floor", drum_kit=Kit.ELECTRONIC, drums_if_added="four_on_floor", swing=0.0,
+        energy=0.85, brightness=0.4, reverb=0.2, vocal_reverb=0.3,
+        keep_original=0.4, keep_vocals=True,
+        effects=(fx("compressor", threshold_db=-20.0, ratio=4.0), fx("wide", amount=0.4)),
+        palette=("#ff99c8", "#fcf6bd", "#d0f4de", "#a9def9", "#e4c1f9"),
+        words=("kpop", "k pop", "jpop", "j pop", "idol pop", "cpop", "c pop", "anime", "anime opening", "city pop"),
+        signature={"brass": P.SYNTH_BRASS_1},
+        signature_label="synth brass hits",
+    ),
+    StyleSpec(
+        id="afrobeats", name="Afrobeats", mood="happy", tempo_range=(95, 115),
+        instruments={"bass": P.FINGER_BASS, "guitar": P.CLEAN_GUITAR, "chords": P.ELECTRIC_PIANO_1, "arp": P.MARIMBA},
+        drums="funk", drum_kit=Kit.STANDARD, drums_if_added="funk", swing=0.15,
+        energy=0.7, brightness=0.2, reverb=0.2, vocal_reverb=0.25,
+        keep_original=0.4, keep_vocals=True,
+        effects=(fx("compressor", threshold_db=-18.0, ratio=3.0),),
+        palette=("#f77f00", "#fcbf49", "#eae2b7", "#003049", "#d62828"),
+        words=("afrobeats", "afrobeat", "afro beats", "afro beat", "afropop", "afro pop", "amapiano", "highlife"),
+        signature={"arp": P.MARIMBA},
+        signature_label="marimba",
+    ),
+    StyleSpec(
+        id="lullaby", name="Lullaby", mood="calm", tempo_range=(60, 80),
+        instruments={"arp": P.MUSIC_BOX, "chords": P.ACOUSTIC_GRAND_PIANO, "pad": P.WARM_PAD},
+        drums=None, drum_kit=Kit.BRUSH, drums_if_added="ballad", swing=0.0,
+        energy=0.1, brightness=0.1, reverb=0.4, vocal_reverb=0.4,
+        keep_original=0.3, keep_vocals=True,
+        effects=(fx("lowpass", cutoff_hz=8000.0),),
+        palette=("#fdf6ec", "#cde7f0", "#f7d6e0", "#b5c7ed", "#fff5c0"),
+        words=("lullaby", "lullabies", "nursery", "bedtime", "cradle song"),
+        signature={"arp": P.MUSIC_BOX},
+        signature_label="music box",
+    ),
+)
+DEFAULT_STYLE = "pop"
+
+
+# ---------------------------------------------------------------------------------------------------
+# Words
+
+
+class InstrumentWord(NamedTuple):
+    """What an instrument word asks for: the role it plays, its program, and the programs a refusal of it
+    ("no piano") or a level change ("less piano") reaches."""
+
+    role: str
+    program: int
+    family: range
+    label: str = ""  # what the plan calls it, when not the word itself ("pianos" -> "piano")
+
+
+def only(program: Program) -> range:
+    return range(program, program + 1)
+
+
+def span(first: Program, last: Program) -> range:
+    """Programs first..last, both included."""
+    return range(first, last + 1)
+
+
+INSTRUMENT_WORDS: dict[str, InstrumentWord] = {
+    "piano": InstrumentWord("chords", P.ACOUSTIC_GRAND_PIANO, span(P.ACOUSTIC_GRAND_PIANO, P.CLAVINET)),
+    "grand piano": InstrumentWord("chords", P.ACOUSTIC_GRAND_PIANO, span(P.ACOUSTIC_GRAND_PIANO, P.CLAVINET), "piano"),
+    "pianos": InstrumentWord("chords", P.ACOUSTIC_GRAND_PIANO, span(P.ACOUSTIC_GRAND_PIANO, P.CLAVINET), "piano"),
+    "keyboard": InstrumentWord("chords", P.ACOUSTIC_GRAND_PIANO, span(P.ACOUSTIC_GRAND_PIANO, P.CLAVINET), "piano"),
+    "electric piano": InstrumentWord("chords", P.ELECTRIC_PIANO_1, span(P.ELECTRIC_PIANO_1, P.ELECTRIC_PIANO_2)),
+    "rhodes": InstrumentWord("chords", P.ELECTRIC_PIANO_1, span(P.ELECTRIC_PIANO_1, P.ELECTRIC_PIANO_2)),
+    "wurlitzer": InstrumentWord("chords", P.ELECTRIC_PIANO_2, span(P.ELECTRIC_PIANO_1, P.ELECTRIC_PIANO_2)),
+    "keys": InstrumentWord("chords", P.ELECTRIC_PIANO_1, span(P.ACOUSTIC_GRAND_PIANO, P.CLAVINET), "keys"),
+    "clavinet": InstrumentWord("chords", P.CLAVINET, only(P.CLAVINET)),
+    "harpsichord": InstrumentWord("chords", P.HARPSICHORD, only(P.HARPSICHORD)),
+    "organ": InstrumentWord("chords", P.DRAWBAR_ORGAN, span(P.DRAWBAR_ORGAN, P.TANGO_ACCORDION)),
+    "hammond": InstrumentWord("chords", P.DRAWBAR_ORGAN, span(P.DRAWBAR_ORGAN, P.TANGO_ACCORDION)),
+    "church organ": InstrumentWord("chords", P.CHURCH_ORGAN, span(P.DRAWBAR_ORGAN, P.TANGO_ACCORDION)),
+    "accordion": InstrumentWord("chords", P.ACCORDION, span(P.ACCORDION, P.TANGO_ACCORDION)),
+    "harmonica": InstrumentWord("lead", P.HARMONICA, only(P.HARMONICA)),
+    "guitar": InstrumentWord("guitar", P.STEEL_GUITAR, span(P.NYLON_GUITAR, P.GUITAR_HARMONICS)),
+    "guitars": InstrumentWord("guitar", P.STEEL_GUITAR, span(P.NYLON_GUITAR, P.GUITAR_HARMONICS), "guitar"),
+    "acoustic guitar": InstrumentWord("guitar", P.STEEL_GUITAR, span(P.NYLON_GUITAR, P.STEEL_GUITAR)),
+    "nylon guitar": InstrumentWord("guitar", P.NYLON_GUITAR, only(P.NYLON_GUITAR)),
+    "classical guitar": InstrumentWord("guitar", P.NYLON_GUITAR, only(P.NYLON_GUITAR)),
+    "spanish guitar": InstrumentWord("guitar", P.NYLON_GUITAR, only(P.NYLON_GUITAR)),
+    "jazz guitar": InstrumentWord("guitar", P.JAZZ_GUITAR, only(P.JAZZ_GUITAR)),
+    "electric guitar": InstrumentWord("guitar", P.CLEAN_GUITAR, span(P.JAZZ_GUITAR, P.GUITAR_HARMONICS)),
+    "clean guitar": InstrumentWord("guitar", P.CLEAN_GUITAR, span(P.JAZZ_GUITAR, P.MUTED_GUITAR)),
+    "distorted guitar": InstrumentWord("guitar", P.DISTORTION_GUITAR, span(P.OVERDRIVEN_GUITAR, P.DISTORTION_GUITAR)),
+    "heavy guitar": InstrumentWord("guitar", P.DISTORTION_GUITAR, span(P.OVERDRIVEN_GUITAR, P.DISTORTION_GUITAR)),
+    "ukulele": InstrumentWord("guitar", P.NYLON_GUITAR, only(P.NYLON_GUITAR)),
+    "banjo": InstrumentWord("guitar", P.BANJO, only(P.BANJO)),
+    "mandolin": InstrumentWord("guitar", P.BANJO, only(P.BANJO)),
+    "sitar": InstrumentWord("lead", P.SITAR, only(P.SITAR)),
+    "bass": InstrumentWord("bass", P.FINGER_BASS, span(P.ACOUSTIC_BASS, P.SYNTH_BASS_2)),
+    "bassline": InstrumentWord("bass", P.FINGER_BASS, span(P.ACOUSTIC_BASS, P.SYNTH_BASS_2), "bass"),
+    "bass line": InstrumentWord("bass", P.FINGER_BASS, span(P.ACOUSTIC_BASS, P.SYNTH_BASS_2), "bass"),
+    "bass guitar": InstrumentWord("bass", P.FINGER_BASS, span(P.ACOUSTIC_BASS, P.SLAP_BASS_2)),
+    "upright bass": InstrumentWord("bass", P.ACOUSTIC_BASS, only(P.ACOUSTIC_BASS)),
+    "double bass": InstrumentWord("bass", P.ACOUSTIC_BASS, only(P.ACOUSTIC_BASS)),
+    "slap bass": InstrumentWord("bass", P.SLAP_BASS_1, span(P.SLAP_BASS_1, P.SLAP_BASS_2)),
+    "synth bass": InstrumentWord("bass", P.SYNTH_BASS_1, span(P.SYNTH_BASS_1, P.SYNTH_BASS_2)),
+    "808": InstrumentWord("bass", P.SYNTH_BASS_1, span(P.SYNTH_BASS_1, P.SYNTH_BASS_2)),
+    "808s": InstrumentWord("bass", P.SYNTH_BASS_1, span(P.SYNTH_BASS_1, P.SYNTH_BASS_2), "808"),
+    "sub bass": InstrumentWord("bass", P.SYNTH_BASS_1, span(P.SYNTH_BASS_1, P.SYNTH_BASS_2)),
+    "strings": InstrumentWord("strings", P.STRING_ENSEMBLE_1, span(P.VIOLIN, P.SYNTH_STRINGS_2)),
+    "string section": InstrumentWord("strings", P.STRING_ENSEMBLE_1, span(P.VIOLIN, P.SYNTH_STRINGS_2)),
+    "violins": InstrumentWord("strings", P.STRING_ENSEMBLE_1, span(P.VIOLIN, P.SYNTH_STRINGS_2), "strings"),
+    "violin": InstrumentWord("lead", P.VIOLIN, only(P.VIOLIN)),
+    "fiddle": InstrumentWord("lead", P.FIDDLE, only(P.FIDDLE)),
+    "viola": InstrumentWord("strings", P.VIOLA, only(P.VIOLA)),
+    "cello": InstrumentWord("strings", P.CELLO, only(P.CELLO)),
+    "cellos": InstrumentWord("strings", P.CELLO, only(P.CELLO), "cello"),
+    "pizzicato": InstrumentWord("strings", P.PIZZICATO_STRINGS, only(P.PIZZICATO_STRINGS)),
+    "harp": InstrumentWord("arp", P.ORCHESTRAL_HARP, only(P.ORCHESTRAL_HARP)),
+    "choir": InstrumentWord("pad", P.CHOIR_AAHS, span(P.CHOIR_AAHS, P.SYNTH_VOICE)),
+    "choirs": InstrumentWord("pad", P.CHOIR_AAHS, span(P.CHOIR_AAHS, P.SYNTH_VOICE), "choir"),
+    "trumpet": InstrumentWord("lead", P.TRUMPET, only(P.TRUMPET)),
+    "trumpets": InstrumentWord("brass", P.TRUMPET, only(P.TRUMPET), "trumpets"),
+    "trombone": InstrumentWord("brass", P.TROMBONE, only(P.TROMBONE)),
+    "tuba": InstrumentWord("brass", P.TUBA, only(P.TUBA)),
+    "french horn": InstrumentWord("brass", P.FRENCH_HORN, only(P.FRENCH_HORN)),
+    "horns": InstrumentWord("brass", P.BRASS_SECTION, span(P.TRUMPET, P.SYNTH_BRASS_2)),
+    "horn section": InstrumentWord("brass", P.BRASS_SECTION, span(P.TRUMPET, P.SYNTH_BRASS_2)),
+    "brass": InstrumentWord("brass", P.BRASS_SECTION, span(P.TRUMPET, P.SYNTH_BRASS_2)),
+    "synth brass": InstrumentWord("brass", P.SYNTH_BRASS_1, span(P.SYNTH_BRASS_1, P.SYNTH_BRASS_2)),
+    "sax": InstrumentWord("lead", P.ALTO_SAX, span(P.SOPRANO_SAX, P.BARITONE_SAX), "saxophone"),
+    "saxophone": InstrumentWord("lead", P.ALTO_SAX, span(P.SOPRANO_SAX, P.BARITONE_SAX)),
+    "saxophones": InstrumentWord("lead", P.ALTO_SAX, span(P.SOPRANO_SAX, P.BARITONE_SAX), "saxophone"),
+    "tenor sax": InstrumentWord("lead", P.TENOR_SAX, span(P.SOPRANO_SAX, P.BARITONE_SAX)),
+    "oboe": InstrumentWord("lead", P.OBOE, only(P.OBOE)),
+    "bassoon": InstrumentWord("lead", P.BASSOON, only(P.BASSOON)),
+    "clarinet": InstrumentWord("lead", P.CLARINET, only(P.CLARINET)),
+    "flute": InstrumentWord("lead", P.FLUTE, span(P.PICCOLO, P.PAN_FLUTE)),
+    "flutes": InstrumentWord("lead", P.FLUTE, span(P.PICCOLO, P.PAN_FLUTE), "flute"),
+    "pan flute": InstrumentWord("lead", P.PAN_FLUTE, only(P.PAN_FLUTE)),
+    "whistle": InstrumentWord("lead", P.WHISTLE, only(P.WHISTLE)),
+    "whistling": InstrumentWord("lead", P.WHISTLE, only(P.WHISTLE), "whistle"),
+    "ocarina": InstrumentWord("lead", P.OCARINA, only(P.OCARINA)),
+    "synth": InstrumentWord("lead", P.SAW_LEAD, span(P.SQUARE_LEAD, P.SCI_FI_FX)),
+    "synths": InstrumentWord("lead", P.SAW_LEAD, span(P.SQUARE_LEAD, P.SCI_FI_FX), "synth"),
+    "synthesizer": InstrumentWord("lead", P.SAW_LEAD, span(P.SQUARE_LEAD, P.SCI_FI_FX), "synth"),
+    "synthesizers": InstrumentWord("lead", P.SAW_LEAD, span(P.SQUARE_LEAD, P.SCI_FI_FX), "synth"),
+    "synth lead": InstrumentWord("lead", P.SAW_LEAD, span(P.SQUARE_LEAD, P.BASS_AND_LEAD)),
+    "lead synth": InstrumentWord("lead", P.SAW_LEAD, span(P.SQUARE_LEAD, P.BASS_AND_LEAD)),
+    "square wave": InstrumentWord("lead", P.SQUARE_LEAD, only(P.SQUARE_LEAD)),
+    "pad": InstrumentWord("pad", P.WARM_PAD, span(P.NEW_AGE_PAD, P.SWEEP_PAD)),
+    "pads": InstrumentWord("pad", P.WARM_PAD, span(P.NEW_AGE_PAD, P.SWEEP_PAD), "pads"),
+    "synth pad": InstrumentWord("pad", P.WARM_PAD, span(P.NEW_AGE_PAD, P.SWEEP_PAD)),
+    "synth pads": InstrumentWord("pad", P.WARM_PAD, span(P.NEW_AGE_PAD, P.SWEEP_PAD)),
+    "arp": InstrumentWord("arp", P.SAW_LEAD, span(P.SQUARE_LEAD, P.BASS_AND_LEAD)),
+    "arps": InstrumentWord("arp", P.SAW_LEAD, span(P.SQUARE_LEAD, P.BASS_AND_LEAD), "arpeggios"),
+    "arpeggio": InstrumentWord("arp", P.SAW_LEAD, span(P.SQUARE_LEAD, P.BASS_AND_LEAD), "arpeggios"),
+    "arpeggios": InstrumentWord("arp", P.SAW_LEAD, span(P.SQUARE_LEAD, P.BASS_AND_LEAD)),
+    "arpeggiator": InstrumentWord("arp", P.SAW_LEAD, span(P.SQUARE_LEAD, P.BASS_AND_LEAD), "arpeggios"),
+    "supersaw": InstrumentWord("pad", P.POLYSYNTH_PAD, span(P.SQUARE_LEAD, P.SCI_FI_FX)),
+    "supersaws": InstrumentWord("pad", P.POLYSYNTH_PAD, span(P.SQUARE_LEAD, P.SCI_FI_FX)),
+    "bells": InstrumentWord("arp", P.GLOCKENSPIEL, span(P.CELESTA, P.DULCIMER)),
+    "glockenspiel": InstrumentWord("arp", P.GLOCKENSPIEL, only(P.GLOCKENSPIEL)),
+    "celesta": InstrumentWord("arp", P.CELESTA, only(P.CELESTA)),
+    "music box": InstrumentWord("arp", P.MUSIC_BOX, only(P.MUSIC_BOX)),
+    "vibraphone": InstrumentWord("arp", P.VIBRAPHONE, only(P.VIBRAPHONE)),
+    "marimba": InstrumentWord("arp", P.MARIMBA, only(P.MARIMBA)),
+    "xylophone": InstrumentWord("arp", P.XYLOPHONE, only(P.XYLOPHONE)),
+    "kalimba": InstrumentWord("arp", P.KALIMBA, only(P.KALIMBA)),
+    "steel drums": InstrumentWord("arp", P.STEEL_DRUMS, only(P.STEEL_DRUMS)),
+    "steel pan": InstrumentWord("arp", P.STEEL_DRUMS, only(P.STEEL_DRUMS)),
+}
+
+# a refused role family: "no synths" must also drop synth pads and arps
+SYNTH_PROGRAMS = frozenset(span(P.SQUARE_LEAD, P.SCI_FI_FX)) | {
+    P.SYNTH_BASS_1, P.SYNTH_BASS_2, P.SYNTH_STRINGS_1, P.SYNTH_STRINGS_2, P.SYNTH_BRASS_1, P.SYNTH_BRASS_2,
+}
+# electric instruments an "acoustic" / "organic" prompt swaps for ACOUSTIC_SWAPS
+ELECTRIC_PROGRAMS = frozenset({
+    P.ELECTRIC_PIANO_1, P.ELECTRIC_PIANO_2, P.CLAVINET, P.DRAWBAR_ORGAN, P.PERCUSSIVE_ORGAN, P.ROCK_ORGAN,
+    *span(P.JAZZ_GUITAR, P.GUITAR_HARMONICS), P.SLAP_BASS_1, P.SLAP_BASS_2,
+})
+ACOUSTIC_SWAPS: dict[str, int] = {
+    "bass": P.ACOUSTIC_BASS, "chords": P.ACOUSTIC_GRAND_PIANO, "pad": P.STRING_ENSEMBLE_1, "lead": P.FLUTE,
+    "arp": P.ORCHESTRAL_HARP, "strings": P.STRING_ENSEMBLE_1, "brass": P.BRASS_SECTION, "guitar": P.STEEL_GUITAR,
+}
+
+DRUM_WORDS = ("drums", "drum", "beat", "beats", "percussion", "drum kit", "drumkit", "drumbeat", "drum beat",
+              "groove", "rhythm section", "kick", "kicks", "kick drum", "double kick", "snare", "snares", "hi hats",
+              "hihats", "hats", "cymbals", "toms", "claps", "handclaps", "hand claps", "congas", "bongos", "tabla",
+              "djembe", "shaker", "tambourine", "cowbell", "talking drums", "blast beats")
+GROOVE_WORDS = {
+    "four on the floor": "four_on_floor", "four to the floor": "four_on_floor", "breakbeat": "breakbeat",
+    "breakbeats": "breakbeat", "breaks": "breakbeat", "half time": "half_time", "halftime": "half_time",
+    "shuffle": "shuffle", "march": "march", "marching": "march", "marching band": "march", "one drop": "reggae",
+    "boom bap drums": "boom_bap", "trap drums": "trap", "trap hats": "trap",
+}
+KIT_WORDS = {
+    "brushes": Kit.BRUSH, "brush": Kit.BRUSH, "brushed drums": Kit.BRUSH, "808 drums": Kit.TR_808,
+    "tr 808": Kit.TR_808, "909": Kit.ELECTRONIC, "electronic drums": Kit.ELECTRONIC, "drum machine": Kit.ELECTRONIC,
+    "live drums": Kit.ROOM, "acoustic drums": Kit.ROOM, "orchestral percussion": Kit.ORCHESTRA,
+    "timpani": Kit.ORCHESTRA,
+}
+VOCAL_WORDS = ("vocals", "vocal", "voice", "voices", "singing", "singer", "lyrics", "lead vocal", "lead vocals",
+               "acapella", "a cappella", "vox")
+EFFECT_WORDS = {
+    "reverb": "reverb", "reverbs": "reverb", "echo": "delay", "echoes": "delay", "echoey": "delay", "delay": "delay",
+    "distortion": "distortion", "overdrive": "distortion", "vinyl": "vinyl", "crackle": "vinyl",
+    "vinyl crackle": "vinyl", "record crackle": "vinyl", "tape": "tape", "tape saturation": "tape",
+    "chorus": "chorus", "phaser": "phaser", "flanger": "phaser", "bitcrush": "bitcrush", "bitcrusher": "bitcrush",
+    "bitcrushed": "bitcrush", "bit crush": "bitcrush", "filter": "lowpass", "filtered": "lowpass",
+    "low pass": "lowpass", "lowpass": "lowpass", "high pass": "highpass", "highpass": "highpass",
+    "sidechain": "compressor", "side chain": "compressor", "compression": "compressor", "stereo": "wide",
+    "effects": "all", "fx": "all",
+}
+
+DROP_CUES = ("no", "without", "drop", "remove", "removing", "minus", "mute", "muted", "lose", "cut", "kill",
+             "ditch", "strip", "skip", "exclude", "excluding", "except", "take out", "get rid of", "leave out",
+             "delete", "wo", "nix", "zero")
+NOT_CUES = ("not", "don't", "dont", "never", "isn't", "isnt", "shouldn't", "shouldnt", "nothing", "avoid",
+            "neither", "nor", "non", "un", "no longer")
+LESS_CUES = ("less", "fewer", "reduce", "reduced", "lower", "tone down", "turn down", "lighter on", "bring down",
+             "quieten", "soften")
+# "more X" turns up an instrument already in the band, and adds it otherwise
+MORE_CUES = ("more", "extra", "lots of", "more of", "turn up", "boost", "boosted", "raise", "bring up", "crank up",
+             "pump up", "emphasise", "emphasize", "amplify")
+ADD_CUES = ("with", "add", "adding", "plus", "featuring", "feat", "ft", "include", "including", "use", "using",
+            "bring in", "throw in", "layer", "and some")
+# Feelings that, next to an instrument, the drums or the vocals, ask for its level instead: "softer drums",
+# "louder piano", "make the vocals quieter".
+LEVEL_COMPARATIVES = {"softer": "less", "quieter": "less", "louder": "more"}
+LEVELLED = ("instrument", "drums", "vocals")  # what a "softer" / "louder" next to it turns down or up
+KEEP_CUES = ("keep", "keeping", "retain", "preserve", "maintain", "leave")
+INTENSIFIERS = {"very": 1.5, "really": 1.5, "super": 1.6, "extra": 1.4, "extremely": 2.0, "much": 1.5,
+                "way": 1.6, "ultra": 1.8, "so": 1.3, "totally": 1.5, "insanely": 2.0, "mega": 1.8,
+                "a bit": 0.5, "bit": 0.5, "slightly": 0.5, "little": 0.5, "a little": 0.5, "somewhat": 0.6,
+                "kinda": 0.6, "kind of": 0.6, "sort of": 0.6, "a touch": 0.5, "touch": 0.5, "hint": 0.4,
+                "a hint of": 0.4, "mildly": 0.5, "lightly": 0.5, "gently": 0.6, "subtly": 0.5}
+# beats to the bar; a dance in three also suggests a style when the prompt names none
+METER_WORDS = {
+    "waltz": 3, "waltzes": 3, "viennese waltz": 3, "waltz time": 3, "minuet": 3, "menuet": 3, "mazurka": 3,
+    "polonaise": 3, "3 4": 3, "3 4 time": 3, "in 3 4": 3, "in 3": 3, "in three": 3, "three four": 3,
+    "three four time": 3, "three quarter time": 3, "triple meter": 3, "triple metre": 3, "triple time": 3,
+    "4 4": 4, "4 4 time": 4, "in 4 4": 4, "common time": 4,
+}
+DANCE_STYLES = {"waltz": "classical", "waltzes": "classical", "viennese waltz": "classical",
+                "minuet": "classical", "menuet": "classical", "mazurka": "classical", "polonaise": "classical"}
+GENDER_WORDS = ("male", "female", "man", "woman", "men", "women", "girl", "boy", "guy", "lady", "masculine",
+                "feminine", "baritone", "soprano", "alto", "tenor")
+MODE_WORDS = {"minor": "minor", "major": "major", "minor key": "minor", "major key": "major",
+              "minor scale": "minor", "major scale": "major"}
+KEY_NAMES = {"a", "b", "c", "d", "e", "f", "g", "c#", "d#", "f#", "g#", "a#", "db", "eb", "gb", "ab", "bb",
+             "sharp", "flat"}
+INSTRUMENTAL_WORDS = ("instrumental", "karaoke", "backing track", "no vocals")
+SOLO_WORDS = ("solo", "solos", "melody", "melodies", "lead", "leads", "lead line", "riff", "riffs")
+
+# Words that carry no instruction. A word the vocabulary knows ("more", "very", "keep") is read as
+# that word before this list is consulted, so it never appears here (a test checks).
+STOP_WORDS = frozenset("""
+a an the and or but of to in on at for from by as like into onto over up down out off about around than then it
+its it's this that these those there here my me mine i i'm im you your yours we our us they them their he she
+his her him please pls plz can could would should will shall may might must make made makes making turn turned
+turning transform transformed convert converted change changed changing give gives create do does doing done be
+is are was were been being am sound sounds sounding sounded song songs track tracks tune tunes music musical
+remix remixed remixing version versions cover style styled styles vibe vibes vibey vibing feel feels feeling
+type kind sort genre mood some any all just also too lot lots most sorta key tempo bpm inspired influence
+influenced influences flavor flavour flavored flavoured want wanna need needs let lets let's something thing
+things have has had get got go going put piece tone what how who which when where why if else such same own
+each every both either one two three yes okay ok hey hi hello thanks thank cool nice good great awesome amazing
+beautiful new original instead rather quite pretty fairly enough overall whole entire part parts section
+sections bring well still even only again via per while until through throughout within across along bpms eh um
+uh oh yeah yo sure maybe perhaps approach treatment rendition take that's there's i'd we're you're they're
+what's who's aren't can't won't day days morning evening afternoon weekend baby babies kids children theme
+record band time times people someone anyone everyone audio sample samples clip loop loops playing play played
+plays listen listening hear
+""".split())
+
+
+# ---------------------------------------------------------------------------------------------------
+# Checks, run on import
+
+
+def _style_problems() -> list[str]:
+    problems = []
+    roles, grooves, kits = set(Role), set(Groove), set(Kit)
+    effect_kinds = set(EffectKind)
+    ids = [s.id for s in STYLE_TABLE]
+    problems += [f"style {i!r} is listed twice" for i in sorted({i for i in ids if ids.count(i) > 1})]
+    if DEFAULT_STYLE not in ids:
+        problems.append(f"the default style {DEFAULT_STYLE!r} is not in the table")
+    for s in STYLE_TABLE:
+        where = f"style {s.id!r}"
+        for part, band in (("instruments", s.instruments), ("signature", s.signature)):
+            problems += [f"{where}: {part} role {r!r} is not a Role" for r in band if r not in roles]
+            problems += [f"{where}: {part} program {p!r} is not a Program" for p in band.values()
+                         if not isinstance(p, Program)]
+        if s.drums is not None and s.drums not in grooves:
+            problems.append(f"{where}: drums {s.drums!r} is not a Groove")
+        if s.drums_if_added not in grooves:
+            problems.append(f"{where}: drums_if_added {s.drums_if_added!r} is not a Groove")
+        if s.drum_kit not in kits or not isinstance(s.drum_kit, Kit):
+            problems.append(f"{where}: drum_kit {s.drum_kit!r} is not a Kit")
+        problems += [f"{where}: effect {e.kind!r} is not an EffectKind" for e in s.effects if e.kind not in effect_kinds]
+        if not s.tempo_range[0] < s.tempo_range[1]:
+            problems.append(f"{where}: tempo_range {s.tempo_range} is not (low, high)")
+        for name in ("swing", "energy", "keep_original", "reverb", "vocal_reverb"):
+            if not 0.0 <= getattr(s, name) <= 1.0:
+                problems.append(f"{where}: {name} outside 0..1")
+        if not -1.0 <= s.brightness <= 1.0:
+            problems.append(f"{where}: brightness outside -1..1")
+        problems += [f"{where}: colour {c!r} is not #rrggbb" for c in s.palette
+                     if len(c) != 7 or c[0] != "#" or any(ch not in "0123456789abcdef" for ch in c[1:])]
+        if not s.words:
+            problems.append(f"{where}: no word names it")
+        if s.signature and not s.signature_label:
+            problems.append(f"{where}: a signature needs a label")
+    return problems
+
+
+def _word_problems() -> list[str]:
+    problems = []
+    style_ids = {s.id for s in STYLE_TABLE}
+    for word, entry in INSTRUMENT_WORDS.items():
+        if entry.role not in set(Role):
+            problems.append(f"instrument {word!r}: role {entry.role!r} is not a Role")
+        if not isinstance(entry.program, Program) or entry.program not in entry.family:
+            problems.append(f"instrument {word!r}: program {entry.program!r} is not a Program of its family")
+    problems += [f"groove word {w!r}: {g!r} is not a Groove" for w, g in GROOVE_WORDS.items() if g not in set(Groove)]
+    problems += [f"kit word {w!r}: {k!r} is not a Kit" for w, k in KIT_WORDS.items() if not isinstance(k, Kit)]
+    effect_values = set(EffectKind) | {"reverb", "all"}
+    problems += [f"effect word {w!r}: {e!r} is not an effect" for w, e in EFFECT_WORDS.items() if e not in effect_values]
+    problems += [f"dance {w!r} is not a meter word" for w in DANCE_STYLES if w not in METER_WORDS]
+    problems += [f"dance {w!r}: {s!r} is not a style" for w, s in DANCE_STYLES.items() if s not in style_ids]
+    if set(ACOUSTIC_SWAPS) != set(Role):
+        problems.append("ACOUSTIC_SWAPS must name a program for every Role")
+    if any(w != w.lower() for w in STOP_WORDS):
+        problems.append("stop words are lower case")
+    return problems
+
+
+def _validate() -> None:
+    problems = _style_problems() + _word_problems()
+    if problems:
+        raise ValueError("remixes.engine.vocabulary: " + "; ".join(problems))
+
+
+_validate()
