@@ -72,6 +72,16 @@ We sailed it on the lake when we were young
 The water turned to silver in the evening
 And every song we knew was being sung
 
+[Verse]
+The harbour lamps are glowing in the drizzle
+A sailor hums a tune he used to know
+The paper boats are drifting on the puddles
+And children chase them running to and fro
+I wrote your name in chalk along the pavement
+The morning rain has washed it all away
+But I can hear you laughing in the doorway
+And I remember every word you say
+
 [Chorus]
 So raise your hands and let the music carry
 We are the lights that shine across the sea
