@@ -13,13 +13,15 @@ import difflib
 import functools
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 
 from .vocabulary import (
-    ACOUSTIC_SWAPS, ADD_CUES, DANCE_STYLES, DEFAULT_STYLE, DRUM_WORDS, EFFECT_WORDS, ELECTRIC_PROGRAMS, GENDER_WORDS,
-    GROOVE_WORDS, GROOVES_IN_THREE, INSTRUMENT_WORDS, INSTRUMENTAL_WORDS, INTENSIFIERS, KEEP_CUES, KEY_NAMES,
-    KIT_WORDS, LESS_CUES, LEVEL_COMPARATIVES, LEVELLED, METER_WORDS, MODE_WORDS, MORE_CUES, NOT_CUES, SOLO_WORDS,
-    STOP_WORDS, STYLE_TABLE, SYNTH_PROGRAMS, DROP_CUES, VOCAL_WORDS, Effect, EffectKind, Groove, Kit, P, Role, StyleSpec,
+    ACOUSTIC_SWAPS, ADD_CUES, DANCE_STYLES, DEFAULT_STYLE, DROP_CUES, DRUM_WORDS, EFFECT_DEFAULTS, EFFECT_WORDS,
+    ELECTRIC_PROGRAMS, GENDER_WORDS, GROOVES_IN_THREE, GROOVE_WORDS, INSTRUMENTAL_WORDS, INSTRUMENT_WORDS,
+    INTENSIFIERS, KEEP_CUES, KEY_NAMES, KIT_WORDS, LESS_CUES, LEVELLED, LEVEL_COMPARATIVES, METER_WORDS,
+    MODE_WORDS, MODIFIERS, MORE_CUES, NOT_CUES, P, SOLO_WORDS, STOP_WORDS, STYLE_TABLE, SYNTH_PROGRAMS,
+    VOCAL_WORDS, Effect, EffectKind, Groove, Kit, Role, StyleSpec,
 )
 
 MIN_BPM = 40.0
@@ -98,79 +100,6 @@ def available_styles() -> list[tuple[str, str]]:
 # ---------------------------------------------------------------------------------------------------
 # Vocabulary: phrase -> (kind, value). Multi-word phrases are matched longest first.
 
-_MODIFIER_WORDS = {
-    "slow": ("slow", "slower", "slowly", "slow tempo", "slow down", "slowed down", "laid back", "laidback",
-             "unhurried", "low tempo", "downtempo feel", "lower tempo", "slower tempo", "lower bpm", "half speed",
-             "reduce the tempo", "lower the tempo", "decrease the tempo", "drop the tempo", "turn down the tempo"),
-    "fast": ("fast", "faster", "quick", "quicker", "speedy", "uptempo", "up tempo", "speed up", "speed it up",
-             "rapid", "high tempo", "double time", "higher tempo", "faster tempo", "higher bpm", "double speed",
-             "increase the tempo", "raise the tempo", "pick up the tempo", "up the tempo", "turn up the tempo"),
-    "chill": ("chill", "chilled", "chilling", "calm", "calmer", "relaxing", "relaxed", "mellow", "smooth",
-              "peaceful", "cozy", "cosy", "lazy", "easy", "easygoing", "serene", "tranquil", "soothing", "zen",
-              "study", "studying", "focus", "concentration", "sunday", "coffee", "cafe", "rainy", "rain"),
-    "energetic": ("energetic", "energy", "hype", "hyped", "pumping", "lively", "driving", "powerful", "intense",
-                  "party", "upbeat", "bouncy", "banger", "danceable", "exciting", "punchy", "loud", "workout", "gym",
-                  "running", "hyper", "anthem", "louder"),
-    "dark": ("dark", "darker", "moody", "gloomy", "sinister", "ominous", "spooky", "haunting", "eerie", "creepy",
-             "scary", "horror", "night", "nighttime", "midnight", "evil", "brooding", "mysterious", "noir", "gothic",
-             "goth", "halloween", "villain", "late night"),
-    "bright": ("bright", "brighter", "sunny", "shiny", "sparkly", "sparkling", "airy", "summer", "summery",
-               "crisp", "glossy", "radiant"),
-    "dreamy": ("dreamy", "dream", "dreamlike", "ethereal", "hazy", "floaty", "floating", "heavenly", "celestial",
-               "surreal", "psychedelic", "trippy"),
-    "spacious": ("spacious", "space", "spacey", "spacy", "wide", "wider", "huge space", "cavernous", "roomy",
-                 "open", "expansive", "cathedral"),
-    "vintage": ("vintage", "retro", "old", "older", "old school", "oldschool", "classic", "analog", "analogue",
-                "old fashioned", "20s", "30s", "40s", "60s", "70s", "90s", "50s", "twenties", "sixties", "seventies",
-                "nineties", "fifties",
-                "throwback", "antique", "gramophone", "record player"),
-    "heavy": ("heavy", "heavier", "hard", "harder", "fat", "thick", "crushing", "hard hitting",
-              "hardhitting"),
-    "minimal": ("hypnotic", "repetitive", "minimal", "minimalist", "minimalistic", "sparse", "stripped",
-                "stripped down", "stripped back", "simple", "simpler", "bare", "barebones", "bare bones"),
-    "acoustic": ("organic", "natural", "live", "live band", "real instruments", "unplugged feel"),
-    "sad": ("sad", "sadder", "melancholic", "melancholy", "sorrowful", "emotional", "heartbreak", "heartbroken",
-            "tearful", "somber", "sombre", "depressing", "lonely", "bittersweet", "blue", "tragic", "mournful"),
-    "happy": ("happy", "happier", "joyful", "cheerful", "uplifting", "fun", "playful", "feel good", "feelgood",
-              "positive", "optimistic", "bubbly", "sunshine", "euphoric", "carefree"),
-    "epic": ("epic", "grand", "heroic", "majestic", "triumphant", "anthemic", "powerful epic", "big", "bigger", "huge",
-             "massive",
-             "dramatic", "monumental", "larger than life"),
-    "aggressive": ("aggressive", "angry", "fierce", "brutal", "raw", "violent", "rage", "furious", "hardcore feel",
-                   "savage", "wild", "screaming", "screamed", "shouted"),
-    "soft": ("soft", "softer", "gentle", "gentler", "quiet", "quieter", "tender", "delicate", "subtle",
-             "light", "lighter", "intimate", "whisper", "sleep", "sleepy", "lullaby feel"),
-    "romantic": ("romantic", "love", "lovely", "sensual", "sexy", "seductive", "passionate", "sweet", "valentine"),
-    "nostalgic": ("nostalgic", "nostalgia", "memories", "wistful", "sentimental", "reminiscent"),
-    "warm": ("warm", "warmer", "warmth", "cozy warm", "rich warm"),
-    "lush": ("lush", "rich", "full", "fuller", "layered", "thick layers", "luscious"),
-    "dry": ("dry", "drier", "tight", "upfront"),
-    "clean": ("clean", "cleaner", "polished", "modern", "pristine", "hifi", "hi fi", "crystal clear"),
-    "gritty": ("gritty", "grit", "dirty", "grimy", "crunchy", "fuzzy", "fuzz", "distorted", "saturated", "lofi feel",
-               "overdriven", "rough"),
-    "groovy": ("groovy", "groove heavy", "swinging", "swingy", "swung", "danceable groove"),
-    "swing": ("swing", "shuffled"),
-    "underwater": ("underwater", "muffled", "under water", "submerged", "muted", "from another room"),
-    "radio": ("radio", "telephone", "phone", "am radio", "walkie talkie", "megaphone", "old radio"),
-    "slowed": ("slowed", "slowed reverb", "slowed and reverb", "slowed reverbed", "slowed and reverbed",
-               "chopped and screwed", "screwed"),
-    "sped_up": ("sped up", "nightcore", "spedup", "speed up version"),
-    "festive": ("christmas", "xmas", "holiday", "holidays", "festive", "jingle", "winter", "snow", "sleigh"),
-    "bass_boost": ("bass boosted", "bass boost", "bassy", "boomy", "subby", "deep bass", "heavy bass"),
-}
-_OPPOSITES = {
-    "slow": "fast", "fast": "slow", "chill": "energetic", "energetic": "chill", "dark": "bright", "bright": "dark",
-    "sad": "happy", "happy": "sad", "heavy": "soft", "soft": "heavy", "aggressive": "soft", "minimal": "lush",
-    "lush": "minimal", "dry": "spacious", "spacious": "dry", "clean": "gritty", "gritty": "clean",
-    "vintage": "clean", "slowed": "fast", "sped_up": "slow",
-}
-# a prompt with feelings but no genre: the genre those feelings suggest
-_IMPLIED_STYLE = {
-    "chill": "lofi", "sad": "piano_ballad", "epic": "cinematic", "energetic": "edm", "dreamy": "ambient",
-    "aggressive": "metal", "heavy": "rock", "romantic": "rnb", "acoustic": "acoustic", "slowed": "lofi",
-    "vintage": "lofi", "nostalgic": "lofi", "soft": "piano_ballad",
-}
-
 def _normalise(text: str) -> str:
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
     text = text.replace("\u2019", "'")
@@ -213,8 +142,8 @@ def _build_vocabulary() -> dict[tuple[str, ...], tuple[str, object]]:
             add(word, "style_adj", spec.id)
     for word in INSTRUMENT_WORDS:
         add(word, "instrument", word)
-    for canonical, words in _MODIFIER_WORDS.items():
-        for word in words:
+    for canonical, modifier in MODIFIERS.items():
+        for word in modifier.words:
             add(word, "modifier", canonical)
     for word in DRUM_WORDS:
         add(word, "drums", None)
@@ -433,176 +362,108 @@ class _Draft:
 
 
 def _apply_modifier(d: _Draft, name: str, k: float) -> None:
-    """Apply one canonical modifier at intensity k (1 normal, 0.5 "a bit", 1.5 "very")."""
-    if name == "slow":
-        d.tempo_factor *= 0.85 ** k
-        d.energy -= 0.1 * k
-    elif name == "fast":
-        d.tempo_factor *= 1.15 ** k
-        d.energy += 0.1 * k
-    elif name == "chill":
-        d.tempo_factor *= 0.93 ** k
-        d.energy -= 0.2 * k
-        d.reverb += 0.1 * k
-        d.brightness -= 0.1 * k
-        d.set_mood("calm")
-    elif name == "energetic":
-        d.tempo_factor *= 1.06 ** k
-        d.energy += 0.25 * k
-        d.brightness += 0.1 * k
-        d.effects.setdefault("compressor", {"threshold_db": -20.0, "ratio": 4.0})
-        d.set_mood("energetic")
-    elif name == "dark":
-        d.brightness -= 0.4 * k
-        d.set_mode("minor")
-        d.lowpass(7000.0 / k if k > 1 else 7000.0 + 6000.0 * (1 - k))
-        d.set_mood("dark")
-        d.palette = _shade_palette(d.palette, lightness=-0.18 * k)
-    elif name == "bright":
-        d.brightness += 0.4 * k
-        if "lowpass" in d.effects:
-            cutoff = d.effects["lowpass"]["cutoff_hz"] * (1 + k)
-            if cutoff >= 12000.0:
-                d.drop_effects("lowpass")
-            else:
-                d.effects["lowpass"] = {"cutoff_hz": cutoff}
-        d.palette = _shade_palette(d.palette, lightness=0.15 * k)
-    elif name == "dreamy":
-        d.reverb += 0.25 * k
-        d.vocal_reverb += 0.2 * k
-        d.brightness -= 0.1 * k
-        d.effect("chorus", depth=0.35, mix=min(0.5, 0.25 * k + 0.1))
-        d.effects.setdefault("delay", {"seconds": 0.42, "feedback": 0.35, "mix": 0.2})
-        d.instruments.setdefault("pad", P.WARM_PAD)
-        d.set_mood("dreamy")
-    elif name == "spacious":
-        d.reverb += 0.3 * k
-        d.vocal_reverb += 0.2 * k
-        d.effect("wide", amount=min(1.0, 0.6 * k))
-        d.effects.setdefault("delay", {"seconds": 0.38, "feedback": 0.3, "mix": 0.15})
-    elif name == "vintage":
-        d.effect("vinyl", amount=min(1.0, 0.35 * k))
-        d.effect("tape", amount=min(1.0, 0.5 * k))
-        d.lowpass(9000.0)
-        d.brightness -= 0.2 * k
-        d.set_mood("nostalgic")
-        d.palette = _shade_palette(d.palette, saturation=-0.25 * k)
-    elif name == "heavy":
-        d.energy += 0.2 * k
-        # distortion on the whole mix suits guitar and bass music; an orchestra gets weight, not grit
-        if "distortion" in d.effects or "guitar" in d.instruments or d.spec.energy >= 0.7:
-            drive = d.effects.get("distortion", {}).get("drive_db", 0.0) + 5.0 * k
-            d.effect("distortion", drive_db=min(drive, 18.0))
-        d.effects.setdefault("compressor", {"threshold_db": -20.0, "ratio": 4.0})
-        if d.drum_kit in (Kit.STANDARD, Kit.ROOM, Kit.JAZZ, Kit.BRUSH) and d.drums:
-            d.drum_kit = Kit.POWER
-        d.brightness -= 0.05 * k
-    elif name == "minimal":
-        d.energy -= 0.25 * k
-        for role in ("pad", "strings", "brass", "arp"):
-            if role in d.instruments and len(d.instruments) > 2:
-                d.instruments.pop(role)
-        d.reverb -= 0.05 * k
-        d.keep_original += 0.1 * k
-    elif name == "acoustic":
-        _make_acoustic(d)
-    elif name == "sad":
-        d.set_mode("minor")
-        d.brightness -= 0.2 * k
-        d.tempo_factor *= 0.93 ** k
-        d.energy -= 0.15 * k
-        d.set_mood("sad")
-        d.palette = _shade_palette(d.palette, saturation=-0.3 * k, lightness=-0.05 * k)
-    elif name == "happy":
-        d.set_mode("major")
-        d.brightness += 0.2 * k
-        d.tempo_factor *= 1.04 ** k
-        d.energy += 0.1 * k
-        d.set_mood("happy")
-        d.palette = _shade_palette(d.palette, saturation=0.2 * k, lightness=0.05 * k)
-    elif name == "epic":
-        if "strings" not in d.instruments and "pad" not in d.instruments:
-            d.instruments["strings"] = P.STRING_ENSEMBLE_1
-        d.effects.setdefault("wide", {"amount": 0.5})
-        d.reverb += 0.2 * k
-        d.energy += 0.2 * k
-        if d.drums is None:
-            d.drums, d.drum_kit = "half_time", Kit.ORCHESTRA
-        d.set_mood("epic")
-    elif name == "aggressive":
-        d.energy += 0.3 * k
-        drive = d.effects.get("distortion", {}).get("drive_db", 0.0) + 6.0 * k
-        d.effect("distortion", drive_db=min(drive, 18.0))
-        d.effect("compressor", threshold_db=-22.0, ratio=5.0)
-        d.brightness += 0.1 * k
-        d.set_mood("aggressive")
-    elif name == "soft":
-        d.energy -= 0.3 * k
-        d.brightness -= 0.15 * k
-        d.drop_effects("distortion", "bitcrush")
-        d.set_mood("calm")
-    elif name == "romantic":
-        d.tempo_factor *= 0.96 ** k
-        d.reverb += 0.1 * k
-        d.set_mood("romantic")
-    elif name == "nostalgic":
-        d.effect("tape", amount=min(1.0, 0.3 * k))
-        d.brightness -= 0.1 * k
-        d.set_mood("nostalgic")
-    elif name == "warm":
-        d.brightness -= 0.2 * k
-        d.effect("tape", amount=min(1.0, max(0.3 * k, d.effects.get("tape", {}).get("amount", 0.0))))
-    elif name == "lush":
-        d.reverb += 0.15 * k
-        d.instruments.setdefault("pad", P.WARM_PAD)
-        d.instruments.setdefault("strings", P.STRING_ENSEMBLE_1)
-        d.effects.setdefault("chorus", {"depth": 0.3, "mix": 0.2})
-    elif name == "dry":
-        d.reverb *= 0.3
-        d.vocal_reverb *= 0.4
-        d.drop_effects("delay")
-    elif name == "clean":
-        d.drop_effects("distortion", "bitcrush", "vinyl", "tape")
-        d.brightness += 0.1 * k
-    elif name == "gritty":
-        drive = d.effects.get("distortion", {}).get("drive_db", 0.0) + 6.0 * k
-        d.effect("distortion", drive_db=min(drive, 18.0))
-        d.effect("tape", amount=min(1.0, 0.4 * k))
-    elif name == "groovy":
-        d.swing += 0.08 * k
-        d.energy += 0.1 * k
-    elif name == "swing":
-        d.swing += 0.2 * k
-    elif name == "underwater":
-        d.lowpass(700.0)
-        d.reverb += 0.2 * k
-        d.brightness -= 0.8 * k
-    elif name == "radio":
-        d.effect("highpass", cutoff_hz=300.0)
-        d.lowpass(3400.0)
-        d.effect("distortion", drive_db=max(3.0, d.effects.get("distortion", {}).get("drive_db", 0.0)))
-        d.brightness -= 0.2 * k
-    elif name == "slowed":
-        d.tempo_factor *= 0.8 ** k
-        d.reverb += 0.35 * k
-        d.vocal_reverb += 0.3 * k
-        d.set_mood("dreamy")
-    elif name == "sped_up":
-        d.tempo_factor *= 1.25 ** k
-        d.brightness += 0.2 * k
-        d.set_mood("energetic")
-    elif name == "festive":
-        d.instruments["arp"] = P.GLOCKENSPIEL
-        d.set_mode("major")
-        d.brightness += 0.2 * k
-        d.set_mood("happy")
-    elif name == "bass_boost":
-        d.brightness -= 0.25 * k
-        d.energy += 0.1 * k
-        bass = d.instruments.get("bass", P.SYNTH_BASS_1)
-        d.instruments["bass"] = P.SYNTH_BASS_1 if bass >= P.SYNTH_BASS_1 else bass
+    """Apply one modifier of the MODIFIERS table at intensity k (1 normal, 0.5 "a bit", 1.5 "very")."""
+    m = MODIFIERS[name]
+    if m.tempo != 1.0:
+        d.tempo_factor *= m.tempo ** k
+    for attr in ("energy", "brightness", "reverb", "vocal_reverb", "swing", "keep_original"):
+        delta = getattr(m, attr)
+        if delta:
+            setattr(d, attr, getattr(d, attr) + delta * k)
+    if m.mode:
+        d.set_mode(m.mode)
+    if m.lowpass_hz is not None:
+        d.lowpass(m.lowpass_hz)
+    for kind, params in m.effects.items():
+        d.effect(kind, **params)
+    for kind, params in m.effect_defaults.items():
+        d.effects.setdefault(kind, dict(params))
+    d.drop_effects(*m.drops)
+    d.instruments.update(m.instruments)
+    for role, program in m.instrument_defaults.items():
+        d.instruments.setdefault(role, program)
+    extra = _MODIFIER_EXTRAS.get(name)
+    if extra is not None:
+        extra(d, k)
+    if m.mood:
+        d.set_mood(m.mood)
+    if m.lightness or m.saturation:
+        d.palette = _shade_palette(d.palette, lightness=m.lightness * k, saturation=m.saturation * k)
     if name not in d.modifiers:
         d.modifiers.append(name)
+
+
+def _more_distortion(d: _Draft, drive_db: float) -> None:
+    drive = d.effects.get("distortion", {}).get("drive_db", 0.0) + drive_db
+    d.effect("distortion", drive_db=min(drive, 18.0))
+
+
+def _darker(d: _Draft, k: float) -> None:
+    d.lowpass(7000.0 / k if k > 1 else 7000.0 + 6000.0 * (1 - k))
+
+
+def _brighter(d: _Draft, k: float) -> None:
+    if "lowpass" in d.effects:
+        cutoff = d.effects["lowpass"]["cutoff_hz"] * (1 + k)
+        if cutoff >= 12000.0:
+            d.drop_effects("lowpass")
+        else:
+            d.effects["lowpass"] = {"cutoff_hz": cutoff}
+
+
+def _heavier(d: _Draft, k: float) -> None:
+    # distortion on the whole mix suits guitar and bass music; an orchestra gets weight, not grit
+    if "distortion" in d.effects or "guitar" in d.instruments or d.spec.energy >= 0.7:
+        _more_distortion(d, 5.0 * k)
+    if d.drum_kit in (Kit.STANDARD, Kit.ROOM, Kit.JAZZ, Kit.BRUSH) and d.drums:
+        d.drum_kit = Kit.POWER
+
+
+def _minimal(d: _Draft, k: float) -> None:
+    for role in ("pad", "strings", "brass", "arp"):
+        if role in d.instruments and len(d.instruments) > 2:
+            d.instruments.pop(role)
+
+
+def _epic(d: _Draft, k: float) -> None:
+    if "strings" not in d.instruments and "pad" not in d.instruments:
+        d.instruments["strings"] = P.STRING_ENSEMBLE_1
+    if d.drums is None:
+        d.drums, d.drum_kit = "half_time", Kit.ORCHESTRA
+
+
+def _dry(d: _Draft, k: float) -> None:
+    d.reverb *= 0.3
+    d.vocal_reverb *= 0.4
+
+
+def _bass_boost(d: _Draft, k: float) -> None:
+    bass = d.instruments.get("bass", P.SYNTH_BASS_1)
+    d.instruments["bass"] = P.SYNTH_BASS_1 if bass >= P.SYNTH_BASS_1 else bass
+
+
+# What a modifier does beyond its row in MODIFIERS: amounts that grow with k, effects that build on themselves.
+_MODIFIER_EXTRAS: dict[str, Callable[[_Draft, float], None]] = {
+    "dark": _darker,
+    "bright": _brighter,
+    "dreamy": lambda d, k: d.effect("chorus", depth=0.35, mix=min(0.5, 0.25 * k + 0.1)),
+    "spacious": lambda d, k: d.effect("wide", amount=min(1.0, 0.6 * k)),
+    "vintage": lambda d, k: (d.effect("vinyl", amount=min(1.0, 0.35 * k)),
+                             d.effect("tape", amount=min(1.0, 0.5 * k))),
+    "heavy": _heavier,
+    "minimal": _minimal,
+    "acoustic": lambda d, k: _make_acoustic(d),
+    "epic": _epic,
+    "aggressive": lambda d, k: _more_distortion(d, 6.0 * k),
+    "nostalgic": lambda d, k: d.effect("tape", amount=min(1.0, 0.3 * k)),
+    "warm": lambda d, k: d.effect(
+        "tape", amount=min(1.0, max(0.3 * k, d.effects.get("tape", {}).get("amount", 0.0)))),
+    "dry": _dry,
+    "gritty": lambda d, k: (_more_distortion(d, 6.0 * k), d.effect("tape", amount=min(1.0, 0.4 * k))),
+    "radio": lambda d, k: d.effect(
+        "distortion", drive_db=max(3.0, d.effects.get("distortion", {}).get("drive_db", 0.0))),
+    "bass_boost": _bass_boost,
+}
 
 
 def _make_acoustic(d: _Draft) -> None:
@@ -845,7 +706,7 @@ def _reread_style_words(hits: list[_Hit]) -> None:
 
 def _default_style(hits: list[_Hit], refused_ids: list[str], empty: bool) -> tuple[str, str]:
     """The style for a prompt that names none, and the sentence saying why."""
-    suggestions = [(h.text, _IMPLIED_STYLE.get(h.value) if h.kind == "modifier" else DANCE_STYLES.get(h.text))
+    suggestions = [(h.text, MODIFIERS[h.value].implies if h.kind == "modifier" else DANCE_STYLES.get(h.text))
                    for h in hits if h.kind in ("modifier", "meter") and h.polarity == "plain"]
     word, implied = next(((w, s) for w, s in suggestions if s and s not in refused_ids), (None, None))
     style_id = implied or (DEFAULT_STYLE if DEFAULT_STYLE not in refused_ids else "lofi")
@@ -863,11 +724,11 @@ def _apply_hits(d: _Draft, hits: list[_Hit], understood: list[str]) -> None:
         polarity, k = hit.polarity, hit.intensity
         if hit.kind == "modifier":
             if polarity in ("drop", "not", "less"):
-                opposite = _OPPOSITES.get(hit.value)
+                opposite = MODIFIERS[hit.value].opposite
                 if opposite:
                     _apply_modifier(d, opposite, 0.35)
-                understood.append(f"Not {_MOD_LABEL.get(hit.value, hit.value)}"
-                                  + (f": a little {_MOD_LABEL.get(opposite, opposite)} instead" if opposite else ""))
+                understood.append(f"Not {_mod_label(hit.value)}"
+                                  + (f": a little {_mod_label(opposite)} instead" if opposite else ""))
             else:
                 _apply_modifier(d, hit.value, k)
         elif hit.kind == "mode":
@@ -913,8 +774,9 @@ def _apply_hits(d: _Draft, hits: list[_Hit], understood: list[str]) -> None:
             understood.append(f"Voice: \u201c{hit.text}\u201d is chosen with the gender option, not the prompt.")
 
 
-_MOD_LABEL = {"sped_up": "sped up", "bass_boost": "bass boosted", "slow": "slower", "fast": "faster",
-              "dark": "darker", "bright": "brighter"}
+def _mod_label(name: str) -> str:
+    """How the plan says a modifier ("slow" -> "slower")."""
+    return MODIFIERS[name].label or name
 
 
 def _apply_drum_hit(d: _Draft, hit: _Hit, polarity: str) -> None:
@@ -942,14 +804,6 @@ def _apply_drum_hit(d: _Draft, hit: _Hit, polarity: str) -> None:
         if d.drums is None:
             d.drums = d.spec.drums_if_added
         d.adds.append(hit.text)
-
-
-_EFFECT_DEFAULTS = {
-    "delay": {"seconds": 0.375, "feedback": 0.35, "mix": 0.2}, "distortion": {"drive_db": 8.0},
-    "vinyl": {"amount": 0.5}, "tape": {"amount": 0.5}, "chorus": {"depth": 0.4, "mix": 0.3},
-    "phaser": {"depth": 0.5, "mix": 0.3}, "bitcrush": {"bit_depth": 8.0}, "lowpass": {"cutoff_hz": 2500.0},
-    "highpass": {"cutoff_hz": 200.0}, "compressor": {"threshold_db": -24.0, "ratio": 5.0}, "wide": {"amount": 0.7},
-}
 
 
 def _apply_effect_hit(d: _Draft, kind: str, polarity: str, k: float) -> None:
@@ -980,10 +834,10 @@ def _apply_effect_hit(d: _Draft, kind: str, polarity: str, k: float) -> None:
         d.reverb += 0.25 * k
         d.vocal_reverb += 0.2 * k
     elif kind == "lowpass":
-        d.lowpass(_EFFECT_DEFAULTS["lowpass"]["cutoff_hz"])
+        d.lowpass(EFFECT_DEFAULTS["lowpass"]["cutoff_hz"])
         d.brightness -= 0.2
     else:
-        d.effects[kind] = dict(_EFFECT_DEFAULTS[kind])
+        d.effects[kind] = dict(EFFECT_DEFAULTS[kind])
     d.adds.append(kind)
 
 
@@ -1006,7 +860,7 @@ def _finish(d: _Draft, bpm: float | None, understood: list[str], ignored: list[s
     modifiers = tuple(dict.fromkeys(d.modifiers))
     feel = [m for m in modifiers if m not in ("slow", "fast")]
     if feel:
-        understood.append("Feel: " + ", ".join(_MOD_LABEL.get(m, m).replace("_", " ") for m in feel))
+        understood.append("Feel: " + ", ".join(_mod_label(m).replace("_", " ") for m in feel))
     if d.mode:
         understood.append(f"Mode: {d.mode}")
     if d.adds:
@@ -1075,7 +929,7 @@ def _final_levels(d: _Draft) -> dict[str, float]:
 
 def _summarise(plan: StylePlan, d: _Draft) -> str:
     parts = [f"{plan.style_name} remix"]
-    feel = [_MOD_LABEL.get(m, m).replace("_", " ") for m in plan.modifiers]
+    feel = [_mod_label(m).replace("_", " ") for m in plan.modifiers]
     if feel:
         parts.append(", ".join(feel))
     if d.adds:

@@ -873,6 +873,203 @@ plays listen listening hear
 
 
 # ---------------------------------------------------------------------------------------------------
+# Modifiers: feelings and production words ("slower", "dark", "lo-fi feel"). Each row names its words and
+# what it does at intensity k (1 plain, 0.5 "a bit", 1.5 "very"): `tempo` multiplies the tempo by tempo**k,
+# the deltas are added times k, `effects` are set, `effect_defaults` / `instrument_defaults` are added
+# when absent, `drops` are removed. What does not fit a row (a cutoff that depends on k, distortion that
+# builds on itself) is a small function in style.py's `_MODIFIER_EXTRAS`, named after the modifier.
+
+
+@dataclass(frozen=True, kw_only=True)
+class Modifier:
+    words: tuple[str, ...]
+    label: str = ""  # how the plan says it, when not its name ("slow" -> "slower")
+    opposite: str | None = None  # what "not X" / "less X" asks for a little of instead
+    implies: str | None = None  # the style a prompt naming no genre gets from this feeling
+    tempo: float = 1.0
+    energy: float = 0.0
+    brightness: float = 0.0
+    reverb: float = 0.0
+    vocal_reverb: float = 0.0
+    swing: float = 0.0
+    keep_original: float = 0.0
+    mode: str | None = None
+    mood: str | None = None
+    lightness: float = 0.0  # the cover palette, shaded
+    saturation: float = 0.0
+    lowpass_hz: float | None = None  # a low-pass at most this high
+    effects: dict[str, dict[str, float]] = field(default_factory=dict)
+    effect_defaults: dict[str, dict[str, float]] = field(default_factory=dict)
+    drops: tuple[str, ...] = ()
+    instruments: dict[str, int] = field(default_factory=dict)
+    instrument_defaults: dict[str, int] = field(default_factory=dict)
+
+
+MODIFIERS: dict[str, Modifier] = {
+    "slow": Modifier(
+        words=("slow", "slower", "slowly", "slow tempo", "slow down", "slowed down", "laid back", "laidback",
+               "unhurried", "low tempo", "downtempo feel", "lower tempo", "slower tempo", "lower bpm", "half speed",
+               "reduce the tempo", "lower the tempo", "decrease the tempo", "drop the tempo", "turn down the tempo"),
+        label="slower", opposite="fast", tempo=0.85, energy=-0.1,
+    ),
+    "fast": Modifier(
+        words=("fast", "faster", "quick", "quicker", "speedy", "uptempo", "up tempo", "speed up", "speed it up",
+               "rapid", "high tempo", "double time", "higher tempo", "faster tempo", "higher bpm", "double speed",
+               "increase the tempo", "raise the tempo", "pick up the tempo", "up the tempo", "turn up the tempo"),
+        label="faster", opposite="slow", tempo=1.15, energy=0.1,
+    ),
+    "chill": Modifier(
+        words=("chill", "chilled", "chilling", "calm", "calmer", "relaxing", "relaxed", "mellow", "smooth",
+               "peaceful", "cozy", "cosy", "lazy", "easy", "easygoing", "serene", "tranquil", "soothing", "zen",
+               "study", "studying", "focus", "concentration", "sunday", "coffee", "cafe", "rainy", "rain"),
+        opposite="energetic", implies="lofi", tempo=0.93, energy=-0.2, reverb=0.1, brightness=-0.1, mood="calm",
+    ),
+    "energetic": Modifier(
+        words=("energetic", "energy", "hype", "hyped", "pumping", "lively", "driving", "powerful", "intense",
+               "party", "upbeat", "bouncy", "banger", "danceable", "exciting", "punchy", "loud", "workout", "gym",
+               "running", "hyper", "anthem", "louder"),
+        opposite="chill", implies="edm", tempo=1.06, energy=0.25, brightness=0.1, mood="energetic",
+        effect_defaults={"compressor": {"threshold_db": -20.0, "ratio": 4.0}},
+    ),
+    "dark": Modifier(
+        words=("dark", "darker", "moody", "gloomy", "sinister", "ominous", "spooky", "haunting", "eerie", "creepy",
+               "scary", "horror", "night", "nighttime", "midnight", "evil", "brooding", "mysterious", "noir",
+               "gothic", "goth", "halloween", "villain", "late night"),
+        label="darker", opposite="bright", brightness=-0.4, mode="minor", mood="dark", lightness=-0.18,
+    ),
+    "bright": Modifier(
+        words=("bright", "brighter", "sunny", "shiny", "sparkly", "sparkling", "airy", "summer", "summery",
+               "crisp", "glossy", "radiant"),
+        label="brighter", opposite="dark", brightness=0.4, lightness=0.15,
+    ),
+    "dreamy": Modifier(
+        words=("dreamy", "dream", "dreamlike", "ethereal", "hazy", "floaty", "floating", "heavenly", "celestial",
+               "surreal", "psychedelic", "trippy"),
+        implies="ambient", reverb=0.25, vocal_reverb=0.2, brightness=-0.1, mood="dreamy",
+        effect_defaults={"delay": {"seconds": 0.42, "feedback": 0.35, "mix": 0.2}},
+        instrument_defaults={"pad": P.WARM_PAD},
+    ),
+    "spacious": Modifier(
+        words=("spacious", "space", "spacey", "spacy", "wide", "wider", "huge space", "cavernous", "roomy",
+               "open", "expansive", "cathedral"),
+        opposite="dry", reverb=0.3, vocal_reverb=0.2,
+        effect_defaults={"delay": {"seconds": 0.38, "feedback": 0.3, "mix": 0.15}},
+    ),
+    "vintage": Modifier(
+        words=("vintage", "retro", "old", "older", "old school", "oldschool", "classic", "analog", "analogue",
+               "old fashioned", "20s", "30s", "40s", "60s", "70s", "90s", "50s", "twenties", "sixties", "seventies",
+               "nineties", "fifties", "throwback", "antique", "gramophone", "record player"),
+        opposite="clean", implies="lofi", lowpass_hz=9000.0, brightness=-0.2, mood="nostalgic", saturation=-0.25,
+    ),
+    "heavy": Modifier(
+        words=("heavy", "heavier", "hard", "harder", "fat", "thick", "crushing", "hard hitting", "hardhitting"),
+        opposite="soft", implies="rock", energy=0.2, brightness=-0.05,
+        effect_defaults={"compressor": {"threshold_db": -20.0, "ratio": 4.0}},
+    ),
+    "minimal": Modifier(
+        words=("hypnotic", "repetitive", "minimal", "minimalist", "minimalistic", "sparse", "stripped",
+               "stripped down", "stripped back", "simple", "simpler", "bare", "barebones", "bare bones"),
+        opposite="lush", energy=-0.25, reverb=-0.05, keep_original=0.1,
+    ),
+    "acoustic": Modifier(
+        words=("organic", "natural", "live", "live band", "real instruments", "unplugged feel"),
+        implies="acoustic",
+    ),
+    "sad": Modifier(
+        words=("sad", "sadder", "melancholic", "melancholy", "sorrowful", "emotional", "heartbreak", "heartbroken",
+               "tearful", "somber", "sombre", "depressing", "lonely", "bittersweet", "blue", "tragic", "mournful"),
+        opposite="happy", implies="piano_ballad", mode="minor", brightness=-0.2, tempo=0.93, energy=-0.15,
+        mood="sad", saturation=-0.3, lightness=-0.05,
+    ),
+    "happy": Modifier(
+        words=("happy", "happier", "joyful", "cheerful", "uplifting", "fun", "playful", "feel good", "feelgood",
+               "positive", "optimistic", "bubbly", "sunshine", "euphoric", "carefree"),
+        opposite="sad", mode="major", brightness=0.2, tempo=1.04, energy=0.1, mood="happy", saturation=0.2,
+        lightness=0.05,
+    ),
+    "epic": Modifier(
+        words=("epic", "grand", "heroic", "majestic", "triumphant", "anthemic", "powerful epic", "big", "bigger",
+               "huge", "massive", "dramatic", "monumental", "larger than life"),
+        implies="cinematic", reverb=0.2, energy=0.2, mood="epic", effect_defaults={"wide": {"amount": 0.5}},
+    ),
+    "aggressive": Modifier(
+        words=("aggressive", "angry", "fierce", "brutal", "raw", "violent", "rage", "furious", "hardcore feel",
+               "savage", "wild", "screaming", "screamed", "shouted"),
+        opposite="soft", implies="metal", energy=0.3, brightness=0.1, mood="aggressive",
+        effects={"compressor": {"threshold_db": -22.0, "ratio": 5.0}},
+    ),
+    "soft": Modifier(
+        words=("soft", "softer", "gentle", "gentler", "quiet", "quieter", "tender", "delicate", "subtle",
+               "light", "lighter", "intimate", "whisper", "sleep", "sleepy", "lullaby feel"),
+        opposite="heavy", implies="piano_ballad", energy=-0.3, brightness=-0.15, mood="calm",
+        drops=("distortion", "bitcrush"),
+    ),
+    "romantic": Modifier(
+        words=("romantic", "love", "lovely", "sensual", "sexy", "seductive", "passionate", "sweet", "valentine"),
+        implies="rnb", tempo=0.96, reverb=0.1, mood="romantic",
+    ),
+    "nostalgic": Modifier(
+        words=("nostalgic", "nostalgia", "memories", "wistful", "sentimental", "reminiscent"),
+        implies="lofi", brightness=-0.1, mood="nostalgic",
+    ),
+    "warm": Modifier(words=("warm", "warmer", "warmth", "cozy warm", "rich warm"), brightness=-0.2),
+    "lush": Modifier(
+        words=("lush", "rich", "full", "fuller", "layered", "thick layers", "luscious"),
+        opposite="minimal", reverb=0.15, effect_defaults={"chorus": {"depth": 0.3, "mix": 0.2}},
+        instrument_defaults={"pad": P.WARM_PAD, "strings": P.STRING_ENSEMBLE_1},
+    ),
+    "dry": Modifier(words=("dry", "drier", "tight", "upfront"), opposite="spacious", drops=("delay",)),
+    "clean": Modifier(
+        words=("clean", "cleaner", "polished", "modern", "pristine", "hifi", "hi fi", "crystal clear"),
+        opposite="gritty", brightness=0.1, drops=("distortion", "bitcrush", "vinyl", "tape"),
+    ),
+    "gritty": Modifier(
+        words=("gritty", "grit", "dirty", "grimy", "crunchy", "fuzzy", "fuzz", "distorted", "saturated",
+               "lofi feel", "overdriven", "rough"),
+        opposite="clean",
+    ),
+    "groovy": Modifier(
+        words=("groovy", "groove heavy", "swinging", "swingy", "swung", "danceable groove"), swing=0.08, energy=0.1,
+    ),
+    "swing": Modifier(words=("swing", "shuffled"), swing=0.2),
+    "underwater": Modifier(
+        words=("underwater", "muffled", "under water", "submerged", "muted", "from another room"),
+        lowpass_hz=700.0, reverb=0.2, brightness=-0.8,
+    ),
+    "radio": Modifier(
+        words=("radio", "telephone", "phone", "am radio", "walkie talkie", "megaphone", "old radio"),
+        effects={"highpass": {"cutoff_hz": 300.0}}, lowpass_hz=3400.0, brightness=-0.2,
+    ),
+    "slowed": Modifier(
+        words=("slowed", "slowed reverb", "slowed and reverb", "slowed reverbed", "slowed and reverbed",
+               "chopped and screwed", "screwed"),
+        opposite="fast", implies="lofi", tempo=0.8, reverb=0.35, vocal_reverb=0.3, mood="dreamy",
+    ),
+    "sped_up": Modifier(
+        words=("sped up", "nightcore", "spedup", "speed up version"),
+        label="sped up", opposite="slow", tempo=1.25, brightness=0.2, mood="energetic",
+    ),
+    "festive": Modifier(
+        words=("christmas", "xmas", "holiday", "holidays", "festive", "jingle", "winter", "snow", "sleigh"),
+        mode="major", brightness=0.2, mood="happy", instruments={"arp": P.GLOCKENSPIEL},
+    ),
+    "bass_boost": Modifier(
+        words=("bass boosted", "bass boost", "bassy", "boomy", "subby", "deep bass", "heavy bass"),
+        label="bass boosted", brightness=-0.25, energy=0.1,
+    ),
+}
+
+# What "with delay", "add a phaser" set an effect to. Modifiers keep their own values (the table above):
+# "dreamy" brings a longer delay than "with delay" does.
+EFFECT_DEFAULTS: dict[str, dict[str, float]] = {
+    "delay": {"seconds": 0.375, "feedback": 0.35, "mix": 0.2}, "distortion": {"drive_db": 8.0},
+    "vinyl": {"amount": 0.5}, "tape": {"amount": 0.5}, "chorus": {"depth": 0.4, "mix": 0.3},
+    "phaser": {"depth": 0.5, "mix": 0.3}, "bitcrush": {"bit_depth": 8.0}, "lowpass": {"cutoff_hz": 2500.0},
+    "highpass": {"cutoff_hz": 200.0}, "compressor": {"threshold_db": -24.0, "ratio": 5.0}, "wide": {"amount": 0.7},
+}
+
+
+# ---------------------------------------------------------------------------------------------------
 # Checks, run on import
 
 
@@ -896,7 +1093,8 @@ def _style_problems() -> list[str]:
             problems.append(f"{where}: drums_if_added {s.drums_if_added!r} is not a Groove")
         if s.drum_kit not in kits or not isinstance(s.drum_kit, Kit):
             problems.append(f"{where}: drum_kit {s.drum_kit!r} is not a Kit")
-        problems += [f"{where}: effect {e.kind!r} is not an EffectKind" for e in s.effects if e.kind not in effect_kinds]
+        problems += [f"{where}: effect {e.kind!r} is not an EffectKind"
+                     for e in s.effects if e.kind not in effect_kinds]
         if not s.tempo_range[0] < s.tempo_range[1]:
             problems.append(f"{where}: tempo_range {s.tempo_range} is not (low, high)")
         for name in ("swing", "energy", "keep_original", "reverb", "vocal_reverb"):
@@ -924,7 +1122,8 @@ def _word_problems() -> list[str]:
     problems += [f"groove word {w!r}: {g!r} is not a Groove" for w, g in GROOVE_WORDS.items() if g not in set(Groove)]
     problems += [f"kit word {w!r}: {k!r} is not a Kit" for w, k in KIT_WORDS.items() if not isinstance(k, Kit)]
     effect_values = set(EffectKind) | {"reverb", "all"}
-    problems += [f"effect word {w!r}: {e!r} is not an effect" for w, e in EFFECT_WORDS.items() if e not in effect_values]
+    problems += [f"effect word {w!r}: {e!r} is not an effect"
+                 for w, e in EFFECT_WORDS.items() if e not in effect_values]
     problems += [f"dance {w!r} is not a meter word" for w in DANCE_STYLES if w not in METER_WORDS]
     problems += [f"dance {w!r}: {s!r} is not a style" for w, s in DANCE_STYLES.items() if s not in style_ids]
     if set(ACOUSTIC_SWAPS) != set(Role):
@@ -934,8 +1133,35 @@ def _word_problems() -> list[str]:
     return problems
 
 
+def _modifier_problems() -> list[str]:
+    problems = []
+    style_ids = {s.id for s in STYLE_TABLE}
+    moods = {s.mood for s in STYLE_TABLE}
+    effect_kinds = set(EffectKind)
+    for name, m in MODIFIERS.items():
+        where = f"modifier {name!r}"
+        if m.opposite is not None and m.opposite not in MODIFIERS:
+            problems.append(f"{where}: opposite {m.opposite!r} is not a modifier")
+        if m.implies is not None and m.implies not in style_ids:
+            problems.append(f"{where}: implies {m.implies!r}, not a style")
+        if m.mood is not None and m.mood not in moods:
+            problems.append(f"{where}: mood {m.mood!r} is no style's mood")
+        if m.mode not in (None, "major", "minor"):
+            problems.append(f"{where}: mode {m.mode!r}")
+        if m.tempo <= 0:
+            problems.append(f"{where}: tempo must be a positive factor")
+        kinds = [*m.effects, *m.effect_defaults, *m.drops]
+        problems += [f"{where}: effect {kind!r} is not an EffectKind" for kind in kinds if kind not in effect_kinds]
+        for band in (m.instruments, m.instrument_defaults):
+            problems += [f"{where}: role {r!r} is not a Role" for r in band if r not in set(Role)]
+            problems += [f"{where}: {p!r} is not a Program" for p in band.values() if not isinstance(p, Program)]
+    problems += [f"effect default {kind!r} is not an EffectKind"
+                 for kind in EFFECT_DEFAULTS if kind not in effect_kinds]
+    return problems
+
+
 def _validate() -> None:
-    problems = _style_problems() + _word_problems()
+    problems = _style_problems() + _word_problems() + _modifier_problems()
     if problems:
         raise ValueError("remixes.engine.vocabulary: " + "; ".join(problems))
 
