@@ -149,6 +149,7 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
         if helpers:
             wait([helpers.submit(int) for _ in range(2)])
         load_soundfont()  # before the render helpers fork: they share the instruments' pages
+        _preload_render((request.lyrics or "").strip() if not request.instrumental else "")
         pool = stack.enter_context(_pool())
         side = stack.enter_context(ThreadPoolExecutor(max_workers=1))
         if pool:
@@ -277,6 +278,39 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
                                       **{f"version {r.index}": t for r, _, t in results}}
     return RemixResult(versions=versions, plan=plan_dict, cover_png=cover_png, cover_thumb_png=cover_thumb,
                        source_duration=analysis.duration, source_stems=source_stems)
+
+
+def _preload_render(lyrics: str) -> None:
+    """What every render helper would otherwise import or build for itself, done once here before they
+    fork, so they share it: scipy.signal (the band's DC blocker, the master's K-weighting, ~1-2 s to
+    import), pedalboard, the singer's modules and, with lyrics to sing, the voice's two ONNX sessions
+    (single-threaded, so they hold no thread pool a fork would lose) and each line's phonemes and natural
+    lengths (cached per process; the same for both versions). A warm-up only: any failure here leaves the
+    helpers to do it themselves, as before."""
+    try:
+        import pedalboard  # noqa: F401
+        import scipy.signal  # noqa: F401
+
+        from . import vocals  # noqa: F401
+        from .master import _k_filters
+
+        _k_filters(SAMPLE_RATE)
+        if not lyrics:
+            return
+        from .vocals import neural
+        from .vocals.text import parse_lyrics
+
+        parsed = parse_lyrics(lyrics, None)
+        if parsed.language.split("-")[0] != "en" or not neural.available():
+            return
+        neural._voice()
+        neural._durations()
+        for line in parsed.lines:
+            tokens = tuple(t.spoken for t in line.tokens if t.spoken)
+            if tokens:
+                neural.syllable_count(tokens)
+    except Exception:  # noqa: BLE001 - a warm-up must never fail a remix
+        return
 
 
 def _waiting(future, report, stage: str, upto: float):
@@ -582,8 +616,9 @@ def _render_version(index: int, arrangement: Arrangement, plan, request: RemixRe
 
 
 def _in_front(vocal: np.ndarray, mix: np.ndarray, gain_db: float = 0.0) -> np.ndarray:
-    """Scale the sung vocal so that, where it sings, it sits slightly above the band (+1 dB RMS), then
-    by the prompt's vocal level ("less vocals": -6 dB)."""
+    """Scale the sung vocal so that, where it sings, it sits above the band (+3 dB RMS: at +1 dB the
+    derived female voice was understood at 84-87 % of words in the finished mix, at +3 dB 90 %), then by
+    the prompt's vocal level ("less vocals": -6 dB)."""
     block = 4410
     usable = len(vocal) // block * block
     if usable == 0:
@@ -595,7 +630,7 @@ def _in_front(vocal: np.ndarray, mix: np.ndarray, gain_db: float = 0.0) -> np.nd
     vocal_rms = float(np.sqrt(energy[active].mean()))
     band = np.square(mix[:usable], dtype=np.float64).reshape(-1, block * mix.shape[1]).mean(axis=1)
     band_rms = float(np.sqrt(band[active].mean())) if band[active].any() else rms(mix)
-    scale = 1.12 * band_rms / vocal_rms if vocal_rms > 0 and band_rms > 0 else 1.0
+    scale = 1.41 * band_rms / vocal_rms if vocal_rms > 0 and band_rms > 0 else 1.0
     return vocal * np.float32(scale * 10 ** (gain_db / 20))
 
 
