@@ -810,7 +810,7 @@ EFFECT_WORDS = {
     "effects": "all", "fx": "all",
 }
 
-DROP_CUES = ("no", "without", "drop", "remove", "removing", "minus", "mute", "muted", "lose", "cut", "kill",
+DROP_CUES = ("no", "without", "drop", "remove", "removing", "minus", "mute", "lose", "cut", "kill",
              "ditch", "strip", "skip", "exclude", "excluding", "except", "take out", "get rid of", "leave out",
              "delete", "wo", "nix", "zero")
 NOT_CUES = ("not", "don't", "dont", "never", "isn't", "isnt", "shouldn't", "shouldnt", "nothing", "avoid",
@@ -827,7 +827,7 @@ ADD_CUES = ("with", "add", "adding", "plus", "featuring", "feat", "ft", "include
 LEVEL_COMPARATIVES = {"softer": "less", "quieter": "less", "louder": "more"}
 LEVELLED = ("instrument", "drums", "vocals")  # what a "softer" / "louder" next to it turns down or up
 KEEP_CUES = ("keep", "keeping", "retain", "preserve", "maintain", "leave")
-INTENSIFIERS = {"very": 1.5, "really": 1.5, "super": 1.6, "extra": 1.4, "extremely": 2.0, "much": 1.5,
+INTENSIFIERS = {"very": 1.5, "really": 1.5, "super": 1.6, "extremely": 2.0, "much": 1.5,
                 "way": 1.6, "ultra": 1.8, "so": 1.3, "totally": 1.5, "insanely": 2.0, "mega": 1.8,
                 "a bit": 0.5, "bit": 0.5, "slightly": 0.5, "little": 0.5, "a little": 0.5, "somewhat": 0.6,
                 "kinda": 0.6, "kind of": 0.6, "sort of": 0.6, "a touch": 0.5, "touch": 0.5, "hint": 0.4,
