@@ -3,7 +3,8 @@ and effects.
 
 `interpret()` is the one entry point; it is pure, fast and never raises. Where the tempo is chosen:
 `tempo_bpm` when the prompt names one, else the source tempo times `tempo_factor`, folded by octaves
-into `tempo_range` by the renderer.
+into `tempo_range` by the renderer. The words, styles and modifiers it knows are data in `vocabulary.py`;
+this module is the reading: tokens and phrases, the scope of cues ("no", "less", "very"), blending.
 """
 
 from __future__ import annotations
