@@ -77,6 +77,16 @@ class EffectKind(StrEnum):
     GAIN = "gain"
 
 
+# The parameters each effect takes: every effect a plan carries sets all of its kind's (a test checks), so the
+# renderer's own fallbacks never decide a sound.
+EFFECT_PARAMS: dict[str, tuple[str, ...]] = {
+    "highpass": ("cutoff_hz",), "distortion": ("drive_db",), "bitcrush": ("bit_depth",),
+    "compressor": ("threshold_db", "ratio"), "chorus": ("depth", "mix"), "phaser": ("depth", "mix"),
+    "delay": ("seconds", "feedback", "mix"), "tape": ("amount",), "lowpass": ("cutoff_hz",), "vinyl": ("amount",),
+    "wide": ("amount",), "gain": ("db",),
+}
+
+
 # The 128 General MIDI melodic programs, numbered from 0 as the soundfont selects them.
 _GM_PROGRAMS = (
     "ACOUSTIC_GRAND_PIANO", "BRIGHT_ACOUSTIC_PIANO", "ELECTRIC_GRAND_PIANO", "HONKY_TONK_PIANO",
@@ -1160,8 +1170,19 @@ def _modifier_problems() -> list[str]:
     return problems
 
 
+def _effect_problems() -> list[str]:
+    if set(EFFECT_PARAMS) != set(EffectKind):
+        return ["EFFECT_PARAMS must name the parameters of every EffectKind"]
+    effects = [(f"style {s.id!r}", e.kind, e.params) for s in STYLE_TABLE for e in s.effects]
+    effects += [(f"modifier {n!r}", kind, params) for n, m in MODIFIERS.items()
+                for kind, params in (*m.effects.items(), *m.effect_defaults.items())]
+    effects += [("EFFECT_DEFAULTS", kind, params) for kind, params in EFFECT_DEFAULTS.items()]
+    return [f"{where}: {kind} takes {EFFECT_PARAMS[kind]}, not {tuple(params)}"
+            for where, kind, params in effects if kind in EFFECT_PARAMS and set(params) != set(EFFECT_PARAMS[kind])]
+
+
 def _validate() -> None:
-    problems = _style_problems() + _word_problems() + _modifier_problems()
+    problems = _style_problems() + _word_problems() + _modifier_problems() + _effect_problems()
     if problems:
         raise ValueError("remixes.engine.vocabulary: " + "; ".join(problems))
 

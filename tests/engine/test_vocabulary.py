@@ -111,6 +111,13 @@ def test_a_groove_pattern_is_one_bar_of_its_meter(groove):
     assert {len(steps) for steps in arrange.GROOVES[groove].values()} == {4 * beats}
 
 
+def test_every_effect_of_a_plan_sets_all_its_parameters():
+    # so the renderer's own fallback values (render.apply_effects' p.get defaults) never decide a sound
+    for prompt in golden_prompts()[::7]:
+        for effect in interpret(prompt).effects:
+            assert set(effect.params) == set(V.EFFECT_PARAMS[effect.kind]), (prompt, effect)
+
+
 def test_the_public_names_come_from_the_enums():
     assert style.ROLES == tuple(r.value for r in V.Role)
     assert style.EFFECT_KINDS == tuple(e.value for e in V.EffectKind)
