@@ -21,11 +21,12 @@ _BLOCK = 0.4
 _OVERLAP = 0.75
 
 
-def master(audio: np.ndarray, sr: int) -> np.ndarray:
-    # Memory: besides the input, one stereo copy (faded, then scaled in place into the result) and
-    # a few mono per-sample arrays; a 3-minute song's stereo buffer is 63 MB, a mono one 32 MB.
+def master(audio: np.ndarray, sr: int, in_place: bool = False) -> np.ndarray:
+    """The mastered mix. Memory: besides the input, one stereo copy (faded, then scaled in place into the
+    result) and a few mono per-sample arrays; a 3-minute song's stereo buffer is 63 MB, a mono one 32 MB.
+    `in_place=True` fades and scales a C-contiguous float32 input itself (no copy; the caller gives it up)."""
     audio = np.asarray(audio, dtype=np.float32)
-    audio = _fades(audio, sr)
+    audio = _fades(audio, sr, copy=not (in_place and audio.flags.c_contiguous and audio.flags.writeable))
     power = _k_weighted_power(audio, sr)
     ceiling = 10 ** (_LIMIT_AT_DBTP / 20)
     gain_db = TARGET_LUFS - _gated_loudness(power, sr)
@@ -199,8 +200,8 @@ def _limiter_gain(envelope: np.ndarray, ceiling: float, sr: int) -> np.ndarray:
     return per_sample.reshape(-1)[: len(envelope)]
 
 
-def _fades(audio: np.ndarray, sr: int) -> np.ndarray:
-    out = audio.copy()
+def _fades(audio: np.ndarray, sr: int, copy: bool = True) -> np.ndarray:
+    out = audio.copy() if copy else audio
     fade_in = min(len(out), int(_FADE_IN * sr))
     fade_out = min(len(out) // 4, int(_FADE_OUT * sr))
     out[:fade_in] *= np.linspace(0, 1, fade_in, dtype=np.float32)[:, None]

@@ -598,7 +598,7 @@ def _render_version(index: int, arrangement: Arrangement, plan, request: RemixRe
         mix += vocal
         del vocal
     pre_rms = rms(mix)
-    audio = master(mix, sr)
+    audio = master(mix, sr, in_place=True)  # the mix is not used again: no second full-length copy
     del mix
     clock("master")
     if workdir is not None:
@@ -631,7 +631,8 @@ def _in_front(vocal: np.ndarray, mix: np.ndarray, gain_db: float = 0.0) -> np.nd
     band = np.square(mix[:usable], dtype=np.float64).reshape(-1, block * mix.shape[1]).mean(axis=1)
     band_rms = float(np.sqrt(band[active].mean())) if band[active].any() else rms(mix)
     scale = 1.41 * band_rms / vocal_rms if vocal_rms > 0 and band_rms > 0 else 1.0
-    return vocal * np.float32(scale * 10 ** (gain_db / 20))
+    vocal *= np.float32(scale * 10 ** (gain_db / 20))  # in place: the caller's sung vocal is its own
+    return vocal
 
 
 class _Clock:
@@ -657,7 +658,13 @@ def _sing(lyrics: str, arrangement: Arrangement, plan, request: RemixRequest, in
     )
     seed = _version_seed(request.seed, index)
     sung = sing(lyrics, guide, request.gender, seed=seed)
-    voice = vocal_chain(sung.audio[:n], sr, plan.vocal_reverb, seed=seed)
+    text, lines, notes = sung.text, list(sung.lines), tuple(sung.notes)
+    dry = np.asarray(sung.audio[:n], dtype=np.float32)  # what the chain takes: the float64 take goes now
+    del sung
+    voice = vocal_chain(dry, sr, plan.vocal_reverb, seed=seed)
+    del dry
+    if voice.shape == (n, 2) and voice.dtype == np.float32:
+        return voice, text, lines, notes
     out = np.zeros((n, 2), dtype=np.float32)
     out[: len(voice)] = voice[:n]
-    return out, sung.text, list(sung.lines), tuple(sung.notes)
+    return out, text, lines, notes
