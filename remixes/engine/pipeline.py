@@ -378,7 +378,9 @@ def _cached_stems(store, key: str, source_path, max_seconds: float, pool):
             _separate_file(str(source_path), max_seconds, str(directory))
 
     def load(directory: Path):
-        return Stems(**{name: np.load(directory / f"{name}.npy", mmap_mode="r") for name in STEM_NAMES})
+        # read with plain reads, a block at a time (not memory-mapped): the pages of five full-length
+        # stems never count in this process's memory while it mixes, stretches and writes them
+        return Stems(**{name: _NpyReader(str(directory / f"{name}.npy")) for name in STEM_NAMES})
 
     return store.files(key, "stems", STEMS_VERSION, fill, load)
 
@@ -445,10 +447,13 @@ def _spill(workdir: Path, name: str, audio: np.ndarray) -> str:
 
 class _NpyReader:
     """A 2-D .npy file read a block of rows at a time with plain reads (slices in order): unlike a
-    memory map, the pages read never count in this process's memory."""
+    memory map, the pages read never count in this process's memory. The file stays open while the reader
+    lives (like a memory map, it outlives an eviction of its cache entry); reads are positional, so two
+    threads may read at once."""
 
     def __init__(self, path: str):
-        self.path = path
+        self.path = self.filename = path
+        self._fd = os.open(path, os.O_RDONLY)
         with open(path, "rb") as f:
             version = np.lib.format.read_magic(f)
             read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else \
@@ -465,10 +470,21 @@ class _NpyReader:
     def __getitem__(self, rows: slice) -> np.ndarray:
         start, stop, _ = rows.indices(self.shape[0])
         row_bytes = int(np.prod(self.shape[1:])) * self.dtype.itemsize
-        with open(self.path, "rb") as f:
-            f.seek(self.offset + start * row_bytes)
-            data = np.fromfile(f, dtype=self.dtype, count=max(0, stop - start) * row_bytes // self.dtype.itemsize)
-        return data.reshape((-1, *self.shape[1:]))
+        size = max(0, stop - start) * row_bytes
+        data = bytearray(size)
+        view, done = memoryview(data), 0
+        while done < size:
+            got = os.preadv(self._fd, [view[done:]], self.offset + start * row_bytes + done)
+            if got <= 0:
+                raise EOFError(f"{self.path}: shorter than its header says")
+            done += got
+        return np.frombuffer(data, dtype=self.dtype).reshape((-1, *self.shape[1:]))
+
+    def __del__(self):
+        fd = getattr(self, "_fd", None)
+        if fd is not None:
+            os.close(fd)
+            self._fd = None
 
 
 def _vocal_entry(index: int, sung: bool, kept: bool) -> dict:
