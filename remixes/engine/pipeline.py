@@ -142,18 +142,15 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
     key = source_key(source_path)
     plan = interpret(request.prompt)
     with ExitStack() as stack:
-        # Two short-lived helpers separate, analyse and transcribe (what the stems cache keeps), so their
-        # memory goes when they are done; two more render the versions. All fork now, while this process is
-        # small: a child's resident set starts as the parent's at fork time.
+        # Two short-lived helpers separate, analyse and transcribe (what the stems cache keeps) and stretch
+        # the kept original, so their memory goes when they are done; two more render the versions. The
+        # helpers fork now, while this process is small (a child's resident set starts as the parent's at
+        # fork time); the render helpers fork once the stretch is spilled, when it is small again, after the
+        # soundfont and the singer are loaded here (while the stretch runs) for them to share.
         helpers = stack.enter_context(_pool())
         if helpers:
             wait([helpers.submit(int) for _ in range(2)])
-        load_soundfont()  # before the render helpers fork: they share the instruments' pages
-        _preload_render((request.lyrics or "").strip() if not request.instrumental else "")
-        pool = stack.enter_context(_pool())
         side = stack.enter_context(ThreadPoolExecutor(max_workers=1))
-        if pool:
-            wait([pool.submit(int) for _ in range(2)])
         # Separation runs in one helper (or on the side thread) while the analysis runs in the other.
         stems_future = side.submit(_cached_stems, store, key, source_path, request.max_seconds, helpers)
         report("analyse", 0.05)
@@ -166,8 +163,6 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
         song_parts = store.value(key, "parts", PARTS_VERSION, lambda: _in_helper(
             helpers, report, "separate", 0.39, _transcribe_files, str(stems.vocals.filename),
             str(stems.accompaniment.filename), analysis.beat_times, analysis.key_tonic, analysis.mode))
-        if helpers:
-            helpers.shutdown(wait=True)
         timing = choose_timing(plan, rhythm.tempo, len(stems.vocals) / SAMPLE_RATE)
         lyrics = (request.lyrics or "").strip()
         sing_lyrics = bool(lyrics) and not request.instrumental
@@ -197,12 +192,14 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
         report("tempo", 0.4)
         reference_rms = _stems_rms(stems)
         instrumental = _mix_stems(stems, gains)
-        stretch_inst = Stretch(instrumental, timing.rate, SAMPLE_RATE, pool)
+        stretch_inst = Stretch(instrumental, timing.rate, SAMPLE_RATE, helpers)
         kept = None
         if gains["vocals"] > 0:
-            kept = Stretch(_mix_stems(stems, {"vocals": gains["vocals"]}), timing.rate, SAMPLE_RATE, pool)
+            kept = Stretch(_mix_stems(stems, {"vocals": gains["vocals"]}), timing.rate, SAMPLE_RATE, helpers)
         source_stems = side.submit(_write_source_stems, stems, workdir)
         del instrumental
+        load_soundfont()  # for the render helpers to share the instruments' pages
+        _preload_render(lyrics if sing_lyrics else "")
         original_path = _spill(workdir, "original", stretch_inst.result(tick=lambda f: report("tempo", 0.4 + 0.05 * f)))
         del stretch_inst
         kept_path = None
@@ -216,7 +213,13 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
             kept_path = _spill(workdir, "kept-vocal", kept_audio)
             del kept_audio
         del stems
+        if helpers:
+            helpers.shutdown(wait=True)
         _return_freed_memory()  # the helpers render now: what analysis freed should not stay resident here
+        wait([source_stems])  # no thread of this process is busy when the render helpers fork
+        pool = stack.enter_context(_pool())
+        if pool:
+            wait([pool.submit(int) for _ in range(2)])
 
         report("render", 0.5)
         jobs = [(i, arrangements[i - 1], plan, request, original_path, reference_rms, lyrics if sing_lyrics else "",
