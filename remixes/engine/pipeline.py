@@ -163,6 +163,11 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
         song_parts = store.value(key, "parts", PARTS_VERSION, lambda: _in_helper(
             helpers, report, "separate", 0.39, _transcribe_files, str(stems.vocals.filename),
             str(stems.accompaniment.filename), analysis.beat_times, analysis.key_tonic, analysis.mode))
+        if helpers and store.computed:
+            # they separated, analysed or transcribed: their memory goes, and two fresh small ones stretch
+            helpers.shutdown(wait=True)
+            helpers = stack.enter_context(_pool())
+            wait([helpers.submit(int) for _ in range(2)])
         timing = choose_timing(plan, rhythm.tempo, len(stems.vocals) / SAMPLE_RATE)
         lyrics = (request.lyrics or "").strip()
         sing_lyrics = bool(lyrics) and not request.instrumental
