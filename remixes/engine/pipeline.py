@@ -598,7 +598,7 @@ def _render_version(index: int, arrangement: Arrangement, plan, request: RemixRe
             mix += render_band(parts, n / sr, level * reference_rms, sr)[:n]
     clock("band")
     seed = _version_seed(request.seed, index)
-    mix = apply_effects(mix, plan.effects, plan.reverb, plan.brightness, seed=seed, sr=sr)
+    mix = apply_effects(mix, plan.effects, plan.reverb, plan.brightness, seed=seed, sr=sr, in_place=True)
     clock("effects")
     notes: list[str] = []
     sung_text, sung_lines = "", []

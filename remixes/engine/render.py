@@ -366,8 +366,10 @@ def original_from_stems(stems, arrangement) -> np.ndarray:
 # --- effects -----------------------------------------------------------------------------------------
 
 def apply_effects(audio: np.ndarray, effects, reverb: float, brightness: float, seed: int,
-                  sr: int = SAMPLE_RATE) -> np.ndarray:
-    """The plan's effects in order, then its reverb and tone tilt, all on the full mix."""
+                  sr: int = SAMPLE_RATE, in_place: bool = False) -> np.ndarray:
+    """The plan's effects in order, then its reverb and tone tilt, all on the full mix. `in_place=True`
+    writes the result into `audio` (float32 (n, 2), C-contiguous; the caller gives it up): one full-length
+    copy fewer."""
     import pedalboard as pb
 
     rng = np.random.default_rng([seed, 104729])
@@ -419,6 +421,10 @@ def apply_effects(audio: np.ndarray, effects, reverb: float, brightness: float, 
         chain.append(pb.HighShelfFilter(cutoff_frequency_hz=3500, gain_db=float(6 * brightness)))
         chain.append(pb.LowShelfFilter(cutoff_frequency_hz=200, gain_db=float(-2 * brightness)))
     flush()
+    if in_place and audio.dtype == np.float32 and audio.flags.c_contiguous and audio.flags.writeable \
+            and out.shape == audio.T.shape:
+        audio.T[...] = out
+        return audio
     return np.ascontiguousarray(out.T, dtype=np.float32)
 
 
