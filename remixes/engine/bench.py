@@ -138,10 +138,12 @@ class _PeakMemory:
     """Peak memory of this process and its children while the block runs: the sum of their
     proportional set sizes (PSS), sampled. PSS divides each page among the processes that share it,
     so the sum is what the remix really holds; adding peak RSS of the parent and of the largest
-    child counts the pages a fork shares twice and leaves the second child out."""
+    child counts the pages a fork shares twice and leaves the second child out. `include_self=False`
+    counts the children alone: a remix run as its own CLI process, not the bench that starts it."""
 
-    def __init__(self, interval: float = 0.2):
+    def __init__(self, interval: float = 0.2, include_self: bool = True):
         self.interval = interval
+        self.include_self = include_self
         self.peak_mb = 0.0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
@@ -157,7 +159,8 @@ class _PeakMemory:
     def _sample(self) -> None:
         me = os.getpid()
         while True:
-            total = sum(_pss_kb(pid) for pid in (me, *_descendants(me)))
+            pids = _descendants(me) + ([me] if self.include_self else [])
+            total = sum(_pss_kb(pid) for pid in pids)
             self.peak_mb = max(self.peak_mb, total / 1024)
             if self._stop.wait(self.interval):
                 return
@@ -206,7 +209,7 @@ def _cli_run(source: Path, prompt: str, lyrics: Path, cache: Path, out: Path, se
     command = [sys.executable, "-m", "remixes.engine", str(source), "--prompt", prompt, "--lyrics", str(lyrics),
                "--seed", str(seed), "--cache", str(cache), "--out", str(out), "--quiet"]
     started = time.perf_counter()
-    with _PeakMemory() as memory:
+    with _PeakMemory(include_self=False) as memory:  # the CLI process and its helpers, not this bench
         subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
     seconds = time.perf_counter() - started
     return seconds, memory.peak_mb, json.loads((out / "plan.json").read_text())
