@@ -503,10 +503,14 @@ def _vocal_entry(index: int, sung: bool, kept: bool) -> dict:
 
 
 def _transcribe_vocals(vocal_file, pool):
-    """The vocal stem's words, in a helper when there is one (the recognizer is freed there afterwards)."""
+    """The vocal stem's words, in a helper when there is one, so the recognizer's memory goes with it.
+    The helper is a fresh interpreter (spawned), not a fork: CTranslate2 and its OpenMP threads do not
+    survive a fork of a process that has used them before (a forked child hung building its model when
+    this process had run the recognizer earlier, as a test session does)."""
     if pool is None:
         return transcribe_vocal_stem_file(vocal_file, SAMPLE_RATE)
-    return pool.submit(transcribe_vocal_stem_file, vocal_file, SAMPLE_RATE, release=True).result()
+    with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as fresh:
+        return fresh.submit(transcribe_vocal_stem_file, vocal_file, SAMPLE_RATE, release=True).result()
 
 
 def _kept_lyrics(versions, transcript, rate: float):
