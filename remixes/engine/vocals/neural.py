@@ -22,6 +22,7 @@ import pyworld
 
 from ..models import model_path
 from .placement import Note
+from .singing import _shift_formants
 from .speech import ipa_of
 
 MODEL = "piper-joe-singing.onnx"
@@ -349,15 +350,3 @@ def _analysed_f0(x: np.ndarray, sr: int):
     f0 = f[nearest] if nearest is not None else np.zeros(n_frames)
     f0 = np.where((t < xs[0] - 0.01) | (t > xs[-1] + 0.01), 0.0, f0) if len(xs) else f0
     return np.ascontiguousarray(f0, dtype=np.float64), t
-
-
-def _shift_formants(sp: np.ndarray, ratio: float) -> np.ndarray:
-    """Warp the spectral envelope's frequency axis: ratio > 1 moves every formant up."""
-    if abs(ratio - 1.0) < 1e-3:
-        return sp
-    bins = sp.shape[1]
-    source = np.arange(bins) / ratio
-    lo = np.clip(np.floor(source).astype(int), 0, bins - 1)
-    hi = np.clip(lo + 1, 0, bins - 1)
-    frac = source - np.floor(source)
-    return sp[:, lo] * (1 - frac) + sp[:, hi] * frac

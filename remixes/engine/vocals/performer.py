@@ -100,7 +100,7 @@ def perform(lyrics: str, guide: VocalGuide, gender: str | None, seed: int = 0,
             curve = lambda t, n=line_notes, r=line_rng: _pitch_curve(t, n, VOICES[voice_name], r)  # noqa: E731
             rendered = neural.render(tokens[placed.index], line_notes, curve, voice.formant_ratio, voice.breath, rng)
             _mix_into(out, rendered.audio, rendered.start, neural.SAMPLE_RATE, guide.sample_rate)
-            words = _neural_word_times(line, rendered.word_times, guide.duration)
+            words = _words_from_spans(line, rendered.word_times, guide.duration)
         else:
             rendered = render_line(spoken[placed.index], list(placed.notes), VOICES[voice_name], rng)
             _mix_into(out, rendered.audio, rendered.start, spoken[placed.index].utterance.sample_rate,
@@ -146,7 +146,6 @@ def _level(audio: np.ndarray) -> np.ndarray:
 
 def _word_times(line: LyricLine, spoken, phoneme_times: dict, duration: float) -> list[dict]:
     """Each written word's start and end: where the synthesis put its first and last phoneme."""
-    sung_tokens = [token for token in line.tokens if token.spoken]
     spans: dict[int, list[float]] = {}
     for phoneme, (start, end) in phoneme_times.items():
         k = spoken.phoneme_tokens[phoneme]
@@ -154,23 +153,12 @@ def _word_times(line: LyricLine, spoken, phoneme_times: dict, duration: float) -
             continue
         span = spans.setdefault(k, [start, end])
         span[0], span[1] = min(span[0], start), max(span[1], end)
-    words, previous_end = [], 0.0
-    for k, token in enumerate(sung_tokens):
-        if k in spans:
-            start, end = spans[k]
-        else:  # espeak-ng said nothing separate for it: it shares the gap before the next timed word
-            later = [spans[j][0] for j in range(k + 1, len(sung_tokens)) if j in spans]
-            start = previous_end
-            end = max(start, later[0] if later else start)
-        start = min(max(start, previous_end), duration)
-        end = min(max(end, start), duration)
-        words.append({"word": token.display, "start": round(start, 3), "end": round(end, 3)})
-        previous_end = end
-    return words
+    return _words_from_spans(line, spans, duration)
 
 
-def _neural_word_times(line: LyricLine, spans: dict, duration: float) -> list[dict]:
-    """Each written word's start and end, as the neural voice sang it (spans: spoken-token index -> times)."""
+def _words_from_spans(line: LyricLine, spans: dict, duration: float) -> list[dict]:
+    """Each written word's start and end from its sung span (spoken-token index -> (start, end)); a word
+    with no span of its own (nothing the voice could say) shares the gap before the next timed word."""
     sung_tokens = [token for token in line.tokens if token.spoken]
     words, previous_end = [], 0.0
     for k, token in enumerate(sung_tokens):
