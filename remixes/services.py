@@ -376,6 +376,8 @@ def apply_result(task_id, result: TaskResult, attempt: int | None = None) -> boo
         if result.style_plan is not None and running:
             locked.style_plan = result.style_plan
             changed = True
+        if not locked.is_flagged and _flag_heard_lyrics(locked):
+            changed = True
         if result.source_duration and not locked.upload.duration:
             Upload.objects.filter(pk=locked.upload_id).update(duration=result.source_duration)
         completes = running and all(c.has_audio for c in Conversion.objects.filter(task=locked))
@@ -393,6 +395,20 @@ def apply_result(task_id, result: TaskResult, attempt: int | None = None) -> boo
 
 
 CONVERSION_FILES = ("mp3", "wav", "vocals_file", "instrumental_file")
+
+
+def _flag_heard_lyrics(task: RemixTask) -> bool:
+    """Flag a task for review when its versions' lyrics hold flagged terms. The request's own lyrics were
+    checked at submission; these are the words the recognizer heard in a kept vocal (or a provider sent),
+    which the job page and the API show. Returns True when the task was flagged."""
+    heard = " ".join(text for text in Conversion.objects.filter(task=task).values_list("lyrics", flat=True) if text)
+    terms = moderation.flagged_terms(heard)
+    if not terms:
+        return False
+    task.is_flagged = True
+    task.flag_reason = f"the song's lyrics contain flagged terms: {', '.join(terms[:5])}"[:500]
+    task.review_state = RemixTask.Review.PENDING
+    return True
 
 
 def _fill_conversion(conv: Conversion, version: VersionOutput, names: dict[str, str], running: bool) -> bool:

@@ -300,6 +300,25 @@ def test_it_flags_requests_with_abusive_words(owner, clip_bytes):
     assert "lyrics" in task.flag_reason and not task.outputs_visible
 
 
+def test_it_flags_a_task_whose_heard_lyrics_hold_abusive_words(owner, clip_bytes):
+    # no lyrics asked: the versions carry the words the recognizer heard in the kept vocal
+    task = submit(owner, clip_bytes)
+    claimed = services.claim_task(task.pk)
+    assert services.apply_result(task.pk, result(lyrics="you are a bitch"), attempt=claimed.attempts)
+    task.refresh_from_db()
+    assert task.status == RemixTask.Status.COMPLETED
+    assert task.is_flagged and task.review_state == RemixTask.Review.PENDING
+    assert "bitch" in task.flag_reason and not task.outputs_visible
+
+
+def test_clean_heard_lyrics_leave_a_task_unflagged(owner, clip_bytes):
+    task = submit(owner, clip_bytes)
+    claimed = services.claim_task(task.pk)
+    assert services.apply_result(task.pk, result(lyrics="a brand new day"), attempt=claimed.attempts)
+    task.refresh_from_db()
+    assert not task.is_flagged and task.review_state == RemixTask.Review.NONE and task.outputs_visible
+
+
 def test_it_deletes_a_finished_task_with_its_files(owner, clip_bytes):
     task = submit(owner, clip_bytes)
     services.claim_task(task.pk)
