@@ -40,9 +40,9 @@ test: setup
 	@scripts/test.sh
 
 bench: setup
-	$(PY) -m remixes.engine.bench
-	$(PY) -m remixes.engine.vocals.bench
-	$(PY) -m remixes.engine.asr_bench
+	$(PY) -m tools.bench
+	$(PY) -m tools.vocals_bench
+	$(PY) -m tools.asr_bench
 
 soak: setup
 	$(PY) -m pytest -m slow -q

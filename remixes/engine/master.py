@@ -61,7 +61,7 @@ def loudness(audio: np.ndarray, sr: int) -> float:
 def true_peak_dbtp(audio: np.ndarray) -> float:
     envelope = _PeakEnvelope(np.asarray(audio, dtype=np.float32), phases=(0.25, 0.5, 0.75))
     # Only blocks whose sample peak is within 3 dB of the loudest sample can hold the true peak
-    # (inter-sample overs of music stay well under 3 dB; evaluate.py checks independently).
+    # (inter-sample overs of music stay well under 3 dB; tools/evaluate.py checks independently).
     peak = float(envelope.at_least(float(envelope.block_peaks.max()) * 2 / 1.4142).max())
     return 20 * np.log10(peak) if peak > 0 else -120.0
 

@@ -15,7 +15,7 @@ import soundfile as sf
 
 os.environ.setdefault("NUMBA_CACHE_DIR", str(Path(__file__).resolve().parents[2] / "var" / "numba"))
 
-from remixes.engine.bench import make_song  # noqa: E402
+from tools.songs import make_song  # noqa: E402
 
 SR = 44100
 SONG_SECONDS = 12.0

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from remixes.engine.analyse import analyse
-from remixes.engine.bench import make_song
+from tools.songs import make_song
 
 
 @pytest.fixture(scope="module")

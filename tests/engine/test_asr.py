@@ -1,4 +1,4 @@
-"""The recognizer on a short song whose vocal line was spoken at known times (asr_bench.spoken_song).
+"""The recognizer on a short song whose vocal line was spoken at known times (tools.asr_bench.spoken_song).
 
 Whisper base is loaded once per process; each clip is transcribed once per session.
 """
@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from remixes.engine import asr
-from remixes.engine.asr_bench import spoken_song, start_errors
-from remixes.engine.bench import make_song
+from tools.asr_bench import spoken_song, start_errors
+from tools.songs import make_song
 from remixes.engine.lyrics import kept_vocal_lyrics, vocal_is_silent
 
 LINES = ("hold the light and keep it burning", "every night I dream of you")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from remixes.engine.bench import _PeakMemory
+from tools.bench import _PeakMemory
 
 
 def test_peak_memory_includes_a_child_process():

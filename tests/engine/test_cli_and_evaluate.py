@@ -6,7 +6,7 @@ from pedalboard import LowpassFilter, Pedalboard, Reverb, time_stretch
 from PIL import Image
 
 from remixes.engine.__main__ import main as cli_main
-from remixes.engine.evaluate import lyric_checks, recognisability
+from tools.evaluate import lyric_checks, recognisability
 
 SR = 44100
 

@@ -161,7 +161,7 @@ def kept_vocal_remix(tmp_path_factory):
     import soundfile as sf
 
     from remixes.engine import RemixRequest, remix
-    from remixes.engine.asr_bench import spoken_song
+    from tools.asr_bench import spoken_song
 
     song = spoken_song(("hold the light and keep it burning", "every night I dream of you"))
     folder = tmp_path_factory.mktemp("kept-vocal")
@@ -173,7 +173,7 @@ def kept_vocal_remix(tmp_path_factory):
 
 def test_a_remix_keeping_the_vocal_returns_its_words_on_the_remix_time_axis(kept_vocal_remix):
     from remixes.engine.asr import word_recall
-    from remixes.engine.asr_bench import start_errors
+    from tools.asr_bench import start_errors
 
     song, result = kept_vocal_remix
     rate = result.plan["engine"]["stretch"]

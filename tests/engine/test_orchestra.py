@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from remixes.engine.bench import make_song
-from remixes.engine.evaluate import recognisability, style_metrics
+from tools.songs import make_song
+from tools.evaluate import recognisability, style_metrics
 from remixes.engine.style import STYLES, available_styles, interpret
 
 SR = 44100

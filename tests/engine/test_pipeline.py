@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from remixes.engine import RemixRequest, encode_wav, pipeline
-from remixes.engine.evaluate import loudness_metrics, recognisability, style_metrics
+from tools.evaluate import loudness_metrics, recognisability, style_metrics
 from remixes.engine.style import interpret
 
 SR = 44100

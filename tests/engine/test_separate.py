@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from remixes.engine.bench import _add, _kick, _noise_hit, _tone
+from tools.songs import add, kick, noise_hit, tone
 from remixes.engine.models import ModelMissing
 
 SR = 44100
@@ -76,14 +76,14 @@ def band(seconds: float, seed: int = 0) -> np.ndarray:
         t0 = b * 4 * beat
         for k in range(8):
             for i, interval in enumerate(triad):
-                _add(out, _tone(60 + (root + interval) % 12, beat / 2, SR, 10, 8) * 0.06, t0 + k * beat / 2, SR,
-                     pan=-0.5 + 0.5 * i)
+                add(out, tone(60 + (root + interval) % 12, beat / 2, SR, 10, 8) * 0.06, t0 + k * beat / 2, SR,
+                    pan=-0.5 + 0.5 * i)
         for k in range(4):
-            _add(out, _tone(36 + root, beat * 0.9, SR, 4, 3) * 0.22, t0 + k * beat, SR)
-            hit = _kick(SR) * 0.5 if k in (0, 2) else _noise_hit(SR, 0.15, rng, 0.6) * 0.2
-            _add(out, hit, t0 + k * beat, SR)
+            add(out, tone(36 + root, beat * 0.9, SR, 4, 3) * 0.22, t0 + k * beat, SR)
+            hit = kick(SR) * 0.5 if k in (0, 2) else noise_hit(SR, 0.15, rng, 0.6) * 0.2
+            add(out, hit, t0 + k * beat, SR)
             for half in (0.0, 0.5):
-                _add(out, _noise_hit(SR, 0.04, rng, 0.0) * 0.06, t0 + (k + half) * beat, SR, pan=0.4)
+                add(out, noise_hit(SR, 0.04, rng, 0.0) * 0.06, t0 + (k + half) * beat, SR, pan=0.4)
     return (out / np.abs(out).max() * 0.8).astype(np.float32)
 
 

@@ -1,4 +1,4 @@
-"""`python -m remixes.engine.evaluate SONG --prompt ...`: measure a remix instead of assuming it works.
+"""`python -m tools.evaluate SONG --prompt ...`: measure a remix instead of assuming it works.
 
 Recognisable: chroma with each frame's mean removed, remix aligned onto the source by the best global
 time-stretch, offset and transposition, mean cosine along the aligned frames (docs/design.md, "Measuring a
@@ -56,7 +56,7 @@ def _search(src, rem, stretches, shifts, max_lag, frame) -> dict:
 def _chroma_frames(audio: np.ndarray, sr: int) -> np.ndarray:
     import librosa
 
-    from .decode import resample
+    from remixes.engine.decode import resample
 
     mono = audio.mean(axis=1) if audio.ndim == 2 else audio
     mono = resample(mono, sr, _RATE) if sr != _RATE else mono
@@ -95,8 +95,8 @@ def style_metrics(audio: np.ndarray, sr: int) -> dict:
     import librosa
     import scipy.ndimage as ndi
 
-    from .analyse import _key
-    from .decode import resample
+    from remixes.engine.analyse import _key
+    from remixes.engine.decode import resample
 
     mono = resample(audio.mean(axis=1), sr, _RATE)
     duration = len(mono) / _RATE
@@ -156,9 +156,9 @@ def lyric_checks(lines: list, duration: float) -> dict:
 
 def evaluate(source_path, request, reference: np.ndarray | None = None) -> dict:
     """Remix `source_path` and measure both versions (plus an unrelated clip's score for scale)."""
-    from .bench import make_song
-    from .decode import SAMPLE_RATE, decode
-    from .pipeline import remix
+    from remixes.engine.decode import SAMPLE_RATE, decode
+    from remixes.engine.pipeline import remix
+    from tools.songs import make_song
 
     sr = SAMPLE_RATE
     source = decode(source_path, request.max_seconds)
@@ -193,9 +193,9 @@ def evaluate(source_path, request, reference: np.ndarray | None = None) -> dict:
 
 
 def main(argv=None) -> int:
-    from .pipeline import RemixRequest
+    from remixes.engine.pipeline import RemixRequest
 
-    parser = argparse.ArgumentParser(prog="python -m remixes.engine.evaluate", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m tools.evaluate", description=__doc__.splitlines()[0])
     parser.add_argument("song")
     parser.add_argument("--prompt", required=True)
     parser.add_argument("--lyrics", type=Path)

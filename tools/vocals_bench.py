@@ -1,7 +1,7 @@
-"""`python -m remixes.engine.vocals.bench`: is the sung voice understood in the finished mix, is it on the
+"""`python -m tools.vocals_bench`: is the sung voice understood in the finished mix, is it on the
 notes, and what does singing cost.
 
-For each gender it sings ~2000 characters of lyrics on a synthetic 3-minute song (remixes.engine.bench's
+For each gender it sings ~2000 characters of lyrics on a synthetic 3-minute song (tools.songs.
 make_song) and asks an independent recognizer (Whisper base, through remixes.engine.asr) what it hears:
 word recall of the dry vocal alone, and of version 1 of a full remix of that song with those lyrics
 (the finished mix, and its vocal stem). `--quick` skips the remixes and mixes the voice over the
@@ -21,8 +21,8 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import numpy as np  # noqa: E402
 
-from .guide import VocalGuide  # noqa: E402
-from .performer import Performance, perform  # noqa: E402
+from remixes.engine.vocals.guide import VocalGuide  # noqa: E402
+from remixes.engine.vocals.performer import Performance, perform  # noqa: E402
 
 LYRICS = """[Verse]
 The morning train is rolling through the valley
@@ -95,7 +95,7 @@ _MAJOR = [[(0, "maj"), (7, "maj"), (9, "min"), (5, "maj")], [(9, "min"), (5, "ma
 
 
 def song_guide(duration: float = 180.0, bpm: float = TEMPO) -> VocalGuide:
-    """The guide of bench.make_song(duration, tempo=bpm) in C major: its bars, chords and sections."""
+    """The guide of songs.make_song(duration, tempo=bpm) in C major: its bars, chords and sections."""
     beat = 60.0 / bpm
     bar = 4 * beat
     beats = tuple(float(t) for t in np.arange(0.0, duration - 1e-6, beat))
@@ -113,9 +113,9 @@ def song_guide(duration: float = 180.0, bpm: float = TEMPO) -> VocalGuide:
 
 def finished_mix(performance: Performance, band: np.ndarray, reverb: float = 0.3, seed: int = 0) -> np.ndarray:
     """The pipeline's last steps on the sung vocal: vocal chain, level in front of the band, master."""
-    from ..master import master
-    from ..pipeline import _in_front
-    from .chain import vocal_chain
+    from remixes.engine.master import master
+    from remixes.engine.pipeline import _in_front
+    from remixes.engine.vocals.chain import vocal_chain
 
     voice = vocal_chain(performance.vocal.audio, SR, reverb, seed=seed)
     n = min(len(voice), len(band))
@@ -145,8 +145,8 @@ def _full_remix(gender: str, seconds: float, workdir, cache):
     version 1 (the finished mix), the lyrics it reports, and the dry vocal stem the pipeline wrote."""
     import soundfile as sf
 
-    from ..bench import make_song
-    from ..pipeline import RemixRequest, remix
+    from remixes.engine.pipeline import RemixRequest, remix
+    from tools.songs import make_song
 
     song = workdir / "song.wav"
     if not song.exists():
@@ -171,8 +171,8 @@ def main() -> None:
     import tempfile
     from pathlib import Path
 
-    from .. import asr
-    from ..bench import make_song
+    from remixes.engine import asr
+    from tools.songs import make_song
 
     guide = song_guide(args.seconds)
     band = make_song(args.seconds, tempo=TEMPO, tonic=0, mode="major", seed=3, melody=False)

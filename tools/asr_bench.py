@@ -1,7 +1,7 @@
 """Recognizer bench: how well and how fast Whisper hears a vocal with known words and times.
 
-`python -m remixes.engine.asr_bench` (part of `make bench`) builds a one-minute song whose vocal line is
-espeak-ng speech placed word by word at known times over the synthetic band (bench.make_song), then prints,
+`python -m tools.asr_bench` (part of `make bench`) builds a one-minute song whose vocal line is
+espeak-ng speech placed word by word at known times over the synthetic band (songs.make_song), then prints,
 for Whisper tiny.en and base: word recall, median word-start error, seconds of transcription per song
 minute and the process's memory. `measure()` is the helper the singer's bench calls to score its sung mix.
 
@@ -20,8 +20,8 @@ from dataclasses import dataclass
 import numpy as np
 import soundfile as sf
 
-from . import asr
-from .bench import make_song
+from remixes.engine import asr
+from tools.songs import make_song
 
 SR = 44100
 
