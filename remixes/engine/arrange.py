@@ -17,6 +17,7 @@ import numpy as np
 
 from .analyse import VOCAL_PRESENCE_THRESHOLD, Analysis
 from .render import vocal_suppression_for
+from .vocabulary import Groove
 
 # (start_seconds, end_seconds, midi_pitch, velocity 1..127)
 NoteTuple = tuple[float, float, int, int]
@@ -659,41 +660,45 @@ def _lead(melody) -> list[NoteTuple]:
 
 K, S, CL, HH, OH, RD, CR, RIM, SH, LT, MT, HT, TB, CB, PH = 36, 38, 39, 42, 46, 51, 49, 37, 70, 45, 47, 50, 54, 56, 44
 
-# Four steps per beat, so 16 to a 4/4 bar and 12 to a 3/4 one: "x" accent, "o" normal, "g" ghost, "." rest.
-GROOVES = {
-    "boom_bap":      {K: "x.....x...x.....", S: "....x.......x...", HH: "o.o.o.o.o.o.o.o."},
-    "lofi":          {K: "x......x..x.....", S: "....x.......x...", HH: "o.g.o.g.o.g.o.g.", RIM: "........g......."},
-    "four_on_floor": {K: "x...x...x...x...", CL: "....x.......x...", OH: "..o...o...o...o.", HH: "o.g.o.g.o.g.o.g."},
-    "techno":        {K: "x...x...x...x...", HH: "..o...o...o...o.", RIM: "......g.....g..g", CL: "....o.......o..."},
-    "breakbeat":     {K: "x.........x.....", S: "....x.......x..g", HH: "o.o.o.o.o.o.o.o.", OH: "..............o."},
-    "dnb":           {K: "x.........x.....", S: "....x.......x...", HH: "o.o.o.o.o.o.o.o.", RD: "..g...g...g...g."},
-    "trap":          {K: "x......x..x.....", S: "........x.......", HH: "oooooooooooooooo", OH: "..............o."},
-    "rock":          {K: "x.......x.x.....", S: "....x.......x...", HH: "o.o.o.o.o.o.o.o."},
-    "metal":         {K: "xoxoxoxoxoxoxoxo", S: "....x.......x...", CR: "x.......x......."},
-    "punk":          {K: "x...x...x...x...", S: "..x...x...x...x.", HH: "o.o.o.o.o.o.o.o."},
-    "shuffle":       {K: "x.....x.x.......", S: "....x.......x...", HH: "o..oo..oo..oo..o"},
-    "swing_jazz":    {RD: "o...o..oo...o..o", PH: "....o.......o...", K: "g.......g.......", S: "..........g....."},
-    "bossa":         {K: "x..ox..ox..ox..o", RIM: "o..o..o...o..o..", SH: "oooooooooooooooo"},
-    "reggae":        {K: "........x.......", S: "........x.......", HH: "..o...o...o...o.", RIM: "....o.......o..."},
-    "funk":          {K: "x.x....x..x.....", S: "....x..g.g..x..g", HH: "oooooooooooooooo"},
-    "disco":         {K: "x...x...x...x...", S: "....x.......x...", OH: "..o...o...o...o.", HH: "o...o...o...o..."},
-    "half_time":     {K: "x.........x.....", S: "........x.......", HH: "o.o.o.o.o.o.o.o."},
-    "ballad":        {K: "x.......x.......", S: "....x.......x...", HH: "o...o...o...o..."},
-    "march":         {K: "x.......x.......", S: "o.go..o.o.go..o.", CR: "x..............."},
-    "chip":          {K: "x.......x.x.....", S: "....x.......x...", HH: "o.o.o.o.o.o.o.o."},
-    "gospel":        {K: "x.....x...x.....", S: "....x.......x...", CL: "....o.......o...", TB: "..o...o...o...o."},
+# One pattern for every Groove (checked below), four steps per beat, so 16 to a 4/4 bar and 12 to a 3/4 one:
+# "x" accent, "o" normal, "g" ghost, "." rest.
+G = Groove
+GROOVES: dict[Groove, dict[int, str]] = {
+    G.BOOM_BAP:      {K: "x.....x...x.....", S: "....x.......x...", HH: "o.o.o.o.o.o.o.o."},
+    G.LOFI:          {K: "x......x..x.....", S: "....x.......x...", HH: "o.g.o.g.o.g.o.g.", RIM: "........g......."},
+    G.FOUR_ON_FLOOR: {K: "x...x...x...x...", CL: "....x.......x...", OH: "..o...o...o...o.", HH: "o.g.o.g.o.g.o.g."},
+    G.TECHNO:        {K: "x...x...x...x...", HH: "..o...o...o...o.", RIM: "......g.....g..g", CL: "....o.......o..."},
+    G.BREAKBEAT:     {K: "x.........x.....", S: "....x.......x..g", HH: "o.o.o.o.o.o.o.o.", OH: "..............o."},
+    G.DNB:           {K: "x.........x.....", S: "....x.......x...", HH: "o.o.o.o.o.o.o.o.", RD: "..g...g...g...g."},
+    G.TRAP:          {K: "x......x..x.....", S: "........x.......", HH: "oooooooooooooooo", OH: "..............o."},
+    G.ROCK:          {K: "x.......x.x.....", S: "....x.......x...", HH: "o.o.o.o.o.o.o.o."},
+    G.METAL:         {K: "xoxoxoxoxoxoxoxo", S: "....x.......x...", CR: "x.......x......."},
+    G.PUNK:          {K: "x...x...x...x...", S: "..x...x...x...x.", HH: "o.o.o.o.o.o.o.o."},
+    G.SHUFFLE:       {K: "x.....x.x.......", S: "....x.......x...", HH: "o..oo..oo..oo..o"},
+    G.SWING_JAZZ:    {RD: "o...o..oo...o..o", PH: "....o.......o...", K: "g.......g.......", S: "..........g....."},
+    G.BOSSA:         {K: "x..ox..ox..ox..o", RIM: "o..o..o...o..o..", SH: "oooooooooooooooo"},
+    G.REGGAE:        {K: "........x.......", S: "........x.......", HH: "..o...o...o...o.", RIM: "....o.......o..."},
+    G.FUNK:          {K: "x.x....x..x.....", S: "....x..g.g..x..g", HH: "oooooooooooooooo"},
+    G.DISCO:         {K: "x...x...x...x...", S: "....x.......x...", OH: "..o...o...o...o.", HH: "o...o...o...o..."},
+    G.HALF_TIME:     {K: "x.........x.....", S: "........x.......", HH: "o.o.o.o.o.o.o.o."},
+    G.BALLAD:        {K: "x.......x.......", S: "....x.......x...", HH: "o...o...o...o..."},
+    G.MARCH:         {K: "x.......x.......", S: "o.go..o.o.go..o.", CR: "x..............."},
+    G.CHIP:          {K: "x.......x.x.....", S: "....x.......x...", HH: "o.o.o.o.o.o.o.o."},
+    G.GOSPEL:        {K: "x.....x...x.....", S: "....x.......x...", CL: "....o.......o...", TB: "..o...o...o...o."},
     # reggaeton: a kick on every beat under the rim's 3+3+2 (tresillo) in each half bar
-    "dembow":        {K: "x...x...x...x...", RIM: "...x..x....x..x.", HH: "o.o.o.o.o.o.o.o."},
-    "waltz":         {K: "x...........", S: "....o...o...", HH: "o.g.o.g.o.g."},
-    "jazz_waltz":    {RD: "o...o..oo...", PH: "....o...o...", K: "g...........", S: "..........g."},
+    G.DEMBOW:        {K: "x...x...x...x...", RIM: "...x..x....x..x.", HH: "o.o.o.o.o.o.o.o."},
+    G.WALTZ:         {K: "x...........", S: "....o...o...", HH: "o.g.o.g.o.g."},
+    G.JAZZ_WALTZ:    {RD: "o...o..oo...", PH: "....o...o...", K: "g...........", S: "..........g."},
 }
+if set(GROOVES) != set(Groove):
+    raise ValueError("arrange.GROOVES must hold one pattern for every Groove")
 _VELOCITY = {"x": 112, "o": 88, "g": 48}
 
 
 def drum_groove(groove_id: str, beats, bars, energy: float, swing: float, sections, rng,
                 beats_per_bar: int = 4) -> list[NoteTuple]:
     """The groove's pattern once per bar; a pattern longer than the bar plays its first beats only."""
-    pattern = GROOVES.get(groove_id, GROOVES["rock"])
+    pattern = GROOVES.get(groove_id, GROOVES[Groove.ROCK])
     steps_per_bar = 4 * beats_per_bar
     fill_from = steps_per_bar - 4  # a fill takes the bar's last beat
     beats = np.asarray(beats, dtype=float)

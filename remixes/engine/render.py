@@ -12,6 +12,8 @@ from functools import lru_cache
 
 import numpy as np
 
+from .vocabulary import EFFECT_DEFAULTS, EffectKind
+
 SAMPLE_RATE = 44100
 DEFAULT_SOUNDFONT = "/usr/share/sounds/sf2/FluidR3_GM.sf2"   # Debian fluid-soundfont-gm (MIT), 148 MB
 FALLBACK_SOUNDFONT = "/usr/share/sounds/sf2/TimGM6mb.sf2"   # Debian timgm6mb-soundfont (GPL-2), 6 MB
@@ -383,31 +385,30 @@ def apply_effects(audio: np.ndarray, effects, reverb: float, brightness: float, 
             chain = []
 
     for effect in effects:
-        p = dict(effect.params)
-        kind = effect.kind
+        kind = EffectKind(effect.kind)
+        p = {**EFFECT_DEFAULTS[kind], **effect.params}  # the one source of defaults; plans set every parameter
         if kind == "lowpass":
-            chain.append(pb.LowpassFilter(cutoff_frequency_hz=float(p.get("cutoff_hz", 4000))))
+            chain.append(pb.LowpassFilter(cutoff_frequency_hz=float(p["cutoff_hz"])))
         elif kind == "highpass":
-            chain.append(pb.HighpassFilter(cutoff_frequency_hz=float(p.get("cutoff_hz", 80))))
+            chain.append(pb.HighpassFilter(cutoff_frequency_hz=float(p["cutoff_hz"])))
         elif kind == "bitcrush":
-            chain.append(pb.Bitcrush(bit_depth=float(p.get("bit_depth", 8))))
+            chain.append(pb.Bitcrush(bit_depth=float(p["bit_depth"])))
         elif kind == "chorus":
-            chain.append(pb.Chorus(depth=float(p.get("depth", 0.25)), mix=float(p.get("mix", 0.5))))
+            chain.append(pb.Chorus(depth=float(p["depth"]), mix=float(p["mix"])))
         elif kind == "phaser":
-            chain.append(pb.Phaser(depth=float(p.get("depth", 0.5)), mix=float(p.get("mix", 0.5))))
+            chain.append(pb.Phaser(depth=float(p["depth"]), mix=float(p["mix"])))
         elif kind == "distortion":
-            chain.append(pb.Distortion(drive_db=float(p.get("drive_db", 12))))
+            chain.append(pb.Distortion(drive_db=float(p["drive_db"])))
         elif kind == "delay":
-            chain.append(pb.Delay(delay_seconds=float(p.get("seconds", 0.3)),
-                                  feedback=float(p.get("feedback", 0.3)), mix=float(p.get("mix", 0.2))))
+            chain.append(pb.Delay(delay_seconds=float(p["seconds"]), feedback=float(p["feedback"]),
+                                  mix=float(p["mix"])))
         elif kind == "compressor":
-            chain.append(pb.Compressor(threshold_db=float(p.get("threshold_db", -18)),
-                                       ratio=float(p.get("ratio", 3))))
+            chain.append(pb.Compressor(threshold_db=float(p["threshold_db"]), ratio=float(p["ratio"])))
         elif kind == "gain":
-            chain.append(pb.Gain(gain_db=float(p.get("db", 0))))
+            chain.append(pb.Gain(gain_db=float(p["db"])))
         elif kind in ("vinyl", "tape", "wide"):
             flush()
-            amount = float(np.clip(p.get("amount", 0.5), 0, 1))
+            amount = float(np.clip(p["amount"], 0, 1))
             if kind == "vinyl":
                 out = _vinyl(out, amount, rng, sr)
             elif kind == "tape":

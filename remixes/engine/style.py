@@ -15,14 +15,14 @@ import functools
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 
 from .vocabulary import (
     ACOUSTIC_SWAPS, ADD_CUES, DANCE_STYLES, DEFAULT_STYLE, DROP_CUES, DRUM_WORDS, EFFECT_DEFAULTS, EFFECT_WORDS,
     ELECTRIC_PROGRAMS, GENDER_WORDS, GROOVES_IN_THREE, GROOVE_WORDS, INSTRUMENTAL_WORDS, INSTRUMENT_WORDS,
     INTENSIFIERS, KEEP_CUES, KEY_NAMES, KIT_WORDS, LESS_CUES, LEVELLED, LEVEL_COMPARATIVES, METER_WORDS,
     MODE_WORDS, MODIFIERS, MORE_CUES, NOT_CUES, P, SOLO_WORDS, STOP_WORDS, STYLE_TABLE, SYNTH_PROGRAMS,
-    VOCAL_WORDS, Effect, EffectKind, Groove, Kit, Role, StyleSpec,
+    VOCAL_WORDS, Effect, EffectKind, Groove, Kit, Role, StyleSound, StyleSpec,
 )
 
 MIN_BPM = 40.0
@@ -333,13 +333,11 @@ class _Draft:
 
     @classmethod
     def from_style(cls, spec: StyleSpec) -> _Draft:
-        return cls(
-            spec=spec, tempo_factor=spec.tempo_factor, tempo_range=spec.tempo_range, mode=None,
-            instruments=dict(spec.instruments), drums=spec.drums, drum_kit=spec.drum_kit, swing=spec.swing,
-            energy=spec.energy, brightness=spec.brightness, reverb=spec.reverb,
-            effects={e.kind: dict(e.params) for e in spec.effects}, keep_original=spec.keep_original,
-            keep_vocals=spec.keep_vocals, vocal_reverb=spec.vocal_reverb, mood=spec.mood, palette=list(spec.palette),
-        )
+        """Every field of the style's StyleSound, as a working copy (mutable containers copied)."""
+        sound = {f.name: getattr(spec, f.name) for f in fields(StyleSound)}
+        sound.update(instruments=dict(spec.instruments), effects={e.kind: dict(e.params) for e in spec.effects},
+                     palette=list(spec.palette))
+        return cls(spec=spec, mode=None, **sound)
 
     def set_mood(self, mood: str) -> None:
         if not self.mood_locked:

@@ -141,11 +141,10 @@ def fx(kind: str, **params: float) -> Effect:
 
 
 @dataclass(frozen=True, kw_only=True)
-class StyleSpec:
-    """One style a prompt can name, and the band, drums, mix and look a remix in it starts from."""
+class StyleSound:
+    """The band, drums, mix and look of a style: what a remix in it starts from. `StyleSpec` adds what names
+    the style; the prompt reader's working copy (`style._Draft`) is built from these fields."""
 
-    id: str
-    name: str
     tempo_range: tuple[float, float]
     instruments: dict[str, int]  # role -> Program
     drums: str | None  # a Groove, or None for no drums
@@ -160,11 +159,19 @@ class StyleSpec:
     vocal_reverb: float
     mood: str
     palette: tuple[str, ...]
+    tempo_factor: float = 1.0
+
+
+@dataclass(frozen=True, kw_only=True)
+class StyleSpec(StyleSound):
+    """One style a prompt can name, and (its StyleSound) the band, drums, mix and look a remix in it starts from."""
+
+    id: str
+    name: str
     words: tuple[str, ...]  # nouns naming the style (phrases allowed)
     adjectives: tuple[str, ...] = ()  # "jazzy", "orchestral": name the style, but yield to a noun when both appear
     signature: dict[str, int] = field(default_factory=dict)  # roles lent to another style when blended in
     signature_label: str = ""
-    tempo_factor: float = 1.0
     drums_if_added: str = Groove.BALLAD.value  # the groove "with drums" brings to a style without any
 
 
@@ -1069,13 +1076,16 @@ MODIFIERS: dict[str, Modifier] = {
     ),
 }
 
-# What "with delay", "add a phaser" set an effect to. Modifiers keep their own values (the table above):
-# "dreamy" brings a longer delay than "with delay" does.
-EFFECT_DEFAULTS: dict[str, dict[str, float]] = {
-    "delay": {"seconds": 0.375, "feedback": 0.35, "mix": 0.2}, "distortion": {"drive_db": 8.0},
-    "vinyl": {"amount": 0.5}, "tape": {"amount": 0.5}, "chorus": {"depth": 0.4, "mix": 0.3},
-    "phaser": {"depth": 0.5, "mix": 0.3}, "bitcrush": {"bit_depth": 8.0}, "lowpass": {"cutoff_hz": 2500.0},
-    "highpass": {"cutoff_hz": 200.0}, "compressor": {"threshold_db": -24.0, "ratio": 5.0}, "wide": {"amount": 0.7},
+# The one default of every effect: what "with delay", "add a phaser" set it to, and what the renderer takes for a
+# parameter an effect leaves out (none of the tables' or plans' effects does). Modifiers keep their own values
+# (the table above): "dreamy" brings a longer delay than "with delay" does.
+E = EffectKind
+EFFECT_DEFAULTS: dict[EffectKind, dict[str, float]] = {
+    E.DELAY: {"seconds": 0.375, "feedback": 0.35, "mix": 0.2}, E.DISTORTION: {"drive_db": 8.0},
+    E.VINYL: {"amount": 0.5}, E.TAPE: {"amount": 0.5}, E.CHORUS: {"depth": 0.4, "mix": 0.3},
+    E.PHASER: {"depth": 0.5, "mix": 0.3}, E.BITCRUSH: {"bit_depth": 8.0}, E.LOWPASS: {"cutoff_hz": 2500.0},
+    E.HIGHPASS: {"cutoff_hz": 200.0}, E.COMPRESSOR: {"threshold_db": -24.0, "ratio": 5.0}, E.WIDE: {"amount": 0.7},
+    E.GAIN: {"db": 0.0},
 }
 
 
@@ -1165,8 +1175,8 @@ def _modifier_problems() -> list[str]:
         for band in (m.instruments, m.instrument_defaults):
             problems += [f"{where}: role {r!r} is not a Role" for r in band if r not in set(Role)]
             problems += [f"{where}: {p!r} is not a Program" for p in band.values() if not isinstance(p, Program)]
-    problems += [f"effect default {kind!r} is not an EffectKind"
-                 for kind in EFFECT_DEFAULTS if kind not in effect_kinds]
+    if set(EFFECT_DEFAULTS) != effect_kinds or not all(isinstance(kind, EffectKind) for kind in EFFECT_DEFAULTS):
+        problems.append("EFFECT_DEFAULTS must hold one default for every EffectKind, keyed by it")
     return problems
 
 

@@ -3,11 +3,13 @@ with the arranger, and interpret() still gives the plans it gave before the tabl
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from remixes.engine import arrange, style, vocabulary as V
@@ -105,6 +107,11 @@ def test_the_arranger_has_a_pattern_for_every_groove_and_no_other():
     assert style.GROOVES == tuple(g.value for g in V.Groove)
 
 
+def test_the_arranger_s_grooves_are_keyed_by_the_groove_enum():
+    assert all(type(groove) is V.Groove for groove in arrange.GROOVES)
+    assert list(arrange.GROOVES) == list(V.Groove)  # the same grooves, in the enum's order
+
+
 @pytest.mark.parametrize("groove", list(V.Groove))
 def test_a_groove_pattern_is_one_bar_of_its_meter(groove):
     beats = 3 if groove in V.GROOVES_IN_THREE else 4
@@ -112,10 +119,45 @@ def test_a_groove_pattern_is_one_bar_of_its_meter(groove):
 
 
 def test_every_effect_of_a_plan_sets_all_its_parameters():
-    # so the renderer's own fallback values (render.apply_effects' p.get defaults) never decide a sound
+    # so EFFECT_DEFAULTS (the renderer's only fallback) never decides a sound a plan meant to set
     for prompt in golden_prompts()[::7]:
         for effect in interpret(prompt).effects:
             assert set(effect.params) == set(V.EFFECT_PARAMS[effect.kind]), (prompt, effect)
+
+
+def test_every_effect_has_one_default_with_all_its_parameters():
+    assert set(V.EFFECT_DEFAULTS) == set(V.EffectKind)
+    assert all(type(kind) is V.EffectKind for kind in V.EFFECT_DEFAULTS)
+    for kind, params in V.EFFECT_DEFAULTS.items():
+        assert set(params) == set(V.EFFECT_PARAMS[kind]), kind
+
+
+def test_the_renderer_takes_a_missing_parameter_from_effect_defaults():
+    """render.apply_effects has no fallback values of its own: an effect that leaves its parameters out
+    sounds exactly like one that spells out EFFECT_DEFAULTS."""
+    from remixes.engine.render import apply_effects
+
+    rng = np.random.default_rng(5)
+    audio = (rng.standard_normal((22050, 2)) * 0.1).astype(np.float32)
+    for kind in V.EffectKind:
+        bare = apply_effects(audio, (V.Effect(kind.value, {}),), 0.0, 0.0, seed=1)
+        spelled = apply_effects(audio, (V.Effect(kind.value, dict(V.EFFECT_DEFAULTS[kind])),), 0.0, 0.0, seed=1)
+        assert np.array_equal(bare, spelled), kind
+    with pytest.raises(ValueError):
+        apply_effects(audio, (V.Effect("flanger", {}),), 0.0, 0.0, seed=1)
+
+
+def test_a_style_s_sound_is_declared_once():
+    """StyleSpec is a StyleSound plus what names the style; the reader's working copy starts from every
+    StyleSound field, and the plan carries each of them."""
+    sound = [f.name for f in dataclasses.fields(V.StyleSound)]
+    assert issubclass(V.StyleSpec, V.StyleSound)
+    assert set(sound) <= {f.name for f in dataclasses.fields(style.StylePlan)}
+    for spec in V.STYLE_TABLE:
+        draft = style._Draft.from_style(spec)
+        assert draft.effects == {e.kind: e.params for e in spec.effects} and draft.palette == list(spec.palette)
+        assert all(getattr(draft, name) == getattr(spec, name) for name in sound
+                   if name not in ("effects", "palette")), spec.id
 
 
 def test_the_public_names_come_from_the_enums():
