@@ -21,6 +21,7 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import numpy as np  # noqa: E402
 
+from remixes.engine.music import Chord, Section  # noqa: E402
 from remixes.engine.vocals.guide import VocalGuide  # noqa: E402
 from remixes.engine.vocals.performer import Performance, perform  # noqa: E402
 
@@ -104,10 +105,10 @@ def song_guide(duration: float = 180.0, bpm: float = TEMPO) -> VocalGuide:
     for b, start in enumerate(bars):
         chorus = (b // 8) % 2 == 1
         root, quality = _MAJOR[1 if chorus else 0][b % 4]
-        chords.append((start, min(start + bar, duration), root, quality))
+        chords.append(Chord(start, min(start + bar, duration), root, quality))
         if b % 8 == 0:
-            sections.append((start, min(start + 8 * bar, duration), "chorus" if chorus else "verse",
-                             0.9 if chorus else 0.5))
+            sections.append(Section(start, min(start + 8 * bar, duration), "chorus" if chorus else "verse",
+                                    0.9 if chorus else 0.5))
     return VocalGuide(SR, duration, bpm, beats, bars, 0, "major", tuple(chords), (), tuple(sections))
 
 

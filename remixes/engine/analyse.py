@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .decode import resample
+from .music import Chord, Section, Tone
 
 ANALYSIS_RATE = 22050
 HOP = 512
@@ -45,9 +46,9 @@ class Analysis:
     key_tonic: int                   # pitch class
     mode: str                        # "major" | "minor"
     key_confidence: float            # correlation margin to the runner-up key
-    chords: tuple                    # ((start, end, root, quality), ...) merged per-beat chords; root -1 = none
-    melody: tuple                    # ((start, end, midi), ...)
-    sections: tuple                  # ((start, end, label, energy 0..1), ...)
+    chords: tuple[Chord, ...]        # merged per-beat chords; root -1 = none
+    melody: tuple[Tone, ...]
+    sections: tuple[Section, ...]
     loudness_lufs: float
     vocal_presence: float            # 0..1, how much centred vocal-band harmonic energy the mix holds
     chroma_mean: np.ndarray          # (12,) 0..1
@@ -286,20 +287,20 @@ def _safe_key(tonic, mode, confidence, chord_ids, notes) -> tuple[int, str]:
     return choice
 
 
-def _merge_chords(chord_ids, seg_times) -> tuple:
-    merged = []
+def _merge_chords(chord_ids, seg_times) -> tuple[Chord, ...]:
+    merged: list[Chord] = []
     for i, (root, quality) in enumerate(chord_ids):
         start, end = float(seg_times[i]), float(seg_times[i + 1])
-        if merged and merged[-1][2] == root and merged[-1][3] == quality:
-            merged[-1] = (merged[-1][0], end, root, quality)
+        if merged and merged[-1].root == root and merged[-1].quality == quality:
+            merged[-1] = merged[-1]._replace(end=end)
         else:
-            merged.append((start, end, root, quality))
+            merged.append(Chord(start, end, root, quality))
     return tuple(merged)
 
 
 # --- melody -----------------------------------------------------------------------------------------
 
-def _melody(cqt: np.ndarray, rms: np.ndarray) -> tuple:
+def _melody(cqt: np.ndarray, rms: np.ndarray) -> tuple[Tone, ...]:
     """Predominant pitch by harmonic summation over the CQT (G3..C6), segmented into notes."""
     import scipy.ndimage as ndi
 
@@ -327,7 +328,7 @@ def _melody(cqt: np.ndarray, rms: np.ndarray) -> tuple:
         boundary = i == len(midi) or not voiced[i] or (start is not None and midi[i] != midi[start])
         if start is not None and boundary:
             if (i - start) * frame_sec >= 0.09:
-                notes.append((start * frame_sec, i * frame_sec, int(midi[start])))
+                notes.append(Tone(start * frame_sec, i * frame_sec, int(midi[start])))
             start = None
         if i < len(midi) and voiced[i] and start is None:
             start = i
@@ -336,13 +337,13 @@ def _melody(cqt: np.ndarray, rms: np.ndarray) -> tuple:
 
 # --- sections ---------------------------------------------------------------------------------------
 
-def _sections(beat_chroma, beat_energy, seg_times, downbeat_times, duration) -> tuple:
+def _sections(beat_chroma, beat_energy, seg_times, downbeat_times, duration) -> tuple[Section, ...]:
     """Novelty on a beat-level self-similarity matrix, boundaries snapped to downbeats, labels by energy."""
     import scipy.signal as sig
 
     n = beat_chroma.shape[1]
     if n < 32 or duration < 30:
-        return ((0.0, duration, "verse", 1.0),)
+        return (Section(0.0, duration, "verse", 1.0),)
     feats = np.vstack([beat_chroma / (np.linalg.norm(beat_chroma, axis=0, keepdims=True) + 1e-9),
                        (beat_energy / (beat_energy.max() + 1e-9))[None, :]])
     ssm = feats.T @ feats
@@ -370,7 +371,7 @@ def _sections(beat_chroma, beat_energy, seg_times, downbeat_times, duration) -> 
             label = "intro"
         elif i == len(bounds) - 2 and len(bounds) > 3 and rel[i] < 0.7 and b - a < 25:
             label = "outro"
-        sections.append((float(a), float(b), label, float(round(rel[i], 3))))
+        sections.append(Section(float(a), float(b), label, float(round(rel[i], 3))))
     return tuple(sections)
 
 

@@ -16,7 +16,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from .analyse import VOCAL_PRESENCE_THRESHOLD, Analysis
+from .music import Chord, Section, Tone
 from .render import vocal_suppression_for
+from .style import StylePlan
 from .vocabulary import Groove
 
 # (start_seconds, end_seconds, midi_pitch, velocity 1..127)
@@ -65,9 +67,9 @@ class Arrangement:
     beat_times: tuple     # groove beats on the remix timeline
     bar_times: tuple      # groove downbeats
     beats_per_bar: int    # 4, or 3 for a waltz
-    chords: tuple         # ((start, end, root, quality), ...) on the remix timeline
-    melody: tuple         # ((start, end, midi), ...) on the remix timeline
-    sections: tuple       # ((start, end, label, energy), ...) on the remix timeline
+    chords: tuple[Chord, ...]      # on the remix timeline
+    melody: tuple[Tone, ...]       # on the remix timeline
+    sections: tuple[Section, ...]  # on the remix timeline
     parts: tuple          # (Part, ...)
     # How much of each separated stem of the original stays (linear gains on the stems):
     accompaniment_gain: float     # the accompaniment's harmonic rest ("other" stem; the whole accompaniment
@@ -87,7 +89,7 @@ class Arrangement:
     strength: float = 0.5
 
 
-def choose_timing(plan, source_tempo: float, duration: float) -> Timing:
+def choose_timing(plan: StylePlan, source_tempo: float, duration: float) -> Timing:
     """Explicit bpm, else source x factor with its groove folded by octaves into/near the style's range."""
     source = source_tempo
     lo, hi = plan.tempo_range
@@ -115,7 +117,7 @@ def choose_timing(plan, source_tempo: float, duration: float) -> Timing:
                   duration=duration / rate)
 
 
-def arrange(plan, analysis: Analysis, timing: Timing, strength: float, seed: int,
+def arrange(plan: StylePlan, analysis: Analysis, timing: Timing, strength: float, seed: int,
             keep_vocal: bool, song_parts=None, carry_melody: bool | None = None) -> Arrangement:
     """The band's parts and the stems' gains for one version.
 
@@ -130,15 +132,15 @@ def arrange(plan, analysis: Analysis, timing: Timing, strength: float, seed: int
     beats_per_bar = plan.beats_per_bar
     beats = _groove_beats(analysis, timing)
     bars = _groove_bars(analysis, timing, beats, beats_per_bar)
-    if song_parts is not None and any(c[2] >= 0 for c in song_parts.chords):
+    if song_parts is not None and any(c.played for c in song_parts.chords):
         source_chords = _merge_chords(song_parts.chords)
-        source_melody = tuple((s, e, p) for s, e, p, _ in song_parts.melody) or tuple(analysis.melody)
-        bass_line = tuple((s / rate, e / rate, p, v) for s, e, p, v in song_parts.bass_line)
+        source_melody = tuple(Tone(n.start, n.end, n.pitch) for n in song_parts.melody) or tuple(analysis.melody)
+        bass_line = tuple(n._replace(start=n.start / rate, end=n.end / rate) for n in song_parts.bass_line)
     else:
         source_chords, source_melody, bass_line = tuple(analysis.chords), tuple(analysis.melody), ()
-    chords = tuple((s / rate, e / rate, r, q) for s, e, r, q in source_chords)
-    melody = tuple((s / rate, e / rate, p) for s, e, p in source_melody)
-    sections = tuple((s / rate, e / rate, label, energy) for s, e, label, energy in analysis.sections)
+    chords = tuple(c._replace(start=c.start / rate, end=c.end / rate) for c in source_chords)
+    melody = tuple(m._replace(start=m.start / rate, end=m.end / rate) for m in source_melody)
+    sections = tuple(s._replace(start=s.start / rate, end=s.end / rate) for s in analysis.sections)
 
     # Some bands state the harmony less clearly than the transcription does (_CLARITY): they step back more.
     fidelity = (song_parts.fidelity if song_parts is not None else 1.0) * _CLARITY.get(plan.style, 1.0)
@@ -176,7 +178,8 @@ def arrange(plan, analysis: Analysis, timing: Timing, strength: float, seed: int
     if plan.drums:
         drum_notes = drum_groove(plan.drums, beats, bars, plan.energy, plan.swing, sections, rng, beats_per_bar)
         drum_notes = _humanise(drum_notes, beats, _Feel(feel.jitter * 0.5, feel.spread, feel.accent, 1.0), rng)
-        roots = tuple((s, e, r) for s, e, r, _ in chords if r >= 0) or ((0.0, timing.duration, analysis.key_tonic),)
+        roots = tuple((c.start, c.end, c.root) for c in chords if c.played)
+        roots = roots or ((0.0, timing.duration, analysis.key_tonic),)
         parts.append(Part("drums", int(plan.drum_kit), True, tuple(drum_notes), 0.9, 0.0,
                           plan.levels.get("drums", 0.0), float(mix.get("drums_reverb", 0.0)), tune_to=roots))
 
@@ -207,17 +210,19 @@ def arrange(plan, analysis: Analysis, timing: Timing, strength: float, seed: int
     )
 
 
-def _merge_chords(per_beat) -> tuple:
-    merged: list = []
-    for start, end, root, quality in per_beat:
-        if merged and merged[-1][2] == root and merged[-1][3] == quality and abs(merged[-1][1] - start) < 1e-3:
-            merged[-1] = (merged[-1][0], end, root, quality)
+def _merge_chords(per_beat: tuple[Chord, ...]) -> tuple[Chord, ...]:
+    merged: list[Chord] = []
+    for chord in per_beat:
+        last = merged[-1] if merged else None
+        if last and (last.root, last.quality) == (chord.root, chord.quality) and abs(last.end - chord.start) < 1e-3:
+            merged[-1] = last._replace(end=chord.end)
         else:
-            merged.append((start, end, root, quality))
+            merged.append(chord)
     return tuple(merged)
 
 
-def _vocal_suppression(plan, analysis: Analysis, keep_vocal: bool, notes: list[str], lift_db: float = 0.0) -> float:
+def _vocal_suppression(plan: StylePlan, analysis: Analysis, keep_vocal: bool, notes: list[str],
+                       lift_db: float = 0.0) -> float:
     """All of a vocal that is not kept; a kept one at the prompt's level ("less vocals") plus `lift_db`,
     when there is one."""
     if not keep_vocal:
@@ -418,7 +423,8 @@ _SHAPES = {"maj": (0, 4, 7), "min": (0, 3, 7), "7": (0, 4, 7, 10), "dim": (0, 3,
            "sus": (0, 5, 7)}
 
 
-def _role_notes(role, chords, melody, beats, bars, beats_per_bar, plan, rng, bass_line=(), feel=_FEEL) -> list:
+def _role_notes(role, chords, melody, beats, bars, beats_per_bar, plan: StylePlan, rng, bass_line=(),
+                feel=_FEEL) -> list:
     energy = float(plan.energy)
     in_three = beats_per_bar == 3
     if role == "bass":
@@ -448,14 +454,14 @@ def _follow_bass_line(notes, bass_line, chords) -> list[NoteTuple]:
     the root, so inversions and walking tones of the original survive a restyle."""
     if not bass_line:
         return notes
-    starts = np.array([n[0] for n in bass_line])
+    starts = np.array([n.start for n in bass_line])
     out = []
     for start, end, pitch, velocity in notes:
         k = int(np.searchsorted(starts, start + 0.06)) - 1
         chord = _chord_at(chords, start)
-        if k >= 0 and bass_line[k][1] > start + 0.02 and chord is not None:
-            heard = bass_line[k][2]
-            tones = {(chord[2] + i) % 12 for i in _SHAPES.get(chord[3], _SHAPES["maj"])}
+        if k >= 0 and bass_line[k].end > start + 0.02 and chord is not None:
+            heard = bass_line[k].pitch
+            tones = {(chord.root + i) % 12 for i in _SHAPES.get(chord.quality, _SHAPES["maj"])}
             if heard % 12 in tones and heard % 12 != pitch % 12:
                 pitch = 28 + (heard - 28) % 12 + 12 * int(pitch >= 40)
         out.append((start, end, pitch, velocity))
@@ -523,7 +529,7 @@ def _bass(chords, beats, energy, rng) -> list[NoteTuple]:
         velocity = int(80 + 30 * energy)
         if pattern == "whole":
             if is_change:
-                end = next((c[1] for c in chords if c[0] <= a < c[1]), b)
+                end = next((c.end for c in chords if c.start <= a < c.end), b)
                 out.append((a, max(a + 0.05, end - 0.02), pitch, velocity))
         elif pattern == "beats":
             out.append((a, max(a + 0.05, b - 0.03), pitch, velocity if is_change else velocity - 12))
@@ -565,7 +571,7 @@ def _oom(chords, beats, bars, energy, rng) -> list[NoteTuple]:
         chord = _chord_at(chords, bar)
         if chord is None:
             continue
-        root = chord[2]
+        root = chord.root
         pitch = 36 + root if root < 7 else 24 + root
         if alternate and i % 2:
             pitch += 7 if pitch + 7 <= 47 else -5
@@ -590,10 +596,10 @@ def _pah_pah(chords, beats, bars, energy, rng, low: int, strum: bool) -> list[No
     return sorted(out)
 
 
-def _chord_at(chords, t: float):
+def _chord_at(chords: tuple[Chord, ...], t: float) -> Chord | None:
     """The playable chord sounding at t (chord edges sit on beats, so a little early counts), or None."""
     for chord in chords:
-        if chord[0] - 0.03 <= t < chord[1] - 0.05 and chord[2] >= 0:
+        if chord.start - 0.03 <= t < chord.end - 0.05 and chord.played:
             return chord
     return None
 
@@ -708,7 +714,7 @@ def drum_groove(groove_id: str, beats, bars, energy: float, swing: float, sectio
     sparse_hats = energy < 0.3
     ghost_chance = float(rng.uniform(0.0, 0.35))
     fill_every = int(rng.choice([4, 8]))
-    section_starts = [s for s, _, _, _ in sections[1:]]
+    section_starts = [s.start for s in sections[1:]]
     out: list[NoteTuple] = []
     bar_edges = list(bars) + [bars[-1] + beats_per_bar * float(np.median(np.diff(beats)))]
     for i, (bar_start, bar_end) in enumerate(zip(bar_edges[:-1], bar_edges[1:])):

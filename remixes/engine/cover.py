@@ -16,6 +16,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageFont
 
+from .style import StylePlan
+
 SIZE = 1024
 THUMB = 256
 _SS = 2  # supersampling factor
@@ -37,14 +39,14 @@ _FONT_PATHS = (
 )
 
 
-def draw_cover(plan, features: dict, seed: int = 0) -> tuple[bytes, bytes]:
+def draw_cover(plan: StylePlan, features: dict, seed: int = 0) -> tuple[bytes, bytes]:
     """Return (1024x1024 PNG, 256x256 PNG) for a remix drawn in the plan's style from its audio features."""
     f = _clean_features(features or {})
-    palette = [_rgb(c) for c in (getattr(plan, "palette", None) or ("#222233", "#445577", "#dd8866", "#eeeeee"))]
+    palette = [_rgb(c) for c in (plan.palette or ("#222233", "#445577", "#dd8866", "#eeeeee"))]
     while len(palette) < 5:
         palette.append(_shade(palette[len(palette) % len(palette)], 0.25))
     palette = _tune_palette(palette, f)
-    style = getattr(plan, "style", "pop")
+    style = plan.style
     rng = np.random.default_rng([seed & 0xFFFFFFFF, _fingerprint(style, f)])
 
     motif = _MOTIFS.get(style, "blobs")
@@ -240,7 +242,7 @@ def _font(size: int):
         return None
 
 
-def _finish(image: Image.Image, plan, f: dict, palette, rng) -> Image.Image:
+def _finish(image: Image.Image, plan: StylePlan, f: dict, palette, rng) -> Image.Image:
     """Vignette, grain and the caption (title and style), when a font is available."""
     yy, xx = np.mgrid[0:_LOW, 0:_LOW].astype(np.float32) / _LOW - 0.5
     # darker toward the edges, and along the bottom where the caption sits
@@ -253,8 +255,8 @@ def _finish(image: Image.Image, plan, f: dict, palette, rng) -> Image.Image:
     rgb = ImageChops.add(rgb, Image.merge("RGB", (grain_image,) * 3), scale=1.0, offset=-128)
     image = rgb
 
-    caption = f["title"] or getattr(plan, "style_name", "")
-    subtitle = getattr(plan, "style_name", "") if f["title"] else _key_label(f)
+    caption = f["title"] or plan.style_name
+    subtitle = plan.style_name if f["title"] else _key_label(f)
     big, small = _font(int(_W * 0.045)), _font(int(_W * 0.024))
     if big is None or small is None or not caption:
         return image

@@ -25,7 +25,7 @@ from contextlib import ExitStack, nullcontext
 from dataclasses import dataclass, field, replace
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 
@@ -39,6 +39,9 @@ from .master import master
 from .render import Stretch, apply_effects, instrument_name, load_soundfont, render_band, rms, soundfont_note
 from .separate import Stems, separate, write_wav
 from .transcribe import transcribe_parts
+
+if TYPE_CHECKING:  # the prompt reader is imported when a remix starts
+    from .style import StylePlan
 
 
 @dataclass(frozen=True)
@@ -98,9 +101,9 @@ class _Progress:
 
 
 # Versions of the cached entries: bump one when the code or model that makes that entry changes.
-STEMS_VERSION = "spleeter2-805a3f2d-s1"
-ANALYSIS_VERSION = "a1"
-PARTS_VERSION = "p2"  # p2: SongParts.fidelity (how much of the song the notes explain)
+STEMS_VERSION = "spleeter2v-3972feb9-s1"  # the vocal U-Net's mask (spleeter-2stems-vocals.onnx)
+ANALYSIS_VERSION = "a2"  # a2: chords, melody and sections as music.Chord/Tone/Section
+PARTS_VERSION = "p3"  # p2: SongParts.fidelity (how much of the song the notes explain); p3: music.Note/Chord
 STEM_NOTE = ("Stems: vocals and accompaniment separated by a neural network (Spleeter 2-stem); the drums, bass "
              "and other stems are estimates (harmonic/percussive and low-pass split of the accompaniment).")
 
@@ -268,7 +271,7 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
         "key_confidence": round(analysis.key_confidence, 3),
         "chords": len(analysis.chords),
         "melody_notes": len(analysis.melody),
-        "sections": [[round(s, 2), round(e, 2), label] for s, e, label, _ in analysis.sections],
+        "sections": [[round(s.start, 2), round(s.end, 2), s.label] for s in analysis.sections],
         "source_loudness_lufs": round(analysis.loudness_lufs, 2),
         "vocal_presence": round(analysis.vocal_presence, 3),
         "original_level": round(first.original_gain, 3),
@@ -404,7 +407,7 @@ def _separate_file(source_path: str, max_seconds: float, directory: str, in_help
     _return_freed_memory()
 
 
-def _stem_gains(arrangement: Arrangement, plan, keep_vocal: bool) -> dict[str, float]:
+def _stem_gains(arrangement: Arrangement, plan: StylePlan, keep_vocal: bool) -> dict[str, float]:
     """Linear gains of the source's stems in the kept original. The arrangement's balance, then the
     prompt's levels on the real stems: "more bass" / "softer drums" move the bass / drums stems, "no drums"
     (or a style without drums) drops the drums stem; a vocal not kept is dropped (0)."""
@@ -586,7 +589,7 @@ def _spilled(spill_dir: str, index: int, *job):
     return replace(result, audio=path), notes, seconds
 
 
-def _render_version(index: int, arrangement: Arrangement, plan, request: RemixRequest, original,
+def _render_version(index: int, arrangement: Arrangement, plan: StylePlan, request: RemixRequest, original,
                     reference_rms: float, lyrics: str, kept_vocal=None, workdir=None):
     """One version: the kept original (an array or a .npy path) + the band, effects, then the vocal (sung
     lyrics or the kept vocal stem, with the same effects), mastered. With `workdir`, its stems are
@@ -674,7 +677,7 @@ class _Clock:
         self.last = now
 
 
-def _sing(lyrics: str, arrangement: Arrangement, plan, request: RemixRequest, index: int, n: int):
+def _sing(lyrics: str, arrangement: Arrangement, plan: StylePlan, request: RemixRequest, index: int, n: int):
     from .vocals import VocalGuide, sing, vocal_chain
 
     sr = SAMPLE_RATE

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from .decode import resample
+from .music import Chord, Note
 
 MODEL_RATE = 22050
 _HOP = 256
@@ -27,22 +28,18 @@ _FPS = MODEL_RATE / _HOP             # ~86.13 frames per second
 _LOWEST_MIDI = 21                    # the model's 88 keys start at A0
 _BATCH = 8
 
-# (start_seconds, end_seconds, midi_pitch, velocity 1..127), as arrange.NoteTuple
-Note = tuple[float, float, int, int]
-
-
 @dataclass(frozen=True)
 class SongParts:
-    vocal_melody: tuple      # (Note, ...) from the vocal stem; empty for an instrumental song
-    lead_melody: tuple       # (Note, ...) the top line of the accompaniment
-    bass_line: tuple         # (Note, ...)
-    chords: tuple            # ((start, end, root, quality), ...) one per beat; root -1 = nothing played
+    vocal_melody: tuple[Note, ...]  # from the vocal stem; empty for an instrumental song
+    lead_melody: tuple[Note, ...]   # the top line of the accompaniment
+    bass_line: tuple[Note, ...]
+    chords: tuple[Chord, ...]       # one per beat; root -1 = nothing played
     has_vocal: bool
     notes: tuple = field(default=())   # sentences for the plan: what was found
     fidelity: float = 1.0    # how much of the song's pitch content these notes explain (centred-chroma cosine)
 
     @property
-    def melody(self) -> tuple:
+    def melody(self) -> tuple[Note, ...]:
         """The line a listener follows: the sung one when there is a singer, else the lead."""
         return self.vocal_melody if self.has_vocal and len(self.vocal_melody) >= 4 else self.lead_melody
 
@@ -81,7 +78,7 @@ def transcribe_parts(vocals: np.ndarray | None, accompaniment: np.ndarray, sr: i
 
     heard = _audio_chroma(acc_mono if vocals is None else _sum_padded(acc_mono, _mono(vocals, sr)))
     fidelity = explained(heard, chords, bass_line, vocal_line if has_vocal else lead_line)
-    played = sum(1 for c in chords if c[2] >= 0)
+    played = sum(1 for c in chords if c.played)
     notes.append(
         "Transcribed (basic-pitch): "
         + (f"vocal melody {len(vocal_line)} notes, " if has_vocal else "no sung melody, ")
@@ -191,7 +188,7 @@ def activations(mono: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 # --- lines -----------------------------------------------------------------------------------------
 
 def line(note: np.ndarray, onset: np.ndarray, low: int, high: int, threshold: float, top: bool = False,
-         min_seconds: float = 0.09) -> tuple:
+         min_seconds: float = 0.09) -> tuple[Note, ...]:
     """One note at a time in MIDI range [low, high]: the most active key (or, with `top`, the highest
     key above `threshold`) per frame, smoothed, cut into notes at pitch changes and at re-struck onsets."""
     if not len(note):
@@ -221,17 +218,18 @@ def line(note: np.ndarray, onset: np.ndarray, low: int, high: int, threshold: fl
         if p >= 0 and (t - start) / _FPS >= min_seconds:
             level = float(band[start:t, p - low].mean())
             velocity = int(np.clip(40 + 80 * level, 30, 120))
-            out.append((round(start / _FPS, 4), round(t / _FPS, 4), p, velocity))
+            out.append(Note(round(start / _FPS, 4), round(t / _FPS, 4), p, velocity))
         start = t
     return tuple(_join_gaps(out))
 
 
-def _join_gaps(notes: list, gap: float = 0.035) -> list:
+def _join_gaps(notes: list[Note], gap: float = 0.035) -> list[Note]:
     """A note of the same pitch resuming after a dropout of a frame or three is the same note."""
-    out: list = []
+    out: list[Note] = []
     for n in notes:
-        if out and out[-1][2] == n[2] and n[0] - out[-1][1] <= gap and n[3] <= out[-1][3] + 10:
-            out[-1] = (out[-1][0], n[1], n[2], out[-1][3])
+        last = out[-1] if out else None
+        if last and last.pitch == n.pitch and n.start - last.end <= gap and n.velocity <= last.velocity + 10:
+            out[-1] = last._replace(end=n.end)
         else:
             out.append(n)
     return out
@@ -247,7 +245,7 @@ def _median(index: np.ndarray, width: int) -> np.ndarray:
 # --- chords ----------------------------------------------------------------------------------------
 
 def chords_per_beat(note: np.ndarray, beats: np.ndarray, duration: float, key_tonic: int | None,
-                    mode: str | None) -> tuple[tuple, int, str]:
+                    mode: str | None) -> tuple[tuple[Chord, ...], int, str]:
     """A chord on every beat from the activations folded to pitch classes (bass keys weigh double);
     the key, when not given, from the same chroma."""
     from .analyse import _chords_per_segment, _key
@@ -266,7 +264,7 @@ def chords_per_beat(note: np.ndarray, beats: np.ndarray, duration: float, key_to
                             for a, b in zip(frames[:-1], frames[1:])], axis=1)
     beat_energy = np.array([energy[a:b].mean() if b > a else 0.0 for a, b in zip(frames[:-1], frames[1:])])
     ids = _chords_per_segment(beat_chroma + 1e-6, beat_energy, key_tonic, mode)
-    chords = tuple((round(float(edges[i]), 4), round(float(edges[i + 1]), 4), int(r), q)
+    chords = tuple(Chord(round(float(edges[i]), 4), round(float(edges[i + 1]), 4), int(r), q)
                    for i, (r, q) in enumerate(ids))
     return chords, int(key_tonic), mode
 

@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 
 from remixes.engine.analyse import analyse
+from remixes.engine.music import Chord, Section, Tone
 from tools.songs import make_song
 
 
@@ -34,6 +35,15 @@ def test_its_chords_follow_the_played_progression(analysis):
         checks += 1
         hits += (chord[2], chord[3]) == expected
     assert hits / checks >= 0.8
+
+
+def test_it_hands_on_named_chords_melody_and_sections(analysis):
+    """The arranger and the singer read fields by name (issue 13: typed stage hand-offs)."""
+    assert analysis.chords and all(type(c) is Chord for c in analysis.chords)
+    assert analysis.melody and all(type(m) is Tone for m in analysis.melody)
+    assert analysis.sections and all(type(s) is Section for s in analysis.sections)
+    assert all(c.start < c.end and -1 <= c.root < 12 for c in analysis.chords)
+    assert analysis.sections[0].start == 0.0 and analysis.sections[-1].end == analysis.duration
 
 
 def test_it_folds_a_fast_tempo_into_the_common_range():

@@ -9,6 +9,7 @@ import pytest
 
 from remixes.engine.analyse import Analysis
 from remixes.engine.arrange import GROOVES, K, RIM, arrange, choose_timing
+from remixes.engine.music import Chord, Note, Section, Tone
 from remixes.engine.render import vocal_suppression_for
 from remixes.engine.style import interpret
 
@@ -20,13 +21,13 @@ PROGRESSION = ((0, "maj"), (9, "min"), (5, "maj"), (7, "maj"))
 
 def song_analysis(seconds: float = 12.0) -> Analysis:
     beats = np.arange(0.0, seconds - 1e-9, BEAT)
-    chords = tuple((float(t), float(min(t + 4 * BEAT, seconds)), *PROGRESSION[i % 4])
+    chords = tuple(Chord(float(t), float(min(t + 4 * BEAT, seconds)), *PROGRESSION[i % 4])
                    for i, t in enumerate(beats[::4]))
-    melody = tuple((float(t), float(t + 1.5 * BEAT), 72 + (i % 3) * 2) for i, t in enumerate(beats[::2]))
+    melody = tuple(Tone(float(t), float(t + 1.5 * BEAT), 72 + (i % 3) * 2) for i, t in enumerate(beats[::2]))
     return Analysis(
         duration=seconds, tempo=TEMPO, beat_times=beats, downbeat_times=beats[::4], beats_per_bar=4,
         key_tonic=0, mode="major", key_confidence=0.5, chords=chords, melody=melody,
-        sections=((0.0, seconds, "verse", 1.0),), loudness_lufs=-14.0, vocal_presence=0.2,
+        sections=(Section(0.0, seconds, "verse", 1.0),), loudness_lufs=-14.0, vocal_presence=0.2,
         chroma_mean=np.zeros(12), spectrum_bands=np.zeros(32), onset_curve=np.zeros(64),
     )
 
@@ -52,6 +53,20 @@ def beat_positions(arrangement, starts, tolerance: float = 0.05) -> list[int]:
         assert abs(beats[i] - t) < tolerance, f"onset {t:.3f} s is not on a beat"
         positions.append((i - first_bar) % arrangement.beats_per_bar)
     return positions
+
+
+def test_the_arrangement_hands_named_chords_melody_and_sections_on_the_remix_timeline():
+    analysis = song_analysis()
+    arrangement = arrangement_for("trap")  # a faster style: the source is stretched
+    rate = arrangement.timing.rate
+    assert rate != 1.0
+    assert all(type(c) is Chord for c in arrangement.chords)
+    assert all(type(m) is Tone for m in arrangement.melody)
+    assert [type(s) for s in arrangement.sections] == [Section]
+    remixed, source = arrangement.chords[1], analysis.chords[1]
+    assert remixed.start == pytest.approx(source.start / rate)
+    assert (remixed.root, remixed.quality) == (source.root, source.quality)
+    assert arrangement.sections[0].end == pytest.approx(analysis.duration / rate)
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
@@ -185,9 +200,9 @@ def song_parts_for(analysis):
     per_beat = []
     for start, end, root, quality in analysis.chords:
         edges = np.arange(start, end - 1e-9, BEAT)
-        per_beat += [(float(t), float(min(t + BEAT, end)), root, quality) for t in edges]
-    bass = tuple((s, e, 36 + (r + thirds[q]) % 12, 90) for s, e, r, q in per_beat)
-    melody = tuple((float(t), float(t + BEAT), 67, 90) for t in analysis.beat_times[::2])
+        per_beat += [Chord(float(t), float(min(t + BEAT, end)), root, quality) for t in edges]
+    bass = tuple(Note(s, e, 36 + (r + thirds[q]) % 12, 90) for s, e, r, q in per_beat)
+    melody = tuple(Note(float(t), float(t + BEAT), 67, 90) for t in analysis.beat_times[::2])
     return SongParts(vocal_melody=(), lead_melody=melody, bass_line=bass, chords=tuple(per_beat), has_vocal=False)
 
 

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from remixes.engine.arrange import Part
+from remixes.engine.music import Chord, Note
 from remixes.engine.render import render_band
 from remixes.engine.transcribe import SongParts, transcribe_parts
 
@@ -82,6 +83,8 @@ def test_its_notes_explain_the_song_and_the_result_pickles(parts_and_truth):
     assert parts.fidelity > 0.6
     again = pickle.loads(pickle.dumps(parts))
     assert again == parts and isinstance(again, SongParts)
+    assert type(again.chords[0]) is Chord and type(again.bass_line[0]) is Note  # named values survive the cache
+    assert all(type(n) is Note for n in (*parts.vocal_melody, *parts.lead_melody, *parts.bass_line))
 
 
 def test_an_instrumental_song_has_no_sung_melody_and_a_lead_from_the_accompaniment():

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..music import Chord, Section, Tone
+
 
 @dataclass(frozen=True)
 class VocalGuide:
@@ -18,9 +20,9 @@ class VocalGuide:
     bar_times: tuple[float, ...]                          # downbeats
     key_tonic: int                                        # pitch class 0..11 (0 = C)
     mode: str                                             # "major" | "minor"
-    chords: tuple[tuple[float, float, int, str], ...]     # (start, end, root pitch class, quality)
-    melody: tuple[tuple[float, float, int], ...]          # (start, end, midi pitch); may be empty
-    sections: tuple[tuple[float, float, str, float], ...]  # (start, end, label, energy 0..1)
+    chords: tuple[Chord, ...]
+    melody: tuple[Tone, ...]                              # may be empty
+    sections: tuple[Section, ...]
 
 
 @dataclass(frozen=True)

@@ -143,8 +143,8 @@ def _grid(guide: VocalGuide) -> _Grid:
 def _first_sung_bar(guide: VocalGuide, grid: _Grid) -> int:
     start = 0.0
     sections = sorted(guide.sections)
-    if sections and sections[0][2].lower() == "intro" and len(sections) > 1:
-        start = sections[0][1]
+    if sections and sections[0].label.lower() == "intro" and len(sections) > 1:
+        start = sections[0].end
     elif len(grid.bars) > 8:
         start = grid.bars[1]
     return int(np.argmin(np.abs(grid.bars - start)))
@@ -153,12 +153,12 @@ def _first_sung_bar(guide: VocalGuide, grid: _Grid) -> int:
 def _chorus_bars(guide: VocalGuide, grid: _Grid) -> list[int]:
     """Bars where choruses start: labelled "chorus", else the most energetic section when it stands out."""
     sections = sorted(guide.sections)
-    chosen = [s for s in sections if s[2].lower() == "chorus"]
+    chosen = [s for s in sections if s.label.lower() == "chorus"]
     if not chosen and len(sections) >= 2:
-        energies = np.array([s[3] for s in sections])
+        energies = np.array([s.energy for s in sections])
         if energies.max() - np.median(energies) >= 0.1:
-            chosen = [s for s in sections if s[3] >= energies.max() - 0.05]
-    return sorted({int(np.argmin(np.abs(grid.bars - s[0]))) for s in chosen})
+            chosen = [s for s in sections if s.energy >= energies.max() - 0.05]
+    return sorted({int(np.argmin(np.abs(grid.bars - s.start))) for s in chosen})
 
 
 def _bars_for(syllables: int, grid: _Grid, dense: bool) -> int:
@@ -270,7 +270,7 @@ class _MelodySource:
     def __init__(self, guide: VocalGuide, gender: str):
         self.guide = guide
         self.centre, self.span = REGISTERS.get(gender, REGISTERS["neutral"])
-        self.melody = np.asarray([m for m in guide.melody if m[1] > m[0]], dtype=float).reshape(-1, 3)
+        self.melody = np.asarray([m for m in guide.melody if m.end > m.start], dtype=float).reshape(-1, 3)
         if len(self.melody):
             weights = self.melody[:, 1] - self.melody[:, 0]
             median = float(np.average(self.melody[:, 2], weights=weights))

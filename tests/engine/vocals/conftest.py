@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from remixes.engine.music import Chord, Section, Tone
 from remixes.engine.vocals import VocalGuide
 from remixes.engine.vocals.performer import perform
 
@@ -26,11 +27,12 @@ def make_guide(duration=48.0, bpm=100.0, sections=None, melody=(), key=0, mode="
     beat = 60.0 / bpm
     beats = tuple(float(t) for t in np.arange(0.0, duration - 1e-6, beat))
     bars = beats[::4]
-    chords = tuple((b, min(b + 4 * beat, duration), (key + LOOP[i % 4][0]) % 12, LOOP[i % 4][1])
+    chords = tuple(Chord(b, min(b + 4 * beat, duration), (key + LOOP[i % 4][0]) % 12, LOOP[i % 4][1])
                    for i, b in enumerate(bars))
     if sections is None:
         sections = ((0.0, 4.8, "intro", 0.3), (4.8, 24.0, "verse", 0.5), (24.0, duration, "chorus", 0.9))
-    return VocalGuide(SR, duration, bpm, beats, bars, key, mode, chords, tuple(melody), tuple(sections))
+    return VocalGuide(SR, duration, bpm, beats, bars, key, mode, chords, tuple(Tone(*m) for m in melody),
+                      tuple(Section(*s) for s in sections))
 
 
 def melody_for(guide, octave=5):
