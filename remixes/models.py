@@ -13,6 +13,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q, Sum
 
+from .report import RemixReport
+
 
 def new_webhook_secret() -> str:
     """A Standard Webhooks secret: `whsec_` and 32 random bytes in standard base64."""
@@ -199,6 +201,11 @@ class RemixTask(models.Model):
     @property
     def instrumental(self) -> bool:
         return bool(self.options.get("instrumental", False))
+
+    @property
+    def report(self) -> RemixReport:
+        """The provider's report (`style_plan`, stored as it came) read into typed fields."""
+        return RemixReport.from_json(self.style_plan)
 
 
 class Conversion(models.Model):

@@ -5,6 +5,7 @@ helper, which answers 404 to anyone but its owner; every state change goes throu
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 from django import forms
 from django.conf import settings
@@ -25,6 +26,7 @@ from . import eta, ledger, payloads, services
 from .errors import UserError
 from .forms import MAX_LYRICS, RemixForm
 from .models import ApiKey, Conversion, CreditEntry, RemixTask, Upload, User, WebhookDelivery
+from .report import RemixReport, VersionVocal
 
 PROMPT_EXAMPLES = [
     "Make it lo-fi with chill beats",
@@ -198,23 +200,16 @@ def _lyric_lines(timestamped) -> list[dict]:
     return lines
 
 
-def _vocal_of(plan: dict, index: int) -> dict:
-    """What a version's vocal is (`plan["engine"]["vocal"]`: sung, kept or none), or {} when the
-    plan does not say (older results)."""
-    engine = plan.get("engine") if isinstance(plan, dict) else None
-    entries = engine.get("vocal") if isinstance(engine, dict) else None
-    for entry in entries if isinstance(entries, list) else []:
-        if isinstance(entry, dict) and entry.get("version") == index and entry.get("kind") in ("sung", "kept", "none"):
-            note = str(entry.get("note") or "")
-            if entry["kind"] == "none" and note.lower().startswith("instrumental"):
-                note = ""  # the page says "Instrumental" already
-            return {
-                "kind": entry["kind"],
-                "language": _language_name(entry.get("language")),
-                "confident": bool(entry.get("confident", True)),
-                "note": note,
-            }
-    return {}
+def _vocal_of(report: RemixReport, index: int) -> VersionVocal | None:
+    """What a version's vocal is (sung, kept or none) as the page shows it (the language by name, no note
+    that repeats "Instrumental"), or None when the report does not say (older results)."""
+    vocal = report.vocal(index)
+    if vocal is None:
+        return None
+    note = vocal.note
+    if vocal.kind == "none" and note.lower().startswith("instrumental"):
+        note = ""  # the page says "Instrumental" already
+    return replace(vocal, language=_language_name(vocal.language), note=note)
 
 
 def _language_name(code) -> str:
@@ -238,7 +233,7 @@ def _stem_links(request: HttpRequest, stems: tuple[tuple[str, object, str], ...]
 def _version_cards(request: HttpRequest, task: RemixTask) -> list[dict]:
     by_index = {conv.index: conv for conv in task.conversions.all()}
     show = task.status == RemixTask.Status.COMPLETED and task.outputs_visible
-    plan = task.style_plan if isinstance(task.style_plan, dict) else {}
+    report = task.report
     cards = []
     for index in (1, 2):
         conv: Conversion | None = by_index.get(index)
@@ -249,9 +244,9 @@ def _version_cards(request: HttpRequest, task: RemixTask) -> list[dict]:
             "peaks_id": f"peaks-{index}",
         }
         if card["ready"]:
-            vocal = _vocal_of(plan, index)
+            vocal = _vocal_of(report, index)
             lines = _lyric_lines(conv.lyrics_timestamped)
-            if vocal.get("kind") == "none" or (vocal.get("kind") == "kept" and not vocal["confident"]):
+            if vocal and (vocal.kind == "none" or (vocal.kind == "kept" and not vocal.confident)):
                 lines = []  # no words to show: the page says "Instrumental" or the transcript's note
             names = payloads.download_names(task, index)  # the names byId and the webhooks give them too
             card.update(
@@ -268,20 +263,15 @@ def _version_cards(request: HttpRequest, task: RemixTask) -> list[dict]:
     return cards
 
 
-def _original_context(request: HttpRequest, task: RemixTask, plan: dict) -> dict:
+def _original_context(request: HttpRequest, task: RemixTask, report: RemixReport) -> dict:
     """The source song for the A/B player: its link, length, the tempo stretch that maps a version's
     time onto it (source time = version time x stretch) and the source's stems once the remix is shown."""
     upload = task.upload
-    engine = plan.get("engine") if isinstance(plan.get("engine"), dict) else {}
-    try:
-        stretch = float(engine.get("stretch") or 1.0)
-    except (TypeError, ValueError):
-        stretch = 1.0
     show = task.status == RemixTask.Status.COMPLETED and task.outputs_visible  # beside the versions only
     return {
         "original_url": _file_url(upload.file, request) if show and upload.file else "",
         "original_duration": upload.duration or 0,
-        "stretch": stretch if math.isfinite(stretch) and stretch > 0 else 1.0,
+        "stretch": report.stretch,
         "source_stems": _stem_links(request, tuple(
             (stem, getattr(task, f"source_{stem}_file"), payloads.source_download_name(task, stem))
             for stem in ("vocals", "accompaniment")
@@ -309,56 +299,16 @@ def _status_context(task: RemixTask) -> dict:
 
 
 def _job_context(request: HttpRequest, task: RemixTask) -> dict:
-    plan = task.style_plan if isinstance(task.style_plan, dict) else {}
+    report = task.report
     show_outputs = task.status == RemixTask.Status.COMPLETED and task.outputs_visible
     return {
         **_status_context(task),
-        "plan": _plan_for_display(plan) if show_outputs else None,
+        "plan": report if show_outputs else None,  # summary, understood, facts, ignored_words, notes
         "show_outputs": show_outputs,
         "cover_url": _file_url(task.cover, request) if show_outputs else "",
         "cards": _version_cards(request, task),
-        **_original_context(request, task, plan),
+        **_original_context(request, task, report),
     }
-
-
-def _plan_for_display(plan: dict) -> dict:
-    """The parts of the engine's style plan a person can read: its summary, what it understood,
-    the prompt words it ignored, a few facts about the song and the engine's notes."""
-    understood = plan.get("understood") or []
-    if isinstance(understood, dict):
-        understood = [f"{str(k).replace('_', ' ').capitalize()}: {_plain(v)}" for k, v in understood.items()]
-    elif isinstance(understood, str):
-        understood = [understood]
-    engine = plan.get("engine") if isinstance(plan.get("engine"), dict) else {}
-    notes = plan.get("notes") or engine.get("notes") or []
-    if isinstance(notes, str):
-        notes = [notes]
-    facts = []
-    if plan.get("style_name"):
-        facts.append(("Style", str(plan["style_name"])))
-    if plan.get("mood"):
-        facts.append(("Mood", str(plan["mood"])))
-    if engine.get("key"):
-        facts.append(("Key", str(engine["key"])))
-    if engine.get("source_tempo") and engine.get("tempo"):
-        facts.append(("Tempo", f"{float(engine['source_tempo']):.0f} \u2192 {float(engine['tempo']):.0f} BPM"))
-    return {
-        "summary": str(plan.get("summary") or ""),
-        "understood": [_plain(item) for item in understood],
-        "facts": facts,
-        "ignored_words": [str(word) for word in plan.get("ignored_words") or []],
-        "notes": [_plain(note) for note in notes],
-    }
-
-
-def _plain(value) -> str:
-    if isinstance(value, (list, tuple)):
-        return ", ".join(_plain(item) for item in value)
-    if isinstance(value, dict):
-        return ", ".join(f"{k}: {_plain(v)}" for k, v in value.items())
-    if isinstance(value, float):
-        return f"{value:g}"
-    return str(value)
 
 
 @login_required
