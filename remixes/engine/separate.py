@@ -49,7 +49,9 @@ _WINDOW = (0.5 - 0.5 * np.cos(2 * np.pi * np.arange(FRAME) / FRAME)).astype(np.f
 _COMPENSATION = 2.0 / 3.0  # sum of the squared window over the 4 overlapping frames is 1.5
 _BASS_CUTOFF_HZ = 160.0
 _THREADS = max(1, min(2, os.cpu_count() or 1))
-_MEDIAN = 9  # frames / (pairs of) bins of the harmonic-percussive median filters
+# compare-exchanges (i, j) that leave the median of 9 values in slot 4 (Paeth's median-of-9 network)
+_MEDIAN9_NETWORK = ((1, 2), (4, 5), (7, 8), (0, 1), (3, 4), (6, 7), (1, 2), (4, 5), (7, 8), (0, 3), (5, 8),
+                    (4, 7), (3, 6), (1, 4), (2, 5), (4, 7), (4, 2), (6, 4), (4, 2))
 
 
 @dataclass(frozen=True)
@@ -201,15 +203,30 @@ def _wiener(spectrum: np.ndarray, vocal_mask: np.ndarray) -> np.ndarray:
     return out
 
 
+def _median9(x: np.ndarray, axis: int) -> np.ndarray:
+    """Running median of 9 along `axis`, edges mirrored: scipy.ndimage.median_filter(mode="reflect") with
+    size 9 on that axis, to the bit, ~6x faster (element-wise min/max instead of a sort per sample)."""
+    n = x.shape[axis]
+    pad = [(0, 0)] * x.ndim
+    pad[axis] = (4, 4)
+    padded = np.pad(x, pad, mode="symmetric")
+    index = [slice(None)] * x.ndim
+    values = []
+    for k in range(9):
+        index[axis] = slice(k, k + n)
+        values.append(padded[tuple(index)])
+    for i, j in _MEDIAN9_NETWORK:
+        values[i], values[j] = np.minimum(values[i], values[j]), np.maximum(values[i], values[j])
+    return values[4]
+
+
 def _split_accompaniment(acc: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Drums and bass spectra estimated from the accompaniment's (nf, BINS, 2)."""
-    from scipy.ndimage import median_filter
-
     # one mask for both channels, computed on bins pooled in pairs (half the median filtering)
     mag = np.abs(acc).mean(axis=2)
     pooled = 0.5 * (mag[:, 0:BINS - 1:2] + mag[:, 1:BINS:2])
-    harmonic = median_filter(pooled, size=(_MEDIAN, 1), mode="reflect")
-    percussive = median_filter(pooled, size=(1, _MEDIAN), mode="reflect")
+    harmonic = _median9(pooled, axis=0)
+    percussive = _median9(pooled, axis=1)
     h2, p2 = np.square(harmonic), np.square(percussive)
     drum_mask = np.repeat(p2 / (h2 + p2 + EPSILON), 2, axis=1)
     drum_mask = np.concatenate([drum_mask, drum_mask[:, -1:]], axis=1)[:, :, None]
