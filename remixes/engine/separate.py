@@ -135,12 +135,12 @@ def _frames(audio: np.ndarray, k0: int, k1: int) -> np.ndarray:
 def _overlap_add(out: np.ndarray, spectrum: np.ndarray, k0: int) -> None:
     """Add the inverse of frames k0.. (nf, BINS, 2) into `out` (n, 2), windowed and compensated."""
     nf = spectrum.shape[0]
-    frames = scipy.fft.irfft(spectrum.transpose(0, 2, 1), n=FRAME, axis=-1, workers=_THREADS)
+    frames = scipy.fft.irfft(spectrum.transpose(0, 2, 1), n=FRAME, axis=-1, workers=_THREADS)  # (nf, 2, FRAME)
     frames *= _WINDOW * np.float32(_COMPENSATION)
-    frames = frames.transpose(0, 2, 1)  # (nf, FRAME, 2)
-    seg = np.zeros(((nf + 3) * HOP, 2), dtype=np.float32)
+    seg = np.zeros((2, nf + 3, HOP), dtype=np.float32)  # per channel, hop by hop (no transposed copies)
     for j in range(FRAME // HOP):
-        seg[j * HOP:(j + nf) * HOP] += frames[:, j * HOP:(j + 1) * HOP].reshape(-1, 2)
+        seg[:, j:j + nf] += frames[:, :, j * HOP:(j + 1) * HOP].transpose(1, 0, 2)  # hop j of frame k: hop k + j
+    seg = seg.reshape(2, -1).T
     start = k0 * HOP - FRAME
     a, b = max(start, 0), min(start + len(seg), len(out))
     if b > a:
