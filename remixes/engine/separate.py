@@ -16,8 +16,9 @@ SI-SDR by -0.6..+0.1 dB and costs ~40 % more time.
 
 The stems sum to the input (accompaniment = input - vocals; other = accompaniment - drums - bass).
 drums / bass / other are estimates: harmonic/percussive median filtering of the accompaniment and a
-low-pass split of its harmonic part. Everything runs patch by patch, so memory stays at the output arrays
-plus a few MB; with `directory` the stems are written straight to .npy files and returned memory-mapped.
+low-pass split of its harmonic part. Everything runs patch by patch (the next patch's network on a thread
+while this one is split and added up), so memory stays at the output arrays plus the working buffers of
+two patches (one patch's spectrum is ~17 MB); with `directory` the stems are written straight to .npy files and returned memory-mapped.
 
 CLI: `python -m remixes.engine.separate SONG --out DIR` writes vocals.wav, accompaniment.wav,
 drums.wav, bass.wav, other.wav (44.1 kHz stereo 16-bit, the input's length).
