@@ -18,6 +18,7 @@ import gc
 
 import os
 import tempfile
+import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from concurrent.futures import TimeoutError as FuturesTimeout
@@ -155,10 +156,12 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
             wait([helpers.submit(int) for _ in range(2)])
         side = stack.enter_context(ThreadPoolExecutor(max_workers=1))
         # Separation runs in one helper (or on the side thread) while the analysis runs in the other.
-        stems_future = side.submit(_cached_stems, store, key, source_path, request.max_seconds, helpers)
+        analysed = threading.Event()
+        stems_future = side.submit(_cached_stems, store, key, source_path, request.max_seconds, helpers, analysed)
         report("analyse", 0.05)
         rhythm, analysis = store.value(key, "analysis", ANALYSIS_VERSION, lambda: _in_helper(
             helpers, report, "analyse", 0.24, _analyse_file, str(source_path), request.max_seconds))
+        analysed.set()
         report("separate", 0.25)
         stems = _waiting(stems_future, report, "separate", 0.36)
         stems_future = None  # the stems are unmapped once the last reference goes
@@ -367,15 +370,22 @@ def _analyse_file(source_path: str, max_seconds: float):
 
 
 def _transcribe_files(vocals_path: str, accompaniment_path: str, beat_times, key_tonic: int, mode: str):
-    """The song's parts transcribed from its (memory-mapped) vocal and accompaniment stems."""
-    vocals = np.load(vocals_path, mmap_mode="r")
-    accompaniment = np.load(accompaniment_path, mmap_mode="r")
-    return transcribe_parts(vocals, accompaniment, SAMPLE_RATE, beat_times=beat_times, key_tonic=key_tonic,
-                            mode=mode)
+    """The song's parts transcribed from its (memory-mapped) vocal and accompaniment stems, each handed over
+    as the mean of its two channels, added column by column (the same float32 values as numpy's mean over
+    the channel axis, which takes ~20x longer on an (n, 2) array; the transcription needs each mono mix)."""
+    def mono(path: str) -> np.ndarray:
+        stereo = np.load(path, mmap_mode="r")
+        return (stereo[:, 0] + stereo[:, 1]) * np.float32(0.5)
+
+    return transcribe_parts(mono(vocals_path), mono(accompaniment_path), SAMPLE_RATE, beat_times=beat_times,
+                            key_tonic=key_tonic, mode=mode)
 
 
-def _cached_stems(store, key: str, source_path, max_seconds: float, pool):
-    """The source's stems from the cache, separated (in a helper process when there is a pool) if missing."""
+def _cached_stems(store, key: str, source_path, max_seconds: float, pool, analysed=None):
+    """The source's stems from the cache, separated (in a helper process when there is a pool) if missing.
+    When the separation ends before the analysis (`analysed` not set yet), the helper that separated, idle
+    now, loads what the transcription needs (_warm_transcription) while the other one finishes analysing:
+    whichever of the two takes the transcription then has it loaded (the analysis loads it too)."""
     from .separate import STEM_NAMES
 
     def fill(directory: Path):
@@ -385,6 +395,8 @@ def _cached_stems(store, key: str, source_path, max_seconds: float, pool):
                 error = outcome.cls.__new__(outcome.cls)
                 EngineError.__init__(error, outcome.message)
                 raise error
+            if analysed is not None and not analysed.is_set():
+                pool.submit(_warm_transcription)
         else:
             _separate_file(str(source_path), max_seconds, str(directory))
 
@@ -394,6 +406,20 @@ def _cached_stems(store, key: str, source_path, max_seconds: float, pool):
         return Stems(**{name: _NpyReader(str(directory / f"{name}.npy")) for name in STEM_NAMES})
 
     return store.files(key, "stems", STEMS_VERSION, fill, load)
+
+
+def _warm_transcription() -> None:
+    """Load librosa's feature module (the transcription's chroma; ~1.4 s of CPU with its numba kernels) and
+    basic-pitch's session in this helper. A warm-up only: any failure is left to the transcription itself."""
+    try:
+        import librosa
+
+        librosa.feature.chroma_stft  # noqa: B018 - librosa loads a module on its first attribute access
+        from .transcribe import MODEL_RATE, activations
+
+        activations(np.zeros(MODEL_RATE, dtype=np.float32))
+    except Exception:  # noqa: BLE001 - a warm-up must never fail a remix
+        return
 
 
 def _separate_file(source_path: str, max_seconds: float, directory: str, in_helper: bool = False) -> None:
