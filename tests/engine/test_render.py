@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from remixes.engine.arrange import Part
-from remixes.engine.render import rebalance_original, render_band, rms, vocal_suppression_for
+from remixes.engine.render import (_room, _without_dc, rebalance_original, render_band, render_part, rms,
+                                   vocal_suppression_for)
 
 SECONDS = 2.0
 SR = 44100
@@ -87,3 +88,33 @@ def test_the_band_carries_no_dc_offset():
     spectrum = np.abs(np.fft.rfft(audio)) ** 2
     freqs = np.fft.rfftfreq(len(audio), 1 / 44100)
     assert spectrum[freqs < 20].sum() < 0.01 * spectrum.sum()
+
+
+def roomy_band(reverb: float) -> tuple:
+    """A centred bass, panned chords and a panned lead, all in the same room."""
+    onsets = np.arange(0, SECONDS - 0.5, 0.5)
+    bass = tuple((t, t + 0.45, 33 + 7 * (i % 2), 100) for i, t in enumerate(onsets))
+    keys = tuple((t, t + 0.45, p, 90) for t in onsets for p in (72, 76, 79))
+    lead = tuple((t, t + 0.4, 84 + 2 * (i % 3), 95) for i, t in enumerate(onsets))
+    return (Part("bass", 33, False, bass, 0.9, 0.0, 0.0, reverb), Part("chords", 0, False, keys, 0.7, 0.3, 0.0, reverb),
+            Part("lead", 73, False, lead, 0.6, -0.4, 0.0, reverb))
+
+
+def each_in_its_own_room(parts, target_rms: float) -> np.ndarray:
+    """The band as it was made before parts shared rooms: each part DC-blocked, in its own room, panned."""
+    n = int(round(SECONDS * SR))
+    mix = np.zeros((n, 2), dtype=np.float64)
+    for part in parts:
+        rows = _without_dc(np.ascontiguousarray(render_part(part, n, SR).T))
+        if part.reverb > 0:
+            rows = _room(rows, part.reverb, SR)
+        pan = np.array([np.sqrt((1 - part.pan) / 2), np.sqrt((1 + part.pan) / 2)]) * 1.414 * part.level
+        mix += (rows * pan[:, None]).T
+    return mix * (target_rms / rms(mix))
+
+
+def test_parts_sharing_a_room_sound_as_if_each_had_its_own():
+    for reverb in (0.0, 0.45):
+        together = render_band(roomy_band(reverb), SECONDS, 0.1)
+        assert np.abs(together - each_in_its_own_room(roomy_band(reverb), 0.1)).max() < 1e-5
+
