@@ -156,8 +156,9 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
             wait([helpers.submit(int) for _ in range(2)])
         side = stack.enter_context(ThreadPoolExecutor(max_workers=1))
         # Separation runs in one helper (or on the side thread) while the analysis runs in the other.
-        analysed = threading.Event()
-        stems_future = side.submit(_cached_stems, store, key, source_path, request.max_seconds, helpers, analysed)
+        analysed, heard = threading.Event(), []  # heard: the stems' notes, heard early (see _cached_stems)
+        stems_future = side.submit(_cached_stems, store, key, source_path, request.max_seconds, helpers, analysed,
+                                   heard)
         report("analyse", 0.05)
         rhythm, analysis = store.value(key, "analysis", ANALYSIS_VERSION, lambda: _in_helper(
             helpers, report, "analyse", 0.24, _analyse_file, str(source_path), request.max_seconds))
@@ -168,7 +169,8 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
         report("separate", 0.36)
         song_parts = store.value(key, "parts", PARTS_VERSION, lambda: _in_helper(
             helpers, report, "separate", 0.39, _transcribe_files, str(stems.vocals.filename),
-            str(stems.accompaniment.filename), analysis.beat_times, analysis.key_tonic, analysis.mode))
+            str(stems.accompaniment.filename), analysis.beat_times, analysis.key_tonic, analysis.mode,
+            _heard_early(heard, report)))
         if helpers and store.computed:
             # they separated, analysed or transcribed: their memory goes, and two fresh small ones stretch
             helpers.shutdown(wait=True)
@@ -369,24 +371,56 @@ def _analyse_file(source_path: str, max_seconds: float):
     return rhythm, analyse(audio, SAMPLE_RATE, rhythm)
 
 
-def _transcribe_files(vocals_path: str, accompaniment_path: str, beat_times, key_tonic: int, mode: str):
-    """The song's parts transcribed from its (memory-mapped) vocal and accompaniment stems, each handed over
-    as the mean of its two channels, added column by column (the same float32 values as numpy's mean over
-    the channel axis, which takes ~20x longer on an (n, 2) array; the transcription needs each mono mix)."""
-    def mono(path: str) -> np.ndarray:
-        stereo = np.load(path, mmap_mode="r")
-        return (stereo[:, 0] + stereo[:, 1]) * np.float32(0.5)
+def _transcribe_files(vocals_path: str, accompaniment_path: str, beat_times, key_tonic: int, mode: str,
+                      heard=None):
+    """The song's parts transcribed from its vocal and accompaniment stem files; `heard`: what _hear_files
+    already heard in them (then only the lines and chords are left)."""
+    if heard is not None:
+        return transcribe_parts(None, None, SAMPLE_RATE, beat_times=beat_times, key_tonic=key_tonic, mode=mode,
+                                heard=heard)
+    return transcribe_parts(_stem_mono(vocals_path), _stem_mono(accompaniment_path), SAMPLE_RATE,
+                            beat_times=beat_times, key_tonic=key_tonic, mode=mode)
 
-    return transcribe_parts(mono(vocals_path), mono(accompaniment_path), SAMPLE_RATE, beat_times=beat_times,
-                            key_tonic=key_tonic, mode=mode)
+
+def _stem_mono(path: str) -> np.ndarray:
+    """A stem file's mono mix, its two channels added column by column from the memory map: the same float32
+    values as numpy's mean over the channel axis, which takes ~20x longer on an (n, 2) array."""
+    stereo = np.load(path, mmap_mode="r")
+    return (stereo[:, 0] + stereo[:, 1]) * np.float32(0.5)
 
 
-def _cached_stems(store, key: str, source_path, max_seconds: float, pool, analysed=None):
+def _hear_files(vocals_path: str, accompaniment_path: str):
+    """transcribe.hear() of the stem files (the heavy half of the transcription), in the helper that
+    separated while the other one still analyses; librosa's chroma (the rest of the transcription, ~1.4 s
+    of CPU to load) is loaded here too, in case this helper also gets the rest."""
+    import librosa
+
+    from .transcribe import hear
+
+    librosa.feature.chroma_stft  # noqa: B018 - librosa loads a module on its first attribute access
+    return hear(*(_stem_mono(path) for path in (vocals_path, accompaniment_path)), SAMPLE_RATE)
+
+
+def _heard_early(heard: list, report):
+    """The result of _hear_files when _cached_stems started it and it worked, else None (then
+    _transcribe_files hears the stems itself)."""
+    if not heard:
+        return None
+    try:
+        outcome = _waiting(heard.pop(), report, "separate", 0.38)
+    except Exception:  # noqa: BLE001 - the transcription then does it all and reports any real failure
+        return None
+    return None if isinstance(outcome, _Failure) else outcome
+
+
+def _cached_stems(store, key: str, source_path, max_seconds: float, pool, analysed=None, heard=None):
     """The source's stems from the cache, separated (in a helper process when there is a pool) if missing.
-    When the separation ends before the analysis (`analysed` not set yet), the helper that separated, idle
-    now, loads what the transcription needs (_warm_transcription) while the other one finishes analysing:
-    whichever of the two takes the transcription then has it loaded (the analysis loads it too)."""
+    When a helper separated them and the analysis is still running (`analysed` not set yet), that helper,
+    idle now, starts hearing their notes (_hear_files, its future appended to `heard`) while the other one
+    finishes analysing: the transcription, which needs the analysis, is then left with lines and chords."""
     from .separate import STEM_NAMES
+
+    separated = []
 
     def fill(directory: Path):
         if pool is not None:
@@ -395,8 +429,7 @@ def _cached_stems(store, key: str, source_path, max_seconds: float, pool, analys
                 error = outcome.cls.__new__(outcome.cls)
                 EngineError.__init__(error, outcome.message)
                 raise error
-            if analysed is not None and not analysed.is_set():
-                pool.submit(_warm_transcription)
+            separated.append(directory)
         else:
             _separate_file(str(source_path), max_seconds, str(directory))
 
@@ -405,21 +438,10 @@ def _cached_stems(store, key: str, source_path, max_seconds: float, pool, analys
         # stems never count in this process's memory while it mixes, stretches and writes them
         return Stems(**{name: _NpyReader(str(directory / f"{name}.npy")) for name in STEM_NAMES})
 
-    return store.files(key, "stems", STEMS_VERSION, fill, load)
-
-
-def _warm_transcription() -> None:
-    """Load librosa's feature module (the transcription's chroma; ~1.4 s of CPU with its numba kernels) and
-    basic-pitch's session in this helper. A warm-up only: any failure is left to the transcription itself."""
-    try:
-        import librosa
-
-        librosa.feature.chroma_stft  # noqa: B018 - librosa loads a module on its first attribute access
-        from .transcribe import MODEL_RATE, activations
-
-        activations(np.zeros(MODEL_RATE, dtype=np.float32))
-    except Exception:  # noqa: BLE001 - a warm-up must never fail a remix
-        return
+    stems = store.files(key, "stems", STEMS_VERSION, fill, load)
+    if separated and heard is not None and analysed is not None and not analysed.is_set():
+        heard.append(pool.submit(_guarded, _hear_files, stems.vocals.filename, stems.accompaniment.filename))
+    return stems
 
 
 def _separate_file(source_path: str, max_seconds: float, directory: str, in_helper: bool = False) -> None:

@@ -44,25 +44,47 @@ class SongParts:
         return self.vocal_melody if self.has_vocal and len(self.vocal_melody) >= 4 else self.lead_melody
 
 
-def transcribe_parts(vocals: np.ndarray | None, accompaniment: np.ndarray, sr: int, *,
-                     beat_times=None, key_tonic: int | None = None, mode: str | None = None,
-                     bass: np.ndarray | None = None, has_vocal: bool | None = None) -> SongParts:
-    """Notes of the vocal melody (from `vocals`), the lead and the bass line (from `accompaniment`, or
-    `bass` when a bass stem is given) and chords per beat (`beat_times` in seconds; a 0.5 s grid when
-    None), all in seconds on the source's timeline. Audio is (n,) or (n, channels) float at `sr`."""
-    acc_mono = _mono(accompaniment, sr)
-    duration = len(acc_mono) / MODEL_RATE
-    acc_note, acc_onset = activations(acc_mono)
-    notes: list[str] = []
+@dataclass(frozen=True)
+class Heard:
+    """What the note model hears in the stems (`hear`): the heavy half of transcribe_parts, which needs
+    nothing from the song's analysis, so it can run before the analysis is done."""
+    acc_mono: np.ndarray                       # 22.05 kHz
+    acc_activations: tuple[np.ndarray, np.ndarray]
+    vocal_mono: np.ndarray | None
+    vocal_activations: tuple[np.ndarray, np.ndarray] | None  # None when the stem holds no vocal
+    has_vocal: bool | None
 
-    vocal_line: tuple = ()
+
+def hear(vocals: np.ndarray | None, accompaniment: np.ndarray, sr: int, has_vocal: bool | None = None) -> Heard:
+    """The stems' mono mixes and note activations (see transcribe_parts for the arguments)."""
+    acc_mono = _mono(accompaniment, sr)
+    acc_activations = activations(acc_mono)
+    vocal_mono, vocal_activations = None, None
     if vocals is not None:
         vocal_mono = _mono(vocals, sr)
         if has_vocal is None:
             has_vocal = _rms(vocal_mono) > 0.1 * _rms(acc_mono) and _rms(vocal_mono) > 1e-4
         if has_vocal:
-            v_note, v_onset = activations(vocal_mono)
-            vocal_line = line(v_note, v_onset, low=40, high=84, threshold=0.3)
+            vocal_activations = activations(vocal_mono)
+    return Heard(acc_mono, acc_activations, vocal_mono, vocal_activations, has_vocal)
+
+
+def transcribe_parts(vocals: np.ndarray | None, accompaniment: np.ndarray, sr: int, *,
+                     beat_times=None, key_tonic: int | None = None, mode: str | None = None,
+                     bass: np.ndarray | None = None, has_vocal: bool | None = None,
+                     heard: Heard | None = None) -> SongParts:
+    """Notes of the vocal melody (from `vocals`), the lead and the bass line (from `accompaniment`, or
+    `bass` when a bass stem is given) and chords per beat (`beat_times` in seconds; a 0.5 s grid when
+    None), all in seconds on the source's timeline. Audio is (n,) or (n, channels) float at `sr`.
+    `heard`: `hear(vocals, accompaniment, sr, has_vocal)` computed beforehand (then not computed here)."""
+    heard = heard or hear(vocals, accompaniment, sr, has_vocal)
+    acc_mono, (acc_note, acc_onset), has_vocal = heard.acc_mono, heard.acc_activations, heard.has_vocal
+    duration = len(acc_mono) / MODEL_RATE
+    notes: list[str] = []
+
+    vocal_line: tuple = ()
+    if heard.vocal_activations is not None:
+        vocal_line = line(*heard.vocal_activations, low=40, high=84, threshold=0.3)
     has_vocal = bool(has_vocal) and len(vocal_line) >= 4
 
     if bass is not None:
@@ -77,8 +99,8 @@ def transcribe_parts(vocals: np.ndarray | None, accompaniment: np.ndarray, sr: i
     chords, key_tonic, mode = chords_per_beat(acc_note, beats, duration, key_tonic, mode,
                                               audio_chroma=_audio_chroma(acc_mono))
 
-    heard = _audio_chroma(acc_mono if vocals is None else _sum_padded(acc_mono, _mono(vocals, sr)))
-    fidelity = explained(heard, chords, bass_line, vocal_line if has_vocal else lead_line)
+    sounding = _audio_chroma(acc_mono if heard.vocal_mono is None else _sum_padded(acc_mono, heard.vocal_mono))
+    fidelity = explained(sounding, chords, bass_line, vocal_line if has_vocal else lead_line)
     played = sum(1 for c in chords if c.played)
     notes.append(
         "Transcribed (basic-pitch): "

@@ -200,3 +200,31 @@ def test_a_vocal_level_on_an_instrumental_remix_is_explained(remix_of):
     result = remix_of("pop, less vocals", instrumental=True)
     assert result.plan["levels"] == {"vocals": -6.0}
     assert any("instrumental: there is no vocal to change" in note for note in result.plan["engine"]["notes"])
+
+
+def test_stems_heard_before_the_analysis_give_the_same_parts(tmp_path, monkeypatch):
+    """When the separation beats the analysis, the idle helper runs the note model on the stems
+    (_hear_files) and the transcription, once the analysis is back, only reads lines and chords from
+    what it heard (passed through the pool, so pickled): the parts are those of a transcription alone."""
+    import pickle
+
+    from remixes.engine import transcribe
+    from tools.songs import make_song
+
+    song = make_song(8.0, tempo=100.0, tonic=9, mode="minor", seed=3)
+    paths = []
+    for name, gain in (("vocals", 0.3), ("accompaniment", 0.7)):
+        np.save(tmp_path / f"{name}.npy", (song * gain).astype(np.float32))
+        paths.append(str(tmp_path / f"{name}.npy"))
+    beats = np.arange(0.0, 8.0, 0.6)
+    heard = pickle.loads(pickle.dumps(pipeline._hear_files(*paths)))
+    assert heard.vocal_activations is not None  # a vocal stem loud enough to be heard
+    alone = pipeline._transcribe_files(*paths, beats, 9, "minor")
+
+    def model_again(mono):
+        raise AssertionError("the note model ran again")
+
+    monkeypatch.setattr(transcribe, "activations", model_again)
+    early = pipeline._transcribe_files(*paths, beats, 9, "minor", heard)
+    assert early == alone
+    assert alone.lead_melody and alone.chords
