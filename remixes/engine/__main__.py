@@ -47,14 +47,18 @@ def main(argv=None) -> int:
     try:
         # the stems are written straight into --out (source-vocals.wav, source-accompaniment.wav,
         # version-N-instrumental.wav, version-N-vocals.wav unless the version is instrumental)
-        result = remix(args.song, request, progress=progress, cache=args.cache, workdir=args.out)
+        # each version is encoded where it renders (encode=True): its mp3 comes back, its wav is in --out
+        result = remix(args.song, request, progress=progress, cache=args.cache, workdir=args.out, encode=True)
     except EngineError as exc:
         print(f"error: {exc.user_message}", file=sys.stderr)
         return 2
     shutil.rmtree(args.out / ".stems", ignore_errors=True)  # the uncached separation's scratch files
     for version in result.versions:
-        (args.out / f"version-{version.index}.mp3").write_bytes(encode_mp3(version.audio, version.sample_rate))
-        (args.out / f"version-{version.index}.wav").write_bytes(encode_wav(version.audio, version.sample_rate))
+        mp3 = version.mp3 if version.mp3 is not None else encode_mp3(version.audio, version.sample_rate)
+        (args.out / f"version-{version.index}.mp3").write_bytes(mp3)
+        wav = args.out / f"version-{version.index}.wav"
+        if version.wav is None or Path(version.wav).resolve() != wav.resolve():
+            wav.write_bytes(encode_wav(version.audio, version.sample_rate))
         (args.out / f"lyrics-{version.index}.json").write_text(
             json.dumps(version.lyrics_timestamped, indent=2, ensure_ascii=False), encoding="utf-8")
     (args.out / "cover.png").write_bytes(result.cover_png)

@@ -6,9 +6,10 @@ on the source file (stems, analysis, transcription) goes through the stems cache
 content hash, so a second remix of the same song skips it. The kept original is rebuilt from the stems
 at the arrangement's gains (the vocal stem removed for new lyrics or an instrumental, kept clean and
 apart otherwise, the prompt's "no drums" / "more bass" on the real stems), time-stretched once and
-shared by both versions. With two cores, a pool of two processes separates while the analysis runs,
-stretches, then renders the versions side by side while the cover is drawn. Each version's stems
-(instrumental, vocals) and the source's (vocals, accompaniment) are written as wav into `workdir`.
+shared by both versions; new lyrics are sung once, for both versions. With two cores, a pool of two
+processes separates while the analysis runs, then sings while it stretches, and two more render the
+versions side by side while the cover is drawn. Each version's stems (instrumental, vocals) and the
+source's (vocals, accompaniment) are written as wav into `workdir`.
 """
 
 from __future__ import annotations
@@ -37,7 +38,8 @@ from .decode import SAMPLE_RATE, decode, probe
 from .errors import EngineError
 from .lyrics import TRANSCRIPT_VERSION, kept_vocal_lyrics, transcribe_vocal_stem_file, vocal_plan_entry
 from .master import master
-from .render import Stretch, apply_effects, instrument_name, load_soundfont, render_band, rms, soundfont_note
+from .render import (Stretch, apply_effects, instrument_name, load_soundfont, release_soundfont, render_band, rms,
+                     soundfont_note)
 from .separate import Stems, separate, write_wav
 from .transcribe import transcribe_parts
 
@@ -67,6 +69,8 @@ class VersionResult:
     lyrics_timestamped: list = field(default_factory=list)
     peaks: list = field(default_factory=list)
     stems: dict = field(default_factory=dict)   # "instrumental" (and "vocals" unless instrumental) -> wav Path
+    mp3: bytes | None = None     # with remix(encode=True): the version as 192 kb/s mp3
+    wav: Path | None = None      # with remix(encode=True): the version as a 16-bit wav file in the workdir
 
 
 @dataclass(frozen=True)
@@ -109,23 +113,27 @@ STEM_NOTE = ("Stems: vocals and accompaniment separated by a neural network (Spl
              "and other stems are estimates (harmonic/percussive and low-pass split of the accompaniment).")
 
 
-def remix(source_path, request: RemixRequest, progress=None, cache=None, workdir=None) -> RemixResult:
+def remix(source_path, request: RemixRequest, progress=None, cache=None, workdir=None,
+          encode: bool = False) -> RemixResult:
     """Two versions of the song at `source_path`.
 
     `cache`: a StemsCache or a directory for one (decoding, separation, analysis and transcription of
     this file are computed once and reused by later remixes of the same bytes); None computes them
     in a temporary folder removed on return. `workdir`: where the stem wav files of the result are written (RemixResult.source_stems,
-    VersionResult.stems); a new temporary directory, left to the caller, when None.
+    VersionResult.stems); a new temporary directory, left to the caller, when None. `encode`: each version
+    is also encoded where it is rendered, side by side: VersionResult.mp3 (192 kb/s) and .wav
+    (`workdir`/version-N.wav, 16-bit), so the caller need not encode them again one after the other.
     """
     scratch: list = []
     try:
-        return _remix(source_path, request, progress, cache, workdir, scratch)
+        return _remix(source_path, request, progress, cache, workdir, scratch, encode)
     finally:
         for folder in scratch:
             folder.cleanup()
 
 
-def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch_dirs: list) -> RemixResult:
+def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch_dirs: list,
+           encode: bool = False) -> RemixResult:
     from .stems_cache import StemsCache, source_key
     from .style import interpret
 
@@ -201,20 +209,36 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
         elif request.instrumental or not plan.keep_vocals:
             notes.append("The original vocal stem is left out.")
 
-        # The kept original at source time (stems x gains), then stretched to the remix's tempo.
+        # One helper sings the lyrics, once for both versions, while the other stretches the kept original
+        # (stems x gains, read by the helpers themselves) to the remix's tempo. Meanwhile the render helpers
+        # fork, sharing the soundfont loaded here. At most two of them work at once (two cores, and the
+        # memory of two): the first version's band starts when the stretch is done, the second's when the
+        # singer is; each version is then finished (effects, vocal, master, stems and, with `encode`, the
+        # mp3 and wav) without the soundfont.
         report("tempo", 0.4)
         reference_rms = _stems_rms(stems)
-        instrumental = _mix_stems(stems, gains)
-        stretch_inst = Stretch(instrumental, timing.rate, SAMPLE_RATE, helpers)
+        n = len(stems.vocals) if timing.rate == 1.0 else int(round(len(stems.vocals) / timing.rate))
+        sung = None
+        if sing_lyrics and helpers:
+            sung = helpers.submit(_guarded, _sing_once, lyrics, first, request, n, str(workdir))
+        stretch_inst = Stretch(_StemMix(stems, gains), timing.rate, SAMPLE_RATE, helpers)
         kept = None
         if gains["vocals"] > 0:
-            kept = Stretch(_mix_stems(stems, {"vocals": gains["vocals"]}), timing.rate, SAMPLE_RATE, helpers)
+            kept = Stretch(_StemMix(stems, {"vocals": gains["vocals"]}), timing.rate, SAMPLE_RATE, helpers)
         source_stems = side.submit(_write_source_stems, stems, workdir)
-        del instrumental
         load_soundfont()  # for the render helpers to share the instruments' pages
-        _preload_render(lyrics if sing_lyrics else "")
-        original_path = _spill(workdir, "original", stretch_inst.result(tick=lambda f: report("tempo", 0.4 + 0.05 * f)))
+        names = {(p.program, p.is_drums): instrument_name(p.program, p.is_drums) for a in arrangements for p in a.parts}
+        _preload_render()
+        wait([source_stems])  # no thread of this process is busy when the render helpers fork
+        pool = stack.enter_context(_pool())
+        if pool:
+            wait([pool.submit(int) for _ in range(2)])
+            release_soundfont()  # only the render helpers play notes
+        original = stretch_inst.result(tick=lambda f: report("tempo", 0.4 + 0.05 * f))
         del stretch_inst
+        original_path = _spill(workdir, "original", original) if pool else None
+        if pool:
+            del original
         kept_path = None
         if kept is not None:
             kept_audio = kept.result()
@@ -226,29 +250,41 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
             kept_path = _spill(workdir, "kept-vocal", kept_audio)
             del kept_audio
         del stems
+        bands = [None, None]
+        if pool:
+            bands[0] = pool.submit(_band_spilled, str(workdir), 1, first, reference_rms, n)
+            if sung is not None:
+                sung = _unguarded(_waiting(sung, report, "tempo", 0.5))
+            bands[1] = pool.submit(_band_spilled, str(workdir), 2, arrangements[1], reference_rms, n)
         if helpers:
             helpers.shutdown(wait=True)
-        _return_freed_memory()  # the helpers render now: what analysis freed should not stay resident here
-        wait([source_stems])  # no thread of this process is busy when the render helpers fork
-        pool = stack.enter_context(_pool())
-        if pool:
-            wait([pool.submit(int) for _ in range(2)])
+        _return_freed_memory()
 
         report("render", 0.5)
-        jobs = [(i, arrangements[i - 1], plan, request, original_path, reference_rms, lyrics if sing_lyrics else "",
-                 kept_path, workdir) for i in (1, 2)]
         cover_features = features.cover_features(analysis, timing.tempo, timing.duration,
                                                  title=request.title or Path(str(source_path)).stem,
-                                                 instruments=[instrument_name(p.program, p.is_drums)
-                                                              for p in first.parts])
+                                                 instruments=[names[p.program, p.is_drums] for p in first.parts])
         from .cover import draw_cover
 
-        futures = [pool.submit(_spilled, str(workdir), *job) for job in jobs] if pool else None
-        if futures:
-            jobs = None
         # The cover is drawn on a thread so this one keeps reporting progress while versions render.
         cover = side.submit(draw_cover, plan, cover_features, request.seed)
-        results = _collect(futures, jobs, report, extra=cover)
+        if pool:
+            # each version is finished as soon as its band is played
+            futures, pending = [None, None], {band: k for k, band in enumerate(bands)}
+            while pending:
+                done, _ = wait(pending, timeout=1.0, return_when=FIRST_COMPLETED)
+                report("render", min(0.7, report.fraction + 0.004))
+                for band in done:
+                    k = pending.pop(band)
+                    futures[k] = pool.submit(_finish_spilled, str(workdir), k + 1, arrangements[k], plan, request,
+                                             original_path, band.result(), lyrics if sing_lyrics else "", kept_path,
+                                             workdir, sung, encode)
+            results = _collect(futures, None, report, extra=cover)
+        else:
+            sung = _sing_once(lyrics, first, request, n) if sing_lyrics else None
+            jobs = [(i, arrangements[i - 1], plan, request, original, reference_rms, lyrics if sing_lyrics else "",
+                     kept_path, workdir, sung, encode) for i in (1, 2)]
+            results = _collect(None, jobs, report, extra=cover)
         cover_png, cover_thumb = cover.result()
         source_stems = source_stems.result()
         transcript = None
@@ -257,7 +293,7 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
             # memory does not add to theirs.
             report("lyrics", 0.95)
             transcript = store.value(key, "words", TRANSCRIPT_VERSION, lambda: _transcribe_vocals(vocal_file, pool))
-    for path in (original_path, kept_path):
+    for path in (original_path, kept_path, sung[0] if sung is not None and isinstance(sung[0], str) else None):
         if path is not None:
             Path(path).unlink(missing_ok=True)
     versions = tuple(result for result, _, _ in results)
@@ -281,7 +317,7 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
         "vocal_presence": round(analysis.vocal_presence, 3),
         "original_level": round(first.original_gain, 3),
         "stem_gains": {name: round(g, 3) for name, g in gains.items()},
-        "instruments": [{"version": i + 1, "parts": [[p.role, p.program, instrument_name(p.program, p.is_drums)]
+        "instruments": [{"version": i + 1, "parts": [[p.role, p.program, names[p.program, p.is_drums]]
                                                       for p in a.parts]}
                         for i, a in enumerate(arrangements)],
         "vocal": vocal_entries,
@@ -296,13 +332,12 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
                        source_duration=analysis.duration, source_stems=source_stems)
 
 
-def _preload_render(lyrics: str) -> None:
+def _preload_render() -> None:
     """What every render helper would otherwise import or build for itself, done once here before they
     fork, so they share it: scipy.signal (the band's DC blocker, the master's K-weighting, ~1-2 s to
-    import), pedalboard, the singer's modules and, with lyrics to sing, the voice's two ONNX sessions
-    (single-threaded, so they hold no thread pool a fork would lose) and each line's phonemes and natural
-    lengths (cached per process; the same for both versions). A warm-up only: any failure here leaves the
-    helpers to do it themselves, as before."""
+    import), pedalboard, the vocal chain's modules and the master's filters. The singer's models are not
+    loaded here: only this process sings, after the helpers fork, and frees them when it is done. A
+    warm-up only: any failure here leaves the helpers to do it themselves."""
     try:
         import pedalboard  # noqa: F401
         import scipy.signal  # noqa: F401
@@ -311,20 +346,6 @@ def _preload_render(lyrics: str) -> None:
         from .master import _k_filters
 
         _k_filters(SAMPLE_RATE)
-        if not lyrics:
-            return
-        from .vocals import neural
-        from .vocals.text import parse_lyrics
-
-        parsed = parse_lyrics(lyrics, None)
-        if parsed.language.split("-")[0] != "en" or not neural.available():
-            return
-        neural._voice()
-        neural._durations()
-        for line in parsed.lines:
-            tokens = tuple(t.spoken for t in line.tokens if t.spoken)
-            if tokens:
-                neural.syllable_count(tokens)
     except Exception:  # noqa: BLE001 - a warm-up must never fail a remix
         return
 
@@ -343,12 +364,7 @@ def _in_helper(helpers, report, stage: str, upto: float, function, *args):
     helper is raised here as the same class with the same user message (not all of them pickle)."""
     if helpers is None:
         return function(*args)
-    outcome = _waiting(helpers.submit(_guarded, function, *args), report, stage, upto)
-    if isinstance(outcome, _Failure):
-        error = outcome.cls.__new__(outcome.cls)
-        EngineError.__init__(error, outcome.message)
-        raise error
-    return outcome
+    return _unguarded(_waiting(helpers.submit(_guarded, function, *args), report, stage, upto))
 
 
 @dataclass(frozen=True)
@@ -362,6 +378,16 @@ def _guarded(function, *args):
         return function(*args)
     except EngineError as exc:
         return _Failure(type(exc), exc.user_message)
+
+
+def _unguarded(outcome):
+    """_guarded's outcome: an EngineError raised in a helper is raised here as the same class with the
+    same user message."""
+    if isinstance(outcome, _Failure):
+        error = outcome.cls.__new__(outcome.cls)
+        EngineError.__init__(error, outcome.message)
+        raise error
+    return outcome
 
 
 def _analyse_file(source_path: str, max_seconds: float):
@@ -469,16 +495,24 @@ def _stem_gains(arrangement: Arrangement, plan: StylePlan, keep_vocal: bool) -> 
     }
 
 
-def _mix_stems(stems, gains: dict[str, float], block: int = SAMPLE_RATE * 30) -> np.ndarray:
-    """sum of gain x stem, a block at a time (the stems may be memory-mapped files)."""
-    n = len(stems.vocals)
-    out = np.zeros((n, 2), dtype=np.float32)
-    for name, gain in gains.items():
-        if gain:
-            stem = getattr(stems, name)
-            for i in range(0, n, block):
-                out[i:i + block] += np.asarray(stem[i:i + block]) * np.float32(gain)
-    return out
+class _StemMix:
+    """The sum of gain x stem, read a block of rows at a time (slices in order), in whichever process
+    reads it: it pickles as its stems' files (or this process's open handles on them)."""
+
+    def __init__(self, stems, gains: dict[str, float]):
+        self.stems = {name: getattr(stems, name) for name, gain in gains.items() if gain}
+        self.gains = {name: np.float32(gain) for name, gain in gains.items() if gain}
+        self.length = len(stems.vocals)
+
+    def __len__(self) -> int:
+        return self.length
+
+    def __getitem__(self, rows: slice) -> np.ndarray:
+        start, stop, _ = rows.indices(self.length)
+        out = np.zeros((max(0, stop - start), 2), dtype=np.float32)
+        for name, gain in self.gains.items():
+            out += np.asarray(self.stems[name][start:stop]) * gain
+        return out
 
 
 def _stems_rms(stems, block: int = SAMPLE_RATE * 30) -> float:
@@ -538,6 +572,11 @@ class _NpyReader:
                 raise EOFError(f"{self.path}: shorter than its header says")
             done += got
         return np.frombuffer(data, dtype=self.dtype).reshape((-1, *self.shape[1:]))
+
+    def __reduce__(self):
+        # another process reads the file this one holds open (still there if its cache entry was evicted)
+        held = f"/proc/{os.getpid()}/fd/{self._fd}"
+        return _NpyReader, (held if os.path.exists(held) else self.path,)
 
     def __del__(self):
         fd = getattr(self, "_fd", None)
@@ -628,30 +667,78 @@ def _revoice_kept_vocal(vocal: np.ndarray, gender: str) -> np.ndarray:
     return out
 
 
-def _spilled(spill_dir: str, index: int, *job):
-    """Run in a worker: render a version and hand its audio back through a .npy file, which the
+def _band_spilled(spill_dir: str, index: int, arrangement: Arrangement, reference_rms: float, n: int):
+    """Run in a render helper: a version's band, handed back as a .npy file (None: no band)."""
+    clock = _Clock()
+    band = _render_band(arrangement, reference_rms, n)
+    if band is None:
+        return None
+    path = _spill(spill_dir, f"band-{index}", band)
+    clock("band")
+    return path, clock.seconds
+
+
+def _finish_spilled(spill_dir: str, index: int, arrangement: Arrangement, plan: StylePlan, request: RemixRequest,
+                    original, band, *job):
+    """Run in a render helper: finish a version and hand its audio back through a .npy file, which the
     parent reads once (a pickled 80 MB array would exist twice in the parent while unpickling)."""
-    result, notes, seconds = _render_version(index, *job)
+    release_soundfont()  # this helper plays no more notes
+    result, notes, seconds = _finish_version(index, arrangement, plan, request, original, band, *job)
+    if band is not None:
+        Path(band[0]).unlink(missing_ok=True)
+        seconds = {**band[1], **seconds}
     path = os.path.join(spill_dir, f".version-{index}.npy")
     np.save(path, result.audio)
     return replace(result, audio=path), notes, seconds
 
 
 def _render_version(index: int, arrangement: Arrangement, plan: StylePlan, request: RemixRequest, original,
-                    reference_rms: float, lyrics: str, kept_vocal=None, workdir=None):
-    """One version: the kept original (an array or a .npy path) + the band, effects, then the vocal (sung
-    lyrics or the kept vocal stem, with the same effects), mastered. With `workdir`, its stems are
+                    reference_rms: float, lyrics: str, kept_vocal=None, workdir=None, sung=None, encode=False):
+    """One version in this process: its band (_render_band), then _finish_version."""
+    n = len(np.load(original, mmap_mode="r") if isinstance(original, str) else original)
+    clock = _Clock()
+    band = _render_band(arrangement, reference_rms, n)
+    clock("band")
+    result, notes, seconds = _finish_version(index, arrangement, plan, request, original,
+                                             None if band is None else (band, {}), lyrics, kept_vocal, workdir,
+                                             sung, encode)
+    return result, notes, {**clock.seconds, **seconds}
+
+
+def _render_band(arrangement: Arrangement, reference_rms: float, n: int):
+    """The version's new band, n samples: its pitched parts at band_gain and its drums at drum_gain
+    (relative to the source's RMS); None when it has none."""
+    sr = SAMPLE_RATE
+    band = None
+    for parts, level in (([p for p in arrangement.parts if not p.is_drums], arrangement.band_gain),
+                         ([p for p in arrangement.parts if p.is_drums], arrangement.drum_gain)):
+        if parts and level > 0:
+            played = render_band(parts, n / sr, level * reference_rms, sr)[:n]
+            if band is None:
+                band = played
+            else:
+                band += played
+            del played
+    return band
+
+
+def _finish_version(index: int, arrangement: Arrangement, plan: StylePlan, request: RemixRequest, original, band,
+                    lyrics: str, kept_vocal=None, workdir=None, sung=None, encode=False):
+    """One version: the kept original (an array or a .npy path) + its band (None, or (array or .npy path,
+    seconds)), effects, then the vocal (sung lyrics, from `sung` when they were sung once for both
+    versions, or the kept vocal stem, with the same effects), mastered. With `workdir`, its stems are
     written there: version-N-instrumental.wav and version-N-vocals.wav (none for an instrumental version),
-    scaled by the master's gain so that they add up to the version."""
+    scaled by the master's gain so that they add up to the version; with `encode` too, the version's mp3
+    (VersionResult.mp3) and wav (workdir/version-N.wav)."""
     sr = SAMPLE_RATE
     mix = np.array(np.load(original, mmap_mode="r") if isinstance(original, str) else original, dtype=np.float32)
     n = len(mix)
     clock = _Clock()
-    for parts, level in (([p for p in arrangement.parts if not p.is_drums], arrangement.band_gain),
-                         ([p for p in arrangement.parts if p.is_drums], arrangement.drum_gain)):
-        if parts and level > 0:
-            mix += render_band(parts, n / sr, level * reference_rms, sr)[:n]
-    clock("band")
+    if band is not None:
+        played = _NpyReader(band[0]) if isinstance(band[0], str) else band[0]
+        for i in range(0, n, SAMPLE_RATE * 30):
+            mix[i:i + SAMPLE_RATE * 30] += played[i:i + SAMPLE_RATE * 30]
+        del played
     seed = _version_seed(request.seed, index)
     mix = apply_effects(mix, plan.effects, plan.reverb, plan.brightness, seed=seed, sr=sr, in_place=True)
     clock("effects")
@@ -659,9 +746,9 @@ def _render_version(index: int, arrangement: Arrangement, plan: StylePlan, reque
     sung_text, sung_lines = "", []
     vocal = None
     if lyrics:
-        sung = _sing(lyrics, arrangement, plan, request, index, n)
-        vocal = _in_front(sung[0], mix, plan.levels.get("vocals", 0.0))
-        sung_text, sung_lines, notes = sung[1], sung[2], list(sung[3])
+        voice, sung_text, sung_lines, sung_notes = _sing(lyrics, arrangement, plan, request, index, n, sung)
+        vocal = _in_front(voice, mix, plan.levels.get("vocals", 0.0))
+        notes = list(sung_notes)
         clock("vocals")
     elif kept_vocal is not None:
         kept = np.array(np.load(kept_vocal, mmap_mode="r")[:n], dtype=np.float32)
@@ -688,9 +775,17 @@ def _render_version(index: int, arrangement: Arrangement, plan: StylePlan, reque
                 write_wav(stems[name], _NpyReader(path), gain=gain)
                 Path(path).unlink(missing_ok=True)
         clock("stems")
+    mp3 = wav = None
+    if encode:
+        from .encode import encode_mp3
+
+        wav = Path(workdir) / f"version-{index}.wav"
+        write_wav(wav, audio)
+        mp3 = encode_mp3(audio, sr)
+        clock("encode")
     return (VersionResult(index=index, audio=audio, sample_rate=sr, duration=len(audio) / sr,
                           lyrics=sung_text, lyrics_timestamped=sung_lines, peaks=features.peaks(audio),
-                          stems=stems),
+                          stems=stems, mp3=mp3, wav=wav),
             notes, clock.seconds)
 
 
@@ -725,8 +820,12 @@ class _Clock:
         self.last = now
 
 
-def _sing(lyrics: str, arrangement: Arrangement, plan: StylePlan, request: RemixRequest, index: int, n: int):
-    from .vocals import VocalGuide, sing, vocal_chain
+def _sing_once(lyrics: str, arrangement: Arrangement, request: RemixRequest, n: int, spill_dir=None):
+    """The dry sung vocal, once for both versions: the singer reads only what the versions share (the
+    timing, beats, bars, key, chords, melody and sections of the song, and the lyrics), at the first
+    version's seed, so both sing the same melody and phrasing with the same word times.
+    (dry mono float32 n samples, or its .npy path with `spill_dir`; text; timed lines; notes)."""
+    from .vocals import VocalGuide, sing
 
     sr = SAMPLE_RATE
     guide = VocalGuide(
@@ -735,15 +834,30 @@ def _sing(lyrics: str, arrangement: Arrangement, plan: StylePlan, request: Remix
         key_tonic=arrangement.key_tonic, mode=arrangement.mode,
         chords=arrangement.chords, melody=arrangement.melody, sections=arrangement.sections,
     )
-    seed = _version_seed(request.seed, index)
-    sung = sing(lyrics, guide, request.gender, seed=seed)
+    sung = sing(lyrics, guide, request.gender, seed=_version_seed(request.seed, 1))
     text, lines, notes = sung.text, list(sung.lines), tuple(sung.notes)
     dry = np.asarray(sung.audio[:n], dtype=np.float32)  # what the chain takes: the float64 take goes now
     del sung
-    voice = vocal_chain(dry, sr, plan.vocal_reverb, seed=seed)
+    if spill_dir is not None:
+        dry = _spill(spill_dir, "sung", dry)
+    return dry, text, lines, notes
+
+
+def _sing(lyrics: str, arrangement: Arrangement, plan: StylePlan, request: RemixRequest, index: int, n: int,
+          sung=None):
+    """A version's vocal: the dry vocal (`sung`, from _sing_once; sung here when None) through the vocal
+    chain at the version's seed, as (n, 2) float32; with the text, timed lines and notes."""
+    from .vocals import vocal_chain
+
+    sr = SAMPLE_RATE
+    if sung is None:
+        sung = _sing_once(lyrics, arrangement, request, n)
+    dry, text, lines, notes = sung
+    dry = np.array(np.load(dry, mmap_mode="r") if isinstance(dry, str) else dry, dtype=np.float32)
+    voice = vocal_chain(dry, sr, plan.vocal_reverb, seed=_version_seed(request.seed, index))
     del dry
     if voice.shape == (n, 2) and voice.dtype == np.float32:
-        return voice, text, lines, notes
+        return voice, text, list(lines), notes
     out = np.zeros((n, 2), dtype=np.float32)
     out[: len(voice)] = voice[:n]
-    return out, text, lines, notes
+    return out, text, list(lines), notes

@@ -17,10 +17,14 @@ ENGINE_SHARE = 88
 
 
 def _encode(version: VersionResult) -> VersionOutput:
+    """The version's files: the mp3 and wav the engine encoded (remix(encode=True)), else encoded here."""
+    mp3, wav = getattr(version, "mp3", None), getattr(version, "wav", None)
+    mp3 = mp3 if mp3 is not None else encode_mp3(version.audio, version.sample_rate)
+    wav = Path(wav).read_bytes() if wav is not None else encode_wav(version.audio, version.sample_rate)
     return VersionOutput(
         index=version.index,
-        mp3=encode_mp3(version.audio, version.sample_rate),
-        wav=encode_wav(version.audio, version.sample_rate),
+        mp3=mp3,
+        wav=wav,
         duration=round(version.duration, 2),
         lyrics=version.lyrics,
         lyrics_timestamped=version.lyrics_timestamped,
@@ -63,7 +67,7 @@ class LocalProvider:
         # The stem wav files live in a work directory until they are encoded.
         with tempfile.TemporaryDirectory(prefix="remix-work-") as workdir:
             result = remix(source, request, progress=lambda stage, fraction: progress(stage, int(fraction * ENGINE_SHARE)),
-                           cache=_stems_cache(), workdir=Path(workdir))
+                           cache=_stems_cache(), workdir=Path(workdir), encode=True)
             progress("Encoding", ENGINE_SHARE)
             # The encoders release the GIL: both versions encode side by side, one per core.
             with ThreadPoolExecutor(max_workers=len(result.versions)) as pool:

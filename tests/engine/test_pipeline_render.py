@@ -1,0 +1,38 @@
+"""The render stage's shared work: the lyrics are sung once for both versions, and each version is
+encoded where it renders."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import soundfile as sf
+from pedalboard.io import AudioFile
+
+from remixes.engine import RemixRequest, remix
+
+SR = 44100
+
+
+def test_both_versions_sing_the_same_words_at_the_same_times(remix_of):
+    result = remix_of("pop", lyrics="Hello bright morning\nWe are singing now", gender="female")
+    first, second = result.versions
+    assert first.lyrics_timestamped and first.lyrics_timestamped == second.lyrics_timestamped
+    assert first.lyrics == second.lyrics
+    assert not np.allclose(first.audio, second.audio)  # their bands and effects still differ
+
+
+def test_each_version_comes_back_encoded(song_path, tmp_path):
+    result = remix(song_path, RemixRequest(prompt="lo-fi", seed=3, instrumental=True), workdir=tmp_path, encode=True)
+    for version in result.versions:
+        assert version.wav == tmp_path / f"version-{version.index}.wav"
+        wav, sr = sf.read(version.wav, dtype="float32")
+        assert sr == version.sample_rate and wav.shape == version.audio.shape
+        assert np.abs(wav - np.clip(version.audio, -1, 1)).max() <= 1.01 / 32768
+        with AudioFile(io.BytesIO(version.mp3)) as mp3:
+            assert mp3.samplerate == SR and mp3.num_channels == 2
+            assert abs(mp3.frames / mp3.samplerate - version.duration) < 0.1
+
+
+def test_without_encode_nothing_is_encoded(remix_of):
+    assert all(v.mp3 is None and v.wav is None for v in remix_of("pop").versions)
