@@ -145,7 +145,8 @@ def arrange(plan: StylePlan, analysis: Analysis, timing: Timing, strength: float
     # Some bands state the harmony less clearly than the transcription does (_CLARITY): they step back more.
     fidelity = (song_parts.fidelity if song_parts is not None else 1.0) * _CLARITY.get(plan.style, 1.0)
     vocal_carries_tune = keep_vocal and song_parts is not None and song_parts.has_vocal
-    gains = _balance(plan.keep_original, strength, plan.energy, bool(plan.drums), fidelity, vocal_carries_tune)
+    gains = _balance(plan.keep_original, strength, plan.energy, bool(plan.drums), fidelity, vocal_carries_tune,
+                     has_bass="bass" in plan.instruments)
     if not plan.drums:
         gains["original_drums"] *= 0.15
         notes.append("Original drums suppressed (the style has no drums).")
@@ -172,8 +173,8 @@ def arrange(plan: StylePlan, analysis: Analysis, timing: Timing, strength: float
     for role in sorted(instruments):
         program = _pick_program(instruments[role], rng)
         role_notes = _role_notes(role, chords, melody, beats, bars, beats_per_bar, plan, rng, bass_line, feel)
-        if role not in ("bass", "lead"):
-            role_notes = _soft_thirds(role_notes, chords)
+        if role not in ("bass", "lead") and song_parts is not None:
+            role_notes = _soft_thirds(role_notes, chords, song_parts.third_presence)
         if role_notes:
             level = _ROLE_LEVEL.get(role, 0.5)
             if role == "lead":
@@ -251,7 +252,7 @@ _DRUMS = ((0.0, 0.5, 1.0), (0.0, 0.65, 0.75))
 
 
 def _balance(keep_original: float, strength: float, energy: float, has_drums: bool = True,
-             fidelity: float = 1.0, vocal_carries_tune: bool = False) -> dict:
+             fidelity: float = 1.0, vocal_carries_tune: bool = False, has_bass: bool = True) -> dict:
     """Gains of the original's stems and RMS levels of the new band (relative to the source's RMS).
 
     0: the original alone (the style changes tempo and effects only). 0.5: the band in front, playing the
@@ -263,12 +264,12 @@ def _balance(keep_original: float, strength: float, energy: float, has_drums: bo
     the remix stops sounding like the song. Measured at 0.5 on instrumental game-music songs (aligned
     chroma similarity, sim at the source tempo): a death-metal song (fidelity 0.47) as punk 0.34 -> 0.65
     and as dubstep 0.29 -> 0.61 by keeping the bass stem and stepping the band back; a clean rock song
-    (fidelity 0.79) as techno 0.58 -> 0.75, as dubstep 0.52 -> 0.69 with the certainty window at 0.65-0.9.
+    (fidelity 0.79) as techno 0.58 -> 0.70, as dubstep 0.52 -> 0.64 with the certainty window at 0.6-0.85.
     A kept vocal carries the tune by itself, so the band then needs less certainty.
     """
     s = float(np.clip(strength, 0, 1))
     keep = float(np.clip(keep_original, 0, 1))
-    low, span = (0.45, 0.3) if vocal_carries_tune else (0.65, 0.25)
+    low, span = (0.45, 0.3) if vocal_carries_tune else (0.6, 0.25)
     sure = float(np.clip((fidelity - low) / span, 0, 1))
     base = 0.15 + 0.2 * keep
     xs, ys = _ACCOMPANIMENT
@@ -281,8 +282,9 @@ def _balance(keep_original: float, strength: float, energy: float, has_drums: bo
     return {
         "accompaniment": accompaniment,
         "original_drums": rhythm if has_drums else accompaniment,
-        # the bass stem carries the roots of the harmony that stays: kept with it as far as the band is unsure
-        "original_bass": rhythm + (accompaniment - rhythm) * (1 - sure),
+        # the bass stem carries the roots of the harmony that stays: kept with it as far as the band is
+        # unsure, unless the style has no bass at all (ambient, lullaby)
+        "original_bass": rhythm + (accompaniment - rhythm) * (1 - sure) * has_bass,
         "band": band,
         "drums": drums * (0.7 + 0.5 * float(np.clip(energy, 0, 1))),
     }
@@ -459,25 +461,30 @@ def _role_notes(role, chords, melody, beats, bars, beats_per_bar, plan: StylePla
     return []
 
 
-# Velocity of a chord's third against its root and fifth in the band's voicings.
+# Velocity of a chord's third against its root and fifth in the band's voicings, for a song whose chords
+# sound no third (power chords); full where the song's typical chord sounds its third clearly.
 _THIRD_VELOCITY = 0.6
+_CLEAR_THIRD = 0.2   # transcribe.thirds_heard at and above which the third is played in full
 
 
-def _soft_thirds(notes, chords) -> list[NoteTuple]:
-    """The chord's third played softer than its root and fifth, as a voicing that leans on root and fifth
-    does: the song's major or minor is still heard, but where the transcription's third is wrong, or the
-    song plays power chords with no third at all (distorted guitars), the band does not insist on one the
-    song does not sound. Measured with the band alone (strength 1) on three instrumental rock songs:
-    aligned chroma similarity +0.03 to +0.11 across techno, punk and classical bands (velocity x0.55)."""
+def _soft_thirds(notes, chords, third_presence: float = 1.0) -> list[NoteTuple]:
+    """The chord's third played softer than its root and fifth where the song itself barely sounds one
+    (`third_presence`, transcribe.thirds_heard: distorted guitars play power chords): the song's major or
+    minor is still heard, but the band does not insist on a third the song does not sound, or that the
+    transcription guessed wrong. Measured with the band alone (strength 1) on three instrumental rock
+    songs (third presence 0.0-0.04): aligned chroma similarity +0.03 to +0.11 across techno, punk and
+    classical bands (velocity x0.6). Songs with clear triads keep their thirds: softened there, a band
+    matched unrelated triad music better too."""
     played = [c for c in chords if c.played]
-    if not notes or not played:
+    factor = _THIRD_VELOCITY + (1 - _THIRD_VELOCITY) * float(np.clip(third_presence / _CLEAR_THIRD, 0, 1))
+    if not notes or not played or factor >= 1.0:
         return list(notes)
     starts = np.array([c.start for c in played])
     out = []
     for start, end, pitch, velocity in notes:
         k = int(np.searchsorted(starts, start + 0.03, side="right")) - 1
         if k >= 0 and start < played[k].end and (pitch - played[k].root) % 12 in _THIRDS.get(played[k].quality, ()):
-            velocity = max(1, int(round(velocity * _THIRD_VELOCITY)))
+            velocity = max(1, int(round(velocity * factor)))
         out.append((start, end, pitch, velocity))
     return out
 

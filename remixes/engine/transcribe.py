@@ -37,6 +37,7 @@ class SongParts:
     has_vocal: bool
     notes: tuple = field(default=())   # sentences for the plan: what was found
     fidelity: float = 1.0    # how much of the song's pitch content these notes explain (centred-chroma cosine)
+    third_presence: float = 1.0  # how clearly the typical chord sounds its third (0: power chords, see thirds_heard)
 
     @property
     def melody(self) -> tuple[Note, ...]:
@@ -97,7 +98,7 @@ def transcribe_parts(vocals: np.ndarray | None, accompaniment: np.ndarray, sr: i
     beats = np.asarray(beat_times if beat_times is not None and len(beat_times) >= 2 else
                        np.arange(0.0, duration, 0.5), dtype=float)
     chords, key_tonic, mode = chords_per_beat(acc_note, beats, duration, key_tonic, mode,
-                                              audio_chroma=_audio_chroma(acc_mono))
+                                              audio_chroma=(acc_chroma := _audio_chroma(acc_mono)))
 
     sounding = _audio_chroma(acc_mono if heard.vocal_mono is None else _sum_padded(acc_mono, heard.vocal_mono))
     fidelity = explained(sounding, chords, bass_line, vocal_line if has_vocal else lead_line)
@@ -108,7 +109,8 @@ def transcribe_parts(vocals: np.ndarray | None, accompaniment: np.ndarray, sr: i
         + f"lead {len(lead_line)} notes, bass line {len(bass_line)} notes, chords on {played} of {len(chords)} beats; "
         + f"they explain {fidelity:.0%} of the song's pitch content.")
     return SongParts(vocal_melody=vocal_line if has_vocal else (), lead_melody=lead_line, bass_line=bass_line,
-                     chords=chords, has_vocal=has_vocal, notes=tuple(notes), fidelity=fidelity)
+                     chords=chords, has_vocal=has_vocal, notes=tuple(notes), fidelity=fidelity,
+                     third_presence=thirds_heard(acc_chroma, chords))
 
 
 _CHROMA_HOP = 2048
@@ -156,6 +158,32 @@ def explained(heard: np.ndarray, chords, bass_line, melody, block_seconds: float
     if not valid.any():
         return 0.0
     return float(np.mean(np.sum(heard * played, axis=1)[valid] / norms[valid]))
+
+
+def thirds_heard(heard: np.ndarray, chords) -> float:
+    """How clearly the accompaniment sounds its chords' thirds: per played chord, the third's chroma above
+    the chord's floor (the median of the pitch classes outside it) as a share of its root's and fifth's,
+    0..1; the median over the chords. Distorted rock plays power chords: 0.0-0.04 on four game-music
+    songs; generated triads 0.19-0.22. `heard` is _audio_chroma of the accompaniment."""
+    fps = MODEL_RATE / _CHROMA_HOP
+    shares = []
+    for chord in chords:
+        if not chord.played or chord.quality not in _THIRD_OF:
+            continue
+        a = int(chord.start * fps)
+        v = heard[a:max(int(chord.end * fps), a + 1)].mean(axis=0) if a < len(heard) else None
+        if v is None or not np.isfinite(v).all():
+            continue
+        third = (chord.root + _THIRD_OF[chord.quality]) % 12
+        own = {chord.root % 12, (chord.root + 7) % 12, third, (chord.root + 10) % 12}
+        floor = float(np.median([v[i] for i in range(12) if i not in own]))
+        frame = (v[chord.root % 12] + v[(chord.root + 7) % 12]) / 2 - floor
+        if frame > 1e-6:
+            shares.append(float(np.clip((v[third] - floor) / frame, 0, 1)))
+    return round(float(np.median(shares)), 3) if shares else 1.0
+
+
+_THIRD_OF = {"maj": 4, "min": 3, "7": 4}
 
 
 def _sum_padded(a: np.ndarray, b: np.ndarray) -> np.ndarray:

@@ -220,19 +220,29 @@ def test_where_the_notes_explain_little_the_bass_stem_stays_with_the_harmony_and
         assert np.all(np.diff(kept, axis=0) <= 1e-12) and np.all(np.diff(band, axis=0) >= -1e-12)
 
 
-def test_the_band_voices_a_chord_with_its_third_softer_than_root_and_fifth():
-    arrangement = arrangement_at(1.0, "classical")
-    chords = [c for c in arrangement.chords if c.played]
-    thirds, others = [], []
-    for start, _, pitch, velocity in part(arrangement, "strings").notes:
-        chord = next((c for c in chords if c.start - 0.05 <= start < c.end - 0.05), None)
-        if chord is not None:
-            interval = (pitch - chord.root) % 12
-            (thirds if interval in (3, 4) else others if interval in (0, 7) else []).append(velocity)
-    assert len(thirds) >= 4 and len(others) >= 8
-    assert np.mean(thirds) < 0.75 * np.mean(others)
+def test_the_band_plays_its_thirds_softer_only_where_the_song_sounds_none():
+    from dataclasses import replace
+
+    parts = song_parts_for(song_analysis())
+
+    def third_and_root_fifth_velocity(third_presence):
+        arrangement = arrangement_at(1.0, "classical", song_parts=replace(parts, third_presence=third_presence))
+        chords = [c for c in arrangement.chords if c.played]
+        thirds, others = [], []
+        for start, _, pitch, velocity in part(arrangement, "strings").notes:
+            chord = next((c for c in chords if c.start - 0.05 <= start < c.end - 0.05), None)
+            if chord is not None:
+                interval = (pitch - chord.root) % 12
+                (thirds if interval in (3, 4) else others if interval in (0, 7) else []).append(velocity)
+        assert len(thirds) >= 4 and len(others) >= 8
+        return np.mean(thirds), np.mean(others), arrangement
+
+    power_third, power_others, power = third_and_root_fifth_velocity(0.0)     # power chords: no third heard
+    triad_third, triad_others, _ = third_and_root_fifth_velocity(0.5)         # clear triads
+    assert power_third < 0.75 * power_others
+    assert triad_third > 0.85 * triad_others
     # the bass and the melody are the song's own lines: they are left as they are
-    assert part(arrangement, "bass").notes and all(v >= 60 for _, _, _, v in part(arrangement, "bass").notes)
+    assert all(v >= 60 for _, _, _, v in part(power, "bass").notes)
 
 
 def song_parts_for(analysis):

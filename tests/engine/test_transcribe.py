@@ -94,3 +94,25 @@ def test_an_instrumental_song_has_no_sung_melody_and_a_lead_from_the_accompanime
     assert not parts.has_vocal and parts.melody == parts.lead_melody
     found = [_pitch_at(parts.lead_melody, (s + e) / 2) for s, e, _, _ in lead]
     assert np.mean([f == p for f, (_, _, p, _) in zip(found, lead)]) >= 0.8
+
+
+def test_thirds_heard_tells_power_chords_from_triads():
+    from remixes.engine.transcribe import MODEL_RATE, _CHROMA_HOP, thirds_heard
+
+    fps = MODEL_RATE / _CHROMA_HOP
+    chords = tuple(Chord(float(i), float(i + 1), root, quality)
+                   for i, (root, quality) in enumerate([(0, "maj"), (9, "min"), (5, "maj"), (7, "maj")]))
+
+    def chroma(with_third: bool) -> np.ndarray:
+        frames = np.full((int(4 * fps) + 2, 12), 0.05)
+        for chord in chords:
+            a, b = int(chord.start * fps), int(chord.end * fps)
+            frames[a:b, chord.root % 12] = 1.0
+            frames[a:b, (chord.root + 7) % 12] = 0.8
+            if with_third:
+                frames[a:b, (chord.root + (3 if chord.quality == "min" else 4)) % 12] = 0.6
+        return frames
+
+    assert thirds_heard(chroma(with_third=False), chords) == pytest.approx(0.0, abs=0.01)
+    assert thirds_heard(chroma(with_third=True), chords) > 0.5
+    assert thirds_heard(chroma(with_third=True), (Chord(0.0, 4.0, -1, "N"),)) == 1.0  # nothing played: no evidence
