@@ -211,6 +211,9 @@ def _session():
 
     options = ort.SessionOptions()
     options.log_severity_level = 3
+    # idle pool threads sleep instead of spinning: in a remix the note model runs while the other helper
+    # still analyses the song (pipeline._hear_files), which needs that core
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     return ort.InferenceSession(str(model_file()), options, providers=["CPUExecutionProvider"])
 
 
