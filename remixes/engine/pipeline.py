@@ -108,7 +108,7 @@ class _Progress:
 # Versions of the cached entries: bump one when the code or model that makes that entry changes.
 STEMS_VERSION = "spleeter2v-3972feb9-s1"  # the vocal U-Net's mask (spleeter-2stems-vocals.onnx)
 ANALYSIS_VERSION = "a2"  # a2: chords, melody and sections as music.Chord/Tone/Section
-PARTS_VERSION = "p4"  # p2: SongParts.fidelity (how much of the song the notes explain); p3: music.Note/Chord; p4: chords also from the audio chroma, third_presence
+PARTS_VERSION = "p5"  # p2: SongParts.fidelity (how much of the song the notes explain); p3: music.Note/Chord; p4: chords also from the audio chroma, third_presence; p5: a vocal stem 14 dB under the accompaniment is not a singer
 STEM_NOTE = ("Stems: vocals and accompaniment separated by a neural network (Spleeter 2-stem); the drums, bass "
              "and other stems are estimates (harmonic/percussive and low-pass split of the accompaniment).")
 

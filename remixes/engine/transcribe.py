@@ -56,6 +56,9 @@ class Heard:
     has_vocal: bool | None
 
 
+VOCAL_STEM_MIN_LEVEL = 0.2  # vocal stem RMS / accompaniment RMS (-14 dB) below which no singer is heard
+
+
 def hear(vocals: np.ndarray | None, accompaniment: np.ndarray, sr: int, has_vocal: bool | None = None) -> Heard:
     """The stems' mono mixes and note activations (see transcribe_parts for the arguments)."""
     acc_mono = _mono(accompaniment, sr)
@@ -64,7 +67,9 @@ def hear(vocals: np.ndarray | None, accompaniment: np.ndarray, sr: int, has_voca
     if vocals is not None:
         vocal_mono = _mono(vocals, sr)
         if has_vocal is None:
-            has_vocal = _rms(vocal_mono) > 0.1 * _rms(acc_mono) and _rms(vocal_mono) > 1e-4
+            # a singer is heard within ~14 dB of the accompaniment; fainter is the separator's bleed of
+            # instruments (an instrumental's lead at -18 dB gave a "sung" melody that the band then left out)
+            has_vocal = _rms(vocal_mono) > VOCAL_STEM_MIN_LEVEL * _rms(acc_mono) and _rms(vocal_mono) > 1e-4
         if has_vocal:
             vocal_activations = activations(vocal_mono)
     return Heard(acc_mono, acc_activations, vocal_mono, vocal_activations, has_vocal)

@@ -96,6 +96,20 @@ def test_an_instrumental_song_has_no_sung_melody_and_a_lead_from_the_accompanime
     assert np.mean([f == p for f, (_, _, p, _) in zip(found, lead)]) >= 0.8
 
 
+def test_a_faint_vocal_stem_is_bleed_not_a_singer():
+    # the same sung line, but 18 dB under the accompaniment: what a separator leaves of an instrumental's
+    # lead in its "vocal" stem; the lead of the accompaniment is then the melody
+    lead = [(i * BEAT, (i + 0.9) * BEAT, MELODY[i % 16], 110) for i in range(16)]
+    accompaniment = _stem(81, lead)
+    faint = _stem(73, lead) * (0.125 * _level(accompaniment) / _level(_stem(73, lead)))
+    parts = transcribe_parts(faint, accompaniment, SR)
+    assert not parts.has_vocal and parts.melody == parts.lead_melody
+
+
+def _level(audio) -> float:
+    return float(np.sqrt(np.mean(np.square(audio, dtype=np.float64))))
+
+
 def test_thirds_heard_tells_power_chords_from_triads():
     from remixes.engine.transcribe import MODEL_RATE, _CHROMA_HOP, thirds_heard
 
