@@ -7,9 +7,9 @@ PY := $(VENV)/bin/python
 export NUMBA_CACHE_DIR ?= $(CURDIR)/var/numba
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup system-packages models run test test-sqlite test-postgres bench soak loadtest migrate clean
+.PHONY: setup system-packages models numba-cache run test test-sqlite test-postgres bench soak loadtest migrate clean
 
-setup: system-packages $(VENV)/.installed var models
+setup: system-packages $(VENV)/.installed var models numba-cache
 
 system-packages:
 	@scripts/install-system-packages.sh
@@ -20,6 +20,10 @@ var:
 # Trained models under var/models/ (converted once, sha256-checked, rebuilt when missing).
 models: system-packages $(VENV)/.installed var
 	@scripts/setup-models.sh
+
+# librosa's numba kernels compiled once, in one process (see the script for why).
+numba-cache: models
+	@scripts/warm-numba.sh
 
 $(VENV)/.installed: requirements.txt requirements-nodeps.txt
 	@test -x $(PY) || $(PYTHON3) -m venv $(VENV)
