@@ -17,7 +17,6 @@ import numpy as np
 
 from .analyse import VOCAL_PRESENCE_THRESHOLD, Analysis
 from .music import Chord, Section, Tone
-from .render import vocal_suppression_for
 from .style import StylePlan
 from .vocabulary import Groove
 
@@ -77,10 +76,6 @@ class Arrangement:
     original_drums_gain: float    # the drums stem
     original_bass_gain: float     # the bass stem
     vocal_gain: float             # the vocal stem: 0 when not kept, else its level ("less vocals" 0.5)
-    # The same balance for a mix that has no stems (masks on the stretched mixture, render.rebalance_original):
-    original_gain: float          # kept original's harmonic part (levels are RMS relative to the source's)
-    original_percussive_gain: float
-    vocal_suppression: float      # 1 removes the original's centred vocal, 0.59 turns it down 6 dB, < 0 up
     band_gain: float              # RMS of the new pitched parts together
     drum_gain: float              # RMS of the new drums
     key_tonic: int
@@ -150,10 +145,7 @@ def arrange(plan: StylePlan, analysis: Analysis, timing: Timing, strength: float
     if not plan.drums:
         gains["original_drums"] *= 0.15
         notes.append("Original drums suppressed (the style has no drums).")
-    # Without stems a kept vocal rides on the mixture's masks: lift it by what the accompaniment loses,
-    # so it keeps the level against the rest that the stems' vocal_gain gives it.
-    lift_db = min(12.0, -20 * float(np.log10(max(gains["accompaniment"], 0.25))))
-    vocal_suppression = _vocal_suppression(plan, analysis, keep_vocal, notes, lift_db)
+    _note_vocal_level(plan, analysis, keep_vocal, notes)
     vocal_gain = 0.0 if not keep_vocal else float(10 ** (min(plan.levels.get("vocals", 0.0), 12.0) / 20))
     if keep_vocal and song_parts is not None and not song_parts.has_vocal:
         # No sung melody in the vocal stem (an instrumental song's lead guitar, or the bleed the separator
@@ -211,8 +203,6 @@ def arrange(plan: StylePlan, analysis: Analysis, timing: Timing, strength: float
         chords=chords, melody=melody, sections=sections, parts=tuple(parts),
         accompaniment_gain=gains["accompaniment"], original_drums_gain=gains["original_drums"],
         original_bass_gain=gains["original_bass"], vocal_gain=vocal_gain,
-        original_gain=gains["accompaniment"], original_percussive_gain=gains["original_drums"],
-        vocal_suppression=vocal_suppression,
         band_gain=gains["band"], drum_gain=drum_gain, key_tonic=analysis.key_tonic, mode=analysis.mode,
         notes=tuple(notes), strength=strength,
     )
@@ -229,19 +219,12 @@ def _merge_chords(per_beat: tuple[Chord, ...]) -> tuple[Chord, ...]:
     return tuple(merged)
 
 
-def _vocal_suppression(plan: StylePlan, analysis: Analysis, keep_vocal: bool, notes: list[str],
-                       lift_db: float = 0.0) -> float:
-    """All of a vocal that is not kept; a kept one at the prompt's level ("less vocals") plus `lift_db`,
-    when there is one."""
-    if not keep_vocal:
-        return 1.0
+def _note_vocal_level(plan: StylePlan, analysis: Analysis, keep_vocal: bool, notes: list[str]) -> None:
+    """Say so when the prompt asks for a vocal level but the song has no lead vocal to move."""
     db = plan.levels.get("vocals", 0.0)
-    if analysis.vocal_presence < VOCAL_PRESENCE_THRESHOLD:
-        if db:
-            notes.append(f"Asked for {'louder' if db > 0 else 'softer'} vocals, but no lead vocal was found in "
-                         "the song, so nothing was turned " + ("up." if db > 0 else "down."))
-        return 0.0
-    return vocal_suppression_for(db + lift_db) if abs(db + lift_db) > 0.1 else 0.0
+    if keep_vocal and db and analysis.vocal_presence < VOCAL_PRESENCE_THRESHOLD:
+        notes.append(f"Asked for {'louder' if db > 0 else 'softer'} vocals, but no lead vocal was found in "
+                     "the song, so nothing was turned " + ("up." if db > 0 else "down."))
 
 
 # strength:                     0     0.5   1

@@ -315,7 +315,7 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
         "sections": [[round(s.start, 2), round(s.end, 2), s.label] for s in analysis.sections],
         "source_loudness_lufs": round(analysis.loudness_lufs, 2),
         "vocal_presence": round(analysis.vocal_presence, 3),
-        "original_level": round(first.original_gain, 3),
+        "original_level": round(first.accompaniment_gain, 3),
         "stem_gains": {name: round(g, 3) for name, g in gains.items()},
         "instruments": [{"version": i + 1, "parts": [[p.role, p.program, names[p.program, p.is_drums]]
                                                       for p in a.parts]}

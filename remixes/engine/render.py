@@ -19,10 +19,6 @@ DEFAULT_SOUNDFONT = "/usr/share/sounds/sf2/FluidR3_GM.sf2"   # Debian fluid-soun
 FALLBACK_SOUNDFONT = "/usr/share/sounds/sf2/TimGM6mb.sf2"   # Debian timgm6mb-soundfont (GPL-2), 6 MB
 _STRETCH_CHUNK_SECONDS = 45.0
 _STRETCH_OVERLAP_SECONDS = 0.25
-_N_FFT = 4096
-_HOP = 2048
-_VOCAL_MASK_DEPTH = 0.85   # the share of a fully vocal bin that a suppression of 1 takes out (-16.5 dB)
-_MAX_VOCAL_BOOST_DB = 12.0
 
 
 def soundfont_path() -> str:
@@ -95,81 +91,6 @@ def stretch_piece(audio: np.ndarray, rate: float, sr: int = SAMPLE_RATE) -> np.n
     from pedalboard import time_stretch
 
     return time_stretch(np.ascontiguousarray(audio.T), sr, stretch_factor=rate, high_quality=False).T
-
-
-def rebalance_original(audio: np.ndarray, harmonic_gain: float, percussive_gain: float,
-                       vocal_suppression: float, sr: int = SAMPLE_RATE) -> np.ndarray:
-    """Re-weight the original's harmonic, percussive and centred-vocal parts with soft masks.
-
-    Each bin is scaled by `1 - 0.85 * vocal_suppression * mask`: 1 removes the centred vocal, a fraction
-    turns it down and a negative value turns it up (see `vocal_suppression_for`).
-    """
-    if vocal_suppression == 0 and abs(harmonic_gain - percussive_gain) < 1e-6:
-        return (audio * np.float32(harmonic_gain)).astype(np.float32)
-    import librosa
-
-    mask_h, vocal = _masks(audio, sr, with_vocal=vocal_suppression != 0)
-    gain = harmonic_gain * mask_h + percussive_gain * (1 - mask_h)
-    if vocal is not None:
-        gain *= 1 - np.float32(vocal_suppression * _VOCAL_MASK_DEPTH) * vocal
-    del mask_h, vocal
-    out = np.empty_like(audio, dtype=np.float32)
-    for ch in range(2):  # one complex spectrogram at a time keeps the peak memory down
-        spec = librosa.stft(np.ascontiguousarray(audio[:, ch]), n_fft=_N_FFT, hop_length=_HOP)
-        spec *= gain
-        out[:, ch] = librosa.istft(spec, hop_length=_HOP, n_fft=_N_FFT, length=len(audio))
-    return out
-
-
-def vocal_suppression_for(db: float) -> float:
-    """The `vocal_suppression` that moves a fully vocal bin by `db` ("less vocals" -6 -> 0.59).
-
-    A cut goes at most as deep as a removal (-16.5 dB); a boost at most +12 dB. A boost can take the kept
-    original past full scale: it stays float32 until the master stage, whose loudness gain and true-peak
-    limiter bring the whole mix back to -14 LUFS under -1 dBTP, so the vocal moves against the rest
-    rather than clipping.
-    """
-    db = min(float(db), _MAX_VOCAL_BOOST_DB)
-    return min((1 - 10 ** (db / 20)) / _VOCAL_MASK_DEPTH, 1.0)
-
-
-def vocal_estimate(audio: np.ndarray, sr: int = SAMPLE_RATE) -> np.ndarray:
-    """Cheap centred-harmonic vocal estimate (mono), for re-voicing a kept vocal."""
-    import librosa
-
-    _, vocal = _masks(audio, sr, with_vocal=True)
-    mid = np.ascontiguousarray(audio.mean(axis=1))
-    spec = librosa.stft(mid, n_fft=_N_FFT, hop_length=_HOP)
-    spec *= vocal
-    return librosa.istft(spec, hop_length=_HOP, n_fft=_N_FFT, length=len(mid)).astype(np.float32)
-
-
-def _masks(audio: np.ndarray, sr: int, with_vocal: bool):
-    """Soft harmonic mask (HPSS by median filters on the mid channel, up to 11 kHz) and, optionally,
-    a vocal mask: harmonic, 150-5000 Hz, and centred (side much weaker than mid)."""
-    import librosa
-    import scipy.ndimage as ndi
-
-    mid = np.abs(librosa.stft(np.ascontiguousarray(audio.mean(axis=1)), n_fft=_N_FFT, hop_length=_HOP))
-    top = _N_FFT // 4
-    # Median filters dominate the cost: run them on bins pooled in pairs (21.5 Hz), then spread back.
-    pooled = mid[:top].reshape(top // 2, 2, -1).mean(axis=1)
-    harmonic = ndi.median_filter(pooled, size=(1, 9), mode="nearest")
-    percussive = ndi.median_filter(pooled, size=(9, 1), mode="nearest")
-    mask_h = np.repeat((harmonic ** 2 / (harmonic ** 2 + percussive ** 2 + 1e-12)).astype(np.float32), 2, axis=0)
-    del harmonic, percussive, pooled
-    # Above 11 kHz mostly cymbals and air: reuse each frame's mask average from 5.5-11 kHz.
-    upper = np.repeat(mask_h[top // 2:].mean(axis=0, keepdims=True), mid.shape[0] - top, axis=0)
-    mask_h = np.vstack([mask_h, upper])
-    vocal = None
-    if with_vocal:
-        side = np.abs(librosa.stft(np.ascontiguousarray((audio[:, 0] - audio[:, 1]) / 2), n_fft=_N_FFT,
-                                   hop_length=_HOP))
-        centred = np.clip(1 - side / (mid + 1e-9), 0, 1) ** 4
-        freqs = np.fft.rfftfreq(_N_FFT, 1 / sr)
-        band = ((freqs > 150) & (freqs < 5000)).astype(np.float32)[:, None]
-        vocal = (mask_h * band * centred).astype(np.float32)
-    return mask_h, vocal
 
 
 # --- the band ----------------------------------------------------------------------------------------
@@ -392,22 +313,6 @@ def _room(rows: np.ndarray, amount: float, sr: int) -> np.ndarray:
     room = pb.Reverb(room_size=0.3 + 0.6 * amount, damping=0.45, wet_level=0.45 * amount,
                      dry_level=1 - 0.3 * amount, width=1.0)
     return np.ascontiguousarray(room(np.ascontiguousarray(rows, dtype=np.float32), sr), dtype=np.float32)
-
-
-def original_from_stems(stems, arrangement) -> np.ndarray:
-    """The kept original from separated stems at the arrangement's gains: vocals x vocal_gain, and
-    either drums / bass / other at their own gains or, when the stems are not split further, the whole
-    accompaniment x accompaniment_gain. `stems` has .vocals and .accompaniment ((n, 2) float32), and
-    optionally .drums, .bass, .other."""
-    drums, bass, other = (getattr(stems, name, None) for name in ("drums", "bass", "other"))
-    out = stems.vocals * np.float32(arrangement.vocal_gain)
-    if drums is not None and bass is not None and other is not None:
-        out += drums * np.float32(arrangement.original_drums_gain)
-        out += bass * np.float32(arrangement.original_bass_gain)
-        out += other * np.float32(arrangement.accompaniment_gain)
-    else:
-        out += stems.accompaniment * np.float32(arrangement.accompaniment_gain)
-    return out.astype(np.float32, copy=False)
 
 
 # --- effects -----------------------------------------------------------------------------------------

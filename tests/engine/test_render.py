@@ -7,12 +7,10 @@ import numpy as np
 import pytest
 
 from remixes.engine.arrange import Part
-from remixes.engine.render import (_room, _without_dc, rebalance_original, render_band, render_part, rms,
-                                   vocal_suppression_for)
+from remixes.engine.render import _room, _without_dc, render_band, render_part, rms
 
 SECONDS = 2.0
 SR = 44100
-VOICE_HZ, SIDE_HZ = 220.0, 311.0
 
 
 def band(bass_db: float = 0.0, keys_db: float = 0.0) -> tuple:
@@ -44,38 +42,6 @@ def test_a_level_change_moves_its_part_against_the_others(plain, bass_db, keys_d
     changed = render_band(band(bass_db, keys_db), SECONDS, 0.1)
     ratio_db = 20 * np.log10(part_levels(changed) / part_levels(plain))
     assert ratio_db == pytest.approx([bass_db, keys_db], abs=0.05)
-
-
-@pytest.fixture(scope="module")
-def voice_and_guitar() -> np.ndarray:
-    """A centred harmonic tone (a held sung note) and a different tone panned hard left."""
-    t = np.arange(int(SECONDS * SR)) / SR
-    voice = sum(0.2 / k * np.sin(2 * np.pi * VOICE_HZ * k * t) for k in (1, 2, 3, 4))
-    guitar = 0.3 * np.sin(2 * np.pi * SIDE_HZ * t) + 0.1 * np.sin(2 * np.pi * 2 * SIDE_HZ * t)
-    return np.stack([voice + guitar, voice], axis=1).astype(np.float32)
-
-
-def tone_level(audio: np.ndarray, freq: float) -> float:
-    """Both channels' windowed FFT magnitude at `freq`."""
-    window = np.hanning(len(audio))[:, None]
-    spectrum = np.abs(np.fft.rfft(audio * window, axis=0)).sum(axis=1)
-    i = int(round(freq * len(audio) / SR))
-    return float(spectrum[i - 2:i + 3].max())
-
-
-@pytest.mark.parametrize("db", [-12.0, -6.0, -3.0, 6.0, 9.0])
-def test_a_vocal_level_moves_the_centred_voice_against_the_panned_part(voice_and_guitar, db):
-    out = rebalance_original(voice_and_guitar, 1.0, 1.0, vocal_suppression_for(db))
-    change = {f: 20 * np.log10(tone_level(out, f) / tone_level(voice_and_guitar, f))
-              for f in (VOICE_HZ, 3 * VOICE_HZ, SIDE_HZ)}
-    assert change[VOICE_HZ] - change[SIDE_HZ] == pytest.approx(db, abs=0.5)
-    assert change[3 * VOICE_HZ] - change[SIDE_HZ] == pytest.approx(db, abs=1.0)
-    assert change[SIDE_HZ] == pytest.approx(0.0, abs=0.2)
-
-
-def test_a_vocal_cut_goes_no_deeper_than_a_removal_and_a_boost_no_higher_than_12_db():
-    assert vocal_suppression_for(0.0) == 0.0 and vocal_suppression_for(-40.0) == 1.0
-    assert vocal_suppression_for(40.0) == vocal_suppression_for(12.0) < 0
 
 
 def test_the_band_carries_no_dc_offset():
