@@ -46,6 +46,18 @@ def postgres_url() -> str:
     return require_service(TEST_DATABASE_URL, "PostgreSQL")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _temporary_folder(tmp_path_factory):
+    """What the code under test leaves in the temporary folder (remix() without a workdir leaves its
+    stems there for the caller) goes into this session's pytest folder, which pytest prunes, not /tmp."""
+    import tempfile
+
+    saved = tempfile.tempdir
+    tempfile.tempdir = str(tmp_path_factory.mktemp("tmp"))
+    yield
+    tempfile.tempdir = saved
+
+
 @pytest.fixture(autouse=True)
 def _isolation(settings, tmp_path_factory):
     """Each test gets its own media folder, stems cache and an empty cache (rate limits, measured rates)."""
