@@ -83,6 +83,9 @@ class Upload(models.Model):
     duration = models.FloatField(null=True, blank=True)
     sample_rate = models.IntegerField(null=True, blank=True)
     channels = models.IntegerField(null=True, blank=True)
+    # The song's waveform for its player on the job page (features.N_PEAKS values in 0..1), drawn by the
+    # worker once per upload; empty until then, or when the decoder could not read the file.
+    peaks = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

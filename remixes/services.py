@@ -271,6 +271,11 @@ def attach_fetched_source(task_id, attempt: int, fetched: FetchedAudio) -> None:
         raise
 
 
+def record_source_peaks(upload_id, peaks: list[float]) -> None:
+    """The original song's waveform, for its player on the job page (drawn once per upload)."""
+    Upload.objects.filter(pk=upload_id).update(peaks=peaks)
+
+
 def record_source(task_id, attempt: int, facts: AudioFacts, stored_name: str, size: int, sha256: str) -> None:
     """Attach a fetched audio_url to its upload and settle the hold to the song's real length.
     Raises InsufficientCredits when the real song costs more than the account can pay."""

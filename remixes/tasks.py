@@ -53,6 +53,8 @@ def process_remix(task_id: str) -> None:
                 services.attach_fetched_source(task_id, attempt, fetch_audio_url(task.upload.source_url, Path(workdir)))
                 task.upload.refresh_from_db()
             with local_source(task.upload, Path(workdir)) as source:
+                if not task.upload.peaks:
+                    _record_waveform(task.upload_id, source)
                 result = get_provider().run(task, source, progress)
             if isinstance(result, UpstreamSubmission):  # the upstream's callbacks finish it
                 services.record_provider_submission(task_id, attempt, result.provider_task_id, result.refs)
@@ -82,6 +84,23 @@ def process_remix(task_id: str) -> None:
             return
         services.release_task(task_id, attempt, "Retrying after an internal error")
         raise
+
+
+_WAVEFORM_RATE = 8000
+
+
+def _record_waveform(upload_id, source: Path) -> None:
+    """The original song's waveform for its player, from a decode at 8 kHz (~0.1 s a song minute), once
+    per upload. A file the decoder cannot read gets none: the remix then fails or succeeds on its own."""
+    from .engine.decode import decode
+    from .engine.features import peaks
+
+    try:
+        audio = decode(source, float(settings.REMIX_MAX_SECONDS), sample_rate=_WAVEFORM_RATE)
+    except EngineError as exc:
+        log.info("no waveform for upload %s: %s", upload_id, exc)
+        return
+    services.record_source_peaks(upload_id, peaks(audio))
 
 
 def _duration_words(seconds: int) -> str:

@@ -271,6 +271,7 @@ def _original_context(request: HttpRequest, task: RemixTask, report: RemixReport
     return {
         "original_url": _file_url(upload.file, request) if show and upload.file else "",
         "original_duration": upload.duration or 0,
+        "original_peaks": upload.peaks or [],
         "stretch": report.stretch,
         "source_stems": _stem_links(request, tuple(
             (stem, getattr(task, f"source_{stem}_file"), payloads.source_download_name(task, stem))

@@ -5,13 +5,18 @@ from __future__ import annotations
 
 import hashlib
 import http.server
+import io
 import threading
 from decimal import Decimal
 
+import numpy as np
 import pytest
+import soundfile as sf
 from django.core.files.storage import default_storage
 
 from remixes import services, tasks
+from remixes.engine import EngineError
+from remixes.engine.features import N_PEAKS
 from remixes.models import RemixTask
 from tests.conftest import wav_bytes
 
@@ -82,3 +87,36 @@ def test_a_url_song_the_account_cannot_afford_is_not_kept(make_user, song_server
     assert not task.upload.file and poor.credit_balance == Decimal("10")
     stored = default_storage.listdir("uploads")[1] if default_storage.exists("uploads") else []
     assert stored == []  # the fetched copy was removed again
+
+
+def test_the_worker_draws_the_original_songs_waveform_once_per_upload(owner, song_server, monkeypatch):
+    """The job page's player of the original song draws these peaks: silent first half, loud second."""
+    quiet, loud = np.zeros((44100, 2)), 0.5 * np.sin(np.arange(44100) * 0.05)[:, None].repeat(2, axis=1)
+    buffer = io.BytesIO()
+    sf.write(buffer, np.concatenate([quiet, loud]), 22050, format="WAV")
+    task = services.submit_remix(owner, services.RemixOptions(prompt="lo-fi"), audio_file=io.BytesIO(buffer.getvalue()),
+                                 audio_name="half.wav", audio_facts=services.AudioFacts(4.0, 22050, 2))
+    tasks.process_remix(str(task.pk))
+    upload = RemixTask.objects.select_related("upload").get(pk=task.pk).upload
+    peaks = upload.peaks
+    assert len(peaks) == N_PEAKS and max(peaks) == 1.0
+    assert max(peaks[: N_PEAKS * 48 // 100]) < 0.01 and min(peaks[N_PEAKS * 52 // 100:]) > 0.5
+
+    def decode_again(*args, **kwargs):
+        raise AssertionError("the upload's waveform is drawn once")
+
+    monkeypatch.setattr("remixes.engine.decode.decode", decode_again)
+    again = services.submit_remix(owner, services.RemixOptions(prompt="jazz"), upload=upload)
+    tasks.process_remix(str(again.pk))
+    assert RemixTask.objects.get(pk=again.pk).status == RemixTask.Status.COMPLETED
+
+
+def test_a_song_the_decoder_cannot_read_gets_no_waveform_and_the_remix_goes_on(owner, song_server, monkeypatch):
+    def unreadable(*args, **kwargs):
+        raise EngineError("The audio could not be decoded.")
+
+    monkeypatch.setattr("remixes.engine.decode.decode", unreadable)
+    task = services.submit_remix(owner, services.RemixOptions(prompt="lo-fi"), audio_url=song_server + "/song.wav")
+    tasks.process_remix(str(task.pk))
+    task = RemixTask.objects.select_related("upload").get(pk=task.pk)
+    assert task.status == RemixTask.Status.COMPLETED and task.upload.peaks == []

@@ -285,3 +285,13 @@ def test_every_task_view_answers_owner_stranger_visitor_and_wrong_method(
     client.force_login(owner)
     assert wrong(url).status_code == 405
     assert getattr(client, method)(url).status_code == owner_status
+
+
+def test_the_original_songs_player_draws_its_waveform_once_the_worker_has_it(owner_client, done_task):
+    page = owner_client.get(reverse("job", args=[done_task.task_id])).content.decode()
+    assert 'id="original-peaks"' not in page  # not drawn yet: a plain track
+    services.record_source_peaks(done_task.upload_id, [0.0, 0.5, 1.0])
+    page = owner_client.get(reverse("job", args=[done_task.task_id])).content.decode()
+    original = page[page.index('id="original"'):page.index('class="versions"')]
+    assert 'data-peaks="original-peaks"' in original
+    assert json.loads(re.search(r'id="original-peaks"[^>]*>(.*?)</script>', original).group(1)) == [0.0, 0.5, 1.0]

@@ -207,7 +207,7 @@
       var style = getComputedStyle(document.documentElement);
       var played = duration() ? Math.min(1, position() / duration()) : 0;
       if (!peaks.length) {
-        // No waveform (the original song): a plain track with its played part.
+        // No waveform (an original song whose waveform is not drawn yet): a plain track with its played part.
         var bar = Math.min(6, height);
         ctx.fillStyle = style.getPropertyValue("--wave");
         ctx.fillRect(0, (height - bar) / 2, width, bar);

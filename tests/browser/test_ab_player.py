@@ -45,6 +45,7 @@ def finished(owner, vocal: list[dict], *, stems: bool = False) -> RemixTask:
     ), attempt=claimed.attempts)
     task = RemixTask.objects.get(pk=task.task_id)
     if stems:
+        services.record_source_peaks(task.upload_id, peaks)  # the worker draws the original's waveform
         task.source_vocals_file.save("vocals.mp3", ContentFile(audio), save=False)
         task.source_accompaniment_file.save("accompaniment.mp3", ContentFile(audio), save=False)
         task.save()
@@ -104,6 +105,20 @@ def test_ab_switch_keeps_the_place_in_the_song(page, make_user):
     assert back["version"] == pytest.approx(back["original"] / STRETCH, abs=0.1)
     page.wait_for_function("() => document.querySelector('#version-1 audio').currentTime > %f" % (back["version"] + 0.2))
     page.click("#version-1 button.play")
+
+    # The original's player draws the song's waveform: bars of many heights, not one plain track.
+    heights = page.evaluate("""() => {
+        const canvas = document.querySelector('#original canvas.wave');
+        const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+        const heights = new Set();
+        for (let x = 0; x < canvas.width; x += 3) {
+            let filled = 0;
+            for (let y = 0; y < canvas.height; y++) filled += data[(y * canvas.width + x) * 4 + 3] > 0 ? 1 : 0;
+            heights.add(filled);
+        }
+        return heights.size;
+    }""")
+    assert heights > 5, heights
 
     # The original's own player is seekable from the keyboard.
     page.focus("#original canvas.wave")
