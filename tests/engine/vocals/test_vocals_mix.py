@@ -99,3 +99,20 @@ def test_placement_never_leaves_the_song():
     starts = [note.start for line in placement.lines for note in line.notes]
     assert max(ends) <= guide.duration and starts == sorted(starts)
     assert [line.index for line in placement.lines] == list(range(len(placement.lines)))
+
+
+def test_the_chain_runs_only_where_the_voice_sounds_and_matches_the_whole_track_chain(dry):
+    from remixes.engine.vocals.chain import _chain
+
+    gap = np.zeros(12 * SR, dtype=np.float32)
+    track = np.concatenate([gap, dry, gap, dry, gap])
+    for reverb in (0.0, 1.0):
+        wet = vocal_chain(track, SR, reverb=reverb, seed=3)
+        pre_delay = float(np.random.default_rng(3).uniform(0.018, 0.03))
+        whole = _chain(track, SR, reverb, pre_delay)  # every sample through the chain, as one span
+        assert np.abs(wet - whole).max() < 1e-4 * np.abs(whole).max()
+        assert not wet[: len(gap)].any()  # silence before the voice stays silence
+        first, second = len(gap), 2 * len(gap) + len(dry)
+        # each sung copy comes out the same: its span starts from the chain's rest state
+        assert np.array_equal(wet[first:first + len(dry)], wet[second:second + len(dry)])
+        assert not wet[-SR:].any()  # and the end of a long silence after it too
