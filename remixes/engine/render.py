@@ -135,13 +135,14 @@ def render_band(parts, duration: float, target_rms: float, sr: int = SAMPLE_RATE
     A part's `gain_db` (the prompt's "less guitar") is applied after that scaling: it moves the part
     against everything else, the original included, where balancing the changed band would undo it.
 
-    Everything after the synthesiser is linear: the DC blocker, the room (its wet output depends on the
-    input's L + R alone, and at width 1 no channel crosses), the pan and the level. So the parts that share
-    a room and a gain_db are summed first, weighted, and go through the DC blocker and the room together:
-    once when they are all centred, else once per output channel, each sum weighted for its channel.
+    Everything after the synthesiser is linear: the room (its wet output depends on the input's L + R
+    alone, and at width 1 no channel crosses), the pan, the level and the DC blocker. So the parts that
+    share a room and a gain_db are summed first, weighted, and go through the room together: once when
+    they are all centred, else once per output channel, each sum weighted for its channel (the left one
+    through the room's mono path, half the work); the DC blocker runs once, on the whole band.
     """
     n = int(round(duration * sr))
-    mix = np.zeros((n, 2), dtype=np.float32)
+    mix = np.zeros((2, n), dtype=np.float32)  # channel rows: the filters run along contiguous rows
     changed = np.zeros_like(mix) if any(part.gain_db for part in parts) else None
     groups: dict[tuple[float, float], list] = {}
     for part in parts:
@@ -149,41 +150,46 @@ def render_band(parts, duration: float, target_rms: float, sr: int = SAMPLE_RATE
     for (amount, gain_db), members in groups.items():
         weights = [np.array([np.sqrt((1 - p.pan) / 2), np.sqrt((1 + p.pan) / 2)], dtype=np.float32) *
                    np.float32(1.414 * p.level) for p in members]
-        # passes: (each part's scale in the pass's sum, the output channels it makes, a gain after the room)
+        # passes: (each part's scale in the pass's sum, the output channel it makes (None: both), a gain after
+        # the room)
         if len(members) == 1:
-            passes = [([np.float32(1.0)], slice(0, 2), weights[0][:, None])]
+            passes = [([np.float32(1.0)], None, weights[0][:, None])]
         elif all(w[0] == w[1] for w in weights):
-            passes = [([w[0] for w in weights], slice(0, 2), None)]
+            passes = [([w[0] for w in weights], None, None)]
         else:
-            passes = [([w[c] for w in weights], slice(c, c + 1), None) for c in (0, 1)]
-        # channel rows (2, n): the filters run along contiguous rows, the DC blocker in place
+            passes = [([w[c] for w in weights], c, None) for c in (0, 1)]
         sums: list = [None] * len(passes)
         for k, part in enumerate(members):
-            audio = render_part(part, n, sr)
+            rows = np.ascontiguousarray(render_part(part, n, sr).T)
             for j, (scales, _, _) in enumerate(passes):
                 if sums[j] is None:
-                    sums[j] = np.ascontiguousarray(audio.T)
+                    sums[j] = rows if j == len(passes) - 1 else rows.copy()
                     sums[j] *= scales[k]
                 else:
                     for i in range(0, n, _BLOCK):
-                        sums[j][:, i:i + _BLOCK] += audio[i:i + _BLOCK].T * scales[k]
-            del audio
-        for _, channels, after in passes:
-            rows = _without_dc(sums.pop(0))
+                        sums[j][:, i:i + _BLOCK] += rows[:, i:i + _BLOCK] * scales[k]
+            del rows
+        for _, channel, after in passes:
+            rows = sums.pop(0)
             if amount > 0:
-                rows = _room(rows, amount, sr)
+                rows = _room(rows, amount, sr, channel)
+            elif channel is not None:
+                rows = rows[channel]
             if after is not None:
                 rows *= after
-            mix[:, channels] += rows[channels].T
+            target = mix if channel is None else mix[channel]
+            target += rows
             if changed is not None:
-                changed[:, channels] += rows[channels].T * np.float32(10 ** (gain_db / 20))
+                target = changed if channel is None else changed[channel]
+                target += rows * np.float32(10 ** (gain_db / 20))
             del rows
+    _without_dc(mix)
     arranged_rms = rms(mix)
     if changed is not None:
-        mix = changed
-    if arranged_rms > 0:
-        mix *= np.float32(target_rms / arranged_rms)
-    return mix
+        mix = _without_dc(changed)
+    out = np.empty((n, 2), dtype=np.float32)
+    np.multiply(mix.T, np.float32(target_rms / arranged_rms) if arranged_rms > 0 else np.float32(1.0), out=out)
+    return out
 
 
 _BLOCK = 1 << 18  # samples per step when summing full-length parts (no full-length temporary)
@@ -305,14 +311,27 @@ def _without_dc(rows: np.ndarray) -> np.ndarray:
     return rows
 
 
-def _room(rows: np.ndarray, amount: float, sr: int) -> np.ndarray:
-    """A part's own room: wetter and larger with `amount`. Channel rows (2, n) float32 in and out."""
+def _room(rows: np.ndarray, amount: float, sr: int, channel: int | None = None) -> np.ndarray:
+    """A part's own room: wetter and larger with `amount`. Channel rows (2, n) float32 in; out the same,
+    or with `channel` that output channel's row alone.
+
+    The room (JUCE's Freeverb) feeds its combs L + R and, at width 1, gives each channel its own combs' wet
+    sound plus the channel's dry input times 2 x dry_level. Its mono path runs the left combs alone on
+    its one input: the left output is that path's on L + R, less the dry right input (within ~1e-7)."""
     import pedalboard as pb
 
     amount = float(np.clip(amount, 0, 1))
+    dry_level = 1 - 0.3 * amount
     room = pb.Reverb(room_size=0.3 + 0.6 * amount, damping=0.45, wet_level=0.45 * amount,
-                     dry_level=1 - 0.3 * amount, width=1.0)
-    return np.ascontiguousarray(room(np.ascontiguousarray(rows, dtype=np.float32), sr), dtype=np.float32)
+                     dry_level=dry_level, width=1.0)
+    rows = np.ascontiguousarray(rows, dtype=np.float32)
+    if channel == 0:
+        mono = np.add(rows[0], rows[1])[None, :]
+        out = np.ascontiguousarray(room(mono, sr)[0], dtype=np.float32)
+        out -= rows[1] * (np.float32(dry_level) * np.float32(2.0))
+        return out
+    out = np.ascontiguousarray(room(rows, sr), dtype=np.float32)
+    return out if channel is None else out[channel]
 
 
 # --- effects -----------------------------------------------------------------------------------------
