@@ -69,28 +69,29 @@ def true_peak_dbtp(audio: np.ndarray) -> float:
 # --- loudness ----------------------------------------------------------------------------------------
 
 @lru_cache(maxsize=4)
-def _k_filters(sr: int):
+def _k_filters(sr: int) -> np.ndarray:
+    """pyloudnorm's K-weighting stages (a high shelf, then a high pass) as second-order sections."""
     import pyloudnorm
 
     meter = pyloudnorm.Meter(sr)
-    return [(stage.b, stage.a) for stage in meter._filters.values()]
+    return np.array([[*(stage.b / stage.a[0]), *(stage.a / stage.a[0])] for stage in meter._filters.values()])
 
 
 def _k_weighted_power(audio: np.ndarray, sr: int) -> np.ndarray:
     """Per-sample K-weighted power summed over channels (L and R weigh 1.0)."""
-    from scipy.signal import lfilter
+    from scipy.signal import sosfilt
 
     audio = audio if audio.ndim == 2 else audio[:, None]
     power = np.zeros(len(audio), dtype=np.float32)
     chunk = 1 << 20  # filtered a chunk at a time (the state carries over): float64 work arrays stay small
-    filters = _k_filters(sr)
+    sos = _k_filters(sr)
     for ch in range(audio.shape[1]):
-        states = [np.zeros(max(len(a), len(b)) - 1) for b, a in filters]
+        state = np.zeros((len(sos), 2))
         for start in range(0, len(audio), chunk):
-            x = audio[start:start + chunk, ch]
-            for i, (b, a) in enumerate(filters):
-                x, states[i] = lfilter(b, a, x, zi=states[i])
-            power[start:start + chunk] += np.square(x).astype(np.float32)
+            # both stages in one pass (float64; within ~1e-13 of two lfilter passes, ~2x faster)
+            x, state = sosfilt(sos, audio[start:start + chunk, ch], zi=state)
+            np.square(x, out=x)
+            power[start:start + chunk] += x
     return power
 
 
@@ -140,9 +141,8 @@ class _PeakEnvelope:
         self.envelope = np.abs(self.audio[:, 0])
         for ch in range(1, self.audio.shape[1]):
             np.maximum(self.envelope, np.abs(self.audio[:, ch]), out=self.envelope)
-        n_blocks = -(-len(self.envelope) // self._BLOCK)
-        padded = np.pad(self.envelope, (0, n_blocks * self._BLOCK - len(self.envelope)))
-        self.block_peaks = padded.reshape(n_blocks, self._BLOCK).max(axis=1)
+        self.block_peaks = _block_max(self.envelope, self._BLOCK)
+        n_blocks = len(self.block_peaks)
         self.refined = np.zeros(n_blocks, dtype=bool)
         self.kernels = [_interpolation_kernel(phase) for phase in phases]
 
@@ -181,9 +181,7 @@ def _limiter_gain(envelope: np.ndarray, ceiling: float, sr: int) -> np.ndarray:
     from scipy.ndimage import minimum_filter1d, uniform_filter1d
 
     step = 32
-    n_blocks = -(-len(envelope) // step)
-    padded = np.pad(envelope, (0, n_blocks * step - len(envelope)))
-    peaks = padded.reshape(n_blocks, step).max(axis=1)
+    peaks = _block_max(envelope, step)
     required = np.minimum(1.0, ceiling / np.maximum(peaks, 1e-9))
     if required.min() >= 1.0:
         return np.ones(len(envelope), dtype=np.float32)
@@ -195,9 +193,19 @@ def _limiter_gain(envelope: np.ndarray, ceiling: float, sr: int) -> np.ndarray:
     # Linear ramps from each block's gain to the next one's, then capped by the block's own requirement.
     nxt = np.append(gain[1:], gain[-1])
     ramp = np.arange(step, dtype=np.float32) / step
-    per_sample = gain[:, None] + (nxt - gain)[:, None] * ramp[None, :]
+    per_sample = np.multiply((nxt - gain)[:, None], ramp[None, :])
+    per_sample += gain[:, None]
     np.minimum(per_sample, required.astype(np.float32)[:, None], out=per_sample)
     return per_sample.reshape(-1)[: len(envelope)]
+
+
+def _block_max(values: np.ndarray, size: int) -> np.ndarray:
+    """Max of each block of `size` (non-negative) values, the last block short; no padded copy."""
+    whole = len(values) // size * size
+    peaks = values[:whole].reshape(-1, size).max(axis=1)
+    if whole < len(values):
+        peaks = np.append(peaks, values[whole:].max())
+    return peaks
 
 
 def _fades(audio: np.ndarray, sr: int, copy: bool = True) -> np.ndarray:
