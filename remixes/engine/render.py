@@ -68,23 +68,30 @@ class Stretch:
             if self.futures is not None:
                 piece = self.futures[k].result()
             else:
-                piece = stretch_piece(np.asarray(self.audio[src_from:end]), self.rate, self.sr)
+                piece = _stretch_rows(self.audio, src_from, end, self.rate, self.sr)
             out_from = int(round(src_from / self.rate))
-            piece = piece[: max(0, out_len - out_from)]
+            size = min(int(round((end - src_from) / self.rate)) if piece is None else len(piece),
+                       max(0, out_len - out_from))
             if src_from > 0:
-                fade = min(int(round(_STRETCH_OVERLAP_SECONDS * self.sr / self.rate)), len(piece))
+                fade = min(int(round(_STRETCH_OVERLAP_SECONDS * self.sr / self.rate)), size)
                 ramp = np.linspace(0.0, 1.0, fade, dtype=np.float32)[:, None]
                 out[out_from:out_from + fade] *= 1 - ramp
-                piece = piece.copy()
-                piece[:fade] *= ramp
-            out[out_from:out_from + len(piece)] += piece
+                if piece is not None:
+                    piece = piece[:size].copy()
+                    piece[:fade] *= ramp
+            if piece is not None:  # None: silence (the stretch of zeros is zeros, as long as Rubber Band's)
+                out[out_from:out_from + size] += piece[:size]
             if tick:
                 tick((k + 1) / len(self.pieces))
         return out
 
 
-def _stretch_rows(reader, start: int, end: int, rate: float, sr: int) -> np.ndarray:
-    return stretch_piece(np.asarray(reader[start:end]), rate, sr)
+def _stretch_rows(reader, start: int, end: int, rate: float, sr: int) -> np.ndarray | None:
+    """Rows start..end of `reader` stretched; None when they are all zero (e.g. every stem's gain is 0)."""
+    rows = np.asarray(reader[start:end])
+    if not rows.any():
+        return None
+    return stretch_piece(rows, rate, sr)
 
 
 def stretch_piece(audio: np.ndarray, rate: float, sr: int = SAMPLE_RATE) -> np.ndarray:

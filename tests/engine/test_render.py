@@ -84,3 +84,20 @@ def test_parts_sharing_a_room_sound_as_if_each_had_its_own():
         together = render_band(roomy_band(reverb), SECONDS, 0.1)
         assert np.abs(together - each_in_its_own_room(roomy_band(reverb), 0.1)).max() < 1e-5
 
+
+
+
+def test_a_silent_piece_of_the_stretch_skips_rubber_band_and_comes_out_as_it_would(monkeypatch):
+    from remixes.engine import render
+
+    monkeypatch.setattr(render, "_STRETCH_CHUNK_SECONDS", 2.0)  # pieces of (0, 2), (1.75, 4), (3.75, 6) s
+    sr = 44100
+    audio = (np.random.default_rng(2).standard_normal((6 * sr, 2)) * 0.1).astype(np.float32)
+    audio[int(1.75 * sr):4 * sr] = 0.0  # the second piece is silence
+    real, stretched = render.stretch_piece, []
+    monkeypatch.setattr(render, "stretch_piece", lambda a, rate, sr: stretched.append(len(a)) or real(a, rate, sr))
+    skipped = render.Stretch(audio, 0.8, sr).result()
+    assert len(stretched) == 2  # the silent piece never went through Rubber Band
+    assert len(skipped) == round(6 * sr / 0.8) and not skipped[int(2.6 * sr):int(4.6 * sr)].any()
+    monkeypatch.setattr(render, "_stretch_rows", lambda reader, a, b, rate, sr: real(np.asarray(reader[a:b]), rate, sr))
+    assert np.array_equal(render.Stretch(audio, 0.8, sr).result(), skipped)  # every piece through Rubber Band
