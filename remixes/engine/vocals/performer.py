@@ -54,6 +54,21 @@ class Performance:
     language: str
 
 
+def prepare(lyrics: str, language: str | None = None) -> None:
+    """What sing() of these lyrics needs before the song's guide is known, done now: the language profiles,
+    the neural voice's models and each line's phonemes and natural lengths (cached), Praat's pitch. A
+    singer process calls it while the song is still being arranged; sing() then only sings."""
+    import parselmouth  # noqa: F401 - the voice's f0 analysis
+
+    parsed = parse_lyrics(lyrics, language)
+    if parsed.language.split("-")[0] == "en" and neural.available():
+        neural._voice()
+        for line in parsed.lines:
+            tokens = tuple(t.spoken for t in line.tokens if t.spoken)
+            if tokens:
+                neural.neural_line(tokens)
+
+
 def sing(lyrics: str, guide: VocalGuide, gender: str | None, seed: int = 0, language: str | None = None) -> SungVocal:
     """Sing `lyrics` over the song described by `guide`; the result is dry mono at guide.sample_rate."""
     return perform(lyrics, guide, gender, seed=seed, language=language).vocal

@@ -91,3 +91,15 @@ def test_the_voice_falls_back_to_espeak_when_the_model_is_missing(monkeypatch, g
     performance = perform(LYRICS, guide, "male", seed=0)
     assert any("neural voice model is missing" in note for note in performance.vocal.notes)
     assert len(performance.vocal.lines) == len(performance.vocal.text.split("\n"))
+
+
+def test_a_prepared_singer_sings_without_reading_its_lines_again(guide, female, monkeypatch):
+    from remixes.engine.vocals import prepare
+
+    neural.neural_line.cache_clear()
+    prepare(LYRICS)  # what a singer process does while the song is still being arranged
+    read = []
+    monkeypatch.setattr(neural, "_durations", lambda: read.append(1) or pytest.fail("a line read again"))
+    again = perform(LYRICS, guide, "female", seed=0)
+    assert not read
+    assert np.array_equal(again.vocal.audio, female.vocal.audio)  # and sings the same
