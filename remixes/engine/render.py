@@ -203,11 +203,12 @@ _BLOCK = 1 << 18  # samples per step when summing full-length parts (no full-len
 
 
 def rms(audio: np.ndarray) -> float:
-    """RMS accumulated in float64 over 1M-sample chunks (no full-size float64 temporary)."""
+    """RMS accumulated in float64 over 64k-sample chunks (no full-size float64 temporary; a chunk's float64
+    squares stay in the cache: ~2x faster than 1M-sample chunks)."""
     flat = audio.reshape(-1)
     if not flat.size:
         return 0.0
-    chunk = 1 << 20
+    chunk = 1 << 16
     total = sum(float(np.square(flat[i:i + chunk], dtype=np.float64).sum()) for i in range(0, flat.size, chunk))
     return float(np.sqrt(total / flat.size))
 
