@@ -131,9 +131,12 @@ def arrange(plan: StylePlan, analysis: Analysis, timing: Timing, strength: float
         source_chords = _merge_chords(song_parts.chords)
         source_melody = tuple(Tone(n.start, n.end, n.pitch) for n in song_parts.melody) or tuple(analysis.melody)
         bass_line = tuple(n._replace(start=n.start / rate, end=n.end / rate) for n in song_parts.bass_line)
+        heard_tones = song_parts.tones
     else:
         source_chords, source_melody, bass_line = tuple(analysis.chords), tuple(analysis.melody), ()
+        heard_tones = ()
     chords = tuple(c._replace(start=c.start / rate, end=c.end / rate) for c in source_chords)
+    tones = tuple((a / rate, b / rate, pcs) for a, b, pcs in heard_tones)
     melody = tuple(m._replace(start=m.start / rate, end=m.end / rate) for m in source_melody)
     sections = tuple(s._replace(start=s.start / rate, end=s.end / rate) for s in analysis.sections)
 
@@ -166,7 +169,12 @@ def arrange(plan: StylePlan, analysis: Analysis, timing: Timing, strength: float
         program = _pick_program(instruments[role], rng)
         role_notes = _role_notes(role, chords, melody, beats, bars, beats_per_bar, plan, rng, bass_line, feel)
         if role not in ("bass", "lead") and song_parts is not None:
-            role_notes = _soft_thirds(role_notes, chords, song_parts.third_presence)
+            if tones:
+                # distortion multiplies a cluster's partials: a power chord only takes heard tones near its own
+                distorted = role == "guitar" and feel.guitar in ("power", "mute")
+                role_notes = _heard_voicing(role_notes, tones, fill=not distorted)
+            else:  # parts cached before they kept the heard tones
+                role_notes = _soft_thirds(role_notes, chords, song_parts.third_presence)
         if role_notes:
             level = _ROLE_LEVEL.get(role, 0.5)
             if role == "lead":
@@ -473,6 +481,91 @@ def _soft_thirds(notes, chords, third_presence: float = 1.0) -> list[NoteTuple]:
 
 
 _THIRDS = {"maj": (4,), "min": (3,), "7": (4,), "dim": (3,), "aug": (4,)}
+_REACH = 2       # semitones a chord tone moves to land on a pitch class the song sounds
+_TOGETHER = 0.06  # s: notes of one part starting this close on one beat are one chord (a strum's spread)
+
+
+def _heard_voicing(notes, tones, fill: bool = True) -> list[NoteTuple]:
+    """The band's chord notes moved onto the pitch classes the song's accompaniment sounds on each beat
+    (`tones`: (start, end, pitch classes loudest first), transcribe.beat_tones, remix timeline), keeping the
+    part's rhythm and register: a chord tone the song sounds stays; one it does not moves to the nearest
+    heard pitch class within _REACH semitones not yet in the chord, else to the loudest one left (the
+    nearest pitch with it); a note left with nothing new to play goes. A note held across beats is cut
+    where its pitch must change. On clean triads the heard tones are the triad and nothing moves; where the
+    song plays power chords or riffs, template triads said less than it does. With `fill` False (distorted
+    power chords: distortion multiplies a cluster's partials) a chord keeps its root, fifth and octave and
+    sounds any other tone only where it is heard. Measured (aligned chroma similarity, 45 s excerpts of
+    game-music songs, versions 1/2): the band alone (strength 1) as techno on two death-metal songs
+    0.48/0.44 -> 0.58/0.56 and 0.31/0.32 -> 0.50/0.49, on a rock song 0.64/0.65 -> 0.81/0.83; classical
+    0.32-0.71 -> 0.53-0.81; at strength 0.5 techno, dnb, lofi and dubstep +0.02 to +0.18 on eight songs,
+    punk and metal (power chords) within +-0.02."""
+    if not notes or not tones:
+        return list(notes)
+    starts = np.array([t[0] for t in tones])
+    pieces = []  # [start, end, pitch, velocity, note index, beat index]
+    for i, (start, end, pitch, velocity) in enumerate(notes):
+        k = int(np.searchsorted(starts, start + 0.03, side="right")) - 1
+        if k < 0:
+            pieces.append([start, end, pitch, velocity, i, -1])
+            continue
+        t = start
+        while True:
+            cut = tones[k + 1][0] if k + 1 < len(tones) else math.inf
+            if cut >= end - 0.05:
+                pieces.append([t, end, pitch, velocity, i, k])
+                break
+            pieces.append([t, cut, pitch, velocity, i, k])
+            t, k = cut, k + 1
+    pieces.sort(key=lambda q: (q[5], q[0]))
+    kept = []
+    g = 0
+    while g < len(pieces):
+        h = g + 1
+        while h < len(pieces) and pieces[h][5] == pieces[g][5] and pieces[h][0] - pieces[g][0] < _TOGETHER:
+            h += 1
+        group = pieces[g:h]
+        heard = tones[group[0][5]][2] if group[0][5] >= 0 else ()
+        kept.extend(_onto_heard(group, heard, fill) if heard else group)
+        g = h
+    kept.sort(key=lambda q: (q[4], q[0]))
+    out: list[NoteTuple] = []
+    last = None
+    for start, end, pitch, velocity, i, _k in kept:
+        if last is not None and last[4] == i and last[2] == pitch and abs(last[1] - start) < 1e-6:
+            last[1] = end   # the same note held on: not struck again
+            continue
+        last = [start, end, pitch, velocity, i]
+        out.append(last)
+    return sorted((s, e, p, v) for s, e, p, v, _ in out)
+
+
+def _onto_heard(group, heard, fill: bool = True) -> list:
+    """One chord's notes (see _heard_voicing) assigned to the heard pitch classes."""
+    def nearest(pitch, pc):
+        up = (pc - pitch) % 12
+        return pitch + up if up <= 6 else pitch + up - 12
+
+    if not fill:  # a power chord keeps its frame (root, fifth, octave); any other tone only where heard
+        low = min(q[2] for q in group)
+        return [q for q in group if q[2] % 12 in heard or q[2] - low in (0, 7, 12)]
+    taken = {q[2] % 12 for q in group if q[2] % 12 in heard}
+    moved, pending = [], []
+    for q in group:
+        (moved if q[2] % 12 in heard else pending).append(q)
+    for q in sorted(pending, key=lambda q: q[2]):
+        free = [pc for pc in heard if pc not in taken]
+        close = [pc for pc in free if abs(nearest(q[2], pc) - q[2]) <= _REACH]
+        pick = min(close, key=lambda pc: abs(nearest(q[2], pc) - q[2])) if close else (free[0] if free else None)
+        if pick is None:
+            continue
+        taken.add(pick)
+        moved.append([q[0], q[1], nearest(q[2], pick), *q[3:]])
+    seen, out = set(), []
+    for q in moved:
+        if (q[2], round(q[0], 3)) not in seen:
+            seen.add((q[2], round(q[0], 3)))
+            out.append(q)
+    return out
 
 
 def _follow_bass_line(notes, bass_line, chords) -> list[NoteTuple]:

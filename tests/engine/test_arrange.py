@@ -292,3 +292,70 @@ def test_the_feel_humanises_a_lofi_band_but_not_a_techno_one():
         starts = [s for p in arrangement.parts if p.role in ("bass", "chords", "pad") for s, _, _, _ in p.notes]
         return np.array([np.min(np.abs(beats - s)) for s in starts])
     assert np.median(offsets("lofi")) > 0.005 and np.median(offsets("techno")) < 0.001
+
+
+def _with_tones(parts, tones_of):
+    """`parts` whose heard tones per beat are tones_of(chord) (pitch classes, loudest first)."""
+    from dataclasses import replace
+
+    return replace(parts, tones=tuple((c.start, c.end, tones_of(c)) for c in parts.chords))
+
+
+def _triad(chord):
+    return tuple((chord.root + i) % 12 for i in ((0, 4, 7) if chord.quality == "maj" else (0, 3, 7)))
+
+
+def _chord_notes(arrangement, roles=("strings", "chords")):
+    return sorted((s, p) for part_ in arrangement.parts if part_.role in roles for s, _, p, _ in part_.notes)
+
+
+def test_the_band_voices_what_the_song_sounds_on_each_beat_in_its_own_rhythm_and_register():
+    parts = song_parts_for(song_analysis())
+    beats = list(parts.chords)
+
+    def heard_at(t, tones):
+        return next(pcs for a, b, pcs in tones if a - 0.05 <= t < b - 0.02)
+
+    # clear triads: the heard tones are the template's, nothing moves
+    triads = arrangement_at(1.0, "classical", song_parts=_with_tones(parts, _triad))
+    plain = arrangement_at(1.0, "classical", song_parts=parts)
+    assert _chord_notes(triads) == _chord_notes(plain)
+    # power chords with a riff's passing tone (the flat second) on every other beat: every chord note the
+    # band plays is a tone the song sounds, the rhythm stays (no onset off the beats the plain band plays
+    # on), and the register stays within a few semitones
+    def riff(chord):
+        k = beats.index(chord)
+        return (chord.root, (chord.root + 7) % 12) + (((chord.root + 1) % 12,) if k % 2 else ())
+    heard = _with_tones(parts, riff)
+    riffed = arrangement_at(1.0, "classical", song_parts=heard)
+    tones = tuple((a / riffed.timing.rate, b / riffed.timing.rate, pcs) for a, b, pcs in heard.tones)
+    notes = _chord_notes(riffed)
+    assert notes and all(p % 12 in heard_at(s, tones) for s, p in notes)
+    seconds = [s for s, p in notes if (p - heard_at(s, tones)[0]) % 12 == 1]
+    assert len(seconds) >= 0.2 * len(notes)   # the passing tone is played, not only the power chord
+    plain_onsets = np.array([s for s, _ in _chord_notes(plain)] + list(riffed.beat_times))
+    assert all(np.min(np.abs(plain_onsets - s)) < 0.05 for s, _ in notes)
+    plain_pitches = [p for _, p in _chord_notes(plain)]
+    assert min(plain_pitches) - 3 <= min(p for _, p in notes) and max(p for _, p in notes) <= max(plain_pitches) + 3
+
+
+def test_distorted_power_chords_keep_root_fifth_and_octave_and_take_a_third_only_where_heard():
+    parts = song_parts_for(song_analysis())
+    for prompt in ("punk", "metal"):
+        for tones_of, third_expected in ((_power, False), (_triad, True)):
+            guitar = part(arrangement_at(1.0, prompt, song_parts=_with_tones(parts, tones_of)), "guitar").notes
+            hits: list = []   # notes struck together (a pick's spread plus the player's timing)
+            for s, _, p, _ in sorted(guitar):
+                if hits and s - hits[-1][0] < 0.04:
+                    hits[-1][1].append(p)
+                else:
+                    hits.append((s, [p]))
+            shapes = {tuple(sorted(p - min(ps) for p in ps)) for _, ps in hits}
+            assert all({0, 7, 12} <= set(shape) for shape in shapes), (prompt, shapes)
+            has_third = any(set(shape) & {15, 16} for shape in shapes)
+            assert has_third == (third_expected and prompt == "punk"), (prompt, shapes)  # metal chugs have none
+
+
+def _power(chord):
+    """A power chord: root and fifth."""
+    return (chord.root, (chord.root + 7) % 12)

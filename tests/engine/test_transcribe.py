@@ -130,3 +130,35 @@ def test_thirds_heard_tells_power_chords_from_triads():
     assert thirds_heard(chroma(with_third=False), chords) == pytest.approx(0.0, abs=0.01)
     assert thirds_heard(chroma(with_third=True), chords) > 0.5
     assert thirds_heard(chroma(with_third=True), (Chord(0.0, 4.0, -1, "N"),)) == 1.0  # nothing played: no evidence
+
+
+def test_the_tones_of_each_beat_are_what_the_accompaniment_sounds(parts_and_truth):
+    parts, truth = parts_and_truth
+    assert len(parts.tones) == len(parts.chords)
+    in_chord, loudest_in_chord, beats = 0, 0, 0
+    for start, end, pcs in parts.tones:
+        bar = int((start + 0.01) // (4 * BEAT))
+        if bar >= len(BARS) or not pcs:
+            continue
+        triad = {(BARS[bar][0] + i) % 12 for i in BARS[bar][1]}
+        beats += 1
+        in_chord += all(pc in triad for pc in pcs)
+        loudest_in_chord += pcs[0] in triad
+    assert beats >= 0.9 * len(truth["beats"])
+    assert loudest_in_chord >= 0.9 * beats and in_chord >= 0.8 * beats
+
+
+def test_beat_tones_keep_a_power_chord_without_its_third_and_a_riffs_passing_tone():
+    from remixes.engine.transcribe import MODEL_RATE, _CHROMA_HOP, beat_tones
+
+    fps = MODEL_RATE / _CHROMA_HOP
+    beats = tuple(Chord(float(i), float(i + 1), 4, "maj") for i in range(3))  # the template says E major
+    frames = np.full((int(3 * fps) + 2, 12), 0.05)
+    frames[: int(fps), [4, 11]] = (1.0, 0.8)                          # E5: root and fifth only
+    frames[int(fps): int(2 * fps), [4, 11, 5]] = (1.0, 0.7, 0.9)      # a riff's flat second over E5
+    frames[int(2 * fps):] = 0.0                                       # silence
+    tones = beat_tones(frames, beats)
+    assert [t[:2] for t in tones] == [(c.start, c.end) for c in beats]
+    assert set(tones[0][2]) == {4, 11} and tones[0][2][0] == 4
+    assert set(tones[1][2]) == {4, 5, 11} and tones[1][2][0] == 4
+    assert tones[2][2] == ()
