@@ -36,3 +36,17 @@ def test_each_version_comes_back_encoded(song_path, tmp_path):
 
 def test_without_encode_nothing_is_encoded(remix_of):
     assert all(v.mp3 is None and v.wav is None for v in remix_of("pop").versions)
+
+
+def test_a_repeat_remix_from_the_cache_sings_the_same_as_the_first(song_path, tmp_path):
+    # the first remix computes the stems (its singer starts in the fresh helpers after the separation);
+    # the repeat reads them all from the cache, so its singer starts as soon as the helpers fork and
+    # waits there for the song: the same request sings the same vocal either way
+    request = RemixRequest(prompt="pop", seed=4, lyrics="Hello bright morning\nWe are singing now")
+    first = remix(song_path, request, cache=tmp_path / "cache", workdir=tmp_path / "first")
+    again = remix(song_path, request, cache=tmp_path / "cache", workdir=tmp_path / "again")
+    assert first.plan["engine"]["cache"]["computed"] and not again.plan["engine"]["cache"]["computed"]
+    for a, b in zip(first.versions, again.versions):
+        assert a.lyrics_timestamped and a.lyrics_timestamped == b.lyrics_timestamped
+        assert np.array_equal(a.audio, b.audio)
+    assert not list((tmp_path / "again").glob(".sing-job*"))  # the job file is gone once read
