@@ -167,15 +167,15 @@ def render_band(parts, duration: float, target_rms: float, sr: int = SAMPLE_RATE
             passes = [([w[c] for w in weights], c, None) for c in (0, 1)]
         sums: list = [None] * len(passes)
         for k, part in enumerate(members):
-            rows = np.ascontiguousarray(render_part(part, n, sr).T)
+            audio = render_part(part, n, sr)
             for j, (scales, _, _) in enumerate(passes):
                 if sums[j] is None:
-                    sums[j] = rows if j == len(passes) - 1 else rows.copy()
+                    sums[j] = np.ascontiguousarray(audio.T)
                     sums[j] *= scales[k]
-                else:
+                else:  # no full-length transposed copy of the part next to the sums
                     for i in range(0, n, _BLOCK):
-                        sums[j][:, i:i + _BLOCK] += rows[:, i:i + _BLOCK] * scales[k]
-            del rows
+                        sums[j][:, i:i + _BLOCK] += audio[i:i + _BLOCK].T * scales[k]
+            del audio
         for _, channel, after in passes:
             rows = sums.pop(0)
             if amount > 0:
