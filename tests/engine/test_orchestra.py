@@ -136,9 +136,6 @@ def test_bass_styles_put_more_energy_in_the_bass_band_than_styles_without_a_bass
         assert styled(style_id)[2]["bass"] > 3 * bassless, style_id
 
 
-@pytest.mark.xfail(reason="known fault: where the transcription is uncertain a drumless style keeps ~half of the "
-                          "original's 'other' stem, and the hi-hats that the harmonic/percussive split leaves in it "
-                          "tick on (ambient 5.6 onsets/s against drum and bass 5.1); not fixed this round")
 def test_fast_styles_play_more_notes_a_second_than_slow_ones(styled):
     fast = min(styled(s)[1]["onset_rate"] for s in ("punk", "dnb"))
     slow = max(styled(s)[1]["onset_rate"] for s in ("ambient", "piano_ballad"))
