@@ -18,6 +18,7 @@ import ctypes
 import gc
 
 import os
+import pickle
 import tempfile
 import threading
 import time
@@ -37,6 +38,7 @@ from .arrange import Arrangement, arrange, choose_timing
 from .decode import SAMPLE_RATE, decode, probe
 from .errors import EngineError
 from .lyrics import TRANSCRIPT_VERSION, kept_vocal_lyrics, transcribe_vocal_stem_file, vocal_plan_entry
+from .encode import write_pcm16_wav
 from .master import master
 from .render import (Stretch, apply_effects, instrument_name, load_soundfont, release_soundfont, render_band, rms,
                      soundfont_note)
@@ -106,9 +108,9 @@ class _Progress:
 
 
 # Versions of the cached entries: bump one when the code or model that makes that entry changes.
-STEMS_VERSION = "spleeter2v-3972feb9-s1"  # the vocal U-Net's mask (spleeter-2stems-vocals.onnx)
+STEMS_VERSION = "spleeter2v-3972feb9-s2"  # the vocal U-Net's mask (spleeter-2stems-vocals.onnx); s2: drums/other split
 ANALYSIS_VERSION = "a2"  # a2: chords, melody and sections as music.Chord/Tone/Section
-PARTS_VERSION = "p5"  # p2: SongParts.fidelity (how much of the song the notes explain); p3: music.Note/Chord; p4: chords also from the audio chroma, third_presence; p5: a vocal stem 14 dB under the accompaniment is not a singer
+PARTS_VERSION = "p6"  # p2: SongParts.fidelity (how much of the song the notes explain); p3: music.Note/Chord; p4: chords also from the audio chroma, third_presence; p5: a vocal stem 14 dB under the accompaniment is not a singer; p6: SongParts.tones (the pitch classes each beat sounds)
 STEM_NOTE = ("Stems: vocals and accompaniment separated by a neural network (Spleeter 2-stem); the drums, bass "
              "and other stems are estimates (harmonic/percussive and low-pass split of the accompaniment).")
 
@@ -153,15 +155,24 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
     probe(source_path, request.max_seconds)  # too long / not audio: fail before any work
     key = source_key(source_path)
     plan = interpret(request.prompt)
+    lyrics = (request.lyrics or "").strip()
+    sing_lyrics = bool(lyrics) and not request.instrumental
+    # With everything of this song in the cache, no helper has anything to do until the tempo stage: one
+    # starts the singer then (_EarlySinger), which loads its models while this process reads and arranges.
+    singer = _EarlySinger(lyrics) if sing_lyrics and all(
+        store.has(key, name, version)
+        for name, version in (("stems", STEMS_VERSION), ("analysis", ANALYSIS_VERSION), ("parts", PARTS_VERSION))) \
+        else None
     with ExitStack() as stack:
         # Two short-lived helpers separate, analyse and transcribe (what the stems cache keeps) and stretch
         # the kept original, so their memory goes when they are done; two more render the versions. The
         # helpers fork now, while this process is small (a child's resident set starts as the parent's at
         # fork time); the render helpers fork once the stretch is spilled, when it is small again, after the
         # soundfont and the singer are loaded here (while the stretch runs) for them to share.
-        helpers = stack.enter_context(_pool())
+        helpers = stack.enter_context(_pool(singer))
         if helpers:
             wait([helpers.submit(int) for _ in range(2)])
+        singer = _EarlySinger.started(singer, helpers, stack)
         side = stack.enter_context(ThreadPoolExecutor(max_workers=1))
         # Separation runs in one helper (or on the side thread) while the analysis runs in the other.
         analysed, heard = threading.Event(), []  # heard: the stems' notes, heard early (see _cached_stems)
@@ -181,20 +192,44 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
             _heard_early(heard, report)))
         if helpers and store.computed:
             # they separated, analysed or transcribed: their memory goes, and two fresh small ones stretch
+            # and sing (the singer starts now, and loads its models while this process arranges)
+            if singer is not None:
+                singer.cancel()
             helpers.shutdown(wait=True)
-            helpers = stack.enter_context(_pool())
+            singer = _EarlySinger(lyrics) if sing_lyrics else None
+            helpers = stack.enter_context(_pool(singer))
             wait([helpers.submit(int) for _ in range(2)])
+            singer = _EarlySinger.started(singer, helpers, stack)
         timing = choose_timing(plan, rhythm.tempo, len(stems.vocals) / SAMPLE_RATE)
-        lyrics = (request.lyrics or "").strip()
-        sing_lyrics = bool(lyrics) and not request.instrumental
         vocal_found = analysis.vocal_presence >= VOCAL_PRESENCE_THRESHOLD or song_parts.has_vocal
         keep_vocal = plan.keep_vocals and not request.instrumental and not sing_lyrics
         vocal_heard = song_parts.has_vocal  # a sung melody found in the vocal stem
-        arrangements = [arrange(plan, analysis, timing, request.strength, _version_seed(request.seed, i), keep_vocal,
-                                song_parts=song_parts, carry_melody=not sing_lyrics and not (keep_vocal and vocal_heard))
-                        for i in (1, 2)]
-        first = arrangements[0]
+        carry_melody = not sing_lyrics and not (keep_vocal and vocal_heard)
+        first = arrange(plan, analysis, timing, request.strength, _version_seed(request.seed, 1), keep_vocal,
+                        song_parts=song_parts, carry_melody=carry_melody)
         gains = _stem_gains(first, plan, keep_vocal and vocal_found)
+
+        # One helper sings the lyrics, once for both versions, while the other stretches the kept original
+        # (stems x gains, read by the helpers themselves) to the remix's tempo: both start as soon as the
+        # first version is arranged (all they read of the versions), the second is arranged meanwhile.
+        # Then the render helpers fork, sharing the soundfont loaded here. At most two of them work at once
+        # (two cores, and the memory of two): the first version's band starts when the stretch or the singer
+        # is done, whichever ends first (a singer done first leaves its helper to the stretch's pieces left),
+        # the second's when both are; each version is then finished (effects, vocal, master, stems and,
+        # with `encode`, the mp3 and wav) without the soundfont.
+        report("tempo", 0.4)
+        n = len(stems.vocals) if timing.rate == 1.0 else int(round(len(stems.vocals) / timing.rate))
+        sung = None
+        if sing_lyrics and helpers:
+            sung = singer.ask(first, request, n, str(workdir)) if singer is not None else \
+                helpers.submit(_guarded, _sing_once, lyrics, first, request, n, str(workdir))
+        # the kept vocal is stretched on its own (re-voiced, placed, its own stem): not in the instrumental
+        stretch_inst = Stretch(_StemMix(stems, {**gains, "vocals": 0.0}), timing.rate, SAMPLE_RATE, helpers)
+        kept = None
+        if gains["vocals"] > 0:
+            kept = Stretch(_StemMix(stems, {"vocals": gains["vocals"]}), timing.rate, SAMPLE_RATE, helpers)
+        arrangements = [first, arrange(plan, analysis, timing, request.strength, _version_seed(request.seed, 2),
+                                       keep_vocal, song_parts=song_parts, carry_melody=carry_melody)]
         vocal_file = getattr(stems.vocals, "filename", None) or stems.vocals  # for the kept vocal's words
         notes = list(analysis.notes) + list(first.notes) + [n for n in [soundfont_note()] if n] + [STEM_NOTE]
         if plan.mode and plan.mode != analysis.mode:
@@ -208,23 +243,7 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
             notes.append("The original vocal stem is removed: the new lyrics are sung over the accompaniment.")
         elif request.instrumental or not plan.keep_vocals:
             notes.append("The original vocal stem is left out.")
-
-        # One helper sings the lyrics, once for both versions, while the other stretches the kept original
-        # (stems x gains, read by the helpers themselves) to the remix's tempo. Meanwhile the render helpers
-        # fork, sharing the soundfont loaded here. At most two of them work at once (two cores, and the
-        # memory of two): the first version's band starts when the stretch is done, the second's when the
-        # singer is; each version is then finished (effects, vocal, master, stems and, with `encode`, the
-        # mp3 and wav) without the soundfont.
-        report("tempo", 0.4)
         reference_rms = _stems_rms(stems)
-        n = len(stems.vocals) if timing.rate == 1.0 else int(round(len(stems.vocals) / timing.rate))
-        sung = None
-        if sing_lyrics and helpers:
-            sung = helpers.submit(_guarded, _sing_once, lyrics, first, request, n, str(workdir))
-        stretch_inst = Stretch(_StemMix(stems, gains), timing.rate, SAMPLE_RATE, helpers)
-        kept = None
-        if gains["vocals"] > 0:
-            kept = Stretch(_StemMix(stems, {"vocals": gains["vocals"]}), timing.rate, SAMPLE_RATE, helpers)
         source_stems = side.submit(_write_source_stems, stems, workdir)
         load_soundfont()  # for the render helpers to share the instruments' pages
         names = {(p.program, p.is_drums): instrument_name(p.program, p.is_drums) for a in arrangements for p in a.parts}
@@ -234,6 +253,11 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
         if pool:
             wait([pool.submit(int) for _ in range(2)])
             release_soundfont()  # only the render helpers play notes
+        bands = [None, None]
+        if pool and sung is not None and stretch_inst.futures:
+            _first_done(sung, stretch_inst.futures, report)
+            if not all(piece.done() for piece in stretch_inst.futures):
+                bands[0] = pool.submit(_band_spilled, str(workdir), 1, first, reference_rms, n)
         original = stretch_inst.result(tick=lambda f: report("tempo", 0.4 + 0.05 * f))
         del stretch_inst
         original_path = _spill(workdir, "original", original) if pool else None
@@ -250,9 +274,9 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
             kept_path = _spill(workdir, "kept-vocal", kept_audio)
             del kept_audio
         del stems
-        bands = [None, None]
         if pool:
-            bands[0] = pool.submit(_band_spilled, str(workdir), 1, first, reference_rms, n)
+            if bands[0] is None:
+                bands[0] = pool.submit(_band_spilled, str(workdir), 1, first, reference_rms, n)
             if sung is not None:
                 sung = _unguarded(_waiting(sung, report, "tempo", 0.5))
             bands[1] = pool.submit(_band_spilled, str(workdir), 2, arrangements[1], reference_rms, n)
@@ -348,6 +372,16 @@ def _preload_render() -> None:
         _k_filters(SAMPLE_RATE)
     except Exception:  # noqa: BLE001 - a warm-up must never fail a remix
         return
+
+
+def _first_done(future, futures, report) -> None:
+    """Until `future` or all of `futures` are done (the singer or the stretch), reporting tempo progress."""
+    while not future.done():
+        pending = [f for f in futures if not f.done()]
+        if not pending:
+            return
+        wait([future, *pending], timeout=1.0, return_when=FIRST_COMPLETED)
+        report("tempo", min(0.45, report.fraction + 0.004))
 
 
 def _waiting(future, report, stage: str, upto: float):
@@ -625,12 +659,83 @@ def _version_seed(seed: int, index: int) -> int:
     return int(seed) * 1009 + index
 
 
-def _pool():
+def _pool(singer=None):
     """Two worker processes on a multi-core machine (REMIX_ENGINE_PROCESSES=1 keeps everything in-process).
-    Results never depend on scheduling: each task is a pure function of its inputs."""
+    Results never depend on scheduling: each task is a pure function of its inputs. With `singer` (an
+    _EarlySinger), both hold the read end of its pipe, for whichever of them takes its task."""
     if (os.cpu_count() or 1) < 2 or os.environ.get("REMIX_ENGINE_PROCESSES", "2") == "1":
         return nullcontext(None)
+    if singer is not None:
+        return ProcessPoolExecutor(max_workers=2, mp_context=get_context("fork"), initializer=_hold_inbox,
+                                   initargs=(singer.inbox, singer.outbox))
     return ProcessPoolExecutor(max_workers=2, mp_context=get_context("fork"))
+
+
+class _EarlySinger:
+    """The lyrics' singer, started in a helper as soon as the helpers fork: it loads its models and reads the
+    lyrics (vocals.prepare) while this process still reads the cache and arranges the versions, then waits
+    on a pipe (each helper holds its read end; a task cannot be sent to one helper in particular) for the
+    song to sing, and sings it (_sing_once) as soon as it is asked. Its result is the same as _sing_once's
+    in a helper: the singer reads the same arrangement."""
+
+    def __init__(self, lyrics: str):
+        self.lyrics = lyrics
+        self.inbox, self.outbox = get_context("fork").Pipe(duplex=False)
+        self.future = None
+
+    @staticmethod
+    def started(singer, helpers, stack):
+        """`singer` started in `helpers` (the pool _pool(singer) made; None without helpers); until it is
+        asked, leaving `stack` tells it to stop (before the pool shuts down)."""
+        if singer is None:
+            return None
+        singer.inbox.close()  # the helpers hold the read end; nothing forked later inherits it
+        if helpers is None:
+            singer.outbox.close()
+            return None
+        singer.future = helpers.submit(_guarded, _sing_when_asked, singer.lyrics)
+        stack.callback(singer.cancel)
+        return singer
+
+    def ask(self, arrangement: Arrangement, request: RemixRequest, n: int, spill_dir: str):
+        """Sing now: the future of _sing_once(lyrics, arrangement, request, n, spill_dir)."""
+        job = os.path.join(spill_dir, ".sing-job.pkl")
+        with open(job, "wb") as f:  # the pipe carries only the file's name: a send never waits for a reader
+            pickle.dump((arrangement, request, n, spill_dir), f, protocol=pickle.HIGHEST_PROTOCOL)
+        self.outbox.send(job)
+        self.outbox.close()
+        return self.future
+
+    def cancel(self) -> None:
+        """Not asked after all: the singer's task ends (the pipe's last write end closes)."""
+        self.outbox.close()
+
+
+_INBOX = None  # in a helper forked by _pool(singer): the read end of the singer's pipe
+
+
+def _hold_inbox(inbox, outbox) -> None:
+    global _INBOX
+    outbox.close()  # only the remix's own process writes: when it closes its end, the singer sees the end
+    _INBOX = inbox
+
+
+def _sing_when_asked(lyrics: str):
+    """_EarlySinger's task: ready the singer, then sing what the pipe asks for (None: not asked)."""
+    from .vocals import prepare
+
+    try:
+        prepare(lyrics)
+    except Exception:  # noqa: BLE001 - a warm-up only: singing reports any real failure
+        pass
+    try:
+        job = _INBOX.recv()
+    except EOFError:
+        return None
+    with open(job, "rb") as f:
+        arrangement, request, n, spill_dir = pickle.load(f)
+    os.unlink(job)
+    return _sing_once(lyrics, arrangement, request, n, spill_dir)
 
 
 def _collect(futures, jobs, report, extra=None) -> list:
@@ -740,6 +845,7 @@ def _finish_version(index: int, arrangement: Arrangement, plan: StylePlan, reque
             mix[i:i + SAMPLE_RATE * 30] += played[i:i + SAMPLE_RATE * 30]
         del played
     seed = _version_seed(request.seed, index)
+    dry_rms = rms(mix) if kept_vocal is not None and not lyrics else 0.0
     mix = apply_effects(mix, plan.effects, plan.reverb, plan.brightness, seed=seed, sr=sr, in_place=True)
     clock("effects")
     notes: list[str] = []
@@ -752,9 +858,16 @@ def _finish_version(index: int, arrangement: Arrangement, plan: StylePlan, reque
         clock("vocals")
     elif kept_vocal is not None:
         kept = np.array(np.load(kept_vocal, mmap_mode="r")[:n], dtype=np.float32)
+        kept_rms = rms(kept)
         vocal = np.zeros_like(mix)
         vocal[: len(kept)] = apply_effects(kept, plan.effects, plan.reverb, plan.brightness, seed=seed, sr=sr)[:n]
         del kept
+        # The effects act on the instrumental and the vocal apart: a compressor or a distortion pulls a loud
+        # accompaniment down (punk: ~8 dB) and leaves a quieter vocal alone. The vocal goes back to the
+        # balance it had with the instrumental before them, the song's own (with "less vocals" and the like).
+        wet_vocal, wet_mix = rms(vocal), rms(mix)
+        if kept_rms > 0 and dry_rms > 0 and wet_vocal > 0 and wet_mix > 0:
+            vocal *= np.float32((kept_rms / dry_rms) / (wet_vocal / wet_mix))
         clock("vocals")
     stems = {}
     if workdir is not None:
@@ -772,7 +885,7 @@ def _finish_version(index: int, arrangement: Arrangement, plan: StylePlan, reque
         for name, path in (("instrumental", mix_path), ("vocals", vocal_path)):
             if path is not None:
                 stems[name] = Path(workdir) / f"version-{index}-{name}.wav"
-                write_wav(stems[name], _NpyReader(path), gain=gain)
+                write_pcm16_wav(stems[name], _NpyReader(path), sr, gain=gain)
                 Path(path).unlink(missing_ok=True)
         clock("stems")
     mp3 = wav = None
@@ -780,7 +893,7 @@ def _finish_version(index: int, arrangement: Arrangement, plan: StylePlan, reque
         from .encode import encode_mp3
 
         wav = Path(workdir) / f"version-{index}.wav"
-        write_wav(wav, audio)
+        write_pcm16_wav(wav, audio, sr)
         mp3 = encode_mp3(audio, sr)
         clock("encode")
     return (VersionResult(index=index, audio=audio, sample_rate=sr, duration=len(audio) / sr,
@@ -797,16 +910,26 @@ def _in_front(vocal: np.ndarray, mix: np.ndarray, gain_db: float = 0.0) -> np.nd
     usable = len(vocal) // block * block
     if usable == 0:
         return vocal
-    energy = np.square(vocal[:usable], dtype=np.float64).reshape(-1, block * vocal.shape[1]).mean(axis=1)
+    energy = _block_energy(vocal[:usable], block)
     if energy.max() <= 0:
         return vocal
     active = energy > energy.max() * 1e-3  # within 30 dB of its loudest 100 ms
     vocal_rms = float(np.sqrt(energy[active].mean()))
-    band = np.square(mix[:usable], dtype=np.float64).reshape(-1, block * mix.shape[1]).mean(axis=1)
+    band = _block_energy(mix[:usable], block)
     band_rms = float(np.sqrt(band[active].mean())) if band[active].any() else rms(mix)
     scale = 1.41 * band_rms / vocal_rms if vocal_rms > 0 and band_rms > 0 else 1.0
     vocal *= np.float32(scale * 10 ** (gain_db / 20))  # in place: the caller's sung vocal is its own
     return vocal
+
+
+def _block_energy(audio: np.ndarray, block: int) -> np.ndarray:
+    """Mean square (float64) of each `block` frames of (n, channels) audio, n a multiple of `block`: 64 blocks
+    at a time, so no full-length float64 copy (the same values as squaring it whole, ~2x less CPU)."""
+    rows = audio.reshape(-1, block * audio.shape[1])
+    out = np.empty(len(rows))
+    for i in range(0, len(rows), 64):
+        out[i:i + 64] = np.square(rows[i:i + 64], dtype=np.float64).mean(axis=1)
+    return out
 
 
 class _Clock:
