@@ -205,3 +205,22 @@ def test_a_second_remix_of_the_song_reuses_its_transcript(kept_vocal_remix, tmp_
                   cache=folder / "cache", workdir=tmp_path)
     assert again.plan["engine"]["cache"]["computed"] == []
     assert again.versions[0].lyrics == first.versions[0].lyrics
+
+
+def test_a_kept_vocal_is_in_the_versions_vocal_stem_and_not_in_their_instrumental(kept_vocal_remix):
+    """The instrumental a user downloads (and the bed the vocal is mixed over) holds no second copy of
+    the kept vocal: its words are heard in the vocal stem, not in the instrumental."""
+    import soundfile as sf
+
+    from remixes.engine.asr import word_recall
+    from remixes.engine.lyrics import transcribe_vocal_stem_file
+
+    song, result = kept_vocal_remix
+
+    def heard(path) -> str:
+        audio, sr = sf.read(path, dtype="float32")
+        return " ".join(w.text for w in transcribe_vocal_stem_file(audio, sr).words)
+
+    for version in result.versions:
+        assert word_recall(song.text, heard(version.stems["vocals"])) >= 0.75
+        assert word_recall(song.text, heard(version.stems["instrumental"])) <= 0.3

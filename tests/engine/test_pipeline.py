@@ -228,3 +228,27 @@ def test_stems_heard_before_the_analysis_give_the_same_parts(tmp_path, monkeypat
     early = pipeline._transcribe_files(*paths, beats, 9, "minor", heard)
     assert early == alone
     assert alone.lead_melody and alone.chords
+
+
+@pytest.mark.parametrize("prompt", ["fast punk rock", "dark techno", "make it lo-fi with chill beats"])
+def test_a_kept_vocal_keeps_its_balance_with_the_instrumental_through_the_effects(tmp_path, prompt):
+    """The style's effects run on the instrumental and on the kept vocal apart; a compressor or a distortion
+    pulls the loud instrumental down and not the quieter vocal, which would then stand out (punk: ~8 dB).
+    The version's vocal stem over its instrumental stem stays what the kept vocal was over the kept original."""
+    import soundfile as sf
+
+    t = np.arange(4 * SR) / SR
+    band = np.repeat((0.5 * np.sin(2 * np.pi * 330 * t))[:, None], 2, axis=1).astype(np.float32)
+    voice = np.repeat((0.06 * np.sin(2 * np.pi * 523.25 * t) * (np.sin(2 * np.pi * 1.5 * t) > 0))[:, None], 2,
+                      axis=1).astype(np.float32)
+    np.save(tmp_path / "kept.npy", voice)
+    arrangement = SimpleNamespace(parts=(), band_gain=0.0, drum_gain=0.0)
+    pipeline._finish_version(1, arrangement, interpret(prompt), RemixRequest(prompt=prompt), band, None, "",
+                             kept_vocal=str(tmp_path / "kept.npy"), workdir=tmp_path)
+
+    def level(name):
+        audio, _ = sf.read(tmp_path / f"version-1-{name}.wav")
+        return float(np.sqrt(np.mean(audio ** 2)))
+
+    dry = 20 * np.log10(np.sqrt(np.mean(voice ** 2)) / np.sqrt(np.mean(band ** 2)))
+    assert 20 * np.log10(level("vocals") / level("instrumental")) == pytest.approx(dry, abs=1.0)
