@@ -3,6 +3,8 @@ down or up by what the prompt asked."""
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pytest
 
@@ -101,3 +103,30 @@ def test_a_silent_piece_of_the_stretch_skips_rubber_band_and_comes_out_as_it_wou
     assert len(skipped) == round(6 * sr / 0.8) and not skipped[int(2.6 * sr):int(4.6 * sr)].any()
     monkeypatch.setattr(render, "_stretch_rows", lambda reader, a, b, rate, sr: real(np.asarray(reader[a:b]), rate, sr))
     assert np.array_equal(render.Stretch(audio, 0.8, sr).result(), skipped)  # every piece through Rubber Band
+
+
+@pytest.mark.parametrize("soundfont", ["/usr/share/sounds/sf2/FluidR3_GM.sf2", "/usr/share/sounds/sf2/TimGM6mb.sf2"])
+def test_instrument_names_come_from_the_preset_headers_without_loading_the_soundfont(monkeypatch, soundfont):
+    """The names the band is described with are the synthesiser's own, read without loading the instruments."""
+    import remixes.engine.render as render
+
+    if not os.path.exists(soundfont):
+        pytest.skip(f"{soundfont} is not installed")
+    monkeypatch.setenv("REMIX_SOUNDFONT", soundfont)
+    render.release_soundfont()
+    names = {(drums, program): render.instrument_name(program, drums) for drums in (False, True) for program in range(128)}
+    assert render._synth.cache_info().currsize == 0  # naming loaded nothing
+    synth, sfid = render._synth(soundfont)
+    try:
+        for (drums, program), name in names.items():
+            try:
+                own = synth.sfpreset_name(sfid, 128 if drums else 0, program)
+            except Exception:  # not in this soundfont
+                own = None
+            if own:
+                assert name == (f"{own} kit" if drums and "kit" not in own.lower() else own)
+            else:
+                assert name == (f"drum kit {program}" if drums else f"GM program {program}")
+        assert sum(not name.startswith("GM program") for (drums, _), name in names.items() if not drums) == 128
+    finally:
+        render.release_soundfont()
