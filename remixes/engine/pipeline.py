@@ -26,7 +26,7 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, ThreadPoolE
 from concurrent.futures import TimeoutError as FuturesTimeout
 from contextlib import ExitStack, nullcontext
 from dataclasses import dataclass, field, replace
-from multiprocessing import get_context
+from multiprocessing import current_process, get_context
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
@@ -125,7 +125,15 @@ def remix(source_path, request: RemixRequest, progress=None, cache=None, workdir
     VersionResult.stems); a new temporary directory, left to the caller, when None. `encode`: each version
     is also encoded where it is rendered, side by side: VersionResult.mp3 (192 kb/s) and .wav
     (`workdir`/version-N.wav, 16-bit), so the caller need not encode them again one after the other.
+
+    A script that calls remix() must do so under `if __name__ == "__main__":`: the kept vocal's recognizer
+    runs in a spawned interpreter, which imports the script's main module first (multiprocessing's rule).
     """
+    if getattr(current_process(), "_inheriting", False):
+        # a spawned helper running the caller's script again: it would wait forever on the cache entry
+        # that the remix which spawned it holds
+        raise EngineError('remix() was called while a helper process started: call it under '
+                          'if __name__ == "__main__": in the script')
     scratch: list = []
     try:
         return _remix(source_path, request, progress, cache, workdir, scratch, encode)

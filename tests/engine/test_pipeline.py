@@ -252,3 +252,15 @@ def test_a_kept_vocal_keeps_its_balance_with_the_instrumental_through_the_effect
 
     dry = 20 * np.log10(np.sqrt(np.mean(voice ** 2)) / np.sqrt(np.mean(band ** 2)))
     assert 20 * np.log10(level("vocals") / level("instrumental")) == pytest.approx(dry, abs=1.0)
+
+
+def test_a_remix_started_while_a_spawned_helper_imports_the_script_fails_instead_of_waiting(monkeypatch, tmp_path):
+    """A script without `if __name__ == "__main__":` runs again in the kept vocal's spawned recognizer; a
+    remix there would wait forever on the cache entry its parent holds. It fails at once with the reason."""
+    from multiprocessing import current_process
+
+    from remixes.engine import EngineError
+
+    monkeypatch.setattr(current_process(), "_inheriting", True, raising=False)
+    with pytest.raises(EngineError, match='__name__ == "__main__"'):
+        pipeline.remix(tmp_path / "song.wav", RemixRequest(prompt="pop"))
