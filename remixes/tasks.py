@@ -90,7 +90,7 @@ _WAVEFORM_RATE = 8000
 
 
 def _record_waveform(upload_id, source: Path) -> None:
-    """The original song's waveform for its player, from a decode at 8 kHz (~0.1 s a song minute), once
+    """The original song's waveform for its player, from a decode at 8 kHz (~0.2 s per minute of mp3), once
     per upload. A file the decoder cannot read gets none: the remix then fails or succeeds on its own."""
     from .engine.decode import decode
     from .engine.features import peaks
