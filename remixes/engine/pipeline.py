@@ -42,7 +42,7 @@ from .encode import write_pcm16_wav
 from .master import master
 from .render import (Stretch, apply_effects, instrument_name, load_soundfont, release_soundfont, render_band, rms,
                      soundfont_note)
-from .separate import Stems, separate, write_wav
+from .separate import Stems, separate
 from .transcribe import transcribe_parts
 
 if TYPE_CHECKING:  # the prompt reader is imported when a remix starts
@@ -570,7 +570,7 @@ def _write_source_stems(stems, workdir: Path) -> dict[str, Path]:
     paths = {}
     for name in ("vocals", "accompaniment"):
         paths[name] = workdir / f"source-{name}.wav"
-        write_wav(paths[name], getattr(stems, name))
+        write_pcm16_wav(paths[name], getattr(stems, name), SAMPLE_RATE)
     return paths
 
 

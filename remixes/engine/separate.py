@@ -310,19 +310,9 @@ def separate(audio: np.ndarray, sr: int = SAMPLE_RATE, *, wiener: bool = False, 
     return Stems(**arrays)
 
 
-def write_wav(path: str | Path, audio: np.ndarray, sr: int = SAMPLE_RATE, gain: float = 1.0) -> None:
-    """16-bit PCM stereo wav of audio x gain, written a block at a time (a memory-mapped stem is not
-    read whole); samples beyond full scale are clipped."""
-    import soundfile as sf
-
-    with sf.SoundFile(str(path), "w", samplerate=sr, channels=2, subtype="PCM_16") as f:
-        for i in range(0, len(audio), SAMPLE_RATE * 10):
-            block = np.asarray(audio[i:i + SAMPLE_RATE * 10], dtype=np.float32) * np.float32(gain)
-            f.write(np.clip(block, -1.0, 1.0))
-
-
 def main(argv=None) -> int:
     from .decode import decode
+    from .encode import write_pcm16_wav
     from .errors import EngineError
 
     parser = argparse.ArgumentParser(prog="python -m remixes.engine.separate",
@@ -339,7 +329,7 @@ def main(argv=None) -> int:
     stems = separate(audio, SAMPLE_RATE, wiener=args.wiener)
     args.out.mkdir(parents=True, exist_ok=True)
     for name in STEM_NAMES:
-        write_wav(args.out / f"{name}.wav", stems[name])
+        write_pcm16_wav(args.out / f"{name}.wav", stems[name], SAMPLE_RATE)
     print(f"wrote {', '.join(f'{name}.wav' for name in STEM_NAMES)} to {args.out} "
           f"({len(stems.vocals) / SAMPLE_RATE:.1f} s; drums, bass, other are estimates)")
     return 0
