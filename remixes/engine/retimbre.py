@@ -1,0 +1,92 @@
+"""The kept original's harmony in another timbre: a stem's pitch classes, frame by frame, played again as
+soft octave-spread tones (a pad). Its chroma, what a listener follows of the harmony, stays the stem's;
+its texture (a distorted guitar's buzz, a kit's bleed) does not.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.signal import resample_poly
+
+_DOWN = 8                 # read and synthesised at sr / 8 (5.5 kHz): the pad's highest partial is ~1.5 kHz
+_N_FFT = 1024             # at sr / 8: 5.4 Hz bins
+_HOP = 128                # 23 ms frames at sr / 8: a riff's notes keep their rhythm
+_LOW_HZ, _HIGH_HZ = 55.0, 2600.0      # where the stem's pitch classes are read
+_CENTRE_HZ, _OCTAVES = 330.0, 1.0     # the pad's register: octaves weighed by a Gaussian in log-frequency
+_BLOCK = _HOP * _DOWN                 # source samples per frame
+_CONTEXT = _N_FFT * _DOWN * 2         # source samples read either side of a block
+_WINDOW = np.hanning(_N_FFT).astype(np.float32)
+# a frame's one-sided power spectrum summed over bins -> the mean square of the signal it holds (Parseval)
+_POWER_TO_MEAN_SQUARE = 2.0 / (_N_FFT * float(np.sum(np.square(_WINDOW, dtype=np.float64))))
+
+
+def pitch_class_pad(read, start: int, stop: int, length: int, sr: int) -> np.ndarray:
+    """Rows start:stop (stereo float32) of the resynthesis of `read(a, b)` (rows a:b of a stem, `length`
+    rows in all). Frames sit on a grid fixed in the stem and the pad's phases run on its absolute clock,
+    so blocks read one after another join without a seam."""
+    a = max(0, (start // _BLOCK) * _BLOCK - _CONTEXT)
+    b = min(length, stop + _CONTEXT)
+    if stop <= start:
+        return np.zeros((0, 2), dtype=np.float32)
+    mono = np.asarray(read(a, b), dtype=np.float32)
+    mono = mono.mean(axis=1) if mono.ndim == 2 else mono
+    low = resample_poly(mono, 1, _DOWN).astype(np.float32)
+    low_sr = sr / _DOWN
+    energy = _pitch_class_energy(low, low_sr)                     # (12, frames), frame f centred at f * _HOP
+    n = len(low)
+    frames = np.arange(energy.shape[1]) * _HOP
+    t0 = a // _DOWN                                               # the stem's clock, in low-rate samples
+    clock = t0 + np.arange(n, dtype=np.float64)
+    pad = np.zeros(n, dtype=np.float32)
+    for pc in range(12):
+        if not energy[pc].any():
+            continue
+        amp = np.interp(clock - t0, frames, np.sqrt(energy[pc] * _POWER_TO_MEAN_SQUARE)).astype(np.float32)
+        # every partial is an octave of the lowest: one period of the sum, read at the lowest one's phase
+        lowest, table = _SHEPARD[pc]
+        phase = clock * (lowest / low_sr)
+        phase -= np.floor(phase)
+        pad += amp * np.interp(phase, _TABLE_PHASES, table).astype(np.float32)
+    out = resample_poly(pad, _DOWN, 1).astype(np.float32)
+    lo, hi = start - a, stop - a
+    out = out[lo:hi]
+    if len(out) < hi - lo:
+        out = np.pad(out, (0, hi - lo - len(out)))
+    return np.repeat(out[:, None], 2, axis=1)
+
+
+def _pitch_class_energy(mono: np.ndarray, sr: float) -> np.ndarray:
+    """Power per pitch class and frame of the bins between _LOW_HZ and _HIGH_HZ."""
+    if len(mono) < _N_FFT:
+        mono = np.pad(mono, (0, _N_FFT - len(mono)))
+    padded = np.pad(mono, (_N_FFT // 2, _N_FFT // 2))
+    count = 1 + (len(padded) - _N_FFT) // _HOP
+    index = np.arange(_N_FFT)[None, :] + _HOP * np.arange(count)[:, None]
+    spectrum = np.abs(np.fft.rfft(padded[index] * _WINDOW, axis=1)) ** 2
+    freqs = np.fft.rfftfreq(_N_FFT, 1 / sr)
+    used = (freqs >= _LOW_HZ) & (freqs <= _HIGH_HZ)
+    classes = np.round(12 * np.log2(freqs[used] / 440.0) + 69).astype(int) % 12
+    energy = np.zeros((12, count), dtype=np.float64)
+    np.add.at(energy, classes, spectrum[:, used].T)
+    return energy
+
+
+def _shepard(pc: int, size: int = 4096) -> tuple[float, np.ndarray]:
+    """Pitch class `pc` as sines an octave apart around _CENTRE_HZ (unit RMS): the lowest partial's
+    frequency and one of its periods, `size` + 1 points (the last closes the loop)."""
+    base = 440.0 * 2 ** ((pc - 9) / 12)
+    octaves = [k for k in range(-4, 3)
+               if np.exp(-0.5 * (np.log2(base * 2.0 ** k / _CENTRE_HZ) / _OCTAVES) ** 2) >= 0.05]
+    lowest = base * 2.0 ** octaves[0]
+    phase = np.linspace(0.0, 1.0, size + 1)
+    wave = np.zeros(size + 1)
+    weights = []
+    for k in octaves:
+        w = float(np.exp(-0.5 * (np.log2(base * 2.0 ** k / _CENTRE_HZ) / _OCTAVES) ** 2))
+        wave += w * np.sin(2 * np.pi * 2 ** (k - octaves[0]) * phase)
+        weights.append(w)
+    return lowest, wave / np.sqrt(0.5 * np.sum(np.square(weights)))
+
+
+_TABLE_PHASES = np.linspace(0.0, 1.0, 4097)
+_SHEPARD = [_shepard(pc) for pc in range(12)]
