@@ -63,28 +63,64 @@ class Stretch:
     def result(self, tick=None) -> np.ndarray:
         if self.rate == 1.0:
             return self.audio if isinstance(self.audio, np.ndarray) else np.asarray(self.audio[0:len(self.audio)])
+        out = np.empty((int(round(len(self.audio) / self.rate)), 2), dtype=np.float32)
+        for start, block in self._blocks(tick):
+            out[start:start + len(block)] = block
+        return out
+
+    def spill(self, path, tick=None) -> str:
+        """The result written to the .npy file `path` as it is stitched, a piece at a time: this process
+        never holds the whole of it (a 3-minute song: 80 MB)."""
+        n = len(self.audio) if self.rate == 1.0 else int(round(len(self.audio) / self.rate))
+        with open(path, "wb") as f:
+            np.lib.format.write_array_header_1_0(f, {"descr": np.lib.format.dtype_to_descr(np.dtype(np.float32)),
+                                                     "fortran_order": False, "shape": (n, 2)})
+            if self.rate == 1.0:
+                for i in range(0, n, 1 << 20):
+                    np.ascontiguousarray(self.audio[i:i + (1 << 20)], dtype=np.float32).tofile(f)
+            else:
+                for _, block in self._blocks(tick):
+                    np.ascontiguousarray(block, dtype=np.float32).tofile(f)
+        return str(path)
+
+    def _blocks(self, tick=None):
+        """The stretched audio as (first row, rows) blocks, in order and end to end: the pieces cross-faded
+        where they overlap. A block is given out once no later piece reaches into it."""
         out_len = int(round(len(self.audio) / self.rate))
-        out = np.zeros((out_len, 2), dtype=np.float32)
+        pending, pending_from = np.zeros((0, 2), dtype=np.float32), 0  # output rows from pending_from, not final
         for k, (src_from, end) in enumerate(self.pieces):
             if self.futures is not None:
                 piece = self.futures[k].result()
+                self.futures[k] = None  # a piece is held no longer than it is being stitched
             else:
                 piece = _stretch_rows(self.audio, src_from, end, self.rate, self.sr)
             out_from = int(round(src_from / self.rate))
             size = min(int(round((end - src_from) / self.rate)) if piece is None else len(piece),
                        max(0, out_len - out_from))
+            if out_from > pending_from:  # the rows before this piece are final
+                if len(pending):
+                    yield pending_from, pending[:out_from - pending_from]
+                if out_from - pending_from > len(pending):  # a gap no piece reached: silence
+                    yield pending_from + len(pending), np.zeros((out_from - pending_from - len(pending), 2),
+                                                                dtype=np.float32)
+                pending, pending_from = pending[out_from - pending_from:], out_from
+            if len(pending) < size:
+                pending = np.concatenate([pending, np.zeros((size - len(pending), 2), dtype=np.float32)])
             if src_from > 0:
                 fade = min(int(round(_STRETCH_OVERLAP_SECONDS * self.sr / self.rate)), size)
                 ramp = np.linspace(0.0, 1.0, fade, dtype=np.float32)[:, None]
-                out[out_from:out_from + fade] *= 1 - ramp
+                pending[:fade] *= 1 - ramp
                 if piece is not None:
                     piece = piece[:size].copy()
                     piece[:fade] *= ramp
             if piece is not None:  # None: silence (the stretch of zeros is zeros, as long as Rubber Band's)
-                out[out_from:out_from + size] += piece[:size]
+                pending[:size] += piece[:size]
             if tick:
                 tick((k + 1) / len(self.pieces))
-        return out
+        if len(pending):
+            yield pending_from, pending
+        if pending_from + len(pending) < out_len:
+            yield pending_from + len(pending), np.zeros((out_len - pending_from - len(pending), 2), dtype=np.float32)
 
 
 def _stretch_rows(reader, start: int, end: int, rate: float, sr: int) -> np.ndarray | None:

@@ -130,3 +130,43 @@ def test_instrument_names_come_from_the_preset_headers_without_loading_the_sound
         assert sum(not name.startswith("GM program") for (drums, _), name in names.items() if not drums) == 128
     finally:
         render.release_soundfont()
+
+
+def _stitched_whole(pieces, out_len, rate, sr, overlap):
+    """The stretch's pieces cross-faded into one whole array (how Stretch.result stitched them before)."""
+    out = np.zeros((out_len, 2), dtype=np.float32)
+    for (src_from, end), piece in pieces:
+        out_from = int(round(src_from / rate))
+        size = min(int(round((end - src_from) / rate)) if piece is None else len(piece), max(0, out_len - out_from))
+        if src_from > 0:
+            fade = min(int(round(overlap * sr / rate)), size)
+            ramp = np.linspace(0.0, 1.0, fade, dtype=np.float32)[:, None]
+            out[out_from:out_from + fade] *= 1 - ramp
+            if piece is not None:
+                piece = piece[:size].copy()
+                piece[:fade] *= ramp
+        if piece is not None:
+            out[out_from:out_from + size] += piece[:size]
+    return out
+
+
+@pytest.mark.parametrize("rate", [0.79, 1.3])
+def test_the_stretch_spilled_a_piece_at_a_time_is_the_whole_stitched_stretch(monkeypatch, tmp_path, rate):
+    from remixes.engine import render
+
+    monkeypatch.setattr(render, "_STRETCH_CHUNK_SECONDS", 2.0)
+    sr = 8000
+    audio = (np.random.default_rng(3).standard_normal((7 * sr + 123, 2)) * 0.1).astype(np.float32)
+    audio[int(1.75 * sr):4 * sr] = 0.0  # a silent piece: no Rubber Band, zeros as long as its stretch
+
+    def stretch(a, rate, sr):  # a stand-in as long as Rubber Band's, fast: every other row, scaled
+        return (np.resize(a[::2], (int(round(len(a) / rate)), 2)) * np.float32(0.9)).astype(np.float32)
+
+    monkeypatch.setattr(render, "stretch_piece", stretch)
+    whole = render.Stretch(audio, rate, sr)
+    pieces = [((a, b), render._stretch_rows(audio, a, b, rate, sr)) for a, b in whole.pieces]
+    expected = _stitched_whole(pieces, int(round(len(audio) / rate)), rate, sr, render._STRETCH_OVERLAP_SECONDS)
+    assert np.array_equal(whole.result(), expected)
+    spilled = render.Stretch(audio, rate, sr).spill(tmp_path / "stretch.npy")
+    assert np.array_equal(np.load(spilled), expected)
+    assert np.array_equal(np.load(render.Stretch(audio, 1.0, sr).spill(tmp_path / "same.npy")), audio)
