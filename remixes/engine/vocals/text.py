@@ -6,6 +6,7 @@ wrote (for display and timestamps) next to the words espeak-ng should say (for s
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -225,11 +226,32 @@ def _say_number(value, lang: str, to: str = "cardinal") -> str:
     return words.replace(",", "")
 
 
+@functools.lru_cache(maxsize=16)
 def detect_language(text: str) -> tuple[str | None, float]:
-    """langdetect's best guess (code, probability), or (None, 0) when the text is too short to tell."""
+    """langdetect's best guess (code, probability), or (None, 0) when the text is too short to tell; the
+    answer is remembered for the same text. After detect_in_a_child(), langdetect runs in a forked child."""
     letters = sum(ch.isalpha() for ch in text)
     if letters < 12:
         return None, 0.0
+    if _DETECT_IN_A_CHILD:
+        answer = _in_a_child(_langdetect, text)
+        if answer is not None:
+            return answer
+    return _langdetect(text)
+
+
+_DETECT_IN_A_CHILD = False
+
+
+def detect_in_a_child() -> None:
+    """From now on this process detects languages in a forked child: langdetect's profiles (~150 MB of
+    Python objects, which this process would keep resident after freeing them) go with the child. For a
+    single-threaded process that lives for one song, such as the remix's singer."""
+    global _DETECT_IN_A_CHILD
+    _DETECT_IN_A_CHILD = True
+
+
+def _langdetect(text: str) -> tuple[str | None, float]:
     from langdetect import DetectorFactory, LangDetectException, detect_langs
 
     DetectorFactory.seed = 0  # langdetect is random otherwise
@@ -238,6 +260,31 @@ def detect_language(text: str) -> tuple[str | None, float]:
     except LangDetectException:
         return None, 0.0
     return best.lang, best.prob
+
+
+def _in_a_child(function, *args):
+    """function(*args) in a forked child, its (small, picklable) result read back; None if the child fails."""
+    import os
+    import pickle
+
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: answer through the pipe and leave at once (no cleanup of the parent's state)
+        code = 1
+        try:
+            os.close(read)
+            with os.fdopen(write, "wb") as out:
+                pickle.dump(function(*args), out)
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write)
+    with os.fdopen(read, "rb") as answer:
+        data = answer.read()
+    _, status = os.waitpid(pid, 0)
+    if status != 0 or not data:
+        return None
+    return pickle.loads(data)
 
 
 def choose_language(text: str, language: str | None, voice_exists) -> tuple[str, list[str]]:

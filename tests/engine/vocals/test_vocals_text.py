@@ -64,3 +64,28 @@ def test_it_cuts_over_long_text_at_a_line_boundary_with_a_note():
 def test_it_skips_lines_with_nothing_to_sing():
     lyrics = parse_lyrics("...\n---\nhello world")
     assert [line.text for line in lyrics.lines] == ["hello world"]
+
+
+def test_a_language_detected_in_a_child_is_the_one_detected_here_and_leaves_its_profiles_there(monkeypatch):
+    # the singer detects the lyrics' language in a forked child: langdetect's ~150 MB of profiles stay there
+    import sys
+
+    from remixes.engine.vocals import text
+
+    texts = ["Morning light is on the window, every street is waking up",
+             "La mañana llega con la luz del sol y cantamos juntos", "short"]
+    here = []
+    for t in texts:
+        text.detect_language.cache_clear()
+        here.append(text.detect_language(t))
+    monkeypatch.setattr(text, "_DETECT_IN_A_CHILD", False)
+    monkeypatch.delitem(sys.modules, "langdetect.detector_factory", raising=False)
+    text.detect_in_a_child()
+    assert text._DETECT_IN_A_CHILD
+    apart = []
+    for t in texts:
+        text.detect_language.cache_clear()
+        apart.append(text.detect_language(t))
+    text.detect_language.cache_clear()
+    assert apart == here and here[0][0] == "en" and here[1][0] == "es" and here[2] == (None, 0.0)
+    assert "langdetect.detector_factory" not in sys.modules  # the profiles were loaded in the child only
