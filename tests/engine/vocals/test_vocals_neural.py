@@ -103,3 +103,29 @@ def test_a_prepared_singer_sings_without_reading_its_lines_again(guide, female, 
     again = perform(LYRICS, guide, "female", seed=0)
     assert not read
     assert np.array_equal(again.vocal.audio, female.vocal.audio)  # and sings the same
+
+
+def test_a_session_of_the_saved_optimised_model_sings_the_same_samples(tmp_path, monkeypatch):
+    # the first session optimises the model and saves the result; later ones start from it, not optimising
+    import shutil
+
+    import onnxruntime as ort
+
+    for name in (neural.MODEL, neural.DURATIONS_MODEL):
+        shutil.copy(neural.model_path(name), tmp_path / name)
+    shutil.copy(str(neural.model_path(neural.MODEL)) + ".json", tmp_path / (neural.MODEL + ".json"))
+    monkeypatch.setenv("REMIX_MODELS_DIR", str(tmp_path))
+    tokens = ("morning", "light", "is", "on", "the", "window")
+    line = neural.neural_line(tokens)
+    ids = np.array([i for u in line.units for i in u.ids], dtype=np.int64)[None, :]
+    feed = {"input": ids, "input_lengths": np.array([ids.shape[1]], dtype=np.int64), "scales": neural._SCALES,
+            "durations": (np.asarray(line.id_frames, dtype=np.float32) * 2).reshape(1, 1, -1)}
+    plain = ort.InferenceSession(str(tmp_path / neural.MODEL), providers=["CPUExecutionProvider"])
+    first = neural._session(neural.MODEL)  # optimises and saves
+    saved = neural._optimised(tmp_path / neural.MODEL)
+    assert saved.exists() and not list(saved.parent.glob(".*"))
+    again = neural._session(neural.MODEL)  # from the saved copy
+    assert again.get_session_options().graph_optimization_level == ort.GraphOptimizationLevel.ORT_DISABLE_ALL
+    expected = plain.run(["output"], feed)[0]
+    assert np.array_equal(first.run(["output"], feed)[0], expected)
+    assert np.array_equal(again.run(["output"], feed)[0], expected)
