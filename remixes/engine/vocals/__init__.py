@@ -7,7 +7,7 @@ vocal toward a gender; `vocal_chain()` makes a vocal ready to sit in front of th
 from .chain import vocal_chain
 from .guide import SungVocal, VocalGuide
 from .lrc import to_lrc
-from .performer import prepare, sing
+from .performer import prepare, release, sing
 from .revoice import revoice
 
-__all__ = ["SungVocal", "VocalGuide", "prepare", "revoice", "sing", "to_lrc", "vocal_chain"]
+__all__ = ["SungVocal", "VocalGuide", "prepare", "release", "revoice", "sing", "to_lrc", "vocal_chain"]

@@ -69,6 +69,16 @@ def prepare(lyrics: str, language: str | None = None) -> None:
                 neural.neural_line(tokens)
 
 
+def release(voice: bool = True) -> None:
+    """Free the neural voice's duration model (the lines prepared so far keep their natural lengths; a new
+    line loads it again) and, with `voice`, the voice model and those lines too: a singer helper keeps
+    ~40 MB less while it sings and ~225 MB less once it has sung."""
+    neural._durations.cache_clear()
+    if voice:
+        neural._voice.cache_clear()
+        neural.neural_line.cache_clear()
+
+
 def sing(lyrics: str, guide: VocalGuide, gender: str | None, seed: int = 0, language: str | None = None) -> SungVocal:
     """Sing `lyrics` over the song described by `guide`; the result is dry mono at guide.sample_rate."""
     return perform(lyrics, guide, gender, seed=seed, language=language).vocal

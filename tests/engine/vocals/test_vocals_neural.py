@@ -129,3 +129,18 @@ def test_a_session_of_the_saved_optimised_model_sings_the_same_samples(tmp_path,
     expected = plain.run(["output"], feed)[0]
     assert np.array_equal(first.run(["output"], feed)[0], expected)
     assert np.array_equal(again.run(["output"], feed)[0], expected)
+
+
+def test_a_singer_that_lets_its_models_go_sings_the_same(guide, male):
+    # the remix's singer frees the duration model once every line is prepared, and all once it has sung
+    from remixes.engine.vocals import prepare, release
+
+    prepare(LYRICS)
+    release(voice=False)
+    assert neural._durations.cache_info().currsize == 0 and neural.neural_line.cache_info().currsize > 0
+    again = perform(LYRICS, guide, "male", seed=0)
+    assert neural._durations.cache_info().currsize == 0  # every line it sang was prepared
+    release()
+    assert neural._voice.cache_info().currsize == 0 and neural.neural_line.cache_info().currsize == 0
+    assert np.array_equal(again.vocal.audio, male.vocal.audio)
+    assert np.array_equal(perform(LYRICS, guide, "male", seed=0).vocal.audio, male.vocal.audio)
