@@ -135,9 +135,11 @@ def test_lofi_is_darker_than_the_source_and_metal_brighter_than_lofi(styled, sou
 
 
 def test_bass_styles_put_more_energy_in_the_bass_band_than_styles_without_a_bass(styled):
-    bassless = max(styled(s)[2]["bass"] for s in ("ambient", "lullaby"))
+    bassless = styled("lullaby")[2]["bass"]
     for style_id in ("techno", "dnb", "trap", "house", "classical"):
         assert styled(style_id)[2]["bass"] > 3 * bassless, style_id
+    # ambient's soft fretless holds the roots under its washes, below the bass-led styles' bass
+    assert bassless < styled("ambient")[2]["bass"] < min(styled(s)[2]["bass"] for s in ("techno", "dnb", "trap"))
 
 
 def test_fast_styles_play_more_notes_a_second_than_slow_ones(styled):

@@ -216,6 +216,22 @@ def test_a_refusal_runs_over_a_list_but_not_into_the_next_feeling():
     assert plan.tempo_factor < 1 and "dreamy" in plan.modifiers
 
 
+def test_an_ambient_remix_keeps_the_song_s_own_tempo():
+    from remixes.engine.arrange import choose_timing
+
+    # ambient's range spans an octave, so some octave of any song's tempo from 45 to 180 bpm lies in it
+    plan = interpret("ambient")
+    for source_tempo in (48.0, 60.0, 95.7, 112.35, 143.6, 175.0):
+        assert choose_timing(plan, source_tempo, 10.0).rate == 1.0, source_tempo
+    assert choose_timing(interpret("slow ambient"), 100.0, 10.0).rate < 0.97
+
+
+def test_ambient_holds_the_song_s_roots_with_a_soft_bass():
+    plan = interpret("ambient")
+    assert plan.drums is None and {"pad", "bass"} <= set(plan.instruments)
+    assert "bass" not in interpret("ambient, no bass").instruments
+
+
 def test_no_reverb_and_no_effects_are_obeyed():
     assert interpret("ambient with no reverb").reverb == 0.0
     assert interpret("lofi without effects").effects == ()
