@@ -18,6 +18,10 @@ _CONTEXT = _N_FFT * _DOWN * 2         # source samples read either side of a blo
 _WINDOW = np.hanning(_N_FFT).astype(np.float32)
 # a frame's one-sided power spectrum summed over bins -> the mean square of the signal it holds (Parseval)
 _POWER_TO_MEAN_SQUARE = 2.0 / (_N_FFT * float(np.sum(np.square(_WINDOW, dtype=np.float64))))
+# The pad stands in for the whole stem, which is louder than its 55 Hz-2.6 kHz part (1.05-1.3x on two metal
+# songs' 'other' stems). At 1.3 the remixes keep the song's harmony better (recognisability up 0.01-0.03
+# in 35 of 36 versions: six styles, three metal songs) for the same musicnn tags (within +-0.01).
+_LOUDNESS = 1.3
 
 
 def pitch_class_pad(read, start: int, stop: int, length: int, sr: int) -> np.ndarray:
@@ -41,7 +45,8 @@ def pitch_class_pad(read, start: int, stop: int, length: int, sr: int) -> np.nda
     for pc in range(12):
         if not energy[pc].any():
             continue
-        amp = np.interp(clock - t0, frames, np.sqrt(energy[pc] * _POWER_TO_MEAN_SQUARE)).astype(np.float32)
+        amp = np.interp(clock - t0, frames, _LOUDNESS * np.sqrt(energy[pc] * _POWER_TO_MEAN_SQUARE))
+        amp = amp.astype(np.float32)
         # every partial is an octave of the lowest: one period of the sum, read at the lowest one's phase
         lowest, table = _SHEPARD[pc]
         phase = clock * (lowest / low_sr)
