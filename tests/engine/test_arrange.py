@@ -128,6 +128,16 @@ def test_reggaeton_plays_the_dembow_kick_on_every_beat_and_the_rim_on_three_thre
     assert checked >= 3
 
 
+def test_a_tempo_change_too_small_to_hear_is_not_made():
+    # disco's range starts at 115 bpm: a song at 112.35 would be stretched by 2.4 %, which nobody hears
+    # but which smears a dense mix's harmony
+    kept = choose_timing(interpret("disco"), 112.35, 10.0)
+    assert kept.rate == 1.0 and kept.tempo == pytest.approx(112.35) and kept.duration == 10.0
+    assert choose_timing(interpret("disco"), 108.0, 10.0).rate == pytest.approx(115 / 108)  # 6.5 %: stretched
+    # a bpm the prompt names is met
+    assert choose_timing(interpret("tempo 120 techno"), 118.0, 10.0).tempo == pytest.approx(120.0)
+
+
 def test_a_reggaeton_remix_lands_in_the_reggaeton_tempo_range():
     plan = interpret("reggaeton")
     for source_tempo in (70.0, 100.0, 128.0, 150.0):
