@@ -266,11 +266,11 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
             _first_done(sung, stretch_inst.futures, report)
             if not all(piece.done() for piece in stretch_inst.futures):
                 bands[0] = pool.submit(_band_spilled, str(workdir), 1, first, reference_rms, n)
-        original = stretch_inst.result(tick=lambda f: report("tempo", 0.4 + 0.05 * f))
+        # with render helpers, the kept original goes to a file as it is stitched (they read it from there)
+        tick = lambda f: report("tempo", 0.4 + 0.05 * f)  # noqa: E731
+        original_path = stretch_inst.spill(Path(workdir) / ".original.npy", tick) if pool else None
+        original = None if pool else stretch_inst.result(tick)
         del stretch_inst
-        original_path = _spill(workdir, "original", original) if pool else None
-        if pool:
-            del original
         kept_path = None
         if kept is not None:
             kept_audio = kept.result()
@@ -729,11 +729,16 @@ def _hold_inbox(inbox, outbox) -> None:
 
 
 def _sing_when_asked(lyrics: str):
-    """_EarlySinger's task: ready the singer, then sing what the pipe asks for (None: not asked)."""
-    from .vocals import prepare
+    """_EarlySinger's task: ready the singer, then sing what the pipe asks for (None: not asked). The
+    lyrics' language is detected in a child of this helper, which keeps langdetect's memory (~150 MB):
+    this one sings while a band may play beside it."""
+    from .vocals import prepare, release
+    from .vocals.text import detect_in_a_child
 
+    detect_in_a_child()
     try:
         prepare(lyrics)
+        release(voice=False)  # every line's natural lengths are known: the duration model goes
     except Exception:  # noqa: BLE001 - a warm-up only: singing reports any real failure
         pass
     try:
@@ -743,7 +748,12 @@ def _sing_when_asked(lyrics: str):
     with open(job, "rb") as f:
         arrangement, request, n, spill_dir = pickle.load(f)
     os.unlink(job)
-    return _sing_once(lyrics, arrangement, request, n, spill_dir)
+    try:
+        return _sing_once(lyrics, arrangement, request, n, spill_dir)
+    finally:  # this helper idles until the stretch is done, while a band plays: it holds its models no more
+        release()
+        gc.collect()
+        _return_freed_memory()
 
 
 def _collect(futures, jobs, report, extra=None) -> list:
