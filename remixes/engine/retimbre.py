@@ -6,7 +6,6 @@ its texture (a distorted guitar's buzz, a kit's bleed) does not.
 from __future__ import annotations
 
 import numpy as np
-from scipy.signal import resample_poly
 
 _DOWN = 8                 # read and synthesised at sr / 8 (5.5 kHz): the pad's highest partial is ~1.5 kHz
 _N_FFT = 1024             # at sr / 8: 5.4 Hz bins
@@ -34,6 +33,8 @@ def pitch_class_pad(read, start: int, stop: int, length: int, sr: int) -> np.nda
         return np.zeros((0, 2), dtype=np.float32)
     mono = np.asarray(read(a, b), dtype=np.float32)
     mono = mono.mean(axis=1) if mono.ndim == 2 else mono
+    from scipy.signal import resample_poly  # imported where used: the pipeline imports this module early
+
     low = resample_poly(mono, 1, _DOWN).astype(np.float32)
     low_sr = sr / _DOWN
     energy = _pitch_class_energy(low, low_sr)                     # (12, frames), frame f centred at f * _HOP
