@@ -42,6 +42,7 @@ from .encode import write_pcm16_wav
 from .master import master
 from .render import (Stretch, apply_effects, instrument_name, load_soundfont, release_soundfont, render_band, rms,
                      soundfont_note)
+from .retimbre import pitch_class_pad
 from .separate import Stems, separate
 from .transcribe import transcribe_parts
 
@@ -534,6 +535,7 @@ def _stem_gains(arrangement: Arrangement, plan: StylePlan, keep_vocal: bool) -> 
         "drums": float(drums),
         "bass": float(arrangement.original_bass_gain * 10 ** (levels.get("bass", 0.0) / 20)),
         "other": float(arrangement.accompaniment_gain),
+        "other_pad": float(arrangement.accompaniment_pad_gain),
     }
 
 
@@ -542,7 +544,8 @@ class _StemMix:
     reads it: it pickles as its stems' files (or this process's open handles on them)."""
 
     def __init__(self, stems, gains: dict[str, float]):
-        self.stems = {name: getattr(stems, name) for name, gain in gains.items() if gain}
+        # "<stem>_pad": that stem's pitch classes played as a pad (retimbre.pitch_class_pad)
+        self.stems = {name: getattr(stems, name.removesuffix("_pad")) for name, gain in gains.items() if gain}
         self.gains = {name: np.float32(gain) for name, gain in gains.items() if gain}
         self.length = len(stems.vocals)
 
@@ -553,7 +556,11 @@ class _StemMix:
         start, stop, _ = rows.indices(self.length)
         out = np.zeros((max(0, stop - start), 2), dtype=np.float32)
         for name, gain in self.gains.items():
-            out += np.asarray(self.stems[name][start:stop]) * gain
+            if name.endswith("_pad"):
+                stem = self.stems[name]
+                out += pitch_class_pad(lambda a, b: stem[a:b], start, stop, self.length, SAMPLE_RATE) * gain
+            else:
+                out += np.asarray(self.stems[name][start:stop]) * gain
         return out
 
 

@@ -128,6 +128,41 @@ def test_reggaeton_plays_the_dembow_kick_on_every_beat_and_the_rim_on_three_thre
     assert checked >= 3
 
 
+@pytest.mark.parametrize("seed", [1, 2])
+def test_reggae_guitar_and_organ_skank_on_the_offbeats(seed):
+    arrangement = arrangement_for("reggae", seed)
+    beats = np.asarray(arrangement.beat_times)
+    period = float(np.median(np.diff(beats)))
+    for role in ("guitar", "chords"):
+        starts = [n[0] for n in part(arrangement, role).notes]
+        assert len(starts) > 20
+        # humanised late by up to 40 ms: every chop sits half a beat after a beat, none on one
+        after = [(t - beats[max(0, np.searchsorted(beats, t + 0.01) - 1)]) / period for t in starts]
+        assert all(0.4 < x < 0.75 for x in after), role
+
+
+def test_a_jazz_piano_comps_on_one_and_three_and_ahead_of_two_and_four():
+    arrangement = arrangement_for("smooth jazz")
+    beats = np.asarray(arrangement.beat_times)
+    period = float(np.median(np.diff(beats)))
+    starts = sorted({round(n[0], 2) for n in part(arrangement, "chords").notes})
+    on_beat = [t for t in starts if np.min(np.abs(beats - t)) < 0.2 * period]
+    off_beat = [t for t in starts if t not in on_beat]
+    assert on_beat and off_beat
+    assert set(beat_positions(arrangement, on_beat, tolerance=0.2 * period)) <= {0, 2}
+    assert set(beat_positions(arrangement, [t - period / 2 for t in off_beat], tolerance=0.2 * period)) <= {1, 3}
+
+
+def test_a_country_bass_plays_root_on_one_and_fifth_on_three():
+    arrangement = arrangement_for("country")
+    bass = part(arrangement, "bass").notes
+    positions = beat_positions(arrangement, [n[0] for n in bass], tolerance=0.06)
+    assert set(positions) == {0, 2}
+    for (start, _end, pitch, _v), place in zip(bass, positions):
+        chord = next(c for c in arrangement.chords if c.start - 0.06 <= start < c.end)
+        assert (pitch - chord.root) % 12 == (0 if place == 0 else 7)
+
+
 def test_a_tempo_change_too_small_to_hear_is_not_made():
     # disco's range starts at 115 bpm: a song at 112.35 would be stretched by 2.4 %, which nobody hears
     # but which smears a dense mix's harmony
@@ -207,6 +242,25 @@ def test_a_vocal_stem_with_no_sung_melody_goes_with_the_accompaniment():
         assert unsung.vocal_gain == pytest.approx(unsung.accompaniment_gain)
         assert arrangement_at(s, song_parts=sung).vocal_gain == 1.0
     assert arrangement_at(1.0, song_parts=parts).vocal_gain == 0.0
+
+
+@pytest.mark.parametrize("prompt", ["smooth jazz", "lofi", "reggae", "country", "hip hop", "acoustic"])
+def test_a_style_far_from_rock_keeps_the_accompaniment_as_a_pad_of_its_pitch_classes(prompt):
+    from dataclasses import replace
+
+    parts = song_parts_for(song_analysis())
+    for fidelity in (0.4, 0.95):
+        dense = replace(parts, fidelity=fidelity)
+        levels = [arrangement_at(s, prompt, song_parts=dense) for s in np.linspace(0, 1, 11)]
+        original = np.array([a.accompaniment_gain for a in levels])
+        harmony = np.array([a.accompaniment_gain + a.accompaniment_pad_gain for a in levels])
+        assert np.all(np.diff(original) <= 1e-12) and np.all(np.diff(harmony) <= 1e-12)
+        assert (original[0], levels[0].accompaniment_pad_gain) == (1.0, 0.0)   # 0: the original itself
+        assert original[5] == 0.0 and levels[5].accompaniment_pad_gain > 0.1   # 0.5: its harmony, as a pad
+        assert harmony[-1] == 0.0
+        assert any("as a pad" in note for note in levels[5].notes)
+    rock = arrangement_at(0.5, "rock", song_parts=replace(parts, fidelity=0.4))
+    assert rock.accompaniment_pad_gain == 0.0 and rock.accompaniment_gain > 0.8
 
 
 def test_where_the_notes_explain_little_the_bass_stem_stays_with_the_harmony_and_the_drums_step_back():
