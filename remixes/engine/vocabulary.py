@@ -311,8 +311,9 @@ STYLE_TABLE: tuple[StyleSpec, ...] = (
         signature={"bass": P.SYNTH_BASS_1},
         signature_label="808 bass",
     ),
+    # from 80 bpm boom bap to the 110s of its early records: fewer songs are stretched (arrange.choose_timing)
     StyleSpec(
-        id="hiphop", name="Hip-hop (boom bap)", mood="energetic", tempo_range=(85, 98),
+        id="hiphop", name="Hip-hop (boom bap)", mood="energetic", tempo_range=(80, 115),
         instruments={"bass": P.FINGER_BASS, "chords": P.ACOUSTIC_GRAND_PIANO, "brass": P.BRASS_SECTION},
         drums="boom_bap", drum_kit=Kit.ROOM, drums_if_added="boom_bap", swing=0.12,
         energy=0.6, brightness=-0.1, reverb=0.15, vocal_reverb=0.2,
@@ -390,8 +391,9 @@ STYLE_TABLE: tuple[StyleSpec, ...] = (
         signature={"lead": P.FIDDLE},
         signature_label="fiddle",
     ),
+    # roots' one drop to ska's 120: an octave, so some octave of any song's tempo lies in it, none is stretched
     StyleSpec(
-        id="reggae", name="Reggae", mood="happy", tempo_range=(70, 90),
+        id="reggae", name="Reggae", mood="happy", tempo_range=(60, 120),
         instruments={"bass": P.FINGER_BASS, "guitar": P.CLEAN_GUITAR, "chords": P.DRAWBAR_ORGAN},
         drums="reggae", drum_kit=Kit.STANDARD, drums_if_added="reggae", swing=0.1,
         energy=0.5, brightness=0.05, reverb=0.2, vocal_reverb=0.3,

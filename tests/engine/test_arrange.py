@@ -179,6 +179,13 @@ def test_a_reggaeton_remix_lands_in_the_reggaeton_tempo_range():
         assert 88 <= choose_timing(plan, source_tempo, 10.0).tempo <= 100
 
 
+@pytest.mark.parametrize("prompt, source_tempo", [("hip hop", 112.3), ("hip hop", 82.0), ("reggae", 112.3),
+                                                  ("reggae", 143.6), ("reggae", 64.0)])
+def test_hip_hop_and_reggae_play_a_song_at_its_own_tempo_or_its_half(prompt, source_tempo):
+    timing = choose_timing(interpret(prompt), source_tempo, 10.0)
+    assert timing.rate == 1.0 and timing.tempo == pytest.approx(source_tempo * 2.0 ** timing.groove_octave)
+
+
 def test_level_changes_reach_only_their_parts():
     plain = {p.role: p for p in arrangement_for("rock").parts}
     softer_guitar = {p.role: p for p in arrangement_for("rock, less guitar").parts}
