@@ -27,3 +27,27 @@ def test_it_fades_in_and_out_without_a_click(song_audio):
 def test_it_keeps_the_length_and_layout(song_audio):
     out = master(song_audio, 44100)
     assert out.shape == song_audio.shape and out.dtype == np.float32
+
+
+def test_its_peak_envelope_refines_runs_of_loud_blocks_exactly_as_block_by_block():
+    from remixes.engine.master import _interpolation_kernel, _PeakEnvelope
+
+    rng = np.random.default_rng(3)
+    audio = (rng.standard_normal((40 * 4096 + 123, 2)) * 0.2).astype(np.float32)
+    audio[5 * 4096:9 * 4096] *= 0.01  # quiet blocks in between: several runs, some blocks left alone
+    audio[30 * 4096:] *= 0.01
+    audio[-50:] = 0.9  # a loud last (short) block
+    envelope = _PeakEnvelope(audio, phases=(0.25, 0.5)).at_least(0.5)
+
+    expected = np.abs(audio).max(axis=1)
+    for block in range(len(expected) // 4096 + 1):
+        start, end = block * 4096, min(len(audio), (block + 1) * 4096)
+        if expected[start:end].max() < 0.25:
+            continue
+        lo, hi = max(0, start - 32), min(len(audio), end + 32)
+        for phase in (0.25, 0.5):
+            kernel = _interpolation_kernel(phase)
+            for ch in range(2):
+                full = np.abs(np.convolve(audio[lo:hi, ch], kernel))
+                expected[start:end] = np.maximum(expected[start:end], full[start - lo + 15:end - lo + 15])
+    np.testing.assert_array_equal(envelope, expected)
