@@ -418,7 +418,10 @@ def apply_effects(audio: np.ndarray, effects, reverb: float, brightness: float, 
     import pedalboard as pb
 
     rng = np.random.default_rng([seed, 104729])
-    out = np.ascontiguousarray(audio.T, dtype=np.float32)
+    # Pedalboard takes (n, 2) as it is (the same output as channel rows); vinyl, tape and wide work on rows.
+    as_rows = len(audio) < 16 or any(EffectKind(effect.kind) in ("vinyl", "tape", "wide") for effect in effects)
+    out = np.ascontiguousarray(audio.T, dtype=np.float32) if as_rows else \
+        np.ascontiguousarray(audio, dtype=np.float32) if in_place else np.array(audio, dtype=np.float32, order="C")
     chain: list = []
 
     def flush():
@@ -466,10 +469,10 @@ def apply_effects(audio: np.ndarray, effects, reverb: float, brightness: float, 
         chain.append(pb.LowShelfFilter(cutoff_frequency_hz=200, gain_db=float(-2 * brightness)))
     flush()
     if in_place and audio.dtype == np.float32 and audio.flags.c_contiguous and audio.flags.writeable \
-            and out.shape == audio.T.shape:
-        audio.T[...] = out
+            and out.shape == (audio.T.shape if as_rows else audio.shape):
+        (audio.T if as_rows else audio)[...] = out
         return audio
-    return np.ascontiguousarray(out.T, dtype=np.float32)
+    return np.ascontiguousarray(out.T if as_rows else out, dtype=np.float32)
 
 
 def _vinyl(x: np.ndarray, amount: float, rng, sr: int) -> np.ndarray:

@@ -170,3 +170,25 @@ def test_the_stretch_spilled_a_piece_at_a_time_is_the_whole_stitched_stretch(mon
     spilled = render.Stretch(audio, rate, sr).spill(tmp_path / "stretch.npy")
     assert np.array_equal(np.load(spilled), expected)
     assert np.array_equal(np.load(render.Stretch(audio, 1.0, sr).spill(tmp_path / "same.npy")), audio)
+
+
+@pytest.mark.parametrize("in_place", [False, True])
+def test_the_effects_on_interleaved_audio_are_those_on_channel_rows(in_place):
+    import pedalboard as pb
+
+    from remixes.engine.render import apply_effects
+    from remixes.engine.vocabulary import Effect
+
+    rng = np.random.default_rng(5)
+    audio = (rng.standard_normal((44100, 2)) * 0.1).astype(np.float32)
+    effects = (Effect("compressor", {"threshold_db": -20.0, "ratio": 3.0}),)
+    rows = pb.Pedalboard([
+        pb.Compressor(threshold_db=-20.0, ratio=3.0),
+        pb.Reverb(room_size=0.35 + 0.55 * 0.4, damping=0.5, wet_level=0.33 * 0.4, dry_level=1 - 0.25 * 0.4, width=1.0),
+        pb.HighShelfFilter(cutoff_frequency_hz=3500, gain_db=6 * -0.2),
+        pb.LowShelfFilter(cutoff_frequency_hz=200, gain_db=-2 * -0.2),
+    ])(np.ascontiguousarray(audio.T), 44100).T
+    given = audio.copy()
+    out = apply_effects(given, effects, 0.4, -0.2, seed=1, in_place=in_place)
+    np.testing.assert_array_equal(out, rows)
+    assert (out is given) == in_place and out.flags.c_contiguous
