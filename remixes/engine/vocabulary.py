@@ -354,14 +354,14 @@ STYLE_TABLE: tuple[StyleSpec, ...] = (
     ),
     StyleSpec(
         id="punk", name="Punk", mood="energetic", tempo_range=(150, 200),
-        instruments={"bass": P.PICK_BASS, "guitar": P.DISTORTION_GUITAR},
+        instruments={"bass": P.PICK_BASS, "guitar": P.OVERDRIVEN_GUITAR},
         drums="punk", drum_kit=Kit.STANDARD, drums_if_added="punk", swing=0.0,
         energy=0.95, brightness=0.25, reverb=0.1, vocal_reverb=0.1,
         keep_original=0.35, keep_vocals=True,
         effects=(fx("distortion", drive_db=6.0), fx("compressor", threshold_db=-18.0, ratio=4.0)),
         palette=("#111111", "#ff0054", "#ffbd00", "#f5f5f5", "#390099"),
         words=("punk", "pop punk", "punk rock", "emo", "hardcore", "skate punk", "ska punk"),
-        signature={"guitar": P.DISTORTION_GUITAR},
+        signature={"guitar": P.OVERDRIVEN_GUITAR},
         signature_label="fast power chords",
     ),
     StyleSpec(
