@@ -233,15 +233,15 @@ def render_band(parts, duration: float, target_rms: float, sr: int = SAMPLE_RATE
             passes = [([w[c] for w in weights], c, None) for c in (0, 1)]
         sums: list = [None] * len(passes)
         for k, part in enumerate(members):
-            audio = render_part(part, n, sr)
+            audio = render_part(part, n, sr, out=audio if k else None)  # the parts take turns in one buffer
             for j, (scales, _, _) in enumerate(passes):
                 if sums[j] is None:
-                    sums[j] = np.ascontiguousarray(audio.T)
+                    sums[j] = np.array(audio.T, order="C")  # a copy: the next part renders into `audio`
                     sums[j] *= scales[k]
                 else:  # no full-length transposed copy of the part next to the sums
                     for i in range(0, n, _BLOCK):
                         sums[j][:, i:i + _BLOCK] += audio[i:i + _BLOCK].T * scales[k]
-            del audio
+        del audio
         for _, channel, after in passes:
             rows = sums.pop(0)
             if amount > 0:
@@ -279,7 +279,8 @@ def rms(audio: np.ndarray) -> float:
     return float(np.sqrt(total / flat.size))
 
 
-def render_part(part, n_samples: int, sr: int = SAMPLE_RATE) -> np.ndarray:
+def render_part(part, n_samples: int, sr: int = SAMPLE_RATE, out: np.ndarray | None = None) -> np.ndarray:
+    """The part through the soundfont, (n_samples, 2) float32; into `out` (overwritten) when given."""
     if sr != SAMPLE_RATE:
         raise ValueError(f"the band renders at {SAMPLE_RATE} Hz")
     if part.is_drums and part.tune_to:
@@ -294,7 +295,7 @@ def render_part(part, n_samples: int, sr: int = SAMPLE_RATE) -> np.ndarray:
             out = _render_notes(synth, channel, rest, n_samples, sr)
             out += _render_notes(synth, channel, tuned, n_samples, sr, bends=_drum_bends(part, tuned))
             return out
-    return _render_notes(synth, channel, part.notes, n_samples, sr)
+    return _render_notes(synth, channel, part.notes, n_samples, sr, out=out)
 
 
 # The kit's pitched drums: kicks and toms.
@@ -335,7 +336,7 @@ def _drum_bends(part, notes) -> list[float]:
     return bends
 
 
-def _render_notes(synth, channel: int, notes, n_samples: int, sr: int, bends=None) -> np.ndarray:
+def _render_notes(synth, channel: int, notes, n_samples: int, sr: int, bends=None, out=None) -> np.ndarray:
     if bends is not None:
         synth.pitchbend_range(channel, _BEND_RANGE)
     events = []
@@ -348,7 +349,8 @@ def _render_notes(synth, channel: int, notes, n_samples: int, sr: int, bends=Non
         events.append((max(s, 0), 1, int(pitch), int(velocity), bend))
         events.append((min(max(e, s + 1), n_samples), 0, int(pitch), 0, 0.0))
     events.sort()  # by time; note-offs (0) before note-ons (1) at the same sample
-    out = np.zeros((n_samples, 2), dtype=np.float32)
+    # every sample is written (the synthesiser's first soundfont overwrites what it renders into)
+    out = np.empty((n_samples, 2), dtype=np.float32) if out is None else out
     buffer = memoryview(out.reshape(-1)).cast("B")
     position = 0
     try:
@@ -380,8 +382,11 @@ def _without_dc(rows: np.ndarray) -> np.ndarray:
     # float32 along contiguous rows: ~4x faster than float64 down the columns, no 2x-size temporary,
     # and within ~1e-5 of it (the pole is far enough from 1 for float32 to hold it)
     b, a = np.array([1.0, -1.0], dtype=np.float32), np.array([1.0, -0.9995], dtype=np.float32)
+    step = 1 << 16  # a chunk at a time, the state carried over (the same values): no full-length temporary
     for row in rows:
-        row[:] = lfilter(b, a, row)
+        state = np.zeros(1, dtype=np.float32)
+        for i in range(0, len(row), step):
+            row[i:i + step], state = lfilter(b, a, row[i:i + step], zi=state)
     return rows
 
 
@@ -391,7 +396,8 @@ def _room(rows: np.ndarray, amount: float, sr: int, channel: int | None = None) 
 
     The room (JUCE's Freeverb) feeds its combs L + R and, at width 1, gives each channel its own combs' wet
     sound plus the channel's dry input times 2 x dry_level. Its mono path runs the left combs alone on
-    its one input: the left output is that path's on L + R, less the dry right input (within ~1e-7)."""
+    its one input: the left output is that path's on L + R, less the dry right input (within ~1e-7);
+    `rows` is then the work space (overwritten: no full-length temporaries)."""
     import pedalboard as pb
 
     amount = float(np.clip(amount, 0, 1))
@@ -400,9 +406,10 @@ def _room(rows: np.ndarray, amount: float, sr: int, channel: int | None = None) 
                      dry_level=dry_level, width=1.0)
     rows = np.ascontiguousarray(rows, dtype=np.float32)
     if channel == 0:
-        mono = np.add(rows[0], rows[1])[None, :]
+        mono = np.add(rows[0], rows[1], out=rows[0])[None, :]
         out = np.ascontiguousarray(room(mono, sr)[0], dtype=np.float32)
-        out -= rows[1] * (np.float32(dry_level) * np.float32(2.0))
+        rows[1] *= np.float32(dry_level) * np.float32(2.0)
+        out -= rows[1]
         return out
     out = np.ascontiguousarray(room(rows, sr), dtype=np.float32)
     return out if channel is None else out[channel]

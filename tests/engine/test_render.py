@@ -192,3 +192,20 @@ def test_the_effects_on_interleaved_audio_are_those_on_channel_rows(in_place):
     out = apply_effects(given, effects, 0.4, -0.2, seed=1, in_place=in_place)
     np.testing.assert_array_equal(out, rows)
     assert (out is given) == in_place and out.flags.c_contiguous
+
+
+def test_a_part_rendered_into_a_used_buffer_is_the_part_rendered_alone():
+    bass, keys = band()
+    n = int(SECONDS * SR)
+    alone = render_part(keys, n, SR)
+    used = render_part(bass, n, SR)
+    np.testing.assert_array_equal(render_part(keys, n, SR, out=used), alone)
+
+
+def test_the_dc_blocker_a_chunk_at_a_time_is_the_filter_over_the_whole_row():
+    from scipy.signal import lfilter
+
+    rows = (np.random.default_rng(2).standard_normal((2, 200_000)) * 0.1 + 0.05).astype(np.float32)
+    b, a = np.array([1.0, -1.0], dtype=np.float32), np.array([1.0, -0.9995], dtype=np.float32)
+    whole = np.stack([lfilter(b, a, row) for row in rows])
+    np.testing.assert_array_equal(_without_dc(rows.copy()), whole)
