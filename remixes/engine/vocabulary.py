@@ -311,11 +311,12 @@ STYLE_TABLE: tuple[StyleSpec, ...] = (
         signature={"bass": P.SYNTH_BASS_1},
         signature_label="808 bass",
     ),
-    # from 80 bpm boom bap to the 110s of its early records: fewer songs are stretched (arrange.choose_timing)
+    # from 80 bpm boom bap to the 110s of its early records: fewer songs are stretched (arrange.choose_timing);
+    # an 808 kit and sub bass under the sampled-piano loop, as on the records (musicnn hears hip-hop in them)
     StyleSpec(
         id="hiphop", name="Hip-hop (boom bap)", mood="energetic", tempo_range=(80, 115),
-        instruments={"bass": P.FINGER_BASS, "chords": P.ACOUSTIC_GRAND_PIANO, "brass": P.BRASS_SECTION},
-        drums="boom_bap", drum_kit=Kit.ROOM, drums_if_added="boom_bap", swing=0.12,
+        instruments={"bass": P.SYNTH_BASS_1, "chords": P.ACOUSTIC_GRAND_PIANO, "brass": P.BRASS_SECTION},
+        drums="boom_bap", drum_kit=Kit.TR_808, drums_if_added="boom_bap", swing=0.12,
         energy=0.6, brightness=-0.1, reverb=0.15, vocal_reverb=0.2,
         keep_original=0.45, keep_vocals=True,
         effects=(fx("compressor", threshold_db=-18.0, ratio=3.0), fx("tape", amount=0.25)),
@@ -391,11 +392,12 @@ STYLE_TABLE: tuple[StyleSpec, ...] = (
         signature={"lead": P.FIDDLE},
         signature_label="fiddle",
     ),
-    # roots' one drop to ska's 120: an octave, so some octave of any song's tempo lies in it, none is stretched
+    # roots' one drop to ska's 120: an octave, so some octave of any song's tempo lies in it, none is stretched;
+    # the one drop on a drum machine, as in digital reggae (its drier kit leaves the harmony clearer)
     StyleSpec(
         id="reggae", name="Reggae", mood="happy", tempo_range=(60, 120),
         instruments={"bass": P.FINGER_BASS, "guitar": P.CLEAN_GUITAR, "chords": P.DRAWBAR_ORGAN},
-        drums="reggae", drum_kit=Kit.STANDARD, drums_if_added="reggae", swing=0.1,
+        drums="reggae", drum_kit=Kit.TR_808, drums_if_added="reggae", swing=0.1,
         energy=0.5, brightness=0.05, reverb=0.2, vocal_reverb=0.3,
         keep_original=0.4, keep_vocals=True,
         effects=(fx("compressor", threshold_db=-18.0, ratio=3.0),

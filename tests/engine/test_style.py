@@ -535,3 +535,13 @@ def test_the_later_word_about_an_instrument_wins(prompt, adds, removes):
     added = any(line.startswith("Adds:") for line in plan.understood)
     removed = any(line.startswith("Removes:") for line in plan.understood)
     assert (added, removed) == (adds, removes), plan.understood
+
+
+@pytest.mark.parametrize("prompt", ["hip hop", "boom bap", "reggae", "roots reggae"])
+def test_hip_hop_and_reggae_play_a_drum_machine_and_hip_hop_an_808_bass(prompt):
+    from remixes.engine.vocabulary import Kit, Program
+
+    plan = interpret(prompt)
+    assert plan.drum_kit == Kit.TR_808
+    if plan.style == "hiphop":
+        assert plan.instruments["bass"] == Program.SYNTH_BASS_1
