@@ -33,7 +33,7 @@ def master(audio: np.ndarray, sr: int, in_place: bool = False) -> np.ndarray:
     envelope = _PeakEnvelope(audio)
     for _ in range(5):
         gain = 10 ** (gain_db / 20)
-        limiter = _limiter_gain(envelope.at_least(ceiling / gain) * gain, ceiling, sr)
+        limiter = _limiter_gain(envelope.at_least(ceiling / gain), ceiling, sr, scale=gain)
         weight = np.multiply(limiter, np.float32(gain))
         np.square(weight, out=weight)
         weight *= power
@@ -187,13 +187,15 @@ def _interpolation_kernel(phase: float, taps: int = 32) -> np.ndarray:
     return (h / h.sum())[::-1].astype(np.float32)
 
 
-def _limiter_gain(envelope: np.ndarray, ceiling: float, sr: int) -> np.ndarray:
-    """Gain per sample, computed on 32-sample blocks (block peak) and linearly interpolated; the
-    min-filter spans several blocks so the interpolation cannot exceed any sample's required gain."""
+def _limiter_gain(envelope: np.ndarray, ceiling: float, sr: int, scale: float = 1.0) -> np.ndarray:
+    """Gain per sample for `envelope` x `scale`, computed on 32-sample blocks (block peak) and linearly
+    interpolated; the min-filter spans several blocks so the interpolation cannot exceed any sample's
+    required gain."""
     from scipy.ndimage import minimum_filter1d, uniform_filter1d
 
     step = 32
-    peaks = _block_max(envelope, step)
+    # scaled after the block max: the same values (rounding is monotonic), no scaled full-length copy
+    peaks = _block_max(envelope, step) * np.float32(scale)
     required = np.minimum(1.0, ceiling / np.maximum(peaks, 1e-9))
     if required.min() >= 1.0:
         return np.ones(len(envelope), dtype=np.float32)
@@ -205,9 +207,13 @@ def _limiter_gain(envelope: np.ndarray, ceiling: float, sr: int) -> np.ndarray:
     # Linear ramps from each block's gain to the next one's, then capped by the block's own requirement.
     nxt = np.append(gain[1:], gain[-1])
     ramp = np.arange(step, dtype=np.float32) / step
-    per_sample = np.multiply((nxt - gain)[:, None], ramp[None, :])
-    per_sample += gain[:, None]
-    np.minimum(per_sample, required.astype(np.float32)[:, None], out=per_sample)
+    required = required.astype(np.float32)
+    per_sample = np.empty((len(gain), step), dtype=np.float32)
+    for i in range(0, len(gain), 2048):  # 2048 blocks (256 KB) at a time: the three passes stay in the cache
+        rows = per_sample[i:i + 2048]
+        np.multiply((nxt[i:i + 2048] - gain[i:i + 2048])[:, None], ramp[None, :], out=rows)
+        rows += gain[i:i + 2048, None]
+        np.minimum(rows, required[i:i + 2048, None], out=rows)
     return per_sample.reshape(-1)[: len(envelope)]
 
 

@@ -51,3 +51,25 @@ def test_its_peak_envelope_refines_runs_of_loud_blocks_exactly_as_block_by_block
                 full = np.abs(np.convolve(audio[lo:hi, ch], kernel))
                 expected[start:end] = np.maximum(expected[start:end], full[start - lo + 15:end - lo + 15])
     np.testing.assert_array_equal(envelope, expected)
+
+
+def test_its_limiter_gain_for_a_scaled_envelope_is_the_gain_for_the_envelope_scaled_first():
+    from scipy.ndimage import minimum_filter1d, uniform_filter1d
+
+    from remixes.engine.master import _block_max, _limiter_gain
+
+    rng = np.random.default_rng(4)
+    envelope = np.abs(rng.standard_normal(3 * 2048 * 32 + 77) * 0.3).astype(np.float32)
+    gain = 1.7
+    limiter = _limiter_gain(envelope, 0.86, 44100, scale=gain)
+    np.testing.assert_array_equal(limiter, _limiter_gain(envelope * gain, 0.86, 44100))
+
+    # the block gains ramped sample by sample over the whole song at once, capped by each block's need
+    required = np.minimum(1.0, 0.86 / np.maximum(_block_max(envelope * gain, 32), 1e-9))
+    block_gain = required
+    for width in (2 * 4 + 1, 2 * 34 + 1):  # 3 ms and 25 ms in 32-sample blocks
+        block_gain = uniform_filter1d(minimum_filter1d(block_gain, width, mode="nearest"), width, mode="nearest")
+    block_gain = np.minimum(block_gain, required).astype(np.float32)
+    ramps = (np.append(block_gain[1:], block_gain[-1]) - block_gain)[:, None] * (np.arange(32, dtype=np.float32) / 32)
+    expected = np.minimum(ramps + block_gain[:, None], required.astype(np.float32)[:, None]).reshape(-1)
+    np.testing.assert_array_equal(limiter, expected[: len(envelope)])
