@@ -868,7 +868,7 @@ K, S, CL, HH, OH, RD, CR, RIM, SH, LT, MT, HT, TB, CB, PH = 36, 38, 39, 42, 46, 
 # "x" accent, "o" normal, "g" ghost, "." rest.
 G = Groove
 GROOVES: dict[Groove, dict[int, str]] = {
-    G.BOOM_BAP:      {K: "x.....x...x.....", S: "....x.......x...", HH: "o.o.o.o.o.o.o.o."},
+    G.BOOM_BAP:      {K: "x.....x...x.....", S: "....x.......x...", HH: "ogogogogogogogog"},
     G.LOFI:          {K: "x......x..x.....", S: "....x.......x...", HH: "o.g.o.g.o.g.o.g.", RIM: "........g......."},
     G.FOUR_ON_FLOOR: {K: "x...x...x...x...", CL: "....x.......x...", OH: "..o...o...o...o.", HH: "o.g.o.g.o.g.o.g."},
     G.TECHNO:        {K: "x...x...x...x...", HH: "..o...o...o...o.", RIM: "......g.....g..g", CL: "....o.......o..."},

@@ -186,6 +186,18 @@ def test_hip_hop_and_reggae_play_a_song_at_its_own_tempo_or_its_half(prompt, sou
     assert timing.rate == 1.0 and timing.tempo == pytest.approx(source_tempo * 2.0 ** timing.groove_octave)
 
 
+@pytest.mark.parametrize("seed", [1, 2])
+def test_boom_bap_hats_play_swung_sixteenths(seed):
+    arrangement = arrangement_for("hip hop", seed)
+    drums, beats = part(arrangement, "drums"), np.asarray(arrangement.beat_times)
+    step = float(np.median(np.diff(beats))) / 4
+    hats = [n[0] for n in drums.notes if n[2] == 42]
+    # each hat's place in the beat, in sixteenths: the second and fourth sixteenths come late (swing)
+    places = [(t - beats[np.searchsorted(beats, t + 0.02) - 1]) / step for t in hats]
+    off = [p - round(p) for p in places if round(p) % 2 == 1]
+    assert len(off) >= len(hats) / 4 and np.mean(off) > 0.06
+
+
 def test_level_changes_reach_only_their_parts():
     plain = {p.role: p for p in arrangement_for("rock").parts}
     softer_guitar = {p.role: p for p in arrangement_for("rock, less guitar").parts}
