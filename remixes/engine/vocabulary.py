@@ -326,7 +326,7 @@ STYLE_TABLE: tuple[StyleSpec, ...] = (
         signature_label="boom-bap drums",
     ),
     StyleSpec(
-        id="rock", name="Rock", mood="energetic", tempo_range=(100, 140),
+        id="rock", name="Rock", mood="energetic", tempo_range=(80, 160),
         instruments={"bass": P.PICK_BASS, "guitar": P.OVERDRIVEN_GUITAR, "chords": P.ACOUSTIC_GRAND_PIANO},
         drums="rock", drum_kit=Kit.ROOM, drums_if_added="rock", swing=0.0,
         energy=0.75, brightness=0.2, reverb=0.15, vocal_reverb=0.2,

@@ -179,6 +179,14 @@ def test_a_reggaeton_remix_lands_in_the_reggaeton_tempo_range():
         assert 88 <= choose_timing(plan, source_tempo, 10.0).tempo <= 100
 
 
+@pytest.mark.parametrize("source_tempo", [82.0, 96.0, 112.3, 150.0])
+def test_rock_plays_a_song_from_80_to_160_bpm_at_its_own_tempo(source_tempo):
+    timing = choose_timing(interpret("rock"), source_tempo, 10.0)
+    assert timing.rate == 1.0 and timing.tempo == pytest.approx(source_tempo)
+    slow = choose_timing(interpret("rock"), 70.0, 10.0)  # below the range: its drums in double time
+    assert slow.rate == 1.0 and slow.groove_octave == 1 and slow.tempo == pytest.approx(140.0)
+
+
 @pytest.mark.parametrize("prompt, source_tempo", [("hip hop", 112.3), ("hip hop", 82.0), ("reggae", 112.3),
                                                   ("reggae", 143.6), ("reggae", 64.0)])
 def test_hip_hop_and_reggae_play_a_song_at_its_own_tempo_or_its_half(prompt, source_tempo):
