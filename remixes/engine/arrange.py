@@ -448,6 +448,12 @@ def _beat_period(beats: np.ndarray, t: float) -> float:
     return float(beats[i] - beats[i - 1])
 
 
+def _place_in_bar(bars: np.ndarray, beats: np.ndarray, t: float) -> int:
+    """The place in its bar (0 = the downbeat) of the beat at t; 0 before the first bar."""
+    k = int(np.searchsorted(bars, t + 0.03)) - 1
+    return int(round((t - bars[k]) / max(_beat_period(beats, t), 1e-3))) if k >= 0 else 0
+
+
 # --- pitched parts ---------------------------------------------------------------------------------
 
 _SHAPES = {"maj": (0, 4, 7), "min": (0, 3, 7), "7": (0, 4, 7, 10), "dim": (0, 3, 6), "aug": (0, 4, 8),
@@ -720,8 +726,7 @@ def _comp(chords, beats, energy, rng, low: int, strum: bool, rhythm: str = "", b
             hits = []
             for b in inner or [start]:
                 period = _beat_period(beats, b)
-                bar = int(np.searchsorted(bars, b + 0.03)) - 1
-                place = int(round((b - bars[bar]) / period)) if bar >= 0 else 0  # the beat's place in its bar
+                place = _place_in_bar(bars, beats, b)
                 for which, offset, length, weight, up in _COMP_HITS[rhythm]:
                     if which is not None and place % 4 != which:
                         continue
@@ -743,8 +748,7 @@ def _two_beat_bass(chords, beats, bars, energy) -> list[NoteTuple]:
     velocity = int(80 + 30 * energy)
     out = []
     for a, b, root, quality, is_change in _chord_at_beats(chords, beats):
-        k = int(np.searchsorted(bars, a + 0.03)) - 1
-        place = int(round((a - bars[k]) / max(_beat_period(beats, a), 1e-3))) if k >= 0 else 0
+        place = _place_in_bar(bars, beats, a)
         low = 36 + root if root < 7 else 24 + root
         if place == 0 or is_change:
             pitch = low
