@@ -81,17 +81,14 @@ def _shepard(pc: int, size: int = 4096) -> tuple[float, np.ndarray]:
     """Pitch class `pc` as sines an octave apart around _CENTRE_HZ (unit RMS): the lowest partial's
     frequency and one of its periods, `size` + 1 points (the last closes the loop)."""
     base = 440.0 * 2 ** ((pc - 9) / 12)
-    octaves = [k for k in range(-4, 3)
-               if np.exp(-0.5 * (np.log2(base * 2.0 ** k / _CENTRE_HZ) / _OCTAVES) ** 2) >= 0.05]
+    weights = {k: float(np.exp(-0.5 * (np.log2(base * 2.0 ** k / _CENTRE_HZ) / _OCTAVES) ** 2)) for k in range(-4, 3)}
+    octaves = [k for k, w in weights.items() if w >= 0.05]
     lowest = base * 2.0 ** octaves[0]
     phase = np.linspace(0.0, 1.0, size + 1)
     wave = np.zeros(size + 1)
-    weights = []
     for k in octaves:
-        w = float(np.exp(-0.5 * (np.log2(base * 2.0 ** k / _CENTRE_HZ) / _OCTAVES) ** 2))
-        wave += w * np.sin(2 * np.pi * 2 ** (k - octaves[0]) * phase)
-        weights.append(w)
-    return lowest, wave / np.sqrt(0.5 * np.sum(np.square(weights)))
+        wave += weights[k] * np.sin(2 * np.pi * 2 ** (k - octaves[0]) * phase)
+    return lowest, wave / np.sqrt(0.5 * sum(weights[k] ** 2 for k in octaves))
 
 
 _TABLE_PHASES = np.linspace(0.0, 1.0, 4097)
