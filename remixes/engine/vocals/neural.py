@@ -72,9 +72,7 @@ def _session(name: str):
     optimising the graph again (both voice models: ~0.25 s of CPU instead of ~1 s per singer)."""
     import onnxruntime as ort
 
-    options = ort.SessionOptions()
-    options.intra_op_num_threads = 1  # the pipeline renders versions in parallel processes
-    options.inter_op_num_threads = 1
+    options = _options()
     source = model_path(name)
     optimised = _optimised(source)
     if optimised.exists():
@@ -91,9 +89,16 @@ def _session(name: str):
         return session
     except Exception:  # noqa: BLE001 - not writable: this session optimises the model for itself
         partial.unlink(missing_ok=True)
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = options.inter_op_num_threads = 1
-        return ort.InferenceSession(str(source), options, providers=["CPUExecutionProvider"])
+        return ort.InferenceSession(str(source), _options(), providers=["CPUExecutionProvider"])
+
+
+def _options():
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = 1  # the pipeline renders versions in parallel processes
+    options.inter_op_num_threads = 1
+    return options
 
 
 def _optimised(source):
