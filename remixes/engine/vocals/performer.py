@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from math import gcd
 
 import numpy as np
-from scipy.signal import resample_poly
 
 from . import neural
 from .guide import SungVocal, VocalGuide
@@ -149,12 +148,30 @@ def perform(lyrics: str, guide: VocalGuide, gender: str | None, seed: int = 0,
 def _mix_into(out: np.ndarray, audio: np.ndarray, start: float, source_sr: int, target_sr: int) -> None:
     if source_sr != target_sr:
         g = gcd(source_sr, target_sr)
-        audio = resample_poly(audio, target_sr // g, source_sr // g)
+        audio = _resample(audio, target_sr // g, source_sr // g)
     offset = int(round(start * target_sr))
     if offset < 0:
         audio, offset = audio[-offset:], 0
     audio = audio[: max(0, len(out) - offset)]
     out[offset: offset + len(audio)] += audio
+
+
+def _resample(audio: np.ndarray, up: int, down: int) -> np.ndarray:
+    """scipy's resample_poly(audio, up, down), the same samples (its Kaiser-windowed sinc, applied a phase
+    at a time), without importing scipy.signal: ~0.7 s of CPU in the singer's helper, which needs nothing
+    else of it."""
+    rate = max(up, down)
+    half = 10 * rate
+    h = np.sinc(np.arange(-half, half + 1) / rate) * np.kaiser(2 * half + 1, 5.0)
+    h *= up / h.sum()
+    h = np.concatenate([np.zeros(down - half % down), h])  # resample_poly's alignment of the output
+    skip = (half + down - half % down) // down
+    phases = [np.convolve(audio, h[r::up]) for r in range(up)]
+    upsampled = np.zeros(len(phases[0]) * up)
+    for r, phase in enumerate(phases):
+        upsampled[r::up][:len(phase)] = phase
+    length = (len(audio) * up + down - 1) // down
+    return upsampled[::down][skip:skip + length]
 
 
 def _level(audio: np.ndarray, block: int = 1 << 20) -> np.ndarray:
