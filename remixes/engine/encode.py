@@ -11,12 +11,31 @@ MP3_KBPS = 192
 
 
 def encode_mp3(audio: np.ndarray, sr: int) -> bytes:
-    """(n, 2) float32 -> mp3 bytes at 192 kb/s (pedalboard's LAME: the fastest encoder measured here)."""
+    """(n, 2) float32 -> mp3 bytes at 192 kb/s (pedalboard's LAME: the fastest encoder measured here), handed to
+    the encoder a block of channel rows at a time: the same bytes as one call on the whole (test), without a
+    full-length channel-rows copy (80 MB for a 3-minute song)."""
     from pedalboard.io import AudioFile
 
     audio = _as_frames(audio)
-    return bytes(AudioFile.encode(np.ascontiguousarray(audio.T), sr, format="mp3", num_channels=audio.shape[1],
-                                  quality=MP3_KBPS))
+    buffer = io.BytesIO()
+    with AudioFile(buffer, "w", sr, num_channels=audio.shape[1], format="mp3", quality=MP3_KBPS) as f:
+        for start, stop in frame_blocks(len(audio), _WAV_BLOCK):
+            f.write(np.ascontiguousarray(audio[start:stop].T))
+    return buffer.getvalue()
+
+
+def frame_blocks(frames: int, size: int):
+    """(start, stop) of the blocks, `size` frames at most, that audio of `frames` frames is handed to pedalboard
+    in: none longer than the first (a plugin handed a longer block than before is prepared anew, its state
+    reset) and none shorter than 16 frames unless the whole is (pedalboard guesses a tiny block's channel
+    layout)."""
+    start = 0
+    while start < frames:
+        stop = min(frames, start + size)
+        if 0 < frames - stop < 16:
+            stop -= 16
+        yield start, stop
+        start = stop
 
 
 def encode_wav(audio: np.ndarray, sr: int) -> bytes:

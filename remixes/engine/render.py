@@ -13,6 +13,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from .encode import frame_blocks
 from .vocabulary import EFFECT_DEFAULTS, EffectKind
 
 SAMPLE_RATE = 44100
@@ -218,6 +219,7 @@ def render_band(parts, duration: float, target_rms: float, sr: int = SAMPLE_RATE
     mix = np.zeros((2, n), dtype=np.float32)  # channel rows: the filters run along contiguous rows
     changed = np.zeros_like(mix) if any(part.gain_db for part in parts) else None
     groups: dict[tuple[float, float], list] = {}
+    audio = None  # the synthesiser's buffer, every part's in turn, and at the end the band itself
     for part in parts:
         groups.setdefault((float(np.clip(part.reverb, 0, 1)), float(part.gain_db)), []).append(part)
     for (amount, gain_db), members in groups.items():
@@ -233,7 +235,7 @@ def render_band(parts, duration: float, target_rms: float, sr: int = SAMPLE_RATE
             passes = [([w[c] for w in weights], c, None) for c in (0, 1)]
         sums: list = [None] * len(passes)
         for k, part in enumerate(members):
-            audio = render_part(part, n, sr, out=audio if k else None)  # the parts take turns in one buffer
+            audio = render_part(part, n, sr, out=audio)  # the parts take turns in one buffer
             for j, (scales, _, _) in enumerate(passes):
                 if sums[j] is None:
                     sums[j] = np.array(audio.T, order="C")  # a copy: the next part renders into `audio`
@@ -241,7 +243,6 @@ def render_band(parts, duration: float, target_rms: float, sr: int = SAMPLE_RATE
                 else:  # no full-length transposed copy of the part next to the sums
                     for i in range(0, n, _BLOCK):
                         sums[j][:, i:i + _BLOCK] += audio[i:i + _BLOCK].T * scales[k]
-        del audio
         for _, channel, after in passes:
             rows = sums.pop(0)
             if amount > 0:
@@ -260,7 +261,7 @@ def render_band(parts, duration: float, target_rms: float, sr: int = SAMPLE_RATE
     arranged_rms = rms(mix)
     if changed is not None:
         mix = _without_dc(changed)
-    out = np.empty((n, 2), dtype=np.float32)
+    out = np.empty((n, 2), dtype=np.float32) if audio is None else audio
     np.multiply(mix.T, np.float32(target_rms / arranged_rms) if arranged_rms > 0 else np.float32(1.0), out=out)
     return out
 
@@ -292,7 +293,7 @@ def render_part(part, n_samples: int, sr: int = SAMPLE_RATE, out: np.ndarray | N
         tuned = [n for n in part.notes if n[2] in _TUNED_DRUMS]
         if tuned:
             rest = [n for n in part.notes if n[2] not in _TUNED_DRUMS]
-            out = _render_notes(synth, channel, rest, n_samples, sr)
+            out = _render_notes(synth, channel, rest, n_samples, sr, out=out)
             out += _render_notes(synth, channel, tuned, n_samples, sr, bends=_drum_bends(part, tuned))
             return out
     return _render_notes(synth, channel, part.notes, n_samples, sr, out=out)
@@ -396,8 +397,8 @@ def _room(rows: np.ndarray, amount: float, sr: int, channel: int | None = None) 
 
     The room (JUCE's Freeverb) feeds its combs L + R and, at width 1, gives each channel its own combs' wet
     sound plus the channel's dry input times 2 x dry_level. Its mono path runs the left combs alone on
-    its one input: the left output is that path's on L + R, less the dry right input (within ~1e-7);
-    `rows` is then the work space (overwritten: no full-length temporaries)."""
+    its one input: the left output is that path's on L + R, less the dry right input (within ~1e-7).
+    `rows` is the work space (overwritten: the room runs in place, no full-length temporaries)."""
     import pedalboard as pb
 
     amount = float(np.clip(amount, 0, 1))
@@ -406,13 +407,26 @@ def _room(rows: np.ndarray, amount: float, sr: int, channel: int | None = None) 
                      dry_level=dry_level, width=1.0)
     rows = np.ascontiguousarray(rows, dtype=np.float32)
     if channel == 0:
-        mono = np.add(rows[0], rows[1], out=rows[0])[None, :]
-        out = np.ascontiguousarray(room(mono, sr)[0], dtype=np.float32)
+        out = _process_in_place(room, np.add(rows[0], rows[1], out=rows[0])[None, :], sr, rows=True)[0]
         rows[1] *= np.float32(dry_level) * np.float32(2.0)
         out -= rows[1]
         return out
-    out = np.ascontiguousarray(room(rows, sr), dtype=np.float32)
+    out = _process_in_place(room, rows, sr, rows=True)
     return out if channel is None else out[channel]
+
+
+_CHUNK = 1 << 16  # frames per call of a Pedalboard plugin (_process_in_place)
+
+
+def _process_in_place(plugin, audio: np.ndarray, sr: int, rows: bool = False) -> np.ndarray:
+    """A Pedalboard plugin (or chain) over float32 `audio`, (n, channels) or with `rows` channel rows, written over
+    it: a chunk at a time, the plugin's state carried over (reset=False). The same samples as one call on the
+    whole (test), without Pedalboard's two full-length buffers (its copy of the input and its output), which
+    cost ~2 x 80 MB of fresh pages a 3-minute mix."""
+    for start, stop in frame_blocks(audio.shape[1] if rows else len(audio), _CHUNK):
+        chunk = audio[:, start:stop] if rows else audio[start:stop]
+        chunk[...] = plugin(chunk, sr, reset=start == 0)
+    return audio
 
 
 # --- effects -----------------------------------------------------------------------------------------
@@ -421,20 +435,21 @@ def apply_effects(audio: np.ndarray, effects, reverb: float, brightness: float, 
                   sr: int = SAMPLE_RATE, in_place: bool = False) -> np.ndarray:
     """The plan's effects in order, then its reverb and tone tilt, all on the full mix. `in_place=True`
     writes the result into `audio` (float32 (n, 2), C-contiguous; the caller gives it up): one full-length
-    copy fewer."""
+    copy fewer. Pedalboard's effects run in place on the work copy (_process_in_place)."""
     import pedalboard as pb
 
     rng = np.random.default_rng([seed, 104729])
     # Pedalboard takes (n, 2) as it is (the same output as channel rows); vinyl, tape and wide work on rows.
     as_rows = len(audio) < 16 or any(EffectKind(effect.kind) in ("vinyl", "tape", "wide") for effect in effects)
-    out = np.ascontiguousarray(audio.T, dtype=np.float32) if as_rows else \
-        np.ascontiguousarray(audio, dtype=np.float32) if in_place else np.array(audio, dtype=np.float32, order="C")
+    own = in_place and audio.dtype == np.float32 and audio.flags.c_contiguous and audio.flags.writeable
+    out = np.array(audio.T, dtype=np.float32, order="C") if as_rows else \
+        audio if own else np.array(audio, dtype=np.float32, order="C")
     chain: list = []
 
     def flush():
-        nonlocal out, chain
+        nonlocal chain
         if chain:
-            out = pb.Pedalboard(chain)(out, sr)
+            _process_in_place(pb.Pedalboard(chain), out, sr, rows=as_rows)
             chain = []
 
     for effect in effects:
@@ -475,8 +490,9 @@ def apply_effects(audio: np.ndarray, effects, reverb: float, brightness: float, 
         chain.append(pb.HighShelfFilter(cutoff_frequency_hz=3500, gain_db=float(6 * brightness)))
         chain.append(pb.LowShelfFilter(cutoff_frequency_hz=200, gain_db=float(-2 * brightness)))
     flush()
-    if in_place and audio.dtype == np.float32 and audio.flags.c_contiguous and audio.flags.writeable \
-            and out.shape == (audio.T.shape if as_rows else audio.shape):
+    if out is audio:
+        return audio
+    if own and out.shape == (audio.T.shape if as_rows else audio.shape):
         (audio.T if as_rows else audio)[...] = out
         return audio
     return np.ascontiguousarray(out.T if as_rows else out, dtype=np.float32)
@@ -498,7 +514,7 @@ def _vinyl(x: np.ndarray, amount: float, rng, sr: int) -> np.ndarray:
 
 def _tape(x: np.ndarray, amount: float, sr: int) -> np.ndarray:
     """Saturation and a little flutter."""
-    x = _wow(x, depth=0.15 * amount, hz=0.9, sr=sr)  # a new array: shaped in place below
+    x = _wow(x, depth=0.15 * amount, hz=0.9, sr=sr)
     drive = np.float32(1 + 2.5 * amount)
     x *= drive
     np.tanh(x, out=x)
@@ -507,10 +523,12 @@ def _tape(x: np.ndarray, amount: float, sr: int) -> np.ndarray:
 
 
 def _wow(x: np.ndarray, depth: float, hz: float, sr: int) -> np.ndarray:
-    """A slowly modulated ~1.5 ms delay, fully wet: pitch drifts like a warped record or a worn tape."""
+    """A slowly modulated ~1.5 ms delay, fully wet: pitch drifts like a warped record or a worn tape.
+    Channel rows, in place."""
     import pedalboard as pb
 
-    return pb.Chorus(rate_hz=hz, depth=float(depth), centre_delay_ms=1.5, feedback=0.0, mix=1.0)(x, sr)
+    wow = pb.Chorus(rate_hz=hz, depth=float(depth), centre_delay_ms=1.5, feedback=0.0, mix=1.0)
+    return _process_in_place(wow, x, sr, rows=True)
 
 
 def _widen(x: np.ndarray, amount: float) -> np.ndarray:

@@ -44,3 +44,18 @@ def test_wav_files_and_bytes_match_libsndfiles_own_conversion(tmp_path):
     theirs = io.BytesIO()
     sf.write(theirs, np.clip(audio, -1.0, 1.0), SR, subtype="PCM_16", format="WAV")
     assert encode_wav(audio, SR) == theirs.getvalue()
+
+
+def test_the_mp3_handed_over_a_block_at_a_time_is_the_encoders_own_of_the_whole(monkeypatch):
+    from pedalboard.io import AudioFile
+
+    from remixes.engine import encode
+
+    monkeypatch.setattr(encode, "_WAV_BLOCK", 4096)  # blocks of 4096 frames at most, none under 16
+    rng = np.random.default_rng(8)
+    for frames in (0, 1, 3, 4096 + 15, 4096 + 16, 3 * 4096 + 5):
+        for channels in (1, 2):
+            audio = (rng.standard_normal((frames, channels)) * 0.2).astype(np.float32)
+            whole = AudioFile.encode(np.ascontiguousarray(audio.T), SR, format="mp3", num_channels=channels,
+                                     quality=encode.MP3_KBPS)
+            assert encode.encode_mp3(audio if channels == 2 else audio[:, 0], SR) == bytes(whole)

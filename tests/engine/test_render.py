@@ -209,3 +209,24 @@ def test_the_dc_blocker_a_chunk_at_a_time_is_the_filter_over_the_whole_row():
     b, a = np.array([1.0, -1.0], dtype=np.float32), np.array([1.0, -0.9995], dtype=np.float32)
     whole = np.stack([lfilter(b, a, row) for row in rows])
     np.testing.assert_array_equal(_without_dc(rows.copy()), whole)
+
+
+@pytest.mark.parametrize("rows", [False, True])
+def test_a_plugin_run_a_chunk_at_a_time_in_place_gives_the_samples_of_one_call(monkeypatch, rows):
+    import pedalboard as pb
+
+    from remixes.engine import render
+
+    monkeypatch.setattr(render, "_CHUNK", 1000)  # chunks of 1000 frames, the last two 984 and 23
+    audio = (np.random.default_rng(4).standard_normal((5007, 2)) * 0.3).astype(np.float32)
+    audio = np.ascontiguousarray(audio.T) if rows else audio
+
+    def chain():  # effects that carry state from one chunk to the next
+        return pb.Pedalboard([pb.Compressor(threshold_db=-20.0, ratio=4.0), pb.Chorus(depth=0.4, mix=0.5),
+                              pb.Delay(delay_seconds=0.01, feedback=0.4, mix=0.3),
+                              pb.Reverb(room_size=0.6, damping=0.5, wet_level=0.2, dry_level=0.9, width=1.0)])
+
+    whole = chain()(audio, SR)
+    given = audio.copy()
+    assert render._process_in_place(chain(), given, SR, rows=rows) is given
+    np.testing.assert_array_equal(given, whole)
