@@ -7,6 +7,7 @@ ambiguous tempo folds into 70-150 bpm, an ambiguous key keeps the mode its tonic
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -174,8 +175,8 @@ def _tempo_and_beats(onset_env: np.ndarray, notes: list[str]) -> tuple[float, np
         folded /= 2
     if abs(folded - tempo) > 1e-6:
         notes.append(f"Tempo read as {tempo:.0f} bpm, folded to {folded:.0f} bpm.")
-    _, beats = librosa.beat.beat_track(onset_envelope=onset_env, sr=ANALYSIS_RATE, hop_length=HOP,
-                                       bpm=folded, tightness=120, trim=False)
+    _, beats = _librosa_beat().beat_track(onset_envelope=onset_env, sr=ANALYSIS_RATE, hop_length=HOP,
+                                          bpm=folded, tightness=120, trim=False)
     beats = np.asarray(beats, dtype=int)
     if len(beats) < 4:
         period = 60.0 / folded * ANALYSIS_RATE / HOP
@@ -185,6 +186,28 @@ def _tempo_and_beats(onset_env: np.ndarray, notes: list[str]) -> tuple[float, np
         intervals = np.diff(beats) * HOP / ANALYSIS_RATE
         folded = float(60.0 / np.median(intervals))
     return folded, beats
+
+
+def _librosa_beat():
+    """librosa.beat, with all its numba kernels in numba's on-disk cache. librosa 0.11 compiles one of them
+    (__beat_local_score) without the cache when the module is imported: ~1.9 s of CPU in every process
+    that tracks beats, to build the same machine code each time; loaded from the cache it takes ~0.1 s.
+    The compiled code, and so every beat, is the same either way (librosa's dynamic guvectorize, PR
+    #2028, removes the import-time compilation in a later release)."""
+    if "librosa.beat" not in sys.modules:
+        import numba
+
+        guvectorize = numba.guvectorize
+
+        def cached(*args, **kwargs):
+            return guvectorize(*args, **{**kwargs, "cache": True})
+
+        numba.guvectorize = cached
+        try:
+            import librosa.beat  # noqa: F401
+        finally:
+            numba.guvectorize = guvectorize
+    return sys.modules["librosa.beat"]
 
 
 def _downbeats(beat_frames, onset_env, chroma, cqt) -> np.ndarray:

@@ -1,9 +1,16 @@
+import json
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 from remixes.engine.analyse import analyse
 from remixes.engine.music import Chord, Section, Tone
 from tools.songs import make_song
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
@@ -63,3 +70,17 @@ def test_its_cover_features_are_normalised(analysis):
     assert analysis.chroma_mean.shape == (12,) and analysis.chroma_mean.max() == pytest.approx(1.0)
     assert analysis.spectrum_bands.shape == (32,) and 0 <= analysis.spectrum_bands.min() <= 1
     assert analysis.onset_curve.shape == (64,)
+
+
+def test_its_beat_tracker_keeps_every_numba_kernel_in_the_cache():
+    """librosa.beat compiles __beat_local_score at import without numba's cache (~1.9 s of CPU in every
+    helper that analyses); analyse imports it with the cache on (in a fresh interpreter: this one may
+    have imported librosa.beat already), and puts numba back as it was."""
+    probe = ("import json, numba\n"
+             "decorator = numba.guvectorize\n"
+             "from remixes.engine.analyse import _librosa_beat\n"
+             "beat = _librosa_beat()\n"
+             "print(json.dumps([getattr(beat, '__beat_local_score').gufunc_builder.cache,\n"
+             "                  numba.guvectorize is decorator]))\n")
+    out = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert json.loads(out.stdout) == [True, True]
