@@ -43,3 +43,15 @@ def test_importing_every_module_under_remixes_changes_no_environment_variable():
         <= set(report["modules"])
     assert not any(name.rsplit(".", 1)[-1] in {"bench", "asr_bench", "evaluate"} for name in report["modules"])
     assert report["changed"] == []
+
+
+def test_the_engine_command_line_starts_without_the_heavy_libraries():
+    """What the remix's own process imports before its helpers fork is serial time in every remix: scipy
+    (~0.2 s for scipy.fft alone), librosa, numba, onnxruntime, PIL and pedalboard load where they are used,
+    most of them in the helpers."""
+    heavy = ("scipy", "librosa", "numba", "onnxruntime", "PIL", "pedalboard")
+    probe = (f"import json, sys; import remixes.engine.__main__; "
+             f"print(json.dumps(sorted({{m.split('.')[0] for m in sys.modules}} & set({heavy!r}))))")
+    out = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                         check=True)
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == []
