@@ -146,3 +146,22 @@ def test_fast_styles_play_more_notes_a_second_than_slow_ones(styled):
     fast = min(styled(s)[1]["onset_rate"] for s in ("punk", "dnb"))
     slow = max(styled(s)[1]["onset_rate"] for s in ("ambient", "piano_ballad"))
     assert fast > slow
+
+
+ARP_STYLES = [s for s in STYLE_IDS if "arp" in STYLES[s].instruments]
+
+
+@pytest.mark.parametrize("style_id", ARP_STYLES)
+def test_every_styles_arpeggio_sounds_the_pitch_classes_it_plays(style_id):
+    """A C major arpeggio on the style's arp instrument puts most of its chroma on C, E and G. A
+    glockenspiel's bar partials are not harmonics: it put a third there and most on F (trap's bells were
+    one, and pulled its remixes of dense songs below the recognisability floor)."""
+    import librosa
+
+    from remixes.engine.arrange import Part
+    from remixes.engine.render import render_part
+
+    notes = tuple((i * 0.25, i * 0.25 + 0.22, pitch, 90) for i, pitch in enumerate([60, 64, 67, 72] * 4))
+    audio = render_part(Part("arp", int(STYLES[style_id].instruments["arp"]), False, notes, 1.0, 0.0), int(4.5 * SR))
+    chroma = librosa.feature.chroma_stft(y=audio.mean(axis=1), sr=SR, n_fft=8192, hop_length=4096).sum(axis=1)
+    assert chroma[[0, 4, 7]].sum() / chroma.sum() > 0.5
