@@ -64,7 +64,9 @@ def decode(path: str | Path, max_seconds: float = 600.0, sample_rate: int = SAMP
     audio = to_stereo(audio)
     if native_rate != sample_rate:
         audio = resample(audio, native_rate, sample_rate)
-    audio = np.ascontiguousarray(np.nan_to_num(audio), dtype=np.float32)
+    audio = np.ascontiguousarray(audio, dtype=np.float32)
+    if not np.isfinite(audio).all():  # a damaged float file (checked first: nan_to_num takes ~10x longer)
+        audio = np.nan_to_num(audio)
     _check_duration(len(audio) / sample_rate, max_seconds)
     if float(np.max(np.abs(audio))) < SILENCE_PEAK:
         raise SilentAudio()

@@ -83,6 +83,17 @@ def test_it_rejects_silence(tmp_path):
         decode(path)
 
 
+def test_it_turns_nan_and_infinite_samples_into_numbers(tmp_path, tone):
+    audio = tone(4.0).astype(np.float32)
+    audio[1000], audio[2000], audio[3000] = np.nan, np.inf, -np.inf
+    sf.write(tmp_path / "damaged.wav", audio, 44100, subtype="FLOAT")
+    decoded = decode(tmp_path / "damaged.wav")
+    assert np.isfinite(decoded).all()
+    assert decoded[1000].tolist() == [0.0, 0.0]
+    assert decoded[2000, 0] == np.finfo(np.float32).max and decoded[3000, 0] == -np.finfo(np.float32).max
+    assert np.array_equal(decoded[:900], audio[:900])
+
+
 def test_it_rejects_a_clip_shorter_than_three_seconds(tmp_path, tone):
     path = tmp_path / "short.wav"
     sf.write(path, tone(2.0), 44100)
