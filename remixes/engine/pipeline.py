@@ -40,8 +40,8 @@ from .errors import EngineError
 from .lyrics import TRANSCRIPT_VERSION, kept_vocal_lyrics, transcribe_vocal_stem_file, vocal_plan_entry
 from .encode import write_pcm16_wav
 from .master import master
-from .render import (Stretch, apply_effects, instrument_name, load_soundfont, release_soundfont, render_band, rms,
-                     soundfont_note)
+from .render import (Stretch, apply_effects, instrument_name, keep_freed_blocks, load_soundfont, release_soundfont,
+                     render_band, rms, soundfont_note)
 from .retimbre import pitch_class_pad
 from .separate import Stems, separate
 from .transcribe import transcribe_parts
@@ -799,6 +799,7 @@ def _revoice_kept_vocal(vocal: np.ndarray, gender: str) -> np.ndarray:
 
 def _band_spilled(spill_dir: str, index: int, arrangement: Arrangement, reference_rms: float, n: int):
     """Run in a render helper: a version's band, handed back as a .npy file (None: no band)."""
+    keep_freed_blocks()
     clock = _Clock()
     band = _render_band(arrangement, reference_rms, n)
     if band is None:
@@ -812,6 +813,7 @@ def _finish_spilled(spill_dir: str, index: int, arrangement: Arrangement, plan: 
                     original, band, *job):
     """Run in a render helper: finish a version and hand its audio back through a .npy file, which the
     parent reads once (a pickled 80 MB array would exist twice in the parent while unpickling)."""
+    keep_freed_blocks()
     release_soundfont()  # this helper plays no more notes
     result, notes, seconds = _finish_version(index, arrangement, plan, request, original, band, *job)
     if band is not None:
