@@ -460,13 +460,11 @@ def _stem_mono(path: str) -> np.ndarray:
 
 def _hear_files(vocals_path: str, accompaniment_path: str):
     """transcribe.hear() of the stem files (the heavy half of the transcription), in the helper that
-    separated while the other one still analyses; librosa's chroma (the rest of the transcription, ~1.4 s
-    of CPU to load) is loaded here too, in case this helper also gets the rest."""
-    import librosa
-
+    separated while the other one still analyses. librosa (the rest of the transcription's chroma, ~1.4 s of
+    CPU to load) is not loaded here: the analysing helper has it, and it takes the rest when it is idle
+    first, which it is unless its analysis outlasts this hearing (~4 s of CPU after the separation)."""
     from .transcribe import hear
 
-    librosa.feature.chroma_stft  # noqa: B018 - librosa loads a module on its first attribute access
     return hear(*(_stem_mono(path) for path in (vocals_path, accompaniment_path)), SAMPLE_RATE)
 
 

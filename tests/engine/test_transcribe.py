@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import pickle
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -12,6 +16,7 @@ from remixes.engine.music import Chord, Note
 from remixes.engine.render import render_band
 from remixes.engine.transcribe import SongParts, transcribe_parts
 
+ROOT = Path(__file__).resolve().parents[2]
 SR = 44100
 BEAT = 0.6
 SECONDS = 8 * 4 * BEAT  # eight bars, 19.2 s
@@ -162,3 +167,19 @@ def test_beat_tones_keep_a_power_chord_without_its_third_and_a_riffs_passing_ton
     assert set(tones[0][2]) == {4, 11} and tones[0][2][0] == 4
     assert set(tones[1][2]) == {4, 5, 11} and tones[1][2][0] == 4
     assert tones[2][2] == ()
+
+
+def test_hearing_the_stems_leaves_librosa_to_the_analysing_helper(tmp_path):
+    """The separating helper hears the stems (pipeline._hear_files) without loading librosa (~1.4 s of CPU):
+    the rest of the transcription goes to the analysing helper, which has it."""
+    rng = np.random.default_rng(0)
+    for name in ("vocals", "accompaniment"):
+        np.save(tmp_path / f"{name}.npy", (0.1 * rng.standard_normal((5 * SR, 2))).astype(np.float32))
+    paths = [str(tmp_path / f"{name}.npy") for name in ("vocals", "accompaniment")]
+    probe = ("import json, sys\n"
+             "from remixes.engine import pipeline\n"
+             f"heard = pipeline._hear_files(*{paths!r})\n"
+             "print(json.dumps([len(heard.acc_activations[0]) > 0, 'librosa' in sys.modules]))\n")
+    out = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True,
+                         timeout=120)
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == [True, False]
