@@ -23,7 +23,8 @@ _OVERLAP = 0.75
 
 def master(audio: np.ndarray, sr: int, in_place: bool = False) -> np.ndarray:
     """The mastered mix. Memory: besides the input, one stereo copy (faded, then scaled in place into the
-    result) and a few mono per-sample arrays; a 3-minute song's stereo buffer is 63 MB, a mono one 32 MB.
+    result) and two mono per-sample arrays (the K-weighted power, the peak envelope); a 3-minute song's stereo
+    buffer is 63 MB, a mono one 32 MB. The limiter's gain is made a span at a time where it is used.
     `in_place=True` fades and scales a C-contiguous float32 input itself (no copy; the caller gives it up)."""
     audio = np.asarray(audio, dtype=np.float32)
     audio = _fades(audio, sr, copy=not (in_place and audio.flags.c_contiguous and audio.flags.writeable))
@@ -33,22 +34,22 @@ def master(audio: np.ndarray, sr: int, in_place: bool = False) -> np.ndarray:
     envelope = _PeakEnvelope(audio)
     for _ in range(5):
         gain = 10 ** (gain_db / 20)
-        limiter = _limiter_gain(envelope.at_least(ceiling / gain), ceiling, sr, scale=gain)
-        weight = np.multiply(limiter, np.float32(gain))
-        np.square(weight, out=weight)
-        weight *= power
-        measured = _gated_loudness(weight, sr)
-        del weight
+        limiter = _LimiterGain(envelope.at_least(ceiling / gain), ceiling, sr, scale=gain)
+        measured = _gated_loudness(power, sr, limiter, np.float32(gain))
         if abs(measured - TARGET_LUFS) < 0.2:
             break
         gain_db += TARGET_LUFS - measured
-    del power, envelope
-    limiter *= np.float32(10 ** (gain_db / 20))
+    del power
     out = audio
-    for ch in range(out.shape[1]):  # a column at a time: ~3x faster than broadcasting (n, 1) over (n, 2)
-        out[:, ch] *= limiter
+    scale = np.float32(10 ** (gain_db / 20))
+    for start in range(0, len(out), _SPAN):
+        gains = limiter.span(start, min(len(out), start + _SPAN))
+        gains *= scale
+        for ch in range(out.shape[1]):  # a column at a time: ~3x faster than broadcasting (n, 1) over (n, 2)
+            out[start:start + _SPAN, ch] *= gains
     del limiter
-    peak = true_peak_dbtp(out)
+    peak = true_peak_dbtp(out, buffer=envelope.envelope)  # the limiter's envelope is done with: its array reused
+    del envelope
     if peak > CEILING_DBTP - 0.05:
         out *= np.float32(10 ** ((CEILING_DBTP - 0.1 - peak) / 20))
     return np.ascontiguousarray(out, dtype=np.float32)
@@ -59,8 +60,9 @@ def loudness(audio: np.ndarray, sr: int) -> float:
     return _gated_loudness(_k_weighted_power(np.asarray(audio, dtype=np.float32), sr), sr)
 
 
-def true_peak_dbtp(audio: np.ndarray) -> float:
-    envelope = _PeakEnvelope(np.asarray(audio, dtype=np.float32), phases=(0.25, 0.5, 0.75))
+def true_peak_dbtp(audio: np.ndarray, buffer: np.ndarray | None = None) -> float:
+    """The 4x-oversampled peak in dBTP; `buffer` (float32, one value a frame) holds the peak envelope if given."""
+    envelope = _PeakEnvelope(np.asarray(audio, dtype=np.float32), phases=(0.25, 0.5, 0.75), out=buffer)
     # Only blocks whose sample peak is within 3 dB of the loudest sample can hold the true peak
     # (inter-sample overs of music stay well under 3 dB; tools/evaluate.py checks independently).
     peak = float(envelope.at_least(float(envelope.block_peaks.max()) * 2 / 1.4142).max())
@@ -96,7 +98,9 @@ def _k_weighted_power(audio: np.ndarray, sr: int) -> np.ndarray:
     return power
 
 
-def _gated_loudness(power: np.ndarray, sr: int) -> float:
+def _gated_loudness(power: np.ndarray, sr: int, limiter: "_LimiterGain | None" = None, gain=1.0) -> float:
+    """Integrated loudness of the per-sample K-weighted power; with `limiter`, of the power scaled by
+    (limiter x gain)^2, made a span at a time (no full-length weighted copy) when 100 ms is whole samples."""
     block = int(_BLOCK * sr)
     step = _BLOCK * (1 - _OVERLAP)
     n_blocks = int(np.round((len(power) / sr - _BLOCK) / step)) + 1
@@ -108,10 +112,20 @@ def _gated_loudness(power: np.ndarray, sr: int) -> float:
         # Blocks are 4 whole hops: sum each 100 ms hop once (no full-length cumulative array).
         hop = int(hop)
         n_hops = len(power) // hop
-        hops = power[: n_hops * hop].reshape(n_hops, hop).sum(axis=1, dtype=np.float64)
+        if limiter is None:
+            hops = power[: n_hops * hop].reshape(n_hops, hop).sum(axis=1, dtype=np.float64)
+        else:
+            hops = np.empty(n_hops)
+            span = hop * _LimiterGain.STEP  # whole hops and whole limiter blocks
+            for start in range(0, n_hops * hop, span):
+                stop = min(n_hops * hop, start + span)
+                hops[start // hop:stop // hop] = _weighted(power, limiter, gain, start, stop).reshape(-1, hop).sum(
+                    axis=1, dtype=np.float64)
         window = np.convolve(hops, np.ones(per_block), mode="valid")
         z = window[: n_blocks] / block
     else:
+        if limiter is not None:
+            power = _weighted(power, limiter, gain, 0, len(power))
         cumulative = np.concatenate([[0.0], np.cumsum(power, dtype=np.float64)])
         lower = (np.arange(n_blocks) * hop).astype(int)
         upper = np.minimum(lower + block, len(power))
@@ -128,6 +142,15 @@ def _gated_loudness(power: np.ndarray, sr: int) -> float:
     return float(-0.691 + 10 * np.log10(gated.mean()))
 
 
+def _weighted(power: np.ndarray, limiter: "_LimiterGain", gain, start: int, stop: int) -> np.ndarray:
+    """power[start:stop] x (limiter x gain)^2, a new float32 array."""
+    weight = limiter.span(start, stop)
+    weight *= gain
+    np.square(weight, out=weight)
+    weight *= power[start:stop]
+    return weight
+
+
 # --- true peak and limiter -------------------------------------------------------------------------
 
 class _PeakEnvelope:
@@ -138,9 +161,9 @@ class _PeakEnvelope:
     _BLOCK = 4096
     _RUN = 64  # blocks per convolution: 1 MB work arrays
 
-    def __init__(self, audio: np.ndarray, phases: tuple = (0.5,)):
+    def __init__(self, audio: np.ndarray, phases: tuple = (0.5,), out: np.ndarray | None = None):
         self.audio = audio if audio.ndim == 2 else audio[:, None]
-        self.envelope = np.empty(len(self.audio), dtype=self.audio.dtype)
+        self.envelope = np.empty(len(self.audio), dtype=self.audio.dtype) if out is None else out
         step = 1 << 16  # a chunk at a time: the |x| work arrays stay in the cache (~4x less CPU than whole columns)
         for i in range(0, len(self.audio), step):
             rows = self.audio[i:i + step]
@@ -187,34 +210,45 @@ def _interpolation_kernel(phase: float, taps: int = 32) -> np.ndarray:
     return (h / h.sum())[::-1].astype(np.float32)
 
 
-def _limiter_gain(envelope: np.ndarray, ceiling: float, sr: int, scale: float = 1.0) -> np.ndarray:
+class _LimiterGain:
     """Gain per sample for `envelope` x `scale`, computed on 32-sample blocks (block peak) and linearly
     interpolated; the min-filter spans several blocks so the interpolation cannot exceed any sample's
-    required gain."""
-    from scipy.ndimage import minimum_filter1d, uniform_filter1d
+    required gain. Its samples are made a span at a time (`span`), where they are used: no full-length array."""
 
-    step = 32
-    # scaled after the block max: the same values (rounding is monotonic), no scaled full-length copy
-    peaks = _block_max(envelope, step) * np.float32(scale)
-    required = np.minimum(1.0, ceiling / np.maximum(peaks, 1e-9))
-    if required.min() >= 1.0:
-        return np.ones(len(envelope), dtype=np.float32)
-    gain = required
-    for seconds in (0.003, 0.025):
-        width = 2 * max(2, int(seconds * sr / step)) + 1
-        gain = uniform_filter1d(minimum_filter1d(gain, width, mode="nearest"), width, mode="nearest")
-    gain = np.minimum(gain, required).astype(np.float32)
-    # Linear ramps from each block's gain to the next one's, then capped by the block's own requirement.
-    nxt = np.append(gain[1:], gain[-1])
-    ramp = np.arange(step, dtype=np.float32) / step
-    required = required.astype(np.float32)
-    per_sample = np.empty((len(gain), step), dtype=np.float32)
-    for i in range(0, len(gain), 2048):  # 2048 blocks (256 KB) at a time: the three passes stay in the cache
-        rows = per_sample[i:i + 2048]
-        np.multiply((nxt[i:i + 2048] - gain[i:i + 2048])[:, None], ramp[None, :], out=rows)
-        rows += gain[i:i + 2048, None]
-        np.minimum(rows, required[i:i + 2048, None], out=rows)
-    return per_sample.reshape(-1)[: len(envelope)]
+    STEP = 32
+
+    def __init__(self, envelope: np.ndarray, ceiling: float, sr: int, scale: float = 1.0):
+        from scipy.ndimage import minimum_filter1d, uniform_filter1d
+
+        # scaled after the block max: the same values (rounding is monotonic), no scaled full-length copy
+        peaks = _block_max(envelope, self.STEP) * np.float32(scale)
+        required = np.minimum(1.0, ceiling / np.maximum(peaks, 1e-9))
+        self.unity = required.min() >= 1.0
+        if self.unity:
+            return
+        gain = required
+        for seconds in (0.003, 0.025):
+            width = 2 * max(2, int(seconds * sr / self.STEP)) + 1
+            gain = uniform_filter1d(minimum_filter1d(gain, width, mode="nearest"), width, mode="nearest")
+        self.gain = np.minimum(gain, required).astype(np.float32)
+        self.next = np.append(self.gain[1:], self.gain[-1])
+        self.required = required.astype(np.float32)
+        self.ramp = np.arange(self.STEP, dtype=np.float32) / self.STEP
+
+    def span(self, start: int, stop: int) -> np.ndarray:
+        """The gains of samples start..stop (start a multiple of STEP), a new float32 array: linear ramps from
+        each block's gain to the next one's, capped by the block's own requirement."""
+        if self.unity:
+            return np.ones(stop - start, dtype=np.float32)
+        first, last = start // self.STEP, -(-stop // self.STEP)
+        rows = np.empty((last - first, self.STEP), dtype=np.float32)
+        np.multiply((self.next[first:last] - self.gain[first:last])[:, None], self.ramp[None, :], out=rows)
+        rows += self.gain[first:last, None]
+        np.minimum(rows, self.required[first:last, None], out=rows)
+        return rows.reshape(-1)[: stop - start]
+
+
+_SPAN = 1 << 16  # samples of limiter gain made at a time (a multiple of _LimiterGain.STEP): they stay in the cache
 
 
 def _block_max(values: np.ndarray, size: int) -> np.ndarray:

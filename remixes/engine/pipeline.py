@@ -879,8 +879,8 @@ def _finish_version(index: int, arrangement: Arrangement, plan: StylePlan, reque
     sung_text, sung_lines = "", []
     vocal = None
     if lyrics:
-        voice, sung_text, sung_lines, sung_notes = _sing(lyrics, arrangement, plan, request, index, n, sung)
-        vocal = _in_front(voice, mix, plan.levels.get("vocals", 0.0))
+        vocal, sung_text, sung_lines, sung_notes = _sing(lyrics, arrangement, plan, request, index, n, sung)
+        vocal = _in_front(vocal, mix, plan.levels.get("vocals", 0.0))  # one name: `del vocal` below frees it
         notes = list(sung_notes)
         clock("vocals")
     elif kept_vocal is not None:
