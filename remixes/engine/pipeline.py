@@ -897,24 +897,24 @@ def _finish_version(index: int, arrangement: Arrangement, plan: StylePlan, reque
             vocal *= np.float32((kept_rms / dry_rms) / (wet_vocal / wet_mix))
         clock("vocals")
     stems = {}
+    # with stems to write, the instrumental and the vocal are kept as they are and the master takes their sum, a
+    # new array (they are not spilled to files and read back: the finish then holds about what the band did)
     if workdir is not None:
-        mix_path = _spill(workdir, f"version-{index}-instrumental", mix)
-        vocal_path = _spill(workdir, f"version-{index}-vocals", vocal) if vocal is not None else None
-    if vocal is not None:
-        mix += vocal
-        del vocal
-    pre_rms = rms(mix)
-    audio = master(mix, sr, in_place=True)  # the mix is not used again: no second full-length copy
-    del mix
+        summed = mix.copy() if vocal is None else np.add(mix, vocal)
+    else:
+        summed = mix if vocal is None else np.add(mix, vocal, out=mix)
+    pre_rms = rms(summed)
+    audio = master(summed, sr, in_place=True)  # the sum is not used again: no second full-length copy
+    del summed
     clock("master")
     if workdir is not None:
         gain = np.float32(rms(audio) / pre_rms) if pre_rms > 0 else np.float32(1.0)
-        for name, path in (("instrumental", mix_path), ("vocals", vocal_path)):
-            if path is not None:
+        for name, stem in (("instrumental", mix), ("vocals", vocal)):
+            if stem is not None:
                 stems[name] = Path(workdir) / f"version-{index}-{name}.wav"
-                write_pcm16_wav(stems[name], _NpyReader(path), sr, gain=gain)
-                Path(path).unlink(missing_ok=True)
+                write_pcm16_wav(stems[name], stem, sr, gain=gain)
         clock("stems")
+    del mix, vocal
     mp3 = wav = None
     if encode:
         from .encode import encode_mp3

@@ -234,12 +234,15 @@ def render_band(parts, duration: float, target_rms: float, sr: int = SAMPLE_RATE
     through the room's mono path, half the work); the DC blocker runs once, on the whole band.
     """
     n = int(round(duration * sr))
-    mix = np.zeros((2, n), dtype=np.float32)  # channel rows: the filters run along contiguous rows
-    changed = np.zeros_like(mix) if any(part.gain_db for part in parts) else None
+    changed = np.zeros((2, n), dtype=np.float32) if any(part.gain_db for part in parts) else None
     groups: dict[tuple[float, float], list] = {}
-    audio = None  # the synthesiser's buffer, every part's in turn, and at the end the band itself
+    audio = None  # the synthesiser's buffer, every part's in turn (and at the end the band, after two groups or more)
     for part in parts:
         groups.setdefault((float(np.clip(part.reverb, 0, 1)), float(part.gain_db)), []).append(part)
+    lone = len(groups) == 1
+    # channel rows: the filters run along contiguous rows. A lone group's parts' buffer is idle once they are
+    # summed: it holds the mix then (one full-length array fewer at the band's peak).
+    mix = None if lone else np.zeros((2, n), dtype=np.float32)
     for (amount, gain_db), members in groups.items():
         weights = [np.array([np.sqrt((1 - p.pan) / 2), np.sqrt((1 + p.pan) / 2)], dtype=np.float32) *
                    np.float32(1.414 * p.level) for p in members]
@@ -261,6 +264,9 @@ def render_band(parts, duration: float, target_rms: float, sr: int = SAMPLE_RATE
                 else:  # no full-length transposed copy of the part next to the sums
                     for i in range(0, n, _BLOCK):
                         sums[j][:, i:i + _BLOCK] += audio[i:i + _BLOCK].T * scales[k]
+        if lone:
+            mix = audio.reshape(2, n)
+            mix.fill(0)
         for _, channel, after in passes:
             rows = sums.pop(0)
             if amount > 0:
@@ -279,7 +285,7 @@ def render_band(parts, duration: float, target_rms: float, sr: int = SAMPLE_RATE
     arranged_rms = rms(mix)
     if changed is not None:
         mix = _without_dc(changed)
-    out = np.empty((n, 2), dtype=np.float32) if audio is None else audio
+    out = np.empty((n, 2), dtype=np.float32) if lone else audio
     np.multiply(mix.T, np.float32(target_rms / arranged_rms) if arranged_rms > 0 else np.float32(1.0), out=out)
     return out
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 
 import numpy as np
+import pytest
 import soundfile as sf
 from pedalboard.io import AudioFile
 
@@ -50,3 +51,31 @@ def test_a_repeat_remix_from_the_cache_sings_the_same_as_the_first(song_path, tm
         assert a.lyrics_timestamped and a.lyrics_timestamped == b.lyrics_timestamped
         assert np.array_equal(a.audio, b.audio)
     assert not list((tmp_path / "again").glob(".sing-job*"))  # the job file is gone once read
+
+
+@pytest.mark.parametrize("sung", [True, False])
+def test_a_versions_stems_are_written_from_memory_not_spilled_and_read_back(song_path, tmp_path, monkeypatch, sung):
+    from remixes.engine import pipeline
+
+    spilled, real = tmp_path / "spilled.txt", pipeline._spill
+
+    def spill(workdir, name, audio):  # the render helpers are forked: they report to a file
+        with open(spilled, "a") as f:
+            f.write(name + "\n")
+        return real(workdir, name, audio)
+
+    monkeypatch.setattr(pipeline, "_spill", spill)
+    lyrics = "Hello bright morning\nWe are singing now" if sung else None
+    result = remix(song_path, RemixRequest(prompt="pop", seed=5, lyrics=lyrics, instrumental=not sung),
+                   workdir=tmp_path / "out")
+    names = spilled.read_text().split() if spilled.exists() else []
+    assert not [name for name in names if name.endswith(("instrumental", "vocals"))]
+    for version in result.versions:
+        assert sorted(version.stems) == (["instrumental", "vocals"] if sung else ["instrumental"])
+        instrumental = sf.read(version.stems["instrumental"], dtype="float32")[0]
+        assert instrumental.shape == version.audio.shape
+        # the stem is the mix before the master (scaled by its gain): the master's fade-out is not in it
+        tail = int(0.1 * SR)
+        assert np.abs(instrumental[-tail:]).max() > 10 * np.abs(version.audio[-tail:]).max()
+        if sung:
+            assert np.abs(sf.read(version.stems["vocals"], dtype="float32")[0]).max() > 0.01
