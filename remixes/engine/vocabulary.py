@@ -287,9 +287,11 @@ STYLE_TABLE: tuple[StyleSpec, ...] = (
         signature={"bass": P.SYNTH_BASS_2},
         signature_label="reese bass",
     ),
+    # a polysynth's steady saw chords, where a sweep pad's moving filter blurred them (dense songs stretched to
+    # 140: arrange._RETIMBRED has the rest)
     StyleSpec(
         id="dubstep", name="Dubstep", mood="aggressive", tempo_range=(140, 150),
-        instruments={"bass": P.SYNTH_BASS_2, "lead": P.SAW_LEAD, "pad": P.SWEEP_PAD},
+        instruments={"bass": P.SYNTH_BASS_2, "lead": P.SAW_LEAD, "pad": P.POLYSYNTH_PAD},
         drums="half_time", drum_kit=Kit.ELECTRONIC, drums_if_added="half_time", swing=0.0,
         energy=0.9, brightness=0.0, reverb=0.2, vocal_reverb=0.3,
         keep_original=0.3, keep_vocals=True,

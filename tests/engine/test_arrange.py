@@ -271,7 +271,7 @@ def test_a_vocal_stem_with_no_sung_melody_goes_with_the_accompaniment():
     assert arrangement_at(1.0, song_parts=parts).vocal_gain == 0.0
 
 
-@pytest.mark.parametrize("prompt", ["smooth jazz", "lofi", "reggae", "country", "hip hop", "acoustic"])
+@pytest.mark.parametrize("prompt", ["smooth jazz", "lofi", "reggae", "country", "hip hop", "acoustic", "dubstep"])
 def test_a_style_far_from_rock_keeps_the_accompaniment_as_a_pad_of_its_pitch_classes(prompt):
     from dataclasses import replace
 
