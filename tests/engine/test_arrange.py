@@ -447,6 +447,18 @@ def test_distorted_power_chords_keep_root_fifth_and_octave_and_take_a_third_only
             assert has_third == (third_expected and prompt == "punk"), (prompt, shapes)  # metal chugs have none
 
 
+
+def test_punk_alone_plays_its_power_chords_up_the_neck_and_its_kit_under_the_band():
+    # the low strings' overdriven partials bury the song's chroma when the band plays alone; over the kept
+    # original the guitar plays low, with the original's guitars
+    parts = song_parts_for(song_analysis())
+    alone, over, rock = (arrangement_at(s, prompt, song_parts=parts)
+                         for s, prompt in ((1.0, "punk"), (0.5, "punk"), (1.0, "rock")))
+    assert min(p for _, _, p, _ in part(alone, "guitar").notes) >= 60
+    assert min(p for _, _, p, _ in part(over, "guitar").notes) < 52
+    assert min(p for _, _, p, _ in part(rock, "guitar").notes) < 52
+    assert alone.drum_gain < alone.band_gain
+
 def _power(chord):
     """A power chord: root and fifth."""
     return (chord.root, (chord.root + 7) % 12)
