@@ -203,6 +203,16 @@ def test_minimal_plays_fewer_instruments_and_lush_more():
     assert len(interpret("lush acoustic").instruments) > len(interpret("acoustic").instruments)
 
 
+
+@pytest.mark.parametrize("prompt", ["festive pop", "christmas lofi", "pop with bells"])
+def test_bells_ring_on_a_celesta(prompt):
+    # a glockenspiel's inharmonic partials put a C major arpeggio's chroma on F
+    assert interpret(prompt).instruments["arp"] == 8
+
+
+def test_only_the_word_glockenspiel_asks_for_one():
+    assert interpret("festive pop with glockenspiel").instruments["arp"] == 9
+
 def test_acoustic_swaps_synths_for_acoustic_instruments():
     plan = interpret("acoustic edm")
     assert plan.style == "edm"
