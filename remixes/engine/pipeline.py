@@ -233,10 +233,11 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
             sung = singer.ask(first, request, n, str(workdir)) if singer is not None else \
                 helpers.submit(_guarded, _sing_once, lyrics, first, request, n, str(workdir))
         # the kept vocal is stretched on its own (re-voiced, placed, its own stem): not in the instrumental
-        stretch_inst = Stretch(_StemMix(stems, {**gains, "vocals": 0.0}), timing.rate, SAMPLE_RATE, helpers)
+        fine = request.strength <= FINE_STRETCH_STRENGTH
+        stretch_inst = Stretch(_StemMix(stems, {**gains, "vocals": 0.0}), timing.rate, SAMPLE_RATE, helpers, fine)
         kept = None
         if gains["vocals"] > 0:
-            kept = Stretch(_StemMix(stems, {"vocals": gains["vocals"]}), timing.rate, SAMPLE_RATE, helpers)
+            kept = Stretch(_StemMix(stems, {"vocals": gains["vocals"]}), timing.rate, SAMPLE_RATE, helpers, fine)
         arrangements = [first, arrange(plan, analysis, timing, request.strength, _version_seed(request.seed, 2),
                                        keep_vocal, song_parts=song_parts, carry_melody=carry_melody)]
         vocal_file = getattr(stems.vocals, "filename", None) or stems.vocals  # for the kept vocal's words
@@ -363,6 +364,11 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
                                       **{f"version {r.index}": t for r, _, t in results}}
     return RemixResult(versions=versions, plan=plan_dict, cover_png=cover_png, cover_thumb_png=cover_thumb,
                        source_duration=analysis.duration, source_stems=source_stems)
+
+
+# Up to this strength the stretched original is most of what is heard (at 0 it is the remix), so it goes through
+# Rubber Band's finer engine: ~3x the stretch's CPU, where the band covers the faster engine's smear above it.
+FINE_STRETCH_STRENGTH = 0.25
 
 
 def _preload_render() -> None:

@@ -46,10 +46,10 @@ class Stretch:
     are cross-faded. Given a process pool, the chunks render there while the caller keeps working;
     without one they render in `result()`, reporting progress between chunks. `audio` is an array, or a
     picklable reader (len() and row slices, e.g. stems mixed on the fly) that the pool's processes read
-    their chunks from themselves."""
+    their chunks from themselves. `fine`: Rubber Band's finer engine (see stretch_piece)."""
 
-    def __init__(self, audio, rate: float, sr: int = SAMPLE_RATE, pool=None):
-        self.audio, self.rate, self.sr = audio, rate, sr
+    def __init__(self, audio, rate: float, sr: int = SAMPLE_RATE, pool=None, fine: bool = False):
+        self.audio, self.rate, self.sr, self.fine = audio, rate, sr, fine
         chunk = int(_STRETCH_CHUNK_SECONDS * sr)
         overlap = int(_STRETCH_OVERLAP_SECONDS * sr)
         self.pieces = [(max(0, start - overlap), min(len(audio), start + chunk))
@@ -57,9 +57,9 @@ class Stretch:
         self.futures = None
         if rate != 1.0 and pool is not None:
             if isinstance(audio, np.ndarray):
-                self.futures = [pool.submit(stretch_piece, audio[a:b], rate, sr) for a, b in self.pieces]
+                self.futures = [pool.submit(stretch_piece, audio[a:b], rate, sr, fine) for a, b in self.pieces]
             else:
-                self.futures = [pool.submit(_stretch_rows, audio, a, b, rate, sr) for a, b in self.pieces]
+                self.futures = [pool.submit(_stretch_rows, audio, a, b, rate, sr, fine) for a, b in self.pieces]
 
     def result(self, tick=None) -> np.ndarray:
         if self.rate == 1.0:
@@ -94,7 +94,7 @@ class Stretch:
                 piece = self.futures[k].result()
                 self.futures[k] = None  # a piece is held no longer than it is being stitched
             else:
-                piece = _stretch_rows(self.audio, src_from, end, self.rate, self.sr)
+                piece = _stretch_rows(self.audio, src_from, end, self.rate, self.sr, self.fine)
             out_from = int(round(src_from / self.rate))
             size = min(int(round((end - src_from) / self.rate)) if piece is None else len(piece),
                        max(0, out_len - out_from))
@@ -124,18 +124,21 @@ class Stretch:
             yield pending_from + len(pending), np.zeros((out_len - pending_from - len(pending), 2), dtype=np.float32)
 
 
-def _stretch_rows(reader, start: int, end: int, rate: float, sr: int) -> np.ndarray | None:
+def _stretch_rows(reader, start: int, end: int, rate: float, sr: int, fine: bool = False) -> np.ndarray | None:
     """Rows start..end of `reader` stretched; None when they are all zero (e.g. every stem's gain is 0)."""
     rows = np.asarray(reader[start:end])
     if not rows.any():
         return None
-    return stretch_piece(rows, rate, sr)
+    return stretch_piece(rows, rate, sr, fine)
 
 
-def stretch_piece(audio: np.ndarray, rate: float, sr: int = SAMPLE_RATE) -> np.ndarray:
+def stretch_piece(audio: np.ndarray, rate: float, sr: int = SAMPLE_RATE, fine: bool = False) -> np.ndarray:
+    """Rubber Band through Pedalboard: its faster engine, or with `fine` its finer one (R3), which keeps a dense
+    mix's per-beat harmony better (a death-metal excerpt stretched 16-25 % scores 0.78-0.83 against itself in
+    tools.evaluate's measure, 0.70-0.76 with the faster engine) at ~3x the CPU."""
     from pedalboard import time_stretch
 
-    return time_stretch(np.ascontiguousarray(audio.T), sr, stretch_factor=rate, high_quality=False).T
+    return time_stretch(np.ascontiguousarray(audio.T), sr, stretch_factor=rate, high_quality=fine).T
 
 
 # --- the band ----------------------------------------------------------------------------------------

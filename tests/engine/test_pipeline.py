@@ -264,3 +264,17 @@ def test_a_remix_started_while_a_spawned_helper_imports_the_script_fails_instead
     monkeypatch.setattr(current_process(), "_inheriting", True, raising=False)
     with pytest.raises(EngineError, match='__name__ == "__main__"'):
         pipeline.remix(tmp_path / "song.wav", RemixRequest(prompt="pop"))
+
+
+@pytest.mark.parametrize("strength, fine", [(0.0, True), (0.25, True), (0.5, False)])
+def test_the_original_goes_through_rubber_bands_finer_engine_where_it_is_most_of_the_remix(
+        monkeypatch, song_path, tmp_path, strength, fine):
+    from remixes.engine import render
+
+    real, engines = render.stretch_piece, set()
+    monkeypatch.setattr(render, "stretch_piece", lambda a, rate, sr, finer: engines.add(finer) or real(a, rate, sr, finer))
+    monkeypatch.setenv("REMIX_ENGINE_PROCESSES", "1")  # the stretch runs here, where the stand-in sees it
+    result = pipeline.remix(song_path, RemixRequest(prompt="make it slower", strength=strength), cache=tmp_path / "c")
+    assert result.plan["engine"]["stretch"] != 1.0
+    assert engines == {fine}
+

@@ -97,11 +97,11 @@ def test_a_silent_piece_of_the_stretch_skips_rubber_band_and_comes_out_as_it_wou
     audio = (np.random.default_rng(2).standard_normal((6 * sr, 2)) * 0.1).astype(np.float32)
     audio[int(1.75 * sr):4 * sr] = 0.0  # the second piece is silence
     real, stretched = render.stretch_piece, []
-    monkeypatch.setattr(render, "stretch_piece", lambda a, rate, sr: stretched.append(len(a)) or real(a, rate, sr))
+    monkeypatch.setattr(render, "stretch_piece", lambda a, rate, sr, fine: stretched.append(len(a)) or real(a, rate, sr))
     skipped = render.Stretch(audio, 0.8, sr).result()
     assert len(stretched) == 2  # the silent piece never went through Rubber Band
     assert len(skipped) == round(6 * sr / 0.8) and not skipped[int(2.6 * sr):int(4.6 * sr)].any()
-    monkeypatch.setattr(render, "_stretch_rows", lambda reader, a, b, rate, sr: real(np.asarray(reader[a:b]), rate, sr))
+    monkeypatch.setattr(render, "_stretch_rows", lambda reader, a, b, rate, sr, fine: real(np.asarray(reader[a:b]), rate, sr))
     assert np.array_equal(render.Stretch(audio, 0.8, sr).result(), skipped)  # every piece through Rubber Band
 
 
@@ -159,7 +159,7 @@ def test_the_stretch_spilled_a_piece_at_a_time_is_the_whole_stitched_stretch(mon
     audio = (np.random.default_rng(3).standard_normal((7 * sr + 123, 2)) * 0.1).astype(np.float32)
     audio[int(1.75 * sr):4 * sr] = 0.0  # a silent piece: no Rubber Band, zeros as long as its stretch
 
-    def stretch(a, rate, sr):  # a stand-in as long as Rubber Band's, fast: every other row, scaled
+    def stretch(a, rate, sr, fine=False):  # a stand-in as long as Rubber Band's, fast: every other row, scaled
         return (np.resize(a[::2], (int(round(len(a) / rate)), 2)) * np.float32(0.9)).astype(np.float32)
 
     monkeypatch.setattr(render, "stretch_piece", stretch)
@@ -260,3 +260,16 @@ def _faults_of_a_second_array(keep: bool) -> int:
 def test_a_render_helper_reuses_the_pages_of_a_freed_full_length_array():
     assert _faults_of_a_second_array(keep=False) >= 80  # mapped afresh: 160 MB in 2 MB pages at the fewest
     assert _faults_of_a_second_array(keep=True) < 20
+
+
+def test_the_finer_stretch_is_rubber_bands_other_engine():
+    from remixes.engine import render
+
+    sr = 22050
+    t = np.arange(2 * sr) / sr
+    audio = np.stack([np.sin(2 * np.pi * 220 * t) * (t % 0.5 < 0.1), np.sin(2 * np.pi * 330 * t)], axis=1)
+    audio = audio.astype(np.float32)
+    finer = render.Stretch(audio, 0.8, sr, fine=True).result()
+    assert np.allclose(finer, render.stretch_piece(audio, 0.8, sr, True))
+    assert len(finer) == round(len(audio) / 0.8)
+    assert not np.allclose(finer, render.Stretch(audio, 0.8, sr).result(), atol=1e-3)
