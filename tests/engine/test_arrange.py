@@ -458,6 +458,8 @@ def test_punk_alone_plays_its_power_chords_up_the_neck_and_its_kit_under_the_ban
     assert min(p for _, _, p, _ in part(over, "guitar").notes) < 52
     assert min(p for _, _, p, _ in part(rock, "guitar").notes) < 52
     assert alone.drum_gain < alone.band_gain
+    assert alone.drum_gain / alone.band_gain < over.drum_gain / over.band_gain  # the kit steps back only alone
+
 
 def _power(chord):
     """A power chord: root and fifth."""
