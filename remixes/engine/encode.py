@@ -19,7 +19,7 @@ def encode_mp3(audio: np.ndarray, sr: int) -> bytes:
     audio = _as_frames(audio)
     buffer = io.BytesIO()
     with AudioFile(buffer, "w", sr, num_channels=audio.shape[1], format="mp3", quality=MP3_KBPS) as f:
-        for start, stop in frame_blocks(len(audio), _WAV_BLOCK):
+        for start, stop in frame_blocks(len(audio), _BLOCK):
             f.write(np.ascontiguousarray(audio[start:stop].T))
     return buffer.getvalue()
 
@@ -51,11 +51,11 @@ def write_pcm16_wav(path, audio, sr: int, gain: float = 1.0) -> None:
     clipped float32 blocks, with the conversion done here (pcm16)."""
     with sf.SoundFile(str(path), "w", samplerate=sr, channels=audio.shape[1] if len(audio.shape) > 1 else 1,
                       subtype="PCM_16") as f:
-        for i in range(0, len(audio), _WAV_BLOCK):
-            f.write(pcm16(np.asarray(audio[i:i + _WAV_BLOCK], dtype=np.float32), gain))
+        for i in range(0, len(audio), _BLOCK):
+            f.write(pcm16(np.asarray(audio[i:i + _BLOCK], dtype=np.float32), gain))
 
 
-_WAV_BLOCK = 1 << 16  # frames converted at a time: the float32 work array stays in the cache
+_BLOCK = 1 << 16  # frames converted or encoded at a time: the float32 work array stays in the cache
 
 
 def pcm16(audio: np.ndarray, gain: float = 1.0) -> np.ndarray:

@@ -21,6 +21,7 @@ DEFAULT_SOUNDFONT = "/usr/share/sounds/sf2/FluidR3_GM.sf2"   # Debian fluid-soun
 FALLBACK_SOUNDFONT = "/usr/share/sounds/sf2/TimGM6mb.sf2"   # Debian timgm6mb-soundfont (GPL-2), 6 MB
 _STRETCH_CHUNK_SECONDS = 45.0
 _STRETCH_OVERLAP_SECONDS = 0.25
+_CHUNK = 1 << 16  # samples (or frames) worked on at a time instead of a full-length temporary: they stay in cache
 
 
 def soundfont_path() -> str:
@@ -302,8 +303,7 @@ def rms(audio: np.ndarray) -> float:
     flat = audio.reshape(-1)
     if not flat.size:
         return 0.0
-    chunk = 1 << 16
-    total = sum(float(np.square(flat[i:i + chunk], dtype=np.float64).sum()) for i in range(0, flat.size, chunk))
+    total = sum(float(np.square(flat[i:i + _CHUNK], dtype=np.float64).sum()) for i in range(0, flat.size, _CHUNK))
     return float(np.sqrt(total / flat.size))
 
 
@@ -410,11 +410,10 @@ def _without_dc(rows: np.ndarray) -> np.ndarray:
     # float32 along contiguous rows: ~4x faster than float64 down the columns, no 2x-size temporary,
     # and within ~1e-5 of it (the pole is far enough from 1 for float32 to hold it)
     b, a = np.array([1.0, -1.0], dtype=np.float32), np.array([1.0, -0.9995], dtype=np.float32)
-    step = 1 << 16  # a chunk at a time, the state carried over (the same values): no full-length temporary
-    for row in rows:
+    for row in rows:  # a chunk at a time, the state carried over (the same values): no full-length temporary
         state = np.zeros(1, dtype=np.float32)
-        for i in range(0, len(row), step):
-            row[i:i + step], state = lfilter(b, a, row[i:i + step], zi=state)
+        for i in range(0, len(row), _CHUNK):
+            row[i:i + _CHUNK], state = lfilter(b, a, row[i:i + _CHUNK], zi=state)
     return rows
 
 
@@ -440,9 +439,6 @@ def _room(rows: np.ndarray, amount: float, sr: int, channel: int | None = None) 
         return out
     out = _process_in_place(room, rows, sr, rows=True)
     return out if channel is None else out[channel]
-
-
-_CHUNK = 1 << 16  # frames per call of a Pedalboard plugin (_process_in_place)
 
 
 def _process_in_place(plugin, audio: np.ndarray, sr: int, rows: bool = False) -> np.ndarray:

@@ -51,7 +51,7 @@ def test_the_mp3_handed_over_a_block_at_a_time_is_the_encoders_own_of_the_whole(
 
     from remixes.engine import encode
 
-    monkeypatch.setattr(encode, "_WAV_BLOCK", 4096)  # blocks of 4096 frames at most, none under 16
+    monkeypatch.setattr(encode, "_BLOCK", 4096)  # blocks of 4096 frames at most, none under 16
     rng = np.random.default_rng(8)
     for frames in (0, 1, 3, 4096 + 15, 4096 + 16, 3 * 4096 + 5):
         for channels in (1, 2):
