@@ -24,8 +24,20 @@ from tools.songs import make_song
 sf.write(f"{sys.argv[1]}/song.wav", make_song(12.0, tempo=100.0, seed=1), 44100, subtype="PCM_16")
 open(f"{sys.argv[1]}/lyrics.txt", "w").write("Morning light across the water\nI will carry you home\n")
 PYEOF
-# one in-process remix (no helpers) runs every stage: analysis, transcription, the band, the singer
-REMIX_ENGINE_PROCESSES=1 $PY -m remixes.engine "$work/song.wav" --prompt "lo-fi with chill beats" \
-  --lyrics "$work/lyrics.txt" --out "$work/out" --quiet > /dev/null \
-  || { echo "numba: the warm-up remix failed; kernels will compile on first use" >&2; exit 0; }
-echo "$versions" > "$stamp"
+# One in-process remix (no helpers) runs every stage: analysis, transcription, the band, the singer, into an
+# emptied cache. Then a fresh interpreter loads the analysis kernels back and tracks beats: a cache entry that
+# crashes the process that loads it (seen once on a new machine: librosa's beat kernel for int64 frames,
+# written over by another process's compilation, segfaulted every later remix) is found here, and the cache
+# is built again.
+for attempt in 1 2 3; do
+  find "$NUMBA_CACHE_DIR" -mindepth 1 -maxdepth 1 -type d -exec rm -rf {} +
+  if REMIX_ENGINE_PROCESSES=1 $PY -m remixes.engine "$work/song.wav" --prompt "lo-fi with chill beats" \
+       --lyrics "$work/lyrics.txt" --out "$work/out" --quiet > /dev/null \
+     && $PY -c 'from remixes.engine.analyse import warm_up; warm_up()' > /dev/null 2>&1; then
+    echo "$versions" > "$stamp"
+    exit 0
+  fi
+  echo "numba: the warm-up remix or a fresh process loading its cache failed (attempt $attempt); again" >&2
+done
+find "$NUMBA_CACHE_DIR" -mindepth 1 -maxdepth 1 -type d -exec rm -rf {} +
+echo "numba: no cache that loads safely after 3 attempts; emptied, kernels will compile on first use" >&2
