@@ -23,8 +23,8 @@ _OVERLAP = 0.75
 
 def master(audio: np.ndarray, sr: int, in_place: bool = False) -> np.ndarray:
     """The mastered mix. Memory: besides the input, one stereo copy (faded, then scaled in place into the
-    result) and two mono per-sample arrays (the K-weighted power, the peak envelope); a 3-minute song's stereo
-    buffer is 63 MB, a mono one 32 MB. The limiter's gain is made a span at a time where it is used.
+    result) and one mono per-sample array (the K-weighted power; the peak envelope holds 32-sample block maxima);
+    a 3-minute song's stereo buffer is 63 MB, a mono one 32 MB. The limiter's gain is made a span at a time where it is used.
     `in_place=True` fades and scales a C-contiguous float32 input itself (no copy; the caller gives it up)."""
     audio = np.asarray(audio, dtype=np.float32)
     audio = _fades(audio, sr, copy=not (in_place and audio.flags.c_contiguous and audio.flags.writeable))
@@ -34,7 +34,7 @@ def master(audio: np.ndarray, sr: int, in_place: bool = False) -> np.ndarray:
     envelope = _PeakEnvelope(audio)
     for _ in range(5):
         gain = 10 ** (gain_db / 20)
-        limiter = _LimiterGain(envelope.at_least(ceiling / gain), ceiling, sr, scale=gain)
+        limiter = _LimiterGain(envelope.at_least(ceiling / gain), ceiling, sr, scale=gain, blocks=True)
         measured = _gated_loudness(power, sr, limiter, np.float32(gain))
         if abs(measured - TARGET_LUFS) < 0.2:
             break
@@ -48,8 +48,8 @@ def master(audio: np.ndarray, sr: int, in_place: bool = False) -> np.ndarray:
         for ch in range(out.shape[1]):  # a column at a time: ~3x faster than broadcasting (n, 1) over (n, 2)
             out[start:start + _SPAN, ch] *= gains
     del limiter
-    peak = true_peak_dbtp(out, buffer=envelope.envelope)  # the limiter's envelope is done with: its array reused
     del envelope
+    peak = true_peak_dbtp(out)
     if peak > CEILING_DBTP - 0.05:
         out *= np.float32(10 ** ((CEILING_DBTP - 0.1 - peak) / 20))
     return np.ascontiguousarray(out, dtype=np.float32)
@@ -60,9 +60,9 @@ def loudness(audio: np.ndarray, sr: int) -> float:
     return _gated_loudness(_k_weighted_power(np.asarray(audio, dtype=np.float32), sr), sr)
 
 
-def true_peak_dbtp(audio: np.ndarray, buffer: np.ndarray | None = None) -> float:
-    """The 4x-oversampled peak in dBTP; `buffer` (float32, one value a frame) holds the peak envelope if given."""
-    envelope = _PeakEnvelope(np.asarray(audio, dtype=np.float32), phases=(0.25, 0.5, 0.75), out=buffer)
+def true_peak_dbtp(audio: np.ndarray) -> float:
+    """The 4x-oversampled peak in dBTP."""
+    envelope = _PeakEnvelope(np.asarray(audio, dtype=np.float32), phases=(0.25, 0.5, 0.75))
     # Only blocks whose sample peak is within 3 dB of the loudest sample can hold the true peak
     # (inter-sample overs of music stay well under 3 dB; tools/evaluate.py checks independently).
     peak = float(envelope.at_least(float(envelope.block_peaks.max()) * 2 / 1.4142).max())
@@ -154,23 +154,29 @@ def _weighted(power: np.ndarray, limiter: "_LimiterGain", gain, start: int, stop
 # --- true peak and limiter -------------------------------------------------------------------------
 
 class _PeakEnvelope:
-    """Per-sample max |x| over channels, refined with interpolated inter-sample values (windowed-sinc,
-    32 taps) where the sample peak is within 6 dB of the level asked about; refinements are cached.
-    The limiter uses the midpoint only; `true_peak_dbtp` adds the 1/4 and 3/4 points (4x, BS.1770)."""
+    """Max |x| over channels of each block of STEP (32) samples, the limiter's blocks, refined with interpolated
+    inter-sample values (windowed-sinc, 32 taps) where the sample peak is within 6 dB of the level asked about;
+    refinements are cached. The limiter uses the midpoint only; `true_peak_dbtp` adds the 1/4 and 3/4 points
+    (4x, BS.1770). Block maxima rather than a value per sample: the same block peaks (a max is exact), without
+    a full-length array (32 MB for a 3-minute song)."""
 
     _BLOCK = 4096
     _RUN = 64  # blocks per convolution: 1 MB work arrays
+    STEP = 32
 
-    def __init__(self, audio: np.ndarray, phases: tuple = (0.5,), out: np.ndarray | None = None):
+    def __init__(self, audio: np.ndarray, phases: tuple = (0.5,)):
         self.audio = audio if audio.ndim == 2 else audio[:, None]
-        self.envelope = np.empty(len(self.audio), dtype=self.audio.dtype) if out is None else out
-        step = 1 << 16  # a chunk at a time: the |x| work arrays stay in the cache (~4x less CPU than whole columns)
-        for i in range(0, len(self.audio), step):
+        n = len(self.audio)
+        self.peaks = np.empty(-(-n // self.STEP), dtype=self.audio.dtype)
+        step = 1 << 16  # a chunk at a time (whole blocks): the |x| work arrays stay in the cache
+        work = np.empty(min(n, step), dtype=self.audio.dtype)
+        for i in range(0, n, step):
             rows = self.audio[i:i + step]
-            out = np.abs(rows[:, 0], out=self.envelope[i:i + step])
+            out = np.abs(rows[:, 0], out=work[:len(rows)])
             for ch in range(1, rows.shape[1]):
                 np.maximum(out, np.abs(rows[:, ch]), out=out)
-        self.block_peaks = _block_max(self.envelope, self._BLOCK)
+            self.peaks[i // self.STEP:-(-(i + len(rows)) // self.STEP)] = _block_max(out, self.STEP)
+        self.block_peaks = _block_max(self.peaks, self._BLOCK // self.STEP)
         n_blocks = len(self.block_peaks)
         self.refined = np.zeros(n_blocks, dtype=bool)
         self.kernels = [_interpolation_kernel(phase) for phase in phases]
@@ -184,21 +190,22 @@ class _PeakEnvelope:
             for block in range(int(first), int(last), self._RUN):
                 self._refine(block, min(int(last), block + self._RUN))
         self.refined |= todo
-        return self.envelope
+        return self.peaks
 
     def _refine(self, first: int, last: int) -> None:
-        start, end = first * self._BLOCK, min(len(self.envelope), last * self._BLOCK)
+        n = len(self.audio)
+        start, end = first * self._BLOCK, min(n, last * self._BLOCK)
         margin = 32
-        lo, hi = max(0, start - margin), min(len(self.envelope), end + margin)
-        target = self.envelope[start:end]
+        lo, hi = max(0, start - margin), min(n, end + margin)
+        target = self.peaks[start // self.STEP:-(-end // self.STEP)]
         for kernel in self.kernels:
             shift = len(kernel) // 2 - 1
             for ch in range(self.audio.shape[1]):
                 # A full convolution's output k is sum x[k - j] h[j]: aligned so index i is the point after i.
                 full = np.convolve(self.audio[lo:hi, ch], kernel)
-                values = full[start - lo + shift:start - lo + shift + len(target)]
+                values = full[start - lo + shift:start - lo + shift + end - start]
                 np.abs(values, out=values)
-                np.maximum(target, values, out=target)
+                np.maximum(target, _block_max(values, self.STEP), out=target)
 
 
 @lru_cache(maxsize=8)
@@ -215,13 +222,14 @@ class _LimiterGain:
     interpolated; the min-filter spans several blocks so the interpolation cannot exceed any sample's
     required gain. Its samples are made a span at a time (`span`), where they are used: no full-length array."""
 
-    STEP = 32
+    STEP = _PeakEnvelope.STEP
 
-    def __init__(self, envelope: np.ndarray, ceiling: float, sr: int, scale: float = 1.0):
+    def __init__(self, envelope: np.ndarray, ceiling: float, sr: int, scale: float = 1.0, blocks: bool = False):
         from scipy.ndimage import minimum_filter1d, uniform_filter1d
 
-        # scaled after the block max: the same values (rounding is monotonic), no scaled full-length copy
-        peaks = _block_max(envelope, self.STEP) * np.float32(scale)
+        # scaled after the block max: the same values (rounding is monotonic), no scaled full-length copy;
+        # with `blocks`, `envelope` is its block maxima already (_PeakEnvelope's)
+        peaks = (envelope if blocks else _block_max(envelope, self.STEP)) * np.float32(scale)
         required = np.minimum(1.0, ceiling / np.maximum(peaks, 1e-9))
         self.unity = required.min() >= 1.0
         if self.unity:

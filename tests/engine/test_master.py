@@ -30,7 +30,7 @@ def test_it_keeps_the_length_and_layout(song_audio):
 
 
 def test_its_peak_envelope_refines_runs_of_loud_blocks_exactly_as_block_by_block():
-    from remixes.engine.master import _interpolation_kernel, _PeakEnvelope
+    from remixes.engine.master import _block_max, _interpolation_kernel, _PeakEnvelope
 
     rng = np.random.default_rng(3)
     audio = (rng.standard_normal((40 * 4096 + 123, 2)) * 0.2).astype(np.float32)
@@ -50,7 +50,7 @@ def test_its_peak_envelope_refines_runs_of_loud_blocks_exactly_as_block_by_block
             for ch in range(2):
                 full = np.abs(np.convolve(audio[lo:hi, ch], kernel))
                 expected[start:end] = np.maximum(expected[start:end], full[start - lo + 15:end - lo + 15])
-    np.testing.assert_array_equal(envelope, expected)
+    np.testing.assert_array_equal(envelope, _block_max(expected, 32))  # its 32-sample blocks: the limiter's
 
 
 def test_its_limiter_gain_for_a_scaled_envelope_is_the_gain_for_the_envelope_scaled_first():
