@@ -307,3 +307,57 @@ def test_a_band_of_one_room_holds_two_whole_length_arrays_at_its_peak():
     # the two channels' sums (the mix ends in one of them) and the output, made once the other is freed:
     # no whole-length buffer of a part next to them
     assert peak < 2.5 * band.nbytes
+
+
+def _click_track(sr: int, seconds: float = 4.0) -> tuple:
+    """Two steady tones (one per side) and a noise burst (~1 ms decay) on both every half second."""
+    t = np.arange(int(seconds * sr)) / sr
+    audio = np.stack([0.2 * np.sin(2 * np.pi * 220 * t), 0.2 * np.sin(2 * np.pi * 330 * t)], axis=1)
+    clicks = np.arange(sr // 4, len(t) - sr // 4, sr // 2)
+    burst = np.random.default_rng(0).standard_normal((256, 2)) * np.exp(-np.arange(256) / 40)[:, None]
+    for c in clicks:
+        audio[c:c + 256] += burst
+    return audio.astype(np.float32), clicks
+
+
+@pytest.mark.parametrize("rate", [0.87, 1.25])
+def test_the_stretch_keeps_the_length_and_the_beat_and_the_finer_engine_keeps_clicks_sharp(rate):
+    from remixes.engine.render import stretch_piece
+
+    audio, clicks = _click_track(SR)
+    for fine in (False, True):
+        out = stretch_piece(audio, rate, SR, fine)
+        assert out.shape == (round(len(audio) / rate), 2)
+        energy = np.diff(out.mean(axis=1)) ** 2   # the tones are low: the clicks rule the difference
+        window = int(0.03 * SR)
+        for c in clicks:
+            at = int(round(c / rate))
+            peak = at - window + int(np.argmax(energy[at - window:at + window]))
+            assert abs(peak - at) < 0.012 * SR   # the click where the tempo puts it
+            if fine:  # little of the click smeared into the 25 ms before it
+                click, before = energy[peak - 220:peak + 220].sum(), energy[peak - 1320:peak - 220].sum()
+                assert before < 0.05 * click
+
+
+def test_a_mono_source_is_stretched_once_for_the_samples_of_the_stereo_stretch(monkeypatch):
+    import pedalboard
+
+    from remixes.engine.render import stretch_piece
+
+    audio, _ = _click_track(22050, 2.0)
+    real, calls = pedalboard.time_stretch, []
+
+    def spy(channels, sr, **options):
+        calls.append((channels.shape[0], options))
+        return real(channels, sr, **options)
+
+    monkeypatch.setattr(pedalboard, "time_stretch", spy)
+    dual_mono = np.repeat(audio[:, :1], 2, axis=1)
+    for fine in (False, True):
+        calls.clear()
+        once = stretch_piece(dual_mono, 0.8, 22050, fine)
+        both = real(np.ascontiguousarray(dual_mono.T), 22050, stretch_factor=0.8, high_quality=fine).T
+        assert np.array_equal(once, both)   # Rubber Band's stereo stretch of equal channels, to the sample
+        assert stretch_piece(audio, 0.8, 22050, fine).shape == once.shape
+        assert [n for n, _ in calls] == [1, 2]   # the mono source went through as one channel, stereo as two
+        assert all(o["high_quality"] == fine and o["preserve_formants"] is False for _, o in calls)
