@@ -246,12 +246,12 @@ def render_band(parts, duration: float, target_rms: float, sr: int = SAMPLE_RATE
     n = int(round(duration * sr))
     changed = np.zeros((2, n), dtype=np.float32) if any(part.gain_db for part in parts) else None
     groups: dict[tuple[float, float], list] = {}
-    audio = None  # a whole-length buffer for the parts that need one (tuned drums), every such part's in turn
+    audio = None  # the synthesiser's buffer, every part's in turn (and at the end the band, after two groups or more)
     for part in parts:
         groups.setdefault((float(np.clip(part.reverb, 0, 1)), float(part.gain_db)), []).append(part)
     lone = len(groups) == 1
-    # channel rows: the filters run along contiguous rows. The parts are played a block at a time into their
-    # weighted sums (no whole-length buffer of a part); a lone group's mix is kept in its sums' arrays.
+    # channel rows: the filters run along contiguous rows. A lone group's parts' buffer is idle once they are
+    # summed: it holds the mix then (one full-length array fewer at the band's peak).
     mix = None if lone else np.zeros((2, n), dtype=np.float32)
     for (amount, gain_db), members in groups.items():
         weights = [np.array([np.sqrt((1 - p.pan) / 2), np.sqrt((1 + p.pan) / 2)], dtype=np.float32) *
@@ -264,56 +264,43 @@ def render_band(parts, duration: float, target_rms: float, sr: int = SAMPLE_RATE
             passes = [([w[0] for w in weights], None, None)]
         else:
             passes = [([w[c] for w in weights], c, None) for c in (0, 1)]
-        sums = [np.empty((2, n), dtype=np.float32) for _ in passes]  # every sample is written by the first part
+        sums: list = [None] * len(passes)
         for k, part in enumerate(members):
-            if _tuned(part):  # its two renders are summed before it is weighed: a whole-length buffer
-                audio = render_part(part, n, sr, out=audio)
-                blocks = ((i, audio[i:i + _CHUNK]) for i in range(0, n, _CHUNK))
-            else:  # a block at a time, weighed into the sums while it is in the cache
-                blocks = _part_blocks(part, n, sr)
-            for start, frames in blocks:
-                for j, (scales, _, _) in enumerate(passes):
-                    rows = sums[j][:, start:start + len(frames)]
-                    if k == 0:
-                        np.multiply(frames.T, scales[k], out=rows)
-                    else:
-                        rows += frames.T * scales[k]
-        outputs = []
-        for j, (_, channel, after) in enumerate(passes):
-            rows = sums[j]
+            audio = render_part(part, n, sr, out=audio)  # the parts take turns in one buffer
+            for j, (scales, _, _) in enumerate(passes):
+                if sums[j] is None:
+                    sums[j] = np.array(audio.T, order="C")  # a copy: the next part renders into `audio`
+                    sums[j] *= scales[k]
+                else:  # no full-length transposed copy of the part next to the sums
+                    for i in range(0, n, _BLOCK):
+                        sums[j][:, i:i + _BLOCK] += audio[i:i + _BLOCK].T * scales[k]
+        if lone:
+            mix = audio.reshape(2, n)
+            mix.fill(0)
+        for _, channel, after in passes:
+            rows = sums.pop(0)
             if amount > 0:
                 rows = _room(rows, amount, sr, channel)
             elif channel is not None:
                 rows = rows[channel]
             if after is not None:
                 rows *= after
-            if lone:  # the mix is these rows (+ 0, as when added to a zeroed mix: -0.0 becomes 0.0)
-                outputs.append(rows)
-            else:
-                target = mix if channel is None else mix[channel]
-                target += rows
+            target = mix if channel is None else mix[channel]
+            target += rows
             if changed is not None:
                 target = changed if channel is None else changed[channel]
                 target += rows * np.float32(10 ** (gain_db / 20))
             del rows
-        if lone:
-            # the last pass's array holds the mix: its own output (both channels, or the right one) and the left
-            # channel's output from the first pass's array, which is then freed
-            if len(outputs) == 2:
-                mix = sums[1]
-                np.add(outputs[0], np.float32(0.0), out=mix[0])
-                mix[1] += np.float32(0.0)
-            else:
-                mix = outputs[0]
-                mix += np.float32(0.0)
-        del sums, outputs
     _without_dc(mix)
     arranged_rms = rms(mix)
     if changed is not None:
         mix = _without_dc(changed)
-    out = np.empty((n, 2), dtype=np.float32)  # the freed pass arrays' memory, at the band's peak
+    out = np.empty((n, 2), dtype=np.float32) if lone else audio
     np.multiply(mix.T, np.float32(target_rms / arranged_rms) if arranged_rms > 0 else np.float32(1.0), out=out)
     return out
+
+
+_BLOCK = 1 << 18  # samples per step when summing full-length parts (no full-length temporary)
 
 
 def rms(audio: np.ndarray) -> float:
@@ -335,27 +322,14 @@ def render_part(part, n_samples: int, sr: int = SAMPLE_RATE, out: np.ndarray | N
             drum_pitch(int(part.program), int(pitch))  # measured before this part selects its program
     synth = _selected(int(part.program), part.is_drums)
     channel = 9 if part.is_drums else 0
-    if _tuned(part):
+    if part.is_drums and part.tune_to:
         tuned = [n for n in part.notes if n[2] in _TUNED_DRUMS]
-        rest = [n for n in part.notes if n[2] not in _TUNED_DRUMS]
-        out = _render_notes(synth, channel, rest, n_samples, sr, out=out)
-        out += _render_notes(synth, channel, tuned, n_samples, sr, bends=_drum_bends(part, tuned))
-        return out
+        if tuned:
+            rest = [n for n in part.notes if n[2] not in _TUNED_DRUMS]
+            out = _render_notes(synth, channel, rest, n_samples, sr, out=out)
+            out += _render_notes(synth, channel, tuned, n_samples, sr, bends=_drum_bends(part, tuned))
+            return out
     return _render_notes(synth, channel, part.notes, n_samples, sr, out=out)
-
-
-def _tuned(part) -> bool:
-    """Whether the part is a kit with drums tuned to the song (rendered twice: unbent and bent)."""
-    return bool(part.is_drums and part.tune_to and any(n[2] in _TUNED_DRUMS for n in part.notes))
-
-
-def _part_blocks(part, n_samples: int, sr: int = SAMPLE_RATE):
-    """An untuned part through the soundfont a block at a time: (first sample, (frames, 2) float32 view of one
-    work buffer, overwritten by the next block). The same samples as render_part."""
-    if sr != SAMPLE_RATE:
-        raise ValueError(f"the band renders at {SAMPLE_RATE} Hz")
-    yield from _played(_selected(int(part.program), part.is_drums), 9 if part.is_drums else 0, part.notes,
-                       n_samples, sr, work=np.empty((_CHUNK, 2), dtype=np.float32))
 
 
 # The kit's pitched drums: kicks and toms.
@@ -397,18 +371,6 @@ def _drum_bends(part, notes) -> list[float]:
 
 
 def _render_notes(synth, channel: int, notes, n_samples: int, sr: int, bends=None, out=None) -> np.ndarray:
-    # every sample is written (the synthesiser's first soundfont overwrites what it renders into)
-    out = np.empty((n_samples, 2), dtype=np.float32) if out is None else out
-    for _ in _played(synth, channel, notes, n_samples, sr, bends, out=out):
-        pass
-    return out
-
-
-def _played(synth, channel: int, notes, n_samples: int, sr: int, bends=None, out=None, work=None):
-    """The notes played, a block of at most _CHUNK frames at a time: (first sample, frames) where frames is a view
-    of `out` ((n_samples, 2) float32, every sample written) or of `work` (a (_CHUNK, 2) buffer, reused).
-    TinySoundFont updates its envelopes every 64 samples from the start of each call: a stretch between two
-    events is split into whole multiples of 64 (_CHUNK is), so the samples are those of one call over it."""
     if bends is not None:
         synth.pitchbend_range(channel, _BEND_RANGE)
     events = []
@@ -421,16 +383,15 @@ def _played(synth, channel: int, notes, n_samples: int, sr: int, bends=None, out
         events.append((max(s, 0), 1, int(pitch), int(velocity), bend))
         events.append((min(max(e, s + 1), n_samples), 0, int(pitch), 0, 0.0))
     events.sort()  # by time; note-offs (0) before note-ons (1) at the same sample
-    buffer = memoryview((out if work is None else work).reshape(-1)).cast("B")
+    # every sample is written (the synthesiser's first soundfont overwrites what it renders into)
+    out = np.empty((n_samples, 2), dtype=np.float32) if out is None else out
+    buffer = memoryview(out.reshape(-1)).cast("B")
     position = 0
     try:
         for sample, kind, pitch, velocity, bend in events + [(n_samples, -1, 0, 0, 0.0)]:
-            while sample > position:
-                stop = min(sample, position + _CHUNK)
-                at = position if work is None else 0
-                synth.generate_simple(stop - position, buffer=buffer[at * 8: (at + stop - position) * 8])
-                yield position, (out[position:stop] if work is None else work[:stop - position])
-                position = stop
+            if sample > position:
+                synth.generate_simple(sample - position, buffer=buffer[position * 8: sample * 8])
+                position = sample
             if kind == 1:
                 if bends is not None:
                     synth.pitchbend(channel, int(np.clip(8192 + bend / _BEND_RANGE * 8191, 0, 16383)))
@@ -443,6 +404,7 @@ def _played(synth, channel: int, notes, n_samples: int, sr: int, bends=None, out
         # a sound turned off fades out over TinySoundFont's fast release (10 ms, 441 samples): render past
         # it, or its tail opens the next part rendered in this process (which then depends on what came before)
         synth.generate_simple(1024)
+    return out
 
 
 def _without_dc(rows: np.ndarray) -> np.ndarray:

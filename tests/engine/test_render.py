@@ -275,40 +275,6 @@ def test_the_finer_stretch_is_rubber_bands_other_engine():
     assert not np.allclose(finer, render.Stretch(audio, 0.8, sr).result(), atol=1e-3)
 
 
-def test_a_part_played_a_block_at_a_time_is_the_part_rendered_whole():
-    from remixes.engine.render import _CHUNK, _part_blocks
-
-    # notes held across block boundaries, one starting and one stopping inside a block
-    n = 3 * _CHUNK + 1000
-    notes = ((0.1, 2.0, 60, 90), (1.2, 3.9, 64, 80), (2.95, 4.4, 67, 100))
-    part = Part("pad", 89, False, notes, 1.0, 0.0)
-    whole = render_part(part, n, SR)
-    played = np.zeros_like(whole)
-    for start, frames in _part_blocks(part, n, SR):
-        assert len(frames) <= _CHUNK
-        played[start:start + len(frames)] = frames
-    np.testing.assert_array_equal(played, whole)
-
-
-def test_a_band_of_one_room_holds_two_whole_length_arrays_at_its_peak():
-    import tracemalloc
-
-    seconds = 12.0
-    onsets = np.arange(0, seconds - 0.5, 0.5)
-    parts = (Part("bass", 33, False, tuple((t, t + 0.45, 33, 100) for t in onsets), 0.9, -0.2, 0.0, 0.45),
-             Part("keys", 0, False, tuple((t, t + 0.45, 72, 90) for t in onsets), 0.7, 0.3, 0.0, 0.45))
-    render_band(parts, seconds, 0.1)  # the soundfont loaded, the programs measured
-    tracemalloc.start()
-    try:
-        band = render_band(parts, seconds, 0.1)
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
-    # the two channels' sums (the mix ends in one of them) and the output, made once the other is freed:
-    # no whole-length buffer of a part next to them
-    assert peak < 2.5 * band.nbytes
-
-
 def _click_track(sr: int, seconds: float = 4.0) -> tuple:
     """Two steady tones (one per side) and a noise burst (~1 ms decay) on both every half second."""
     t = np.arange(int(seconds * sr)) / sr
