@@ -189,7 +189,7 @@ def arrange(plan: StylePlan, analysis: Analysis, timing: Timing, strength: float
             else:  # parts cached before they kept the heard tones
                 role_notes = _soft_thirds(role_notes, chords, song_parts.third_presence)
         if role_notes:
-            level = _ROLE_LEVEL.get(role, 0.5)
+            level = _ROLE_LEVEL.get(role, 0.5) * 10 ** (mix.get(f"{role}_db", 0.0) / 20)
             if role == "lead":
                 # Doubling a kept vocal loudly would fight it; carrying the tune alone it must be heard.
                 level *= 1.4 if carry_melody else 0.5
@@ -352,7 +352,8 @@ _FEELS = {
     "reggae": _Feel(jitter=0.008, spread=8, accent=8, length=0.5, late=0.01, comp="offbeats"),
     "country": _Feel(jitter=0.006, spread=10, accent=12, comp="folk", bass="two_beat"),
 }
-# Each role's own reverb (0..1) and the new drums' level in dB: drums forward in techno, roomy piano in lo-fi.
+# Each role's own reverb (0..1), a role's level in the band ("<role>_db") and the new drums' level in dB: drums
+# forward in techno, roomy piano in lo-fi, country's strummed guitar over its brushed kit, reggae's bass in front.
 _MIXES = {
     "lofi": {"chords": 0.55, "pad": 0.4, "lead": 0.45, "drums_db": -1.5, "drums_reverb": 0.15},
     "classical": {"all": 0.45},
@@ -371,6 +372,8 @@ _MIXES = {
     "metal": {"all": 0.05, "drums_db": 1.5},
     "punk": {"all": 0.05, "drums_db": 1.5},
     "acoustic": {"all": 0.2, "drums_db": -4.0},
+    "country": {"drums_db": -3.0, "guitar_db": 3.0},
+    "reggae": {"bass_db": 3.0},
     "gospel": {"all": 0.35},
     "vaporwave": {"all": 0.5},
     "synthwave": {"pad": 0.45, "lead": 0.35, "drums_reverb": 0.25},
@@ -499,6 +502,8 @@ def _role_notes(role, chords, melody, beats, bars, beats_per_bar, plan: StylePla
             return _pah_pah(chords, beats, bars, energy, rng, low, strum)
         # a folk strum is the guitar's: a piano beside it keeps a seeded rhythm
         rhythm = feel.comp if role == "guitar" or feel.comp != "folk" else ""
+        if role == "chords" and feel.comp == "offbeats":
+            rhythm = "bubble"   # reggae's organ "bubble": the off-beat chop and a softer one a sixteenth after
         return _comp(chords, beats, energy, rng, low=low, strum=strum, rhythm=rhythm, bars=bars)
     if role in ("pad", "strings"):
         return _sustain(chords, low=60 if role == "strings" else 53, velocity=70 if role == "pad" else 64, rng=rng)
@@ -726,6 +731,7 @@ def _bass(chords, beats, energy, rng) -> list[NoteTuple]:
 _COMP_HITS = {
     "beats": ((None, 0.0, 0.45, 1.0, False),),
     "offbeats": ((None, 0.5, 0.45, 1.0, False),),
+    "bubble": ((None, 0.5, 0.2, 1.0, False), (None, 0.75, 0.2, 0.7, False)),   # reggae's organ
     "charleston": ((0, 0.0, 0.6, 1.0, False), (2, 0.0, 0.6, 1.0, False), (1, 0.5, 0.4, 0.85, False),
                    (3, 0.5, 0.4, 0.85, False)),
     "folk": ((None, 0.0, 0.5, 1.0, False), (1, 0.5, 0.45, 0.7, True), (3, 0.5, 0.45, 0.7, True)),
@@ -904,6 +910,8 @@ GROOVES: dict[Groove, dict[int, str]] = {
     G.METAL:         {K: "xoxoxoxoxoxoxoxo", S: "....x.......x...", CR: "x.......x......."},
     G.PUNK:          {K: "x...x...x...x...", S: "..x...x...x...x.", HH: "o.o.o.o.o.o.o.o."},
     G.SHUFFLE:       {K: "x.....x.x.......", S: "....x.......x...", HH: "o..oo..oo..oo..o"},
+    # country's train beat: brushes on every eighth, the backbeat accented, the kick on one and three
+    G.TRAIN:         {K: "x.......x.......", S: "g.g.x.g.g.g.x.g.", HH: "....o.......o..."},
     G.SWING_JAZZ:    {RD: "o...o..oo...o..o", PH: "....o.......o...", K: "g.......g.......", S: "..........g....."},
     G.BOSSA:         {K: "x..ox..ox..ox..o", RIM: "o..o..o...o..o..", SH: "oooooooooooooooo"},
     G.REGGAE:        {K: "........x.......", S: "........x.......", HH: "..o...o...o...o.", RIM: "....o.......o..."},

@@ -129,16 +129,57 @@ def test_reggaeton_plays_the_dembow_kick_on_every_beat_and_the_rim_on_three_thre
 
 
 @pytest.mark.parametrize("seed", [1, 2])
-def test_reggae_guitar_and_organ_skank_on_the_offbeats(seed):
+def test_reggae_guitar_skanks_on_the_offbeats_and_the_organ_bubbles(seed):
     arrangement = arrangement_for("reggae", seed)
     beats = np.asarray(arrangement.beat_times)
     period = float(np.median(np.diff(beats)))
-    for role in ("guitar", "chords"):
+
+    def after_the_beat(role):
         starts = [n[0] for n in part(arrangement, role).notes]
         assert len(starts) > 20
-        # humanised late by up to 40 ms: every chop sits half a beat after a beat, none on one
-        after = [(t - beats[max(0, np.searchsorted(beats, t + 0.01) - 1)]) / period for t in starts]
-        assert all(0.4 < x < 0.75 for x in after), role
+        return np.array([(t - beats[max(0, np.searchsorted(beats, t + 0.01) - 1)]) / period for t in starts])
+
+    # humanised late by up to 40 ms: every guitar chop sits half a beat after a beat, none on one
+    guitar = after_the_beat("guitar")
+    assert np.all((guitar > 0.4) & (guitar < 0.62))
+    # the organ chops on the offbeat and again, softer, a sixteenth later; never on the beat
+    organ = after_the_beat("chords")
+    assert np.all(((organ > 0.4) & (organ < 0.62)) | ((organ > 0.65) & (organ < 0.87)))
+    assert np.sum(organ > 0.65) > 10 and np.sum(organ < 0.62) > 10
+    chops = part(arrangement, "chords").notes
+    on, late = ([n[3] for n, x in zip(chops, organ) if pick(x)] for pick in (lambda x: x < 0.62, lambda x: x > 0.65))
+    assert np.mean(late) < np.mean(on)
+
+
+def test_reggae_puts_its_bass_3_db_further_in_front_of_its_guitar():
+    def bass_over_guitar(prompt):
+        arrangement = arrangement_for(prompt)
+        return part(arrangement, "bass").level / part(arrangement, "guitar").level
+
+    # afrobeats: the same finger bass and clean guitar at the band's default levels
+    assert 20 * np.log10(bass_over_guitar("reggae") / bass_over_guitar("afrobeats")) == pytest.approx(3.0)
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_country_plays_a_train_beat_on_brushes_under_its_strummed_guitar(seed):
+    arrangement = arrangement_for("country", seed)
+    drums = part(arrangement, "drums")
+    assert drums.program == 40  # the GS brush kit
+    beats = np.asarray(arrangement.beat_times)
+    period = float(np.median(np.diff(beats)))
+    snares = [n for n in drums.notes if n[2] == 38]
+    kicks = [n[0] for n in drums.notes if n[2] == K]
+    # the snare brushed on the eighths, the backbeat (two and four) loudest; the kick on one and three
+    eighths = {round(2 * (n[0] - beats[0]) / period) % 8 for n in snares}
+    assert len(eighths) >= 6
+    loud = [n[0] for n in snares if n[3] >= 90 and np.min(np.abs(beats - n[0])) < 0.05]
+    positions = beat_positions(arrangement, loud, tolerance=0.05)
+    assert {1, 3} <= set(positions) and sum(p in (1, 3) for p in positions) >= 0.9 * len(positions)  # fills aside
+    assert set(beat_positions(arrangement, kicks, tolerance=0.05)) <= {0, 2}
+    # the kit 3 dB under where acoustic-less styles put it, the guitar 3 dB over the band's default
+    folk = arrangement_for("acoustic", seed)
+    assert 20 * np.log10((part(arrangement, "guitar").level / part(arrangement, "bass").level)
+                         / (part(folk, "guitar").level / part(folk, "bass").level)) == pytest.approx(3.0)
 
 
 def test_a_jazz_piano_comps_on_one_and_three_and_ahead_of_two_and_four():
