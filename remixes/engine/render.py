@@ -20,6 +20,10 @@ SAMPLE_RATE = 44100
 DEFAULT_SOUNDFONT = "/usr/share/sounds/sf2/FluidR3_GM.sf2"   # Debian fluid-soundfont-gm (MIT), 148 MB
 FALLBACK_SOUNDFONT = "/usr/share/sounds/sf2/TimGM6mb.sf2"   # Debian timgm6mb-soundfont (GPL-2), 6 MB
 _STRETCH_CHUNK_SECONDS = 45.0
+# R3 runs at whole-sample hops: its output drifts from the asked rate by up to ~0.2 % (35-70 ms late or early by
+# the end of a 45 s piece at rates 0.87-1.3), snapping back where the next piece starts; 10 s pieces keep it
+# within 6-20 ms of the beat. R2 stays within 3 ms.
+_STRETCH_FINE_CHUNK_SECONDS = 10.0
 _STRETCH_OVERLAP_SECONDS = 0.25
 _CHUNK = 1 << 16  # samples (or frames) worked on at a time instead of a full-length temporary: they stay in cache
 
@@ -51,7 +55,7 @@ class Stretch:
 
     def __init__(self, audio, rate: float, sr: int = SAMPLE_RATE, pool=None, fine: bool = False):
         self.audio, self.rate, self.sr, self.fine = audio, rate, sr, fine
-        chunk = int(_STRETCH_CHUNK_SECONDS * sr)
+        chunk = int((_STRETCH_FINE_CHUNK_SECONDS if fine else _STRETCH_CHUNK_SECONDS) * sr)
         overlap = int(_STRETCH_OVERLAP_SECONDS * sr)
         self.pieces = [(max(0, start - overlap), min(len(audio), start + chunk))
                        for start in range(0, len(audio), chunk)]
