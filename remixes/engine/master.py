@@ -168,14 +168,14 @@ class _PeakEnvelope:
         self.audio = audio if audio.ndim == 2 else audio[:, None]
         n = len(self.audio)
         self.peaks = np.empty(-(-n // self.STEP), dtype=self.audio.dtype)
-        step = 1 << 16  # a chunk at a time (whole blocks): the |x| work arrays stay in the cache
-        work = np.empty(min(n, step), dtype=self.audio.dtype)
+        step = 1 << 16  # a chunk at a time (whole blocks): the |x| work array stays in the cache
+        channels = self.audio.shape[1]
+        work = np.empty(min(n, step) * channels, dtype=self.audio.dtype)
         for i in range(0, n, step):
-            rows = self.audio[i:i + step]
-            out = np.abs(rows[:, 0], out=work[:len(rows)])
-            for ch in range(1, rows.shape[1]):
-                np.maximum(out, np.abs(rows[:, ch]), out=out)
-            self.peaks[i // self.STEP:-(-(i + len(rows)) // self.STEP)] = _block_max(out, self.STEP)
+            rows = np.ascontiguousarray(self.audio[i:i + step])
+            # a block's frames are STEP x channels contiguous values: its peak over both channels at once
+            flat = np.abs(rows.reshape(-1), out=work[:rows.size])
+            self.peaks[i // self.STEP:-(-(i + len(rows)) // self.STEP)] = _block_max(flat, self.STEP * channels)
         self.block_peaks = _block_max(self.peaks, self._BLOCK // self.STEP)
         n_blocks = len(self.block_peaks)
         self.refined = np.zeros(n_blocks, dtype=bool)
@@ -197,7 +197,7 @@ class _PeakEnvelope:
         start, end = first * self._BLOCK, min(n, last * self._BLOCK)
         margin = 32
         lo, hi = max(0, start - margin), min(n, end + margin)
-        target = self.peaks[start // self.STEP:-(-end // self.STEP)]
+        run = None  # the run's interpolated |values|, max over phases and channels, then reduced to blocks once
         for kernel in self.kernels:
             shift = len(kernel) // 2 - 1
             for ch in range(self.audio.shape[1]):
@@ -205,7 +205,9 @@ class _PeakEnvelope:
                 full = np.convolve(self.audio[lo:hi, ch], kernel)
                 values = full[start - lo + shift:start - lo + shift + end - start]
                 np.abs(values, out=values)
-                np.maximum(target, _block_max(values, self.STEP), out=target)
+                run = values if run is None else np.maximum(run, values, out=run)
+        target = self.peaks[start // self.STEP:-(-end // self.STEP)]
+        np.maximum(target, _block_max(run, self.STEP), out=target)
 
 
 @lru_cache(maxsize=8)
