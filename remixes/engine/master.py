@@ -264,7 +264,15 @@ _SPAN = 1 << 16  # samples of limiter gain made at a time (a multiple of _Limite
 def _block_max(values: np.ndarray, size: int) -> np.ndarray:
     """Max of each block of `size` (non-negative) values, the last block short; no padded copy."""
     whole = len(values) // size * size
-    peaks = values[:whole].reshape(-1, size).max(axis=1)
+    rows = values[:whole].reshape(-1, size)
+    if size <= 64 and whole <= 1 << 18:
+        # short blocks of a chunk in the cache: a maximum down the columns, ~3x less CPU than reducing each short
+        # row (on a whole song's values the strided columns cost more: there, the rows are reduced)
+        peaks = rows[:, 0].copy()
+        for column in range(1, size):
+            np.maximum(peaks, rows[:, column], out=peaks)
+    else:
+        peaks = rows.max(axis=1)
     if whole < len(values):
         peaks = np.append(peaks, values[whole:].max())
     return peaks

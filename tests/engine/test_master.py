@@ -97,3 +97,12 @@ def test_its_loudness_under_the_limiter_is_that_of_the_weighted_power_made_whole
     np.square(weight, out=weight)
     weight *= power
     assert _gated_loudness(power, sr, limiter, np.float32(1.6)) == _gated_loudness(weight, sr)
+
+
+@pytest.mark.parametrize("size", [32, 64, 128])
+def test_block_maxima_are_each_blocks_max_the_last_block_short(size):
+    from remixes.engine.master import _block_max
+
+    values = np.abs(np.random.default_rng(8).standard_normal(3000 * size + size // 2 + 3)).astype(np.float32)
+    expected = [values[i:i + size].max() for i in range(0, len(values), size)]
+    np.testing.assert_array_equal(_block_max(values, size), expected)
