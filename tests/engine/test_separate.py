@@ -211,3 +211,79 @@ def test_other_stem_keeps_the_chords_and_leaves_the_hats_and_snare_to_the_drums(
     assert band_energy(stems.other, 5000, 15000) < 0.005 * band_energy(stems.accompaniment, 5000, 15000)
     other, reference = np.asarray(stems.other).reshape(-1), chords.reshape(-1)
     assert (other @ reference) / (reference @ reference) > 0.7  # the chords stay
+
+
+def test_patches_added_head_first_and_tails_last_sum_as_whole_segments_in_order():
+    """Each patch adds its samples up to the next patch's start and keeps the overlapping rest as a tail,
+    which is added after every patch (so two processes never add into the same samples at once): the
+    stem is the same, to the bit, as adding each patch's whole segment in patch order. Three patches, the
+    last one frame long, so its tail overlaps the previous patch's tail too."""
+    import scipy.fft
+
+    from remixes.engine import separate as sep
+
+    rng = np.random.default_rng(4)
+    total = 2 * sep.T + 1
+    n = (total - 1) * sep.HOP - sep.FRAME + 1500
+    spectra = [(rng.standard_normal((min(sep.T, total - k0), sep.BINS, 2))
+                + 1j * rng.standard_normal((min(sep.T, total - k0), sep.BINS, 2))).astype(np.complex64)
+               for k0 in range(0, total, sep.T)]
+    whole = np.zeros((n, 2), dtype=np.float32)
+    for p, spectrum in enumerate(spectra):  # the segment of each patch added at once, in order
+        frames = scipy.fft.irfft(spectrum.transpose(0, 2, 1), n=sep.FRAME, axis=-1)
+        frames *= sep._WINDOW * np.float32(sep._COMPENSATION)
+        nf = len(spectrum)
+        seg = np.zeros((2, nf + 3, sep.HOP), dtype=np.float32)
+        for j in range(4):
+            seg[:, j:j + nf] += frames[:, :, j * sep.HOP:(j + 1) * sep.HOP].transpose(1, 0, 2)
+        seg = seg.reshape(2, -1).T
+        start = p * sep.T * sep.HOP - sep.FRAME
+        a, b = max(start, 0), min(start + len(seg), n)
+        whole[a:b] += seg[a - start:b - start]
+    split = np.zeros((n, 2), dtype=np.float32)
+    tails = np.zeros((len(spectra), sep.FRAME - sep.HOP, 2), dtype=np.float32)
+    for p in (2, 0, 1):  # patches in any order, as two processes take them
+        sep._overlap_add(split, spectra[p], p * sep.T, tails[p])
+    sep._add_tails(split, tails, total)
+    assert whole.any()
+    assert whole.tobytes() == split.tobytes()
+
+
+def test_a_second_process_separating_from_the_end_gives_the_same_stems(tmp_path, mixture):
+    """separate_more, in another process, takes patches from the song's end while separate() takes them
+    from its start: the stems are those of one process alone, to the bit, and the shared state is gone."""
+    from multiprocessing import get_context
+
+    from remixes.engine import separate as sep
+
+    clip = mixture[2]  # 12 s: two patches
+    alone = sep.separate(clip, SR, directory=tmp_path / "alone")
+    context = get_context("fork")
+    helped = context.Queue()
+
+    def helper():
+        while not (tmp_path / "two" / sep.CLAIMS_FILE).exists():
+            pass
+        helped.put(sep.separate_more(clip, SR, tmp_path / "two"))
+
+    process = context.Process(target=helper)
+    process.start()
+    take = sep._Claims.take
+
+    def leave_the_last_patch(self, from_end=False):  # this process leaves the last patch to the helper
+        p = take(self, from_end)
+        if p is not None and p == len(self._update(bytes)) - 1:
+            self.mark(p, sep._Claims.FREE)
+            return None
+        return p
+
+    sep._Claims.take = leave_the_last_patch
+    try:
+        two = sep.separate(clip, SR, directory=tmp_path / "two")
+    finally:
+        sep._Claims.take = take
+    process.join(60)
+    assert helped.get(timeout=5) == 1
+    for name in sep.STEM_NAMES:
+        assert np.asarray(alone[name]).tobytes() == np.asarray(two[name]).tobytes(), name
+    assert sorted(p.name for p in (tmp_path / "two").iterdir()) == sorted(f"{n}.npy" for n in sep.STEM_NAMES)
