@@ -415,8 +415,10 @@ STYLE_TABLE: tuple[StyleSpec, ...] = (
         signature={"guitar": P.CLEAN_GUITAR},
         signature_label="offbeat guitar skank",
     ),
+    # from a slow bossa's 70 to the 140 of its cut-time classics: an octave, so some octave of any song's tempo
+    # lies in it and none is stretched (a song at 89 bpm stretched to 100 lost its harmony under the stretch)
     StyleSpec(
-        id="bossa", name="Bossa nova", mood="romantic", tempo_range=(100, 140),
+        id="bossa", name="Bossa nova", mood="romantic", tempo_range=(70, 140),
         instruments={"guitar": P.NYLON_GUITAR, "bass": P.ACOUSTIC_BASS, "chords": P.ELECTRIC_PIANO_1,
             "lead": P.FLUTE},
         drums="bossa", drum_kit=Kit.BRUSH, drums_if_added="bossa", swing=0.05,

@@ -229,8 +229,9 @@ def test_rock_plays_a_song_from_80_to_160_bpm_at_its_own_tempo(source_tempo):
 
 
 @pytest.mark.parametrize("prompt, source_tempo", [("hip hop", 112.3), ("hip hop", 82.0), ("reggae", 112.3),
-                                                  ("reggae", 143.6), ("reggae", 64.0)])
-def test_hip_hop_and_reggae_play_a_song_at_its_own_tempo_or_its_half(prompt, source_tempo):
+                                                  ("reggae", 143.6), ("reggae", 64.0), ("bossa nova", 89.1),
+                                                  ("bossa nova", 95.7), ("bossa nova", 180.0), ("bossa nova", 60.0)])
+def test_hip_hop_reggae_and_bossa_play_a_song_at_its_own_tempo_or_an_octave_of_it(prompt, source_tempo):
     timing = choose_timing(interpret(prompt), source_tempo, 10.0)
     assert timing.rate == 1.0 and timing.tempo == pytest.approx(source_tempo * 2.0 ** timing.groove_octave)
 
@@ -312,7 +313,8 @@ def test_a_vocal_stem_with_no_sung_melody_goes_with_the_accompaniment():
     assert arrangement_at(1.0, song_parts=parts).vocal_gain == 0.0
 
 
-@pytest.mark.parametrize("prompt", ["smooth jazz", "lofi", "reggae", "country", "hip hop", "acoustic", "dubstep"])
+@pytest.mark.parametrize("prompt", ["smooth jazz", "lofi", "reggae", "country", "hip hop", "acoustic", "dubstep",
+                                    "bossa nova"])
 def test_a_style_far_from_rock_keeps_the_accompaniment_as_a_pad_of_its_pitch_classes(prompt):
     from dataclasses import replace
 
