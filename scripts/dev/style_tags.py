@@ -40,6 +40,15 @@ STYLE_TAGS = {
     "blues": ["blues", "guitar", "classic rock"],
     "chiptune": ["electronic", "synth", "electro", "weird"],
     "pop": ["pop", "catchy", "dance", "happy"],
+    "vaporwave": ["chillout", "chill", "80s", "electronic", "Mellow"],
+    "bossa": ["jazz", "easy listening", "Mellow", "acoustic"],
+    "latin": ["dance", "party", "happy", "funk"],
+    "reggaeton": ["dance", "Hip-Hop", "beat", "party"],
+    "rnb": ["rnb", "soul", "sexy", "Mellow"],
+    "gospel": ["soul", "choir", "choral", "oldies"],
+    "kpop": ["pop", "dance", "catchy", "electronic"],
+    "afrobeats": ["dance", "funk", "happy", "beat"],
+    "lullaby": ["soft", "quiet", "Mellow", "beautiful", "piano"],
 }
 
 
