@@ -359,7 +359,7 @@ _MIXES = {
     "classical": {"all": 0.45},
     "cinematic": {"all": 0.55, "drums_reverb": 0.4},
     "ambient": {"all": 0.7},
-    "piano_ballad": {"chords": 0.4, "strings": 0.5},
+    "piano_ballad": {"chords": 0.4, "strings": 0.5, "chords_db": 3.0, "strings_db": -6.0},
     "jazz": {"all": 0.2, "drums_db": -3.0, "drums_reverb": 0.2},
     "techno": {"pad": 0.5, "arp": 0.3, "drums_db": 3.0},
     "house": {"pad": 0.4, "chords": 0.25, "drums_db": 2.0},
@@ -394,7 +394,11 @@ _CLARITY = {"punk": 0.9, "metal": 0.92, "dnb": 0.95}
 # on two metal songs); as a pad, musicnn's "jazz" 0.02-0.08 -> 0.15-0.20 on three game songs. Funk and disco
 # as pads lost "rock" from their top tags too, but their own tags did not rise ("drums" took its place) and a
 # funk version of a death-metal song fell to 0.597: not retimbred.
-_RETIMBRED = frozenset({"jazz", "lofi", "acoustic", "country", "reggae", "hiphop", "dubstep", "bossa"})
+# Piano ballad too: its piano and strings over the kept distorted guitars were tagged rock / violin on three game
+# songs (rise of its tags piano/Mellow/soft/beautiful/sad +0.001); as a pad, with its piano 3 dB up and its
+# strings 6 dB down (_MIXES), +0.031 (v1, "rock" gone from the top tags of the two metal songs).
+_RETIMBRED = frozenset({"jazz", "lofi", "acoustic", "country", "reggae", "hiphop", "dubstep", "bossa",
+                        "piano_ballad"})
 # The instrument that carries the melody when the style lists no lead (General MIDI programs).
 _MELODY_VOICE = {
     "lofi": 11, "house": 80, "techno": 81, "dnb": 81, "trap": 80, "hiphop": 11, "rock": 29, "punk": 29,

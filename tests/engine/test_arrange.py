@@ -232,7 +232,8 @@ def test_rock_plays_a_song_from_80_to_160_bpm_at_its_own_tempo(source_tempo):
                                                   ("reggae", 143.6), ("reggae", 64.0), ("bossa nova", 89.1),
                                                   ("bossa nova", 95.7), ("bossa nova", 180.0), ("bossa nova", 60.0),
                                                   ("lullaby", 112.35), ("lullaby", 95.7), ("lullaby", 143.6),
-                                                  ("punk", 112.35), ("punk", 95.7)])
+                                                  ("punk", 112.35), ("punk", 95.7), ("piano ballad", 112.35),
+                                                  ("piano ballad", 95.7), ("piano ballad", 89.1)])
 def test_these_styles_play_a_song_at_its_own_tempo_or_an_octave_of_it(prompt, source_tempo):
     timing = choose_timing(interpret(prompt), source_tempo, 10.0)
     assert timing.rate == 1.0 and timing.tempo == pytest.approx(source_tempo * 2.0 ** timing.groove_octave)
@@ -316,7 +317,7 @@ def test_a_vocal_stem_with_no_sung_melody_goes_with_the_accompaniment():
 
 
 @pytest.mark.parametrize("prompt", ["smooth jazz", "lofi", "reggae", "country", "hip hop", "acoustic", "dubstep",
-                                    "bossa nova"])
+                                    "bossa nova", "piano ballad"])
 def test_a_style_far_from_rock_keeps_the_accompaniment_as_a_pad_of_its_pitch_classes(prompt):
     from dataclasses import replace
 
@@ -333,6 +334,14 @@ def test_a_style_far_from_rock_keeps_the_accompaniment_as_a_pad_of_its_pitch_cla
         assert any("as a pad" in note for note in levels[5].notes)
     rock = arrangement_at(0.5, "rock", song_parts=replace(parts, fidelity=0.4))
     assert rock.accompaniment_pad_gain == 0.0 and rock.accompaniment_gain > 0.8
+
+
+def test_a_piano_ballad_is_its_piano_over_soft_strings():
+    arrangement = arrangement_at(0.5, "piano ballad")
+    roles = {p.role: p for p in arrangement.parts}
+    assert roles["chords"].program == 0 and roles["chords"].notes   # an acoustic grand carries the chords
+    assert roles["chords"].level > 2.5 * roles["strings"].level     # the strings a soft bed under it
+    assert arrangement.accompaniment_gain == 0.0 and arrangement.accompaniment_pad_gain > 0.1
 
 
 def test_where_the_notes_explain_little_the_bass_stem_stays_with_the_harmony_and_the_drums_step_back():
