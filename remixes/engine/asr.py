@@ -109,9 +109,9 @@ def transcribe(audio: np.ndarray, sr: int, *, model: str = "base", language: str
     segments, info = whisper.transcribe(
         x, language=language, beam_size=beam_size, word_timestamps=True,
         condition_on_previous_text=False,  # a misheard line must not prime the next one (song loops)
-        vad_filter=vad, vad_parameters={"threshold": 0.35, "min_silence_duration_ms": 700,
-                                        "speech_pad_ms": 300},
+        vad_filter=vad, vad_parameters={**_VAD, "speech_pad_ms": 300},
     )
+    gaps = _silent_gaps(x) if vad else []
     words: list[Word] = []
     kept = []
     segment_starts: list[int] = []
@@ -128,6 +128,7 @@ def transcribe(audio: np.ndarray, sr: int, *, model: str = "base", language: str
                 continue
             start = max(0.0, min(float(w.start), duration))
             end = max(start, min(float(w.end), duration))
+            start, end = _out_of_gaps(start, end, gaps)
             probability = round(float(w.probability), 4)
             if text[0] in "-'’" and len(words) > segment_starts[-1]:
                 # the rest of a hyphenated word or a clitic ("Twenty" "-one", "rock" "'n'"): one word
@@ -151,6 +152,34 @@ def transcribe(audio: np.ndarray, sr: int, *, model: str = "base", language: str
         model=model,
         segment_starts=tuple(sorted(set(i for i in segment_starts if i < len(words)))),
     )
+
+
+_VAD = {"threshold": 0.35, "min_silence_duration_ms": 700}
+
+
+def _silent_gaps(x: np.ndarray) -> list[tuple[float, float]]:
+    """The pauses (>= 0.7 s) between the voice's stretches, in seconds, as the VAD hears them unpadded."""
+    from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+    speech = get_speech_timestamps(x, VadOptions(**_VAD, speech_pad_ms=0))
+    return [(a["end"] / ASR_SR, b["start"] / ASR_SR) for a, b in zip(speech, speech[1:])]
+
+
+def _out_of_gaps(start: float, end: float, gaps) -> tuple[float, float]:
+    """A word's times moved out of the pauses around it. Whisper's word boundaries are contiguous, and the
+    first word after a pause often takes the pause: its start goes back to where the line before ended
+    (seen: "every" timed 4.24-5.86 s, sung from 5.57), so its lyric would light up a second early. No
+    word holds a pause: a word spanning one, or starting in one, starts where it ends; a word ending in
+    one ends where it starts."""
+    for a, b in gaps:
+        if end <= a or start >= b:
+            continue
+        if end > b:
+            start = b
+        elif start < a:
+            end = a
+        # else the word lies inside the pause (the VAD missed it): left as it is
+    return start, end
 
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?(?:st|nd|rd|th)?")

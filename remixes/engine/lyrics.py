@@ -36,7 +36,7 @@ MAX_LINE_CHARS = 48
 MAX_LINE_SECONDS = 6.0
 
 # The stems cache's version of a source's transcript: bump it when asr.py, its settings or its model change.
-TRANSCRIPT_VERSION = "whisper-base-d01c3014-t2"
+TRANSCRIPT_VERSION = "whisper-base-d01c3014-t3"
 
 # A vocal stem quieter than this (RMS of its loudest second, dBFS) holds no singing.
 SILENT_VOCAL_DB = -45.0

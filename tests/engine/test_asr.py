@@ -123,3 +123,15 @@ def test_tiny_en_hears_the_song_too(song, stem):
     transcript = asr.transcribe(stem, song.sr, model="tiny.en")
     assert transcript.language == "en"
     assert asr.word_recall(song.text, transcript.text) >= 0.75
+
+
+def test_no_word_holds_a_pause_between_the_voices_stretches():
+    gaps = [(4.83, 5.57)]
+    # the first word after a pause, stretched back over it by the aligner, starts where the voice does
+    assert asr._out_of_gaps(4.24, 5.86, gaps) == (5.57, 5.86)
+    assert asr._out_of_gaps(5.0, 5.9, gaps) == (5.57, 5.9)
+    # a word running on into the pause ends where the voice stops
+    assert asr._out_of_gaps(4.5, 5.2, gaps) == (4.5, 4.83)
+    # words clear of the pause, or wholly inside it (the VAD missed them), are left as they are
+    assert asr._out_of_gaps(3.76, 4.24, gaps) == (3.76, 4.24)
+    assert asr._out_of_gaps(5.0, 5.3, gaps) == (5.0, 5.3)
