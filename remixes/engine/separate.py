@@ -239,11 +239,9 @@ class _Claims:
 
 
 def _separate_patches(audio: np.ndarray, outputs, tails, claims: _Claims, total: int, wiener: bool,
-                      from_end: bool = False, tick=None, first: int | None = None, look_ahead: bool = True) -> int:
+                      from_end: bool = False, tick=None, first: int | None = None) -> int:
     """Separate the patches that `claims` gives this process (from the song's start, or its end; `first`:
-    one already taken), each added into `outputs` (vocals, drums, bass) and `tails`; the number done.
-    `look_ahead`: the next patch is taken (and its network run) while this one is added up; without it,
-    this process holds one patch at a time."""
+    one already taken), each added into `outputs` (vocals, drums, bass) and `tails`; the number done."""
     patches = tails.shape[1]
 
     def masked(p: int):
@@ -255,19 +253,16 @@ def _separate_patches(audio: np.ndarray, outputs, tails, claims: _Claims, total:
     # The next patch's network runs on a thread while this one is masked, split and added up, so the two
     # halves of the work fill two cores (onnxruntime and numpy / scipy's heavy calls release the GIL).
     with ThreadPoolExecutor(max_workers=1) as ahead:
-        def take_next():
-            patch = claims.take(from_end)
-            if patch is None:
-                return None
-            taken.append(patch)
-            return ahead.submit(masked, patch)
-
         taken = [p for p in [claims.take(from_end) if first is None else first] if p is not None]
         upcoming = ahead.submit(masked, taken[0]) if taken else None
         try:
             while upcoming is not None:
                 spectrum, mask = upcoming.result()
-                upcoming = take_next() if look_ahead else None
+                upcoming = None
+                next_patch = claims.take(from_end)
+                if next_patch is not None:
+                    taken.append(next_patch)
+                    upcoming = ahead.submit(masked, next_patch)
                 p, k0 = taken[0], taken[0] * T
                 voc = _wiener(spectrum, mask) if wiener else spectrum * mask
                 drum_spec, bass_spec = _split_accompaniment(spectrum - voc)
@@ -279,8 +274,6 @@ def _separate_patches(audio: np.ndarray, outputs, tails, claims: _Claims, total:
                 claims.mark(taken.pop(0), _Claims.DONE)
                 claims_state = None
                 done += 1
-                if not look_ahead:
-                    upcoming = take_next()
                 if tick:
                     tick(claims.counts()[1] / patches)
         except BaseException:
@@ -467,9 +460,7 @@ def separate_more(audio: np.ndarray, sr: int, directory: str | Path, *, wiener: 
         except BaseException:
             claims.mark(first, _Claims.FREE)
             raise
-        # one patch at a time: the separation, out of patches, then waits for one of these at the most
-        return _separate_patches(audio, outputs, tails, claims, total, wiener, from_end=True, first=first,
-                                 look_ahead=False)
+        return _separate_patches(audio, outputs, tails, claims, total, wiener, from_end=True, first=first)
     finally:
         claims.close()
 
