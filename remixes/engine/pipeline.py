@@ -188,7 +188,7 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
         # are separated (see _cached_stems)
         analysed, heard = threading.Event(), []
         stems_future = side.submit(_cached_stems, store, key, source_path, request.max_seconds, helpers, analysed,
-                                   heard, str(workdir))
+                                   heard)
         report("analyse", 0.05)
         rhythm, analysis = store.value(key, "analysis", ANALYSIS_VERSION, lambda: _in_helper(
             helpers, report, "analyse", 0.24, _analyse_file, str(source_path), request.max_seconds))
@@ -461,18 +461,10 @@ def _analyse_file(source_path: str, max_seconds: float):
 def _transcribe_files(vocals_path: str, accompaniment_path: str, beat_times, key_tonic: int, mode: str,
                       heard=None):
     """The song's parts transcribed from its vocal and accompaniment stem files; `heard`: what the helpers
-    already heard in them, the files _hear_stem wrote for the accompaniment and the vocal stem (then only
-    the lines and chords are left)."""
+    already heard in them (then only the lines and chords are left)."""
     if heard is not None:
-        from .transcribe import heard_stems
-
-        stems_heard = []
-        for path in heard:
-            with open(path, "rb") as f:
-                stems_heard.append(pickle.load(f))
-            os.unlink(path)
         return transcribe_parts(None, None, SAMPLE_RATE, beat_times=beat_times, key_tonic=key_tonic, mode=mode,
-                                heard=heard_stems(*stems_heard))
+                                heard=heard)
     return transcribe_parts(_stem_mono(vocals_path), _stem_mono(accompaniment_path), SAMPLE_RATE,
                             beat_times=beat_times, key_tonic=key_tonic, mode=mode)
 
@@ -484,26 +476,21 @@ def _stem_mono(path: str) -> np.ndarray:
     return (stereo[:, 0] + stereo[:, 1]) * np.float32(0.5)
 
 
-def _hear_stem(path: str, accompaniment_path: str | None = None, spill: str | None = None):
+def _hear_stem(path: str, accompaniment_path: str | None = None):
     """transcribe.hear_stem() of a stem file (one stem's half of the heavy part of the transcription; with
     `accompaniment_path`, the vocal stem's, heard only if it holds a singer). librosa (the rest of the
-    transcription's chroma, ~1.4 s of CPU to load) is not loaded here: the analysing helper has it. With
-    `spill`, the result is pickled to that file, which is returned: it goes from helper to helper, never
-    through the remix's process (~45 MB that its heap, and the render helpers forked from it, would keep)."""
+    transcription's chroma, ~1.4 s of CPU to load) is not loaded here: the analysing helper has it."""
     from .transcribe import hear_stem
 
     accompaniment = None if accompaniment_path is None else _stem_mono(accompaniment_path)
-    heard = hear_stem(_stem_mono(path), SAMPLE_RATE, accompaniment)
-    if spill is None:
-        return heard
-    with open(spill, "wb") as f:
-        pickle.dump(heard, f, protocol=pickle.HIGHEST_PROTOCOL)
-    return spill
+    return hear_stem(_stem_mono(path), SAMPLE_RATE, accompaniment)
 
 
 def _heard_early(heard: list, report):
-    """The files of what _cached_stems's hearing of the two stems (_hear_stem, accompaniment then vocals)
-    heard, when it started them and they worked, else None (then _transcribe_files hears the stems itself)."""
+    """What _cached_stems's hearing of the two stems (_hear_stem, accompaniment then vocals) heard, when it
+    started them and they worked, else None (then _transcribe_files hears the stems itself)."""
+    from .transcribe import heard_stems
+
     futures, heard[:] = list(heard), []
     if not futures:
         return None
@@ -511,11 +498,10 @@ def _heard_early(heard: list, report):
         outcomes = [_waiting(future, report, "separate", 0.38) for future in futures]
     except Exception:  # noqa: BLE001 - the transcription then does it all and reports any real failure
         return None
-    return None if any(isinstance(outcome, _Failure) for outcome in outcomes) else tuple(outcomes)
+    return None if any(isinstance(outcome, _Failure) for outcome in outcomes) else heard_stems(*outcomes)
 
 
-def _cached_stems(store, key: str, source_path, max_seconds: float, pool, analysed=None, heard=None,
-                  spill_dir: str | None = None):
+def _cached_stems(store, key: str, source_path, max_seconds: float, pool, analysed=None, heard=None):
     """The source's stems from the cache, separated (in a helper process when there is a pool) if missing.
     The other helper, once the analysis is done (`analysed` set), separates too, from the song's end
     (_separate_more_file). When the helpers separated them, they hear their notes at once, a stem each
@@ -545,12 +531,9 @@ def _cached_stems(store, key: str, source_path, max_seconds: float, pool, analys
         return Stems(**{name: _NpyReader(str(directory / f"{name}.npy")) for name in STEM_NAMES})
 
     stems = store.files(key, "stems", STEMS_VERSION, fill, load)
-    if separated and heard is not None and spill_dir is not None:
-        vocal_file, accompaniment_file = str(stems.vocals.filename), str(stems.accompaniment.filename)
-        vocals = pool.submit(_guarded, _hear_stem, vocal_file, accompaniment_file,
-                             os.path.join(spill_dir, ".heard-vocals.pkl"))
-        heard.extend([pool.submit(_guarded, _hear_stem, accompaniment_file, None,
-                                  os.path.join(spill_dir, ".heard-accompaniment.pkl")), vocals])
+    if separated and heard is not None:
+        vocals = pool.submit(_guarded, _hear_stem, str(stems.vocals.filename), str(stems.accompaniment.filename))
+        heard.extend([pool.submit(_guarded, _hear_stem, str(stems.accompaniment.filename)), vocals])
     return stems
 
 
@@ -573,7 +556,6 @@ def _separate_more_file(source_path: str, max_seconds: float, directory: str) ->
     """Decode and help the separation into DIR (separate_more), then free the network's memory."""
     from .separate import release_session, separate_more
 
-    _return_freed_memory()  # what the analysis freed, before the network and the song are loaded here
     separate_more(decode(source_path, max_seconds), SAMPLE_RATE, directory)
     release_session()
     gc.collect()

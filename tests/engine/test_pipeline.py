@@ -2,7 +2,6 @@
 
 import io
 import json
-import os
 from types import SimpleNamespace
 
 import numpy as np
@@ -215,13 +214,6 @@ def _stems_heard_apart(paths: list[str]):
         pipeline._hear_stem(accompaniment), pipeline._hear_stem(vocals, accompaniment))))
 
 
-def _stems_heard_to_files(paths: list[str], folder) -> tuple[str, str]:
-    """What the helpers hear, a stem each, as the files they write for the helper that transcribes."""
-    vocals, accompaniment = paths
-    return (pipeline._hear_stem(accompaniment, None, str(folder / ".heard-accompaniment.pkl")),
-            pipeline._hear_stem(vocals, accompaniment, str(folder / ".heard-vocals.pkl")))
-
-
 def test_stems_heard_before_the_analysis_give_the_same_parts(tmp_path, monkeypatch):
     """As soon as the stems are separated, the helpers run the note model on them, a stem each
     (_hear_stem), and the transcription, once the analysis is back, only reads lines and chords from
@@ -235,8 +227,8 @@ def test_stems_heard_before_the_analysis_give_the_same_parts(tmp_path, monkeypat
         np.save(tmp_path / f"{name}.npy", (song * gain).astype(np.float32))
         paths.append(str(tmp_path / f"{name}.npy"))
     beats = np.arange(0.0, 8.0, 0.6)
-    assert _stems_heard_apart(paths).vocal_activations is not None  # a vocal stem loud enough to be heard
-    heard = _stems_heard_to_files(paths, tmp_path)
+    heard = _stems_heard_apart(paths)
+    assert heard.vocal_activations is not None  # a vocal stem loud enough to be heard
     alone = pipeline._transcribe_files(*paths, beats, 9, "minor")
 
     def model_again(mono):
@@ -245,7 +237,6 @@ def test_stems_heard_before_the_analysis_give_the_same_parts(tmp_path, monkeypat
     monkeypatch.setattr(transcribe, "activations", model_again)
     early = pipeline._transcribe_files(*paths, beats, 9, "minor", heard)
     assert early == alone
-    assert not any(os.path.exists(path) for path in heard)  # read once, then gone
     assert alone.lead_melody and alone.chords
 
 
