@@ -7,9 +7,9 @@ content hash, so a second remix of the same song skips it. The kept original is 
 at the arrangement's gains (the vocal stem removed for new lyrics or an instrumental, kept clean and
 apart otherwise, the prompt's "no drums" / "more bass" on the real stems), time-stretched once and
 shared by both versions; new lyrics are sung once, for both versions. With two cores, a pool of two
-processes separates while the analysis runs (both separate once it is done), then sings while it
-stretches, and two more render the versions side by side while the cover is drawn. Each version's stems
-(instrumental, vocals) and the source's (vocals, accompaniment) are written as wav into `workdir`.
+processes separates while the analysis runs, then sings while it stretches, and two more render the
+versions side by side while the cover is drawn. Each version's stems (instrumental, vocals) and the
+source's (vocals, accompaniment) are written as wav into `workdir`.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ from .master import master
 from .render import (Stretch, apply_effects, instrument_name, keep_freed_blocks, load_soundfont, release_soundfont,
                      render_band, rms, soundfont_note)
 from .retimbre import pitch_class_pad
-from .separate import CLAIMS_FILE, Stems, separate
+from .separate import Stems, separate
 from .transcribe import transcribe_parts
 
 if TYPE_CHECKING:  # the prompt reader is imported when a remix starts
@@ -184,9 +184,7 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
         singer = _EarlySinger.started(singer, helpers, stack)
         side = stack.enter_context(ThreadPoolExecutor(max_workers=1))
         # Separation runs in one helper (or on the side thread) while the analysis runs in the other.
-        # analysed: the analysing helper is free to separate too; heard: the stems' notes, heard as soon as they
-        # are separated (see _cached_stems)
-        analysed, heard = threading.Event(), []
+        analysed, heard = threading.Event(), []  # heard: the stems' notes, heard early (see _cached_stems)
         stems_future = side.submit(_cached_stems, store, key, source_path, request.max_seconds, helpers, analysed,
                                    heard)
         report("analyse", 0.05)
@@ -197,19 +195,20 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
         stems = _waiting(stems_future, report, "separate", 0.36)
         stems_future = None  # the stems are unmapped once the last reference goes
         report("separate", 0.36)
-        # Helpers that separated or analysed are replaced (their memory goes) by two fresh small ones that
-        # stretch and sing: these fork now, so that the singer loads its models while the old ones hear and
-        # transcribe the stems (a core was idle there), not after.
-        successors = _successors(singer, lyrics if sing_lyrics else None, stack) if helpers and store.computed \
-            else None
         song_parts = store.value(key, "parts", PARTS_VERSION, lambda: _in_helper(
             helpers, report, "separate", 0.39, _transcribe_files, str(stems.vocals.filename),
             str(stems.accompaniment.filename), analysis.beat_times, analysis.key_tonic, analysis.mode,
             _heard_early(heard, report)))
         if helpers and store.computed:
-            successors = successors or _successors(singer, lyrics if sing_lyrics else None, stack)
+            # they separated, analysed or transcribed: their memory goes, and two fresh small ones stretch
+            # and sing (the singer starts now, and loads its models while this process arranges)
+            if singer is not None:
+                singer.cancel()
             helpers.shutdown(wait=True)
-            helpers, singer = successors
+            singer = _EarlySinger(lyrics) if sing_lyrics else None
+            helpers = stack.enter_context(_pool(singer))
+            wait([helpers.submit(int) for _ in range(2)])
+            singer = _EarlySinger.started(singer, helpers, stack)
         timing = choose_timing(plan, rhythm.tempo, len(stems.vocals) / SAMPLE_RATE)
         vocal_found = analysis.vocal_presence >= VOCAL_PRESENCE_THRESHOLD or song_parts.has_vocal
         keep_vocal = plan.keep_vocals and not request.instrumental and not sing_lyrics
@@ -372,17 +371,6 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
 FINE_STRETCH_STRENGTH = 0.25
 
 
-def _successors(singer, lyrics: str | None, stack: ExitStack):
-    """Two fresh helpers to replace ones that separated, analysed or transcribed, and, with `lyrics`, the
-    singer started in one of them (an early singer of the old helpers is told to stop): (helpers, singer)."""
-    if singer is not None:
-        singer.cancel()
-    singer = _EarlySinger(lyrics) if lyrics else None
-    helpers = stack.enter_context(_pool(singer))
-    wait([helpers.submit(int) for _ in range(2)])
-    return helpers, _EarlySinger.started(singer, helpers, stack)
-
-
 def _preload_render() -> None:
     """What every render helper would otherwise import or build for itself, done once here before they
     fork, so they share it: scipy.signal (the band's DC blocker, the master's K-weighting, ~1-2 s to
@@ -460,7 +448,7 @@ def _analyse_file(source_path: str, max_seconds: float):
 
 def _transcribe_files(vocals_path: str, accompaniment_path: str, beat_times, key_tonic: int, mode: str,
                       heard=None):
-    """The song's parts transcribed from its vocal and accompaniment stem files; `heard`: what the helpers
+    """The song's parts transcribed from its vocal and accompaniment stem files; `heard`: what _hear_files
     already heard in them (then only the lines and chords are left)."""
     if heard is not None:
         return transcribe_parts(None, None, SAMPLE_RATE, beat_times=beat_times, key_tonic=key_tonic, mode=mode,
@@ -476,51 +464,44 @@ def _stem_mono(path: str) -> np.ndarray:
     return (stereo[:, 0] + stereo[:, 1]) * np.float32(0.5)
 
 
-def _hear_stem(path: str, accompaniment_path: str | None = None):
-    """transcribe.hear_stem() of a stem file (one stem's half of the heavy part of the transcription; with
-    `accompaniment_path`, the vocal stem's, heard only if it holds a singer). librosa (the rest of the
-    transcription's chroma, ~1.4 s of CPU to load) is not loaded here: the analysing helper has it."""
-    from .transcribe import hear_stem
+def _hear_files(vocals_path: str, accompaniment_path: str):
+    """transcribe.hear() of the stem files (the heavy half of the transcription), in the helper that
+    separated while the other one still analyses. librosa (the rest of the transcription's chroma, ~1.4 s of
+    CPU to load) is not loaded here: the analysing helper has it, and it takes the rest when it is idle
+    first, which it is unless its analysis outlasts this hearing (~4 s of CPU after the separation)."""
+    from .transcribe import hear
 
-    accompaniment = None if accompaniment_path is None else _stem_mono(accompaniment_path)
-    return hear_stem(_stem_mono(path), SAMPLE_RATE, accompaniment)
+    return hear(*(_stem_mono(path) for path in (vocals_path, accompaniment_path)), SAMPLE_RATE)
 
 
 def _heard_early(heard: list, report):
-    """What _cached_stems's hearing of the two stems (_hear_stem, accompaniment then vocals) heard, when it
-    started them and they worked, else None (then _transcribe_files hears the stems itself)."""
-    from .transcribe import heard_stems
-
-    futures, heard[:] = list(heard), []
-    if not futures:
+    """The result of _hear_files when _cached_stems started it and it worked, else None (then
+    _transcribe_files hears the stems itself)."""
+    if not heard:
         return None
     try:
-        outcomes = [_waiting(future, report, "separate", 0.38) for future in futures]
+        outcome = _waiting(heard.pop(), report, "separate", 0.38)
     except Exception:  # noqa: BLE001 - the transcription then does it all and reports any real failure
         return None
-    return None if any(isinstance(outcome, _Failure) for outcome in outcomes) else heard_stems(*outcomes)
+    return None if isinstance(outcome, _Failure) else outcome
 
 
 def _cached_stems(store, key: str, source_path, max_seconds: float, pool, analysed=None, heard=None):
     """The source's stems from the cache, separated (in a helper process when there is a pool) if missing.
-    The other helper, once the analysis is done (`analysed` set), separates too, from the song's end
-    (_separate_more_file). When the helpers separated them, they hear their notes at once, a stem each
-    (_hear_stem, the accompaniment's future then the vocals' appended to `heard`; one helper hears both
-    while the other still analyses): the transcription, which needs the analysis, is then left with lines
-    and chords. The vocal stem goes first: the helper idle first (the analysing one, done with its share of
-    the patches before the other has added them up) takes it, the shorter task (none without a singer), so
-    that it is the one free for the rest of the transcription, for which it has librosa loaded."""
+    When a helper separated them and the analysis is still running (`analysed` not set yet), that helper,
+    idle now, starts hearing their notes (_hear_files, its future appended to `heard`) while the other one
+    finishes analysing: the transcription, which needs the analysis, is then left with lines and chords."""
     from .separate import STEM_NAMES
 
     separated = []
 
     def fill(directory: Path):
         if pool is not None:
-            future = pool.submit(_guarded, _separate_file, str(source_path), max_seconds, str(directory), True)
-            helping = _helping_separate(pool, future, analysed, str(source_path), max_seconds, directory)
-            _unguarded(future.result())
-            if helping is not None:
-                helping.result()  # done (the separation waited for its patches): it is free to hear
+            outcome = pool.submit(_guarded, _separate_file, str(source_path), max_seconds, str(directory), True).result()
+            if isinstance(outcome, _Failure):
+                error = outcome.cls.__new__(outcome.cls)
+                EngineError.__init__(error, outcome.message)
+                raise error
             separated.append(directory)
         else:
             _separate_file(str(source_path), max_seconds, str(directory))
@@ -531,35 +512,9 @@ def _cached_stems(store, key: str, source_path, max_seconds: float, pool, analys
         return Stems(**{name: _NpyReader(str(directory / f"{name}.npy")) for name in STEM_NAMES})
 
     stems = store.files(key, "stems", STEMS_VERSION, fill, load)
-    if separated and heard is not None:
-        vocals = pool.submit(_guarded, _hear_stem, str(stems.vocals.filename), str(stems.accompaniment.filename))
-        heard.extend([pool.submit(_guarded, _hear_stem, str(stems.accompaniment.filename)), vocals])
+    if separated and heard is not None and analysed is not None and not analysed.is_set():
+        heard.append(pool.submit(_guarded, _hear_files, stems.vocals.filename, stems.accompaniment.filename))
     return stems
-
-
-def _helping_separate(pool, separating, analysed, source_path: str, max_seconds: float, directory: Path):
-    """Once the analysis is done, while `separating` (_separate_file into `directory`) still runs, the other
-    helper separates too (_separate_more_file): the future of that, or None."""
-    if analysed is None:
-        return None
-    while not analysed.wait(0.02):
-        if separating.done():
-            return None
-    while not (directory / CLAIMS_FILE).exists():  # the separation has not started on its patches yet
-        if separating.done():
-            return None
-        time.sleep(0.02)
-    return pool.submit(_guarded, _separate_more_file, source_path, max_seconds, str(directory))
-
-
-def _separate_more_file(source_path: str, max_seconds: float, directory: str) -> None:
-    """Decode and help the separation into DIR (separate_more), then free the network's memory."""
-    from .separate import release_session, separate_more
-
-    separate_more(decode(source_path, max_seconds), SAMPLE_RATE, directory)
-    release_session()
-    gc.collect()
-    _return_freed_memory()
 
 
 def _separate_file(source_path: str, max_seconds: float, directory: str, in_helper: bool = False) -> None:

@@ -68,36 +68,12 @@ def hear(vocals: np.ndarray | None, accompaniment: np.ndarray, sr: int, has_voca
     if vocals is not None:
         vocal_mono = _mono(vocals, sr)
         if has_vocal is None:
-            has_vocal = _singer_heard(vocal_mono, acc_mono)
+            # a singer is heard within ~14 dB of the accompaniment; fainter is the separator's bleed of
+            # instruments (an instrumental's lead at -18 dB gave a "sung" melody that the band then left out)
+            has_vocal = _rms(vocal_mono) > VOCAL_STEM_MIN_LEVEL * _rms(acc_mono) and _rms(vocal_mono) > 1e-4
         if has_vocal:
             vocal_activations = activations(vocal_mono)
     return Heard(acc_mono, acc_activations, vocal_mono, vocal_activations, has_vocal)
-
-
-def hear_stem(stem: np.ndarray, sr: int, accompaniment: np.ndarray | None = None) -> tuple[np.ndarray, tuple | None]:
-    """One stem's share of hear(): its 22.05 kHz mono mix and note activations, so that two processes can
-    hear the two stems at once (heard_stems puts them together). With `accompaniment` (for the vocal stem),
-    the activations are None, as hear() leaves them, unless the stem holds a singer."""
-    mono = _mono(stem, sr)
-    if accompaniment is not None and not _singer_heard(mono, _mono(accompaniment, sr)):
-        return mono, None
-    return mono, activations(mono)
-
-
-def heard_stems(accompaniment: tuple, vocals: tuple | None = None) -> Heard:
-    """hear()'s result from hear_stem() of the accompaniment and of the vocal stem."""
-    acc_mono, acc_activations = accompaniment
-    if vocals is None:
-        return Heard(acc_mono, acc_activations, None, None, None)
-    vocal_mono, vocal_activations = vocals
-    has_vocal = _singer_heard(vocal_mono, acc_mono)
-    return Heard(acc_mono, acc_activations, vocal_mono, vocal_activations if has_vocal else None, has_vocal)
-
-
-def _singer_heard(vocal_mono: np.ndarray, acc_mono: np.ndarray) -> bool:
-    # a singer is heard within ~14 dB of the accompaniment; fainter is the separator's bleed of
-    # instruments (an instrumental's lead at -18 dB gave a "sung" melody that the band then left out)
-    return _rms(vocal_mono) > VOCAL_STEM_MIN_LEVEL * _rms(acc_mono) and _rms(vocal_mono) > 1e-4
 
 
 def transcribe_parts(vocals: np.ndarray | None, accompaniment: np.ndarray, sr: int, *,

@@ -202,22 +202,12 @@ def test_a_vocal_level_on_an_instrumental_remix_is_explained(remix_of):
     assert any("instrumental: there is no vocal to change" in note for note in result.plan["engine"]["notes"])
 
 
-def _stems_heard_apart(paths: list[str]):
-    """What the helpers hear, a stem each (accompaniment, then vocals), passed through the pool (pickled) and
-    put together in the remix's process."""
+def test_stems_heard_before_the_analysis_give_the_same_parts(tmp_path, monkeypatch):
+    """When the separation beats the analysis, the idle helper runs the note model on the stems
+    (_hear_files) and the transcription, once the analysis is back, only reads lines and chords from
+    what it heard (passed through the pool, so pickled): the parts are those of a transcription alone."""
     import pickle
 
-    from remixes.engine.transcribe import heard_stems
-
-    vocals, accompaniment = paths
-    return heard_stems(*(pickle.loads(pickle.dumps(heard)) for heard in (
-        pipeline._hear_stem(accompaniment), pipeline._hear_stem(vocals, accompaniment))))
-
-
-def test_stems_heard_before_the_analysis_give_the_same_parts(tmp_path, monkeypatch):
-    """As soon as the stems are separated, the helpers run the note model on them, a stem each
-    (_hear_stem), and the transcription, once the analysis is back, only reads lines and chords from
-    what they heard: the parts are those of a transcription alone."""
     from remixes.engine import transcribe
     from tools.songs import make_song
 
@@ -227,7 +217,7 @@ def test_stems_heard_before_the_analysis_give_the_same_parts(tmp_path, monkeypat
         np.save(tmp_path / f"{name}.npy", (song * gain).astype(np.float32))
         paths.append(str(tmp_path / f"{name}.npy"))
     beats = np.arange(0.0, 8.0, 0.6)
-    heard = _stems_heard_apart(paths)
+    heard = pickle.loads(pickle.dumps(pipeline._hear_files(*paths)))
     assert heard.vocal_activations is not None  # a vocal stem loud enough to be heard
     alone = pipeline._transcribe_files(*paths, beats, 9, "minor")
 
@@ -238,25 +228,6 @@ def test_stems_heard_before_the_analysis_give_the_same_parts(tmp_path, monkeypat
     early = pipeline._transcribe_files(*paths, beats, 9, "minor", heard)
     assert early == alone
     assert alone.lead_melody and alone.chords
-
-
-def test_a_faint_vocal_stem_heard_apart_is_no_singer(tmp_path):
-    """The vocal stem is heard apart from the accompaniment: a stem ~20 dB under it (the separator's bleed) is
-    no singer, and the note model does not run on it, as in hear()."""
-    from remixes.engine.transcribe import hear
-    from tools.songs import make_song
-
-    song = make_song(6.0, tempo=100.0, tonic=2, mode="major", seed=5)
-    paths = []
-    for name, gain in (("vocals", 0.07), ("accompaniment", 0.7)):
-        np.save(tmp_path / f"{name}.npy", (song * gain).astype(np.float32))
-        paths.append(str(tmp_path / f"{name}.npy"))
-    apart = _stems_heard_apart(paths)
-    together = hear(*(pipeline._stem_mono(path) for path in paths), SR)
-    assert apart.has_vocal is False and apart.vocal_activations is None
-    assert pipeline._hear_stem(*paths)[1] is None  # the note model did not run on it
-    assert together.has_vocal is False
-    assert np.array_equal(apart.acc_activations[0], together.acc_activations[0])
 
 
 @pytest.mark.parametrize("prompt", ["fast punk rock", "dark techno", "make it lo-fi with chill beats"])

@@ -170,16 +170,16 @@ def test_beat_tones_keep_a_power_chord_without_its_third_and_a_riffs_passing_ton
 
 
 def test_hearing_the_stems_leaves_librosa_to_the_analysing_helper(tmp_path):
-    """A helper hears a stem (pipeline._hear_stem) without loading librosa (~1.4 s of CPU): the rest of the
-    transcription goes to the analysing helper, which has it."""
+    """The separating helper hears the stems (pipeline._hear_files) without loading librosa (~1.4 s of CPU):
+    the rest of the transcription goes to the analysing helper, which has it."""
     rng = np.random.default_rng(0)
     for name in ("vocals", "accompaniment"):
         np.save(tmp_path / f"{name}.npy", (0.1 * rng.standard_normal((5 * SR, 2))).astype(np.float32))
     paths = [str(tmp_path / f"{name}.npy") for name in ("vocals", "accompaniment")]
     probe = ("import json, sys\n"
              "from remixes.engine import pipeline\n"
-             f"mono, (note, onset) = pipeline._hear_stem({paths[1]!r})\n"
-             "print(json.dumps([len(note) > 0, 'librosa' in sys.modules]))\n")
+             f"heard = pipeline._hear_files(*{paths!r})\n"
+             "print(json.dumps([len(heard.acc_activations[0]) > 0, 'librosa' in sys.modules]))\n")
     out = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True,
                          timeout=120)
     assert json.loads(out.stdout.strip().splitlines()[-1]) == [True, False]
