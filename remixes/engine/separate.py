@@ -20,7 +20,6 @@ harmonic median over ~0.4 s above ~1.5 kHz, where "other" keeps only what is cle
 and cymbals go with the drums) and a low-pass split of its harmonic part. Everything runs patch by patch (the next patch's network on a thread
 while this one is split and added up), so memory stays at the output arrays plus the working buffers of
 two patches (one patch's spectrum is ~17 MB); with `directory` the stems are written straight to .npy files and returned memory-mapped.
-Another process may then take patches from the song's end (`separate_more`): the same stems, to the bit.
 
 CLI: `python -m remixes.engine.separate SONG --out DIR` writes vocals.wav, accompaniment.wav,
 drums.wav, bass.wav, other.wav (44.1 kHz stereo 16-bit, the input's length).
@@ -31,7 +30,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,7 +45,6 @@ T = 512           # frames per network patch
 EPSILON = 1e-10
 MODEL_FILE = "spleeter-2stems-vocals.onnx"
 STEM_NAMES = ("vocals", "accompaniment", "drums", "bass", "other")
-CLAIMS_FILE, _TAILS = ".claims", ".tails.npy"  # a separation's shared state while it runs (separate_more)
 ESTIMATED = ("drums", "bass", "other")
 _WINDOW = (0.5 - 0.5 * np.cos(2 * np.pi * np.arange(FRAME) / FRAME)).astype(np.float32)  # periodic Hann
 _COMPENSATION = 2.0 / 3.0  # sum of the squared window over the 4 overlapping frames is 1.5
@@ -150,10 +147,8 @@ def _frames(audio: np.ndarray, k0: int, k1: int) -> np.ndarray:
     return scipy.fft.rfft(view * _WINDOW, axis=-1, workers=_THREADS).transpose(0, 2, 1)
 
 
-def _overlap_add(out: np.ndarray, spectrum: np.ndarray, k0: int, tail: np.ndarray) -> None:
-    """Add the inverse of frames k0.. (nf, BINS, 2) into `out` (n, 2), windowed and compensated, up to where
-    the next patch starts; the rest, which the next patch's frames overlap (FRAME - HOP samples), goes to
-    `tail` (_add_tails adds it, after every patch: the sum is the same either way)."""
+def _overlap_add(out: np.ndarray, spectrum: np.ndarray, k0: int) -> None:
+    """Add the inverse of frames k0.. (nf, BINS, 2) into `out` (n, 2), windowed and compensated."""
     import scipy.fft
 
     nf = spectrum.shape[0]
@@ -163,126 +158,10 @@ def _overlap_add(out: np.ndarray, spectrum: np.ndarray, k0: int, tail: np.ndarra
     for j in range(FRAME // HOP):
         seg[:, j:j + nf] += frames[:, :, j * HOP:(j + 1) * HOP].transpose(1, 0, 2)  # hop j of frame k: hop k + j
     seg = seg.reshape(2, -1).T
-    start, head = k0 * HOP - FRAME, nf * HOP
-    a, b = max(start, 0), min(start + head, len(out))
+    start = k0 * HOP - FRAME
+    a, b = max(start, 0), min(start + len(seg), len(out))
     if b > a:
         out[a:b] += seg[a - start:b - start]
-    tail[:] = seg[head:]
-
-
-def _add_tails(out: np.ndarray, tails: np.ndarray, total: int) -> None:
-    """Add each patch's tail (see _overlap_add) into `out`, in patch order."""
-    for p, tail in enumerate(tails):
-        start = min((p + 1) * T, total) * HOP - FRAME
-        a, b = max(start, 0), min(start + len(tail), len(out))
-        if b > a:
-            out[a:b] += tail[a - start:b - start]
-
-
-class _Claims:
-    """Which patches are taken, shared by the processes that separate one song: a file of one byte a patch
-    (FREE, TAKEN, DONE, or BROKEN: a process failed while adding it up), read and written under an exclusive
-    lock; in memory when one process does it all (`path` None)."""
-
-    FREE, TAKEN, DONE, BROKEN = 0, 1, 2, 3
-
-    def __init__(self, path: Path | None, patches: int | None = None):
-        self.fd = None
-        if path is None:
-            self.states = bytearray(patches)
-            return
-        if patches is not None:  # made whole under another name, then renamed: it exists only complete
-            made = path.with_name(path.name + ".new")
-            made.write_bytes(bytes(patches))
-            os.rename(made, path)
-        self.fd = os.open(path, os.O_RDWR)
-        self.states = None
-
-    def _update(self, change):
-        if self.fd is None:
-            return change(self.states)
-        import fcntl
-
-        fcntl.flock(self.fd, fcntl.LOCK_EX)
-        try:
-            states = bytearray(os.pread(self.fd, 1 << 20, 0))
-            before = bytes(states)
-            outcome = change(states)
-            if states != before:
-                os.pwrite(self.fd, bytes(states), 0)
-            return outcome
-        finally:
-            fcntl.flock(self.fd, fcntl.LOCK_UN)
-
-    def take(self, from_end: bool = False) -> int | None:
-        """A free patch, now taken (the first, or with `from_end` the last); None when none is left."""
-        def first_free(states):
-            p = states.rfind(self.FREE) if from_end else states.find(self.FREE)
-            if p < 0:
-                return None
-            states[p] = self.TAKEN
-            return p
-        return self._update(first_free)
-
-    def mark(self, p: int, state: int) -> None:
-        self._update(lambda states: states.__setitem__(p, state))
-
-    def counts(self) -> tuple[int, int, int]:
-        """(free, done, broken) patches."""
-        return self._update(lambda states: (states.count(self.FREE), states.count(self.DONE),
-                                            states.count(self.BROKEN)))
-
-    def close(self) -> None:
-        if self.fd is not None:
-            os.close(self.fd)
-            self.fd = None
-
-
-def _separate_patches(audio: np.ndarray, outputs, tails, claims: _Claims, total: int, wiener: bool,
-                      from_end: bool = False, tick=None, first: int | None = None) -> int:
-    """Separate the patches that `claims` gives this process (from the song's start, or its end; `first`:
-    one already taken), each added into `outputs` (vocals, drums, bass) and `tails`; the number done."""
-    patches = tails.shape[1]
-
-    def masked(p: int):
-        k0 = p * T
-        spectrum = _frames(audio, k0, min(k0 + T, total))
-        return spectrum, _vocal_mask(spectrum)
-
-    done, claims_state = 0, None
-    # The next patch's network runs on a thread while this one is masked, split and added up, so the two
-    # halves of the work fill two cores (onnxruntime and numpy / scipy's heavy calls release the GIL).
-    with ThreadPoolExecutor(max_workers=1) as ahead:
-        taken = [p for p in [claims.take(from_end) if first is None else first] if p is not None]
-        upcoming = ahead.submit(masked, taken[0]) if taken else None
-        try:
-            while upcoming is not None:
-                spectrum, mask = upcoming.result()
-                upcoming = None
-                next_patch = claims.take(from_end)
-                if next_patch is not None:
-                    taken.append(next_patch)
-                    upcoming = ahead.submit(masked, next_patch)
-                p, k0 = taken[0], taken[0] * T
-                voc = _wiener(spectrum, mask) if wiener else spectrum * mask
-                drum_spec, bass_spec = _split_accompaniment(spectrum - voc)
-                del spectrum, mask
-                claims_state = _Claims.BROKEN  # from the first write on, a failure cannot be undone
-                for out, spec, tail in zip(outputs, (voc, drum_spec, bass_spec), tails[:, p]):
-                    _overlap_add(out, spec, k0, tail)
-                del voc, drum_spec, bass_spec
-                claims.mark(taken.pop(0), _Claims.DONE)
-                claims_state = None
-                done += 1
-                if tick:
-                    tick(claims.counts()[1] / patches)
-        except BaseException:
-            if upcoming is not None:
-                upcoming.cancel()
-            for k, p in enumerate(taken):
-                claims.mark(p, claims_state if k == 0 and claims_state is not None else _Claims.FREE)
-            raise
-    return done
 
 
 def _network(mag: np.ndarray) -> np.ndarray:
@@ -399,31 +278,28 @@ def separate(audio: np.ndarray, sr: int = SAMPLE_RATE, *, wiener: bool = False, 
     vocals, drums, bass = buffer("vocals"), buffer("drums"), buffer("bass")
     total = -(-(n + FRAME) // HOP)  # frames, as tf.signal.stft(pad_end=True) on the padded signal
     patches = -(-total // T)
-    tails_shape = (3, patches, FRAME - HOP, 2)
-    if directory is not None:  # another process may take patches from the end (separate_more)
-        tails = np.lib.format.open_memmap(directory / _TAILS, mode="w+", dtype=np.float32, shape=tails_shape)
-        claims = _Claims(directory / CLAIMS_FILE, patches)
-    else:
-        tails, claims = np.zeros(tails_shape, dtype=np.float32), _Claims(None, patches)
-    try:
-        while True:
-            free, done, broken = claims.counts()
-            if broken:
-                raise RuntimeError("the separation failed in the process that helped with it")
-            if done == patches:
-                break
-            if free:
-                _separate_patches(audio, (vocals, drums, bass), tails, claims, total, wiener, tick=tick)
-            else:
-                time.sleep(0.005)  # the last patches taken by the other process are still being added up
-        for out, stem_tails in zip((vocals, drums, bass), tails):
-            _add_tails(out, stem_tails, total)
-    finally:
-        claims.close()
-        if directory is not None:
-            del tails
-            for name in (CLAIMS_FILE, _TAILS):
-                (directory / name).unlink(missing_ok=True)
+
+    def masked(p: int):
+        k0 = p * T
+        spectrum = _frames(audio, k0, min(k0 + T, total))
+        return k0, spectrum, _vocal_mask(spectrum)
+
+    # The next patch's network runs on a thread while this one is masked, split and added up, so the two
+    # halves of the work fill two cores (onnxruntime and numpy / scipy's heavy calls release the GIL).
+    with ThreadPoolExecutor(max_workers=1) as ahead:
+        upcoming = ahead.submit(masked, 0)
+        for p in range(patches):
+            k0, spectrum, mask = upcoming.result()
+            if p + 1 < patches:
+                upcoming = ahead.submit(masked, p + 1)
+            voc = _wiener(spectrum, mask) if wiener else spectrum * mask
+            _overlap_add(vocals, voc, k0)
+            drum_spec, bass_spec = _split_accompaniment(spectrum - voc)
+            del voc, spectrum, mask
+            _overlap_add(drums, drum_spec, k0)
+            _overlap_add(bass, bass_spec, k0)
+            if tick:
+                tick((p + 1) / patches)
     accompaniment = buffer("accompaniment")
     np.subtract(audio, vocals, out=accompaniment)
     other = buffer("other")
@@ -436,33 +312,6 @@ def separate(audio: np.ndarray, sr: int = SAMPLE_RATE, *, wiener: bool = False, 
         del array
         arrays = {name: np.load(directory / f"{name}.npy", mmap_mode="r") for name in STEM_NAMES}
     return Stems(**arrays)
-
-
-def separate_more(audio: np.ndarray, sr: int, directory: str | Path, *, wiener: bool = False) -> int:
-    """Help a `separate(audio, sr, directory=directory)` running in another process (same audio, same
-    `wiener`): separate the patches it has not taken yet, from the song's end, into its files. The stems
-    are the same, to the bit, as those of one process alone. Returns the number of patches done here (0
-    when the other process has them all, or has not started them yet)."""
-    directory = Path(directory)
-    try:
-        claims = _Claims(directory / CLAIMS_FILE)
-    except FileNotFoundError:
-        return 0
-    try:
-        audio = _as_stereo_44k(audio, sr)
-        total = -(-(len(audio) + FRAME) // HOP)
-        first = claims.take(from_end=True)
-        if first is None:
-            return 0
-        try:  # the other process waits for the patch taken: its files are still there
-            outputs = [np.load(directory / f"{name}.npy", mmap_mode="r+") for name in ("vocals", "drums", "bass")]
-            tails = np.load(directory / _TAILS, mmap_mode="r+")
-        except BaseException:
-            claims.mark(first, _Claims.FREE)
-            raise
-        return _separate_patches(audio, outputs, tails, claims, total, wiener, from_end=True, first=first)
-    finally:
-        claims.close()
 
 
 def main(argv=None) -> int:
