@@ -34,7 +34,7 @@ def master(audio: np.ndarray, sr: int, in_place: bool = False) -> np.ndarray:
     envelope = _PeakEnvelope(audio)
     for _ in range(5):
         gain = 10 ** (gain_db / 20)
-        limiter = _LimiterGain(envelope.at_least(ceiling / gain), ceiling, sr, scale=gain, blocks=True)
+        limiter = _LimiterGain(envelope.at_least(ceiling / gain), ceiling, sr, scale=gain)
         measured = _gated_loudness(power, sr, limiter, np.float32(gain))
         if abs(measured - TARGET_LUFS) < 0.2:
             break
@@ -220,18 +220,17 @@ def _interpolation_kernel(phase: float, taps: int = 32) -> np.ndarray:
 
 
 class _LimiterGain:
-    """Gain per sample for `envelope` x `scale`, computed on 32-sample blocks (block peak) and linearly
-    interpolated; the min-filter spans several blocks so the interpolation cannot exceed any sample's
+    """Gain per sample for a signal whose 32-sample block peaks are `peaks` (_PeakEnvelope's) x `scale`,
+    computed per block and linearly interpolated; the min-filter spans several blocks so the interpolation cannot exceed any sample's
     required gain. Its samples are made a span at a time (`span`), where they are used: no full-length array."""
 
     STEP = _PeakEnvelope.STEP
 
-    def __init__(self, envelope: np.ndarray, ceiling: float, sr: int, scale: float = 1.0, blocks: bool = False):
+    def __init__(self, peaks: np.ndarray, ceiling: float, sr: int, scale: float = 1.0):
         from scipy.ndimage import minimum_filter1d, uniform_filter1d
 
-        # scaled after the block max: the same values (rounding is monotonic), no scaled full-length copy;
-        # with `blocks`, `envelope` is its block maxima already (_PeakEnvelope's)
-        peaks = (envelope if blocks else _block_max(envelope, self.STEP)) * np.float32(scale)
+        # scaled after the block max: the same values (rounding is monotonic)
+        peaks = peaks * np.float32(scale)
         required = np.minimum(1.0, ceiling / np.maximum(peaks, 1e-9))
         self.unity = required.min() >= 1.0
         if self.unity:
