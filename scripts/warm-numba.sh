@@ -29,8 +29,9 @@ PYEOF
 # crashes the process that loads it (seen once on a new machine: librosa's beat kernel for int64 frames,
 # written over by another process's compilation, segfaulted every later remix) is found here, and the cache
 # is built again.
+empty_cache() { find "$NUMBA_CACHE_DIR" -mindepth 1 -maxdepth 1 -type d -exec rm -rf {} +; }
 for attempt in 1 2 3; do
-  find "$NUMBA_CACHE_DIR" -mindepth 1 -maxdepth 1 -type d -exec rm -rf {} +
+  empty_cache
   if REMIX_ENGINE_PROCESSES=1 $PY -m remixes.engine "$work/song.wav" --prompt "lo-fi with chill beats" \
        --lyrics "$work/lyrics.txt" --out "$work/out" --quiet > /dev/null \
      && $PY -c 'from remixes.engine.analyse import warm_up; warm_up()' > /dev/null 2>&1; then
@@ -39,5 +40,5 @@ for attempt in 1 2 3; do
   fi
   echo "numba: the warm-up remix or a fresh process loading its cache failed (attempt $attempt); again" >&2
 done
-find "$NUMBA_CACHE_DIR" -mindepth 1 -maxdepth 1 -type d -exec rm -rf {} +
+empty_cache
 echo "numba: no cache that loads safely after 3 attempts; emptied, kernels will compile on first use" >&2
