@@ -152,6 +152,7 @@ def arrange(plan: StylePlan, analysis: Analysis, timing: Timing, strength: float
     vocal_carries_tune = keep_vocal and song_parts is not None and song_parts.has_vocal
     gains = _balance(plan.keep_original, strength, plan.energy, bool(plan.drums), fidelity, vocal_carries_tune,
                      has_bass="bass" in plan.instruments, retimbre=plan.style in _RETIMBRED)
+    gains["accompaniment_pad"] *= _PAD_LEVEL.get(plan.style, 1.0)
     if not plan.drums:
         gains["original_drums"] *= 0.15
         notes.append("Original drums suppressed (the style has no drums).")
@@ -317,8 +318,10 @@ class _Feel:
                               # "high" (power chords in eighths up the neck, on the tones the song sounds)
     late: float = 0.0         # s, a laid-back player behind the beat
     comp: str = ""            # chords' rhythm: "" seeded, "offbeats" (a reggae skank), "charleston" (jazz
-                              # piano: beat 1 and the and of 2), "folk" (the guitar's down, down-up strum)
-    bass: str = ""            # "" the seeded pattern, "two_beat" (root and fifth on beats 1 and 3: country)
+                              # piano: beat 1 and the and of 2), "folk" (the guitar's down, down-up strum),
+                              # "funk" (the guitar's sixteenth chops, the clavinet answering them)
+    bass: str = ""            # "" the seeded pattern, "two_beat" (root and fifth on beats 1 and 3: country),
+                              # "funk" (syncopated sixteenths with octave pops)
 
 
 _FEEL = _Feel()
@@ -348,7 +351,7 @@ _FEELS = {
     "rock": _Feel(jitter=0.006, spread=8, accent=14, guitar="power"),
     "metal": _Feel(jitter=0.003, spread=6, accent=16, guitar="mute"),
     "punk": _Feel(jitter=0.005, spread=6, accent=14, guitar="high"),
-    "funk": _Feel(jitter=0.004, spread=12, accent=16, length=0.6),
+    "funk": _Feel(jitter=0.004, spread=12, accent=16, length=0.6, comp="funk", bass="funk"),
     "reggae": _Feel(jitter=0.008, spread=8, accent=8, length=0.5, late=0.01, comp="offbeats"),
     "country": _Feel(jitter=0.006, spread=10, accent=12, comp="folk", bass="two_beat"),
 }
@@ -374,6 +377,7 @@ _MIXES = {
     "acoustic": {"all": 0.2, "drums_db": -4.0},
     "country": {"drums_db": -3.0, "guitar_db": 3.0},
     "reggae": {"bass_db": 3.0},
+    "funk": {"drums_db": -3.0, "bass_db": 4.0, "guitar_db": 4.0, "chords_db": 3.0, "brass_db": 2.0},
     "gospel": {"all": 0.35},
     "vaporwave": {"all": 0.5},
     "synthwave": {"pad": 0.45, "lead": 0.35, "drums_reverb": 0.25},
@@ -391,14 +395,21 @@ _CLARITY = {"punk": 0.9, "metal": 0.92, "dnb": 0.95}
 # pad of its pitch classes keeps it. With the polysynth pad and its drums at the band's level (were +2 dB),
 # at 0.5 on four such songs: 0.564-0.649 -> 0.603-0.691; on four other game songs 0.753-0.911 -> 0.838-0.903.
 # Bossa nova too: its nylon guitar and brushes over the kept distorted guitars were still tagged rock (0.24-0.52
-# on two metal songs); as a pad, musicnn's "jazz" 0.02-0.08 -> 0.15-0.20 on three game songs. Funk and disco
-# as pads lost "rock" from their top tags too, but their own tags did not rise ("drums" took its place) and a
-# funk version of a death-metal song fell to 0.597: not retimbred.
+# on two metal songs); as a pad, musicnn's "jazz" 0.02-0.08 -> 0.15-0.20 on three game songs. Funk as a pad
+# alone lost "rock" from its top tags, but its own tags did not rise ("drums" took its place); with its band
+# playing sixteenths (the guitar's scratch, the clavinet, the bass's pops: _COMP_HITS, _funk_bass) in front
+# of a softer pad (_PAD_LEVEL) they do (figures at _PAD_LEVEL).
 # Piano ballad too: its piano and strings over the kept distorted guitars were tagged rock / violin on three game
 # songs (rise of its tags piano/Mellow/soft/beautiful/sad +0.001); as a pad, with its piano 3 dB up and its
 # strings 6 dB down (_MIXES), +0.031 (v1, "rock" gone from the top tags of the two metal songs).
 _RETIMBRED = frozenset({"jazz", "lofi", "acoustic", "country", "reggae", "hiphop", "dubstep", "bossa",
-                        "piano_ballad"})
+                        "piano_ballad", "funk"})
+# The pad's level in a retimbred style whose band carries the harmony in its own rhythm (funk's sixteenth chops,
+# not a sustained chord under them). Funk at 0.5 on three game songs (feelings, armygeddon, war of freedom;
+# musicnn's funk/soul/dance/rnb over the source's, mean of v1/v2): 0.005 as before; the pad alone 0.008; the
+# sixteenths alone 0.016; both 0.027, the mix below 0.029, the pad at 0.7 0.038 ("funk" 0.03-0.07, on feelings
+# "dance" 0.09); recognisability on those songs 0.640-0.776 -> 0.661-0.821.
+_PAD_LEVEL = {"funk": 0.7}
 # The instrument that carries the melody when the style lists no lead (General MIDI programs).
 _MELODY_VOICE = {
     "lofi": 11, "house": 80, "techno": 81, "dnb": 81, "trap": 80, "hiphop": 11, "rock": 29, "punk": 29,
@@ -499,6 +510,8 @@ def _role_notes(role, chords, melody, beats, bars, beats_per_bar, plan: StylePla
             notes = _oom(chords, beats, bars, energy, rng)
         elif feel.bass == "two_beat":
             notes = _two_beat_bass(chords, beats, bars, energy)
+        elif feel.bass == "funk":
+            notes = _funk_bass(chords, beats, bars, energy)
         else:
             notes = _bass(chords, beats, energy, rng)
         return _follow_bass_line(notes, bass_line, chords)
@@ -512,6 +525,8 @@ def _role_notes(role, chords, melody, beats, bars, beats_per_bar, plan: StylePla
         rhythm = feel.comp if role == "guitar" or feel.comp != "folk" else ""
         if role == "chords" and feel.comp == "offbeats":
             rhythm = "bubble"   # reggae's organ "bubble": the off-beat chop and a softer one a sixteenth after
+        elif role == "chords" and feel.comp == "funk":
+            rhythm = "clavinet"
         return _comp(chords, beats, energy, rng, low=low, strum=strum, rhythm=rhythm, bars=bars)
     if role in ("pad", "strings"):
         return _sustain(chords, low=60 if role == "strings" else 53, velocity=70 if role == "pad" else 64, rng=rng)
@@ -734,6 +749,14 @@ def _bass(chords, beats, energy, rng) -> list[NoteTuple]:
     return sorted(out)
 
 
+# A bar of sixteenths ("x" accent, "o" normal, "g" ghost, "." rest) as hits of a comping rhythm, short, the
+# off sixteenths late by `swing` of a sixteenth as the kit's are (drum_groove)
+def _sixteenths(pattern: str, swing: float) -> tuple:
+    weight = {"x": 1.0, "o": 0.8, "g": 0.5}
+    return tuple((k // 4, (k % 4 + (swing if k % 2 else 0.0)) / 4, 0.18, weight[c], False)
+                 for k, c in enumerate(pattern) if c != ".")
+
+
 # Hits of a comping rhythm within a beat: (the beat's place in its bar, None for every beat; offset and
 # length in beats; velocity factor; upstroke)
 _COMP_HITS = {
@@ -743,6 +766,10 @@ _COMP_HITS = {
     "charleston": ((0, 0.0, 0.6, 1.0, False), (2, 0.0, 0.6, 1.0, False), (1, 0.5, 0.4, 0.85, False),
                    (3, 0.5, 0.4, 0.85, False)),
     "folk": ((None, 0.0, 0.5, 1.0, False), (1, 0.5, 0.45, 0.7, True), (3, 0.5, 0.45, 0.7, True)),
+    # funk's rhythm guitar scratching sixteenths, its chord on the and of each beat, and the clavinet's
+    # syncopated answer, swung as funk's kit (0.12)
+    "funk": _sixteenths("g.xgg.xgg.xgg.xg", 0.12),
+    "clavinet": _sixteenths("x..o..o...x..o..", 0.12),
 }
 
 
@@ -774,6 +801,32 @@ def _comp(chords, beats, energy, rng, low: int, strum: bool, rhythm: str = "", b
                 offset = i * (0.008 if up else 0.012) if strum else 0.0
                 out.append((s + offset, max(s + offset + 0.05, e), pitch, int((62 + 30 * energy) * weight)))
     return sorted(out)
+
+
+# Funk's bass over a bar of sixteenths ("x" accent, "o" normal, "g" ghost), the octave popped on _FUNK_POPS
+_FUNK_BASS = "x..g..x.o.x..gx."
+_FUNK_POPS = (6, 14)
+
+
+def _funk_bass(chords, beats, bars, energy) -> list[NoteTuple]:
+    """Syncopated sixteenths on the chord's root, an octave popped up on the and of two and of four; a
+    chord change falling on a rest is struck all the same."""
+    bars = np.asarray(bars, dtype=float)
+    velocity = int(80 + 30 * energy)
+    out = []
+    for a, b, root, _quality, is_change in _chord_at_beats(chords, beats):
+        place = _place_in_bar(bars, beats, a) % 4
+        low = 36 + root if root < 7 else 24 + root
+        step = (b - a) / 4
+        for j in range(4):
+            k = place * 4 + j
+            c = "o" if j == 0 and is_change and _FUNK_BASS[k] == "." else _FUNK_BASS[k]
+            s = a + j * step
+            if c == "." or s >= b - 0.03:
+                continue
+            v = velocity - {"x": 0, "o": 15, "g": 35}[c]
+            out.append((s, s + max(0.05, step * (0.9 if c == "x" else 0.6)), low + 12 * (k in _FUNK_POPS), v))
+    return out
 
 
 def _two_beat_bass(chords, beats, bars, energy) -> list[NoteTuple]:

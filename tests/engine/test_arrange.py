@@ -128,22 +128,23 @@ def test_reggaeton_plays_the_dembow_kick_on_every_beat_and_the_rim_on_three_thre
     assert checked >= 3
 
 
+def after_the_beat(arrangement, role):
+    """Where in its beat (0 = on it, in beats) each of a part's notes starts; the part plays more than 20."""
+    beats = np.asarray(arrangement.beat_times)
+    period = float(np.median(np.diff(beats)))
+    starts = [n[0] for n in part(arrangement, role).notes]
+    assert len(starts) > 20
+    return np.array([(t - beats[max(0, np.searchsorted(beats, t + 0.01) - 1)]) / period for t in starts])
+
+
 @pytest.mark.parametrize("seed", [1, 2])
 def test_reggae_guitar_skanks_on_the_offbeats_and_the_organ_bubbles(seed):
     arrangement = arrangement_for("reggae", seed)
-    beats = np.asarray(arrangement.beat_times)
-    period = float(np.median(np.diff(beats)))
-
-    def after_the_beat(role):
-        starts = [n[0] for n in part(arrangement, role).notes]
-        assert len(starts) > 20
-        return np.array([(t - beats[max(0, np.searchsorted(beats, t + 0.01) - 1)]) / period for t in starts])
-
     # humanised late by up to 40 ms: every guitar chop sits half a beat after a beat, none on one
-    guitar = after_the_beat("guitar")
+    guitar = after_the_beat(arrangement, "guitar")
     assert np.all((guitar > 0.4) & (guitar < 0.62))
     # the organ chops on the offbeat and again, softer, a sixteenth later; never on the beat
-    organ = after_the_beat("chords")
+    organ = after_the_beat(arrangement, "chords")
     assert np.all(((organ > 0.4) & (organ < 0.62)) | ((organ > 0.65) & (organ < 0.87)))
     assert np.sum(organ > 0.65) > 10 and np.sum(organ < 0.62) > 10
     chops = part(arrangement, "chords").notes
@@ -180,6 +181,32 @@ def test_country_plays_a_train_beat_on_brushes_under_its_strummed_guitar(seed):
     folk = arrangement_for("acoustic", seed)
     assert 20 * np.log10((part(arrangement, "guitar").level / part(arrangement, "bass").level)
                          / (part(folk, "guitar").level / part(folk, "bass").level)) == pytest.approx(3.0)
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_funk_plays_sixteenths_the_bass_popping_octaves_the_guitar_scratching_the_clavinet_answering(seed):
+    arrangement = arrangement_for("funk", seed)
+    period = float(np.median(np.diff(arrangement.beat_times)))
+
+    def sixteenths(role):
+        """Each note's sixteenth within its beat (0 = on the beat): notes are only ever late (the kit's swing, the
+        feel's lag, a strum), by less than a sixteenth."""
+        notes = part(arrangement, role).notes
+        return np.floor(after_the_beat(arrangement, role) * 4 + 0.1).astype(int) % 4, notes
+
+    for role in ("bass", "guitar", "chords"):
+        steps, notes = sixteenths(role)
+        assert np.mean(steps != 0) > 0.3   # syncopated: off the beat a third of the time or more
+        assert np.mean(steps % 2 == 1) > 0.15   # on the sixteenths between the eighths too
+        assert np.median([n[1] - n[0] for n in notes]) < 0.3 * period   # short chops
+    steps, bass = sixteenths("bass")
+    pitches = np.array([n[2] for n in bass])
+    low = pitches.min()
+    assert np.sum(pitches >= low + 12) >= 4   # the popped octaves
+    # the band's sixteenths carry the rhythm over a softer pad of the kept harmony than a sustained style's
+    parts = replace(song_parts_for(song_analysis()), fidelity=0.4)
+    funk, country = (arrangement_at(0.5, prompt, song_parts=parts) for prompt in ("funk", "country"))
+    assert funk.accompaniment_pad_gain == pytest.approx(0.7 * country.accompaniment_pad_gain)
 
 
 def test_a_jazz_piano_comps_on_one_and_three_and_ahead_of_two_and_four():
@@ -317,7 +344,7 @@ def test_a_vocal_stem_with_no_sung_melody_goes_with_the_accompaniment():
 
 
 @pytest.mark.parametrize("prompt", ["smooth jazz", "lofi", "reggae", "country", "hip hop", "acoustic", "dubstep",
-                                    "bossa nova", "piano ballad"])
+                                    "bossa nova", "piano ballad", "funk"])
 def test_a_style_far_from_rock_keeps_the_accompaniment_as_a_pad_of_its_pitch_classes(prompt):
     from dataclasses import replace
 
