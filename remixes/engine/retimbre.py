@@ -32,33 +32,48 @@ def pitch_class_pad(read, start: int, stop: int, length: int, sr: int) -> np.nda
     if stop <= start:
         return np.zeros((0, 2), dtype=np.float32)
     mono = np.asarray(read(a, b), dtype=np.float32)
-    mono = mono.mean(axis=1) if mono.ndim == 2 else mono
+    if mono.ndim == 2:  # a stereo stem's channels added column by column: numpy's mean over them, ~10x faster
+        mono = (mono[:, 0] + mono[:, 1]) * np.float32(0.5) if mono.shape[1] == 2 else mono.mean(axis=1)
     from scipy.signal import resample_poly  # imported where used: the pipeline imports this module early
 
     low = resample_poly(mono, 1, _DOWN).astype(np.float32)
     low_sr = sr / _DOWN
     energy = _pitch_class_energy(low, low_sr)                     # (12, frames), frame f centred at f * _HOP
     n = len(low)
-    frames = np.arange(energy.shape[1]) * _HOP
     t0 = a // _DOWN                                               # the stem's clock, in low-rate samples
     clock = t0 + np.arange(n, dtype=np.float64)
+    # the frames' loudness read at every sample, linearly between frames (np.interp's values; the frames lie on
+    # a grid, so no search): sample k lies `weight` of the way from frame `left` to frame `right`
+    left, weight = np.divmod(np.arange(n, dtype=np.float64), _HOP)
+    weight /= _HOP
+    left = np.minimum(left.astype(np.intp), energy.shape[1] - 1)
+    right = np.minimum(left + 1, energy.shape[1] - 1)
     pad = np.zeros(n, dtype=np.float32)
     for pc in range(12):
         if not energy[pc].any():
             continue
-        amp = np.interp(clock - t0, frames, _LOUDNESS * np.sqrt(energy[pc] * _POWER_TO_MEAN_SQUARE))
-        amp = amp.astype(np.float32)
+        level = _LOUDNESS * np.sqrt(energy[pc] * _POWER_TO_MEAN_SQUARE)
+        amp = (level[left] + weight * (level[right] - level[left])).astype(np.float32)
         # every partial is an octave of the lowest: one period of the sum, read at the lowest one's phase
         lowest, table = _SHEPARD[pc]
-        phase = clock * (lowest / low_sr)
-        phase -= np.floor(phase)
-        pad += amp * np.interp(phase, _TABLE_PHASES, table).astype(np.float32)
+        pad += amp * _read_table(table, clock * (lowest / low_sr))
     out = resample_poly(pad, _DOWN, 1).astype(np.float32)
     lo, hi = start - a, stop - a
     out = out[lo:hi]
     if len(out) < hi - lo:
         out = np.pad(out, (0, hi - lo - len(out)))
     return np.repeat(out[:, None], 2, axis=1)
+
+
+def _read_table(table: np.ndarray, phase: np.ndarray) -> np.ndarray:
+    """One period `table` (_TABLE_SIZE + 1 points, the last closing the loop) read at `phase` (in periods, any
+    real), linearly between points: np.interp over _TABLE_PHASES, without its search per sample."""
+    position = phase - np.floor(phase)
+    position *= _TABLE_SIZE
+    index = np.minimum(position.astype(np.intp), _TABLE_SIZE - 1)
+    position -= index
+    below = table[index]
+    return (below + position * (table[index + 1] - below)).astype(np.float32)
 
 
 def _pitch_class_energy(mono: np.ndarray, sr: float) -> np.ndarray:
@@ -91,5 +106,5 @@ def _shepard(pc: int, size: int = 4096) -> tuple[float, np.ndarray]:
     return lowest, wave / np.sqrt(0.5 * sum(weights[k] ** 2 for k in octaves))
 
 
-_TABLE_PHASES = np.linspace(0.0, 1.0, 4097)
-_SHEPARD = [_shepard(pc) for pc in range(12)]
+_TABLE_SIZE = 4096
+_SHEPARD = [_shepard(pc, _TABLE_SIZE) for pc in range(12)]

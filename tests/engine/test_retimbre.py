@@ -53,3 +53,13 @@ def test_blocks_read_one_after_another_join_without_a_seam():
     edges = [0, 12345, 44100, 100000, len(stem)]
     pieces = [pitch_class_pad(lambda a, b: stem[a:b], a, b, len(stem), SR) for a, b in zip(edges[:-1], edges[1:])]
     assert np.allclose(np.concatenate(pieces), whole, atol=1e-5)
+
+
+def test_the_pads_table_is_read_as_np_interp_reads_it():
+    from remixes.engine import retimbre
+
+    lowest, table = retimbre._SHEPARD[4]
+    phase = np.random.default_rng(1).uniform(-3.0, 40.0, 20000)
+    phase[:3] = [0.0, 1.0, 2.0 - 1e-12]  # the loop's seam
+    expected = np.interp(phase - np.floor(phase), np.linspace(0.0, 1.0, retimbre._TABLE_SIZE + 1), table)
+    assert np.allclose(retimbre._read_table(table, phase), expected.astype(np.float32), atol=1e-6)
