@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .decode import resample
+from .decode import mono_of, resample
 from .music import Chord, Section, Tone
 
 ANALYSIS_RATE = 22050
@@ -75,7 +75,7 @@ class Rhythm:
 def detect_rhythm(audio: np.ndarray, sample_rate: int) -> Rhythm:
     import librosa
 
-    mono = resample(audio.mean(axis=1), sample_rate, ANALYSIS_RATE)
+    mono = resample(mono_of(audio), sample_rate, ANALYSIS_RATE)
     onset_env = librosa.onset.onset_strength(y=mono, sr=ANALYSIS_RATE, hop_length=HOP)
     notes: list[str] = []
     tempo, beat_frames = _tempo_and_beats(onset_env, notes)

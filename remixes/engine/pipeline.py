@@ -34,7 +34,7 @@ import numpy as np
 from . import features
 from .analyse import PITCH_NAMES, VOCAL_PRESENCE_THRESHOLD, analyse, detect_rhythm
 from .arrange import Arrangement, arrange, choose_timing
-from .decode import SAMPLE_RATE, decode, probe
+from .decode import SAMPLE_RATE, decode, mono_of, probe
 from .errors import EngineError
 from .lyrics import TRANSCRIPT_VERSION, kept_vocal_lyrics, transcribe_vocal_stem_file, vocal_plan_entry
 from .encode import write_pcm16_wav
@@ -490,10 +490,8 @@ def _preload_transcription() -> None:
 
 
 def _stem_mono(path: str) -> np.ndarray:
-    """A stem file's mono mix, its two channels added column by column from the memory map: the same float32
-    values as numpy's mean over the channel axis, which takes ~20x longer on an (n, 2) array."""
-    stereo = np.load(path, mmap_mode="r")
-    return (stereo[:, 0] + stereo[:, 1]) * np.float32(0.5)
+    """A stem file's mono mix (decode.mono_of), its two channels read from the memory map."""
+    return mono_of(np.load(path, mmap_mode="r"))
 
 
 def _hear_stems(pool, vocals_path: str, accompaniment_path: str) -> list:

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .decode import mono_of
+
 _DOWN = 8                 # read and synthesised at sr / 8 (5.5 kHz): the pad's highest partial is ~1.5 kHz
 _N_FFT = 1024             # at sr / 8: 5.4 Hz bins
 _HOP = 128                # 23 ms frames at sr / 8: a riff's notes keep their rhythm
@@ -31,9 +33,7 @@ def pitch_class_pad(read, start: int, stop: int, length: int, sr: int) -> np.nda
     b = min(length, stop + _CONTEXT)
     if stop <= start:
         return np.zeros((0, 2), dtype=np.float32)
-    mono = np.asarray(read(a, b), dtype=np.float32)
-    if mono.ndim == 2:  # a stereo stem's channels added column by column: numpy's mean over them, ~10x faster
-        mono = (mono[:, 0] + mono[:, 1]) * np.float32(0.5) if mono.shape[1] == 2 else mono.mean(axis=1)
+    mono = mono_of(np.asarray(read(a, b), dtype=np.float32))
     from scipy.signal import resample_poly  # imported where used: the pipeline imports this module early
 
     low = resample_poly(mono, 1, _DOWN).astype(np.float32)

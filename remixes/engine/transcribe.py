@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .decode import resample
+from .decode import mono_of, resample
 from .music import Chord, Note
 
 MODEL_RATE = 22050
@@ -388,8 +388,7 @@ def _peak_scaled(chroma: np.ndarray) -> np.ndarray:
 
 
 def _mono(audio: np.ndarray, sr: int) -> np.ndarray:
-    audio = np.asarray(audio, dtype=np.float32)
-    mono = audio.mean(axis=1) if audio.ndim == 2 else audio
+    mono = mono_of(np.asarray(audio, dtype=np.float32))
     return resample(mono, sr, MODEL_RATE).astype(np.float32)
 
 
