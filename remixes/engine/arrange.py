@@ -185,7 +185,7 @@ def arrange(plan: StylePlan, analysis: Analysis, timing: Timing, strength: float
             if tones:
                 # distortion multiplies a low cluster's partials: a power chord on the low strings only takes
                 # heard tones near its own (an octave up, punk's takes them all)
-                distorted = role == "guitar" and feel.guitar in ("power", "mute")
+                distorted = role == "guitar" and feel.guitar in ("power", "mute", "boogie")
                 role_notes = _heard_voicing(role_notes, tones, fill=not distorted)
             else:  # parts cached before they kept the heard tones
                 role_notes = _soft_thirds(role_notes, chords, song_parts.third_presence)
@@ -315,7 +315,8 @@ class _Feel:
     accent: int = 10          # extra velocity on the bar's first beat, less on the backbeat
     length: float = 1.0       # note length factor: < 1 detached, > 1 legato overlap
     guitar: str = "strum"     # "strum" | "power" (power chords in eighths) | "mute" (palm-muted chugs) |
-                              # "high" (power chords in eighths up the neck, on the tones the song sounds)
+                              # "high" (power chords in eighths up the neck, on the tones the song sounds) |
+                              # "boogie" (the blues shuffle's low dyads on swung eighths)
     late: float = 0.0         # s, a laid-back player behind the beat
     comp: str = ""            # chords' rhythm: "" seeded, "offbeats" (a reggae skank), "charleston" (jazz
                               # piano: beat 1 and the and of 2), "folk" (the guitar's down, down-up strum),
@@ -354,6 +355,7 @@ _FEELS = {
     "funk": _Feel(jitter=0.004, spread=12, accent=16, length=0.6, comp="funk", bass="funk"),
     "reggae": _Feel(jitter=0.008, spread=8, accent=8, length=0.5, late=0.01, comp="offbeats"),
     "country": _Feel(jitter=0.006, spread=10, accent=12, comp="folk", bass="two_beat"),
+    "blues": _Feel(guitar="boogie"),
 }
 # Each role's own reverb (0..1), a role's level in the band ("<role>_db") and the new drums' level in dB: drums
 # forward in techno, roomy piano in lo-fi, country's strummed guitar over its brushed kit, reggae's bass in front.
@@ -378,6 +380,9 @@ _MIXES = {
     "country": {"drums_db": -3.0, "guitar_db": 3.0},
     "reggae": {"bass_db": 3.0},
     "funk": {"drums_db": -3.0, "bass_db": 4.0, "guitar_db": 4.0, "chords_db": 3.0, "brass_db": 2.0},
+    # blues: the overdriven boogie and the harmonica in front, the piano with them (without it a song's harmony
+    # blurred under the low dyads: mutilated mime at 0.5, 0.51/0.56 with the piano 6 dB down, 0.67/0.61 3 dB up)
+    "blues": {"guitar_db": 3.0, "lead_db": 6.0, "drums_db": -2.0, "chords_db": 3.0},
     "gospel": {"all": 0.35},
     "vaporwave": {"all": 0.5},
     "synthwave": {"pad": 0.45, "lead": 0.35, "drums_reverb": 0.25},
@@ -515,6 +520,8 @@ def _role_notes(role, chords, melody, beats, bars, beats_per_bar, plan: StylePla
         else:
             notes = _bass(chords, beats, energy, rng)
         return _follow_bass_line(notes, bass_line, chords)
+    if role == "guitar" and feel.guitar == "boogie" and not in_three:
+        return _boogie(chords, beats, energy)
     if role == "guitar" and feel.guitar in ("power", "mute", "high") and not in_three:
         return _power_chords(chords, beats, energy, muted=feel.guitar == "mute", high=feel.guitar == "high")
     if role in ("chords", "guitar"):
@@ -695,6 +702,23 @@ def _power_chords(chords, beats, energy, muted: bool, high: bool = False) -> lis
             velocity = int((96 if open_hit else 84 if not muted else 74) + 20 * energy)
             for i, pitch in enumerate(voicing):
                 out.append((s + i * 0.004, s + i * 0.004 + max(0.05, length), pitch, min(127, velocity)))
+    return sorted(out)
+
+
+def _boogie(chords, beats, energy) -> list[NoteTuple]:
+    """The blues shuffle's boogie on the low strings: on each beat the root with its fifth, or every other
+    beat its sixth, struck on the beat and again on the shuffled eighth (two thirds of the beat). Overdriven,
+    it keeps the sixth only where the song sounds it (_heard_voicing's power-chord rule)."""
+    beats = np.asarray(beats, dtype=float)
+    velocity = int(70 + 30 * energy)
+    out = []
+    for a, b, root, _quality, _is_change in _chord_at_beats(chords, beats):
+        base = 40 + (root - 4) % 12
+        top = base + (9 if int(np.argmin(np.abs(beats - a))) % 2 else 7)
+        for s, length, v in ((a, 2 / 3 * (b - a), velocity), (a + 2 / 3 * (b - a), (b - a) / 3, velocity - 12)):
+            if s < b - 0.03:
+                out.extend((s + 0.006 * i, s + 0.006 * i + max(0.05, 0.9 * length), p, v)
+                           for i, p in enumerate((base, top)))
     return sorted(out)
 
 

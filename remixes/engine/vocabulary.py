@@ -608,9 +608,11 @@ STYLE_TABLE: tuple[StyleSpec, ...] = (
         signature={"chords": P.ACOUSTIC_GRAND_PIANO},
         signature_label="piano",
     ),
+    # an overdriven guitar playing the shuffle's boogie (arrange._boogie), as in Chicago blues and blues rock: the
+    # jazz guitar's clean strum over a rock song lost the "guitar" and "classic rock" a music tagger heard in it
     StyleSpec(
         id="blues", name="Blues", mood="nostalgic", tempo_range=(70, 110),
-        instruments={"guitar": P.JAZZ_GUITAR, "chords": P.ACOUSTIC_GRAND_PIANO, "bass": P.FINGER_BASS,
+        instruments={"guitar": P.OVERDRIVEN_GUITAR, "chords": P.ACOUSTIC_GRAND_PIANO, "bass": P.FINGER_BASS,
             "lead": P.HARMONICA},
         drums="shuffle", drum_kit=Kit.STANDARD, drums_if_added="shuffle", swing=0.33,
         energy=0.55, brightness=0.0, reverb=0.2, vocal_reverb=0.25,

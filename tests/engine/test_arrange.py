@@ -209,6 +209,26 @@ def test_funk_plays_sixteenths_the_bass_popping_octaves_the_guitar_scratching_th
     assert funk.accompaniment_pad_gain == pytest.approx(0.7 * country.accompaniment_pad_gain)
 
 
+def test_a_blues_guitar_plays_the_boogie_on_shuffled_eighths_over_the_low_strings():
+    arrangement = arrangement_for("blues")
+    guitar = part(arrangement, "guitar")
+    assert guitar.program == 29   # overdriven
+    beats = np.asarray(arrangement.beat_times)
+    period = float(np.median(np.diff(beats)))
+    assert len(guitar.notes) > 20 and min(n[2] for n in guitar.notes) >= 40   # from the low E string up
+    # each dyad's root on the low strings (E2-D#3), its fifth or sixth just above
+    root = {n[0]: min(m[2] for m in guitar.notes if abs(m[0] - n[0]) < 0.03) for n in guitar.notes}
+    assert all(40 <= r <= 51 for r in root.values())
+    after = after_the_beat(arrangement, "guitar")
+    # each beat's dyad on it and again two thirds of a beat after it (the shuffle), never on the straight eighth
+    on, shuffled = np.sum(after < 0.12), np.sum((after > 0.62) & (after < 0.8))
+    assert on > 10 and shuffled > 10 and on + shuffled == len(after)
+    # the fifth above the root and, every other beat, the sixth (no heard tones here: with them, an overdriven
+    # guitar keeps a sixth only where the song sounds it)
+    above = [(n[2] - root[n[0]]) % 12 for n in guitar.notes if n[2] != root[n[0]]]
+    assert set(above) == {7, 9} and abs(above.count(7) - above.count(9)) <= 0.2 * len(above)
+
+
 def test_a_jazz_piano_comps_on_one_and_three_and_ahead_of_two_and_four():
     arrangement = arrangement_for("smooth jazz")
     beats = np.asarray(arrangement.beat_times)
