@@ -495,23 +495,16 @@ def _stem_mono(path: str) -> np.ndarray:
 
 
 def _hear_stems(pool, vocals_path: str, accompaniment_path: str) -> list:
-    """Futures of transcribe.hear() of the stem files (the heavy half of the transcription) in shares for the
-    helpers to take as they come free: the accompaniment's in two halves (an instrumental song has nothing
-    else to hear), then the vocal stem's."""
-    return [*(pool.submit(_guarded, _hear_accompaniment_file, accompaniment_path, part, _ACCOMPANIMENT_SHARES)
-              for part in range(_ACCOMPANIMENT_SHARES)),
+    """Futures of the two halves of transcribe.hear() of the stem files (the heavy half of the transcription),
+    each in a helper: the accompaniment's first."""
+    return [pool.submit(_guarded, _hear_accompaniment_file, accompaniment_path),
             pool.submit(_guarded, _hear_vocal_file, vocals_path, accompaniment_path)]
 
 
-_ACCOMPANIMENT_SHARES = 2
-
-
-def _hear_accompaniment_file(accompaniment_path: str, part: int = 0, parts: int = 1):
-    """(the stem's 22.05 kHz mono mix, or None but in part 0; the part-th share of its note activations)"""
+def _hear_accompaniment_file(accompaniment_path: str):
     from .transcribe import hear_accompaniment
 
-    mono, share = hear_accompaniment(_stem_mono(accompaniment_path), SAMPLE_RATE, part, parts)
-    return mono if part == 0 else None, share
+    return hear_accompaniment(_stem_mono(accompaniment_path), SAMPLE_RATE)
 
 
 def _hear_vocal_file(vocals_path: str, accompaniment_path: str):
@@ -524,17 +517,15 @@ def _hear_vocal_file(vocals_path: str, accompaniment_path: str):
 
 
 def _heard(futures: list, report):
-    """transcribe.Heard from the futures of _hear_stems; None when one of them failed."""
-    from .transcribe import Heard, join_activations
+    """transcribe.Heard from the two halves' futures (_hear_stems); None when either failed."""
+    from .transcribe import Heard
 
     try:
-        *shares, (vocal_mono, vocal_activations, has_vocal) = [
-            _unguarded(_waiting(future, report, "separate", 0.38)) for future in futures]
+        (acc_mono, acc_activations), (vocal_mono, vocal_activations, has_vocal) = (
+            _unguarded(_waiting(future, report, "separate", 0.38)) for future in futures)
     except Exception:  # noqa: BLE001 - the transcription then does it all and reports any real failure
         return None
-    acc_mono = shares[0][0]
-    return Heard(acc_mono, join_activations([share for _, share in shares], len(acc_mono)), vocal_mono,
-                 vocal_activations, has_vocal)
+    return Heard(acc_mono, acc_activations, vocal_mono, vocal_activations, has_vocal)
 
 
 def _cached_stems(store, key: str, source_path, max_seconds: float, pool, heard: list | None = None):

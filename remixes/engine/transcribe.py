@@ -69,11 +69,10 @@ def hear(vocals: np.ndarray | None, accompaniment: np.ndarray, sr: int, has_voca
     return Heard(acc_mono, acc_activations, vocal_mono, vocal_activations, has_vocal)
 
 
-def hear_accompaniment(accompaniment: np.ndarray, sr: int, part: int = 0, parts: int = 1):
-    """hear()'s half for the accompaniment stem: its 22.05 kHz mono mix and note activations (with `parts` > 1,
-    the `part`-th share of them: see activations)."""
+def hear_accompaniment(accompaniment: np.ndarray, sr: int) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
+    """hear()'s half for the accompaniment stem: its 22.05 kHz mono mix and note activations."""
     acc_mono = _mono(accompaniment, sr)
-    return acc_mono, activations(acc_mono, part, parts)
+    return acc_mono, activations(acc_mono)
 
 
 def hear_vocal(vocals: np.ndarray, sr: int, accompaniment_rms: float, has_vocal: bool | None = None):
@@ -255,18 +254,15 @@ def _session():
     return ort.InferenceSession(str(model_file()), options, providers=["CPUExecutionProvider"])
 
 
-def activations(mono: np.ndarray, part: int = 0, parts: int = 1) -> tuple[np.ndarray, np.ndarray]:
-    """(note, onset) activations, each (frames, 88) in 0..1, for 22.05 kHz mono audio. With `parts` > 1,
-    those of the `part`-th of its model windows alone (whole batches), untrimmed: processes can each run
-    the model on a share of a stem, and join_activations puts the shares together, the same values."""
+def activations(mono: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(note, onset) activations, each (frames, 88) in 0..1, for 22.05 kHz mono audio."""
     session = _session()
     overlap = _OVERLAP_FRAMES * _HOP
     hop = _WINDOW - overlap
     padded = np.concatenate([np.zeros(overlap // 2, np.float32), mono.astype(np.float32)])
     starts = list(range(0, len(padded), hop)) or [0]
-    batches = range(0, len(starts), _BATCH)
-    notes, onsets = [np.zeros((0, 88), np.float32)], [np.zeros((0, 88), np.float32)]
-    for i in batches[part * len(batches) // parts:(part + 1) * len(batches) // parts]:
+    notes, onsets = [], []
+    for i in range(0, len(starts), _BATCH):
         batch = np.zeros((len(starts[i:i + _BATCH]), _WINDOW, 1), np.float32)
         for k, s in enumerate(starts[i:i + _BATCH]):
             piece = padded[s:s + _WINDOW]
@@ -276,16 +272,8 @@ def activations(mono: np.ndarray, part: int = 0, parts: int = 1) -> tuple[np.nda
         half = _OVERLAP_FRAMES // 2
         notes.append(note[:, half:-half].reshape(-1, 88))
         onsets.append(onset[:, half:-half].reshape(-1, 88))
-    if parts > 1:
-        return np.concatenate(notes), np.concatenate(onsets)
-    return join_activations([(np.concatenate(notes), np.concatenate(onsets))], len(mono))
-
-
-def join_activations(shares, samples: int) -> tuple[np.ndarray, np.ndarray]:
-    """activations() of `samples` of audio from its shares (part 0, 1, ... of the same `parts`)."""
-    n_frames = int(samples * _FPS / MODEL_RATE)
-    return (np.concatenate([note for note, _ in shares])[:n_frames],
-            np.concatenate([onset for _, onset in shares])[:n_frames])
+    n_frames = int(len(mono) * _FPS / MODEL_RATE)
+    return np.concatenate(notes)[:n_frames], np.concatenate(onsets)[:n_frames]
 
 
 # --- lines -----------------------------------------------------------------------------------------
