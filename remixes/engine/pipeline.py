@@ -20,6 +20,7 @@ import gc
 import os
 import pickle
 import tempfile
+import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from concurrent.futures import TimeoutError as FuturesTimeout
@@ -183,23 +184,24 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
         singer = _EarlySinger.started(singer, helpers, stack)
         side = stack.enter_context(ThreadPoolExecutor(max_workers=1))
         # Separation runs in one helper (or on the side thread) while the analysis runs in the other.
-        transcribing = helpers is not None and not store.has(key, "parts", PARTS_VERSION)
-        heard = [] if transcribing else None  # the stems' notes, heard as soon as they are separated
-        stems_future = side.submit(_cached_stems, store, key, source_path, request.max_seconds, helpers, heard)
+        analysed, heard = threading.Event(), []  # heard: the stems' notes, heard early (see _cached_stems)
+        stems_future = side.submit(_cached_stems, store, key, source_path, request.max_seconds, helpers, analysed,
+                                   heard)
         report("analyse", 0.05)
         analysis_future = None if helpers is None or store.has(key, "analysis", ANALYSIS_VERSION) else \
             helpers.submit(_guarded, _analyse_file, str(source_path), request.max_seconds)
-        if transcribing:
+        if helpers is not None and not store.has(key, "parts", PARTS_VERSION):
             _preload_transcription()  # while the helpers work: the end of the transcription runs here
         rhythm, analysis = store.value(key, "analysis", ANALYSIS_VERSION, lambda: _unguarded(
             _waiting(analysis_future, report, "analyse", 0.24)) if analysis_future is not None else
             _analyse_file(str(source_path), request.max_seconds))
+        analysed.set()
         report("separate", 0.25)
         stems = _waiting(stems_future, report, "separate", 0.36)
         stems_future = None  # the stems are unmapped once the last reference goes
         report("separate", 0.36)
         song_parts = store.value(key, "parts", PARTS_VERSION, lambda: _transcribed(
-            helpers, report, stems, analysis, heard))
+            helpers, report, stems, analysis, _heard_early(heard, report)))
         if helpers and store.computed:
             # they separated, analysed or transcribed: their memory goes, and two fresh small ones stretch
             # and sing (the singer starts now, and loads its models while this process arranges)
@@ -449,8 +451,8 @@ def _analyse_file(source_path: str, max_seconds: float):
 
 def _transcribe_files(vocals_path: str, accompaniment_path: str, beat_times, key_tonic: int, mode: str,
                       heard=None):
-    """The song's parts transcribed from its vocal and accompaniment stem files; `heard`: what the helpers
-    already heard in them (_hear_stems; then only the lines and chords are left)."""
+    """The song's parts transcribed from its vocal and accompaniment stem files; `heard`: what _hear_files
+    already heard in them (then only the lines and chords are left)."""
     if heard is not None:
         return transcribe_parts(None, None, SAMPLE_RATE, beat_times=beat_times, key_tonic=key_tonic, mode=mode,
                                 heard=heard)
@@ -458,22 +460,16 @@ def _transcribe_files(vocals_path: str, accompaniment_path: str, beat_times, key
                             beat_times=beat_times, key_tonic=key_tonic, mode=mode)
 
 
-def _transcribed(helpers, report, stems, analysis, heard: list | None = None):
-    """The song's parts. The helpers hear the stems' notes (the note model: ~3.7 s of CPU per 3-minute stem),
-    the accompaniment in one and the vocal in the other at once, from the futures in `heard` when
-    _cached_stems started them, else started here; the rest (lines, chords, the chroma's checks: ~0.6 s of
-    CPU) runs in this process, where _preload_transcription loaded librosa while the helpers worked (in a
-    helper that separated, loading it cost ~1.3 s of CPU more, with the remix waiting)."""
-    vocals, accompaniment = str(stems.vocals.filename), str(stems.accompaniment.filename)
-    args = (vocals, accompaniment, analysis.beat_times, analysis.key_tonic, analysis.mode)
-    if helpers is None:
-        return _transcribe_files(*args)
-    if not heard:
-        heard = _hear_stems(helpers, vocals, accompaniment)
-    outcome = _heard(heard, report)
-    if outcome is None:  # a helper failed to hear: one hears and transcribes it all, and reports a real failure
-        return _in_helper(helpers, report, "separate", 0.39, _transcribe_files, *args)
-    return _transcribe_files(*args, outcome)
+def _transcribed(helpers, report, stems, analysis, heard):
+    """The song's parts. With the stems' notes already heard (_hear_files), the rest (lines, chords, the
+    chroma's checks: ~0.6 s of CPU) runs here, where _preload_transcription loaded librosa while the
+    helpers worked: a helper that separated has not loaded it (~1.3 s of CPU more there, and the remix
+    waits for it). Else a helper hears and transcribes it all."""
+    args = (str(stems.vocals.filename), str(stems.accompaniment.filename), analysis.beat_times, analysis.key_tonic,
+            analysis.mode)
+    if heard is not None:
+        return _transcribe_files(*args, heard)
+    return _in_helper(helpers, report, "separate", 0.39, _transcribe_files, *args)
 
 
 def _preload_transcription() -> None:
@@ -494,45 +490,31 @@ def _stem_mono(path: str) -> np.ndarray:
     return mono_of(np.load(path, mmap_mode="r"))
 
 
-def _hear_stems(pool, vocals_path: str, accompaniment_path: str) -> list:
-    """Futures of the two halves of transcribe.hear() of the stem files (the heavy half of the transcription),
-    each in a helper: the accompaniment's first."""
-    return [pool.submit(_guarded, _hear_accompaniment_file, accompaniment_path),
-            pool.submit(_guarded, _hear_vocal_file, vocals_path, accompaniment_path)]
+def _hear_files(vocals_path: str, accompaniment_path: str):
+    """transcribe.hear() of the stem files (the heavy half of the transcription), in the helper that
+    separated while the other one still analyses; the rest runs in the remix's own process (_transcribed)."""
+    from .transcribe import hear
+
+    return hear(*(_stem_mono(path) for path in (vocals_path, accompaniment_path)), SAMPLE_RATE)
 
 
-def _hear_accompaniment_file(accompaniment_path: str):
-    from .transcribe import hear_accompaniment
-
-    return hear_accompaniment(_stem_mono(accompaniment_path), SAMPLE_RATE)
-
-
-def _hear_vocal_file(vocals_path: str, accompaniment_path: str):
-    """The vocal stem's half of hear(); whether it holds a singer is judged against the accompaniment's level,
-    read here too (its 22.05 kHz mono mix: ~0.1 s of CPU), so the two halves need not wait for each other."""
-    from .transcribe import _mono, _rms, hear_vocal
-
-    level = _rms(_mono(_stem_mono(accompaniment_path), SAMPLE_RATE))
-    return hear_vocal(_stem_mono(vocals_path), SAMPLE_RATE, level)
-
-
-def _heard(futures: list, report):
-    """transcribe.Heard from the two halves' futures (_hear_stems); None when either failed."""
-    from .transcribe import Heard
-
+def _heard_early(heard: list, report):
+    """The result of _hear_files when _cached_stems started it and it worked, else None (then
+    _transcribe_files hears the stems itself)."""
+    if not heard:
+        return None
     try:
-        (acc_mono, acc_activations), (vocal_mono, vocal_activations, has_vocal) = (
-            _unguarded(_waiting(future, report, "separate", 0.38)) for future in futures)
+        outcome = _waiting(heard.pop(), report, "separate", 0.38)
     except Exception:  # noqa: BLE001 - the transcription then does it all and reports any real failure
         return None
-    return Heard(acc_mono, acc_activations, vocal_mono, vocal_activations, has_vocal)
+    return None if isinstance(outcome, _Failure) else outcome
 
 
-def _cached_stems(store, key: str, source_path, max_seconds: float, pool, heard: list | None = None):
+def _cached_stems(store, key: str, source_path, max_seconds: float, pool, analysed=None, heard=None):
     """The source's stems from the cache, separated (in a helper process when there is a pool) if missing.
-    When a helper separated them and `heard` is a list, the helpers start hearing their notes at once
-    (_hear_stems, the futures appended to `heard`), the one that separated while the other may still
-    analyse: the transcription, which needs the analysis, is then left with lines and chords."""
+    When a helper separated them and the analysis is still running (`analysed` not set yet), that helper,
+    idle now, starts hearing their notes (_hear_files, its future appended to `heard`) while the other one
+    finishes analysing: the transcription, which needs the analysis, is then left with lines and chords."""
     from .separate import STEM_NAMES
 
     separated = []
@@ -554,8 +536,8 @@ def _cached_stems(store, key: str, source_path, max_seconds: float, pool, heard:
         return Stems(**{name: _NpyReader(str(directory / f"{name}.npy")) for name in STEM_NAMES})
 
     stems = store.files(key, "stems", STEMS_VERSION, fill, load)
-    if separated and heard is not None:
-        heard.extend(_hear_stems(pool, stems.vocals.filename, stems.accompaniment.filename))
+    if separated and heard is not None and analysed is not None and not analysed.is_set():
+        heard.append(pool.submit(_guarded, _hear_files, stems.vocals.filename, stems.accompaniment.filename))
     return stems
 
 

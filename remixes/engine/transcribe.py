@@ -62,28 +62,18 @@ VOCAL_STEM_MIN_LEVEL = 0.2  # vocal stem RMS / accompaniment RMS (-14 dB) below 
 
 def hear(vocals: np.ndarray | None, accompaniment: np.ndarray, sr: int, has_vocal: bool | None = None) -> Heard:
     """The stems' mono mixes and note activations (see transcribe_parts for the arguments)."""
-    acc_mono, acc_activations = hear_accompaniment(accompaniment, sr)
+    acc_mono = _mono(accompaniment, sr)
+    acc_activations = activations(acc_mono)
     vocal_mono, vocal_activations = None, None
     if vocals is not None:
-        vocal_mono, vocal_activations, has_vocal = hear_vocal(vocals, sr, _rms(acc_mono), has_vocal)
+        vocal_mono = _mono(vocals, sr)
+        if has_vocal is None:
+            # a singer is heard within ~14 dB of the accompaniment; fainter is the separator's bleed of
+            # instruments (an instrumental's lead at -18 dB gave a "sung" melody that the band then left out)
+            has_vocal = _rms(vocal_mono) > VOCAL_STEM_MIN_LEVEL * _rms(acc_mono) and _rms(vocal_mono) > 1e-4
+        if has_vocal:
+            vocal_activations = activations(vocal_mono)
     return Heard(acc_mono, acc_activations, vocal_mono, vocal_activations, has_vocal)
-
-
-def hear_accompaniment(accompaniment: np.ndarray, sr: int) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
-    """hear()'s half for the accompaniment stem: its 22.05 kHz mono mix and note activations."""
-    acc_mono = _mono(accompaniment, sr)
-    return acc_mono, activations(acc_mono)
-
-
-def hear_vocal(vocals: np.ndarray, sr: int, accompaniment_rms: float, has_vocal: bool | None = None):
-    """hear()'s half for the vocal stem, (22.05 kHz mono, activations or None, has_vocal), given the RMS of
-    the accompaniment's 22.05 kHz mono mix (hear_accompaniment's): the two halves can run apart."""
-    vocal_mono = _mono(vocals, sr)
-    if has_vocal is None:
-        # a singer is heard within ~14 dB of the accompaniment; fainter is the separator's bleed of
-        # instruments (an instrumental's lead at -18 dB gave a "sung" melody that the band then left out)
-        has_vocal = _rms(vocal_mono) > VOCAL_STEM_MIN_LEVEL * accompaniment_rms and _rms(vocal_mono) > 1e-4
-    return vocal_mono, activations(vocal_mono) if has_vocal else None, has_vocal
 
 
 def transcribe_parts(vocals: np.ndarray | None, accompaniment: np.ndarray, sr: int, *,

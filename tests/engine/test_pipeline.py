@@ -202,13 +202,12 @@ def test_a_vocal_level_on_an_instrumental_remix_is_explained(remix_of):
     assert any("instrumental: there is no vocal to change" in note for note in result.plan["engine"]["notes"])
 
 
-def test_stems_heard_in_two_helpers_give_the_same_parts(tmp_path, monkeypatch):
-    """The helpers run the note model on the stems, the accompaniment in one and the vocal in the other
-    (_hear_stems), as soon as they are separated; the transcription, once the analysis is back, only reads
-    lines and chords from what they heard (passed through the pool, so pickled), in the remix's own
-    process: the parts are those of a transcription alone."""
+def test_stems_heard_before_the_analysis_give_the_same_parts(tmp_path, monkeypatch):
+    """When the separation beats the analysis, the idle helper runs the note model on the stems
+    (_hear_files) and the transcription, once the analysis is back, only reads lines and chords from
+    what it heard (passed through the pool, so pickled), in the remix's own process: the parts are those
+    of a transcription alone."""
     import pickle
-    from concurrent.futures import Future
 
     from remixes.engine import transcribe
     from tools.songs import make_song
@@ -219,60 +218,25 @@ def test_stems_heard_in_two_helpers_give_the_same_parts(tmp_path, monkeypatch):
         np.save(tmp_path / f"{name}.npy", (song * gain).astype(np.float32))
         paths.append(str(tmp_path / f"{name}.npy"))
     beats = np.arange(0.0, 8.0, 0.6)
-    stems = SimpleNamespace(vocals=SimpleNamespace(filename=paths[0]), accompaniment=SimpleNamespace(filename=paths[1]))
-    analysis = SimpleNamespace(beat_times=beats, key_tonic=9, mode="minor")
+    heard = pickle.loads(pickle.dumps(pipeline._hear_files(*paths)))
+    assert heard.vocal_activations is not None  # a vocal stem loud enough to be heard
     alone = pipeline._transcribe_files(*paths, beats, 9, "minor")
-    assert alone.lead_melody and alone.chords and alone.has_vocal
-
-    class Helpers:  # runs what it is handed at once, through pickles; the rest must not come here
-        def __init__(self):
-            self.jobs = []
-
-        def submit(self, function, *args):
-            self.jobs.append(args[0].__name__)
-            if args[0] is pipeline._transcribe_files:
-                raise AssertionError("the rest of the transcription went to a helper")
-            future = Future()
-            future.set_result(pickle.loads(pickle.dumps(function(*args))))
-            return future
-
-    helpers = Helpers()
-    heard = pipeline._hear_stems(helpers, *paths)
-    assert helpers.jobs == ["_hear_accompaniment_file", "_hear_vocal_file"]
 
     def model_again(mono):
         raise AssertionError("the note model ran again")
 
     monkeypatch.setattr(transcribe, "activations", model_again)
-    assert pipeline._transcribed(helpers, lambda *a: None, stems, analysis, heard) == alone
-    monkeypatch.undo()
-    # not heard early (the stems came from the cache): the two halves go to the helpers from here
-    helpers = Helpers()
-    assert pipeline._transcribed(helpers, lambda *a: None, stems, analysis) == alone
-    assert helpers.jobs == ["_hear_accompaniment_file", "_hear_vocal_file"]
+    early = pipeline._transcribe_files(*paths, beats, 9, "minor", heard)
+    assert early == alone
+    assert alone.lead_melody and alone.chords
 
+    class NoHelpers:  # what is left after the hearing is not handed to a helper
+        def submit(self, *args):
+            raise AssertionError("the rest of the transcription went to a helper")
 
-def test_the_two_halves_of_hearing_make_what_hearing_at_once_does(tmp_path):
-    from remixes.engine import transcribe
-    from tools.songs import make_song
-
-    song = make_song(6.0, tempo=110.0, seed=5)
-    for vocal_gain, has_vocal in ((0.4, True), (0.05, False)):  # a vocal stem 23 dB under holds no singer
-        stems = {"vocals": song * vocal_gain, "accompaniment": song * 0.7}
-        paths = []
-        for name, audio in stems.items():
-            np.save(tmp_path / f"{name}.npy", audio.astype(np.float32))
-            paths.append(str(tmp_path / f"{name}.npy"))
-        whole = transcribe.hear(*(pipeline._stem_mono(path) for path in paths), SR)
-        acc_mono, acc_activations = pipeline._hear_accompaniment_file(paths[1])
-        vocal_mono, vocal_activations, heard_vocal = pipeline._hear_vocal_file(*paths)
-        assert heard_vocal == whole.has_vocal == has_vocal
-        assert np.array_equal(acc_mono, whole.acc_mono) and np.array_equal(vocal_mono, whole.vocal_mono)
-        assert all(np.array_equal(a, b) for a, b in zip(acc_activations, whole.acc_activations))
-        if has_vocal:
-            assert all(np.array_equal(a, b) for a, b in zip(vocal_activations, whole.vocal_activations))
-        else:
-            assert vocal_activations is None and whole.vocal_activations is None
+    stems = SimpleNamespace(vocals=SimpleNamespace(filename=paths[0]), accompaniment=SimpleNamespace(filename=paths[1]))
+    analysis = SimpleNamespace(beat_times=beats, key_tonic=9, mode="minor")
+    assert pipeline._transcribed(NoHelpers(), lambda *a: None, stems, analysis, heard) == alone
 
 
 @pytest.mark.parametrize("prompt", ["fast punk rock", "dark techno", "make it lo-fi with chill beats"])

@@ -169,18 +169,17 @@ def test_beat_tones_keep_a_power_chord_without_its_third_and_a_riffs_passing_ton
     assert tones[2][2] == ()
 
 
-def test_hearing_the_stems_does_not_load_librosa(tmp_path):
-    """The helpers hear the stems (pipeline._hear_accompaniment_file, _hear_vocal_file) without loading librosa
-    (~1.4 s of CPU): the rest of the transcription runs in the remix's own process, which has it."""
+def test_hearing_the_stems_leaves_librosa_to_the_analysing_helper(tmp_path):
+    """The separating helper hears the stems (pipeline._hear_files) without loading librosa (~1.4 s of CPU):
+    the rest of the transcription goes to the analysing helper, which has it."""
     rng = np.random.default_rng(0)
     for name in ("vocals", "accompaniment"):
         np.save(tmp_path / f"{name}.npy", (0.1 * rng.standard_normal((5 * SR, 2))).astype(np.float32))
     paths = [str(tmp_path / f"{name}.npy") for name in ("vocals", "accompaniment")]
     probe = ("import json, sys\n"
              "from remixes.engine import pipeline\n"
-             f"acc = pipeline._hear_accompaniment_file({paths[1]!r})\n"
-             f"vocal = pipeline._hear_vocal_file(*{paths!r})\n"
-             "print(json.dumps([len(acc[1][0]) > 0, vocal[2], 'librosa' in sys.modules]))\n")
+             f"heard = pipeline._hear_files(*{paths!r})\n"
+             "print(json.dumps([len(heard.acc_activations[0]) > 0, 'librosa' in sys.modules]))\n")
     out = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True,
                          timeout=120)
-    assert json.loads(out.stdout.strip().splitlines()[-1]) == [True, True, False]
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == [True, False]
