@@ -188,20 +188,17 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
         stems_future = side.submit(_cached_stems, store, key, source_path, request.max_seconds, helpers, analysed,
                                    heard)
         report("analyse", 0.05)
-        analysis_future = None if helpers is None or store.has(key, "analysis", ANALYSIS_VERSION) else \
-            helpers.submit(_guarded, _analyse_file, str(source_path), request.max_seconds)
-        if helpers is not None and not store.has(key, "parts", PARTS_VERSION):
-            _preload_transcription()  # while the helpers work: the end of the transcription runs here
-        rhythm, analysis = store.value(key, "analysis", ANALYSIS_VERSION, lambda: _unguarded(
-            _waiting(analysis_future, report, "analyse", 0.24)) if analysis_future is not None else
-            _analyse_file(str(source_path), request.max_seconds))
+        rhythm, analysis = store.value(key, "analysis", ANALYSIS_VERSION, lambda: _in_helper(
+            helpers, report, "analyse", 0.24, _analyse_file, str(source_path), request.max_seconds))
         analysed.set()
         report("separate", 0.25)
         stems = _waiting(stems_future, report, "separate", 0.36)
         stems_future = None  # the stems are unmapped once the last reference goes
         report("separate", 0.36)
-        song_parts = store.value(key, "parts", PARTS_VERSION, lambda: _transcribed(
-            helpers, report, stems, analysis, _heard_early(heard, report)))
+        song_parts = store.value(key, "parts", PARTS_VERSION, lambda: _in_helper(
+            helpers, report, "separate", 0.39, _transcribe_files, str(stems.vocals.filename),
+            str(stems.accompaniment.filename), analysis.beat_times, analysis.key_tonic, analysis.mode,
+            _heard_early(heard, report)))
         if helpers and store.computed:
             # they separated, analysed or transcribed: their memory goes, and two fresh small ones stretch
             # and sing (the singer starts now, and loads its models while this process arranges)
@@ -460,31 +457,6 @@ def _transcribe_files(vocals_path: str, accompaniment_path: str, beat_times, key
                             beat_times=beat_times, key_tonic=key_tonic, mode=mode)
 
 
-def _transcribed(helpers, report, stems, analysis, heard):
-    """The song's parts. With the stems' notes already heard (_hear_files), the rest (lines, chords, the
-    chroma's checks: ~0.6 s of CPU) runs here, where _preload_transcription loaded librosa while the
-    helpers worked: a helper that separated has not loaded it (~1.3 s of CPU more there, and the remix
-    waits for it). Else a helper hears and transcribes it all."""
-    args = (str(stems.vocals.filename), str(stems.accompaniment.filename), analysis.beat_times, analysis.key_tonic,
-            analysis.mode)
-    if heard is not None:
-        return _transcribe_files(*args, heard)
-    return _in_helper(helpers, report, "separate", 0.39, _transcribe_files, *args)
-
-
-def _preload_transcription() -> None:
-    """Load what the end of the transcription needs (librosa's chroma, scipy's filters), in this process while
-    its helpers separate and analyse; the helpers forked after it share these pages (scipy.signal for the
-    stretch and the render, which would otherwise import it each). A warm-up only: a failure here leaves
-    the transcription to load them itself."""
-    try:
-        import librosa.feature  # noqa: F401
-        import scipy.ndimage  # noqa: F401
-        import scipy.signal  # noqa: F401
-    except Exception:  # noqa: BLE001 - a warm-up must never fail a remix
-        return
-
-
 def _stem_mono(path: str) -> np.ndarray:
     """A stem file's mono mix (decode.mono_of), its two channels read from the memory map."""
     return mono_of(np.load(path, mmap_mode="r"))
@@ -492,7 +464,9 @@ def _stem_mono(path: str) -> np.ndarray:
 
 def _hear_files(vocals_path: str, accompaniment_path: str):
     """transcribe.hear() of the stem files (the heavy half of the transcription), in the helper that
-    separated while the other one still analyses; the rest runs in the remix's own process (_transcribed)."""
+    separated while the other one still analyses. librosa (the rest of the transcription's chroma, ~1.4 s of
+    CPU to load) is not loaded here: the analysing helper has it, and it takes the rest when it is idle
+    first, which it is unless its analysis outlasts this hearing (~4 s of CPU after the separation)."""
     from .transcribe import hear
 
     return hear(*(_stem_mono(path) for path in (vocals_path, accompaniment_path)), SAMPLE_RATE)

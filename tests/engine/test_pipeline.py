@@ -205,8 +205,7 @@ def test_a_vocal_level_on_an_instrumental_remix_is_explained(remix_of):
 def test_stems_heard_before_the_analysis_give_the_same_parts(tmp_path, monkeypatch):
     """When the separation beats the analysis, the idle helper runs the note model on the stems
     (_hear_files) and the transcription, once the analysis is back, only reads lines and chords from
-    what it heard (passed through the pool, so pickled), in the remix's own process: the parts are those
-    of a transcription alone."""
+    what it heard (passed through the pool, so pickled): the parts are those of a transcription alone."""
     import pickle
 
     from remixes.engine import transcribe
@@ -229,14 +228,6 @@ def test_stems_heard_before_the_analysis_give_the_same_parts(tmp_path, monkeypat
     early = pipeline._transcribe_files(*paths, beats, 9, "minor", heard)
     assert early == alone
     assert alone.lead_melody and alone.chords
-
-    class NoHelpers:  # what is left after the hearing is not handed to a helper
-        def submit(self, *args):
-            raise AssertionError("the rest of the transcription went to a helper")
-
-    stems = SimpleNamespace(vocals=SimpleNamespace(filename=paths[0]), accompaniment=SimpleNamespace(filename=paths[1]))
-    analysis = SimpleNamespace(beat_times=beats, key_tonic=9, mode="minor")
-    assert pipeline._transcribed(NoHelpers(), lambda *a: None, stems, analysis, heard) == alone
 
 
 @pytest.mark.parametrize("prompt", ["fast punk rock", "dark techno", "make it lo-fi with chill beats"])
