@@ -49,7 +49,10 @@ ESTIMATED = ("drums", "bass", "other")
 _WINDOW = (0.5 - 0.5 * np.cos(2 * np.pi * np.arange(FRAME) / FRAME)).astype(np.float32)  # periodic Hann
 _COMPENSATION = 2.0 / 3.0  # sum of the squared window over the 4 overlapping frames is 1.5
 _BASS_CUTOFF_HZ = 160.0
-_THREADS = max(1, min(2, os.cpu_count() or 1))
+# One thread for the network and the FFTs: the next patch's network already runs beside this one's masking and
+# splitting (separate()), and the analysis in the other helper. With two, a 3-minute song took 5.1-5.5 s of
+# CPU (onnxruntime's pool waking its thread for every operator) against 4.6-4.8 s, in the same wall time.
+_THREADS = 1
 # Above ~1.5 kHz, where hats, cymbals and snare noise lie, the harmonic estimate is the median over 9 frames
 # taken every 2nd frame (~0.39 s): a hit, which the 4096-point window smears over 4-6 frames, fills at most
 # 3 of the 9 and no longer passes for a held note. There a bin also stays in "other" only where it is
