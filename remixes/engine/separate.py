@@ -49,10 +49,6 @@ ESTIMATED = ("drums", "bass", "other")
 _WINDOW = (0.5 - 0.5 * np.cos(2 * np.pi * np.arange(FRAME) / FRAME)).astype(np.float32)  # periodic Hann
 _COMPENSATION = 2.0 / 3.0  # sum of the squared window over the 4 overlapping frames is 1.5
 _BASS_CUTOFF_HZ = 160.0
-# One thread for the network and the FFTs: the next patch's network already runs beside this one's masking and
-# splitting (separate()), and the analysis in the other helper. With two, a 3-minute song took 5.1-5.5 s of
-# CPU (onnxruntime's pool waking its thread for every operator) against 4.6-4.8 s, in the same wall time.
-_THREADS = 1
 # Above ~1.5 kHz, where hats, cymbals and snare noise lie, the harmonic estimate is the median over 9 frames
 # taken every 2nd frame (~0.39 s): a hit, which the 4096-point window smears over 4-6 frames, fills at most
 # 3 of the 9 and no longer passes for a held note. There a bin also stays in "other" only where it is
@@ -100,7 +96,11 @@ def _session():
         from .models import model_path
 
         options = ort.SessionOptions()
-        options.intra_op_num_threads = _THREADS
+        # one thread for the network (the FFTs are on one too): the next patch's network already runs beside this
+        # one's masking and splitting (separate()), and the analysis in the other helper. With two, a 3-minute
+        # song took 5.1-5.5 s of CPU (the pool waking its thread for every operator) against 4.6-4.8 s, in the
+        # same wall time
+        options.intra_op_num_threads = 1
         options.inter_op_num_threads = 1
         options.log_severity_level = 3
         # the arena keeps the activations' memory from one patch to the next (~55 MB more at the peak): freed
@@ -147,7 +147,7 @@ def _frames(audio: np.ndarray, k0: int, k1: int) -> np.ndarray:
     view = np.lib.stride_tricks.sliding_window_view(seg, FRAME, axis=0)[::HOP]  # (nf, 2, FRAME)
     import scipy.fft  # not at the top: the remix's own process imports this module, its helper separates
 
-    return scipy.fft.rfft(view * _WINDOW, axis=-1, workers=_THREADS).transpose(0, 2, 1)
+    return scipy.fft.rfft(view * _WINDOW, axis=-1).transpose(0, 2, 1)
 
 
 def _overlap_add(out: np.ndarray, spectrum: np.ndarray, k0: int) -> None:
@@ -155,7 +155,7 @@ def _overlap_add(out: np.ndarray, spectrum: np.ndarray, k0: int) -> None:
     import scipy.fft
 
     nf = spectrum.shape[0]
-    frames = scipy.fft.irfft(spectrum.transpose(0, 2, 1), n=FRAME, axis=-1, workers=_THREADS)  # (nf, 2, FRAME)
+    frames = scipy.fft.irfft(spectrum.transpose(0, 2, 1), n=FRAME, axis=-1)  # (nf, 2, FRAME)
     frames *= _WINDOW * np.float32(_COMPENSATION)
     seg = np.zeros((2, nf + 3, HOP), dtype=np.float32)  # per channel, hop by hop (no transposed copies)
     for j in range(FRAME // HOP):
