@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .decode import mono_of
+from .decode import mono_of, resample
 
 _DOWN = 8                 # read and synthesised at sr / 8 (5.5 kHz): the pad's highest partial is ~1.5 kHz
 _N_FFT = 1024             # at sr / 8: 5.4 Hz bins
@@ -34,9 +34,9 @@ def pitch_class_pad(read, start: int, stop: int, length: int, sr: int) -> np.nda
     if stop <= start:
         return np.zeros((0, 2), dtype=np.float32)
     mono = mono_of(np.asarray(read(a, b), dtype=np.float32))
-    from scipy.signal import resample_poly  # imported where used: the pipeline imports this module early
-
-    low = resample_poly(mono, 1, _DOWN).astype(np.float32)
+    # soxr (linear phase: sample k of the low rate is sample 8k of the stem), not scipy.signal's resample_poly:
+    # a stretch helper that makes the pad would import scipy.signal for it (~1.3 s of CPU per process)
+    low = resample(mono, _DOWN, 1)
     low_sr = sr / _DOWN
     energy = _pitch_class_energy(low, low_sr)                     # (12, frames), frame f centred at f * _HOP
     n = len(low)
@@ -57,7 +57,7 @@ def pitch_class_pad(read, start: int, stop: int, length: int, sr: int) -> np.nda
         # every partial is an octave of the lowest: one period of the sum, read at the lowest one's phase
         lowest, table = _SHEPARD[pc]
         pad += amp * _read_table(table, clock * (lowest / low_sr))
-    out = resample_poly(pad, _DOWN, 1).astype(np.float32)
+    out = resample(pad, 1, _DOWN)
     lo, hi = start - a, stop - a
     out = out[lo:hi]
     if len(out) < hi - lo:
