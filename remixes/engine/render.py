@@ -138,12 +138,18 @@ def _stretch_rows(reader, start: int, end: int, rate: float, sr: int, fine: bool
 
 
 def stretch_piece(audio: np.ndarray, rate: float, sr: int = SAMPLE_RATE, fine: bool = False) -> np.ndarray:
-    """Rubber Band through Pedalboard: its faster engine, or with `fine` its finer one (R3), which keeps a dense
-    mix's per-beat harmony better (a death-metal excerpt stretched 16-25 % scores 0.78-0.83 against itself in
-    tools.evaluate's measure, 0.70-0.76 with the faster engine) at ~3x the CPU. Formants are not preserved:
-    the pitch never moves, so the output is the same, and R3 skips its formant analysis (15 % fewer
-    instructions). A mono source (both channels equal) is stretched once and copied: the same samples
-    as Rubber Band's stereo stretch (its channels go together) at half the CPU."""
+    """The faster stretch: the engine's own phase vocoder (`stretch.py`: identity phase locking, onsets reset,
+    both channels turned alike), which replaced Rubber Band's faster engine (R2) at 0.14-0.37x its CPU and
+    closer to R3 on every measure taken (README, "Rubber Band"). With `fine`, Rubber Band's finer engine (R3)
+    through Pedalboard, which keeps a dense mix's per-beat harmony better (a death-metal excerpt stretched
+    16-25 % scores 0.78-0.83 against itself in tools.evaluate's measure, 0.70-0.76 with R2) at ~3x R2's CPU.
+    Formants are not preserved: the pitch never moves, so the output is the same, and R3 skips its formant
+    analysis (15 % fewer instructions). A mono source (both channels equal) is stretched once and copied: the
+    same samples as the stereo stretch (its channels go together) at half the CPU."""
+    if not fine:
+        from .stretch import time_stretch
+
+        return time_stretch(audio, rate)
     from pedalboard import time_stretch
 
     mono = audio.shape[1] == 2 and np.array_equal(audio[:, 0], audio[:, 1])
