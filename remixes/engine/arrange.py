@@ -151,7 +151,8 @@ def arrange(plan: StylePlan, analysis: Analysis, timing: Timing, strength: float
     fidelity = (song_parts.fidelity if song_parts is not None else 1.0) * _CLARITY.get(plan.style, 1.0)
     vocal_carries_tune = keep_vocal and song_parts is not None and song_parts.has_vocal
     gains = _balance(plan.keep_original, strength, plan.energy, bool(plan.drums), fidelity, vocal_carries_tune,
-                     has_bass="bass" in plan.instruments, retimbre=plan.style in _RETIMBRED)
+                     has_bass="bass" in plan.instruments, retimbre=plan.style in _RETIMBRED,
+                     power_chords=_FEELS.get(plan.style, _FEEL).guitar != "strum")
     gains["accompaniment_pad"] *= _PAD_LEVEL.get(plan.style, 1.0)
     if not plan.drums:
         gains["original_drums"] *= 0.15
@@ -258,11 +259,14 @@ _ACCOMPANIMENT = ((0.0, 0.5, 1.0), (1.0, None, 0.0))   # None: 0.15-0.35 by the 
 _ORIGINAL_RHYTHM = ((0.0, 0.5, 1.0), (1.0, 0.08, 0.0))  # drums and bass stems: the band's own replace them
 _BAND = ((0.0, 0.5, 1.0), (0.0, 0.8, 0.95))
 _DRUMS = ((0.0, 0.5, 1.0), (0.0, 0.65, 0.75))
+_UNSURE_BAND = 0.2   # the band's share of its level at 0.5 where the transcription is unsure (_balance)
+_POWER_CHORDS_UNSURE_BAND = 0.3
+_BASSLESS_BASS = 0.5
 
 
 def _balance(keep_original: float, strength: float, energy: float, has_drums: bool = True,
              fidelity: float = 1.0, vocal_carries_tune: bool = False, has_bass: bool = True,
-             retimbre: bool = False) -> dict:
+             retimbre: bool = False, power_chords: bool = False) -> dict:
     """Gains of the original's stems and RMS levels of the new band (relative to the source's RMS).
 
     0: the original alone (the style changes tempo and effects only). 0.5: the band in front, playing the
@@ -276,6 +280,13 @@ def _balance(keep_original: float, strength: float, energy: float, has_drums: bo
     and as dubstep 0.29 -> 0.61 by keeping the bass stem and stepping the band back; a clean rock song
     (fidelity 0.79) as techno 0.58 -> 0.70, as dubstep 0.52 -> 0.64 with the certainty window at 0.6-0.85.
     A kept vocal carries the tune by itself, so the band then needs less certainty.
+    Unsure, the band's pitched parts keep _UNSURE_BAND of their level (was 0.3): on a dense riffing song the
+    band can only say, once per beat, the tones the song sounds, where the song moves within the beat (its
+    own chroma, averaged per beat and played back, scores 0.51 against it; per half beat 0.59); the kept
+    original says the rest, and even stretched by 30 % it matches the song better (0.60) than the band does
+    (0.54, 0.40-0.49 at the mix's alignment), so a louder band pulled the mix below both. A band of
+    distorted power chords (`power_chords`: rock, metal, punk, blues) keeps 0.3: its guitar sounds the riff's
+    own frame (root, fifth, octave) in the kept guitars' timbre, and stepped back so it cost punk 0.05-0.12.
     With `retimbre` (a style far from the source's distorted guitars, _RETIMBRED) the accompaniment kept
     is played as a pad of its own pitch classes instead (retimbre.pitch_class_pad), all of it from 0.5 on:
     its harmony stays, its texture, which keeps the tagger hearing rock, goes.
@@ -289,7 +300,8 @@ def _balance(keep_original: float, strength: float, energy: float, has_drums: bo
     accompaniment = float(np.interp(s, xs, [ys[0], base + (0.85 - base) * (1 - sure), ys[2]]))
     rhythm = float(np.interp(s, *_ORIGINAL_RHYTHM))
     xs, ys = _BAND
-    band = float(np.interp(s, xs, [ys[0], ys[1] * (0.3 + 0.7 * sure), ys[2]]))
+    unsure = _POWER_CHORDS_UNSURE_BAND if power_chords else _UNSURE_BAND
+    band = float(np.interp(s, xs, [ys[0], ys[1] * (unsure + (1 - unsure) * sure), ys[2]]))
     xs, ys = _DRUMS
     drums = float(np.interp(s, xs, [ys[0], ys[1] * (0.25 + 0.75 * sure), ys[2]]))
     # a retimbred style hears the kept accompaniment's harmony as a pad, more of it as the band comes in
@@ -299,8 +311,9 @@ def _balance(keep_original: float, strength: float, energy: float, has_drums: bo
         "accompaniment_pad": accompaniment * as_pad,
         "original_drums": rhythm if has_drums else accompaniment,
         # the bass stem carries the roots of the harmony that stays: kept with it as far as the band is
-        # unsure, unless the style has no bass at all (ambient, lullaby)
-        "original_bass": rhythm + (accompaniment - rhythm) * (1 - sure) * has_bass,
+        # unsure, half of that in a style with no bass at all (lullaby): on a dense song the stem holds the
+        # low guitars' harmony too (mutilated mime as a lullaby, v2: 0.61 without it, 0.64 at half, 0.70 whole)
+        "original_bass": rhythm + (accompaniment - rhythm) * (1 - sure) * (1.0 if has_bass else _BASSLESS_BASS),
         "band": band,
         "drums": drums * (0.7 + 0.5 * float(np.clip(energy, 0, 1))),
     }
