@@ -425,11 +425,8 @@ _CLARITY = {"punk": 0.9, "metal": 0.92, "dnb": 0.95}
 # Piano ballad too: its piano and strings over the kept distorted guitars were tagged rock / violin on three game
 # songs (rise of its tags piano/Mellow/soft/beautiful/sad +0.001); as a pad, with its piano 3 dB up and its
 # strings 6 dB down (_MIXES), +0.031 (v1, "rock" gone from the top tags of the two metal songs).
-# Lullaby too: its music box and piano over the kept guitars were tagged "rock, guitar, loud" on armygeddon and
-# "rock, metal" on mutilated mime; as a pad, "ambient, electronic, slow" (v1/v2 on four game songs, rise of
-# soft/quiet/Mellow/beautiful/piano 0.005 -> 0.027), recognisability the same (mean 0.721 -> 0.725, lowest 0.648).
 _RETIMBRED = frozenset({"jazz", "lofi", "acoustic", "country", "reggae", "hiphop", "dubstep", "bossa",
-                        "piano_ballad", "funk", "lullaby"})
+                        "piano_ballad", "funk"})
 # The pad's level in a retimbred style whose band carries the harmony in its own rhythm (funk's sixteenth chops,
 # not a sustained chord under them). Funk at 0.5 on three game songs (feelings, armygeddon, war of freedom;
 # musicnn's funk/soul/dance/rnb over the source's, mean of v1/v2): 0.005 as before; the pad alone 0.008; the
