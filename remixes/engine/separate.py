@@ -154,17 +154,11 @@ def _overlap_add(out: np.ndarray, spectrum: np.ndarray, k0: int) -> None:
     """Add the inverse of frames k0.. (nf, BINS, 2) into `out` (n, 2), windowed and compensated."""
     import scipy.fft
 
-    nf = spectrum.shape[0]
+    from .stretch import overlap_add
+
     frames = scipy.fft.irfft(spectrum.transpose(0, 2, 1), n=FRAME, axis=-1)  # (nf, 2, FRAME)
     frames *= _WINDOW * np.float32(_COMPENSATION)
-    seg = np.zeros((2, nf + 3, HOP), dtype=np.float32)  # per channel, hop by hop (no transposed copies)
-    for j in range(FRAME // HOP):
-        seg[:, j:j + nf] += frames[:, :, j * HOP:(j + 1) * HOP].transpose(1, 0, 2)  # hop j of frame k: hop k + j
-    seg = seg.reshape(2, -1).T
-    start = k0 * HOP - FRAME
-    a, b = max(start, 0), min(start + len(seg), len(out))
-    if b > a:
-        out[a:b] += seg[a - start:b - start]
+    overlap_add(out, frames.transpose(1, 0, 2), k0 * HOP - FRAME, HOP)
 
 
 def _network(mag: np.ndarray) -> np.ndarray:

@@ -153,14 +153,22 @@ def time_stretch(audio: np.ndarray, rate: float, reset_onsets: bool = True) -> n
 
         frames_out = scipy.fft.irfft(spectra * rotation, n=N, axis=-1)
         frames_out *= _WINDOW * _OLA_GAIN
-        local = np.zeros((channels, count + 3, HOP), dtype=np.float32)  # output from sample (m0 - 4) * HOP
-        for q in range(4):
-            local[:, q:q + count] += frames_out[:, :, q * HOP:(q + 1) * HOP]
-        first = (m0 - 4) * HOP
-        a, b = max(first, 0), min(first + (count + 3) * HOP, out_len)
-        if b > a:
-            out[a:b] += local.reshape(channels, -1)[:, a - first:b - first].T
+        overlap_add(out, frames_out, (m0 - 4) * HOP, HOP)  # frame m starts at output sample (m - 4) * HOP
     return out
+
+
+def overlap_add(out: np.ndarray, frames: np.ndarray, start: int, hop: int) -> None:
+    """Add windowed frames (channels, nf, size), frame k from sample start + k * hop (size a multiple of hop), into
+    `out` (n, channels), what falls outside it dropped: hop by hop per channel, no transposed full-length copy."""
+    channels, nf, size = frames.shape
+    per = size // hop
+    seg = np.zeros((channels, nf + per - 1, hop), dtype=np.float32)
+    for j in range(per):
+        seg[:, j:j + nf] += frames[:, :, j * hop:(j + 1) * hop]  # hop j of frame k is hop k + j
+    seg = seg.reshape(channels, -1)
+    a, b = max(start, 0), min(start + seg.shape[1], len(out))
+    if b > a:
+        out[a:b] += seg[:, a - start:b - start].T
 
 
 def _onsets(flux: np.ndarray, m0: int, m1: int, ahead: int) -> list[int]:
