@@ -25,16 +25,17 @@ sf.write(f"{sys.argv[1]}/song.wav", make_song(12.0, tempo=100.0, seed=1), 44100,
 open(f"{sys.argv[1]}/lyrics.txt", "w").write("Morning light across the water\nI will carry you home\n")
 PYEOF
 # One in-process remix (no helpers) runs every stage: analysis, transcription, the band, the singer, into an
-# emptied cache. Then a fresh interpreter loads the analysis kernels back and tracks beats: a cache entry that
-# crashes the process that loads it (seen once on a new machine: librosa's beat kernel for int64 frames,
-# written over by another process's compilation, segfaulted every later remix) is found here, and the cache
-# is built again.
+# emptied cache. Then a fresh interpreter runs the same remix from the cache, loading every kernel back: a
+# cache entry that crashes the process that loads it (seen on new machines: librosa's beat kernel for int64
+# frames, and its pitch interpolation gufunc behind chroma_stft, written over by another process compiling
+# at the same time, segfaulted every later remix) is found here, and the cache is built again.
 empty_cache() { find "$NUMBA_CACHE_DIR" -mindepth 1 -maxdepth 1 -type d -exec rm -rf {} +; }
 for attempt in 1 2 3; do
   empty_cache
   if REMIX_ENGINE_PROCESSES=1 $PY -m remixes.engine "$work/song.wav" --prompt "lo-fi with chill beats" \
        --lyrics "$work/lyrics.txt" --out "$work/out" --quiet > /dev/null \
-     && $PY -c 'from remixes.engine.analyse import warm_up; warm_up()' > /dev/null 2>&1; then
+     && REMIX_ENGINE_PROCESSES=1 $PY -m remixes.engine "$work/song.wav" --prompt "lo-fi with chill beats" \
+       --lyrics "$work/lyrics.txt" --out "$work/again" --quiet > /dev/null 2>&1; then
     echo "$versions" > "$stamp"
     exit 0
   fi
