@@ -221,11 +221,9 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
         # One helper sings the lyrics, once for both versions, while the other stretches the kept original
         # (stems x gains, read by the helpers themselves) to the remix's tempo: both start as soon as the
         # first version is arranged (all they read of the versions), the second is arranged meanwhile.
-        # Then the render helpers fork, sharing the soundfont loaded here. At most two of them work at once
-        # (two cores, and the memory of two): the first version's band starts when the stretch or the singer
-        # is done, whichever ends first (a singer done first leaves its helper to the stretch's pieces left),
-        # the second's when both are; each version is then finished (effects, vocal, master, stems and,
-        # with `encode`, the mp3 and wav) without the soundfont.
+        # Then the render helpers fork, sharing the soundfont loaded here, and take their tasks as cores come
+        # free (_render_when_free): the bands play while the singer sings, and each version is finished
+        # (effects, vocal, master, stems and, with `encode`, the mp3 and wav) without the soundfont.
         report("tempo", 0.4)
         n = len(stems.vocals) if timing.rate == 1.0 else int(round(len(stems.vocals) / timing.rate))
         sung = None
@@ -263,38 +261,34 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
         if pool:
             wait([pool.submit(int) for _ in range(2)])
             release_soundfont()  # only the render helpers play notes
-        bands = [None, None]
-        if pool and sung is not None and stretch_inst.futures:
-            _first_done(sung, stretch_inst.futures, report)
-            if not all(piece.done() for piece in stretch_inst.futures):
-                bands[0] = pool.submit(_band_spilled, str(workdir), 1, first, reference_rms, n)
-        # with render helpers, the kept original goes to a file as it is stitched (they read it from there)
-        tick = lambda f: report("tempo", 0.4 + 0.05 * f)  # noqa: E731
-        original_path = stretch_inst.spill(Path(workdir) / ".original.npy", tick) if pool else None
-        original = None if pool else stretch_inst.result(tick)
-        del stretch_inst
-        kept_path = None
-        if kept is not None:
-            kept_audio = kept.result()
-            del kept
-            if request.gender:
-                # the re-voiced copy replaces the kept vocal, at its level ("less vocals" included)
-                kept_audio = _revoice_kept_vocal(kept_audio, request.gender)
-                notes.append(f"Kept vocal re-voiced toward a {request.gender} voice.")
-            kept_path = _spill(workdir, "kept-vocal", kept_audio)
-            del kept_audio
-        del stems
+        original_path = kept_path = original = None
+        if kept is not None and request.gender:
+            notes.append(f"Kept vocal re-voiced toward a {request.gender} voice.")
         if pool:
-            if bands[0] is None:
-                bands[0] = pool.submit(_band_spilled, str(workdir), 1, first, reference_rms, n)
-            if sung is not None:
-                sung = _unguarded(_waiting(sung, report, "tempo", 0.5))
-            bands[1] = pool.submit(_band_spilled, str(workdir), 2, arrangements[1], reference_rms, n)
+            # the kept original goes to a file as it is stitched, on the side thread (the render helpers read
+            # it from there), while this one starts the render helpers' tasks
+            stretched = side.submit(_stretched_files, stretch_inst, kept, workdir, request.gender)
+            del stretch_inst, kept, stems
+            sung_file = str(Path(workdir) / ".sung.npy") if sung is not None else None  # as _sing_once spills it
+            band = lambda k: pool.submit(_band_spilled, str(workdir), k + 1, arrangements[k],  # noqa: E731
+                                         reference_rms, n, sung_file)
+            finish = lambda k, played, sung: pool.submit(  # noqa: E731
+                _finish_spilled, str(workdir), k + 1, arrangements[k], plan, request, stretched.result()[0],
+                played, lyrics if sing_lyrics else "", stretched.result()[1], workdir, sung, encode)
+            futures, sung = _render_when_free(band, finish, sung, stretched, report)
+            original_path, kept_path = stretched.result()
+        else:
+            original = stretch_inst.result(lambda f: report("tempo", 0.4 + 0.05 * f))
+            del stretch_inst
+            if kept is not None:
+                kept_path = _stretched_kept_file(kept, workdir, request.gender)
+                del kept
+            del stems
         if helpers:
             helpers.shutdown(wait=True)
         _return_freed_memory()
 
-        report("render", 0.5)
+        report("render", max(0.5, report.fraction))
         cover_features = features.cover_features(analysis, timing.tempo, timing.duration,
                                                  title=request.title or Path(str(source_path)).stem,
                                                  instruments=[names[p.program, p.is_drums] for p in first.parts])
@@ -303,16 +297,6 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
         # The cover is drawn on a thread so this one keeps reporting progress while versions render.
         cover = side.submit(draw_cover, plan, cover_features, request.seed)
         if pool:
-            # each version is finished as soon as its band is played
-            futures, pending = [None, None], {band: k for k, band in enumerate(bands)}
-            while pending:
-                done, _ = wait(pending, timeout=1.0, return_when=FIRST_COMPLETED)
-                report("render", min(0.7, report.fraction + 0.004))
-                for band in done:
-                    k = pending.pop(band)
-                    futures[k] = pool.submit(_finish_spilled, str(workdir), k + 1, arrangements[k], plan, request,
-                                             original_path, band.result(), lyrics if sing_lyrics else "", kept_path,
-                                             workdir, sung, encode)
             results = _collect(futures, None, report, extra=cover)
         else:
             sung = _sing_once(lyrics, first, request, n) if sing_lyrics else None
@@ -389,14 +373,49 @@ def _preload_render() -> None:
         return
 
 
-def _first_done(future, futures, report) -> None:
-    """Until `future` or all of `futures` are done (the singer or the stretch), reporting tempo progress."""
-    while not future.done():
-        pending = [f for f in futures if not f.done()]
-        if not pending:
-            return
-        wait([future, *pending], timeout=1.0, return_when=FIRST_COMPLETED)
-        report("tempo", min(0.45, report.fraction + 0.004))
+def _stretched_files(stretch_inst: Stretch, kept: Stretch | None, workdir, gender: str | None):
+    """The stretched original spilled to a file as its pieces come in, then the kept vocal's (re-voiced toward
+    `gender` when asked), or None: (original's path, kept vocal's path)."""
+    original_path = stretch_inst.spill(Path(workdir) / ".original.npy")
+    return original_path, None if kept is None else _stretched_kept_file(kept, workdir, gender)
+
+
+def _stretched_kept_file(kept: Stretch, workdir, gender: str | None) -> str:
+    kept_audio = kept.result()
+    if gender:  # the re-voiced copy replaces the kept vocal, at its level ("less vocals" included)
+        kept_audio = _revoice_kept_vocal(kept_audio, gender)
+    return _spill(workdir, "kept-vocal", kept_audio)
+
+
+def _render_when_free(band, finish, sung, stretched, report):
+    """Start the render helpers' tasks as cores come free: two processes work at once at most (two cores, and
+    the memory of two), counting the singer and the stretch still working in the other helpers. A band needs
+    only its arrangement, so both bands play while the singer sings and the stretch runs; a version's finish
+    needs its band, the stretched files (`stretched`, a future) and the sung vocal (`sung`, a future, or None
+    without lyrics), and goes before a band that could start too: the finishes end the remix.
+    band(k) and finish(k, band's result, sung vocal) submit version k's tasks (k = 0, 1).
+    (the two finishes' futures, the sung vocal)."""
+    bands, finishes, sung_vocal = [None, None], [None, None], None
+    while not all(finishes):
+        if sung is not None and sung.done() and sung_vocal is None:
+            sung_vocal = _unguarded(sung.result())  # a singer's failure fails the remix here
+        busy = (sung is not None and not sung.done()) + (not stretched.done())
+        busy += sum(f is not None and not f.done() for f in bands + finishes)
+        for k in (0, 1):
+            if busy < 2 and finishes[k] is None and bands[k] is not None and bands[k].done() \
+                    and stretched.done() and (sung is None or sung.done()):
+                finishes[k] = finish(k, bands[k].result(), sung_vocal)
+                busy += 1
+        for k in (0, 1):
+            if busy < 2 and bands[k] is None:
+                bands[k] = band(k)
+                busy += 1
+        working = [f for f in (sung, stretched, *bands, *finishes) if f is not None and not f.done()]
+        if not all(finishes) and working:
+            wait(working, timeout=1.0, return_when=FIRST_COMPLETED)
+            stage = "tempo" if stretched.running() or (sung is not None and sung.running()) else "render"
+            report(stage, min(0.5 if stage == "tempo" else 0.7, report.fraction + 0.004))
+    return finishes, sung_vocal
 
 
 def _waiting(future, report, stage: str, upto: float):
@@ -799,14 +818,21 @@ def _revoice_kept_vocal(vocal: np.ndarray, gender: str) -> np.ndarray:
     return out
 
 
-def _band_spilled(spill_dir: str, index: int, arrangement: Arrangement, reference_rms: float, n: int):
-    """Run in a render helper: a version's band, handed back as a .npy file (None: no band)."""
+def _band_spilled(spill_dir: str, index: int, arrangement: Arrangement, reference_rms: float, n: int,
+                  sung_file: str | None = None):
+    """Run in a render helper: a version's band, handed back as a .npy file (None: no band). With `sung_file`
+    (where the singer leaves the sung vocal) not there yet, this helper will idle until the singer is done
+    (its version's finish needs the vocal), so it hands back the freed band's pages meanwhile (~100-250 MB
+    while the singer and the other band work; its finish then faults them in again)."""
     keep_freed_blocks()
     clock = _Clock()
     band = _render_band(arrangement, reference_rms, n)
     if band is None:
         return None
     path = _spill(spill_dir, f"band-{index}", band)
+    del band
+    if sung_file is not None and not os.path.exists(sung_file):
+        _return_freed_memory()
     clock("band")
     return path, clock.seconds
 

@@ -79,3 +79,88 @@ def test_a_versions_stems_are_written_from_memory_not_spilled_and_read_back(song
         assert np.abs(instrumental[-tail:]).max() > 10 * np.abs(version.audio[-tail:]).max()
         if sung:
             assert np.abs(sf.read(version.stems["vocals"], dtype="float32")[0]).max() > 0.01
+
+
+class _Report:
+    fraction = 0.4
+
+    def __call__(self, stage, fraction):
+        self.fraction = fraction
+
+
+def _scheduled(with_singer=True):
+    """_render_when_free run on a thread against futures the test completes by hand: (runner, sung (None without
+    a singer), stretched, log of the tasks it started, the band futures it made)."""
+    from concurrent.futures import Future, ThreadPoolExecutor
+
+    from remixes.engine.pipeline import _render_when_free
+
+    sung, stretched, log, bands = Future() if with_singer else None, Future(), [], {}
+
+    def band(k):
+        bands[k] = Future()
+        log.append(("band", k, sung is not None and sung.done(), stretched.done()))
+        return bands[k]
+
+    def finish(k, played, vocal):
+        log.append(("finish", k, played, vocal))
+        done = Future()
+        done.set_result(k)
+        return done
+
+    runner = ThreadPoolExecutor(max_workers=1).submit(_render_when_free, band, finish, sung, stretched, _Report())
+    return runner, sung, stretched, log, bands
+
+
+def _until(condition, seconds=5.0):
+    import time
+
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    time.sleep(0.1)  # and nothing more starts in the meantime
+
+
+def test_the_bands_play_while_the_singer_sings_two_tasks_at_a_time():
+    runner, sung, stretched, log, bands = _scheduled()
+    _until(lambda: log)
+    assert log == []  # the singer and the stretch hold both cores
+    stretched.set_result(("original.npy", None))
+    _until(lambda: log)
+    assert log == [("band", 0, False, True)]  # one core free: the first band, the singer still singing
+    bands[0].set_result("band-1.npy")
+    _until(lambda: len(log) > 1)
+    assert log[1:] == [("band", 1, False, True)]  # the second band does not wait for the singer
+    sung.set_result(("sung.npy", "text", [], ()))
+    _until(lambda: len(log) > 2)
+    assert log[2:] == [("finish", 0, "band-1.npy", ("sung.npy", "text", [], ()))]  # needs the sung vocal
+    bands[1].set_result("band-2.npy")
+    finishes, vocal = runner.result(timeout=5)
+    assert log[3:] == [("finish", 1, "band-2.npy", ("sung.npy", "text", [], ()))]
+    assert [f.result() for f in finishes] == [0, 1] and vocal == ("sung.npy", "text", [], ())
+
+
+def test_without_lyrics_both_bands_start_once_the_stretch_is_done():
+    runner, _, stretched, log, bands = _scheduled(with_singer=False)
+    _until(lambda: log)
+    assert log == [("band", 0, False, False)]  # the stretch holds the other core
+    stretched.set_result(("original.npy", None))
+    _until(lambda: len(log) > 1)
+    assert log[1:] == [("band", 1, False, True)]
+    bands[1].set_result("band-2.npy")  # the second band done first: its version is finished first
+    _until(lambda: len(log) > 2)
+    assert log[2:] == [("finish", 1, "band-2.npy", None)]
+    bands[0].set_result("band-1.npy")
+    runner.result(timeout=5)
+    assert log[3:] == [("finish", 0, "band-1.npy", None)]
+
+
+def test_a_singer_that_failed_fails_the_remix_with_its_message():
+    from remixes.engine.errors import EngineError
+    from remixes.engine.pipeline import _Failure
+
+    runner, sung, stretched, log, bands = _scheduled()
+    stretched.set_result(("original.npy", None))
+    sung.set_result(_Failure(EngineError, "The lyrics could not be sung."))
+    with pytest.raises(EngineError, match="could not be sung"):
+        runner.result(timeout=5)
