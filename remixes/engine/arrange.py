@@ -17,6 +17,7 @@ import numpy as np
 
 from .analyse import VOCAL_PRESENCE_THRESHOLD, Analysis
 from .music import Chord, Section, Tone
+from .retimbre import PAD_CENTRE_HZ
 from .style import StylePlan
 from .vocabulary import Groove
 
@@ -83,6 +84,7 @@ class Arrangement:
     notes: tuple                  # sentences for the plan
     strength: float = 0.5
     accompaniment_pad_gain: float = 0.0   # the accompaniment's pitch classes played as a pad (retimbre.py)
+    pad_centre_hz: float = PAD_CENTRE_HZ  # that pad's register (_PAD_CENTRE)
 
 
 # A tempo change this small goes unheard, but the stretch does not: Rubber Band smears a dense mix's
@@ -228,6 +230,7 @@ def arrange(plan: StylePlan, analysis: Analysis, timing: Timing, strength: float
         beats_per_bar=beats_per_bar,
         chords=chords, melody=melody, sections=sections, parts=tuple(parts),
         accompaniment_gain=gains["accompaniment"], accompaniment_pad_gain=gains["accompaniment_pad"],
+        pad_centre_hz=_PAD_CENTRE.get(plan.style, PAD_CENTRE_HZ),
         original_drums_gain=gains["original_drums"],
         original_bass_gain=gains["original_bass"], vocal_gain=vocal_gain,
         band_gain=gains["band"], drum_gain=drum_gain, key_tonic=analysis.key_tonic, mode=analysis.mode,
@@ -425,8 +428,14 @@ _CLARITY = {"punk": 0.9, "metal": 0.92, "dnb": 0.95}
 # Piano ballad too: its piano and strings over the kept distorted guitars were tagged rock / violin on three game
 # songs (rise of its tags piano/Mellow/soft/beautiful/sad +0.001); as a pad, with its piano 3 dB up and its
 # strings 6 dB down (_MIXES), +0.031 (v1, "rock" gone from the top tags of the two metal songs).
+# Lullaby too, with its pad an octave up (_PAD_CENTRE), in the music box's register: its music box and piano over
+# the kept guitars were tagged "rock, guitar, loud" on armygeddon and "rock, metal" on mutilated mime; as a pad
+# around 330 Hz "ambient, electronic, slow" (v1/v2 on four game songs, rise of soft/quiet/Mellow/beautiful/piano
+# 0.005 -> 0.027), around 660 Hz "ambient, slow, electronic, piano", 0.005 -> 0.041, recognisability mean
+# 0.721 -> 0.731 (lowest 0.647 -> 0.659); and no more energy below 250 Hz than its bassless band needs.
 _RETIMBRED = frozenset({"jazz", "lofi", "acoustic", "country", "reggae", "hiphop", "dubstep", "bossa",
-                        "piano_ballad", "funk"})
+                        "piano_ballad", "funk", "lullaby"})
+_PAD_CENTRE = {"lullaby": 2 * PAD_CENTRE_HZ}
 # The pad's level in a retimbred style whose band carries the harmony in its own rhythm (funk's sixteenth chops,
 # not a sustained chord under them). Funk at 0.5 on three game songs (feelings, armygeddon, war of freedom;
 # musicnn's funk/soul/dance/rnb over the source's, mean of v1/v2): 0.005 as before; the pad alone 0.008; the

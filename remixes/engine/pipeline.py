@@ -42,7 +42,7 @@ from .encode import write_pcm16_wav
 from .master import master
 from .render import (Stretch, apply_effects, instrument_name, keep_freed_blocks, load_soundfont, release_soundfont,
                      render_band, rms, soundfont_note)
-from .retimbre import pitch_class_pad
+from .retimbre import PAD_CENTRE_HZ, pitch_class_pad
 from .separate import Stems, separate
 from .transcribe import transcribe_parts
 
@@ -232,7 +232,8 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
                 helpers.submit(_guarded, _sing_once, lyrics, first, request, n, str(workdir))
         # the kept vocal is stretched on its own (re-voiced, placed, its own stem): not in the instrumental
         fine = request.strength <= FINE_STRETCH_STRENGTH
-        stretch_inst = Stretch(_StemMix(stems, {**gains, "vocals": 0.0}), timing.rate, SAMPLE_RATE, helpers, fine)
+        stretch_inst = Stretch(_StemMix(stems, {**gains, "vocals": 0.0}, first.pad_centre_hz), timing.rate,
+                               SAMPLE_RATE, helpers, fine)
         kept = None
         if gains["vocals"] > 0:
             kept = Stretch(_StemMix(stems, {"vocals": gains["vocals"]}), timing.rate, SAMPLE_RATE, helpers, fine)
@@ -564,11 +565,12 @@ class _StemMix:
     """The sum of gain x stem, read a block of rows at a time (slices in order), in whichever process
     reads it: it pickles as its stems' files (or this process's open handles on them)."""
 
-    def __init__(self, stems, gains: dict[str, float]):
-        # "<stem>_pad": that stem's pitch classes played as a pad (retimbre.pitch_class_pad)
+    def __init__(self, stems, gains: dict[str, float], pad_centre_hz: float = PAD_CENTRE_HZ):
+        # "<stem>_pad": that stem's pitch classes played as a pad (retimbre.pitch_class_pad) around pad_centre_hz
         self.stems = {name: getattr(stems, name.removesuffix("_pad")) for name, gain in gains.items() if gain}
         self.gains = {name: np.float32(gain) for name, gain in gains.items() if gain}
         self.length = len(stems.vocals)
+        self.pad_centre_hz = pad_centre_hz
 
     def __len__(self) -> int:
         return self.length
@@ -579,7 +581,8 @@ class _StemMix:
         for name, gain in self.gains.items():
             if name.endswith("_pad"):
                 stem = self.stems[name]
-                out += pitch_class_pad(lambda a, b: stem[a:b], start, stop, self.length, SAMPLE_RATE) * gain
+                out += pitch_class_pad(lambda a, b: stem[a:b], start, stop, self.length, SAMPLE_RATE,
+                                       self.pad_centre_hz) * gain
             else:
                 out += np.asarray(self.stems[name][start:stop]) * gain
         return out

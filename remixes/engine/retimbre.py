@@ -5,15 +5,17 @@ its texture (a distorted guitar's buzz, a kit's bleed) does not.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 from .decode import mono_of, resample
 
-_DOWN = 8                 # read and synthesised at sr / 8 (5.5 kHz): the pad's highest partial is ~1.5 kHz
+_DOWN = 8                 # read and synthesised at sr / 8 (5.5 kHz): partials up to ~1.5 kHz (~2 kHz an octave up)
 _N_FFT = 1024             # at sr / 8: 5.4 Hz bins
 _HOP = 128                # 23 ms frames at sr / 8: a riff's notes keep their rhythm
 _LOW_HZ, _HIGH_HZ = 55.0, 2600.0      # where the stem's pitch classes are read
-_CENTRE_HZ, _OCTAVES = 330.0, 1.0     # the pad's register: octaves weighed by a Gaussian in log-frequency
+PAD_CENTRE_HZ, _OCTAVES = 330.0, 1.0  # the pad's register: octaves weighed by a Gaussian in log-frequency
 _BLOCK = _HOP * _DOWN                 # source samples per frame
 _CONTEXT = _N_FFT * _DOWN * 2         # source samples read either side of a block
 _WINDOW = np.hanning(_N_FFT).astype(np.float32)
@@ -25,10 +27,11 @@ _POWER_TO_MEAN_SQUARE = 2.0 / (_N_FFT * float(np.sum(np.square(_WINDOW, dtype=np
 _LOUDNESS = 1.3
 
 
-def pitch_class_pad(read, start: int, stop: int, length: int, sr: int) -> np.ndarray:
+def pitch_class_pad(read, start: int, stop: int, length: int, sr: int,
+                    centre_hz: float = PAD_CENTRE_HZ) -> np.ndarray:
     """Rows start:stop (stereo float32) of the resynthesis of `read(a, b)` (rows a:b of a stem, `length`
-    rows in all). Frames sit on a grid fixed in the stem and the pad's phases run on its absolute clock,
-    so blocks read one after another join without a seam."""
+    rows in all), its octaves centred on `centre_hz`. Frames sit on a grid fixed in the stem and the pad's
+    phases run on its absolute clock, so blocks read one after another join without a seam."""
     a = max(0, (start // _BLOCK) * _BLOCK - _CONTEXT)
     b = min(length, stop + _CONTEXT)
     if stop <= start:
@@ -55,7 +58,7 @@ def pitch_class_pad(read, start: int, stop: int, length: int, sr: int) -> np.nda
         level = _LOUDNESS * np.sqrt(energy[pc] * _POWER_TO_MEAN_SQUARE)
         amp = (level[left] + weight * (level[right] - level[left])).astype(np.float32)
         # every partial is an octave of the lowest: one period of the sum, read at the lowest one's phase
-        lowest, table = _SHEPARD[pc]
+        lowest, table = _shepard_tables(centre_hz)[pc]
         pad += amp * _read_table(table, clock * (lowest / low_sr))
     out = resample(pad, 1, _DOWN)
     lo, hi = start - a, stop - a
@@ -92,11 +95,11 @@ def _pitch_class_energy(mono: np.ndarray, sr: float) -> np.ndarray:
     return energy
 
 
-def _shepard(pc: int, size: int = 4096) -> tuple[float, np.ndarray]:
-    """Pitch class `pc` as sines an octave apart around _CENTRE_HZ (unit RMS): the lowest partial's
+def _shepard(pc: int, size: int = 4096, centre_hz: float = PAD_CENTRE_HZ) -> tuple[float, np.ndarray]:
+    """Pitch class `pc` as sines an octave apart around `centre_hz` (unit RMS): the lowest partial's
     frequency and one of its periods, `size` + 1 points (the last closes the loop)."""
     base = 440.0 * 2 ** ((pc - 9) / 12)
-    weights = {k: float(np.exp(-0.5 * (np.log2(base * 2.0 ** k / _CENTRE_HZ) / _OCTAVES) ** 2)) for k in range(-4, 3)}
+    weights = {k: float(np.exp(-0.5 * (np.log2(base * 2.0 ** k / centre_hz) / _OCTAVES) ** 2)) for k in range(-4, 3)}
     octaves = [k for k, w in weights.items() if w >= 0.05]
     lowest = base * 2.0 ** octaves[0]
     phase = np.linspace(0.0, 1.0, size + 1)
@@ -107,4 +110,9 @@ def _shepard(pc: int, size: int = 4096) -> tuple[float, np.ndarray]:
 
 
 _TABLE_SIZE = 4096
-_SHEPARD = [_shepard(pc, _TABLE_SIZE) for pc in range(12)]
+
+
+@lru_cache(maxsize=4)
+def _shepard_tables(centre_hz: float) -> list[tuple[float, np.ndarray]]:
+    """_shepard of each pitch class, for the pad's register."""
+    return [_shepard(pc, _TABLE_SIZE, centre_hz) for pc in range(12)]

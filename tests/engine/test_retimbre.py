@@ -58,8 +58,22 @@ def test_blocks_read_one_after_another_join_without_a_seam():
 def test_the_pads_table_is_read_as_np_interp_reads_it():
     from remixes.engine import retimbre
 
-    lowest, table = retimbre._SHEPARD[4]
+    lowest, table = retimbre._shepard_tables(retimbre.PAD_CENTRE_HZ)[4]
     phase = np.random.default_rng(1).uniform(-3.0, 40.0, 20000)
     phase[:3] = [0.0, 1.0, 2.0 - 1e-12]  # the loop's seam
     expected = np.interp(phase - np.floor(phase), np.linspace(0.0, 1.0, retimbre._TABLE_SIZE + 1), table)
     assert np.allclose(retimbre._read_table(table, phase), expected.astype(np.float32), atol=1e-6)
+
+
+def test_a_pad_an_octave_up_keeps_the_pitch_classes_and_leaves_the_low_register():
+    """Lullaby's pad sits around 660 Hz (the music box's register) rather than 330 Hz: the same harmony, its
+    energy an octave higher, little of it where a bass would play, and nothing past the low rate's Nyquist."""
+    from remixes.engine.retimbre import PAD_CENTRE_HZ
+
+    stem = distorted_chords()
+    low = read_whole(stem)[:, 0]
+    high = pitch_class_pad(lambda a, b: stem[a:b], 0, len(stem), len(stem), SR, 2 * PAD_CENTRE_HZ)[:, 0]
+    assert np.mean(np.sum(chroma(high) * chroma(low), axis=0)) > 0.9
+    assert 0.8 < np.sqrt(np.mean(high ** 2)) / np.sqrt(np.mean(low ** 2)) < 1.25
+    assert share_above(high, 250.0) > 0.97 > share_above(low, 250.0)
+    assert share_above(high, 2800.0) < 1e-4  # sr / 8 / 2 = 2756 Hz: no partial folds back
