@@ -85,6 +85,7 @@ class Arrangement:
     strength: float = 0.5
     accompaniment_pad_gain: float = 0.0   # the accompaniment's pitch classes played as a pad (retimbre.py)
     pad_centre_hz: float = PAD_CENTRE_HZ  # that pad's register (_PAD_CENTRE)
+    bass_pad_gain: float = 0.0            # the bass stem's pitch classes in that pad (_VOICES_ONLY)
 
 
 # A tempo change this small goes unheard, but the stretch does not: Rubber Band smears a dense mix's
@@ -156,6 +157,16 @@ def arrange(plan: StylePlan, analysis: Analysis, timing: Timing, strength: float
                      has_bass="bass" in plan.instruments, retimbre=plan.style in _RETIMBRED,
                      power_chords=_FEELS.get(plan.style, _FEEL).guitar != "strum", tempo=timing.tempo)
     gains["accompaniment_pad"] *= _PAD_LEVEL.get(plan.style, 1.0)
+    if plan.style in _VOICES_ONLY and strength > 0:
+        # voices only: the original's drums and bass fade as the voices come in, gone from 0.5 on, as its other
+        # instruments turn into the pad of their pitch classes (a retimbred style); the bass stem's into it too
+        fade = 1 - float(np.clip(strength / 0.5, 0, 1))
+        gains["original_bass_pad"] = gains["original_bass"] * (1 - fade)
+        for name in ("original_drums", "original_bass"):
+            gains[name] *= fade
+        notes.append("A cappella: the original accompaniment is left out" + (" (some remains at this strength)"
+                     if fade > 0 else "") + "; voices sing its harmony and bass line over a soft hum of its "
+                     "chords.")
     if not plan.drums:
         gains["original_drums"] *= 0.15
         notes.append("Original drums suppressed (the style has no drums).")
@@ -165,7 +176,8 @@ def arrange(plan: StylePlan, analysis: Analysis, timing: Timing, strength: float
         # No sung melody in the vocal stem (an instrumental song's lead guitar, or the bleed the separator
         # leaves there): it is part of the accompaniment and is replaced with it, or a classical version
         # keeps the song's lead guitar at full level over the strings.
-        vocal_gain *= gains["accompaniment"] + gains["accompaniment_pad"]
+        # A cappella hums it with the pad no more: its lead voice sings the melody instead.
+        vocal_gain *= gains["accompaniment"] + (0.0 if plan.style in _VOICES_ONLY else gains["accompaniment_pad"])
 
     feel = _FEELS.get(plan.style, _FEEL)
     mix = _MIXES.get(plan.style, {})
@@ -230,6 +242,7 @@ def arrange(plan: StylePlan, analysis: Analysis, timing: Timing, strength: float
         beats_per_bar=beats_per_bar,
         chords=chords, melody=melody, sections=sections, parts=tuple(parts),
         accompaniment_gain=gains["accompaniment"], accompaniment_pad_gain=gains["accompaniment_pad"],
+        bass_pad_gain=gains.get("original_bass_pad", 0.0),
         pad_centre_hz=_PAD_CENTRE.get(plan.style, PAD_CENTRE_HZ),
         original_drums_gain=gains["original_drums"],
         original_bass_gain=gains["original_bass"], vocal_gain=vocal_gain,
@@ -385,6 +398,7 @@ _MIXES = {
     "classical": {"all": 0.45},
     "cinematic": {"all": 0.55, "drums_reverb": 0.4},
     "ambient": {"all": 0.7},
+    "acappella": {"all": 0.5},
     "piano_ballad": {"chords": 0.4, "strings": 0.5, "chords_db": 3.0, "strings_db": -6.0},
     "jazz": {"all": 0.2, "drums_db": -3.0, "drums_reverb": 0.2},
     "techno": {"pad": 0.5, "arp": 0.3, "drums_db": 3.0},
@@ -434,14 +448,17 @@ _CLARITY = {"punk": 0.9, "metal": 0.92, "dnb": 0.95}
 # 0.005 -> 0.027), around 660 Hz "ambient, slow, electronic, piano", 0.005 -> 0.041, recognisability mean
 # 0.721 -> 0.731 (lowest 0.647 -> 0.659); and no more energy below 250 Hz than its bassless band needs.
 _RETIMBRED = frozenset({"jazz", "lofi", "acoustic", "country", "reggae", "hiphop", "dubstep", "bossa",
-                        "piano_ballad", "funk", "lullaby"})
+                        "piano_ballad", "funk", "lullaby", "acappella"})
 _PAD_CENTRE = {"lullaby": 2 * PAD_CENTRE_HZ}
+# Styles of voices alone: nothing of the original accompaniment is kept (its drums, bass and harmony), only the
+# song's vocal (or the new lyrics) over the style's voices.
+_VOICES_ONLY = frozenset({"acappella"})
 # The pad's level in a retimbred style whose band carries the harmony in its own rhythm (funk's sixteenth chops,
 # not a sustained chord under them). Funk at 0.5 on three game songs (feelings, armygeddon, war of freedom;
 # musicnn's funk/soul/dance/rnb over the source's, mean of v1/v2): 0.005 as before; the pad alone 0.008; the
 # sixteenths alone 0.016; both 0.027, the mix below 0.029, the pad at 0.7 0.038 ("funk" 0.03-0.07, on feelings
 # "dance" 0.09); recognisability on those songs 0.640-0.776 -> 0.661-0.821.
-_PAD_LEVEL = {"funk": 0.7}
+_PAD_LEVEL = {"funk": 0.7, "acappella": 1.4}
 # The instrument that carries the melody when the style lists no lead (General MIDI programs).
 _MELODY_VOICE = {
     "lofi": 11, "house": 80, "techno": 81, "dnb": 81, "trap": 80, "hiphop": 11, "rock": 29, "punk": 29,

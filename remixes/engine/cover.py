@@ -28,6 +28,7 @@ _MOTIFS = {
     "synthwave": "grid_sun", "vaporwave": "grid_sun", "trance": "rings", "edm": "rings", "house": "rings",
     "techno": "rings", "dnb": "rings", "dubstep": "rings", "trap": "rings", "kpop": "blobs", "pop": "blobs",
     "chiptune": "pixels", "ambient": "waves", "lullaby": "waves", "classical": "staff", "piano_ballad": "staff",
+    "acappella": "staff",
     "cinematic": "landscape", "acoustic": "landscape", "country": "landscape", "gospel": "sunburst",
     "rock": "shards", "metal": "shards", "punk": "shards", "reggae": "sunburst", "latin": "sunburst",
     "bossa": "sunburst", "funk": "sunburst", "disco": "sunburst", "afrobeats": "sunburst", "reggaeton": "sunburst",

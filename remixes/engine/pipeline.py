@@ -558,6 +558,7 @@ def _stem_gains(arrangement: Arrangement, plan: StylePlan, keep_vocal: bool) -> 
         "bass": float(arrangement.original_bass_gain * 10 ** (levels.get("bass", 0.0) / 20)),
         "other": float(arrangement.accompaniment_gain),
         "other_pad": float(arrangement.accompaniment_pad_gain),
+        "bass_pad": float(arrangement.bass_pad_gain),
     }
 
 

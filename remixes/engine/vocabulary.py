@@ -593,6 +593,23 @@ STYLE_TABLE: tuple[StyleSpec, ...] = (
         signature={"chords": P.DRAWBAR_ORGAN, "pad": P.CHOIR_AAHS},
         signature_label="organ and choir",
     ),
+    # Voices only: the original accompaniment goes (arrange._VOICES_ONLY), the song's vocal (or the new lyrics) leads
+    # and a choir sings the harmony, a low "ooh" the bass line and, without a singer, the melody. A wide tempo
+    # range: a vocal group sings the song at its own tempo.
+    StyleSpec(
+        id="acappella", name="A cappella", mood="calm", tempo_range=(60, 150),
+        instruments={"pad": P.CHOIR_AAHS, "chords": P.VOICE_OOHS, "bass": P.VOICE_OOHS, "lead": P.SYNTH_VOICE},
+        drums=None, drum_kit=Kit.STANDARD, drums_if_added="ballad", swing=0.0,
+        energy=0.3, brightness=0.0, reverb=0.45, vocal_reverb=0.35,
+        keep_original=0.2, keep_vocals=True,
+        effects=(fx("compressor", threshold_db=-20.0, ratio=2.0),),
+        palette=("#f8f1e5", "#d4a373", "#6b4226", "#2f3e46", "#cad2c5"),
+        words=("a cappella", "acappella", "a capella", "acapella", "cappella", "capella", "vocals only",
+            "only vocals", "only the vocals", "just the vocals", "just vocals", "vocal only", "voices only",
+            "only voices", "barbershop", "vocal group", "choir only"),
+        signature={"pad": P.CHOIR_AAHS},
+        signature_label="choir",
+    ),
     # an octave of slow tempi, so some octave of any song's tempo lies in it and none is stretched (was 60-80:
     # a song at 96 bpm stretched to 80 lost its harmony under the stretch)
     StyleSpec(
@@ -844,7 +861,7 @@ KIT_WORDS = {
     "timpani": Kit.ORCHESTRA,
 }
 VOCAL_WORDS = ("vocals", "vocal", "voice", "voices", "singing", "singer", "lyrics", "lead vocal", "lead vocals",
-               "acapella", "a cappella", "vox")
+               "vox")  # "a cappella" names a style (voices only)
 EFFECT_WORDS = {
     "reverb": "reverb", "reverbs": "reverb", "echo": "delay", "echoes": "delay", "echoey": "delay", "delay": "delay",
     "distortion": "distortion", "overdrive": "distortion", "vinyl": "vinyl", "crackle": "vinyl",

@@ -49,6 +49,7 @@ STYLE_TAGS = {
     "kpop": ["pop", "dance", "catchy", "electronic"],
     "afrobeats": ["dance", "funk", "happy", "beat"],
     "lullaby": ["soft", "quiet", "Mellow", "beautiful", "piano"],
+    "acappella": ["choir", "choral", "vocal", "voice", "singing"],
 }
 
 

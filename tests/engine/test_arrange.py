@@ -364,7 +364,7 @@ def test_a_vocal_stem_with_no_sung_melody_goes_with_the_accompaniment():
 
 
 @pytest.mark.parametrize("prompt", ["smooth jazz", "lofi", "reggae", "country", "hip hop", "acoustic", "dubstep",
-                                    "bossa nova", "piano ballad", "funk"])
+                                    "bossa nova", "piano ballad", "funk", "lullaby"])
 def test_a_style_far_from_rock_keeps_the_accompaniment_as_a_pad_of_its_pitch_classes(prompt):
     from dataclasses import replace
 
@@ -381,6 +381,26 @@ def test_a_style_far_from_rock_keeps_the_accompaniment_as_a_pad_of_its_pitch_cla
         assert any("as a pad" in note for note in levels[5].notes)
     rock = arrangement_at(0.5, "rock", song_parts=replace(parts, fidelity=0.4))
     assert rock.accompaniment_pad_gain == 0.0 and rock.accompaniment_gain > 0.8
+
+
+def test_a_cappella_leaves_only_voices_and_a_hum_of_the_accompaniments_harmony():
+    from dataclasses import replace
+
+    parts = song_parts_for(song_analysis())
+    for fidelity in (0.4, 0.95):
+        levels = [arrangement_at(s, "a cappella", song_parts=replace(parts, fidelity=fidelity))
+                  for s in np.linspace(0, 1, 11)]
+        kept = np.array([(a.accompaniment_gain, a.original_drums_gain, a.original_bass_gain) for a in levels])
+        assert np.all(np.diff(kept, axis=0) <= 1e-12) and (kept[0, 0], kept[0, 2]) == (1.0, 1.0)
+        assert np.all(kept[5:] == 0.0)  # from 0.5 on nothing of the original's sound: no drums, bass or guitars
+        hum = [a.accompaniment_pad_gain + a.bass_pad_gain for a in levels]
+        assert hum[0] == 0.0 and hum[5] > 0.1 and levels[5].bass_pad_gain > 0  # its harmony and bass line, hummed
+        assert any("A cappella" in note for note in levels[5].notes)
+    voices = {p.role: p.program for p in levels[5].parts}
+    assert not any(p.is_drums for p in levels[5].parts)
+    assert set(voices.values()) <= {52, 53, 54}  # General MIDI's choir aahs, voice oohs and synth voice
+    sung = replace(parts, vocal_melody=parts.lead_melody, has_vocal=True)
+    assert arrangement_at(0.5, "a cappella", song_parts=sung).vocal_gain == 1.0  # the song's own singer leads
 
 
 def test_a_piano_ballad_is_its_piano_over_soft_strings():

@@ -143,13 +143,13 @@ def test_new_lyrics_replace_the_original_vocal_stem(remix_of):
 def test_stem_levels_follow_the_prompt(remix_of):
     assert remix_of("acoustic with no drums").plan["engine"]["stem_gains"]["drums"] == 0.0
     arrangement = SimpleNamespace(vocal_gain=1.0, original_drums_gain=0.5, original_bass_gain=0.5,
-                                  accompaniment_gain=0.3, accompaniment_pad_gain=0.2)
+                                  accompaniment_gain=0.3, accompaniment_pad_gain=0.2, bass_pad_gain=0.0)
 
     def gains(prompt, keep_vocal=True):
         return pipeline._stem_gains(arrangement, interpret(prompt), keep_vocal)
 
     plain = gains("pop")
-    assert plain == {"vocals": 1.0, "drums": 0.5, "bass": 0.5, "other": 0.3, "other_pad": 0.2}
+    assert plain == {"vocals": 1.0, "drums": 0.5, "bass": 0.5, "other": 0.3, "other_pad": 0.2, "bass_pad": 0.0}
     assert gains("pop, more bass")["bass"] == pytest.approx(0.5 * 10 ** (interpret("pop, more bass").levels["bass"] / 20))
     assert gains("pop, more bass")["bass"] > plain["bass"]
     assert gains("pop, softer drums")["drums"] < plain["drums"]
