@@ -243,7 +243,7 @@ def arrange(plan: StylePlan, analysis: Analysis, timing: Timing, strength: float
         chords=chords, melody=melody, sections=sections, parts=tuple(parts),
         accompaniment_gain=gains["accompaniment"], accompaniment_pad_gain=gains["accompaniment_pad"],
         bass_pad_gain=gains.get("original_bass_pad", 0.0),
-        pad_centre_hz=_PAD_CENTRE.get(plan.style, PAD_CENTRE_HZ),
+        pad_centre_hz=PAD_CENTRE_HZ if not carry_melody else _PAD_CENTRE.get(plan.style, PAD_CENTRE_HZ),
         original_drums_gain=gains["original_drums"],
         original_bass_gain=gains["original_bass"], vocal_gain=vocal_gain,
         band_gain=gains["band"], drum_gain=drum_gain, key_tonic=analysis.key_tonic, mode=analysis.mode,
@@ -453,6 +453,9 @@ _RETIMBRED = frozenset({"jazz", "lofi", "acoustic", "country", "reggae", "hiphop
 # piano ballad's tags (piano / Mellow / soft / beautiful / sad) rise 0.035 -> 0.056, lo-fi's stay (0.023 -> 0.025)
 # and its remix of armygeddon is more recognisable (0.638 / 0.638 -> 0.661 / 0.667); both no less elsewhere.
 # Bossa nova (0.023 -> -0.003), acoustic (0.025 -> 0.004) and jazz (0.071 -> 0.044) lost tags that way.
+# Under a voice (new lyrics, or a kept singer) the pad stays at 330 Hz: around 660 Hz it sat on the derived female
+# voice's pitch and first harmonics, and faster-whisper (base, no VAD) understood fewer of its words in the
+# finished mix: lullaby, piano ballad, lo-fi on feelings, war of freedom and armygeddon, v1/v2, 0.707 -> 0.750.
 _PAD_CENTRE = {style: 2 * PAD_CENTRE_HZ for style in ("lullaby", "piano_ballad", "lofi")}
 # Styles of voices alone: nothing of the original accompaniment is kept (its drums, bass and harmony), only the
 # song's vocal (or the new lyrics) over the style's voices.

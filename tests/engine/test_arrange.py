@@ -383,6 +383,16 @@ def test_a_style_far_from_rock_keeps_the_accompaniment_as_a_pad_of_its_pitch_cla
     assert rock.accompaniment_pad_gain == 0.0 and rock.accompaniment_gain > 0.8
 
 
+@pytest.mark.parametrize("prompt", ["lullaby", "piano ballad", "lofi"])
+def test_the_pad_sits_an_octave_up_unless_a_voice_sings_in_that_register(prompt):
+    from remixes.engine.retimbre import PAD_CENTRE_HZ
+
+    instrumental = arrangement_at(0.5, prompt, carry_melody=True)
+    sung = arrangement_at(0.5, prompt, carry_melody=False)  # new lyrics, or a kept vocal that sings
+    assert instrumental.pad_centre_hz == 2 * PAD_CENTRE_HZ and sung.pad_centre_hz == PAD_CENTRE_HZ
+    assert arrangement_at(0.5, "jazz", carry_melody=True).pad_centre_hz == PAD_CENTRE_HZ
+
+
 def test_a_cappella_leaves_only_voices_and_a_hum_of_the_accompaniments_harmony():
     from dataclasses import replace
 
