@@ -273,9 +273,9 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
             sung_file = str(Path(workdir) / ".sung.npy") if sung is not None else None  # as _sing_once spills it
             band = lambda k: pool.submit(_band_spilled, str(workdir), k + 1, arrangements[k],  # noqa: E731
                                          reference_rms, n, sung_file)
-            finish = lambda k, played, sung: pool.submit(  # noqa: E731
+            finish = lambda k, played, vocal: pool.submit(  # noqa: E731
                 _finish_spilled, str(workdir), k + 1, arrangements[k], plan, request, stretched.result()[0],
-                played, lyrics if sing_lyrics else "", stretched.result()[1], workdir, sung, encode)
+                played, lyrics if sing_lyrics else "", stretched.result()[1], workdir, vocal, encode)
             futures, sung = _render_when_free(band, finish, sung, stretched, report)
             original_path, kept_path = stretched.result()
         else:
