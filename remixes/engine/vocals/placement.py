@@ -15,7 +15,7 @@ import numpy as np
 from .guide import VocalGuide
 
 # Register (MIDI) per voice: centre of the sung melody and how far it may stray either side.
-REGISTERS = {"male": (48, 7), "neutral": (55, 7), "female": (64, 7)}
+REGISTERS = {"male": (48, 7), "neutral": (55, 7), "female": (60, 7)}
 
 _CHORD_INTERVALS = {
     "maj": (0, 4, 7), "min": (0, 3, 7), "dim": (0, 3, 6), "aug": (0, 4, 8), "sus": (0, 5, 7), "sus2": (0, 2, 7),
