@@ -154,7 +154,11 @@ def transcribe(audio: np.ndarray, sr: int, *, model: str = "base", language: str
     )
 
 
-_VAD = {"threshold": 0.35, "min_silence_duration_ms": 700}
+# Silero's speech threshold: at 0.35 it took a high sung voice for music and dropped its lines, even on a clean
+# vocal stem (four female sung stems, Whisper base: word recall 0.56 with it, 0.78 without the VAD; at 0.2: 0.69,
+# at 0.1: 0.81). 0.2 on the recognizer bench (speech over a band, base): stem 94 -> 96 %, mix 91 -> 100 %; at
+# 0.1 the stem fell to 85 %. Noise, a band alone and silence still give no words (tests).
+_VAD = {"threshold": 0.2, "min_silence_duration_ms": 700}
 
 
 def _silent_gaps(x: np.ndarray) -> list[tuple[float, float]]:
