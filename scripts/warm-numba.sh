@@ -30,12 +30,13 @@ PYEOF
 # frames, and its pitch interpolation gufunc behind chroma_stft, written over by another process compiling
 # at the same time, segfaulted every later remix) is found here, and the cache is built again.
 empty_cache() { find "$NUMBA_CACHE_DIR" -mindepth 1 -maxdepth 1 -type d -exec rm -rf {} +; }
+remix_in_process() {
+  REMIX_ENGINE_PROCESSES=1 $PY -m remixes.engine "$work/song.wav" --prompt "lo-fi with chill beats" \
+    --lyrics "$work/lyrics.txt" --out "$work/$1" --quiet > /dev/null
+}
 for attempt in 1 2 3; do
   empty_cache
-  if REMIX_ENGINE_PROCESSES=1 $PY -m remixes.engine "$work/song.wav" --prompt "lo-fi with chill beats" \
-       --lyrics "$work/lyrics.txt" --out "$work/out" --quiet > /dev/null \
-     && REMIX_ENGINE_PROCESSES=1 $PY -m remixes.engine "$work/song.wav" --prompt "lo-fi with chill beats" \
-       --lyrics "$work/lyrics.txt" --out "$work/again" --quiet > /dev/null 2>&1; then
+  if remix_in_process out && remix_in_process again 2>/dev/null; then
     echo "$versions" > "$stamp"
     exit 0
   fi

@@ -157,7 +157,8 @@ def arrange(plan: StylePlan, analysis: Analysis, timing: Timing, strength: float
                      has_bass="bass" in plan.instruments, retimbre=plan.style in _RETIMBRED,
                      power_chords=_FEELS.get(plan.style, _FEEL).guitar != "strum", tempo=timing.tempo)
     gains["accompaniment_pad"] *= _PAD_LEVEL.get(plan.style, 1.0)
-    if plan.style in _VOICES_ONLY and strength > 0:
+    voices_only = plan.style in _VOICES_ONLY
+    if voices_only and strength > 0:
         # voices only: the original's drums and bass fade as the voices come in, gone from 0.5 on, as its other
         # instruments turn into the pad of their pitch classes (a retimbred style); the bass stem's into it too
         fade = 1 - float(np.clip(strength / 0.5, 0, 1))
@@ -177,7 +178,7 @@ def arrange(plan: StylePlan, analysis: Analysis, timing: Timing, strength: float
         # leaves there): it is part of the accompaniment and is replaced with it, or a classical version
         # keeps the song's lead guitar at full level over the strings.
         # A cappella hums it with the pad no more: its lead voice sings the melody instead.
-        vocal_gain *= gains["accompaniment"] + (0.0 if plan.style in _VOICES_ONLY else gains["accompaniment_pad"])
+        vocal_gain *= gains["accompaniment"] + (0.0 if voices_only else gains["accompaniment_pad"])
 
     feel = _FEELS.get(plan.style, _FEEL)
     mix = _MIXES.get(plan.style, {})
