@@ -73,6 +73,33 @@ def test_durations_follow_long_and_short_notes():
     assert guide.duration > long_end
 
 
+def test_a_long_vowel_is_held_by_world_the_model_renders_it_short(monkeypatch):
+    """The model renders a vowel held over a 2 s note at most ~0.3 s long; WORLD holds it for the rest of the
+    note: the vowel sounds to its end, at its note's pitch, and the line is as long as sung."""
+    import parselmouth
+
+    spoken = []
+    real = neural._spoken_frames
+    monkeypatch.setattr(neural, "_spoken_frames", lambda line, frames: spoken.append((frames, real(line, frames)))
+                        or spoken[-1][1])
+    notes = [Note(1.0, 1.3, 55), Note(1.3, 3.3, 55)]
+    rendered = neural.render(("so", "long"), notes, lambda t: np.full(len(t), 196.0), 1.0, 0.0,
+                             np.random.default_rng(0))
+    sung_frames, model_frames = spoken[0]
+    assert model_frames.sum() < 0.5 * sung_frames.sum()
+    assert len(rendered.audio) == sung_frames.sum() * neural.HOP
+    start, end = rendered.word_times[1]
+    assert end - start > 1.8
+    sr = neural.SAMPLE_RATE
+    vowel = rendered.audio[int((1.45 - rendered.start) * sr): int((3.15 - rendered.start) * sr)]
+    windows = np.sqrt(np.mean(vowel[: len(vowel) // 2205 * 2205].reshape(-1, 2205) ** 2, axis=1))
+    assert windows.min() > 0.3 * np.median(windows)  # no fade, no gap: held to the end
+    pitch = parselmouth.Sound(vowel, sampling_frequency=sr).to_pitch(time_step=0.01, pitch_floor=70.0,
+                                                                    pitch_ceiling=600.0)
+    f0 = pitch.selected_array["frequency"]
+    assert np.mean(f0 > 0) > 0.9 and abs(np.median(f0[f0 > 0]) - 196.0) < 4.0
+
+
 def test_a_recognizer_understands_the_sung_lyrics(male):
     """Whisper (tiny.en, an independent listener) hears most of the words the voice sang, alone."""
     from remixes.engine import asr
