@@ -19,6 +19,7 @@ import gc
 
 import os
 import pickle
+import shutil
 import tempfile
 import threading
 import time
@@ -253,7 +254,7 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
         elif request.instrumental or not plan.keep_vocals:
             notes.append("The original vocal stem is left out.")
         reference_rms = _stems_rms(stems)
-        source_stems = side.submit(_write_source_stems, stems, workdir)
+        source_stems = side.submit(_source_stem_files, None if scratch is not None else store, key, stems, workdir)
         load_soundfont()  # for the render helpers to share the instruments' pages
         names = {(p.program, p.is_drums): instrument_name(p.program, p.is_drums) for a in arrangements for p in a.parts}
         _preload_render()
@@ -596,6 +597,24 @@ def _stems_rms(stems, block: int = SAMPLE_RATE * 30) -> float:
         total += float(np.square(np.asarray(stems.vocals[i:i + block]) + np.asarray(stems.accompaniment[i:i + block]),
                                  dtype=np.float64).sum())
     return float(np.sqrt(total / max(1, 2 * n)))
+
+
+def _source_stem_files(store, key: str, stems, workdir: Path) -> dict[str, Path]:
+    """The source's vocals and accompaniment as 16-bit wav files in `workdir` (what users download). With a
+    stems cache (`store`), written once per source into it and copied from there: a repeat remix of the song
+    copies ~60 MB (~0.05 s) instead of converting and writing it again (~0.45 s of CPU)."""
+    if store is None:
+        return _write_source_stems(stems, workdir)
+
+    def copied(directory: Path) -> dict[str, Path]:
+        paths = {}
+        for name in ("vocals", "accompaniment"):
+            paths[name] = Path(workdir) / f"source-{name}.wav"
+            shutil.copyfile(directory / paths[name].name, paths[name])
+        return paths
+
+    return store.files(key, "source-wavs", STEMS_VERSION, lambda directory: _write_source_stems(stems, directory),
+                       copied)
 
 
 def _write_source_stems(stems, workdir: Path) -> dict[str, Path]:
