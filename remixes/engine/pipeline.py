@@ -232,6 +232,8 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
             sung = singer.ask(first, request, n, str(workdir)) if singer is not None else \
                 helpers.submit(_guarded, _sing_once, lyrics, first, request, n, str(workdir))
         # the kept vocal is stretched on its own (re-voiced, placed, its own stem): not in the instrumental
+        if sung is not None and singer is not None:  # the other helper, the singer's being busy singing
+            helpers.submit(_yield_to_singer)
         fine = request.strength <= FINE_STRETCH_STRENGTH
         stretch_inst = Stretch(_StemMix(stems, {**gains, "vocals": 0.0}, first.pad_centre_hz), timing.rate,
                                SAMPLE_RATE, helpers, fine)
@@ -387,6 +389,12 @@ def _stretched_kept_file(kept: Stretch, workdir, gender: str | None) -> str:
     if gender:  # the re-voiced copy replaces the kept vocal, at its level ("less vocals" included)
         kept_audio = _revoice_kept_vocal(kept_audio, gender)
     return _spill(workdir, "kept-vocal", kept_audio)
+
+
+def _yield_to_singer() -> None:
+    """Run in the helper beside the singer: it stretches at a lower priority, so the singer (whose vocal every
+    version's finish waits for) gets a core of its own while this process arranges and loads."""
+    os.nice(10)
 
 
 def _render_when_free(band, finish, sung, stretched, report):

@@ -164,3 +164,34 @@ def test_a_singer_that_failed_fails_the_remix_with_its_message():
     sung.set_result(_Failure(EngineError, "The lyrics could not be sung."))
     with pytest.raises(EngineError, match="could not be sung"):
         runner.result(timeout=5)
+
+
+def test_the_stretch_yields_the_cpu_to_the_singer(song_path, tmp_path, monkeypatch):
+    """The helper beside the singer stretches at a lower priority: the singer, whose vocal both finishes wait
+    for, gets a core of its own while the remix's own process arranges and loads."""
+    import functools
+    import os
+
+    from remixes.engine import pipeline, render
+
+    log = tmp_path / "priorities.txt"
+
+    def logged(function, name):
+        @functools.wraps(function)  # pickled by name: the forked helpers find this wrapper under that name
+        def run(*args, **kwargs):
+            with open(log, "a") as f:
+                f.write(f"{name} {os.getpriority(os.PRIO_PROCESS, 0)}\n")
+            return function(*args, **kwargs)
+        return run
+
+    monkeypatch.setattr(render, "_stretch_rows", logged(render._stretch_rows, "stretch"))
+    monkeypatch.setattr(pipeline, "_sing_once", logged(pipeline._sing_once, "singer"))
+    own = os.getpriority(os.PRIO_PROCESS, 0)
+    result = remix(song_path, RemixRequest(prompt="lo-fi", seed=2, lyrics="Hello bright morning"),
+                   cache=tmp_path / "cache", workdir=tmp_path / "out")
+    assert result.plan["engine"]["stretch"] != 1.0
+    entries = [line.split() for line in log.read_text().splitlines()]
+    singer = {int(p) for name, p in entries if name == "singer"}
+    stretch = [int(p) for name, p in entries if name == "stretch"]
+    assert singer == {own} and stretch and min(stretch) > own
+    assert os.getpriority(os.PRIO_PROCESS, 0) == own  # this process keeps its own
