@@ -42,3 +42,25 @@ def test_peak_memory_of_children_alone_leaves_the_bench_out():
     assert 150 < children.peak_mb - idle.peak_mb < 400
     assert everything.peak_mb - children.peak_mb > 250
     del ballast
+
+
+def test_the_bench_times_runs_without_the_memory_probe(tmp_path, monkeypatch, capsys):
+    """The probe takes CPU from the remix it measures: the times printed are from runs without it, the peak
+    memory from a second pair of runs (with a fresh cache, so the first remix separates again) with it."""
+    from tools import bench
+
+    calls = []
+
+    def run(source, prompt, lyrics, cache, out, seed, probe=False):
+        calls.append((prompt, cache.name, probe))
+        seconds = {False: 10.0, True: 13.0}[probe] * (2 if seed == 1 else 1)
+        plan = {"engine": {"timings": {"stages": {}}, "cache": {"computed": [] if seed == 2 else ["stems"]}}}
+        return seconds, (1400.0 if seed == 1 else 1300.0) if probe else None, plan
+
+    monkeypatch.setattr(bench, "_cli_run", run)
+    bench.stems_bench(tmp_path / "song.wav", 5.0, "lo-fi", tmp_path)
+    out = capsys.readouterr().out
+    assert [probe for _, _, probe in calls] == [False, False, True, True]
+    assert calls[0][1] == calls[1][1] != calls[2][1] == calls[3][1]  # a cold cache for each first remix
+    assert "20.00 s = 4.00 x floor" in out and "peak memory 1400 MB" in out
+    assert "10.00 s = 2.00 x floor" in out and "peak memory 1300 MB" in out
