@@ -357,7 +357,8 @@ class _Feel:
                               # piano: beat 1 and the and of 2), "folk" (the guitar's down, down-up strum),
                               # "funk" (the guitar's sixteenth chops, the clavinet answering them)
     bass: str = ""            # "" the seeded pattern, "two_beat" (root and fifth on beats 1 and 3: country),
-                              # "funk" (syncopated sixteenths with octave pops)
+                              # "funk" (syncopated sixteenths with octave pops), "octaves" (disco's eighths,
+                              # the octave up on the offbeats)
 
 
 _FEEL = _Feel()
@@ -389,6 +390,7 @@ _FEELS = {
     "punk": _Feel(jitter=0.005, spread=6, accent=14, guitar="high"),
     "funk": _Feel(jitter=0.004, spread=12, accent=16, length=0.6, comp="funk", bass="funk"),
     "reggae": _Feel(jitter=0.008, spread=8, accent=8, length=0.5, late=0.01, comp="offbeats"),
+    "disco": _Feel(jitter=0.003, spread=8, accent=10, length=0.8, comp="funk", bass="octaves"),
     "country": _Feel(jitter=0.006, spread=10, accent=12, comp="folk", bass="two_beat"),
     "blues": _Feel(guitar="boogie"),
 }
@@ -438,7 +440,7 @@ _CLARITY = {"punk": 0.9, "metal": 0.92, "dnb": 0.95}
 # Bossa nova too: its nylon guitar and brushes over the kept distorted guitars were still tagged rock (0.24-0.52
 # on two metal songs); as a pad, musicnn's "jazz" 0.02-0.08 -> 0.15-0.20 on three game songs. Funk as a pad
 # alone lost "rock" from its top tags, but its own tags did not rise ("drums" took its place); with its band
-# playing sixteenths (the guitar's scratch, the clavinet, the bass's pops: _COMP_HITS, _funk_bass) in front
+# playing sixteenths (the guitar's scratch, the clavinet, the bass's pops: _COMP_HITS, _PATTERN_BASS) in front
 # of a softer pad (_PAD_LEVEL) they do (figures at _PAD_LEVEL).
 # Piano ballad too: its piano and strings over the kept distorted guitars were tagged rock / violin on three game
 # songs (rise of its tags piano/Mellow/soft/beautiful/sad +0.001); as a pad, with its piano 3 dB up and its
@@ -567,8 +569,8 @@ def _role_notes(role, chords, melody, beats, bars, beats_per_bar, plan: StylePla
             notes = _oom(chords, beats, bars, energy, rng)
         elif feel.bass == "two_beat":
             notes = _two_beat_bass(chords, beats, bars, energy)
-        elif feel.bass == "funk":
-            notes = _funk_bass(chords, beats, bars, energy)
+        elif feel.bass in _PATTERN_BASS:
+            notes = _pattern_bass(chords, beats, bars, energy, *_PATTERN_BASS[feel.bass])
         else:
             notes = _bass(chords, beats, energy, rng)
         return _follow_bass_line(notes, bass_line, chords)
@@ -879,14 +881,17 @@ def _comp(chords, beats, energy, rng, low: int, strum: bool, rhythm: str = "", b
     return sorted(out)
 
 
-# Funk's bass over a bar of sixteenths ("x" accent, "o" normal, "g" ghost), the octave popped on _FUNK_POPS
-_FUNK_BASS = "x..g..x.o.x..gx."
-_FUNK_POPS = (6, 14)
+# Bass lines over a bar of sixteenths ("x" accent, "o" normal, "g" ghost) on the chord's root, the octave up
+# on the steps listed: (pattern, octave steps, note length in sixteenths for "x" / "o" and "g")
+_PATTERN_BASS = {
+    "funk": ("x..g..x.o.x..gx.", (6, 14), (0.9, 0.6)),   # syncopated, the octave popped on the and of 2 and of 4
+    "octaves": ("x.o.x.o.x.o.x.o.", (2, 6, 10, 14), (1.8, 1.8)),  # disco: eighths, the octave up on the offbeats
+}
 
 
-def _funk_bass(chords, beats, bars, energy) -> list[NoteTuple]:
-    """Syncopated sixteenths on the chord's root, an octave popped up on the and of two and of four; a
-    chord change falling on a rest is struck all the same."""
+def _pattern_bass(chords, beats, bars, energy, pattern: str, octave_steps, lengths) -> list[NoteTuple]:
+    """The chord's root in a bar-long sixteenth pattern (_PATTERN_BASS); a chord change falling on a rest is
+    struck all the same."""
     bars = np.asarray(bars, dtype=float)
     velocity = int(80 + 30 * energy)
     out = []
@@ -896,12 +901,13 @@ def _funk_bass(chords, beats, bars, energy) -> list[NoteTuple]:
         step = (b - a) / 4
         for j in range(4):
             k = place * 4 + j
-            c = "o" if j == 0 and is_change and _FUNK_BASS[k] == "." else _FUNK_BASS[k]
+            c = "o" if j == 0 and is_change and pattern[k] == "." else pattern[k]
             s = a + j * step
             if c == "." or s >= b - 0.03:
                 continue
             v = velocity - {"x": 0, "o": 15, "g": 35}[c]
-            out.append((s, s + max(0.05, step * (0.9 if c == "x" else 0.6)), low + 12 * (k in _FUNK_POPS), v))
+            length = step * lengths[0 if c == "x" else 1]
+            out.append((s, s + max(0.05, length), low + 12 * (k in octave_steps), v))
     return out
 
 

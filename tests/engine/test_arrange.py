@@ -209,6 +209,18 @@ def test_funk_plays_sixteenths_the_bass_popping_octaves_the_guitar_scratching_th
     assert funk.accompaniment_pad_gain == pytest.approx(0.7 * country.accompaniment_pad_gain)
 
 
+@pytest.mark.parametrize("seed", [1, 2])
+def test_disco_bass_plays_eighths_jumping_an_octave_on_the_offbeats(seed):
+    arrangement = arrangement_for("disco", seed)
+    bass = part(arrangement, "bass").notes
+    offbeat = np.abs(after_the_beat(arrangement, "bass") - 0.5) < 0.12
+    assert 0.35 < np.mean(offbeat) < 0.65   # as many on the offbeats as on the beats
+    pitches = np.array([n[2] for n in bass])
+    assert np.mean(pitches[offbeat]) - np.mean(pitches[~offbeat]) > 8   # the octave up on the offbeats
+    drums = part(arrangement, "drums").notes
+    assert set(beat_positions(arrangement, [n[0] for n in drums if n[2] == 36], tolerance=0.05)) == {0, 1, 2, 3}
+
+
 def test_a_blues_guitar_plays_the_boogie_on_shuffled_eighths_over_the_low_strings():
     arrangement = arrangement_for("blues")
     guitar = part(arrangement, "guitar")
