@@ -831,7 +831,10 @@ def _collect(futures, jobs, report, extra=None) -> list:
     results = []
     for future in futures:
         result, notes, seconds = future.result()
-        results.append((replace(result, audio=np.load(result.audio)), notes, seconds))
+        # mapped, not read: the caller has the version's mp3 and wav already and may never look at its samples
+        # (the CLI and the worker do not): no 80 MB read each at the end of the remix, no resident copy while
+        # the files are stored. The mapping outlives the file's name.
+        results.append((replace(result, audio=np.load(result.audio, mmap_mode="r")), notes, seconds))
         os.unlink(result.audio)
     return results
 

@@ -26,6 +26,9 @@ def test_both_versions_sing_the_same_words_at_the_same_times(remix_of):
 def test_each_version_comes_back_encoded(song_path, tmp_path):
     result = remix(song_path, RemixRequest(prompt="lo-fi", seed=3, instrumental=True), workdir=tmp_path, encode=True)
     for version in result.versions:
+        # rendered in a helper: its samples come back mapped from the file it left, not read (nor copied)
+        assert isinstance(version.audio, np.memmap) and not version.audio.flags.writeable
+        assert not list(tmp_path.glob(".version-*"))  # the file's name is gone, the mapping stays
         assert version.wav == tmp_path / f"version-{version.index}.wav"
         wav, sr = sf.read(version.wav, dtype="float32")
         assert sr == version.sample_rate and wav.shape == version.audio.shape
