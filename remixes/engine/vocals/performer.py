@@ -15,7 +15,7 @@ from . import neural
 from .guide import SungVocal, VocalGuide
 from .placement import LineSpec, place_lines
 from .singing import VOICES, _pitch_curve, render_line, spoken_line
-from .text import LyricLine, parse_lyrics
+from .text import LyricLine, detect_soon, parse_lyrics
 
 _TARGET_RMS = 0.1
 _PEAK = 0.9
@@ -59,9 +59,14 @@ def prepare(lyrics: str, language: str | None = None) -> None:
     singer process calls it while the song is still being arranged; sing() then only sings."""
     import parselmouth  # noqa: F401 - the voice's f0 analysis
 
+    if language is None:
+        detect_soon(lyrics)  # in a child, while the voice loads (after text.detect_in_a_child(); else a no-op)
+    if neural.available():
+        neural._voice()  # English is what it sings: loaded before the language is known
     parsed = parse_lyrics(lyrics, language)
-    if parsed.language.split("-")[0] == "en" and neural.available():
-        neural._voice()
+    if parsed.language.split("-")[0] != "en":
+        release()  # espeak-ng sings these lyrics
+    elif neural.available():
         for line in parsed.lines:
             tokens = tuple(t.spoken for t in line.tokens if t.spoken)
             if tokens:

@@ -80,14 +80,12 @@ def parse_lyrics(text: str, language: str | None = None, voice_exists=None) -> L
     if voice_exists is None:
         from .speech import has_voice as voice_exists
     notes: list[str] = []
-    text = unicodedata.normalize("NFC", text or "").replace("\r\n", "\n").replace("\r", "\n")
-    if len(text) > MAX_LYRICS_CHARS:
-        cut = text.rfind("\n", 0, MAX_LYRICS_CHARS + 1)
-        text = text[: cut if cut > 0 else MAX_LYRICS_CHARS]
+    text, was_cut = _normalised(text)
+    if was_cut:
         notes.append(f"Lyrics longer than {MAX_LYRICS_CHARS} characters: cut at the last whole line before the limit.")
 
     blocks = _blocks(text)
-    voice, language_notes = choose_language(" ".join(" ".join(lines) for _, lines in blocks), language, voice_exists)
+    voice, language_notes = choose_language(_language_text(blocks), language, voice_exists)
     notes.extend(language_notes)
     lang = voice.split("-")[0]
     verses, index = [], 0
@@ -226,18 +224,48 @@ def _say_number(value, lang: str, to: str = "cardinal") -> str:
     return words.replace(",", "")
 
 
+def _normalised(text: str) -> tuple[str, bool]:
+    """The lyrics NFC-normalised with plain newlines, cut at the last whole line within MAX_LYRICS_CHARS; and
+    whether they were cut."""
+    text = unicodedata.normalize("NFC", text or "").replace("\r\n", "\n").replace("\r", "\n")
+    if len(text) <= MAX_LYRICS_CHARS:
+        return text, False
+    cut = text.rfind("\n", 0, MAX_LYRICS_CHARS + 1)
+    return text[: cut if cut > 0 else MAX_LYRICS_CHARS], True
+
+
+def _language_text(blocks) -> str:
+    """What the lyrics' language is detected from: their lines, markup and blank lines left out."""
+    return " ".join(" ".join(lines) for _, lines in blocks)
+
+
 @functools.lru_cache(maxsize=16)
 def detect_language(text: str) -> tuple[str | None, float]:
     """langdetect's best guess (code, probability), or (None, 0) when the text is too short to tell; the
-    answer is remembered for the same text. After detect_in_a_child(), langdetect runs in a forked child."""
+    answer is remembered for the same text. After detect_in_a_child(), langdetect runs in a forked child
+    (started early by detect_soon, when it was)."""
     letters = sum(ch.isalpha() for ch in text)
     if letters < 12:
         return None, 0.0
     if _DETECT_IN_A_CHILD:
-        answer = _in_a_child(_langdetect, text)
+        pending = _PENDING.pop(text, None)
+        answer = _child_answer(*pending) if pending else _in_a_child(_langdetect, text)
         if answer is not None:
             return answer
     return _langdetect(text)
+
+
+_PENDING: dict[str, tuple[int, int]] = {}  # detection text -> (pid, read end) of a child detecting it
+
+
+def detect_soon(lyrics: str) -> None:
+    """After detect_in_a_child(): start detecting the language of `lyrics` (as parse_lyrics will ask for it) in a
+    forked child now, so that it runs while this process does something else (the singer loads its voice)."""
+    if not _DETECT_IN_A_CHILD:
+        return
+    text = _language_text(_blocks(_normalised(lyrics)[0]))
+    if text not in _PENDING and sum(ch.isalpha() for ch in text) >= 12:
+        _PENDING[text] = _child(_langdetect, text)
 
 
 _DETECT_IN_A_CHILD = False
@@ -264,6 +292,11 @@ def _langdetect(text: str) -> tuple[str | None, float]:
 
 def _in_a_child(function, *args):
     """function(*args) in a forked child, its (small, picklable) result read back; None if the child fails."""
+    return _child_answer(*_child(function, *args))
+
+
+def _child(function, *args) -> tuple[int, int]:
+    """function(*args) started in a forked child: (its pid, the read end of the pipe its result comes on)."""
     import os
     import pickle
 
@@ -279,6 +312,14 @@ def _in_a_child(function, *args):
         finally:
             os._exit(code)
     os.close(write)
+    return pid, read
+
+
+def _child_answer(pid: int, read: int):
+    """The result _child's child sends, once it is done; None if it failed."""
+    import os
+    import pickle
+
     with os.fdopen(read, "rb") as answer:
         data = answer.read()
     _, status = os.waitpid(pid, 0)

@@ -1,3 +1,5 @@
+import pytest
+
 from remixes.engine.vocals.text import MAX_LYRICS_CHARS, choose_language, parse_lyrics
 
 
@@ -89,3 +91,21 @@ def test_a_language_detected_in_a_child_is_the_one_detected_here_and_leaves_its_
     text.detect_language.cache_clear()
     assert apart == here and here[0][0] == "en" and here[1][0] == "es" and here[2] == (None, 0.0)
     assert "langdetect.detector_factory" not in sys.modules  # the profiles were loaded in the child only
+
+
+def test_a_language_detected_soon_is_read_from_the_child_started_early(monkeypatch):
+    """The singer starts detecting the lyrics' language in a child before it loads its voice; parsing the
+    lyrics then reads that child's answer instead of starting another."""
+    from remixes.engine.vocals import text
+
+    monkeypatch.setattr(text, "_DETECT_IN_A_CHILD", True)
+    monkeypatch.setattr(text, "_PENDING", {})
+    lyrics = "[Verse]\r\nLa mañana llega con la luz del sol\n\ny cantamos juntos en la calle"
+    text.detect_language.cache_clear()
+    text.detect_soon(lyrics)
+    assert len(text._PENDING) == 1
+    monkeypatch.setattr(text, "_in_a_child", lambda *args: pytest.fail("detected a second time"))
+    monkeypatch.setattr(text, "_langdetect", lambda *args: pytest.fail("detected in this process"))
+    assert text.parse_lyrics(lyrics, voice_exists=lambda name: True).language == "es"
+    assert text._PENDING == {}
+    text.detect_language.cache_clear()
