@@ -255,7 +255,7 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
             notes.append("The original vocal stem is removed: the new lyrics are sung over the accompaniment.")
         elif request.instrumental or not plan.keep_vocals:
             notes.append("The original vocal stem is left out.")
-        reference_rms = _stems_rms(stems)
+        reference_rms = store.value(key, "rms", STEMS_VERSION, lambda: _stems_rms(stems))  # a pass over both stems
         source_stems = side.submit(_source_stem_files, None if scratch is not None else store, key, stems, workdir)
         load_soundfont()  # for the render helpers to share the instruments' pages
         names = {(p.program, p.is_drums): instrument_name(p.program, p.is_drums) for a in arrangements for p in a.parts}

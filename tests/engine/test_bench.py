@@ -64,3 +64,27 @@ def test_the_bench_times_runs_without_the_memory_probe(tmp_path, monkeypatch, ca
     assert calls[0][1] == calls[1][1] != calls[2][1] == calls[3][1]  # a cold cache for each first remix
     assert "20.00 s = 4.00 x floor" in out and "peak memory 1400 MB" in out
     assert "10.00 s = 2.00 x floor" in out and "peak memory 1300 MB" in out
+
+
+def test_the_bench_prints_the_ratios_to_the_ffmpeg_programs_floor_too(tmp_path, monkeypatch, capsys):
+    from tools import bench
+
+    monkeypatch.setattr(bench, "_cli_run", lambda source, prompt, lyrics, cache, out, seed, probe=False: (
+        12.0 if seed == 1 else 6.0, 1000.0 if probe else None,
+        {"engine": {"timings": {"stages": {}}, "cache": {"computed": []}}}))
+    bench.stems_bench(tmp_path / "song.wav", 3.0, "lo-fi", tmp_path, program_floor=4.0)
+    out = capsys.readouterr().out
+    assert "12.00 s = 4.00 x floor" in out and "6.00 s = 2.00 x floor" in out
+    assert "(4.00 s: its decode" in out and "first remix 3.00 x, repeat 1.50 x" in out
+
+
+def test_the_ffmpeg_programs_floor_is_measured(tmp_path):
+    import soundfile as sf
+
+    from tools import bench
+    from tools.songs import make_song
+
+    song = tmp_path / "song.wav"
+    sf.write(song, make_song(4.0, tempo=100.0, tonic=0, mode="major", seed=1), bench.SR, subtype="PCM_16")
+    seconds = bench.ffmpeg_floor(song)
+    assert seconds is not None and 0 < seconds < 30

@@ -21,7 +21,7 @@ def test_a_second_remix_of_the_same_file_does_not_separate_again(tmp_path, monke
     from remixes.engine import RemixRequest, pipeline
 
     monkeypatch.setenv("REMIX_ENGINE_PROCESSES", "1")  # in-process, so the counters see every call
-    calls = {"separate": 0, "analyse": 0, "decode": 0, "_write_source_stems": 0}
+    calls = {"separate": 0, "analyse": 0, "decode": 0, "_write_source_stems": 0, "_stems_rms": 0}
     for name in calls:
         real = getattr(pipeline, name)
 
@@ -37,13 +37,15 @@ def test_a_second_remix_of_the_same_file_does_not_separate_again(tmp_path, monke
     cache = tmp_path / "cache"
 
     first = pipeline.remix(song, RemixRequest(prompt="lo-fi"), cache=cache, workdir=tmp_path / "w1")
-    assert calls == {"separate": 1, "analyse": 1, "decode": 2, "_write_source_stems": 1}  # separating decodes too
+    # separating decodes too
+    assert calls == {"separate": 1, "analyse": 1, "decode": 2, "_write_source_stems": 1, "_stems_rms": 1}
     assert set(first.plan["engine"]["cache"]["computed"]) >= {f"stems-{pipeline.STEMS_VERSION}",
                                                               f"analysis-{pipeline.ANALYSIS_VERSION}"}
 
     second = pipeline.remix(copy, RemixRequest(prompt="classical, slow", seed=3), cache=cache,
                             workdir=tmp_path / "w2")
-    assert calls == {"separate": 1, "analyse": 1, "decode": 2, "_write_source_stems": 1}  # its wavs are copied
+    # its wavs are copied, its RMS is read back
+    assert calls == {"separate": 1, "analyse": 1, "decode": 2, "_write_source_stems": 1, "_stems_rms": 1}
     assert second.plan["engine"]["cache"]["computed"] == []
     assert second.plan["engine"]["cache"]["key"] == first.plan["engine"]["cache"]["key"]
     # the stems files of the contract, from the cached separation: the same bytes the first remix wrote
