@@ -279,7 +279,8 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
             finish = lambda k, played, vocal: pool.submit(  # noqa: E731
                 _finish_spilled, str(workdir), k + 1, arrangements[k], plan, request, stretched.result()[0],
                 played, lyrics if sing_lyrics else "", stretched.result()[1], workdir, vocal, encode)
-            futures, sung = _render_when_free(band, finish, sung, stretched, report)
+            futures, sung = _render_when_free(band, finish, sung, stretched, report,
+                                              helpers_done=(lambda: helpers.shutdown(wait=False)) if helpers else None)
             original_path, kept_path = stretched.result()
         else:
             original = stretch_inst.result(lambda f: report("tempo", 0.4 + 0.05 * f))
@@ -397,13 +398,15 @@ def _yield_to_singer() -> None:
     os.nice(10)
 
 
-def _render_when_free(band, finish, sung, stretched, report):
+def _render_when_free(band, finish, sung, stretched, report, helpers_done=None):
     """Start the render helpers' tasks as cores come free: two processes work at once at most (two cores, and
     the memory of two), counting the singer and the stretch still working in the other helpers. A band needs
     only its arrangement, so both bands play while the singer sings and the stretch runs; a version's finish
     needs its band, the stretched files (`stretched`, a future) and the sung vocal (`sung`, a future, or None
     without lyrics), and goes before a band that could start too: the finishes end the remix.
-    band(k) and finish(k, band's result, sung vocal) submit version k's tasks (k = 0, 1).
+    band(k) and finish(k, band's result, sung vocal) submit version k's tasks (k = 0, 1); `helpers_done()` is
+    called once the singer and the stretch are both done (their helpers can go: the singer's voice and
+    runtime, ~150-250 MB, no longer count while the second band plays and the first version is finished).
     (the two finishes' futures, the sung vocal)."""
     bands, finishes, sung_vocal = [None, None], [None, None], None
     while not all(finishes):
@@ -420,6 +423,9 @@ def _render_when_free(band, finish, sung, stretched, report):
             if busy < 2 and bands[k] is None:
                 bands[k] = band(k)
                 busy += 1
+        if helpers_done is not None and stretched.done() and (sung is None or sung.done()):
+            helpers_done()  # after the tasks it let start: they do not wait for the helpers to exit
+            helpers_done = None
         working = [f for f in (sung, stretched, *bands, *finishes) if f is not None and not f.done()]
         if not all(finishes) and working:
             wait(working, timeout=1.0, return_when=FIRST_COMPLETED)

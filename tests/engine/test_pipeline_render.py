@@ -111,7 +111,8 @@ def _scheduled(with_singer=True):
         done.set_result(k)
         return done
 
-    runner = ThreadPoolExecutor(max_workers=1).submit(_render_when_free, band, finish, sung, stretched, _Report())
+    runner = ThreadPoolExecutor(max_workers=1).submit(_render_when_free, band, finish, sung, stretched, _Report(),
+                                                      lambda: log.append(("helpers done",)))
     return runner, sung, stretched, log, bands
 
 
@@ -136,10 +137,11 @@ def test_the_bands_play_while_the_singer_sings_two_tasks_at_a_time():
     assert log[1:] == [("band", 1, False, True)]  # the second band does not wait for the singer
     sung.set_result(("sung.npy", "text", [], ()))
     _until(lambda: len(log) > 2)
-    assert log[2:] == [("finish", 0, "band-1.npy", ("sung.npy", "text", [], ()))]  # needs the sung vocal
+    # the first finish needed the sung vocal; then, the singer and the stretch done, their helpers can go (once)
+    assert log[2:] == [("finish", 0, "band-1.npy", ("sung.npy", "text", [], ())), ("helpers done",)]
     bands[1].set_result("band-2.npy")
     finishes, vocal = runner.result(timeout=5)
-    assert log[3:] == [("finish", 1, "band-2.npy", ("sung.npy", "text", [], ()))]
+    assert log[4:] == [("finish", 1, "band-2.npy", ("sung.npy", "text", [], ()))]
     assert [f.result() for f in finishes] == [0, 1] and vocal == ("sung.npy", "text", [], ())
 
 
@@ -148,14 +150,14 @@ def test_without_lyrics_both_bands_start_once_the_stretch_is_done():
     _until(lambda: log)
     assert log == [("band", 0, False, False)]  # the stretch holds the other core
     stretched.set_result(("original.npy", None))
-    _until(lambda: len(log) > 1)
-    assert log[1:] == [("band", 1, False, True)]
-    bands[1].set_result("band-2.npy")  # the second band done first: its version is finished first
     _until(lambda: len(log) > 2)
-    assert log[2:] == [("finish", 1, "band-2.npy", None)]
+    assert log[1:] == [("band", 1, False, True), ("helpers done",)]  # no singer: the stretch was all they did
+    bands[1].set_result("band-2.npy")  # the second band done first: its version is finished first
+    _until(lambda: len(log) > 3)
+    assert log[3:] == [("finish", 1, "band-2.npy", None)]
     bands[0].set_result("band-1.npy")
     runner.result(timeout=5)
-    assert log[3:] == [("finish", 0, "band-1.npy", None)]
+    assert log[4:] == [("finish", 0, "band-1.npy", None)]
 
 
 def test_a_singer_that_failed_fails_the_remix_with_its_message():
