@@ -139,6 +139,12 @@ def test_a_task_failing_after_a_partial_result_removes_its_stems(owner, outputs,
     assert not failed.source_vocals_file and not failed.conversions.get(index=1).vocals_file
 
 
+def _real_mp3(audio, rate):
+    from remixes.engine import encode_mp3
+
+    return encode_mp3(audio, rate)
+
+
 def test_the_local_provider_encodes_the_engines_stem_wavs_to_mp3(owner, tmp_path, monkeypatch, settings):
     from remixes.providers import local
 
@@ -160,10 +166,18 @@ def test_the_local_provider_encodes_the_engines_stem_wavs_to_mp3(owner, tmp_path
                                     source_duration=1.0,
                                     source_stems={"vocals": wav("src-vocals"), "accompaniment": wav("src-acc")})
     monkeypatch.setattr(local, "remix", lambda *args, **kwargs: engine_result)
+    settings.REMIX_CACHE_DIR = str(tmp_path / "cache")
+    encoded = []
+    monkeypatch.setattr(local, "encode_mp3", lambda audio, rate: encoded.append(len(audio)) or _real_mp3(audio, rate))
+    song = wav("song")
     task = queued_task(owner)
     claimed = services.claim_task(task.pk)
-    result = local.LocalProvider().run(claimed, tmp_path / "song.wav", lambda stage, percent: None)
+    result = local.LocalProvider().run(claimed, song, lambda stage, percent: None)
+    assert len(encoded) == 2 + 3 + 2  # the source's two stems, the versions' three, the versions themselves
     assert set(result.source_stems) == {"vocals", "accompaniment"}
+    # a second remix of the same file: the source's stems as mp3 come from the stems cache, the same bytes
+    again = local.LocalProvider().run(services.claim_task(queued_task(owner).pk), song, lambda stage, percent: None)
+    assert len(encoded) == 7 + 3 + 2 and again.source_stems == result.source_stems
     assert set(result.versions[0].stems) == {"vocals", "instrumental"} and set(result.versions[1].stems) == {
         "instrumental"}
     for blob in [*result.source_stems.values(), *result.versions[0].stems.values()]:
