@@ -171,6 +171,8 @@ def arrange(plan: StylePlan, analysis: Analysis, timing: Timing, strength: float
     if not plan.drums:
         gains["original_drums"] *= 0.15
         notes.append("Original drums suppressed (the style has no drums).")
+    if plan.only:
+        _only_gains(plan, gains, notes)
     _note_vocal_level(plan, analysis, keep_vocal, notes)
     vocal_gain = 0.0 if not keep_vocal else float(10 ** (min(plan.levels.get("vocals", 0.0), 12.0) / 20))
     if keep_vocal and song_parts is not None and not song_parts.has_vocal:
@@ -192,10 +194,16 @@ def arrange(plan: StylePlan, analysis: Analysis, timing: Timing, strength: float
     if carry_melody is None:
         carry_melody = not keep_vocal
     if carry_melody and "lead" not in instruments and len(melody) >= 4 and gains["band"] > 0:
-        instruments["lead"] = _MELODY_VOICE.get(plan.style, 0)
-        notes.append("No vocal kept: a lead plays the song's melody.")
+        if not plan.only:
+            instruments["lead"] = _MELODY_VOICE.get(plan.style, 0)
+            notes.append("No vocal kept: a lead plays the song's melody.")
+        elif any(role in instruments for role in _MELODIC_ROLES):  # "only piano": the piano plays it too
+            instruments["lead"] = instruments[next(role for role in _MELODIC_ROLES if role in instruments)]
+            notes.append("No vocal kept: the instrument asked for plays the song's melody too.")
     for role in sorted(instruments):
         program = _pick_program(instruments[role], rng)
+        if plan.only:  # "only piano": the instrument asked for, not a neighbour of it
+            program = int(instruments[role])
         role_notes = _role_notes(role, chords, melody, beats, bars, beats_per_bar, plan, rng, bass_line, feel)
         if role not in ("bass", "lead") and song_parts is not None:
             if tones:
@@ -250,6 +258,30 @@ def arrange(plan: StylePlan, analysis: Analysis, timing: Timing, strength: float
         band_gain=gains["band"], drum_gain=drum_gain, key_tonic=analysis.key_tonic, mode=analysis.mode,
         notes=tuple(notes), strength=strength,
     )
+
+
+# "only piano": the roles that can carry the song's melody when the prompt keeps nothing else, in order of preference
+_MELODIC_ROLES = ("lead", "chords", "guitar", "strings", "brass", "arp", "pad")
+
+
+def _only_gains(plan: StylePlan, gains: dict, notes: list[str]) -> None:
+    """"only drums and bass", "only piano" (plan.only): what the original stems hold besides the parts named is
+    left out of the kept original. With a band playing, the accompaniment stem (its other instruments, as they are
+    or as a pad) goes, and its drums and bass stems unless named; with none (strength 0: the original restyled)
+    the named stems stay, the accompaniment too when a band instrument is named (it is in there)."""
+    named_roles = [role for role in plan.only if role not in ("drums", "vocals")]
+    left_out = []
+    if gains["band"] > 0 or not named_roles:
+        if gains["accompaniment"] + gains["accompaniment_pad"] > 0:
+            left_out.append("other instruments")
+        gains["accompaniment"] = gains["accompaniment_pad"] = 0.0
+    for stem, name in (("original_drums", "drums"), ("original_bass", "bass"), ("original_bass_pad", "bass")):
+        if name not in plan.only and gains.get(stem, 0.0) > 0:
+            left_out.append(name)
+            gains[stem] = 0.0
+    if left_out:
+        notes.append(f"Only the parts the prompt named play: the original's {', '.join(dict.fromkeys(left_out))} "
+                     "left out.")
 
 
 def _merge_chords(per_beat: tuple[Chord, ...]) -> tuple[Chord, ...]:

@@ -21,8 +21,8 @@ from .vocabulary import (
     ACOUSTIC_SWAPS, ADD_CUES, DANCE_STYLES, DEFAULT_STYLE, DROP_CUES, DRUM_WORDS, EFFECT_DEFAULTS, EFFECT_WORDS,
     ELECTRIC_PROGRAMS, GENDER_WORDS, GROOVES_IN_THREE, GROOVE_WORDS, INSTRUMENTAL_WORDS, INSTRUMENT_WORDS,
     INTENSIFIERS, KEEP_CUES, KEY_NAMES, KIT_WORDS, LESS_CUES, LEVELLED, LEVEL_COMPARATIVES, METER_WORDS,
-    MODE_WORDS, MODIFIERS, MORE_CUES, NOT_CUES, P, SOLO_WORDS, STOP_WORDS, STYLE_TABLE, SYNTH_PROGRAMS,
-    VOCAL_WORDS, Effect, EffectKind, Groove, Kit, Role, StyleSound, StyleSpec,
+    MODE_WORDS, MODIFIERS, MORE_CUES, NOT_CUES, ONLY_CUES, ONLY_STYLES, P, SOLO_WORDS, STOP_WORDS, STYLE_TABLE,
+    SYNTH_PROGRAMS, VOCAL_WORDS, Effect, EffectKind, Groove, Kit, Role, StyleSound, StyleSpec,
 )
 
 MIN_BPM = 40.0
@@ -63,13 +63,14 @@ class StylePlan:
     summary: str
     beats_per_bar: int = 4        # 3 for a waltz: the arranger groups the song's beats in threes
     levels: dict[str, float] = field(default_factory=dict)  # role, "drums" or "vocals" -> dB, from "less guitar"
+    only: tuple[str, ...] = ()  # "only piano and vocals": the roles, "drums" and "vocals" that play, nothing else
 
     def to_dict(self) -> dict:
         data = asdict(self)
         data["tempo_range"] = list(self.tempo_range)
         data["instruments"] = dict(self.instruments)
         data["effects"] = [{"kind": e.kind, "params": dict(e.params)} for e in self.effects]
-        for key in ("palette", "modifiers", "understood", "ignored_words"):
+        for key in ("palette", "modifiers", "understood", "ignored_words", "only"):
             data[key] = list(data[key])
         return data
 
@@ -79,6 +80,7 @@ class StylePlan:
         values["tempo_range"] = tuple(values["tempo_range"])
         values["instruments"] = dict(values["instruments"])
         values["levels"] = dict(values.get("levels") or {})
+        values["only"] = tuple(values.get("only") or ())
         values["effects"] = tuple(Effect(e["kind"], dict(e["params"])) for e in values["effects"])
         for key in ("palette", "modifiers", "understood", "ignored_words"):
             values[key] = tuple(values[key])
@@ -174,6 +176,8 @@ def _build_vocabulary() -> dict[tuple[str, ...], tuple[str, object]]:
         add(word, "add", None)
     for word in KEEP_CUES:
         add(word, "keep", None)
+    for word in ONLY_CUES:
+        add(word, "only", None)
     for word, k in INTENSIFIERS.items():
         add(word, "intensity", k)
     for word in GENDER_WORDS:
@@ -188,7 +192,8 @@ _MAX_PHRASE = max(len(k) for k in _VOCAB)
 # single content words a misspelling may be read as (cues and tiny words excluded: too easy to hit by accident)
 _FUZZY_TARGETS = sorted(
     k[0] for k, (kind, _) in _VOCAB.items()
-    if len(k) == 1 and len(k[0]) >= 4 and kind not in ("drop", "not", "less", "more", "add", "keep", "intensity")
+    if len(k) == 1 and len(k[0]) >= 4 and kind not in ("drop", "not", "less", "more", "add", "keep", "only",
+                                                        "intensity")
     and not k[0].isdigit()
 )
 _FUZZY_JOINED = {"".join(k): k for k in _VOCAB if len(k) > 1}
@@ -206,7 +211,7 @@ class _Hit:
     start: int  # token index
     end: int
     text: str
-    polarity: str = "plain"  # "plain", or the cue governing it: "drop", "not", "less", "more", "add", "keep"
+    polarity: str = "plain"  # "plain", or the cue governing it: "drop", "not", "less", "more", "add", "keep", "only"
     intensity: float = 1.0
     after_pause: bool = False  # a comma or a full stop comes right before it
 
@@ -330,6 +335,8 @@ class _Draft:
     beats_per_bar: int = 4
     levels: dict = field(default_factory=dict)  # role -> dB
     level_words: dict = field(default_factory=dict)  # what the user called them ("synths") -> dB
+    only: list = field(default_factory=list)  # "only piano and vocals": the roles, "drums", "vocals" that play alone
+    only_words: list = field(default_factory=list)  # ... as the prompt named them
 
     @classmethod
     def from_style(cls, spec: StyleSpec) -> _Draft:
@@ -513,6 +520,12 @@ def _label(word: str) -> str:
 
 
 def _add_instrument(d: _Draft, name: str, solo: bool) -> str:
+    d.instruments.update([_instrument_role(d, name, solo)])
+    return _label(name)
+
+
+def _instrument_role(d: _Draft, name: str, solo: bool) -> tuple[str, int]:
+    """The band's role an instrument word plays in this draft, and its program."""
     role, program, _, _ = INSTRUMENT_WORDS[name]
     if name in ("guitar", "guitars") and "guitar" in d.spec.instruments:
         program = d.spec.instruments["guitar"]
@@ -522,8 +535,28 @@ def _add_instrument(d: _Draft, name: str, solo: bool) -> str:
         role, program = "pad", P.POLYSYNTH_PAD
     if solo and role not in ("lead",):
         role = "lead"
-    d.instruments[role] = program
-    return _label(name)
+    return role, program
+
+
+def _keep_only(d: _Draft, understood: list[str]) -> None:
+    """"only piano and vocals": the parts named play (added where the style has none), every other role of the
+    band, its drums and the kept vocal are left out. The arranger then leaves out what the original stems hold
+    besides them (arrange: the accompaniment, and its drums or bass unless named)."""
+    if not d.only:
+        return
+    left_out = [role for role in d.instruments if role not in d.only]
+    for role in left_out:
+        d.instruments.pop(role)
+    if "drums" not in d.only and d.drums:
+        d.drums = None
+        left_out.append("drums")
+    if "vocals" not in d.only and d.keep_vocals:
+        d.keep_vocals = False
+        left_out.append("vocals")
+    d.adds = [added for added in d.adds if added in d.only_words]
+    d.removes = [removed for removed in d.removes if removed not in d.only_words]
+    understood.append("Only: " + ", ".join(dict.fromkeys(d.only_words))
+                      + (" (everything else is left out)" if left_out else ""))
 
 
 def _roles_playing(d: _Draft, name: str) -> list[str]:
@@ -573,7 +606,7 @@ def _choose_styles(hits: list[_Hit]) -> tuple[str | None, list[str], list[str]]:
 
 _THINGS = ("instrument", "drums", "vocals", "effect", "groove", "kit")
 _GOVERNABLE = _THINGS + ("style", "style_adj", "modifier", "mode", "meter")
-_CUES = ("drop", "not", "less", "more", "add", "keep")
+_CUES = ("drop", "not", "less", "more", "add", "keep", "only")
 
 
 def _mark_scopes(hits: list[_Hit]) -> None:
@@ -584,7 +617,9 @@ def _mark_scopes(hits: list[_Hit]) -> None:
     """
     cue, cue_end, listing = None, -1, False
     intensity, intensity_end = 1.0, -1
-    for hit in hits:
+    for k, hit in enumerate(hits):
+        if hit.kind == "only":
+            _only_before(hits[:k], hit)
         if hit.kind in _CUES:
             cue, cue_end, listing = hit.kind, hit.end + 3, False
             continue
@@ -601,6 +636,8 @@ def _mark_scopes(hits: list[_Hit]) -> None:
             in_scope = False
         if in_scope and hit.kind in ("style", "style_adj") and hit.start > cue_end - 1:
             in_scope = False
+        if in_scope and cue == "only" and hit.kind not in _THINGS:
+            in_scope = False  # "just a bit slower", "only lo-fi": a feeling or a genre is not a part to keep alone
         if not in_scope:
             cue, listing = None, False
             continue
@@ -609,6 +646,16 @@ def _mark_scopes(hits: list[_Hit]) -> None:
             cue_end, listing = hit.end + 3, True
         else:
             cue = None
+
+
+def _only_before(before: list[_Hit], cue: _Hit) -> None:
+    """"drums and bass only": the list of parts right before a trailing "only" (no word between the last of them
+    and it, at most one, such as "and", between two of them) is what plays."""
+    end = cue.start
+    for hit in reversed(before):
+        if hit.kind not in _THINGS or hit.polarity != "plain" or hit.end < end - (0 if end == cue.start else 1):
+            return
+        hit.polarity, end = "only", hit.start
 
 
 def interpret(prompt: str) -> StylePlan:
@@ -640,6 +687,7 @@ def interpret(prompt: str) -> StylePlan:
         understood.append(f"Not: {STYLES[refused].name}")
 
     _apply_hits(d, hits, understood)
+    _keep_only(d, understood)
 
     if bpm is not None:
         d.tempo_factor = 1.0
@@ -707,6 +755,10 @@ def _default_style(hits: list[_Hit], refused_ids: list[str], empty: bool) -> tup
     """The style for a prompt that names none, and the sentence saying why."""
     suggestions = [(h.text, MODIFIERS[h.value].implies if h.kind == "modifier" else DANCE_STYLES.get(h.text))
                    for h in hits if h.kind in ("modifier", "meter") and h.polarity == "plain"]
+    alone = {_label(h.value) for h in hits if h.kind == "instrument" and h.polarity == "only"}
+    if len(alone) == 1 and not any(h.kind in ("drums", "groove", "kit") and h.polarity == "only" for h in hits):
+        word = alone.pop()
+        suggestions.insert(0, (f"only {word}", ONLY_STYLES.get(word)))
     word, implied = next(((w, s) for w, s in suggestions if s and s not in refused_ids), (None, None))
     style_id = implied or (DEFAULT_STYLE if DEFAULT_STYLE not in refused_ids else "lofi")
     name = STYLES[style_id].name
@@ -740,7 +792,12 @@ def _apply_hits(d: _Draft, hits: list[_Hit], understood: list[str]) -> None:
             roles = _roles_playing(d, hit.value)
             label = _label(hit.value)
             # A later word about the same instrument wins: "no guitar ... more guitar" adds it back.
-            if polarity in ("drop", "not"):
+            if polarity == "only":
+                role, program = _instrument_role(d, hit.value, solo=hit.end in solo_positions)
+                d.instruments[role] = program
+                d.only.append(role)
+                d.only_words.append(label)
+            elif polarity in ("drop", "not"):
                 d.removes.append(_refuse_instrument(d, hit.value))
                 d.adds = [added for added in d.adds if added != label]
             elif polarity == "less" and roles:
@@ -753,7 +810,14 @@ def _apply_hits(d: _Draft, hits: list[_Hit], understood: list[str]) -> None:
                 d.adds.append(_add_instrument(d, hit.value, solo=hit.end in solo_positions))
                 d.removes = [removed for removed in d.removes if removed != label]
         elif hit.kind in ("drums", "groove", "kit"):
-            _apply_drum_hit(d, hit, polarity)
+            _apply_drum_hit(d, hit, "add" if polarity == "only" else polarity)
+            if polarity == "only":
+                d.only.append("drums")
+                d.only_words.append("drums")
+        elif hit.kind == "vocals" and polarity == "only":
+            d.keep_vocals = True
+            d.only.append("vocals")
+            d.only_words.append("vocals")
         elif hit.kind in ("vocals", "instrumental"):
             if hit.kind == "instrumental" or polarity in ("drop", "not"):
                 d.keep_vocals = False
@@ -904,6 +968,7 @@ def _finish(d: _Draft, bpm: float | None, understood: list[str], ignored: list[s
         summary="",
         beats_per_bar=d.beats_per_bar,
         levels=levels,
+        only=tuple(dict.fromkeys(d.only)),
     )
     return replace(plan, summary=_summarise(plan, d))
 
@@ -931,6 +996,8 @@ def _summarise(plan: StylePlan, d: _Draft) -> str:
     feel = [_mod_label(m).replace("_", " ") for m in plan.modifiers]
     if feel:
         parts.append(", ".join(feel))
+    if d.only_words:
+        parts.append("only " + ", ".join(dict.fromkeys(d.only_words)))
     if d.adds:
         parts.append("with " + ", ".join(dict.fromkeys(d.adds)))
     if d.removes:

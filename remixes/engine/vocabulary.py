@@ -621,8 +621,8 @@ STYLE_TABLE: tuple[StyleSpec, ...] = (
         keep_original=0.35, keep_vocals=True,
         effects=(fx("compressor", threshold_db=-20.0, ratio=2.0),),
         palette=("#1d3557", "#457b9d", "#a8dadc", "#f1faee", "#e63946"),
-        words=("piano ballad", "ballad", "power ballad", "solo piano", "piano version", "piano cover", "piano only",
-            "just piano", "piano solo"),
+        # "piano only", "just piano": the piano alone (style.ONLY_STYLES), in this style when no other is named
+        words=("piano ballad", "ballad", "power ballad", "solo piano", "piano version", "piano cover", "piano solo"),
         signature={"chords": P.ACOUSTIC_GRAND_PIANO},
         signature_label="piano",
     ),
@@ -898,6 +898,12 @@ ADD_CUES = ("with", "add", "adding", "plus", "featuring", "feat", "ft", "include
 LEVEL_COMPARATIVES = {"softer": "less", "quieter": "less", "louder": "more"}
 LEVELLED = ("instrument", "drums", "vocals")  # what a "softer" / "louder" next to it turns down or up
 KEEP_CUES = ("keep", "keeping", "retain", "preserve", "maintain", "leave")
+# "only piano", "just drums and bass", "strip it down to piano and vocals", "drums and bass only": the parts named
+# play and nothing else does (a cue before the list, or "only" right after it)
+ONLY_CUES = ("only", "just", "solely", "purely", "exclusively", "nothing but", "nothing except", "down to",
+             "reduced to", "nothing other than")
+# the style a prompt that names no style gets when it keeps one of these alone ("only piano": a piano ballad)
+ONLY_STYLES = {"piano": "piano_ballad", "strings": "classical", "guitar": "acoustic", "acoustic guitar": "acoustic"}
 INTENSIFIERS = {"very": 1.5, "really": 1.5, "super": 1.6, "extremely": 2.0, "much": 1.5,
                 "way": 1.6, "ultra": 1.8, "so": 1.3, "totally": 1.5, "insanely": 2.0, "mega": 1.8,
                 "a bit": 0.5, "bit": 0.5, "slightly": 0.5, "little": 0.5, "a little": 0.5, "somewhat": 0.6,
@@ -930,12 +936,12 @@ his her him please pls plz can could would should will shall may might must make
 turning transform transformed convert converted change changed changing give gives create do does doing done be
 is are was were been being am sound sounds sounding sounded song songs track tracks tune tunes music musical
 remix remixed remixing version versions cover style styled styles vibe vibes vibey vibing feel feels feeling
-type kind sort genre mood some any all just also too lot lots most sorta key tempo bpm inspired influence
+type kind sort genre mood some any all also too lot lots most sorta key tempo bpm inspired influence
 influenced influences flavor flavour flavored flavoured want wanna need needs let lets let's something thing
 things have has had get got go going put piece tone what how who which when where why if else such same own
 each every both either one two three yes okay ok hey hi hello thanks thank cool nice good great awesome amazing
 beautiful new original instead rather quite pretty fairly enough overall whole entire part parts section
-sections bring well still even only again via per while until through throughout within across along bpms eh um
+sections bring well still even again via per while until through throughout within across along bpms eh um
 uh oh yeah yo sure maybe perhaps approach treatment rendition take that's there's i'd we're you're they're
 what's who's aren't can't won't day days morning evening afternoon weekend baby babies kids children theme
 record band time times people someone anyone everyone audio sample samples clip loop loops playing play played

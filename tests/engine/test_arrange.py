@@ -607,3 +607,33 @@ def test_punk_alone_plays_its_power_chords_up_the_neck_and_its_kit_under_the_ban
 def _power(chord):
     """A power chord: root and fifth."""
     return (chord.root, (chord.root + 7) % 12)
+
+
+def test_only_drums_and_bass_leaves_the_originals_other_instruments_out():
+    arrangement = arrangement_at(0.5, "only drums and bass")
+    assert {p.role for p in arrangement.parts} == {"bass", "drums"}  # no lead carrying the melody either
+    assert arrangement.accompaniment_gain == arrangement.accompaniment_pad_gain == 0.0
+    assert arrangement.original_bass_gain > 0 and arrangement.original_drums_gain > 0  # named: kept as balanced
+    assert any("Only the parts the prompt named" in note for note in arrangement.notes)
+
+
+def _alone(strength: float, prompt: str):
+    """As the pipeline arranges a prompt that keeps no vocal: the melody is carried by the band."""
+    plan = interpret(prompt)
+    analysis = song_analysis()
+    timing = choose_timing(plan, analysis.tempo, analysis.duration)
+    return arrange(plan, analysis, timing, strength=strength, seed=1, keep_vocal=plan.keep_vocals)
+
+
+def test_only_piano_plays_the_melody_on_the_piano_and_keeps_nothing_else():
+    arrangement = _alone(0.5, "only piano")
+    assert {(p.role, p.program) for p in arrangement.parts} == {("chords", 0), ("lead", 0)}  # a grand piano, as asked
+    assert (arrangement.accompaniment_gain, arrangement.original_drums_gain, arrangement.original_bass_gain) == (
+        0.0, 0.0, 0.0)
+
+
+def test_only_piano_at_strength_0_keeps_the_originals_instruments():
+    """At 0 there is no band: the original restyled; its drums and bass stems go, its other instruments stay."""
+    arrangement = _alone(0.0, "only piano")
+    assert arrangement.band_gain == 0 and arrangement.accompaniment_gain == 1.0
+    assert arrangement.original_drums_gain == arrangement.original_bass_gain == 0.0

@@ -555,3 +555,40 @@ def test_hip_hop_and_reggae_play_a_drum_machine_and_hip_hop_an_808_bass(prompt):
     assert plan.drum_kit == Kit.TR_808
     if plan.style == "hiphop":
         assert plan.instruments["bass"] == Program.SYNTH_BASS_1
+
+
+@pytest.mark.parametrize("prompt, style, only, instruments, drums, vocals", [
+    ("only drums and bass", "pop", ("drums", "bass"), {"bass"}, True, False),
+    ("just drums and bass", "pop", ("drums", "bass"), {"bass"}, True, False),
+    ("drums and bass only", "pop", ("drums", "bass"), {"bass"}, True, False),
+    ("strip it down to piano and vocals", "piano_ballad", ("chords", "vocals"), {"chords"}, False, True),
+    ("only piano", "piano_ballad", ("chords",), {"chords"}, False, False),
+    ("piano only", "piano_ballad", ("chords",), {"chords"}, False, False),
+    ("nothing but strings", "classical", ("strings",), {"strings"}, False, False),
+    ("lo-fi with just piano", "lofi", ("chords",), {"chords"}, False, False),
+    ("jazz, piano only, slower", "jazz", ("chords",), {"chords"}, False, False),
+    ("no drums, only bass and guitar", "pop", ("bass", "guitar"), {"bass", "guitar"}, False, False),
+])
+def test_only_keeps_the_parts_named_and_leaves_out_the_rest(prompt, style, only, instruments, drums, vocals):
+    """Before, "only drums and bass" read as "Adds: bass" over the whole band and "strip it down to piano and
+    vocals" as "Removes: piano, vocals"."""
+    plan = interpret(prompt)
+    assert (plan.style, plan.only, set(plan.instruments), bool(plan.drums), plan.keep_vocals) == (
+        style, only, instruments, drums, vocals)
+    assert any(line.startswith("Only: ") for line in plan.understood) and "only " in plan.summary
+    assert not any(line.startswith("Removes: piano") for line in plan.understood)
+
+
+@pytest.mark.parametrize("prompt", ["just a little slower", "only lo-fi vibes", "lofi with more piano",
+                                    "just make it jazzy", "keep only the vocals"])
+def test_only_and_just_leave_feelings_genres_and_other_cues_alone(prompt):
+    plan = interpret(prompt)
+    assert plan.only == () and not any(line.startswith("Only: ") for line in plan.understood)
+    assert plan == interpret(prompt.replace("just ", "").replace("only ", "")) or plan.style == "acappella"
+
+
+def test_only_is_kept_through_the_plans_json():
+    from remixes.engine.style import StylePlan
+
+    plan = interpret("only drums and bass")
+    assert StylePlan.from_dict(plan.to_dict()) == plan and plan.to_dict()["only"] == ["drums", "bass"]
