@@ -18,11 +18,11 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields, replace
 
 from .vocabulary import (
-    ACOUSTIC_SWAPS, ADD_CUES, DANCE_STYLES, DEFAULT_STYLE, DROP_CUES, DRUM_WORDS, EFFECT_DEFAULTS, EFFECT_WORDS,
+    ACOUSTIC_SWAPS, ADD_CUES, ALL_BUT_CUES, DANCE_STYLES, DEFAULT_STYLE, DROP_CUES, DRUM_WORDS, EFFECT_DEFAULTS, EFFECT_WORDS,
     ELECTRIC_PROGRAMS, GENDER_WORDS, GROOVES_IN_THREE, GROOVE_WORDS, INSTRUMENTAL_WORDS, INSTRUMENT_WORDS,
     INTENSIFIERS, KEEP_CUES, KEY_NAMES, KIT_WORDS, LESS_CUES, LEVELLED, LEVEL_COMPARATIVES, METER_WORDS,
-    MODE_WORDS, MODIFIERS, MORE_CUES, NOT_CUES, ONLY_CUES, ONLY_STYLES, P, SOLO_WORDS, STOP_WORDS, STYLE_TABLE,
-    SYNTH_PROGRAMS, VOCAL_WORDS, Effect, EffectKind, Groove, Kit, Role, StyleSound, StyleSpec,
+    MODE_WORDS, MODIFIERS, MORE_CUES, NOT_CUES, ONLY_CUES, ONLY_STYLES, P, REST_WORDS, SOLO_WORDS, STOP_WORDS,
+    STYLE_TABLE, SWAP_CONNECTORS, SWAP_CUES, SYNTH_PROGRAMS, VOCAL_WORDS, Effect, EffectKind, Groove, Kit, Role, StyleSound, StyleSpec,
 )
 
 MIN_BPM = 40.0
@@ -145,6 +145,9 @@ def _build_vocabulary() -> dict[tuple[str, ...], tuple[str, object]]:
             add(word, "style_adj", spec.id)
     for word in INSTRUMENT_WORDS:
         add(word, "instrument", word)
+    for word in INSTRUMENT_WORDS:  # "no electric guitars": a plural of a name of two words too
+        if " " in word and not word.endswith("s"):
+            add(word + ("es" if word.endswith(("x", "ch", "sh")) else "s"), "instrument", word)
     for canonical, modifier in MODIFIERS.items():
         for word in modifier.words:
             add(word, "modifier", canonical)
@@ -178,6 +181,14 @@ def _build_vocabulary() -> dict[tuple[str, ...], tuple[str, object]]:
         add(word, "keep", None)
     for word in ONLY_CUES:
         add(word, "only", None)
+    for word in SWAP_CUES:
+        add(word, "swap", None)
+    for word in SWAP_CONNECTORS:
+        add(word, "swap_to", None)
+    for word in ALL_BUT_CUES:
+        add(word, "all_but", None)
+    for word in REST_WORDS:
+        add(word, "rest", None)
     for word, k in INTENSIFIERS.items():
         add(word, "intensity", k)
     for word in GENDER_WORDS:
@@ -193,7 +204,7 @@ _MAX_PHRASE = max(len(k) for k in _VOCAB)
 _FUZZY_TARGETS = sorted(
     k[0] for k, (kind, _) in _VOCAB.items()
     if len(k) == 1 and len(k[0]) >= 4 and kind not in ("drop", "not", "less", "more", "add", "keep", "only",
-                                                        "intensity")
+                                                        "intensity", "swap", "swap_to")
     and not k[0].isdigit()
 )
 _FUZZY_JOINED = {"".join(k): k for k in _VOCAB if len(k) > 1}
@@ -617,11 +628,27 @@ def _mark_scopes(hits: list[_Hit]) -> None:
     """
     cue, cue_end, listing = None, -1, False
     intensity, intensity_end = 1.0, -1
+    swapping, rest_removed = False, False
     for k, hit in enumerate(hits):
         if hit.kind == "only":
             _only_before(hits[:k], hit)
+        if hit.kind == "swap":  # "replace the guitar with a piano": the guitar goes ...
+            cue, cue_end, listing, swapping = "drop", hit.end + 3, False, True
+            continue
+        if hit.kind == "swap_to":  # ... the piano comes in ("for", "to", "into", "by" ask for nothing alone)
+            if swapping:
+                cue, cue_end, listing, swapping = "add", hit.end + 3, False, False
+            continue
+        if hit.kind == "all_but":  # "mute everything but the vocals": only; "everything but the drums": no drums
+            removing = cue == "drop" and hit.start <= cue_end
+            cue, cue_end, listing = ("only" if removing else "drop"), hit.end + 3, False
+            continue
+        if hit.kind == "rest":  # "keep the drums but remove everything else"
+            rest_removed = rest_removed or (cue == "drop" and hit.start <= cue_end)
+            cue, listing = None, False
+            continue
         if hit.kind in _CUES:
-            cue, cue_end, listing = hit.kind, hit.end + 3, False
+            cue, cue_end, listing, swapping = hit.kind, hit.end + 3, False, False
             continue
         if hit.kind == "intensity":
             intensity, intensity_end = float(hit.value), hit.end + 2
@@ -646,6 +673,10 @@ def _mark_scopes(hits: list[_Hit]) -> None:
             cue_end, listing = hit.end + 3, True
         else:
             cue = None
+    if rest_removed:  # the parts the prompt keeps or names play alone
+        for hit in hits:
+            if hit.kind in _THINGS and hit.polarity in ("plain", "keep", "add"):
+                hit.polarity = "only"
 
 
 def _only_before(before: list[_Hit], cue: _Hit) -> None:
@@ -846,6 +877,7 @@ def _apply_drum_hit(d: _Draft, hit: _Hit, polarity: str) -> None:
     if polarity in ("drop", "not"):
         if hit.kind == "drums" or hit.kind == "groove":
             d.drums = None
+            d.adds = [added for added in d.adds if added != "drums"]
             if "drums" not in d.removes:
                 d.removes.append("drums")
         return
@@ -855,6 +887,7 @@ def _apply_drum_hit(d: _Draft, hit: _Hit, polarity: str) -> None:
         else:
             d.notes.append(f"Less {hit.text}: there are no drums to turn down.")
         return
+    d.removes = [removed for removed in d.removes if removed != "drums"]  # a later word wins
     if hit.kind == "drums":
         if d.drums is None:
             d.drums = d.spec.drums_if_added

@@ -883,7 +883,7 @@ EFFECT_WORDS = {
 
 DROP_CUES = ("no", "without", "drop", "remove", "removing", "minus", "mute", "lose", "cut", "kill",
              "ditch", "strip", "skip", "exclude", "excluding", "except", "take out", "get rid of", "leave out",
-             "delete", "wo", "nix", "zero")
+             "delete", "wo", "nix", "zero", "instead of", "rather than", "in place of")
 NOT_CUES = ("not", "don't", "dont", "never", "isn't", "isnt", "shouldn't", "shouldnt", "nothing", "avoid",
             "neither", "nor", "non", "un", "no longer")
 LESS_CUES = ("less", "fewer", "reduce", "reduced", "lower", "tone down", "turn down", "lighter on", "bring down",
@@ -902,6 +902,17 @@ KEEP_CUES = ("keep", "keeping", "retain", "preserve", "maintain", "leave")
 # play and nothing else does (a cue before the list, or "only" right after it)
 ONLY_CUES = ("only", "just", "solely", "purely", "exclusively", "nothing but", "nothing except", "down to",
              "reduced to", "nothing other than")
+# "replace the guitar with a piano", "swap the guitars for synths", "change the guitar to violin": the part named
+# after the verb goes, the one after the connector ("with", or one of SWAP_CONNECTORS) comes in
+SWAP_CUES = ("replace", "replacing", "swap", "swap out", "switch out", "substitute", "exchange", "trade", "change",
+             "switch")
+SWAP_CONNECTORS = ("for", "to", "into", "by")  # after a swap only: alone they ask for nothing
+# "mute everything but the vocals": after a removal, an only (alone, "everything but the drums" removes the drums)
+ALL_BUT_CUES = ("everything but", "everything except", "all but", "all except", "everything apart from",
+                "everything other than", "everything besides", "anything but", "anything except")
+# "keep the drums but remove everything else": removed, the rest leaves the parts the prompt names alone
+REST_WORDS = ("everything else", "the rest", "all else", "anything else", "all the rest", "all other instruments",
+              "every other instrument", "the other instruments", "all the other instruments")
 # the style a prompt that names no style gets when it keeps one of these alone ("only piano": a piano ballad)
 ONLY_STYLES = {"piano": "piano_ballad", "strings": "classical", "guitar": "acoustic", "acoustic guitar": "acoustic"}
 INTENSIFIERS = {"very": 1.5, "really": 1.5, "super": 1.6, "extremely": 2.0, "much": 1.5,
@@ -930,10 +941,10 @@ SOLO_WORDS = ("solo", "solos", "melody", "melodies", "lead", "leads", "lead line
 # Words that carry no instruction. A word the vocabulary knows ("more", "very", "keep") is read as
 # that word before this list is consulted, so it never appears here (a test checks).
 STOP_WORDS = frozenset("""
-a an the and or but of to in on at for from by as like into onto over up down out off about around than then it
+a an the and or but of in on at from as like onto over up down out off about around than then it
 its it's this that these those there here my me mine i i'm im you your yours we our us they them their he she
 his her him please pls plz can could would should will shall may might must make made makes making turn turned
-turning transform transformed convert converted change changed changing give gives create do does doing done be
+turning transform transformed convert converted changed changing give gives create do does doing done be
 is are was were been being am sound sounds sounding sounded song songs track tracks tune tunes music musical
 remix remixed remixing version versions cover style styled styles vibe vibes vibey vibing feel feels feeling
 type kind sort genre mood some any all also too lot lots most sorta key tempo bpm inspired influence

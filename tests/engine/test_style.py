@@ -592,3 +592,45 @@ def test_only_is_kept_through_the_plans_json():
 
     plan = interpret("only drums and bass")
     assert StylePlan.from_dict(plan.to_dict()) == plan and plan.to_dict()["only"] == ["drums", "bass"]
+
+
+@pytest.mark.parametrize("prompt, added, removed", [
+    ("replace the guitar with a piano", "piano", "guitar"),
+    ("swap the guitars for synths", "synth", "guitar"),
+    ("change the guitar to violin", "violin", "guitar"),
+    ("piano instead of guitar", "piano", "guitar"),
+    ("rock with piano rather than guitar", "piano", "guitar"),
+])
+def test_a_swap_removes_one_part_and_adds_the_other(prompt, added, removed):
+    """Before, "replace the guitar with a piano" added both."""
+    plan = interpret(prompt)
+    assert f"Adds: {added}" in plan.understood and f"Removes: {removed}" in plan.understood
+
+
+@pytest.mark.parametrize("prompt, only", [
+    ("keep the drums but remove everything else", ("drums",)),
+    ("keep the vocals, drop the rest", ("vocals",)),
+    ("mute everything but the vocals", ("vocals",)),
+    ("remove everything except bass and drums", ("bass", "drums")),
+])
+def test_removing_everything_else_keeps_the_parts_named_alone(prompt, only):
+    assert interpret(prompt).only == only
+
+
+def test_everything_but_alone_removes_what_it_names_and_connectors_alone_ask_nothing():
+    assert "Removes: drums" in interpret("everything but the drums").understood
+    assert interpret("change the key to minor").mode == "minor"
+    for prompt in ("lo-fi beats to study to", "make it jazz for a party", "switch it up"):
+        plan = interpret(prompt)
+        assert plan.only == () and not any(line.startswith(("Adds", "Removes")) for line in plan.understood)
+
+
+def test_a_plural_of_a_two_word_instrument_is_that_instrument():
+    """Before, "no electric guitars" read "electric" as "electronic", refused EDM and added a guitar."""
+    assert interpret("acoustic version, no electric guitars").understood[1:] == ("Removes: electric guitar",)
+    assert interpret("techno with grand pianos").instruments["chords"] == 0
+
+
+def test_a_later_word_about_the_drums_wins():
+    assert interpret("no drums, more drums").understood[1:] == ("Adds: drums",)
+    assert interpret("with drums, no drums").understood[1:] == ("Removes: drums",)
