@@ -253,6 +253,26 @@ def _extract_bpm(text: str) -> tuple[float | None, str, list[str]]:
     return None, text, notes
 
 
+_PERCENT = r"(\d{1,3}(?:\.\d+)?)\s*(?:%|percent|per cent)"
+_FASTER = r"faster|quicker|speedier|speed(?:\s+it)?\s+up|slower|slow(?:\s+it)?\s+down"
+_TEMPO_PERCENT_PATTERNS = (
+    re.compile(_PERCENT + r"\s+(" + _FASTER + r")"),                       # "20% faster"
+    re.compile(r"(" + _FASTER + r")\s+(?:by\s+)?(?:about\s+)?" + _PERCENT),  # "speed it up by 20%"
+)
+
+
+def _extract_tempo_percent(text: str) -> tuple[float | None, str]:
+    """"20% faster", "slow it down by 10 percent": (the tempo factor, text without it), or (None, text)."""
+    for k, pattern in enumerate(_TEMPO_PERCENT_PATTERNS):
+        match = pattern.search(text)
+        if match:
+            percent, word = (match.group(1), match.group(2)) if k == 0 else (match.group(2), match.group(1))
+            sign = -1 if word.startswith("slow") else 1
+            factor = 1 + sign * float(percent) / 100
+            return min(max(factor, 0.5), 2.0), text[: match.start()] + " " + text[match.end():]
+    return None, text
+
+
 def _tokens_and_hits(text: str) -> tuple[list[str], list[_Hit], list[str], list[str]]:
     """Scan tokens longest-phrase-first: hits, words not understood, misspelling notes."""
     matches = list(_TOKEN_RE.finditer(text))
@@ -695,9 +715,11 @@ def interpret(prompt: str) -> StylePlan:
     empty = not text.strip()
     text = _normalise(text[:MAX_PROMPT_CHARS])
     bpm, text, notes = _extract_bpm(text)
+    percent, text = _extract_tempo_percent(text) if bpm is None else (None, text)
     _, hits, ignored, spell_notes = _tokens_and_hits(text)
     _reread_level_words(hits)
     _mark_scopes(hits)
+    hits = [hit for hit in hits if hit.kind != "swap_to"]  # read by the swaps: nothing else sees them
     _reread_trailing_level_words(hits)
     _reread_style_words(hits)
 
@@ -719,6 +741,8 @@ def interpret(prompt: str) -> StylePlan:
 
     _apply_hits(d, hits, understood)
     _keep_only(d, understood)
+    if percent is not None:  # "20% faster": that much, whatever the feelings' own tempo
+        d.tempo_factor = percent
 
     if bpm is not None:
         d.tempo_factor = 1.0

@@ -634,3 +634,17 @@ def test_a_plural_of_a_two_word_instrument_is_that_instrument():
 def test_a_later_word_about_the_drums_wins():
     assert interpret("no drums, more drums").understood[1:] == ("Adds: drums",)
     assert interpret("with drums, no drums").understood[1:] == ("Removes: drums",)
+
+
+@pytest.mark.parametrize("prompt, factor", [("speed it up by 20%", 1.2), ("make it 20% faster", 1.2),
+                                            ("lofi, 10 percent slower", 0.9), ("slow it down by 25 %", 0.75),
+                                            ("150% faster", 2.0)])
+def test_a_tempo_change_in_percent_is_that_much(prompt, factor):
+    """Before, "20% faster" was the word "faster" alone (x1.15) and "20" was left unread."""
+    plan = interpret(prompt)
+    assert plan.tempo_factor == pytest.approx(factor) and plan.ignored_words == ()
+
+
+def test_a_level_word_a_few_words_after_its_part_still_reaches_it():
+    plan = interpret("I want the singer to be louder")
+    assert plan.levels == {"vocals": 6.0} and plan.style == "pop"
