@@ -648,13 +648,15 @@ def _mark_scopes(hits: list[_Hit]) -> None:
     """
     cue, cue_end, listing = None, -1, False
     intensity, intensity_end = 1.0, -1
-    swapping, rest_removed = False, False
+    swapping, rest_removed, swapped = False, False, []  # swapped: the parts a swap took out
     for k, hit in enumerate(hits):
         if hit.kind == "only":
             _only_before(hits[:k], hit)
         if hit.kind == "swap":  # "replace the guitar with a piano": the guitar goes ...
-            cue, cue_end, listing, swapping = "drop", hit.end + 3, False, True
-            continue
+            if any(later.kind == "swap_to" or (later.kind == "add" and later.text == "with")
+                   for later in hits[k + 1:] if later.start <= hit.end + _SWAP_REACH):
+                cue, cue_end, listing, swapping, swapped = "drop", hit.end + 3, False, True, []
+            continue  # "switch up the drums", "change the drums": no second part, nothing goes
         if hit.kind == "swap_to":  # ... the piano comes in ("for", "to", "into", "by" ask for nothing alone)
             if swapping:
                 cue, cue_end, listing, swapping = "add", hit.end + 3, False, False
@@ -668,6 +670,7 @@ def _mark_scopes(hits: list[_Hit]) -> None:
             cue, listing = None, False
             continue
         if hit.kind in _CUES:
+            swapped = swapped if swapping and hit.kind == "add" else []
             cue, cue_end, listing, swapping = hit.kind, hit.end + 3, False, False
             continue
         if hit.kind == "intensity":
@@ -689,6 +692,12 @@ def _mark_scopes(hits: list[_Hit]) -> None:
             cue, listing = None, False
             continue
         hit.polarity = cue
+        if swapping and cue == "drop":
+            swapped.append(hit)
+        elif cue == "add" and hit.kind in ("style", "style_adj", "groove", "kit"):
+            for part in swapped:  # "change the drums to a trap beat": that genre's drums play, not none
+                if part.kind == "drums":
+                    part.polarity = "plain"
         if hit.kind in _THINGS and cue != "not":
             cue_end, listing = hit.end + 3, True
         else:
@@ -697,6 +706,9 @@ def _mark_scopes(hits: list[_Hit]) -> None:
         for hit in hits:
             if hit.kind in _THINGS and hit.polarity in ("plain", "keep", "add"):
                 hit.polarity = "only"
+
+
+_SWAP_REACH = 6  # tokens after a swap verb its connector may come ("replace the old distorted guitars with ...")
 
 
 def _only_before(before: list[_Hit], cue: _Hit) -> None:

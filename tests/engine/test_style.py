@@ -648,3 +648,14 @@ def test_a_tempo_change_in_percent_is_that_much(prompt, factor):
 def test_a_level_word_a_few_words_after_its_part_still_reaches_it():
     plan = interpret("I want the singer to be louder")
     assert plan.levels == {"vocals": 6.0} and plan.style == "pop"
+
+
+def test_a_swap_verb_without_a_second_part_takes_nothing_out():
+    for prompt in ("switch up the drums", "change the drums"):
+        plan = interpret(prompt)
+        assert plan.drums and "Removes: drums" not in plan.understood
+
+
+def test_drums_swapped_for_a_genre_play_that_genres_drums():
+    plan = interpret("change the drums to a trap beat")
+    assert (plan.style, plan.drums) == ("trap", "trap") and "Removes: drums" not in plan.understood
