@@ -652,7 +652,7 @@ STYLE_TABLE: tuple[StyleSpec, ...] = (
         effects=(fx("compressor", threshold_db=-18.0, ratio=3.0),),
         palette=("#ffafcc", "#bde0fe", "#a2d2ff", "#cdb4db", "#ffc8dd"),
         words=("pop", "mainstream", "top 40", "indie pop", "electropop", "dance pop", "hyperpop", "bedroom pop",
-            "dream pop"),
+            "dream pop", "boy band", "boyband", "girl group", "girl band"),
         adjectives=("poppy",),
         signature={"pad": P.WARM_PAD},
         signature_label="bright pop pads",
@@ -1130,7 +1130,7 @@ MODIFIERS: dict[str, Modifier] = {
     ),
     "slowed": Modifier(
         words=("slowed", "slowed reverb", "slowed and reverb", "slowed reverbed", "slowed and reverbed",
-               "chopped and screwed", "screwed"),
+               "chopped and screwed", "screwed", "daycore"),
         opposite="fast", implies="lofi", tempo=0.8, reverb=0.35, vocal_reverb=0.3, mood="dreamy",
     ),
     "sped_up": Modifier(

@@ -659,3 +659,12 @@ def test_a_swap_verb_without_a_second_part_takes_nothing_out():
 def test_drums_swapped_for_a_genre_play_that_genres_drums():
     plan = interpret("change the drums to a trap beat")
     assert (plan.style, plan.drums) == ("trap", "trap") and "Removes: drums" not in plan.understood
+
+
+@pytest.mark.parametrize("prompt, style", [("make it sound like a 90s boy band", "pop"), ("girl group", "pop"),
+                                           ("daycore", "lofi")])
+def test_band_kinds_and_daycore_are_read(prompt, style):
+    """Before, "boy band" read as the voice option's "boy" and "daycore" was left unread."""
+    plan = interpret(prompt)
+    assert plan.style == style and plan.ignored_words == ()
+    assert not any(line.startswith("Voice:") for line in plan.understood)
