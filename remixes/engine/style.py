@@ -21,7 +21,7 @@ from .vocabulary import (
     ACOUSTIC_SWAPS, ADD_CUES, ALL_BUT_CUES, DANCE_STYLES, DEFAULT_STYLE, DROP_CUES, DRUM_WORDS, EFFECT_DEFAULTS, EFFECT_WORDS,
     ELECTRIC_PROGRAMS, GENDER_WORDS, GROOVES_IN_THREE, GROOVE_WORDS, INSTRUMENTAL_WORDS, INSTRUMENT_WORDS,
     INTENSIFIERS, KEEP_CUES, KEY_NAMES, KIT_WORDS, LESS_CUES, LEVELLED, LEVEL_COMPARATIVES, METER_WORDS,
-    MODE_WORDS, MODIFIERS, MORE_CUES, NOT_CUES, ONLY_CUES, ONLY_STYLES, P, REST_WORDS, SOLO_WORDS, STOP_WORDS,
+    MODE_WORDS, MODIFIERS, MORE_CUES, NOT_CUES, ONLY_CUES, ONLY_STYLES, OWN_TEMPO_WORDS, P, REST_WORDS, SOLO_WORDS, STOP_WORDS,
     STYLE_TABLE, SWAP_CONNECTORS, SWAP_CUES, SYNTH_PROGRAMS, VOCAL_WORDS, Effect, EffectKind, Groove, Kit, Role, StyleSound, StyleSpec,
 )
 
@@ -189,6 +189,8 @@ def _build_vocabulary() -> dict[tuple[str, ...], tuple[str, object]]:
         add(word, "all_but", None)
     for word in REST_WORDS:
         add(word, "rest", None)
+    for word in OWN_TEMPO_WORDS:
+        add(word, "own_tempo", None)
     for word, k in INTENSIFIERS.items():
         add(word, "intensity", k)
     for word in GENDER_WORDS:
@@ -259,10 +261,21 @@ _TEMPO_PERCENT_PATTERNS = (
     re.compile(_PERCENT + r"\s+(" + _FASTER + r")"),                       # "20% faster"
     re.compile(r"(" + _FASTER + r")\s+(?:by\s+)?(?:about\s+)?" + _PERCENT),  # "speed it up by 20%"
 )
+# "twice as fast", "double the speed", "half the tempo", "half speed" ("double time", "half time" are grooves)
+_TEMPO_MULTIPLES = (
+    (re.compile(r"\b(?:twice|two times|2x|double)\s+(?:as\s+fast|as\s+quick|the\s+(?:speed|tempo|bpm)|speed|tempo)\b"),
+     2.0),
+    (re.compile(r"\b(?:half)\s+(?:as\s+fast|as\s+quick|the\s+(?:speed|tempo|bpm)|speed|tempo)\b"), 0.5),
+)
 
 
 def _extract_tempo_percent(text: str) -> tuple[float | None, str]:
-    """"20% faster", "slow it down by 10 percent": (the tempo factor, text without it), or (None, text)."""
+    """"20% faster", "slow it down by 10 percent", "twice as fast", "half the speed": (the tempo factor, text
+    without it), or (None, text)."""
+    for pattern, factor in _TEMPO_MULTIPLES:
+        match = pattern.search(text)
+        if match:
+            return factor, text[: match.start()] + " " + text[match.end():]
     for k, pattern in enumerate(_TEMPO_PERCENT_PATTERNS):
         match = pattern.search(text)
         if match:
@@ -368,6 +381,7 @@ class _Draft:
     level_words: dict = field(default_factory=dict)  # what the user called them ("synths") -> dB
     only: list = field(default_factory=list)  # "only piano and vocals": the roles, "drums", "vocals" that play alone
     only_words: list = field(default_factory=list)  # ... as the prompt named them
+    own_tempo: bool = False  # "same tempo": the song's own, whatever the style's range
 
     @classmethod
     def from_style(cls, spec: StyleSpec) -> _Draft:
@@ -753,8 +767,13 @@ def interpret(prompt: str) -> StylePlan:
 
     _apply_hits(d, hits, understood)
     _keep_only(d, understood)
-    if percent is not None:  # "20% faster": that much, whatever the feelings' own tempo
+    if percent is not None:  # "20% faster": the feel of "faster", and that much, whatever the feelings' own tempo
+        if abs(percent - 1.0) >= 0.02:
+            _apply_modifier(d, "slow" if percent < 1 else "fast", 1.0)
         d.tempo_factor = percent
+    if d.own_tempo and bpm is None and percent is None:  # "same tempo": no stretch, whatever the style's range
+        d.tempo_factor, d.tempo_range = 1.0, (MIN_BPM, MAX_BPM)
+        understood.append("Tempo: the song's own (not changed)")
 
     if bpm is not None:
         d.tempo_factor = 1.0
@@ -900,6 +919,8 @@ def _apply_hits(d: _Draft, hits: list[_Hit], understood: list[str]) -> None:
                     understood.append("Keeps: vocals")
         elif hit.kind == "effect":
             _apply_effect_hit(d, hit.value, polarity, k)
+        elif hit.kind == "own_tempo":
+            d.own_tempo = True
         elif hit.kind == "gender":
             understood.append(f"Voice: \u201c{hit.text}\u201d is chosen with the gender option, not the prompt.")
 

@@ -668,3 +668,27 @@ def test_band_kinds_and_daycore_are_read(prompt, style):
     plan = interpret(prompt)
     assert plan.style == style and plan.ignored_words == ()
     assert not any(line.startswith("Voice:") for line in plan.understood)
+
+
+@pytest.mark.parametrize("prompt, factor", [("make it twice as fast", 2.0), ("double the tempo", 2.0),
+                                            ("double speed", 2.0), ("half the speed", 0.5), ("half speed", 0.5)])
+def test_twice_and_half_the_speed_are_that(prompt, factor):
+    """Before, "half the speed" read "speed" as "speedy" and made it faster (x1.15); "twice" was unread."""
+    plan = interpret(prompt)
+    assert plan.tempo_factor == factor and plan.ignored_words == ()
+    assert interpret("half time").tempo_factor == 1.0  # a groove, not a tempo
+
+
+@pytest.mark.parametrize("prompt", ["keep it the same tempo", "same tempo but jazzier", "dont change the tempo",
+                                    "don't change the tempo, make it metal", "techno, same speed"])
+def test_the_same_tempo_is_the_songs_own_whatever_the_style(prompt):
+    from remixes.engine.arrange import choose_timing
+
+    plan = interpret(prompt)
+    assert "Tempo: the song's own (not changed)" in plan.understood
+    assert choose_timing(plan, 97.0, 180.0).rate == 1.0 and choose_timing(plan, 173.0, 180.0).rate == 1.0
+
+
+def test_comparatives_of_genre_adjectives_name_the_genre():
+    assert [interpret(p).style for p in ("jazzier", "funkier", "rockier", "bluesier", "poppier", "folkier")] == [
+        "jazz", "funk", "rock", "blues", "pop", "acoustic"]
