@@ -18,11 +18,12 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields, replace
 
 from .vocabulary import (
-    ACOUSTIC_SWAPS, ADD_CUES, ALL_BUT_CUES, DANCE_STYLES, DEFAULT_STYLE, DROP_CUES, DRUM_WORDS, EFFECT_DEFAULTS, EFFECT_WORDS,
-    ELECTRIC_PROGRAMS, GENDER_WORDS, GROOVES_IN_THREE, GROOVE_WORDS, INSTRUMENTAL_WORDS, INSTRUMENT_WORDS,
-    INTENSIFIERS, KEEP_CUES, KEY_NAMES, KIT_WORDS, LESS_CUES, LEVELLED, LEVEL_COMPARATIVES, METER_WORDS,
-    MODE_WORDS, MODIFIERS, MORE_CUES, NOT_CUES, ONLY_CUES, ONLY_STYLES, OWN_TEMPO_WORDS, P, REST_WORDS, SOLO_WORDS, STOP_WORDS,
-    STYLE_TABLE, SWAP_CONNECTORS, SWAP_CUES, SYNTH_PROGRAMS, VOCAL_WORDS, Effect, EffectKind, Groove, Kit, Role, StyleSound, StyleSpec,
+    ACOUSTIC_SWAPS, ADD_CUES, ALL_BUT_CUES, DANCE_STYLES, DEFAULT_STYLE, DROP_CUES, DRUM_WORDS, EFFECT_DEFAULTS,
+    EFFECT_WORDS, ELECTRIC_PROGRAMS, GENDER_WORDS, GROOVES_IN_THREE, GROOVE_WORDS, IDIOMS, INSTRUMENTAL_WORDS,
+    INSTRUMENT_WORDS, INTENSIFIERS, KEEP_CUES, KEY_NAMES, KIT_WORDS, LESS_CUES, LEVELLED, LEVEL_COMPARATIVES,
+    METER_WORDS, MODE_WORDS, MODIFIERS, MORE_CUES, NOT_CUES, OFF_WORDS, ONLY_CUES, ONLY_STYLES, OWN_TEMPO_WORDS, P,
+    REST_WORDS, SOLO_WORDS, STOP_WORDS, STYLE_TABLE, SWAP_CONNECTORS, SWAP_CUES, SYNTH_PROGRAMS, VOCAL_WORDS, Effect,
+    EffectKind, Groove, Kit, Role, StyleSound, StyleSpec,
 )
 
 MIN_BPM = 40.0
@@ -191,6 +192,10 @@ def _build_vocabulary() -> dict[tuple[str, ...], tuple[str, object]]:
         add(word, "rest", None)
     for word in OWN_TEMPO_WORDS:
         add(word, "own_tempo", None)
+    for word in OFF_WORDS:
+        add(word, "off", None)
+    for word in IDIOMS:
+        add(word, "idiom", None)
     for word, k in INTENSIFIERS.items():
         add(word, "intensity", k)
     for word in GENDER_WORDS:
@@ -745,7 +750,8 @@ def interpret(prompt: str) -> StylePlan:
     _, hits, ignored, spell_notes = _tokens_and_hits(text)
     _reread_level_words(hits)
     _mark_scopes(hits)
-    hits = [hit for hit in hits if hit.kind != "swap_to"]  # read by the swaps: nothing else sees them
+    _reread_trailing_off(hits)
+    hits = [hit for hit in hits if hit.kind not in ("swap_to", "off", "idiom")]  # read above: nothing else sees them
     _reread_trailing_level_words(hits)
     _reread_style_words(hits)
 
@@ -817,11 +823,25 @@ def _reread_trailing_level_words(hits: list[_Hit]) -> None:
             hit.kind = "consumed"
 
 
+def _reread_trailing_off(hits: list[_Hit]) -> None:
+    """"turn the guitar off", "drums off": "off" right after a part (in the same clause) takes it out."""
+    for k, hit in enumerate(hits):
+        if hit.kind != "off" or hit.after_pause or k == 0:
+            continue
+        part = hits[k - 1]
+        if part.kind in _THINGS and part.kind != "effect" and hit.start <= part.end + 1 \
+                and part.polarity in ("plain", "keep", "add"):
+            part.polarity = "drop"
+
+
 def _reread_style_words(hits: list[_Hit]) -> None:
     """Genre words that do not name the genre: refused ones, "jazz drums", "acoustic rock"."""
+    wanted = [h for h in hits if h.kind in ("style", "style_adj") and h.polarity not in ("drop", "not", "less")]
     for hit in hits:
         if hit.kind in ("style", "style_adj") and hit.polarity in ("drop", "not"):
             hit.kind = "refused_style"
+        elif hit.kind in ("style", "style_adj") and hit.polarity == "less" and wanted:
+            hit.kind = "refused_style"  # "less rock and more pop": pop leads
     # "rock with jazz drums": a genre word before "drums" asks for that genre's groove only
     style_hits = [h for h in hits if h.kind in ("style", "style_adj")]
     for h, after in zip(hits, hits[1:]):

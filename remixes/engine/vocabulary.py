@@ -883,11 +883,13 @@ EFFECT_WORDS = {
 
 DROP_CUES = ("no", "without", "drop", "remove", "removing", "minus", "mute", "lose", "cut", "kill",
              "ditch", "strip", "skip", "exclude", "excluding", "except", "take out", "get rid of", "leave out",
-             "delete", "wo", "nix", "zero", "instead of", "rather than", "in place of")
+             "delete", "wo", "nix", "zero", "instead of", "rather than", "in place of", "no more", "silence", "stop",
+             "turn off", "switch off", "shut off")
 NOT_CUES = ("not", "don't", "dont", "never", "isn't", "isnt", "shouldn't", "shouldnt", "nothing", "avoid",
             "neither", "nor", "non", "un", "no longer")
 LESS_CUES = ("less", "fewer", "reduce", "reduced", "lower", "tone down", "turn down", "lighter on", "bring down",
-             "quieten", "soften")
+             "quieten", "soften", "too much", "not so much", "not as much", "not too much", "without so much",
+             "without as much", "without too much")
 # "more X" turns up an instrument already in the band, and adds it otherwise
 MORE_CUES = ("more", "extra", "lots of", "more of", "turn up", "boost", "boosted", "raise", "bring up", "crank up",
              "pump up", "emphasise", "emphasize", "amplify")
@@ -895,7 +897,12 @@ ADD_CUES = ("with", "add", "adding", "plus", "featuring", "feat", "ft", "include
             "bring in", "throw in", "layer", "and some")
 # Feelings that, next to an instrument, the drums or the vocals, ask for its level instead: "softer drums",
 # "louder piano", "make the vocals quieter".
-LEVEL_COMPARATIVES = {"softer": "less", "quieter": "less", "louder": "more"}
+LEVEL_COMPARATIVES = {"softer": "less", "quieter": "less", "louder": "more", "too loud": "less", "too quiet": "more",
+                      "too soft": "more"}
+# "turn the guitar off", "drums off": after a part, it goes
+OFF_WORDS = ("off",)
+# phrases read as nothing, so that their words are not ("kick off": no drum taken out)
+IDIOMS = ("kick off", "kicks off", "kicking off", "kicked off")
 LEVELLED = ("instrument", "drums", "vocals")  # what a "softer" / "louder" next to it turns down or up
 KEEP_CUES = ("keep", "keeping", "retain", "preserve", "maintain", "leave")
 # "only piano", "just drums and bass", "strip it down to piano and vocals", "drums and bass only": the parts named
@@ -946,7 +953,7 @@ SOLO_WORDS = ("solo", "solos", "melody", "melodies", "lead", "leads", "lead line
 # Words that carry no instruction. A word the vocabulary knows ("more", "very", "keep") is read as
 # that word before this list is consulted, so it never appears here (a test checks).
 STOP_WORDS = frozenset("""
-a an the and or but of in on at from as like onto over up down out off about around than then it
+a an the and or but of in on at from as like onto over up down out about around than then it
 its it's this that these those there here my me mine i i'm im you your yours we our us they them their he she
 his her him please pls plz can could would should will shall may might must make made makes making turn turned
 turning transform transformed convert converted changed changing give gives create do does doing done be
@@ -1020,7 +1027,7 @@ MODIFIERS: dict[str, Modifier] = {
     "energetic": Modifier(
         words=("energetic", "energy", "hype", "hyped", "pumping", "lively", "driving", "powerful", "intense",
                "party", "upbeat", "bouncy", "banger", "danceable", "exciting", "punchy", "loud", "workout", "gym",
-               "running", "hyper", "anthem", "louder"),
+               "running", "hyper", "anthem", "louder", "too quiet", "too soft"),
         opposite="chill", implies="edm", tempo=1.06, energy=0.25, brightness=0.1, mood="energetic",
         effect_defaults={"compressor": {"threshold_db": -20.0, "ratio": 4.0}},
     ),
@@ -1093,7 +1100,7 @@ MODIFIERS: dict[str, Modifier] = {
     ),
     "soft": Modifier(
         words=("soft", "softer", "gentle", "gentler", "quiet", "quieter", "tender", "delicate", "subtle",
-               "light", "lighter", "intimate", "whisper", "sleep", "sleepy", "lullaby feel"),
+               "light", "lighter", "intimate", "whisper", "sleep", "sleepy", "lullaby feel", "too loud"),
         opposite="heavy", implies="piano_ballad", energy=-0.3, brightness=-0.15, mood="calm",
         drops=("distortion", "bitcrush"),
     ),

@@ -692,3 +692,24 @@ def test_the_same_tempo_is_the_songs_own_whatever_the_style(prompt):
 def test_comparatives_of_genre_adjectives_name_the_genre():
     assert [interpret(p).style for p in ("jazzier", "funkier", "rockier", "bluesier", "poppier", "folkier")] == [
         "jazz", "funk", "rock", "blues", "pop", "acoustic"]
+
+
+@pytest.mark.parametrize("prompt, expected", [
+    ("not so much bass", "Softer: bass (-6 dB)"),             # was "Removes: bass"
+    ("too much bass, tone it down", "Softer: bass (-6 dB)"),  # was "Adds: bass"
+    ("the drums are too loud", "Softer: drums (-6 dB)"),      # was an energetic EDM remix
+    ("the vocals are too quiet", "Louder: vocals (+6 dB)"),   # was a soft piano ballad
+    ("no more drums", "Removes: drums"),                      # was "Louder: drums"
+    ("turn the guitar off", "Removes: guitar"),               # was "Adds: guitar"
+    ("drums off", "Removes: drums"),
+    ("silence the guitars", "Removes: guitar"),               # was "Adds: guitar"
+    ("stop the drums", "Removes: drums"),
+    ("make it less rock and more pop", "Not: Rock"),          # was rock with pop blended in
+])
+def test_prompts_that_read_as_their_opposite_before(prompt, expected):
+    assert expected in interpret(prompt).understood
+
+
+def test_kick_off_takes_no_drum_out():
+    plan = interpret("kick off with piano")
+    assert plan.drums and "Adds: piano" in plan.understood and plan.ignored_words == ()
