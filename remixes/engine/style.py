@@ -21,9 +21,9 @@ from .vocabulary import (
     ACOUSTIC_SWAPS, ADD_CUES, ALL_BUT_CUES, DANCE_STYLES, DEFAULT_STYLE, DROP_CUES, DRUM_WORDS, EFFECT_DEFAULTS,
     EFFECT_WORDS, ELECTRIC_PROGRAMS, GENDER_WORDS, GROOVES_IN_THREE, GROOVE_WORDS, IDIOMS, INSTRUMENTAL_WORDS,
     INSTRUMENT_WORDS, INTENSIFIERS, KEEP_CUES, KEY_NAMES, KIT_WORDS, LESS_CUES, LEVELLED, LEVEL_COMPARATIVES,
-    METER_WORDS, MODE_WORDS, MODIFIERS, MORE_CUES, NOT_CUES, OFF_WORDS, ONLY_CUES, ONLY_STYLES, OWN_TEMPO_WORDS, P,
-    REST_WORDS, SOLO_WORDS, STOP_WORDS, STYLE_TABLE, SWAP_CONNECTORS, SWAP_CUES, SYNTH_PROGRAMS, VOCAL_WORDS, Effect,
-    EffectKind, Groove, Kit, Role, StyleSound, StyleSpec,
+    METER_WORDS, MODE_WORDS, MODIFIERS, MORE_CUES, NOT_CUES, NOT_GUESSED, OFF_WORDS, ONLY_CUES, ONLY_STYLES,
+    OWN_TEMPO_WORDS, P, REST_WORDS, SOLO_WORDS, STOP_WORDS, STYLE_TABLE, SWAP_CONNECTORS, SWAP_CUES, SYNTH_PROGRAMS,
+    VOCAL_WORDS, Effect, EffectKind, Groove, Kit, Role, StyleSound, StyleSpec,
 )
 
 MIN_BPM = 40.0
@@ -335,7 +335,7 @@ def _guess(token: str) -> tuple[str, ...] | None:
     """The vocabulary entry a misspelt word most likely meant ("clasical" -> "classical"), or None."""
     if token in _FUZZY_JOINED:
         return _FUZZY_JOINED[token]
-    if len(token) < 3 or len(token) > 20 or not token.isalpha():
+    if len(token) < 3 or len(token) > 20 or not token.isalpha() or token in NOT_GUESSED:
         return None
     cutoff = 0.84 if len(token) <= 5 else 0.8
     near = [t for t in _FUZZY_TARGETS if abs(len(t) - len(token)) <= (1 if len(token) <= 4 else 2)]

@@ -950,6 +950,12 @@ KEY_NAMES = {"a", "b", "c", "d", "e", "f", "g", "c#", "d#", "f#", "g#", "a#", "d
 INSTRUMENTAL_WORDS = ("instrumental", "karaoke", "backing track", "no vocals")
 SOLO_WORDS = ("solo", "solos", "melody", "melodies", "lead", "leads", "lead line", "riff", "riffs")
 
+# English words a misspelling guess would read as a word they do not mean ("make it longer" was a bossa nova: "longer"
+# read as "lounge"; "busier" as "bluesier", "tighter" as "lighter", "master" as "faster"): left unread instead.
+NOT_GUESSED = frozenset("""
+longer weirder busier tighter colder middle master concert
+""".split())
+
 # Words that carry no instruction. A word the vocabulary knows ("more", "very", "keep") is read as
 # that word before this list is consulted, so it never appears here (a test checks).
 STOP_WORDS = frozenset("""

@@ -713,3 +713,11 @@ def test_prompts_that_read_as_their_opposite_before(prompt, expected):
 def test_kick_off_takes_no_drum_out():
     plan = interpret("kick off with piano")
     assert plan.drums and "Adds: piano" in plan.understood and plan.ignored_words == ()
+
+
+@pytest.mark.parametrize("prompt, word", [("make it longer", "longer"), ("busier drums", "busier"),
+                                          ("tighter drums", "tighter"), ("live concert feel", "concert")])
+def test_common_words_are_not_guessed_as_vocabulary_they_do_not_mean(prompt, word):
+    """Before, "make it longer" was a bossa nova ("longer" read as "lounge")."""
+    plan = interpret(prompt)
+    assert word in plan.ignored_words and not any(line.startswith("Read ") for line in plan.understood)
