@@ -23,7 +23,7 @@ from .vocabulary import (
     INSTRUMENT_WORDS, INTENSIFIERS, KEEP_CUES, KEY_NAMES, KIT_WORDS, LESS_CUES, LEVELLED, LEVEL_COMPARATIVES,
     METER_WORDS, MODE_WORDS, MODIFIERS, MORE_CUES, NOT_CUES, NOT_GUESSED, OFF_WORDS, ONLY_CUES, ONLY_STYLES,
     OWN_TEMPO_WORDS, P, REST_WORDS, SOLO_WORDS, STOP_WORDS, STYLE_TABLE, SWAP_CONNECTORS, SWAP_CUES, SYNTH_PROGRAMS,
-    VOCAL_WORDS, Effect, EffectKind, Groove, Kit, Role, StyleSound, StyleSpec,
+    TRAILING_LEVELS, VOCAL_WORDS, Effect, EffectKind, Groove, Kit, Role, StyleSound, StyleSpec,
 )
 
 MIN_BPM = 40.0
@@ -194,6 +194,8 @@ def _build_vocabulary() -> dict[tuple[str, ...], tuple[str, object]]:
         add(word, "own_tempo", None)
     for word in OFF_WORDS:
         add(word, "off", None)
+    for word, cue in TRAILING_LEVELS.items():
+        add(word, "level_after", cue)
     for word in IDIOMS:
         add(word, "idiom", None)
     for word, k in INTENSIFIERS.items():
@@ -753,6 +755,7 @@ def interpret(prompt: str) -> StylePlan:
     _reread_trailing_off(hits)
     hits = [hit for hit in hits if hit.kind not in ("swap_to", "off", "idiom")]  # read above: nothing else sees them
     _reread_trailing_level_words(hits)
+    hits = [hit for hit in hits if hit.kind != "level_after"]  # "in front" with no part before it asks nothing
     _reread_style_words(hits)
 
     main_id, blended_ids, refused_ids = _choose_styles(hits)
@@ -809,8 +812,8 @@ def _reread_trailing_level_words(hits: list[_Hit]) -> None:
     its cue, except that "with vocals louder" still means the vocals at a level.
     """
     for k, hit in enumerate(hits):
-        cue = LEVEL_COMPARATIVES.get(hit.text)
-        if not cue or hit.kind != "modifier" or hit.after_pause:
+        cue = hit.value if hit.kind == "level_after" else LEVEL_COMPARATIVES.get(hit.text)
+        if not cue or hit.kind not in ("modifier", "level_after") or hit.after_pause:
             continue
         j = k - 1
         while j >= 0 and hits[j].kind == "intensity" and not hits[j].after_pause:

@@ -897,8 +897,13 @@ ADD_CUES = ("with", "add", "adding", "plus", "featuring", "feat", "ft", "include
             "bring in", "throw in", "layer", "and some")
 # Feelings that, next to an instrument, the drums or the vocals, ask for its level instead: "softer drums",
 # "louder piano", "make the vocals quieter".
-LEVEL_COMPARATIVES = {"softer": "less", "quieter": "less", "louder": "more", "too loud": "less", "too quiet": "more",
-                      "too soft": "more"}
+LEVEL_COMPARATIVES = {"softer": "less", "quieter": "less", "louder": "more", "too loud": "less",
+                      "too quiet": "more", "too soft": "more"}
+# "vocals in front", "the drums further back": after a part, its level (as "louder" / "softer" after it)
+TRAILING_LEVELS = {"in front": "more", "up front": "more", "upfront": "more", "to the front": "more",
+                   "in the front": "more", "forward": "more", "in the background": "less", "in the back": "less",
+                   "to the back": "less", "further back": "less", "back in the mix": "less",
+                   "to the background": "less"}
 # "turn the guitar off", "drums off": after a part, it goes
 OFF_WORDS = ("off",)
 # phrases read as nothing, so that their words are not ("kick off": no drum taken out)

@@ -721,3 +721,14 @@ def test_common_words_are_not_guessed_as_vocabulary_they_do_not_mean(prompt, wor
     """Before, "make it longer" was a bossa nova ("longer" read as "lounge")."""
     plan = interpret(prompt)
     assert word in plan.ignored_words and not any(line.startswith("Read ") for line in plan.understood)
+
+
+@pytest.mark.parametrize("prompt, level", [
+    ("vocals in front", ("vocals", 6.0)), ("put the vocals up front", ("vocals", 6.0)),
+    ("drums in the background", ("drums", -6.0)), ("guitar further back", ("guitar", -6.0)),
+])
+def test_a_place_in_the_mix_after_a_part_is_its_level(prompt, level):
+    """Before, "front" and "background" were unread."""
+    plan = interpret(prompt)
+    assert plan.levels == dict([level]) and plan.ignored_words == ()
+    assert interpret("lofi to study to, in the background").levels == {}  # no part before it: nothing
