@@ -780,6 +780,7 @@ def interpret(prompt: str) -> StylePlan:
         if abs(percent - 1.0) >= 0.02:
             _apply_modifier(d, "slow" if percent < 1 else "fast", 1.0)
         d.tempo_factor = percent
+        d.tempo_range = (MIN_BPM, MAX_BPM)  # asked in numbers: not held back by the style's range
     if d.own_tempo and bpm is None and percent is None:  # "same tempo": no stretch, whatever the style's range
         d.tempo_factor, d.tempo_range = 1.0, (MIN_BPM, MAX_BPM)
         understood.append("Tempo: the song's own (not changed)")

@@ -732,3 +732,13 @@ def test_a_place_in_the_mix_after_a_part_is_its_level(prompt, level):
     plan = interpret(prompt)
     assert plan.levels == dict([level]) and plan.ignored_words == ()
     assert interpret("lofi to study to, in the background").levels == {}  # no part before it: nothing
+
+
+@pytest.mark.parametrize("prompt, factor", [("make it 20% faster", 1.2), ("twice as fast", 2.0),
+                                            ("half the speed", 0.5), ("pop, 10 percent slower", 0.9)])
+def test_a_tempo_asked_in_numbers_is_not_held_back_by_the_styles_range(prompt, factor):
+    """A 143.5 bpm song made "20% faster" as Pop (95-125 bpm x 1.2) came out at 150 bpm, 4.5 % faster."""
+    from remixes.engine.arrange import choose_timing
+
+    for source in (80.0, 143.5):
+        assert choose_timing(interpret(prompt), source, 60.0).rate == pytest.approx(factor)
