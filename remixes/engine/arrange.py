@@ -153,8 +153,10 @@ def arrange(plan: StylePlan, analysis: Analysis, timing: Timing, strength: float
     # Some bands state the harmony less clearly than the transcription does (_CLARITY): they step back more.
     fidelity = (song_parts.fidelity if song_parts is not None else 1.0) * _CLARITY.get(plan.style, 1.0)
     vocal_carries_tune = keep_vocal and song_parts is not None and song_parts.has_vocal
+    # "no guitar": the song's own guitar is in its accompaniment stem, which is then kept as a pad of its harmony
+    taken_out = [label for label in plan.removed if label != "bass"]
     gains = _balance(plan.keep_original, strength, plan.energy, bool(plan.drums), fidelity, vocal_carries_tune,
-                     has_bass="bass" in plan.instruments, retimbre=plan.style in _RETIMBRED,
+                     has_bass="bass" in plan.instruments, retimbre=plan.style in _RETIMBRED or bool(taken_out),
                      power_chords=_FEELS.get(plan.style, _FEEL).guitar != "strum", tempo=timing.tempo)
     gains["accompaniment_pad"] *= _PAD_LEVEL.get(plan.style, 1.0)
     voices_only = plan.style in _VOICES_ONLY
@@ -173,6 +175,12 @@ def arrange(plan: StylePlan, analysis: Analysis, timing: Timing, strength: float
         notes.append("Original drums suppressed (the style has no drums).")
     if plan.only:
         _only_gains(plan, gains, notes)
+    if taken_out and plan.style not in _RETIMBRED and gains["accompaniment_pad"] > 0:
+        notes.append(f"Asked without {', '.join(taken_out)}: the original's other instruments, where its "
+                     f"{taken_out[0]} would be, are kept as a pad of their harmony, not as they sound.")
+    if "bass" in plan.removed and gains["original_bass"] > 0:
+        gains["original_bass"] = 0.0
+        notes.append("Asked without bass: the original's bass stem is left out too.")
     _note_vocal_level(plan, analysis, keep_vocal, notes)
     vocal_gain = 0.0 if not keep_vocal else float(10 ** (min(plan.levels.get("vocals", 0.0), 12.0) / 20))
     if keep_vocal and song_parts is not None and not song_parts.has_vocal:

@@ -65,13 +65,14 @@ class StylePlan:
     beats_per_bar: int = 4        # 3 for a waltz: the arranger groups the song's beats in threes
     levels: dict[str, float] = field(default_factory=dict)  # role, "drums" or "vocals" -> dB, from "less guitar"
     only: tuple[str, ...] = ()  # "only piano and vocals": the roles, "drums" and "vocals" that play, nothing else
+    removed: tuple[str, ...] = ()  # "no guitar": the instruments the prompt takes out (labels), the song's own too
 
     def to_dict(self) -> dict:
         data = asdict(self)
         data["tempo_range"] = list(self.tempo_range)
         data["instruments"] = dict(self.instruments)
         data["effects"] = [{"kind": e.kind, "params": dict(e.params)} for e in self.effects]
-        for key in ("palette", "modifiers", "understood", "ignored_words", "only"):
+        for key in ("palette", "modifiers", "understood", "ignored_words", "only", "removed"):
             data[key] = list(data[key])
         return data
 
@@ -82,6 +83,7 @@ class StylePlan:
         values["instruments"] = dict(values["instruments"])
         values["levels"] = dict(values.get("levels") or {})
         values["only"] = tuple(values.get("only") or ())
+        values["removed"] = tuple(values.get("removed") or ())
         values["effects"] = tuple(Effect(e["kind"], dict(e["params"])) for e in values["effects"])
         for key in ("palette", "modifiers", "understood", "ignored_words"):
             values[key] = tuple(values[key])
@@ -729,6 +731,7 @@ def _mark_scopes(hits: list[_Hit]) -> None:
                 hit.polarity = "only"
 
 
+_INSTRUMENT_LABELS = frozenset(_label(word) for word in INSTRUMENT_WORDS)
 _SWAP_REACH = 6  # tokens after a swap verb its connector may come ("replace the old distorted guitars with ...")
 
 
@@ -1083,6 +1086,7 @@ def _finish(d: _Draft, bpm: float | None, understood: list[str], ignored: list[s
         beats_per_bar=d.beats_per_bar,
         levels=levels,
         only=tuple(dict.fromkeys(d.only)),
+        removed=tuple(label for label in dict.fromkeys(d.removes) if label in _INSTRUMENT_LABELS),
     )
     return replace(plan, summary=_summarise(plan, d))
 

@@ -637,3 +637,18 @@ def test_only_piano_at_strength_0_keeps_the_originals_instruments():
     arrangement = _alone(0.0, "only piano")
     assert arrangement.band_gain == 0 and arrangement.accompaniment_gain == 1.0
     assert arrangement.original_drums_gain == arrangement.original_bass_gain == 0.0
+
+
+def test_no_guitar_keeps_the_originals_accompaniment_as_a_pad_of_its_harmony():
+    """The song's own guitar is in its accompaniment stem: kept as it sounds, "no guitar" left it there. Rock on
+    four game songs at 0.5: musicnn's "guitar" 0.31 -> 0.18 (mean), recognisability 0.771 -> 0.771 (mean)."""
+    kept, asked = arrangement_at(0.5, "rock"), arrangement_at(0.5, "rock, no guitar")
+    assert kept.accompaniment_gain > 0 and kept.accompaniment_pad_gain == 0
+    assert asked.accompaniment_gain == 0 and asked.accompaniment_pad_gain == pytest.approx(kept.accompaniment_gain)
+    assert any("Asked without guitar" in note for note in asked.notes)
+    assert arrangement_at(0.0, "rock, no guitar").accompaniment_gain == 1.0  # at 0 the original, restyled
+
+
+def test_no_bass_leaves_the_originals_bass_stem_out():
+    assert arrangement_at(0.5, "rock").original_bass_gain > 0
+    assert arrangement_at(0.5, "rock, remove the bass").original_bass_gain == 0.0

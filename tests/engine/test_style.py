@@ -742,3 +742,12 @@ def test_a_tempo_asked_in_numbers_is_not_held_back_by_the_styles_range(prompt, f
 
     for source in (80.0, 143.5):
         assert choose_timing(interpret(prompt), source, 60.0).rate == pytest.approx(factor)
+
+
+def test_the_plan_names_the_instruments_taken_out():
+    from remixes.engine.style import StylePlan
+
+    assert interpret("rock, no guitar").removed == ("guitar",)
+    assert interpret("no guitar, more guitar").removed == () and interpret("no drums").removed == ()
+    plan = interpret("replace the guitar with a piano")
+    assert plan.removed == ("guitar",) and StylePlan.from_dict(plan.to_dict()) == plan
