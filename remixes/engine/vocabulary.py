@@ -956,9 +956,10 @@ INSTRUMENTAL_WORDS = ("instrumental", "karaoke", "backing track", "no vocals")
 SOLO_WORDS = ("solo", "solos", "melody", "melodies", "lead", "leads", "lead line", "riff", "riffs")
 
 # English words a misspelling guess would read as a word they do not mean ("make it longer" was a bossa nova: "longer"
-# read as "lounge"; "busier" as "bluesier", "tighter" as "lighter", "master" as "faster"): left unread instead.
+# read as "lounge"; "busier" as "bluesier", "tighter" as "lighter", "master" as "faster", "boss battle" a bossa nova,
+# "beach" Bach): left unread instead.
 NOT_GUESSED = frozenset("""
-longer weirder busier tighter colder middle master concert
+longer weirder busier tighter colder middle master concert boss star beach bar train
 """.split())
 
 # Words that carry no instruction. A word the vocabulary knows ("more", "very", "keep") is read as

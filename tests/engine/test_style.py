@@ -716,7 +716,8 @@ def test_kick_off_takes_no_drum_out():
 
 
 @pytest.mark.parametrize("prompt, word", [("make it longer", "longer"), ("busier drums", "busier"),
-                                          ("tighter drums", "tighter"), ("live concert feel", "concert")])
+                                          ("tighter drums", "tighter"), ("live concert feel", "concert"),
+                                          ("video game boss battle", "boss"), ("beach party", "beach")])
 def test_common_words_are_not_guessed_as_vocabulary_they_do_not_mean(prompt, word):
     """Before, "make it longer" was a bossa nova ("longer" read as "lounge")."""
     plan = interpret(prompt)
