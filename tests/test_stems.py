@@ -163,7 +163,7 @@ def test_the_local_provider_encodes_the_engines_stem_wavs_to_mp3(owner, tmp_path
         for i in (1, 2)
     )
     engine_result = SimpleNamespace(versions=versions, plan={}, cover_png=b"png", cover_thumb_png=b"png",
-                                    source_duration=1.0,
+                                    source_duration=1.0, source_key="ab" * 32,
                                     source_stems={"vocals": wav("src-vocals"), "accompaniment": wav("src-acc")})
     monkeypatch.setattr(local, "remix", lambda *args, **kwargs: engine_result)
     settings.REMIX_CACHE_DIR = str(tmp_path / "cache")

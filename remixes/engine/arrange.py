@@ -205,8 +205,8 @@ def arrange(plan: StylePlan, analysis: Analysis, timing: Timing, strength: float
         if not plan.only:
             instruments["lead"] = _MELODY_VOICE.get(plan.style, 0)
             notes.append("No vocal kept: a lead plays the song's melody.")
-        elif any(role in instruments for role in _MELODIC_ROLES):  # "only piano": the piano plays it too
-            instruments["lead"] = instruments[next(role for role in _MELODIC_ROLES if role in instruments)]
+        elif carrier := next((role for role in _MELODIC_ROLES if role in instruments), None):
+            instruments["lead"] = instruments[carrier]  # "only piano": the piano plays it too
             notes.append("No vocal kept: the instrument asked for plays the song's melody too.")
     for role in sorted(instruments):
         program = _pick_program(instruments[role], rng)

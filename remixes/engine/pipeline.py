@@ -85,6 +85,7 @@ class RemixResult:
     cover_thumb_png: bytes
     source_duration: float
     source_stems: dict = field(default_factory=dict)  # "vocals", "accompaniment" -> wav Path (44.1 kHz 16-bit)
+    source_key: str = ""  # the source's content hash: its key in the stems cache
 
 
 class _Progress:
@@ -352,7 +353,7 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
     plan_dict["engine"]["timings"] = {"stages": dict(report.seconds),
                                       **{f"version {r.index}": t for r, _, t in results}}
     return RemixResult(versions=versions, plan=plan_dict, cover_png=cover_png, cover_thumb_png=cover_thumb,
-                       source_duration=analysis.duration, source_stems=source_stems)
+                       source_duration=analysis.duration, source_stems=source_stems, source_key=key)
 
 
 # Up to this strength the stretched original is most of what is heard (at 0 it is the remix), so it goes through

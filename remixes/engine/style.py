@@ -170,36 +170,14 @@ def _build_vocabulary() -> dict[tuple[str, ...], tuple[str, object]]:
         add(word, "mode", mode)
     for word, beats in METER_WORDS.items():
         add(word, "meter", beats)
-    for word in DROP_CUES:
-        add(word, "drop", None)
-    for word in NOT_CUES:
-        add(word, "not", None)
-    for word in LESS_CUES:
-        add(word, "less", None)
-    for word in MORE_CUES:
-        add(word, "more", None)
-    for word in ADD_CUES:
-        add(word, "add", None)
-    for word in KEEP_CUES:
-        add(word, "keep", None)
-    for word in ONLY_CUES:
-        add(word, "only", None)
-    for word in SWAP_CUES:
-        add(word, "swap", None)
-    for word in SWAP_CONNECTORS:
-        add(word, "swap_to", None)
-    for word in ALL_BUT_CUES:
-        add(word, "all_but", None)
-    for word in REST_WORDS:
-        add(word, "rest", None)
-    for word in OWN_TEMPO_WORDS:
-        add(word, "own_tempo", None)
-    for word in OFF_WORDS:
-        add(word, "off", None)
+    for kind, words in (("drop", DROP_CUES), ("not", NOT_CUES), ("less", LESS_CUES), ("more", MORE_CUES),
+                        ("add", ADD_CUES), ("keep", KEEP_CUES), ("only", ONLY_CUES), ("swap", SWAP_CUES),
+                        ("swap_to", SWAP_CONNECTORS), ("all_but", ALL_BUT_CUES), ("rest", REST_WORDS),
+                        ("own_tempo", OWN_TEMPO_WORDS), ("off", OFF_WORDS), ("idiom", IDIOMS)):
+        for word in words:  # in this order: a phrase in two lists is read as the first
+            add(word, kind, None)
     for word, cue in TRAILING_LEVELS.items():
         add(word, "level_after", cue)
-    for word in IDIOMS:
-        add(word, "idiom", None)
     for word, k in INTENSIFIERS.items():
         add(word, "intensity", k)
     for word in GENDER_WORDS:
@@ -278,7 +256,7 @@ _TEMPO_MULTIPLES = (
 )
 
 
-def _extract_tempo_percent(text: str) -> tuple[float | None, str]:
+def _extract_tempo_change(text: str) -> tuple[float | None, str]:
     """"20% faster", "slow it down by 10 percent", "twice as fast", "half the speed": (the tempo factor, text
     without it), or (None, text)."""
     for pattern, factor in _TEMPO_MULTIPLES:
@@ -751,7 +729,7 @@ def interpret(prompt: str) -> StylePlan:
     empty = not text.strip()
     text = _normalise(text[:MAX_PROMPT_CHARS])
     bpm, text, notes = _extract_bpm(text)
-    percent, text = _extract_tempo_percent(text) if bpm is None else (None, text)
+    percent, text = _extract_tempo_change(text) if bpm is None else (None, text)
     _, hits, ignored, spell_notes = _tokens_and_hits(text)
     _reread_level_words(hits)
     _mark_scopes(hits)

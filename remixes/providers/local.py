@@ -43,15 +43,15 @@ def encode_stems(paths: dict[str, Path] | None, names: tuple[str, ...]) -> dict[
     return stems
 
 
-def source_stems_mp3(source: Path, paths: dict[str, Path] | None) -> dict[str, bytes]:
-    """The separated source's stems as mp3, encoded once per source file: a stems-cache entry beside its
-    separation, so a repeat remix of the song reads them back instead of encoding them again (two mp3 encodes,
-    ~3.4 s of CPU for a 3-minute song). Without all of its stem wavs, encoded here and not kept."""
+def source_stems_mp3(key: str, paths: dict[str, Path] | None) -> dict[str, bytes]:
+    """The separated source's stems as mp3, encoded once per source file (`key`, the engine's content hash of
+    it): a stems-cache entry beside its separation, so a repeat remix of the song reads them back instead of
+    encoding them again (two mp3 encodes, ~3.4 s of CPU for a 3-minute song). Without all of its stem wavs,
+    encoded here and not kept."""
     from ..engine.encode import MP3_KBPS
     from ..engine.pipeline import STEMS_VERSION
-    from ..engine.stems_cache import source_key
 
-    if not paths or not all(paths.get(name) is not None and Path(paths[name]).is_file() for name in SOURCE_STEMS):
+    if not key or not all(Path((paths or {}).get(name) or "").is_file() for name in SOURCE_STEMS):
         return encode_stems(paths, SOURCE_STEMS)
 
     def fill(directory: Path) -> None:
@@ -61,7 +61,7 @@ def source_stems_mp3(source: Path, paths: dict[str, Path] | None) -> dict[str, b
     def load(directory: Path) -> dict[str, bytes]:
         return {name: (directory / f"{name}.mp3").read_bytes() for name in SOURCE_STEMS}
 
-    return _stems_cache().files(source_key(source), "source-mp3", f"{STEMS_VERSION}-{MP3_KBPS}k", fill, load)
+    return _stems_cache().files(key, "source-mp3", f"{STEMS_VERSION}-{MP3_KBPS}k", fill, load)
 
 
 def _stems_cache():
@@ -92,7 +92,7 @@ class LocalProvider:
             progress("Encoding", ENGINE_SHARE)
             # The encoders release the GIL: both versions encode side by side, one per core.
             with ThreadPoolExecutor(max_workers=len(result.versions)) as pool:
-                source_stems = pool.submit(source_stems_mp3, source, getattr(result, "source_stems", None))
+                source_stems = pool.submit(source_stems_mp3, result.source_key, getattr(result, "source_stems", None))
                 versions = list(pool.map(_encode, result.versions))
                 source_stems = source_stems.result()
         progress("Saving", 97)
