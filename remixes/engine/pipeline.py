@@ -371,7 +371,7 @@ def _preload_render() -> None:
         import pedalboard  # noqa: F401
         import scipy.signal  # noqa: F401
 
-        from . import vocals  # noqa: F401
+        from .vocals import vocal_chain  # noqa: F401 - the chain alone: no singer, no WORLD, no Praat
         from .master import _k_filters
 
         _k_filters(SAMPLE_RATE)

@@ -22,7 +22,7 @@ import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
-import pyworld
+from .world import pyworld
 
 from ..models import model_path
 from .placement import Note

@@ -12,7 +12,7 @@ import functools
 from dataclasses import dataclass
 
 import numpy as np
-import pyworld
+from .world import pyworld
 
 from .placement import Note
 from .speech import Utterance, phonemes_of, speak

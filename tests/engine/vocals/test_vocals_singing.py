@@ -198,3 +198,28 @@ def test_a_singer_never_imports_scipy_signal():
     result = subprocess.run([sys.executable, "-c", script], cwd=here, capture_output=True, text=True, check=True,
                             env={**os.environ, "PYTHONPATH": os.pathsep.join([str(here), str(here.parents[2])])})
     assert result.stdout.split()[-1] == "False"
+
+
+def test_a_singer_imports_world_without_pkg_resources():
+    """pyworld's own __init__ imports setuptools' pkg_resources for its version string (~0.5 s of CPU per singer);
+    the singer imports it with a stand-in for that one question, which it takes away afterwards."""
+    script = ("import sys\n"
+              "from importlib.metadata import version\n"
+              "from remixes.engine.vocals import sing\n"
+              "import pyworld\n"
+              "print('pkg_resources' in sys.modules, pyworld.__version__ == version('pyworld'), callable(pyworld.d4c))\n")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                            cwd=Path(__file__).parents[3])
+    assert result.stdout.split() == ["False", "True", "True"]
+
+
+def test_the_vocal_chain_alone_imports_no_singer():
+    """The render helpers put the sung vocal through the chain and sing nothing: the main process loads the chain for
+    them before they fork, without the singer's modules (WORLD, Praat, the voice's runtime: ~1 s of CPU)."""
+    script = ("import sys\n"
+              "from remixes.engine.vocals import vocal_chain\n"
+              "print(*[m for m in ('pyworld', 'parselmouth', 'onnxruntime', 'remixes.engine.vocals.performer')"
+              " if m in sys.modules], 'none')\n")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                            cwd=Path(__file__).parents[3])
+    assert result.stdout.split() == ["none"]
