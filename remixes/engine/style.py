@@ -22,7 +22,7 @@ from .vocabulary import (
     EFFECT_WORDS, ELECTRIC_PROGRAMS, GENDER_WORDS, GROOVES_IN_THREE, GROOVE_WORDS, IDIOMS, INSTRUMENTAL_WORDS,
     INSTRUMENT_WORDS, INTENSIFIERS, KEEP_CUES, KEY_NAMES, KIT_WORDS, LESS_CUES, LEVELLED, LEVEL_COMPARATIVES,
     METER_WORDS, MODE_WORDS, MODIFIERS, MORE_CUES, NOT_CUES, NOT_GUESSED, OFF_WORDS, ONLY_CUES, ONLY_STYLES,
-    OWN_TEMPO_WORDS, P, REST_WORDS, SOLO_WORDS, STOP_WORDS, STYLE_TABLE, SWAP_CONNECTORS, SWAP_CUES, SYNTH_PROGRAMS,
+    OWN_TEMPO_WORDS, P, REST_WORDS, SECTION_WORDS, SOLO_WORDS, STOP_WORDS, STYLE_TABLE, SWAP_CONNECTORS, SWAP_CUES, SYNTH_PROGRAMS,
     TRAILING_LEVELS, VOCAL_WORDS, Effect, EffectKind, Groove, Kit, Role, StyleSound, StyleSpec,
 )
 
@@ -173,7 +173,8 @@ def _build_vocabulary() -> dict[tuple[str, ...], tuple[str, object]]:
     for kind, words in (("drop", DROP_CUES), ("not", NOT_CUES), ("less", LESS_CUES), ("more", MORE_CUES),
                         ("add", ADD_CUES), ("keep", KEEP_CUES), ("only", ONLY_CUES), ("swap", SWAP_CUES),
                         ("swap_to", SWAP_CONNECTORS), ("all_but", ALL_BUT_CUES), ("rest", REST_WORDS),
-                        ("own_tempo", OWN_TEMPO_WORDS), ("off", OFF_WORDS), ("idiom", IDIOMS)):
+                        ("own_tempo", OWN_TEMPO_WORDS), ("off", OFF_WORDS), ("idiom", IDIOMS),
+                        ("section", SECTION_WORDS)):
         for word in words:  # in this order: a phrase in two lists is read as the first
             add(word, kind, None)
     for word, cue in TRAILING_LEVELS.items():
@@ -193,7 +194,7 @@ _MAX_PHRASE = max(len(k) for k in _VOCAB)
 _FUZZY_TARGETS = sorted(
     k[0] for k, (kind, _) in _VOCAB.items()
     if len(k) == 1 and len(k[0]) >= 4 and kind not in ("drop", "not", "less", "more", "add", "keep", "only",
-                                                        "intensity", "swap", "swap_to")
+                                                        "intensity", "swap", "swap_to", "section")
     and not k[0].isdigit()
 )
 _FUZZY_JOINED = {"".join(k): k for k in _VOCAB if len(k) > 1}
@@ -734,7 +735,9 @@ def interpret(prompt: str) -> StylePlan:
     _reread_level_words(hits)
     _mark_scopes(hits)
     _reread_trailing_off(hits)
-    hits = [hit for hit in hits if hit.kind not in ("swap_to", "off", "idiom")]  # read above: nothing else sees them
+    sections = list(dict.fromkeys(hit.text for hit in hits if hit.kind == "section"))
+    # read above, or named only for the plan's note (a part of the song): nothing else sees them
+    hits = [hit for hit in hits if hit.kind not in ("swap_to", "off", "idiom", "section")]
     _reread_trailing_level_words(hits)
     hits = [hit for hit in hits if hit.kind != "level_after"]  # "in front" with no part before it asks nothing
     _reread_style_words(hits)
@@ -757,6 +760,10 @@ def interpret(prompt: str) -> StylePlan:
 
     _apply_hits(d, hits, understood)
     _keep_only(d, understood)
+    if sections:
+        named = ", ".join(f"\u201c{text}\u201d" for text in sections)
+        understood.append(f"Song part: {named}: the remix changes the whole song alike (one part of it is not "
+                          "changed on its own)")
     if percent is not None:  # "20% faster": the feel of "faster", and that much, whatever the feelings' own tempo
         if abs(percent - 1.0) >= 0.02:
             _apply_modifier(d, "slow" if percent < 1 else "fast", 1.0)

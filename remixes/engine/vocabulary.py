@@ -874,7 +874,7 @@ EFFECT_WORDS = {
     "reverb": "reverb", "reverbs": "reverb", "echo": "delay", "echoes": "delay", "echoey": "delay", "delay": "delay",
     "distortion": "distortion", "overdrive": "distortion", "vinyl": "vinyl", "crackle": "vinyl",
     "vinyl crackle": "vinyl", "record crackle": "vinyl", "tape": "tape", "tape saturation": "tape",
-    "chorus": "chorus", "phaser": "phaser", "flanger": "phaser", "bitcrush": "bitcrush", "bitcrusher": "bitcrush",
+    "chorus": "chorus", "chorus effect": "chorus", "the chorus effect": "chorus", "phaser": "phaser", "flanger": "phaser", "bitcrush": "bitcrush", "bitcrusher": "bitcrush",
     "bitcrushed": "bitcrush", "bit crush": "bitcrush", "filter": "lowpass", "filtered": "lowpass",
     "low pass": "lowpass", "lowpass": "lowpass", "high pass": "highpass", "highpass": "highpass",
     "sidechain": "compressor", "side chain": "compressor", "compression": "compressor", "stereo": "wide",
@@ -908,6 +908,13 @@ TRAILING_LEVELS = {"in front": "more", "up front": "more", "upfront": "more", "t
 OFF_WORDS = ("off",)
 # phrases read as nothing, so that their words are not ("kick off": no drum taken out)
 IDIOMS = ("kick off", "kicks off", "kicking off", "kicked off")
+# A part of the song ("make the chorus bigger", "the drop should hit harder"): the remix changes the whole song
+# alike, and the plan says so. Without these "chorus" was the chorus effect and "drop" a removal ("make the drop
+# hit harder" took something out). "a chorus", "chorus effect", "the chorus effect" stay the effect.
+SECTION_WORDS = tuple(f"{article} {part}" for article in ("the", "every", "each", "last", "first", "final")
+                      for part in ("chorus", "choruses", "verse", "verses", "bridge", "intro", "outro", "hook",
+                                   "refrain", "drop", "drops", "breakdown", "pre chorus")) + (
+    "chorus section", "verse section", "the chorus section", "the verse section", "verse", "verses", "choruses")
 LEVELLED = ("instrument", "drums", "vocals")  # what a "softer" / "louder" next to it turns down or up
 KEEP_CUES = ("keep", "keeping", "retain", "preserve", "maintain", "leave")
 # "only piano", "just drums and bass", "strip it down to piano and vocals", "drums and bass only": the parts named

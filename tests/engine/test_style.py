@@ -715,6 +715,28 @@ def test_kick_off_takes_no_drum_out():
     assert plan.drums and "Adds: piano" in plan.understood and plan.ignored_words == ()
 
 
+@pytest.mark.parametrize("prompt, part", [
+    ("make the chorus bigger", "the chorus"), ("bigger drums in the chorus", "the chorus"),
+    ("make the drop hit harder", "the drop"), ("no drums in the verse", "the verse"),
+    ("softer verses", "verses"),
+])
+def test_a_part_of_the_song_is_named_in_the_plan_not_read_as_an_effect_or_a_removal(prompt, part):
+    """"make the chorus bigger" added the chorus effect; "make the drop hit harder" read "drop" as a removal. The
+    remix changes the whole song alike, and the plan says which part was named."""
+    plan = interpret(prompt)
+    assert "chorus" not in {e.kind for e in plan.effects} - {e.kind for e in interpret("").effects}
+    assert any(line.startswith("Song part: ") and f"\u201c{part}\u201d" in line for line in plan.understood)
+    assert not any(line.startswith("Adds: chorus") for line in plan.understood)
+    assert plan.removed == () if "no drums" not in prompt else not plan.drums
+
+
+@pytest.mark.parametrize("prompt", ["add some chorus", "add the chorus effect", "add a chorus effect to the guitar"])
+def test_the_chorus_effect_is_still_the_effect(prompt):
+    plan = interpret(prompt)
+    assert "chorus" in {e.kind for e in plan.effects}
+    assert not any(line.startswith("Song part: ") for line in plan.understood)
+
+
 @pytest.mark.parametrize("prompt, word", [("make it longer", "longer"), ("busier drums", "busier"),
                                           ("tighter drums", "tighter"), ("live concert feel", "concert"),
                                           ("video game boss battle", "boss"), ("beach party", "beach")])
