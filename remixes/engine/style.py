@@ -22,7 +22,7 @@ from .vocabulary import (
     EFFECT_WORDS, ELECTRIC_PROGRAMS, GENDER_WORDS, GROOVES_IN_THREE, GROOVE_WORDS, IDIOMS, INSTRUMENTAL_WORDS,
     INSTRUMENT_WORDS, INTENSIFIERS, KEEP_CUES, KEY_NAMES, KIT_WORDS, LESS_CUES, LEVELLED, LEVEL_COMPARATIVES,
     METER_WORDS, MODE_WORDS, MODIFIERS, MORE_CUES, NOT_CUES, NOT_GUESSED, OFF_WORDS, ONLY_CUES, ONLY_STYLES,
-    OWN_TEMPO_WORDS, P, REST_WORDS, SECTION_WORDS, SOLO_WORDS, STOP_WORDS, STYLE_TABLE, SWAP_CONNECTORS, SWAP_CUES, SYNTH_PROGRAMS,
+    KEY_CHANGE_WORDS, NOT_TOO_CUES, OWN_TEMPO_WORDS, P, REST_WORDS, SECTION_WORDS, SOLO_WORDS, STOP_WORDS, STYLE_TABLE, SWAP_CONNECTORS, SWAP_CUES, SYNTH_PROGRAMS,
     TRAILING_LEVELS, VOCAL_WORDS, Effect, EffectKind, Groove, Kit, Role, StyleSound, StyleSpec,
 )
 
@@ -174,7 +174,7 @@ def _build_vocabulary() -> dict[tuple[str, ...], tuple[str, object]]:
                         ("add", ADD_CUES), ("keep", KEEP_CUES), ("only", ONLY_CUES), ("swap", SWAP_CUES),
                         ("swap_to", SWAP_CONNECTORS), ("all_but", ALL_BUT_CUES), ("rest", REST_WORDS),
                         ("own_tempo", OWN_TEMPO_WORDS), ("off", OFF_WORDS), ("idiom", IDIOMS),
-                        ("section", SECTION_WORDS)):
+                        ("section", SECTION_WORDS), ("not_too", NOT_TOO_CUES), ("key_change", KEY_CHANGE_WORDS)):
         for word in words:  # in this order: a phrase in two lists is read as the first
             add(word, kind, None)
     for word, cue in TRAILING_LEVELS.items():
@@ -194,7 +194,8 @@ _MAX_PHRASE = max(len(k) for k in _VOCAB)
 _FUZZY_TARGETS = sorted(
     k[0] for k, (kind, _) in _VOCAB.items()
     if len(k) == 1 and len(k[0]) >= 4 and kind not in ("drop", "not", "less", "more", "add", "keep", "only",
-                                                        "intensity", "swap", "swap_to", "section")
+                                                        "intensity", "swap", "swap_to", "section", "not_too",
+                                                        "key_change")
     and not k[0].isdigit()
 )
 _FUZZY_JOINED = {"".join(k): k for k in _VOCAB if len(k) > 1}
@@ -733,11 +734,13 @@ def interpret(prompt: str) -> StylePlan:
     percent, text = _extract_tempo_change(text) if bpm is None else (None, text)
     _, hits, ignored, spell_notes = _tokens_and_hits(text)
     _reread_level_words(hits)
+    _reread_not_too(hits)
     _mark_scopes(hits)
     _reread_trailing_off(hits)
     sections = list(dict.fromkeys(hit.text for hit in hits if hit.kind == "section"))
-    # read above, or named only for the plan's note (a part of the song): nothing else sees them
-    hits = [hit for hit in hits if hit.kind not in ("swap_to", "off", "idiom", "section")]
+    key_change = any(hit.kind == "key_change" for hit in hits)
+    # read above, or named only for the plan's notes (a part of the song, a key change): nothing else sees them
+    hits = [hit for hit in hits if hit.kind not in ("swap_to", "off", "idiom", "section", "key_change", "consumed")]
     _reread_trailing_level_words(hits)
     hits = [hit for hit in hits if hit.kind != "level_after"]  # "in front" with no part before it asks nothing
     _reread_style_words(hits)
@@ -760,6 +763,8 @@ def interpret(prompt: str) -> StylePlan:
 
     _apply_hits(d, hits, understood)
     _keep_only(d, understood)
+    if key_change:
+        understood.append("Key: the song's own (the remix does not transpose: its harmony keeps it recognisable)")
     if sections:
         named = ", ".join(f"\u201c{text}\u201d" for text in sections)
         understood.append(f"Song part: {named}: the remix changes the whole song alike (one part of it is not "
@@ -813,6 +818,23 @@ def _reread_trailing_level_words(hits: list[_Hit]) -> None:
         if part.polarity in ("plain", "keep") or (part.kind == "vocals" and part.polarity == "add"):
             part.polarity, part.intensity = cue, hit.intensity
             hit.kind = "consumed"
+
+
+def _reread_not_too(hits: list[_Hit]) -> None:
+    """"slower but not too slow": "but not too" and a feeling asked before it ask for that feeling a little (half as
+    much). Otherwise it is a "not" ("rock but not too fast": a little slower)."""
+    for k, hit in enumerate(hits):
+        if hit.kind != "not_too":
+            continue
+        after = hits[k + 1] if k + 1 < len(hits) else None
+        asked = [] if after is None or after.kind != "modifier" or after.start > hit.end + 1 else \
+            [before for before in hits[:k] if before.kind == "modifier" and before.value == after.value]
+        if not asked:
+            hit.kind = "not"
+            continue
+        hit.kind = after.kind = "consumed"
+        for before in asked:
+            before.intensity *= 0.5
 
 
 def _reread_trailing_off(hits: list[_Hit]) -> None:
@@ -980,6 +1002,9 @@ def _apply_effect_hit(d: _Draft, kind: str, polarity: str, k: float) -> None:
         elif kind == "reverb":
             d.reverb, d.vocal_reverb = 0.0, min(d.vocal_reverb, 0.1)
             d.removes.append("reverb")
+        elif kind == "vocal_reverb":  # "no reverb on the vocals": the vocals stay, dry
+            d.vocal_reverb = 0.0
+            d.removes.append("vocal reverb")
         else:
             d.drop_effects(kind)
             d.removes.append(kind)
@@ -988,22 +1013,26 @@ def _apply_effect_hit(d: _Draft, kind: str, polarity: str, k: float) -> None:
         if kind == "reverb":
             d.reverb *= 0.5
             d.vocal_reverb *= 0.5
+        elif kind == "vocal_reverb":
+            d.vocal_reverb *= 0.5
         elif kind in d.effects:
             d.effects[kind] = {p: v * 0.5 if p in ("mix", "amount", "drive_db", "feedback") else v
                                for p, v in d.effects[kind].items()}
-        d.notes.append(f"Less {kind}")
+        d.notes.append(f"Less {kind.replace('_', ' ')}")
         return
     if kind == "all":
         return
     if kind == "reverb":
         d.reverb += 0.25 * k
         d.vocal_reverb += 0.2 * k
+    elif kind == "vocal_reverb":
+        d.vocal_reverb += 0.2 * k
     elif kind == "lowpass":
         d.lowpass(EFFECT_DEFAULTS["lowpass"]["cutoff_hz"])
         d.brightness -= 0.2
     else:
         d.effects[kind] = dict(EFFECT_DEFAULTS[kind])
-    d.adds.append(kind)
+    d.adds.append(kind.replace("_", " "))
 
 
 def _clamp(x: float, lo: float, hi: float) -> float:

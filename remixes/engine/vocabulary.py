@@ -871,7 +871,9 @@ KIT_WORDS = {
 VOCAL_WORDS = ("vocals", "vocal", "voice", "voices", "singing", "singer", "lyrics", "lead vocal", "lead vocals",
                "vox")  # "a cappella" names a style (voices only)
 EFFECT_WORDS = {
-    "reverb": "reverb", "reverbs": "reverb", "echo": "delay", "echoes": "delay", "echoey": "delay", "delay": "delay",
+    "reverb": "reverb", "reverbs": "reverb", "vocal reverb": "vocal_reverb", "reverb on the vocals": "vocal_reverb",
+    "reverb on vocals": "vocal_reverb", "reverb on the vocal": "vocal_reverb", "reverb on the voice": "vocal_reverb",
+    "reverb on the singer": "vocal_reverb", "reverb in the vocals": "vocal_reverb", "echo": "delay", "echoes": "delay", "echoey": "delay", "delay": "delay",
     "distortion": "distortion", "overdrive": "distortion", "vinyl": "vinyl", "crackle": "vinyl",
     "vinyl crackle": "vinyl", "record crackle": "vinyl", "tape": "tape", "tape saturation": "tape",
     "chorus": "chorus", "chorus effect": "chorus", "the chorus effect": "chorus", "phaser": "phaser", "flanger": "phaser", "bitcrush": "bitcrush", "bitcrusher": "bitcrush",
@@ -892,7 +894,7 @@ LESS_CUES = ("less", "fewer", "reduce", "reduced", "lower", "tone down", "turn d
              "without as much", "without too much")
 # "more X" turns up an instrument already in the band, and adds it otherwise
 MORE_CUES = ("more", "extra", "lots of", "more of", "turn up", "boost", "boosted", "raise", "bring up", "crank up",
-             "pump up", "emphasise", "emphasize", "amplify")
+             "crank", "bump up", "beef up", "pump up", "emphasise", "emphasize", "amplify")
 ADD_CUES = ("with", "add", "adding", "plus", "featuring", "feat", "ft", "include", "including", "use", "using",
             "bring in", "throw in", "layer", "and some")
 # Feelings that, next to an instrument, the drums or the vocals, ask for its level instead: "softer drums",
@@ -908,6 +910,14 @@ TRAILING_LEVELS = {"in front": "more", "up front": "more", "upfront": "more", "t
 OFF_WORDS = ("off",)
 # phrases read as nothing, so that their words are not ("kick off": no drum taken out)
 IDIOMS = ("kick off", "kicks off", "kicking off", "kicked off")
+# "slower but not too slow": a feeling asked, then "but not too" that feeling: asked a little; it was "Not slower: a
+# little faster instead" beside "slower". ("not too fast", "not too loud drums" stay a "not" and a "too loud".)
+NOT_TOO_CUES = ("but not too", "but not overly", "but not so", "though not too", "yet not too")
+# A change of key or pitch: the remix keeps the song's key (its harmony is what keeps it recognisable), and the plan
+# says so rather than leaving the words unread
+KEY_CHANGE_WORDS = ("raise the key", "lower the key", "change the key", "key change", "transpose", "transposed",
+                    "transpose it", "pitch up", "pitch down", "pitch it up", "pitch it down", "pitched up",
+                    "pitched down", "higher key", "lower key", "semitone", "semitones", "half step", "half steps")
 # A part of the song ("make the chorus bigger", "the drop should hit harder"): the remix changes the whole song
 # alike, and the plan says so. Without these "chorus" was the chorus effect and "drop" a removal ("make the drop
 # hit harder" took something out). "a chorus", "chorus effect", "the chorus effect" stay the effect.
@@ -966,7 +976,7 @@ SOLO_WORDS = ("solo", "solos", "melody", "melodies", "lead", "leads", "lead line
 # read as "lounge"; "busier" as "bluesier", "tighter" as "lighter", "master" as "faster", "boss battle" a bossa nova,
 # "beach" Bach): left unread instead.
 NOT_GUESSED = frozenset("""
-longer weirder busier tighter colder middle master concert boss star beach bar train
+longer weirder busier tighter colder middle master concert boss star beach bar train sung
 """.split())
 
 # Words that carry no instruction. A word the vocabulary knows ("more", "very", "keep") is read as
@@ -1243,7 +1253,7 @@ def _word_problems() -> list[str]:
             problems.append(f"instrument {word!r}: program {entry.program!r} is not a Program of its family")
     problems += [f"groove word {w!r}: {g!r} is not a Groove" for w, g in GROOVE_WORDS.items() if g not in set(Groove)]
     problems += [f"kit word {w!r}: {k!r} is not a Kit" for w, k in KIT_WORDS.items() if not isinstance(k, Kit)]
-    effect_values = set(EffectKind) | {"reverb", "all"}
+    effect_values = set(EffectKind) | {"reverb", "vocal_reverb", "all"}
     problems += [f"effect word {w!r}: {e!r} is not an effect"
                  for w, e in EFFECT_WORDS.items() if e not in effect_values]
     problems += [f"dance {w!r} is not a meter word" for w in DANCE_STYLES if w not in METER_WORDS]

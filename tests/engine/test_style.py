@@ -730,6 +730,36 @@ def test_a_part_of_the_song_is_named_in_the_plan_not_read_as_an_effect_or_a_remo
     assert plan.removed == () if "no drums" not in prompt else not plan.drums
 
 
+def test_no_reverb_on_the_vocals_keeps_the_vocals_dry():
+    """It was "Removes: reverb, vocals": the vocals went."""
+    plan, plain = interpret("no reverb on the vocals"), interpret("")
+    assert plan.keep_vocals and plan.vocal_reverb == 0.0 and plan.reverb == plain.reverb
+    assert "Removes: vocal reverb" in plan.understood
+    assert interpret("more reverb on the vocals").vocal_reverb > plain.vocal_reverb
+    assert interpret("more reverb on the vocals").reverb == plain.reverb
+
+
+def test_but_not_too_asks_a_little_of_what_was_asked():
+    """"slower but not too slow" was "Not slower: a little faster instead" beside "slower"."""
+    slower, some = interpret("slower").tempo_factor, interpret("slower but not too slow")
+    assert slower < some.tempo_factor < 1.0 and not any(line.startswith("Not ") for line in some.understood)
+    assert 1.0 < interpret("faster, but not too fast").tempo_factor < interpret("faster").tempo_factor
+    assert interpret("rock but not too fast").tempo_factor < 1.0  # nothing asked before: a "not", as it was
+
+
+@pytest.mark.parametrize("prompt, expected, not_expected", [
+    ("crank the bass", "Louder: bass (+6 dB)", "Adds: bass"),
+    ("sung by a woman", "Voice: \u201cwoman\u201d is chosen with the gender option, not the prompt.",
+     "Read \u201csung\u201d as \u201cswung\u201d."),
+    ("lower the key by two semitones", "Key: the song's own (the remix does not transpose: its harmony keeps it "
+     "recognisable)", None),
+    ("transpose it up", "Key: the song's own (the remix does not transpose: its harmony keeps it recognisable)", None),
+])
+def test_everyday_requests_read_as_they_mean(prompt, expected, not_expected):
+    understood = interpret(prompt).understood
+    assert expected in understood and not_expected not in understood
+
+
 @pytest.mark.parametrize("prompt", ["add some chorus", "add the chorus effect", "add a chorus effect to the guitar"])
 def test_the_chorus_effect_is_still_the_effect(prompt):
     plan = interpret(prompt)
