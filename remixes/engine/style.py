@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields, replace
 
 from .vocabulary import (
-    ACOUSTIC_SWAPS, ADD_CUES, ALL_BUT_CUES, DANCE_STYLES, DEFAULT_STYLE, DROP_CUES, DRUM_WORDS, EFFECT_DEFAULTS,
+    ACOUSTIC_SWAPS, ADD_CUES, ALL_BUT_CUES, ARTIST_STYLES, DANCE_STYLES, DEFAULT_STYLE, DROP_CUES, DRUM_WORDS, EFFECT_DEFAULTS,
     EFFECT_WORDS, ELECTRIC_PROGRAMS, GENDER_WORDS, GROOVES_IN_THREE, GROOVE_WORDS, IDIOMS, INSTRUMENTAL_WORDS,
     INSTRUMENT_WORDS, INTENSIFIERS, KEEP_CUES, KEY_NAMES, KIT_WORDS, LESS_CUES, LEVELLED, LEVEL_COMPARATIVES,
     METER_WORDS, MODE_WORDS, MODIFIERS, MORE_CUES, NOT_CUES, NOT_GUESSED, OFF_WORDS, ONLY_CUES, ONLY_STYLES,
@@ -146,6 +146,8 @@ def _build_vocabulary() -> dict[tuple[str, ...], tuple[str, object]]:
             add(word, "style", spec.id)
         for word in spec.adjectives:
             add(word, "style_adj", spec.id)
+    for artist, style_id in ARTIST_STYLES.items():
+        add(artist, "artist", style_id)
     for word in INSTRUMENT_WORDS:
         add(word, "instrument", word)
     for word in INSTRUMENT_WORDS:  # "no electric guitars": a plural of a name of two words too
@@ -195,7 +197,7 @@ _FUZZY_TARGETS = sorted(
     k[0] for k, (kind, _) in _VOCAB.items()
     if len(k) == 1 and len(k[0]) >= 4 and kind not in ("drop", "not", "less", "more", "add", "keep", "only",
                                                         "intensity", "swap", "swap_to", "section", "not_too",
-                                                        "key_change")
+                                                        "key_change", "artist")
     and not k[0].isdigit()
 )
 _FUZZY_JOINED = {"".join(k): k for k in _VOCAB if len(k) > 1}
@@ -733,6 +735,13 @@ def interpret(prompt: str) -> StylePlan:
     bpm, text, notes = _extract_bpm(text)
     percent, text = _extract_tempo_change(text) if bpm is None else (None, text)
     _, hits, ignored, spell_notes = _tokens_and_hits(text)
+    # an artist suggests a style when no genre is named (style -> the first artist named for it)
+    genre_named = any(hit.kind in ("style", "style_adj") for hit in hits)
+    artists = {}
+    for hit in hits:
+        if hit.kind == "artist":
+            hit.kind = "consumed" if genre_named else "style_adj"
+            artists.setdefault(hit.value, hit.text)
     _reread_level_words(hits)
     _reread_not_too(hits)
     _mark_scopes(hits)
@@ -753,7 +762,9 @@ def interpret(prompt: str) -> StylePlan:
     spec = STYLES[main_id]
     d = _Draft.from_style(spec)
     if not understood:
-        understood.append(f"Style: {spec.name}")
+        named = any(hit.kind == "style" and hit.value == main_id for hit in hits)
+        understood.append(f"Style: {spec.name} (\u201c{artists[main_id]}\u201d suggests it)"
+                          if main_id in artists and not named else f"Style: {spec.name}")
     for other_id in blended_ids:
         weight = 0.35 if other_id == blended_ids[0] else 0.2
         borrowed = _blend(d, STYLES[other_id], weight)

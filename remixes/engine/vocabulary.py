@@ -910,6 +910,26 @@ TRAILING_LEVELS = {"in front": "more", "up front": "more", "upfront": "more", "t
 OFF_WORDS = ("off",)
 # phrases read as nothing, so that their words are not ("kick off": no drum taken out)
 IDIOMS = ("kick off", "kicks off", "kicking off", "kicked off")
+# Artists a prompt names for their style ("in the style of daft punk" was Punk, "like a beatles song" read "beatles"
+# as "beats"): the style they are known for, when the prompt names no genre ("this metallica song as a lullaby": the
+# artist is the song's, the genre named is asked).
+ARTIST_STYLES = {
+    "daft punk": "house", "the beatles": "rock", "beatles": "rock", "taylor swift": "pop", "billie eilish": "pop",
+    "ariana grande": "pop", "dua lipa": "pop", "ed sheeran": "acoustic", "bob dylan": "acoustic", "bon iver": "acoustic",
+    "bob marley": "reggae", "metallica": "metal", "iron maiden": "metal", "black sabbath": "metal", "nirvana": "rock",
+    "led zeppelin": "rock", "ac dc": "rock", "ramones": "punk", "green day": "punk",
+    "sex pistols": "punk", "miles davis": "jazz", "john coltrane": "jazz", "frank sinatra": "jazz",
+    "norah jones": "jazz", "johnny cash": "country", "dolly parton": "country", "beethoven": "classical",
+    "mozart": "classical", "vivaldi": "classical", "chopin": "piano_ballad", "hans zimmer": "cinematic",
+    "john williams": "cinematic", "skrillex": "dubstep", "avicii": "edm", "calvin harris": "edm", "david guetta": "edm",
+    "tiesto": "trance", "armin van buuren": "trance", "bts": "kpop", "blackpink": "kpop", "drake": "hiphop",
+    "kendrick lamar": "hiphop", "eminem": "hiphop", "travis scott": "trap", "bad bunny": "reggaeton",
+    "daddy yankee": "reggaeton", "burna boy": "afrobeats", "wizkid": "afrobeats", "stevie wonder": "funk",
+    "james brown": "funk", "bee gees": "disco", "abba": "disco", "beyonce": "rnb", "whitney houston": "rnb",
+    "aretha franklin": "rnb", "b b king": "blues", "bb king": "blues", "muddy waters": "blues", "jobim": "bossa",
+    "joao gilberto": "bossa", "brian eno": "ambient", "enya": "ambient", "nujabes": "lofi", "kraftwerk": "techno",
+    "the weeknd": "synthwave", "kavinsky": "synthwave", "pentatonix": "acappella", "adele": "piano_ballad",
+}
 # "slower but not too slow": a feeling asked, then "but not too" that feeling: asked a little; it was "Not slower: a
 # little faster instead" beside "slower". ("not too fast", "not too loud drums" stay a "not" and a "too loud".)
 NOT_TOO_CUES = ("but not too", "but not overly", "but not so", "though not too", "yet not too")
@@ -1253,6 +1273,8 @@ def _word_problems() -> list[str]:
             problems.append(f"instrument {word!r}: program {entry.program!r} is not a Program of its family")
     problems += [f"groove word {w!r}: {g!r} is not a Groove" for w, g in GROOVE_WORDS.items() if g not in set(Groove)]
     problems += [f"kit word {w!r}: {k!r} is not a Kit" for w, k in KIT_WORDS.items() if not isinstance(k, Kit)]
+    problems += [f"artist {a!r}: {s!r} is not a style" for a, s in ARTIST_STYLES.items()
+                 if s not in {spec.id for spec in STYLE_TABLE}]
     effect_values = set(EffectKind) | {"reverb", "vocal_reverb", "all"}
     problems += [f"effect word {w!r}: {e!r} is not an effect"
                  for w, e in EFFECT_WORDS.items() if e not in effect_values]

@@ -760,6 +760,24 @@ def test_everyday_requests_read_as_they_mean(prompt, expected, not_expected):
     assert expected in understood and not_expected not in understood
 
 
+@pytest.mark.parametrize("prompt, style, artist", [
+    ("in the style of daft punk", "house", "daft punk"),      # was Punk
+    ("like a beatles song", "rock", "beatles"),               # was Pop, "beatles" read as "beats"
+    ("make it sound like taylor swift", "pop", "taylor swift"),
+    ("bob marley vibes", "reggae", "bob marley"),
+])
+def test_an_artist_suggests_their_style(prompt, style, artist):
+    plan = interpret(prompt)
+    assert plan.style == style and plan.understood[0].endswith(f"(\u201c{artist}\u201d suggests it)")
+    assert not any(line.startswith("Read ") for line in plan.understood)
+
+
+def test_a_genre_named_beside_an_artist_is_asked():
+    """"this metallica song as a lullaby": the artist is the song's; the lullaby is asked, with no metal in it."""
+    plan = interpret("turn this metallica song into a lullaby")
+    assert plan.style == "lullaby" and plan.understood == ("Style: Lullaby",)
+
+
 @pytest.mark.parametrize("prompt", ["add some chorus", "add the chorus effect", "add a chorus effect to the guitar"])
 def test_the_chorus_effect_is_still_the_effect(prompt):
     plan = interpret(prompt)
