@@ -244,7 +244,11 @@ def arrange(plan: StylePlan, analysis: Analysis, timing: Timing, strength: float
         from .render import instrument_name
 
         band = ", ".join(f"{instrument_name(p.program, p.is_drums)} ({p.role})" for p in parts)
-        notes.append(f"The band: {band}, playing the song's own chords, bass line and melody. Kept of the "
+        played = [what for what, roles in (("chords", _HARMONY_ROLES), ("bass line", {"bass"}), ("melody", {"lead"}))
+                  if any(p.role in roles for p in parts)]
+        playing = "" if not played else ", playing the song's own " + (
+            played[0] if len(played) == 1 else ", ".join(played[:-1]) + " and " + played[-1])
+        notes.append(f"The band: {band}{playing}. Kept of the "
                      f"original: accompaniment {gains['accompaniment']:.0%}"
                      + (f" (and {gains['accompaniment_pad']:.0%} of it as a pad of its own pitch classes)"
                         if gains["accompaniment_pad"] else "")
@@ -509,6 +513,8 @@ _VOICES_ONLY = frozenset({"acappella"})
 # sixteenths alone 0.016; both 0.027, the mix below 0.029, the pad at 0.7 0.038 ("funk" 0.03-0.07, on feelings
 # "dance" 0.09); recognisability on those songs 0.640-0.776 -> 0.661-0.821.
 _PAD_LEVEL = {"funk": 0.7, "acappella": 1.4}
+# The roles that play the song's harmony (for the plan's note on what the band plays).
+_HARMONY_ROLES = frozenset({"chords", "pad", "strings", "arp", "brass", "guitar"})
 # The instrument that carries the melody when the style lists no lead (General MIDI programs).
 _MELODY_VOICE = {
     "lofi": 11, "house": 80, "techno": 81, "dnb": 81, "trap": 80, "hiphop": 11, "rock": 29, "punk": 29,

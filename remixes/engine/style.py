@@ -744,6 +744,7 @@ def interpret(prompt: str) -> StylePlan:
             artists.setdefault(hit.value, hit.text)
     _reread_level_words(hits)
     _reread_not_too(hits)
+    _reread_solo_before(hits)
     _mark_scopes(hits)
     _reread_trailing_off(hits)
     sections = list(dict.fromkeys(hit.text for hit in hits if hit.kind == "section"))
@@ -846,6 +847,17 @@ def _reread_not_too(hits: list[_Hit]) -> None:
         hit.kind = after.kind = "consumed"
         for before in asked:
             before.intensity *= 0.5
+
+
+def _reread_solo_before(hits: list[_Hit]) -> None:
+    """"solo violin", "a version on solo cello": "solo" right before an instrument is that instrument alone (an
+    "only"); after one ("a guitar solo") it stays a solo, and so does "add a solo violin"."""
+    for k, hit in enumerate(hits[:-1]):
+        after = hits[k + 1]
+        if hit.kind == "solo" and after.kind == "instrument" and after.start == hit.end \
+                and not any(before.kind in ("add", "more") for before in hits[:k]) \
+                and not (k > 0 and hits[k - 1].kind == "instrument" and hits[k - 1].end == hit.start):
+            hit.kind = "only"
 
 
 def _reread_trailing_off(hits: list[_Hit]) -> None:

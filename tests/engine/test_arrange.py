@@ -652,3 +652,15 @@ def test_no_guitar_keeps_the_originals_accompaniment_as_a_pad_of_its_harmony():
 def test_no_bass_leaves_the_originals_bass_stem_out():
     assert arrangement_at(0.5, "rock").original_bass_gain > 0
     assert arrangement_at(0.5, "rock, remove the bass").original_bass_gain == 0.0
+
+
+@pytest.mark.parametrize("prompt, playing", [
+    ("solo violin", "playing the song's own melody."),
+    ("only drums and bass", "playing the song's own bass line."),
+    ("instrumental lofi", "playing the song's own chords, bass line and melody."),
+    ("lofi", "playing the song's own chords and bass line."),  # the kept vocal sings the melody
+])
+def test_the_plan_says_which_of_the_songs_parts_the_band_plays(prompt, playing):
+    """"solo violin" plays the melody alone: the note said the band played the song's chords and bass line too."""
+    band = next(note for note in _alone(0.5, prompt).notes if note.startswith("The band: "))
+    assert playing in band
