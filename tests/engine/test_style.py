@@ -772,6 +772,14 @@ def test_an_artist_suggests_their_style(prompt, style, artist):
     assert not any(line.startswith("Read ") for line in plan.understood)
 
 
+@pytest.mark.parametrize("prompt, style", [("happy hardcore", "edm"),   # was Punk ("hardcore")
+                                           ("acid jazz", "jazz"),        # was Jazz with Techno blended in ("acid")
+                                           ("indie", "rock")])           # was "No style recognised"
+def test_genre_names_read_as_their_genre(prompt, style):
+    plan = interpret(prompt)
+    assert plan.style == style and plan.understood == (f"Style: {plan.style_name}",)
+
+
 def test_a_genre_named_beside_an_artist_is_asked():
     """"this metallica song as a lullaby": the artist is the song's; the lullaby is asked, with no metal in it."""
     plan = interpret("turn this metallica song into a lullaby")
