@@ -946,7 +946,8 @@ SECTION_WORDS = tuple(f"{article} {part}" for article in ("the", "every", "each"
                                    "refrain", "drop", "drops", "breakdown", "pre chorus")) + (
     "chorus section", "verse section", "the chorus section", "the verse section", "verse", "verses", "choruses")
 LEVELLED = ("instrument", "drums", "vocals")  # what a "softer" / "louder" next to it turns down or up
-KEEP_CUES = ("keep", "keeping", "retain", "preserve", "maintain", "leave")
+KEEP_CUES = ("keep", "keeping", "retain", "preserve", "maintain", "leave", "don't change", "dont change",
+             "do not change", "don't touch", "dont touch", "do not touch")
 # "only piano", "just drums and bass", "strip it down to piano and vocals", "drums and bass only": the parts named
 # play and nothing else does (a cue before the list, or "only" right after it)
 ONLY_CUES = ("only", "just", "solely", "purely", "exclusively", "nothing but", "nothing except", "down to",
@@ -997,7 +998,7 @@ SOLO_WORDS = ("solo", "solos", "melody", "melodies", "lead", "leads", "lead line
 # read as "lounge"; "busier" as "bluesier", "tighter" as "lighter", "master" as "faster", "boss battle" a bossa nova,
 # "beach" Bach): left unread instead.
 NOT_GUESSED = frozenset("""
-longer weirder busier tighter colder middle master concert boss star beach bar train sung
+longer weirder busier tighter colder middle master concert boss star beach bar train sung instruments instrument
 """.split())
 
 # Words that carry no instruction. A word the vocabulary knows ("more", "very", "keep") is read as
