@@ -1171,7 +1171,9 @@ MODIFIERS: dict[str, Modifier] = {
     ),
     "dry": Modifier(words=("dry", "drier", "tight", "upfront"), opposite="spacious", drops=("delay",)),
     "clean": Modifier(
-        words=("clean", "cleaner", "polished", "modern", "pristine", "hifi", "hi fi", "crystal clear"),
+        # "radio edit" / "radio version": a clean mix for the radio, not the sound of one (the "radio" feeling)
+        words=("clean", "cleaner", "polished", "modern", "pristine", "hifi", "hi fi", "crystal clear", "radio edit",
+               "radio version", "radio mix", "radio friendly", "radio ready"),
         opposite="gritty", brightness=0.1, drops=("distortion", "bitcrush", "vinyl", "tape"),
     ),
     "gritty": Modifier(

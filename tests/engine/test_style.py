@@ -756,6 +756,7 @@ def test_but_not_too_asks_a_little_of_what_was_asked():
     ("transpose it up", "Key: the song's own (the remix does not transpose: its harmony keeps it recognisable)", None),
     ("don't change the vocals", "Keeps: vocals", "Removes: vocals"),      # removed the vocals
     ("no new instruments", None, "Removes: vocals"),  # "instruments" was guessed as "instrumental": no vocals
+    ("radio edit", "Feel: clean", "Feel: radio"),     # a mix for the radio, not the sound of an old one
 ])
 def test_everyday_requests_read_as_they_mean(prompt, expected, not_expected):
     understood = interpret(prompt).understood
