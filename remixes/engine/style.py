@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields, replace
 
 from .vocabulary import (
-    ACOUSTIC_SWAPS, ADD_CUES, ALL_BUT_CUES, ARTIST_STYLES, DANCE_STYLES, DEFAULT_STYLE, DROP_CUES, DRUM_WORDS, EFFECT_DEFAULTS,
+    ACOUSTIC_SWAPS, ADD_CUES, ALL_BUT_CUES, ARTIST_STYLES, COMPARISON_WORDS, DANCE_STYLES, DEFAULT_STYLE, DROP_CUES, DRUM_WORDS, EFFECT_DEFAULTS,
     EFFECT_WORDS, ELECTRIC_PROGRAMS, GENDER_WORDS, GROOVES_IN_THREE, GROOVE_WORDS, IDIOMS, INSTRUMENTAL_WORDS,
     INSTRUMENT_WORDS, INTENSIFIERS, KEEP_CUES, KEY_NAMES, KIT_WORDS, LESS_CUES, LEVELLED, LEVEL_COMPARATIVES,
     METER_WORDS, MODE_WORDS, MODIFIERS, MORE_CUES, NOT_CUES, NOT_GUESSED, OFF_WORDS, ONLY_CUES, ONLY_STYLES,
@@ -176,7 +176,8 @@ def _build_vocabulary() -> dict[tuple[str, ...], tuple[str, object]]:
                         ("add", ADD_CUES), ("keep", KEEP_CUES), ("only", ONLY_CUES), ("swap", SWAP_CUES),
                         ("swap_to", SWAP_CONNECTORS), ("all_but", ALL_BUT_CUES), ("rest", REST_WORDS),
                         ("own_tempo", OWN_TEMPO_WORDS), ("off", OFF_WORDS), ("idiom", IDIOMS),
-                        ("section", SECTION_WORDS), ("not_too", NOT_TOO_CUES), ("key_change", KEY_CHANGE_WORDS)):
+                        ("section", SECTION_WORDS), ("not_too", NOT_TOO_CUES), ("key_change", KEY_CHANGE_WORDS),
+                        ("than", COMPARISON_WORDS)):
         for word in words:  # in this order: a phrase in two lists is read as the first
             add(word, kind, None)
     for word, cue in TRAILING_LEVELS.items():
@@ -197,7 +198,7 @@ _FUZZY_TARGETS = sorted(
     k[0] for k, (kind, _) in _VOCAB.items()
     if len(k) == 1 and len(k[0]) >= 4 and kind not in ("drop", "not", "less", "more", "add", "keep", "only",
                                                         "intensity", "swap", "swap_to", "section", "not_too",
-                                                        "key_change", "artist")
+                                                        "key_change", "artist", "than")
     and not k[0].isdigit()
 )
 _FUZZY_JOINED = {"".join(k): k for k in _VOCAB if len(k) > 1}
@@ -742,6 +743,7 @@ def interpret(prompt: str) -> StylePlan:
         if hit.kind == "artist":
             hit.kind = "consumed" if genre_named else "style_adj"
             artists.setdefault(hit.value, hit.text)
+    _reread_comparison(hits)
     _reread_level_words(hits)
     _reread_not_too(hits)
     _reread_solo_before(hits)
@@ -801,6 +803,19 @@ def interpret(prompt: str) -> StylePlan:
     understood.extend(notes)
     understood.extend(spell_notes)
     return _finish(d, bpm, understood, ignored)
+
+
+def _reread_comparison(hits: list[_Hit]) -> None:
+    """"guitar louder than the piano", "vocals softer than the drums": the part after "than" is what the first one
+    is compared with; it is not asked for (added, or given the level), and "than" asks nothing."""
+    for k, hit in enumerate(hits):
+        if hit.kind != "than":
+            continue
+        hit.kind = "consumed"
+        after = hits[k + 1] if k + 1 < len(hits) else None
+        if after is not None and after.kind in LEVELLED and after.start <= hit.end + 1 and k > 0 \
+                and LEVEL_COMPARATIVES.get(hits[k - 1].text):
+            after.kind = "consumed"
 
 
 def _reread_level_words(hits: list[_Hit]) -> None:

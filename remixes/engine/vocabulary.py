@@ -607,7 +607,8 @@ STYLE_TABLE: tuple[StyleSpec, ...] = (
         palette=("#f8f1e5", "#d4a373", "#6b4226", "#2f3e46", "#cad2c5"),
         words=("a cappella", "acappella", "a capella", "acapella", "cappella", "capella", "vocals only",
             "only vocals", "only the vocals", "just the vocals", "just vocals", "vocal only", "voices only",
-            "only voices", "barbershop", "vocal group", "choir only"),
+            "only voices", "barbershop", "vocal group", "choir only", "no music just vocals", "no music only vocals",
+            "no music just the vocals", "no instruments just vocals", "no instruments just the vocals"),
         signature={"pad": P.CHOIR_AAHS},
         signature_label="choir",
     ),
@@ -906,6 +907,9 @@ TRAILING_LEVELS = {"in front": "more", "up front": "more", "upfront": "more", "t
                    "in the front": "more", "forward": "more", "in the background": "less", "in the back": "less",
                    "to the back": "less", "further back": "less", "back in the mix": "less",
                    "to the background": "less"}
+# "guitar louder than the piano": what follows "than" is the comparison's other side, not a part asked for (it was
+# "Adds: guitar, Louder: piano")
+COMPARISON_WORDS = ("than",)
 # "turn the guitar off", "drums off": after a part, it goes
 OFF_WORDS = ("off",)
 # phrases read as nothing, so that their words are not ("kick off": no drum taken out)
@@ -1004,7 +1008,7 @@ longer weirder busier tighter colder middle master concert boss star beach bar t
 # Words that carry no instruction. A word the vocabulary knows ("more", "very", "keep") is read as
 # that word before this list is consulted, so it never appears here (a test checks).
 STOP_WORDS = frozenset("""
-a an the and or but of in on at from as like onto over up down out about around than then it
+a an the and or but of in on at from as like onto over up down out about around then it
 its it's this that these those there here my me mine i i'm im you your yours we our us they them their he she
 his her him please pls plz can could would should will shall may might must make made makes making turn turned
 turning transform transformed convert converted changed changing give gives create do does doing done be

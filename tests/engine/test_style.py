@@ -757,6 +757,8 @@ def test_but_not_too_asks_a_little_of_what_was_asked():
     ("don't change the vocals", "Keeps: vocals", "Removes: vocals"),      # removed the vocals
     ("no new instruments", None, "Removes: vocals"),  # "instruments" was guessed as "instrumental": no vocals
     ("radio edit", "Feel: clean", "Feel: radio"),     # a mix for the radio, not the sound of an old one
+    ("guitar louder than the piano", "Louder: guitar (+6 dB)", "Louder: piano (+6 dB)"),  # was the piano, louder
+    ("no music just vocals", "Style: A cappella", "Not: A cappella"),                   # refused the a cappella
 ])
 def test_everyday_requests_read_as_they_mean(prompt, expected, not_expected):
     understood = interpret(prompt).understood
