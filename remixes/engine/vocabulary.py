@@ -874,10 +874,12 @@ VOCAL_WORDS = ("vocals", "vocal", "voice", "voices", "singing", "singer", "lyric
 EFFECT_WORDS = {
     "reverb": "reverb", "reverbs": "reverb", "vocal reverb": "vocal_reverb", "reverb on the vocals": "vocal_reverb",
     "reverb on vocals": "vocal_reverb", "reverb on the vocal": "vocal_reverb", "reverb on the voice": "vocal_reverb",
-    "reverb on the singer": "vocal_reverb", "reverb in the vocals": "vocal_reverb", "echo": "delay", "echoes": "delay", "echoey": "delay", "delay": "delay",
+    "reverb on the singer": "vocal_reverb", "reverb in the vocals": "vocal_reverb", "echo": "delay", "echoes": "delay",
+    "echoey": "delay", "delay": "delay",
     "distortion": "distortion", "overdrive": "distortion", "vinyl": "vinyl", "crackle": "vinyl",
     "vinyl crackle": "vinyl", "record crackle": "vinyl", "tape": "tape", "tape saturation": "tape",
-    "chorus": "chorus", "chorus effect": "chorus", "the chorus effect": "chorus", "phaser": "phaser", "flanger": "phaser", "bitcrush": "bitcrush", "bitcrusher": "bitcrush",
+    "chorus": "chorus", "chorus effect": "chorus", "the chorus effect": "chorus", "phaser": "phaser",
+    "flanger": "phaser", "bitcrush": "bitcrush", "bitcrusher": "bitcrush",
     "bitcrushed": "bitcrush", "bit crush": "bitcrush", "filter": "lowpass", "filtered": "lowpass",
     "low pass": "lowpass", "lowpass": "lowpass", "high pass": "highpass", "highpass": "highpass",
     "sidechain": "compressor", "side chain": "compressor", "compression": "compressor", "stereo": "wide",
@@ -919,10 +921,10 @@ IDIOMS = ("kick off", "kicks off", "kicking off", "kicked off")
 # artist is the song's, the genre named is asked).
 ARTIST_STYLES = {
     "daft punk": "house", "the beatles": "rock", "beatles": "rock", "taylor swift": "pop", "billie eilish": "pop",
-    "ariana grande": "pop", "dua lipa": "pop", "ed sheeran": "acoustic", "bob dylan": "acoustic", "bon iver": "acoustic",
-    "bob marley": "reggae", "metallica": "metal", "iron maiden": "metal", "black sabbath": "metal", "nirvana": "rock",
-    "led zeppelin": "rock", "ac dc": "rock", "ramones": "punk", "green day": "punk",
-    "sex pistols": "punk", "miles davis": "jazz", "john coltrane": "jazz", "frank sinatra": "jazz",
+    "ariana grande": "pop", "dua lipa": "pop", "ed sheeran": "acoustic", "bob dylan": "acoustic",
+    "bon iver": "acoustic", "bob marley": "reggae", "metallica": "metal", "iron maiden": "metal",
+    "black sabbath": "metal", "nirvana": "rock", "led zeppelin": "rock", "ac dc": "rock", "ramones": "punk",
+    "green day": "punk", "sex pistols": "punk", "miles davis": "jazz", "john coltrane": "jazz", "frank sinatra": "jazz",
     "norah jones": "jazz", "johnny cash": "country", "dolly parton": "country", "beethoven": "classical",
     "mozart": "classical", "vivaldi": "classical", "chopin": "piano_ballad", "hans zimmer": "cinematic",
     "john williams": "cinematic", "skrillex": "dubstep", "avicii": "edm", "calvin harris": "edm", "david guetta": "edm",
@@ -943,8 +945,8 @@ KEY_CHANGE_WORDS = ("raise the key", "lower the key", "change the key", "key cha
                     "transpose it", "pitch up", "pitch down", "pitch it up", "pitch it down", "pitched up",
                     "pitched down", "higher key", "lower key", "semitone", "semitones", "half step", "half steps")
 # A part of the song ("make the chorus bigger", "the drop should hit harder"): the remix changes the whole song
-# alike, and the plan says so. Without these "chorus" was the chorus effect and "drop" a removal ("make the drop
-# hit harder" took something out). "a chorus", "chorus effect", "the chorus effect" stay the effect.
+# alike, and the plan says so. Without these "chorus" was the chorus effect and "drop" a refusal ("make the drop
+# hit harder" was "Not heavy": a soft remix). "a chorus", "chorus effect", "the chorus effect" stay the effect.
 SECTION_WORDS = tuple(f"{article} {part}" for article in ("the", "every", "each", "last", "first", "final")
                       for part in ("chorus", "choruses", "verse", "verses", "bridge", "intro", "outro", "hook",
                                    "refrain", "drop", "drops", "breakdown", "pre chorus")) + (

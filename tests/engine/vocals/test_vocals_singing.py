@@ -207,7 +207,8 @@ def test_a_singer_imports_world_without_pkg_resources():
               "from importlib.metadata import version\n"
               "from remixes.engine.vocals import sing\n"
               "import pyworld\n"
-              "print('pkg_resources' in sys.modules, pyworld.__version__ == version('pyworld'), callable(pyworld.d4c))\n")
+              "print('pkg_resources' in sys.modules, pyworld.__version__ == version('pyworld'),\n"
+              "      callable(pyworld.d4c))\n")
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
                             cwd=Path(__file__).parents[3])
     assert result.stdout.split() == ["False", "True", "True"]
