@@ -22,12 +22,12 @@ import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
-from .world import pyworld
 
 from ..models import model_path
 from .placement import Note
 from .singing import _shift_formants
 from .speech import ipa_of
+from .world import pyworld
 
 MODEL = "piper-joe-singing.onnx"
 DURATIONS_MODEL = "piper-joe-durations.onnx"   # its encoder and duration predictor alone

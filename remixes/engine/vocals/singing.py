@@ -12,10 +12,10 @@ import functools
 from dataclasses import dataclass
 
 import numpy as np
-from .world import pyworld
 
 from .placement import Note
 from .speech import Utterance, phonemes_of, speak
+from .world import pyworld
 
 FRAME_PERIOD_MS = 5.0
 _FRAME = FRAME_PERIOD_MS / 1000.0
