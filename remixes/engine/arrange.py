@@ -18,7 +18,7 @@ import numpy as np
 from .analyse import VOCAL_PRESENCE_THRESHOLD, Analysis
 from .music import Chord, Section, Tone
 from .retimbre import PAD_CENTRE_HZ
-from .style import StylePlan
+from .style import SectionChange, StylePlan, section_change_words
 from .vocabulary import Groove
 
 # (start_seconds, end_seconds, midi_pitch, velocity 1..127)
@@ -50,6 +50,7 @@ class Part:
     reverb: float = 0.0   # the part's own room (0..1), before the mix's effects: roomy piano in lo-fi
     tune_to: tuple = ()   # drums: ((start, end, pitch_class), ...) the kick and toms are tuned to, as a
                           # producer tunes an 808 to the bass: their pitch then belongs to the harmony
+    spans: tuple = ()     # ((start, end, gain), ...): the prompt's "louder drums in the chorus", after gain_db
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,10 @@ class Arrangement:
     accompaniment_pad_gain: float = 0.0   # the accompaniment's pitch classes played as a pad (retimbre.py)
     pad_centre_hz: float = PAD_CENTRE_HZ  # that pad's register (_PAD_CENTRE)
     bass_pad_gain: float = 0.0            # the bass stem's pitch classes in that pad (_VOICES_ONLY)
+    # The prompt's changes in one part of the song (plan.sections), as ((start, end, gain), ...) spans:
+    stem_spans: tuple = ()   # ((stem, start, end, gain), ...) on the source's timeline: its drums and bass stems
+    mix_spans: tuple = ()    # on the remix's timeline: the whole instrumental ("make the chorus bigger")
+    vocal_spans: tuple = ()  # on the remix's timeline: the vocal, kept or sung ("no vocals in the intro")
 
 
 # A tempo change this small goes unheard, but the stretch does not: Rubber Band smears a dense mix's
@@ -238,6 +243,7 @@ def arrange(plan: StylePlan, analysis: Analysis, timing: Timing, strength: float
                           plan.levels.get("drums", 0.0), float(mix.get("drums_reverb", 0.0)), tune_to=roots))
 
     drum_gain = gains["drums"] * 10 ** (mix.get("drums_db", 0.0) / 20) if plan.drums else 0.0
+    parts, stem_spans, mix_spans, vocal_spans = _section_changes(plan.sections, analysis.sections, rate, parts, notes)
     if song_parts is not None:
         notes.extend(n for n in song_parts.notes if n not in notes)
     if parts and (gains["band"] > 0 or drum_gain > 0):
@@ -269,7 +275,98 @@ def arrange(plan: StylePlan, analysis: Analysis, timing: Timing, strength: float
         original_bass_gain=gains["original_bass"], vocal_gain=vocal_gain,
         band_gain=gains["band"], drum_gain=drum_gain, key_tonic=analysis.key_tonic, mode=analysis.mode,
         notes=tuple(notes), strength=strength,
+        stem_spans=stem_spans, mix_spans=mix_spans, vocal_spans=vocal_spans,
     )
+
+
+# a note this much before a section's start (a humanised downbeat) is played in that section
+_SECTION_LEAD = 0.03
+
+
+def _section_changes(changes: tuple[SectionChange, ...], source_sections, rate: float, parts: list, notes: list[str]):
+    """The prompt's changes in one part of the song (StylePlan.sections) on the song's sections: the band's notes
+    there left out ("no drums in the verse") or kept there only ("add strings in the chorus"), and the spans of
+    gain on its parts, on the kept drums and bass stems, on the instrumental and on the vocal."""
+    stem_spans, mix_spans, vocal_spans = [], [], []
+    for change in changes:
+        spans = section_spans(change, source_sections)
+        if not spans:
+            found = ", ".join(dict.fromkeys(s.label for s in source_sections)) or "none"
+            notes.append(f"Song part \u201c{change.words}\u201d: no {change.section} was found in the song (its "
+                         f"sections: {found}), so nothing was changed there.")
+            continue
+        remix = [(a / rate, b / rate) for a, b in spans]
+        stems = (("drums",) if change.target == "drums" else ()) + \
+            (("bass", "bass_pad") if "bass" in change.roles else ())
+        if change.only_there or change.db is None:
+            inside = change.only_there  # what plays: the notes inside the spans, or outside them
+            song_end = source_sections[-1].end
+            silent = _complement(spans, song_end) if inside else spans
+            parts = [replace(part, notes=_notes_in(part.notes, remix, inside)) if _plays(part, change) else part
+                     for part in parts]
+            stem_spans += [(stem, a, b, 0.0) for stem in stems for a, b in silent]
+            if change.target == "vocals":
+                vocal_spans += [(a / rate, b / rate, 0.0) for a, b in silent]
+        else:
+            gain = float(10 ** (change.db / 20))
+            if change.target == "mix":
+                mix_spans += [(a, b, gain) for a, b in remix]
+                vocal_spans += [(a, b, float(np.sqrt(gain))) for a, b in remix]  # half as many dB
+            elif change.target == "vocals":
+                vocal_spans += [(a, b, gain) for a, b in remix]
+            parts = [replace(part, spans=part.spans + tuple((a, b, gain) for a, b in remix))
+                     if _plays(part, change) else part for part in parts]
+            stem_spans += [(stem, a, b, gain) for stem in stems for a, b in spans]
+        times = ", ".join(f"{_clock(a)}-{_clock(b)}" for a, b in remix)
+        notes.append(f"Song part \u201c{change.words}\u201d ({times}): {section_change_words(change)}.")
+    return parts, tuple(stem_spans), tuple(mix_spans), tuple(vocal_spans)
+
+
+def section_spans(change: SectionChange, sections) -> list[tuple[float, float]]:
+    """The stretches of the song a change is about: its sections with that label, neighbours joined; the first or
+    the last of them when the prompt says so. None found: [] (the plan's notes say so)."""
+    runs: list[tuple[float, float]] = []
+    for section in sections:
+        if section.label != change.section:
+            continue
+        if runs and abs(runs[-1][1] - section.start) < 1e-3:
+            runs[-1] = (runs[-1][0], section.end)
+        else:
+            runs.append((section.start, section.end))
+    return runs[:1] if change.which == "first" else runs[-1:] if change.which == "last" else runs
+
+
+def _plays(part: Part, change: SectionChange) -> bool:
+    return part.role in change.roles and part.is_drums == (part.role == "drums")
+
+
+def _complement(spans, end: float) -> list[tuple[float, float]]:
+    out, at = [], 0.0
+    for a, b in spans:
+        if a > at:
+            out.append((at, a))
+        at = max(at, b)
+    if at < end:
+        out.append((at, end))
+    return out
+
+
+def _notes_in(notes, spans, inside: bool) -> tuple:
+    """The notes that start inside the spans (`inside`), or outside them, each cut where it would run into
+    the silence."""
+    silent = spans if not inside else _complement(spans, max((n[1] for n in notes), default=0.0) + 1.0)
+    out = []
+    for note in notes:
+        start, end = note[0], note[1]
+        if any(a - _SECTION_LEAD <= start < b - _SECTION_LEAD for a, b in silent):
+            continue
+        cut = min((a - _SECTION_LEAD for a, b in silent if start < a - _SECTION_LEAD < end), default=end)
+        out.append((start, cut) + tuple(note[2:]))
+    return tuple(out)
+
+
+def _clock(seconds: float) -> str:
+    return f"{int(seconds // 60)}:{int(seconds % 60):02d}"
 
 
 # "only piano": the roles that can carry the song's melody when the prompt keeps nothing else, in order of preference

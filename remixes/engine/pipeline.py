@@ -41,8 +41,8 @@ from .errors import EngineError
 from .lyrics import TRANSCRIPT_VERSION, kept_vocal_lyrics, transcribe_vocal_stem_file, vocal_plan_entry
 from .encode import write_pcm16_wav
 from .master import master
-from .render import (Stretch, apply_effects, instrument_name, keep_freed_blocks, load_soundfont, release_soundfont,
-                     render_band, rms, soundfont_note)
+from .render import (Stretch, apply_effects, apply_spans, instrument_name, keep_freed_blocks, load_soundfont,
+                     release_soundfont, render_band, rms, soundfont_note)
 from .retimbre import PAD_CENTRE_HZ, pitch_class_pad
 from .separate import Stems, separate
 from .transcribe import transcribe_parts
@@ -236,8 +236,8 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
         if sung is not None and singer is not None:  # the other helper, the singer's being busy singing
             helpers.submit(_yield_to_singer)
         fine = request.strength <= FINE_STRETCH_STRENGTH
-        stretch_inst = Stretch(_StemMix(stems, {**gains, "vocals": 0.0}, first.pad_centre_hz), timing.rate,
-                               SAMPLE_RATE, helpers, fine)
+        stretch_inst = Stretch(_StemMix(stems, {**gains, "vocals": 0.0}, first.pad_centre_hz, first.stem_spans),
+                               timing.rate, SAMPLE_RATE, helpers, fine)
         kept = None
         if gains["vocals"] > 0:
             kept = Stretch(_StemMix(stems, {"vocals": gains["vocals"]}), timing.rate, SAMPLE_RATE, helpers, fine)
@@ -580,14 +580,18 @@ def _stem_gains(arrangement: Arrangement, plan: StylePlan, keep_vocal: bool) -> 
 
 class _StemMix:
     """The sum of gain x stem, read a block of rows at a time (slices in order), in whichever process
-    reads it: it pickles as its stems' files (or this process's open handles on them)."""
+    reads it: it pickles as its stems' files (or this process's open handles on them). `spans`: ((stem, start,
+    end, gain), ...), a stem's gain in a part of the song ("no drums in the verse"; Arrangement.stem_spans)."""
 
-    def __init__(self, stems, gains: dict[str, float], pad_centre_hz: float = PAD_CENTRE_HZ):
+    def __init__(self, stems, gains: dict[str, float], pad_centre_hz: float = PAD_CENTRE_HZ, spans=()):
         # "<stem>_pad": that stem's pitch classes played as a pad (retimbre.pitch_class_pad) around pad_centre_hz
         self.stems = {name: getattr(stems, name.removesuffix("_pad")) for name, gain in gains.items() if gain}
         self.gains = {name: np.float32(gain) for name, gain in gains.items() if gain}
         self.length = len(stems.vocals)
         self.pad_centre_hz = pad_centre_hz
+        self.spans: dict[str, list] = {}
+        for name, start, end, gain in spans:
+            self.spans.setdefault(name, []).append((start, end, gain))
 
     def __len__(self) -> int:
         return self.length
@@ -598,10 +602,11 @@ class _StemMix:
         for name, gain in self.gains.items():
             if name.endswith("_pad"):
                 stem = self.stems[name]
-                out += pitch_class_pad(lambda a, b: stem[a:b], start, stop, self.length, SAMPLE_RATE,
-                                       self.pad_centre_hz) * gain
+                block = pitch_class_pad(lambda a, b: stem[a:b], start, stop, self.length, SAMPLE_RATE,
+                                        self.pad_centre_hz) * gain
             else:
-                out += np.asarray(self.stems[name][start:stop]) * gain
+                block = np.asarray(self.stems[name][start:stop]) * gain
+            out += apply_spans(block, self.spans[name], SAMPLE_RATE, offset=start) if name in self.spans else block
         return out
 
 
@@ -945,6 +950,7 @@ def _finish_version(index: int, arrangement: Arrangement, plan: StylePlan, reque
     seed = _version_seed(request.seed, index)
     dry_rms = rms(mix) if kept_vocal is not None and not lyrics else 0.0
     mix = apply_effects(mix, plan.effects, plan.reverb, plan.brightness, seed=seed, sr=sr, in_place=True)
+    apply_spans(mix, arrangement.mix_spans, sr)  # after the effects: a compressor would even a chorus lift out
     clock("effects")
     notes: list[str] = []
     sung_text, sung_lines = "", []
@@ -967,6 +973,8 @@ def _finish_version(index: int, arrangement: Arrangement, plan: StylePlan, reque
         if kept_rms > 0 and dry_rms > 0 and wet_vocal > 0 and wet_mix > 0:
             vocal *= np.float32((kept_rms / dry_rms) / (wet_vocal / wet_mix))
         clock("vocals")
+    if vocal is not None:
+        apply_spans(vocal, arrangement.vocal_spans, sr)
     stems = {}
     # with stems to write, the instrumental and the vocal are kept as they are and the master takes their sum, a
     # new array (they are not spilled to files and read back: the finish then holds about what the band did)
@@ -1054,6 +1062,7 @@ def _sing_once(lyrics: str, arrangement: Arrangement, request: RemixRequest, n: 
         beat_times=arrangement.beat_times, bar_times=arrangement.bar_times,
         key_tonic=arrangement.key_tonic, mode=arrangement.mode,
         chords=arrangement.chords, melody=arrangement.melody, sections=arrangement.sections,
+        rests=tuple((start, end) for start, end, gain in arrangement.vocal_spans if gain == 0.0),
     )
     sung = sing(lyrics, guide, request.gender, seed=_version_seed(request.seed, 1))
     text, lines, notes = sung.text, list(sung.lines), tuple(sung.notes)

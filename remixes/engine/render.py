@@ -244,8 +244,9 @@ def render_band(parts, duration: float, target_rms: float, sr: int = SAMPLE_RATE
     """Every Part through the soundfont (one synth each, so levels and pans stay ours), summed and scaled
     so that the band at its arranged levels has RMS `target_rms`.
 
-    A part's `gain_db` (the prompt's "less guitar") is applied after that scaling: it moves the part
-    against everything else, the original included, where balancing the changed band would undo it.
+    A part's `gain_db` (the prompt's "less guitar") and `spans` ("louder drums in the chorus") are applied after
+    that scaling: they move the part against everything else, the original included, where balancing the changed
+    band would undo it.
 
     Everything after the synthesiser is linear: the room (its wet output depends on the input's L + R
     alone, and at width 1 no channel crosses), the pan, the level and the DC blocker. So the parts that
@@ -254,16 +255,16 @@ def render_band(parts, duration: float, target_rms: float, sr: int = SAMPLE_RATE
     through the room's mono path, half the work); the DC blocker runs once, on the whole band.
     """
     n = int(round(duration * sr))
-    changed = np.zeros((2, n), dtype=np.float32) if any(part.gain_db for part in parts) else None
-    groups: dict[tuple[float, float], list] = {}
+    changed = np.zeros((2, n), dtype=np.float32) if any(part.gain_db or part.spans for part in parts) else None
+    groups: dict[tuple[float, float, tuple], list] = {}
     audio = None  # the synthesiser's buffer, every part's in turn (and at the end the band, after two groups or more)
     for part in parts:
-        groups.setdefault((float(np.clip(part.reverb, 0, 1)), float(part.gain_db)), []).append(part)
+        groups.setdefault((float(np.clip(part.reverb, 0, 1)), float(part.gain_db), tuple(part.spans)), []).append(part)
     lone = len(groups) == 1
     # channel rows: the filters run along contiguous rows. A lone group's parts' buffer is idle once they are
     # summed: it holds the mix then (one full-length array fewer at the band's peak).
     mix = None if lone else np.zeros((2, n), dtype=np.float32)
-    for (amount, gain_db), members in groups.items():
+    for (amount, gain_db, spans), members in groups.items():
         weights = [np.array([np.sqrt((1 - p.pan) / 2), np.sqrt((1 + p.pan) / 2)], dtype=np.float32) *
                    np.float32(1.414 * p.level) for p in members]
         # passes: (each part's scale in the pass's sum, the output channel it makes (None: both), a gain after
@@ -299,7 +300,11 @@ def render_band(parts, duration: float, target_rms: float, sr: int = SAMPLE_RATE
             target += rows
             if changed is not None:
                 target = changed if channel is None else changed[channel]
-                target += rows * np.float32(10 ** (gain_db / 20))
+                if spans:  # rows are in the mix already: scaled in place for the changed one
+                    rows *= np.float32(10 ** (gain_db / 20))
+                    target += apply_spans(rows, spans, sr, axis=rows.ndim - 1)
+                else:
+                    target += rows * np.float32(10 ** (gain_db / 20))
             del rows
     _without_dc(mix)
     arranged_rms = rms(mix)
@@ -311,6 +316,30 @@ def render_band(parts, duration: float, target_rms: float, sr: int = SAMPLE_RATE
 
 
 _BLOCK = 1 << 18  # samples per step when summing full-length parts (no full-length temporary)
+SPAN_RAMP_SECONDS = 0.05  # a span's gain comes in over this much time before it starts, and goes before it ends
+
+
+def apply_spans(audio: np.ndarray, spans, sr: int = SAMPLE_RATE, offset: int = 0, axis: int = 0) -> np.ndarray:
+    """Multiply `audio` in place by the gains of `spans`, ((start_s, end_s, gain), ...): each span's gain holds
+    from its start to its end, ramped in over SPAN_RAMP_SECONDS before its start and out over as much before its
+    end (a section's first downbeat sounds at the new level, the next section's at the old). `audio` is samples
+    offset .. offset + len of a longer signal (a block of it) along `axis`; only the spans' ranges are touched."""
+    n = audio.shape[axis]
+    ramp = max(1, int(round(SPAN_RAMP_SECONDS * sr)))
+    for start_s, end_s, gain in spans:
+        a, b = int(round(start_s * sr)), int(round(end_s * sr))
+        if b - a < 2 * ramp or gain == 1.0:
+            continue
+        lo, hi = max(a - ramp, offset), min(b, offset + n)
+        if lo >= hi:
+            continue
+        t = np.arange(lo, hi, dtype=np.float64)
+        weight = np.clip(np.minimum((t - (a - ramp)) / ramp, (b - t) / ramp), 0.0, 1.0)
+        curve = (1.0 + (float(gain) - 1.0) * weight).astype(np.float32)
+        index = [slice(None)] * audio.ndim
+        index[axis] = slice(lo - offset, hi - offset)
+        audio[tuple(index)] *= curve if axis == audio.ndim - 1 else curve.reshape((-1,) + (1,) * (audio.ndim - 1))
+    return audio
 
 
 def rms(audio: np.ndarray) -> float:

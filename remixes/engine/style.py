@@ -22,9 +22,9 @@ from .vocabulary import (
     DRUM_WORDS, EFFECT_DEFAULTS, EFFECT_WORDS, ELECTRIC_PROGRAMS, GENDER_WORDS, GROOVES_IN_THREE, GROOVE_WORDS,
     IDIOMS, INSTRUMENTAL_WORDS, INSTRUMENT_WORDS, INTENSIFIERS, KEEP_CUES, KEY_CHANGE_WORDS, KEY_NAMES, KIT_WORDS,
     LESS_CUES, LEVELLED, LEVEL_COMPARATIVES, METER_WORDS, MODE_WORDS, MODIFIERS, MORE_CUES, NOT_CUES, NOT_GUESSED,
-    NOT_TOO_CUES, OFF_WORDS, ONLY_CUES, ONLY_STYLES, OWN_TEMPO_WORDS, P, REST_WORDS, SECTION_WORDS, SOLO_WORDS,
-    STOP_WORDS, STYLE_TABLE, SWAP_CONNECTORS, SWAP_CUES, SYNTH_PROGRAMS, TRAILING_LEVELS, VOCAL_WORDS, Effect,
-    EffectKind, Groove, Kit, Role, StyleSound, StyleSpec,
+    NOT_TOO_CUES, OFF_WORDS, ONLY_CUES, ONLY_STYLES, OWN_TEMPO_WORDS, P, REST_WORDS, SECTION_LABELS, SECTION_LIFTS,
+    SECTION_WORDS, SOLO_WORDS, STOP_WORDS, STYLE_TABLE, SWAP_CONNECTORS, SWAP_CUES, SYNTH_PROGRAMS, TRAILING_LEVELS,
+    VOCAL_WORDS, Effect, EffectKind, Groove, Kit, Role, StyleSound, StyleSpec,
 )
 
 MIN_BPM = 40.0
@@ -35,7 +35,21 @@ EFFECT_KINDS = tuple(kind.value for kind in EffectKind)
 ROLES = tuple(role.value for role in Role)
 GROOVES = tuple(groove.value for groove in Groove)
 LEVEL_STEP_DB = 6.0   # one "less guitar" / "more bass", scaled by "a bit" or "much"
+SECTION_LIFT_DB = 4.0  # "make the chorus bigger": the band that much louder there (the vocal half as much)
 MAX_LEVEL_DB = 12.0   # the most a role is moved however often it is asked
+
+
+@dataclass(frozen=True)
+class SectionChange:
+    """A change in one part of the song ("no drums in the verse", "make the chorus bigger", "add strings in the
+    chorus"): the arranger finds that part among the sections the analysis labels (analyse._sections)."""
+    section: str              # "chorus", "verse", "intro" or "outro"
+    which: str                # "every" one of them, the "first" or the "last"
+    target: str               # "mix" (the whole instrumental), "drums", "vocals", or an instrument's label
+    roles: tuple[str, ...]    # the band's roles the target plays ("drums" and "bass" move their stems too)
+    db: float | None          # the level change there; None: left out there
+    only_there: bool = False  # "add strings in the chorus": it plays there and nowhere else
+    words: str = ""           # how the prompt named the part of the song
 
 
 @dataclass(frozen=True)
@@ -67,14 +81,17 @@ class StylePlan:
     levels: dict[str, float] = field(default_factory=dict)  # role, "drums" or "vocals" -> dB, from "less guitar"
     only: tuple[str, ...] = ()  # "only piano and vocals": the roles, "drums" and "vocals" that play, nothing else
     removed: tuple[str, ...] = ()  # "no guitar": the instruments the prompt takes out (labels), the song's own too
+    sections: tuple[SectionChange, ...] = ()  # changes in one part of the song only
 
     def to_dict(self) -> dict:
         data = asdict(self)
         data["tempo_range"] = list(self.tempo_range)
         data["instruments"] = dict(self.instruments)
         data["effects"] = [{"kind": e.kind, "params": dict(e.params)} for e in self.effects]
-        for key in ("palette", "modifiers", "understood", "ignored_words", "only", "removed"):
+        for key in ("palette", "modifiers", "understood", "ignored_words", "only", "removed", "sections"):
             data[key] = list(data[key])
+        for change in data["sections"]:
+            change["roles"] = list(change["roles"])
         return data
 
     @classmethod
@@ -85,6 +102,8 @@ class StylePlan:
         values["levels"] = dict(values.get("levels") or {})
         values["only"] = tuple(values.get("only") or ())
         values["removed"] = tuple(values.get("removed") or ())
+        values["sections"] = tuple(SectionChange(**{**change, "roles": tuple(change["roles"])})
+                                   for change in values.get("sections") or ())
         values["effects"] = tuple(Effect(e["kind"], dict(e["params"])) for e in values["effects"])
         for key in ("palette", "modifiers", "understood", "ignored_words"):
             values[key] = tuple(values[key])
@@ -750,12 +769,12 @@ def interpret(prompt: str) -> StylePlan:
     _reread_solo_before(hits)
     _mark_scopes(hits)
     _reread_trailing_off(hits)
-    sections = list(dict.fromkeys(hit.text for hit in hits if hit.kind == "section"))
     key_change = any(hit.kind == "key_change" for hit in hits)
-    # read above, or named only for the plan's notes (a part of the song, a key change): nothing else sees them
-    hits = [hit for hit in hits if hit.kind not in ("swap_to", "off", "idiom", "section", "key_change", "consumed")]
+    # read above, or named only for the plan's notes (a key change): nothing else sees them
+    hits = [hit for hit in hits if hit.kind not in ("swap_to", "off", "idiom", "key_change", "consumed")]
     _reread_trailing_level_words(hits)
-    hits = [hit for hit in hits if hit.kind != "level_after"]  # "in front" with no part before it asks nothing
+    section_asks, sections = _read_section_changes(hits)
+    hits = [hit for hit in hits if hit.kind not in ("level_after", "section", "consumed")]  # "in front" alone: nothing
     _reread_style_words(hits)
 
     main_id, blended_ids, refused_ids = _choose_styles(hits)
@@ -778,12 +797,13 @@ def interpret(prompt: str) -> StylePlan:
 
     _apply_hits(d, hits, understood)
     _keep_only(d, understood)
+    section_changes = _section_changes(d, section_asks, understood)
     if key_change:
         understood.append("Key: the song's own (the remix does not transpose: its harmony keeps it recognisable)")
     if sections:
         named = ", ".join(f"\u201c{text}\u201d" for text in sections)
-        understood.append(f"Song part: {named}: the remix changes the whole song alike (one part of it is not "
-                          "changed on its own)")
+        understood.append(f"Song part: {named}: the remix changes the whole song alike (only a level, a part "
+                          "left out or added, or the band bigger or softer is changed in one part of the song)")
     if percent is not None:  # "20% faster": the feel of "faster", and that much, whatever the feelings' own tempo
         if abs(percent - 1.0) >= 0.02:
             _apply_modifier(d, "slow" if percent < 1 else "fast", 1.0)
@@ -803,7 +823,186 @@ def interpret(prompt: str) -> StylePlan:
             understood.append(f"Tempo: {word} (x{d.tempo_factor:.2f})")
     understood.extend(notes)
     understood.extend(spell_notes)
-    return _finish(d, bpm, understood, ignored)
+    return replace(_finish(d, bpm, understood, ignored), sections=section_changes)
+
+
+@dataclass
+class _SectionAsk:
+    """A change the prompt asks of one part of the song, before the style's band is known."""
+    section: str
+    which: str
+    words: str
+    hit: _Hit           # the part or the feeling, consumed once read (unless it is still to be added)
+    db: float | None    # None: left out there
+    only_there: bool = False
+    kind: str = ""      # the hit's kind when read: "instrument", "drums", "vocals", or "modifier" (the whole band)
+
+
+_SECTION_REACH = 4  # tokens between a part of the song and the change asked of it ("drums much louder in the chorus")
+
+
+def _read_section_changes(hits: list[_Hit]) -> tuple[list[_SectionAsk], list[str]]:
+    """"no drums in the verse", "in the chorus add strings", "make the chorus bigger", "softer verses": a part, or a
+    feeling that lifts the band or holds it back (SECTION_LIFTS), said of a part of the song right before or after
+    it in the same clause, changes there only. Those hits are consumed (an instrument added there is still added:
+    it then plays there alone). Returns the asks, and the section words that asked nothing the remix does per part.
+    """
+    for k, hit in enumerate(hits[1:], 1):  # "a bigger chorus": the song's chorus, not the chorus effect
+        before = hits[k - 1]
+        if hit.kind == "effect" and hit.text == "chorus" and before.kind == "modifier" \
+                and before.value in SECTION_LIFTS and hit.start == before.end:
+            hit.kind = "section"
+    asks: list[_SectionAsk] = []
+    found: dict[int, list[_SectionAsk]] = {}  # index of a part of the song -> what it was asked
+    for k, hit in enumerate(hits):
+        if hit.kind != "section":
+            continue
+        words = hit.text.split()
+        label = None if hit.text.endswith("pre chorus") else SECTION_LABELS.get(words[-1])
+        which = {"first": "first", "last": "last", "final": "last"}.get(words[0], "every")
+        found[k] = []
+        if label is not None:
+            scoped = _section_scope(hits, k, [ask.hit for ask in asks])
+            found[k] = [ask for ask in (_section_ask(h, label, which, hit.text) for h in _feelings_of_parts(scoped))
+                        if ask is not None]
+            asks.extend(found[k])
+    # "no drums in the intro and outro", "make the verses and choruses louder": two parts of the song side by side
+    # ("and" or "or" between them) are asked the same
+    for k in [k for k, asked in found.items() if not asked]:
+        hit = hits[k]
+        label = None if hit.text.endswith("pre chorus") else SECTION_LABELS.get(hit.text.split()[-1])
+        for j in (k - 1, k + 1):
+            if label is None or j not in found or not found[j] or abs(hits[j].start - hit.start) > 3:
+                continue
+            which = {"first": "first", "last": "last", "final": "last"}.get(hit.text.split()[0], "every")
+            found[k] = [replace(ask, section=label, which=which, words=hit.text) for ask in found[j]]
+            asks.extend(found[k])
+            break
+    for ask in asks:  # read here, unless what it adds is still to be added (it then plays there alone)
+        if not ask.only_there:
+            ask.hit.kind = "consumed"
+    unscoped = [hits[k].text for k, asked in found.items() if not asked]
+    return asks, list(dict.fromkeys(unscoped))
+
+
+def _section_scope(hits: list[_Hit], k: int, taken: list[_Hit]) -> list[_Hit]:
+    """The hits a part of the song (hits[k]) scopes: the parts or feelings right before it in its clause ("no
+    drums or bass in the verse"), else right after it ("in the chorus add strings", "make the chorus bigger"),
+    passing over those another part of the song took (`taken`), and not into a feeling said of the next one ("the
+    verse and a bigger chorus")."""
+    passed = ("intensity", "consumed", "level_after") + _CUES
+
+    def free(h: _Hit) -> bool:
+        return _scopable(h) and not any(h is t for t in taken)
+
+    before: list[_Hit] = []
+    edge = hits[k].start
+    for j in range(k - 1, -1, -1):
+        h = hits[j]
+        if h.kind == "section" or hits[j + 1].after_pause or h.end < edge - _SECTION_REACH:
+            break
+        if free(h):
+            before.insert(0, h)
+            edge = h.start
+        elif h.kind not in passed and not _scopable(h):
+            break
+    if before:
+        return before
+    after: list[_Hit] = []
+    edge = hits[k].end
+    for j in range(k + 1, len(hits)):
+        h = hits[j]
+        if h.kind == "section" or h.after_pause or h.start > edge + _SECTION_REACH:
+            break
+        if j + 1 < len(hits) and hits[j + 1].kind == "section" and hits[j + 1].start == h.end:
+            break  # "a bigger chorus": said of the next part of the song
+        if free(h):
+            after.append(h)
+            edge = h.end
+        elif h.kind not in passed and not _scopable(h):
+            break
+    return after
+
+
+def _feelings_of_parts(scoped: list[_Hit]) -> list[_Hit]:
+    """"bigger drums in the chorus", "heavier guitar in the verse": a feeling right before a part is that part's
+    level there (the feeling is consumed, the part turned up or down as the feeling lifts or holds back)."""
+    out = []
+    for h in scoped:
+        before = out[-1] if out else None
+        if h.kind in ("instrument", "drums") and h.polarity in ("plain", "add") and before is not None \
+                and before.kind == "modifier" and before.end == h.start:
+            sign = SECTION_LIFTS[before.value] * (-1 if before.polarity in ("drop", "not", "less") else 1)
+            before.kind = "consumed"
+            h.polarity = "more" if sign > 0 else "less"
+            h.intensity = before.intensity * SECTION_LIFT_DB / LEVEL_STEP_DB
+            out[-1] = h
+        else:
+            out.append(h)
+    return out
+
+
+def _scopable(hit: _Hit) -> bool:
+    return hit.kind in ("instrument", "drums", "vocals", "instrumental") or (
+        hit.kind == "modifier" and hit.value in SECTION_LIFTS)
+
+
+def _section_ask(hit: _Hit, label: str, which: str, words: str) -> _SectionAsk | None:
+    """What a part or a feeling asks of a part of the song, by its cue; None: nothing per part ("keep the drums")."""
+    polarity, k = hit.polarity, hit.intensity
+    if hit.kind == "modifier":
+        sign = SECTION_LIFTS[hit.value] * (-1 if polarity in ("drop", "not", "less") else 1)
+        db = sign * SECTION_LIFT_DB * k
+    elif hit.kind == "instrumental" or polarity in ("drop", "not"):
+        db = None
+    elif polarity in ("less", "more"):
+        db = LEVEL_STEP_DB * k * (1 if polarity == "more" else -1)
+    elif polarity in ("plain", "add") and hit.kind in ("instrument", "drums"):
+        return _SectionAsk(label, which, words, hit, 0.0, only_there=True, kind=hit.kind)
+    else:
+        return None
+    return _SectionAsk(label, which, words, hit, db, kind="vocals" if hit.kind == "instrumental" else hit.kind)
+
+
+def _section_changes(d: _Draft, asks: list[_SectionAsk], understood: list[str]) -> tuple[SectionChange, ...]:
+    """The asks on the style's band: an instrument's roles, the drums if the band has them; and what the plan says."""
+    changes: list[SectionChange] = []
+    for ask in asks:
+        kind = ask.kind
+        if kind == "modifier":
+            target, roles = "mix", ()
+        elif kind == "instrument":
+            target, roles = _label(ask.hit.value), tuple(_roles_playing(d, ask.hit.value))
+        else:
+            target, roles = kind, ((kind,) if kind == "drums" else ())
+        where = f"\u201c{ask.words}\u201d"
+        missing = (kind == "instrument" and not roles) or (kind == "drums" and not d.drums)
+        if missing or (kind == "vocals" and not d.keep_vocals):
+            d.notes.append(f"Song part: {where}: there {'are' if target in ('drums', 'vocals') else 'is'} no "
+                           f"{target} in this remix to change there.")
+            continue
+        if target == "bass" or "bass" in roles:
+            roles = tuple(dict.fromkeys(roles + ("bass",)))
+        change = SectionChange(ask.section, ask.which, target, roles,
+                               None if ask.db is None else round(_clamp(ask.db, -MAX_LEVEL_DB, MAX_LEVEL_DB), 1),
+                               ask.only_there, ask.words)
+        if change in changes:  # "drums kick in at the chorus": two drum words, one change
+            continue
+        changes.append(change)
+        d.notes.append(f"Song part: {where}: {section_change_words(change)}")
+    return tuple(changes)
+
+
+def section_change_words(change: SectionChange) -> str:
+    """"drums left out there", "the band +4 dB there (the vocal +2 dB)", "strings play there only"."""
+    if change.only_there:
+        return f"{change.target} {'play' if change.target.endswith('s') else 'plays'} there only"
+    if change.target == "mix":
+        word = "bigger" if change.db > 0 else "softer"
+        return f"{word}: the band {change.db:+g} dB there (the vocal {change.db / 2:+g} dB)"
+    if change.db is None:
+        return f"{change.target} left out there"
+    return f"{change.target} {change.db:+g} dB there"
 
 
 def _reread_comparison(hits: list[_Hit]) -> None:

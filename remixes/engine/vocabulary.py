@@ -950,7 +950,16 @@ KEY_CHANGE_WORDS = ("raise the key", "lower the key", "change the key", "key cha
 SECTION_WORDS = tuple(f"{article} {part}" for article in ("the", "every", "each", "last", "first", "final")
                       for part in ("chorus", "choruses", "verse", "verses", "bridge", "intro", "outro", "hook",
                                    "refrain", "drop", "drops", "breakdown", "pre chorus")) + (
-    "chorus section", "verse section", "the chorus section", "the verse section", "verse", "verses", "choruses")
+    "chorus section", "verse section", "the chorus section", "the verse section", "verse", "verses", "choruses",
+    "intro", "outro", "intros", "outros", "bridge", "breakdown", "refrain", "hook")
+# The song part a section word names, as the analysis labels its sections (analyse._sections: by energy, the
+# loudest are the choruses; a drop is one); a bridge, a breakdown or a pre-chorus is not told apart there
+SECTION_LABELS = {"chorus": "chorus", "choruses": "chorus", "hook": "chorus", "refrain": "chorus", "drop": "chorus",
+                  "drops": "chorus", "verse": "verse", "verses": "verse", "intro": "intro", "intros": "intro",
+                  "outro": "outro", "outros": "outro"}
+# Feelings that, said of a part of the song ("make the chorus bigger", "softer verses"), lift it or hold it back
+# against the rest: +1 the band louder there, -1 softer (a feeling said of the whole song stays a feeling)
+SECTION_LIFTS = {"energetic": 1, "heavy": 1, "epic": 1, "aggressive": 1, "soft": -1, "minimal": -1, "chill": -1}
 LEVELLED = ("instrument", "drums", "vocals")  # what a "softer" / "louder" next to it turns down or up
 KEEP_CUES = ("keep", "keeping", "retain", "preserve", "maintain", "leave", "don't change", "dont change",
              "do not change", "don't touch", "dont touch", "do not touch")

@@ -664,3 +664,62 @@ def test_the_plan_says_which_of_the_songs_parts_the_band_plays(prompt, playing):
     """"solo violin" plays the melody alone: the note said the band played the song's chords and bass line too."""
     band = next(note for note in _alone(0.5, prompt).notes if note.startswith("The band: "))
     assert playing in band
+
+
+def arrangement_in_sections(prompt: str, sections: tuple) -> object:
+    plan = interpret(prompt)
+    analysis = replace(song_analysis(), sections=sections)
+    timing = choose_timing(plan, analysis.tempo, analysis.duration)
+    assert timing.rate == 1.0
+    return arrange(plan, analysis, timing, strength=0.5, seed=1, keep_vocal=True)
+
+
+VERSE_CHORUS = (Section(0.0, 6.0, "verse", 0.6), Section(6.0, 12.0, "chorus", 1.0))
+
+
+def test_no_drums_in_the_verse_leaves_the_drums_out_there_only():
+    arrangement = arrangement_in_sections("rock, no drums in the verse", VERSE_CHORUS)
+    starts = [note[0] for note in part(arrangement, "drums").notes]
+    assert starts and min(starts) >= 6.0 - 0.03
+    plain = part(arrangement_in_sections("rock", VERSE_CHORUS), "drums").notes
+    assert [n for n in plain if n[0] >= 6.0 - 0.03] == list(part(arrangement, "drums").notes)
+    assert arrangement.stem_spans == (("drums", 0.0, 6.0, 0.0),)  # the kept drums stem too
+    assert any(n.startswith("Song part \u201cthe verse\u201d (0:00-0:06): drums left out there")
+               for n in arrangement.notes)
+
+
+def test_strings_added_in_the_chorus_play_there_only():
+    arrangement = arrangement_in_sections("rock, add strings in the chorus", VERSE_CHORUS)
+    strings = part(arrangement, "strings").notes
+    assert strings and min(n[0] for n in strings) >= 6.0 - 0.03
+    assert all(p.notes == q.notes for p, q in zip(arrangement_in_sections("rock", VERSE_CHORUS).parts,
+                                                  arrangement.parts) if p.role == q.role)
+    assert arrangement.stem_spans == ()
+
+
+def test_more_bass_in_the_chorus_turns_the_bass_part_and_stem_up_there():
+    arrangement = arrangement_in_sections("rock, more bass in the chorus", VERSE_CHORUS)
+    gain = 10 ** (6 / 20)
+    assert np.allclose(part(arrangement, "bass").spans, [(6.0, 12.0, gain)])
+    assert part(arrangement, "bass").gain_db == 0.0 and part(arrangement, "guitar").spans == ()
+    assert [span[0] for span in arrangement.stem_spans] == ["bass", "bass_pad"]
+    assert np.allclose([span[1:] for span in arrangement.stem_spans], [(6.0, 12.0, gain)] * 2)
+    assert arrangement.mix_spans == () and arrangement.vocal_spans == ()
+
+
+def test_the_last_chorus_bigger_lifts_the_last_one_and_the_vocal_half_as_much():
+    sections = (Section(0.0, 3.0, "chorus", 1.0), Section(3.0, 6.0, "verse", 0.6), Section(6.0, 9.0, "chorus", 1.0),
+                Section(9.0, 12.0, "chorus", 0.9))
+    arrangement = arrangement_in_sections("rock, make the last chorus bigger", sections)
+    gain = 10 ** (4 / 20)
+    assert np.allclose(arrangement.mix_spans, [(6.0, 12.0, gain)])  # two choruses in a row are one
+    assert np.allclose(arrangement.vocal_spans, [(6.0, 12.0, np.sqrt(gain))])
+    every = arrangement_in_sections("rock, make the chorus bigger", sections)
+    assert [span[:2] for span in every.mix_spans] == [(0.0, 3.0), (6.0, 12.0)]
+
+
+def test_a_part_of_the_song_that_is_not_found_changes_nothing_and_says_so():
+    arrangement = arrangement_in_sections("rock, no drums in the intro", VERSE_CHORUS)
+    assert part(arrangement, "drums").notes == part(arrangement_in_sections("rock", VERSE_CHORUS), "drums").notes
+    assert arrangement.stem_spans == ()
+    assert any("no intro was found in the song (its sections: verse, chorus)" in n for n in arrangement.notes)

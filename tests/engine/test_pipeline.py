@@ -175,7 +175,7 @@ def sung_over_a_band(monkeypatch, prompt: str, seconds: float = 2.0) -> np.ndarr
     band = np.repeat((0.2 * np.sin(2 * np.pi * 330 * t))[:, None], 2, axis=1).astype(np.float32)
     voice = np.repeat((0.05 * np.sin(2 * np.pi * 523.25 * t))[:, None], 2, axis=1).astype(np.float32)
     monkeypatch.setattr(pipeline, "_sing", lambda *args: (voice, "la", [], ()))
-    arrangement = SimpleNamespace(parts=(), band_gain=0.0, drum_gain=0.0)
+    arrangement = SimpleNamespace(parts=(), band_gain=0.0, drum_gain=0.0, mix_spans=(), vocal_spans=())
     result, _, _ = pipeline._render_version(1, arrangement, interpret(prompt), RemixRequest(prompt=prompt), band,
                                             float(np.sqrt(np.mean(band ** 2))), "la")
     return result.audio
@@ -242,7 +242,7 @@ def test_a_kept_vocal_keeps_its_balance_with_the_instrumental_through_the_effect
     voice = np.repeat((0.06 * np.sin(2 * np.pi * 523.25 * t) * (np.sin(2 * np.pi * 1.5 * t) > 0))[:, None], 2,
                       axis=1).astype(np.float32)
     np.save(tmp_path / "kept.npy", voice)
-    arrangement = SimpleNamespace(parts=(), band_gain=0.0, drum_gain=0.0)
+    arrangement = SimpleNamespace(parts=(), band_gain=0.0, drum_gain=0.0, mix_spans=(), vocal_spans=())
     pipeline._finish_version(1, arrangement, interpret(prompt), RemixRequest(prompt=prompt), band, None, "",
                              kept_vocal=str(tmp_path / "kept.npy"), workdir=tmp_path)
 
@@ -278,3 +278,41 @@ def test_the_original_goes_through_rubber_bands_finer_engine_where_it_is_most_of
     assert result.plan["engine"]["stretch"] != 1.0
     assert engines == {fine}
 
+
+
+@pytest.mark.parametrize("prompt, band_db, vocal_db", [("pop, make the chorus bigger", 4.0, 2.0),
+                                                       ("pop, softer verses", -4.0, -2.0),
+                                                       ("pop, no vocals in the chorus", 0.0, None)])
+def test_a_part_of_the_song_changes_there_alone(tmp_path, monkeypatch, prompt, band_db, vocal_db):
+    """The arrangement's spans of one part of the song (its second half here) on a finished version: the
+    instrumental and the sung vocal there against the first half, as the version's stems show them."""
+    import soundfile as sf
+
+    from remixes.engine.arrange import _section_changes
+    from remixes.engine.music import Section
+
+    t = np.arange(4 * SR) / SR
+    band = np.repeat((0.2 * np.sin(2 * np.pi * 330 * t))[:, None], 2, axis=1).astype(np.float32)
+    voice = np.repeat((0.05 * np.sin(2 * np.pi * 523.25 * t))[:, None], 2, axis=1).astype(np.float32)
+    monkeypatch.setattr(pipeline, "_sing", lambda *args: (voice.copy(), "la", [], ()))
+    plan = interpret(prompt)
+    label = plan.sections[0].section
+    sections = (Section(0.0, 2.0, "chorus" if label == "verse" else "verse", 0.6), Section(2.0, 4.0, label, 1.0))
+    notes = []
+    _, _, mix_spans, vocal_spans = _section_changes(plan.sections, sections, 1.0, [], notes)
+    assert notes[0].startswith(f"Song part \u201c{plan.sections[0].words}\u201d (0:02-0:04)")
+    arrangement = SimpleNamespace(parts=(), band_gain=0.0, drum_gain=0.0, mix_spans=mix_spans,
+                                  vocal_spans=vocal_spans)
+    pipeline._finish_version(1, arrangement, plan, RemixRequest(prompt=prompt), band, None, "la", workdir=tmp_path)
+
+    def halves_db(name):
+        audio, _ = sf.read(tmp_path / f"version-1-{name}.wav")
+        first, second = (float(np.sqrt(np.mean(audio[a:b] ** 2))) for a, b in ((SR // 2, 3 * SR // 2),
+                                                                               (5 * SR // 2, 7 * SR // 2)))
+        return None if second < 1e-4 else 20 * np.log10(second / first)
+
+    assert halves_db("instrumental") == pytest.approx(band_db, abs=0.3)
+    if vocal_db is None:
+        assert halves_db("vocals") is None
+    else:
+        assert halves_db("vocals") == pytest.approx(vocal_db, abs=0.3)

@@ -4,6 +4,7 @@ down or up by what the prompt asked."""
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -345,3 +346,35 @@ def test_the_finer_stretch_keeps_to_the_beat_along_a_long_song():
         at = int(round(c / 0.9))
         offsets.append(abs(int(np.argmax(energy[at - window:at + window])) - window) / sr)
     assert max(offsets) < 0.025
+
+
+def test_a_span_moves_its_part_there_and_nowhere_else(plain):
+    """"louder bass in the chorus": the bass +6 dB from 1 s on (Part.spans), after the band is balanced."""
+    bass, keys = band()
+    spanned = render_band((replace(bass, spans=((1.0, SECONDS, 2.0),)), keys), SECONDS, 0.1)
+    halves = [slice(0, int(0.95 * SR)), slice(int(1.0 * SR), int(SECONDS * SR))]
+    first, second = (spanned[h] for h in halves)
+    plain_first, plain_second = (plain[h] for h in halves)
+    assert np.allclose(first, plain_first, atol=1e-6)  # before the span: the band as it was
+    # in the span, the bass's share of the band is doubled and the piano's is what it was
+    stems = [render_band((p,), SECONDS, 0.1)[halves[1]].reshape(-1) for p in band()]
+    weights = [np.linalg.lstsq(np.stack(stems, axis=1), audio.reshape(-1), rcond=None)[0]
+               for audio in (plain_second, second)]
+    assert 20 * np.log10(weights[1] / weights[0]) == pytest.approx([6.02, 0.0], abs=0.05)
+
+
+def test_span_gains_ramp_in_before_the_span_and_out_before_its_end_block_by_block_as_whole():
+    from remixes.engine.render import SPAN_RAMP_SECONDS, apply_spans
+
+    n = 3 * SR
+    spans = ((1.0, 2.0, 0.25),)
+    whole = apply_spans(np.ones((n, 2), dtype=np.float32), spans, SR)
+    ramp = int(SPAN_RAMP_SECONDS * SR)
+    assert np.all(whole[: SR - ramp] == 1.0) and np.all(whole[2 * SR:] == 1.0)
+    assert np.allclose(whole[SR: 2 * SR - ramp], 0.25)  # the section's first sample is at the new gain
+    assert np.all(np.diff(whole[SR - ramp: SR, 0]) <= 0) and np.all(np.diff(whole[2 * SR - ramp: 2 * SR, 0]) >= 0)
+    blocks = np.concatenate([apply_spans(np.ones((b - a, 2), dtype=np.float32), spans, SR, offset=a)
+                             for a, b in ((0, 40000), (40000, 44150), (44150, 90001), (90001, n))])
+    assert np.array_equal(blocks, whole)
+    rows = apply_spans(np.ones((2, n), dtype=np.float32), spans, SR, axis=1)
+    assert np.array_equal(rows.T, whole)

@@ -20,3 +20,22 @@ def test_the_kept_original_mixes_a_stems_pad_under_its_own_name():
     whole = pitch_class_pad(lambda a, b: stem[a:b], 0, len(stem), len(stem), SR)
     assert np.allclose(mix[0:len(stem)], 0.5 * whole, atol=1e-5)
     assert np.allclose(np.concatenate([mix[0:30000], mix[30000:len(stem)]]), 0.5 * whole, atol=1e-5)
+
+
+def test_a_stems_spans_change_that_stem_there_and_nothing_else():
+    """"no drums in the verse" on the kept original: the drums stem silent in the verse, the other stems as they
+    were, block by block as in one read."""
+    from remixes.engine.pipeline import _StemMix
+
+    n = 3 * SR
+    rng = np.random.default_rng(0)
+    drums, other = (rng.standard_normal((n, 2)).astype(np.float32) * 0.1 for _ in range(2))
+    silent = np.zeros_like(drums)
+    stems = SimpleNamespace(vocals=silent, drums=drums, bass=silent, other=other)
+    gains = {"vocals": 0.0, "drums": 0.5, "bass": 0.0, "other": 1.0}
+    mix = _StemMix(stems, gains, spans=(("drums", 1.0, 2.0, 0.0),))
+    whole = mix[0:n]
+    assert np.allclose(whole[SR:2 * SR - 2205], other[SR:2 * SR - 2205])  # the verse: no drums
+    assert np.allclose(whole[:SR - 2205], 0.5 * drums[:SR - 2205] + other[:SR - 2205])
+    assert np.allclose(whole[2 * SR:], 0.5 * drums[2 * SR:] + other[2 * SR:])
+    assert np.array_equal(np.concatenate([mix[0:50000], mix[50000:n]]), whole)

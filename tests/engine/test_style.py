@@ -10,7 +10,8 @@ import time
 import pytest
 
 from remixes.engine.style import (
-    EFFECT_KINDS, GROOVES, GROOVES_IN_THREE, MAX_LEVEL_DB, ROLES, STYLES, StylePlan, available_styles, interpret,
+    EFFECT_KINDS, GROOVES, GROOVES_IN_THREE, MAX_LEVEL_DB, ROLES, STYLES, SectionChange, StylePlan, available_styles,
+    interpret,
 )
 
 ANY = object()
@@ -722,12 +723,12 @@ def test_kick_off_takes_no_drum_out():
 ])
 def test_a_part_of_the_song_is_named_in_the_plan_not_read_as_an_effect_or_a_removal(prompt, part):
     """"make the chorus bigger" added the chorus effect; "make the drop hit harder" read "drop" as a removal. The
-    remix changes the whole song alike, and the plan says which part was named."""
+    plan says which part was named and what changes there (the rest of the song keeps its drums)."""
     plan = interpret(prompt)
     assert "chorus" not in {e.kind for e in plan.effects} - {e.kind for e in interpret("").effects}
     assert any(line.startswith("Song part: ") and f"\u201c{part}\u201d" in line for line in plan.understood)
     assert not any(line.startswith("Adds: chorus") for line in plan.understood)
-    assert plan.removed == () if "no drums" not in prompt else not plan.drums
+    assert plan.removed == () and plan.drums and [change.words for change in plan.sections] == [part]
 
 
 def test_no_reverb_on_the_vocals_keeps_the_vocals_dry():
@@ -835,3 +836,79 @@ def test_the_plan_names_the_instruments_taken_out():
     assert interpret("no guitar, more guitar").removed == () and interpret("no drums").removed == ()
     plan = interpret("replace the guitar with a piano")
     assert plan.removed == ("guitar",) and StylePlan.from_dict(plan.to_dict()) == plan
+
+
+# prompt -> (section, which, target, dB or None: left out, plays there only), one per change, in order
+@pytest.mark.parametrize("prompt, changes", [
+    ("no drums in the verse", [("verse", "every", "drums", None, False)]),
+    ("drop the drums in the intro", [("intro", "every", "drums", None, False)]),
+    ("no drums or bass in the intro",
+     [("intro", "every", "drums", None, False), ("intro", "every", "bass", None, False)]),
+    ("louder drums in the chorus", [("chorus", "every", "drums", 6.0, False)]),
+    ("make the drums a bit louder in the chorus", [("chorus", "every", "drums", 3.0, False)]),
+    ("more bass in the choruses and a slower tempo", [("chorus", "every", "bass", 6.0, False)]),
+    ("a bit less vocals in the chorus", [("chorus", "every", "vocals", -3.0, False)]),
+    ("make the intro instrumental", [("intro", "every", "vocals", None, False)]),
+    ("remove the vocals from the intro", [("intro", "every", "vocals", None, False)]),
+    ("no vocals in the first verse", [("verse", "first", "vocals", None, False)]),
+    ("add strings in the chorus", [("chorus", "every", "strings", 0.0, True)]),
+    ("in the chorus add a piano", [("chorus", "every", "piano", 0.0, True)]),
+    ("ambient, add drums only in the chorus", [("chorus", "every", "drums", 0.0, True)]),
+    ("make the chorus bigger", [("chorus", "every", "mix", 4.0, False)]),
+    ("a bigger chorus", [("chorus", "every", "mix", 4.0, False)]),
+    ("make the drop hit harder", [("chorus", "every", "mix", 4.0, False)]),
+    ("the chorus should be louder", [("chorus", "every", "mix", 4.0, False)]),
+    ("make the last chorus much louder", [("chorus", "last", "mix", 6.0, False)]),
+    ("softer verses", [("verse", "every", "mix", -4.0, False)]),
+    ("make the verse more chill and the chorus more energetic",
+     [("verse", "every", "mix", -4.0, False), ("chorus", "every", "mix", 4.0, False)]),
+    ("lofi, no drums in the verse, add strings in the chorus",
+     [("verse", "every", "drums", None, False), ("chorus", "every", "strings", 0.0, True)]),
+    ("bigger drums in the chorus", [("chorus", "every", "drums", 4.0, False)]),
+    ("drums kick in at the chorus", [("chorus", "every", "drums", 0.0, True)]),
+    ("quiet intro, loud chorus", [("intro", "every", "mix", -4.0, False), ("chorus", "every", "mix", 4.0, False)]),
+    ("lofi, no drums in the intro and outro",
+     [("intro", "every", "drums", None, False), ("outro", "every", "drums", None, False)]),
+    ("make the verses and choruses louder",
+     [("chorus", "every", "mix", 4.0, False), ("verse", "every", "mix", 4.0, False)]),
+    ("the verse and then a bigger chorus", [("chorus", "every", "mix", 4.0, False)]),
+])
+def test_a_change_said_of_a_part_of_the_song_is_made_there_only(prompt, changes):
+    """"no drums in the verse" took the drums out of the whole song; "make the chorus bigger" made the whole song
+    cinematic; "make the intro instrumental" dropped the vocal everywhere. Now each is a change in that part of
+    the song (StylePlan.sections), and nothing of it reaches the rest: no removal, level, feeling or style."""
+    plan = interpret(prompt)
+    assert [(c.section, c.which, c.target, c.db, c.only_there) for c in plan.sections] == changes
+    alone = interpret(prompt.split(",")[0]) if "," in prompt else interpret("")
+    assert plan.removed == () and plan.keep_vocals and plan.drums
+    assert plan.levels == {} and not set(plan.modifiers) & {"epic", "heavy", "energetic", "soft", "chill"}
+    if not any(only_there for *_, only_there in changes):
+        assert plan.instruments == alone.instruments and plan.style == alone.style
+    said = [line for line in plan.understood if line.startswith("Song part: ") and "whole song" not in line]
+    assert len(said) == len(changes)
+
+
+def test_a_part_added_in_a_part_of_the_song_is_added_to_the_band():
+    plan = interpret("rock, add strings in the chorus")
+    assert "strings" in plan.instruments and plan.sections[0].roles == ("strings",)
+    assert "Adds: strings" in plan.understood
+    assert "Song part: \u201cthe chorus\u201d: strings play there only" in plan.understood
+
+
+@pytest.mark.parametrize("prompt, said", [
+    ("classical, no drums in the verse", "there are no drums in this remix to change there"),
+    ("make the chorus rock", "the remix changes the whole song alike"),
+    ("make the bridge bigger", "the remix changes the whole song alike"),
+    ("rock, keep the drums in the verse", "the remix changes the whole song alike"),
+])
+def test_what_a_part_of_the_song_cannot_change_is_said(prompt, said):
+    plan = interpret(prompt)
+    assert plan.sections == ()
+    assert any(line.startswith("Song part: ") and said in line for line in plan.understood)
+
+
+def test_a_plans_changes_in_parts_of_the_song_survive_its_json():
+    plan = interpret("pop, no drums in the verse, add strings in the chorus")
+    again = StylePlan.from_dict(json.loads(json.dumps(plan.to_dict())))
+    assert again == plan and isinstance(again.sections[0], SectionChange)
+    assert StylePlan.from_dict({k: v for k, v in plan.to_dict().items() if k != "sections"}).sections == ()

@@ -23,6 +23,7 @@ class VocalGuide:
     chords: tuple[Chord, ...]
     melody: tuple[Tone, ...]                              # may be empty
     sections: tuple[Section, ...]
+    rests: tuple[tuple[float, float], ...] = ()  # (start, end): parts of the song asked without vocals
 
 
 @dataclass(frozen=True)

@@ -79,10 +79,11 @@ def place_lines(specs: list[LineSpec], guide: VocalGuide, gender: str, seed: int
     if len(grid.bars) < 2:
         return Placement((), ("The song is too short to sing any line of the lyrics.",))
     first_bar = _first_sung_bar(guide, grid)
-    chorus_bars = _chorus_bars(guide, grid)
+    rest_bars = _rest_bars(guide, grid)
+    chorus_bars = [bar for bar in _chorus_bars(guide, grid) if bar not in rest_bars]
     best = None
     for dense, align in ((False, True), (True, True), (True, False)):
-        layout = _layout(specs, grid, first_bar, chorus_bars, dense, align)
+        layout = _layout(specs, grid, first_bar, chorus_bars, dense, align, rest_bars)
         if best is None or len(layout) > len(best[0]):
             best = (layout, dense)
         if len(layout) == len(specs):
@@ -97,9 +98,11 @@ def place_lines(specs: list[LineSpec], guide: VocalGuide, gender: str, seed: int
         )
     elif dense:
         notes.append("Lyrics are long for this song: sung with denser phrasing to fit.")
-    layout, repeat_note = _repeat_chorus(layout, specs, grid, chorus_bars, dense)
+    layout, repeat_note = _repeat_chorus(layout, specs, grid, chorus_bars, dense, rest_bars)
     if repeat_note:
         notes.append(repeat_note)
+    if rest_bars:
+        notes.append("No line is sung in the parts of the song asked without vocals.")
     if chorus_bars and any(s.label == "chorus" for s in specs):
         notes.append("The [Chorus] lyrics are placed on the song's chorus.")
 
@@ -150,6 +153,19 @@ def _first_sung_bar(guide: VocalGuide, grid: _Grid) -> int:
     return int(np.argmin(np.abs(grid.bars - start)))
 
 
+def _rest_bars(guide: VocalGuide, grid: _Grid) -> frozenset[int]:
+    """The bars that start in a part of the song asked without vocals ("no vocals in the intro")."""
+    return frozenset(i for i, start in enumerate(grid.bars[:-1])
+                     if any(a - 1e-3 <= start < b - 1e-3 for a, b in guide.rests))
+
+
+def _free_bar(bar: int, size: int, rest_bars: frozenset[int]) -> int:
+    """The first bar from `bar` on where `size` bars in a row hold no rest."""
+    while any(b in rest_bars for b in range(bar, bar + size)):
+        bar = max(b for b in range(bar, bar + size) if b in rest_bars) + 1
+    return bar
+
+
 def _chorus_bars(guide: VocalGuide, grid: _Grid) -> list[int]:
     """Bars where choruses start: labelled "chorus", else the most energetic section when it stands out."""
     sections = sorted(guide.sections)
@@ -173,7 +189,8 @@ def _bars_for(syllables: int, grid: _Grid, dense: bool) -> int:
     return bars
 
 
-def _layout(specs, grid: _Grid, first_bar: int, chorus_bars: list[int], dense: bool, align: bool):
+def _layout(specs, grid: _Grid, first_bar: int, chorus_bars: list[int], dense: bool, align: bool,
+            rest_bars: frozenset[int] = frozenset()):
     total_bars = len(grid.bars) - 1
     sizes = [_bars_for(s.syllables, grid, dense) for s in specs]
     layout, bar = [], first_bar
@@ -187,6 +204,7 @@ def _layout(specs, grid: _Grid, first_bar: int, chorus_bars: list[int], dense: b
             bar = target
         elif new_verse and not dense:
             bar += 1  # a bar of rest between verses
+        bar = _free_bar(bar, size, rest_bars)
         if bar + size > total_bars:
             break
         layout.append((spec, bar, size))
@@ -194,7 +212,8 @@ def _layout(specs, grid: _Grid, first_bar: int, chorus_bars: list[int], dense: b
     return layout
 
 
-def _repeat_chorus(layout, specs, grid: _Grid, chorus_bars: list[int], dense: bool):
+def _repeat_chorus(layout, specs, grid: _Grid, chorus_bars: list[int], dense: bool,
+                   rest_bars: frozenset[int] = frozenset()):
     """When the lyrics end early and a later chorus remains, sing the [Chorus] block again there."""
     chorus = [s for s in specs if s.label == "chorus"]
     if not layout or len(layout) < len(specs) or not chorus or not chorus_bars:
@@ -205,7 +224,8 @@ def _repeat_chorus(layout, specs, grid: _Grid, chorus_bars: list[int], dense: bo
     bar = layout[-1][1] + layout[-1][2]
     repeated = 0
     for target in chorus_bars:
-        if target < bar + (0 if dense else 1) or target + sum(sizes) > len(grid.bars) - 1:
+        if target < bar + (0 if dense else 1) or target + sum(sizes) > len(grid.bars) - 1 \
+                or _free_bar(target, sum(sizes), rest_bars) != target:
             continue
         position = target
         for spec, size in zip(block, sizes):

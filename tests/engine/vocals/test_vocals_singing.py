@@ -224,3 +224,19 @@ def test_the_vocal_chain_alone_imports_no_singer():
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
                             cwd=Path(__file__).parents[3])
     assert result.stdout.split() == ["none"]
+
+
+def test_no_line_is_sung_in_a_part_of_the_song_asked_without_vocals():
+    """"no vocals in the chorus" with new lyrics: the lines go around the chorus (guide.rests), not into the
+    silence the chorus's vocal is turned down to."""
+    from dataclasses import replace
+
+    from remixes.engine.vocals.placement import LineSpec, place_lines
+
+    guide = make_guide(duration=48.0)
+    specs = [LineSpec(i, 8, verse=i // 2, label="verse") for i in range(6)]
+    free = place_lines(specs, guide, "female")
+    assert any(24.0 <= note.start < 48.0 for line in free.lines for note in line.notes)
+    rested = place_lines(specs, replace(guide, rests=((24.0, 48.0),)), "female")
+    assert rested.lines and all(note.end <= 24.0 + 1e-6 for line in rested.lines for note in line.notes)
+    assert "No line is sung in the parts of the song asked without vocals." in rested.notes
