@@ -18,7 +18,7 @@ import numpy as np
 from .analyse import VOCAL_PRESENCE_THRESHOLD, Analysis
 from .music import Chord, Section, Tone
 from .retimbre import PAD_CENTRE_HZ
-from .style import SectionChange, StylePlan, section_change_words
+from .style import KEEP_OWN_ORIGINAL, SectionChange, StylePlan, section_change_words
 from .vocabulary import Groove
 
 # (start_seconds, end_seconds, midi_pitch, velocity 1..127)
@@ -160,8 +160,10 @@ def arrange(plan: StylePlan, analysis: Analysis, timing: Timing, strength: float
     vocal_carries_tune = keep_vocal and song_parts is not None and song_parts.has_vocal
     # "no guitar": the song's own guitar is in its accompaniment stem, which is then kept as a pad of its harmony
     taken_out = [label for label in plan.removed if label != "bass"]
+    # "keep the original guitar": the accompaniment stays as it sounds, not as a pad of its pitch classes
+    retimbre = plan.style in _RETIMBRED and plan.keep_original < KEEP_OWN_ORIGINAL
     gains = _balance(plan.keep_original, strength, plan.energy, bool(plan.drums), fidelity, vocal_carries_tune,
-                     has_bass="bass" in plan.instruments, retimbre=plan.style in _RETIMBRED or bool(taken_out),
+                     has_bass="bass" in plan.instruments, retimbre=retimbre or bool(taken_out),
                      power_chords=_FEELS.get(plan.style, _FEEL).guitar != "strum", tempo=timing.tempo)
     gains["accompaniment_pad"] *= _PAD_LEVEL.get(plan.style, 1.0)
     voices_only = plan.style in _VOICES_ONLY

@@ -22,7 +22,7 @@ from .vocabulary import (
     DRUM_WORDS, EFFECT_DEFAULTS, EFFECT_WORDS, ELECTRIC_PROGRAMS, GENDER_WORDS, GROOVES_IN_THREE, GROOVE_WORDS,
     IDIOMS, INSTRUMENTAL_WORDS, INSTRUMENT_WORDS, INTENSIFIERS, KEEP_CUES, KEY_CHANGE_WORDS, KEY_NAMES, KIT_WORDS,
     LESS_CUES, LEVELLED, LEVEL_COMPARATIVES, METER_WORDS, MODE_WORDS, MODIFIERS, MORE_CUES, NOT_CUES, NOT_GUESSED,
-    NOT_TOO_CUES, OFF_WORDS, ONLY_CUES, ONLY_STYLES, OWN_TEMPO_WORDS, P, REST_WORDS, SECTION_LABELS, SECTION_LIFTS,
+    NOT_TOO_CUES, OFF_WORDS, ONLY_CUES, ONLY_STYLES, OWN_TEMPO_WORDS, OWN_WORDS, P, REST_WORDS, SECTION_LABELS, SECTION_LIFTS,
     SECTION_WORDS, SOLO_WORDS, STOP_WORDS, STYLE_TABLE, SWAP_CONNECTORS, SWAP_CUES, SYNTH_PROGRAMS, TRAILING_LEVELS,
     VOCAL_WORDS, Effect, EffectKind, Groove, Kit, Role, StyleSound, StyleSpec,
 )
@@ -35,6 +35,7 @@ EFFECT_KINDS = tuple(kind.value for kind in EffectKind)
 ROLES = tuple(role.value for role in Role)
 GROOVES = tuple(groove.value for groove in Groove)
 LEVEL_STEP_DB = 6.0   # one "less guitar" / "more bass", scaled by "a bit" or "much"
+KEEP_OWN_ORIGINAL = 0.9  # "keep the original guitar": the plan's keep_original at least this (the accompaniment's share)
 SECTION_LIFT_DB = 4.0  # "make the chorus bigger": the band that much louder there (the vocal half as much)
 MAX_LEVEL_DB = 12.0   # the most a role is moved however often it is asked
 
@@ -197,7 +198,7 @@ def _build_vocabulary() -> dict[tuple[str, ...], tuple[str, object]]:
                         ("swap_to", SWAP_CONNECTORS), ("all_but", ALL_BUT_CUES), ("rest", REST_WORDS),
                         ("own_tempo", OWN_TEMPO_WORDS), ("off", OFF_WORDS), ("idiom", IDIOMS),
                         ("section", SECTION_WORDS), ("not_too", NOT_TOO_CUES), ("key_change", KEY_CHANGE_WORDS),
-                        ("than", COMPARISON_WORDS)):
+                        ("than", COMPARISON_WORDS), ("own", OWN_WORDS)):
         for word in words:  # in this order: a phrase in two lists is read as the first
             add(word, kind, None)
     for word, cue in TRAILING_LEVELS.items():
@@ -216,7 +217,7 @@ _MAX_PHRASE = max(len(k) for k in _VOCAB)
 # single content words a misspelling may be read as (cues and tiny words excluded: too easy to hit by accident)
 _FUZZY_TARGETS = sorted(
     k[0] for k, (kind, _) in _VOCAB.items()
-    if len(k) == 1 and len(k[0]) >= 4 and kind not in ("drop", "not", "less", "more", "add", "keep", "only",
+    if len(k) == 1 and len(k[0]) >= 4 and kind not in ("drop", "not", "less", "more", "add", "keep", "only", "own",
                                                         "intensity", "swap", "swap_to", "section", "not_too",
                                                         "key_change", "artist", "than")
     and not k[0].isdigit()
@@ -703,6 +704,9 @@ def _mark_scopes(hits: list[_Hit]) -> None:
             intensity, intensity_end = float(hit.value), hit.end + 2
             cue_end = max(cue_end, hit.end + 3) if cue else cue_end
             continue
+        if hit.kind == "own":  # "keep the original guitar": the cue reaches past it
+            cue_end = max(cue_end, hit.end + 3) if cue else cue_end
+            continue
         if hit.start <= intensity_end:
             hit.intensity = intensity
         if hit.kind in ("modifier", "effect"):
@@ -768,10 +772,11 @@ def interpret(prompt: str) -> StylePlan:
     _reread_not_too(hits)
     _reread_solo_before(hits)
     _mark_scopes(hits)
+    _reread_own_parts(hits)
     _reread_trailing_off(hits)
     key_change = any(hit.kind == "key_change" for hit in hits)
     # read above, or named only for the plan's notes (a key change): nothing else sees them
-    hits = [hit for hit in hits if hit.kind not in ("swap_to", "off", "idiom", "key_change", "consumed")]
+    hits = [hit for hit in hits if hit.kind not in ("swap_to", "off", "idiom", "key_change", "consumed", "own")]
     _reread_trailing_level_words(hits)
     section_asks, sections = _read_section_changes(hits)
     hits = [hit for hit in hits if hit.kind not in ("level_after", "section", "consumed")]  # "in front" alone: nothing
@@ -1075,6 +1080,14 @@ def _reread_solo_before(hits: list[_Hit]) -> None:
             hit.kind = "only"
 
 
+def _reread_own_parts(hits: list[_Hit]) -> None:
+    """"keep the original guitar", "keep the song's own piano": the song's part is kept (its accompaniment stem, where
+    it plays, stays louder under the band), no new one is added ("keep_own")."""
+    for hit, after in zip(hits, hits[1:]):
+        if hit.kind == "own" and after.kind == "instrument" and after.start == hit.end and after.polarity == "keep":
+            after.polarity = "keep_own"
+
+
 def _reread_trailing_off(hits: list[_Hit]) -> None:
     """"turn the guitar off", "drums off": "off" right after a part (in the same clause) takes it out."""
     for k, hit in enumerate(hits):
@@ -1158,6 +1171,10 @@ def _apply_hits(d: _Draft, hits: list[_Hit], understood: list[str]) -> None:
             elif polarity in ("drop", "not"):
                 d.removes.append(_refuse_instrument(d, hit.value))
                 d.adds = [added for added in d.adds if added != label]
+            elif polarity == "keep_own":
+                d.keep_original = max(d.keep_original, KEEP_OWN_ORIGINAL)
+                understood.append(f"Keeps: the song's own {label} (the original accompaniment, where it plays, "
+                                  "stays louder under the band)")
             elif polarity == "less" and roles:
                 _change_level(d, roles, label, -LEVEL_STEP_DB * k)
             elif polarity == "less":

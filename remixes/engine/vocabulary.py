@@ -889,7 +889,11 @@ EFFECT_WORDS = {
 DROP_CUES = ("no", "without", "drop", "remove", "removing", "minus", "mute", "lose", "cut", "kill",
              "ditch", "strip", "skip", "exclude", "excluding", "except", "take out", "get rid of", "leave out",
              "delete", "wo", "nix", "zero", "instead of", "rather than", "in place of", "no more", "silence", "stop",
-             "turn off", "switch off", "shut off")
+             "turn off", "switch off", "shut off",
+             # "jazz, don't add drums", "no extra drums": the remix's new part is what is refused (was nothing, or
+             # "Adds: drums")
+             "don't add", "dont add", "do not add", "never add", "no extra", "no additional", "no added", "no new",
+             "without adding", "without extra", "without any extra")
 NOT_CUES = ("not", "don't", "dont", "never", "isn't", "isnt", "shouldn't", "shouldnt", "nothing", "avoid",
             "neither", "nor", "non", "un", "no longer")
 LESS_CUES = ("less", "fewer", "reduce", "reduced", "lower", "tone down", "turn down", "lighter on", "bring down",
@@ -903,7 +907,10 @@ ADD_CUES = ("with", "add", "adding", "plus", "featuring", "feat", "ft", "include
 # Feelings that, next to an instrument, the drums or the vocals, ask for its level instead: "softer drums",
 # "louder piano", "make the vocals quieter".
 LEVEL_COMPARATIVES = {"softer": "less", "quieter": "less", "louder": "more", "too loud": "less",
-                      "too quiet": "more", "too soft": "more"}
+                      "too quiet": "more", "too soft": "more",
+                      # "make the bass hit harder", "punchier drums", "bigger drums": that part up (were a heavy
+                      # Rock remix with a bass added, nothing, an epic one)
+                      "harder": "more", "punchier": "more", "bigger": "more", "fatter": "more"}
 # "vocals in front", "the drums further back": after a part, its level (as "louder" / "softer" after it)
 TRAILING_LEVELS = {"in front": "more", "up front": "more", "upfront": "more", "to the front": "more",
                    "in the front": "more", "forward": "more", "in the background": "less", "in the back": "less",
@@ -961,6 +968,8 @@ SECTION_LABELS = {"chorus": "chorus", "choruses": "chorus", "hook": "chorus", "r
 # against the rest: +1 the band louder there, -1 softer (a feeling said of the whole song stays a feeling)
 SECTION_LIFTS = {"energetic": 1, "heavy": 1, "epic": 1, "aggressive": 1, "soft": -1, "minimal": -1, "chill": -1}
 LEVELLED = ("instrument", "drums", "vocals")  # what a "softer" / "louder" next to it turns down or up
+# "keep the original guitar", "keep the song's own piano": after a keep, the song's part, not a new one
+OWN_WORDS = ("original", "song's own", "songs own", "existing")  # "the" before them is a stop word
 KEEP_CUES = ("keep", "keeping", "retain", "preserve", "maintain", "leave", "don't change", "dont change",
              "do not change", "don't touch", "dont touch", "do not touch")
 # "only piano", "just drums and bass", "strip it down to piano and vocals", "drums and bass only": the parts named
@@ -1029,7 +1038,7 @@ type kind sort genre mood some any all also too lot lots most sorta key tempo bp
 influenced influences flavor flavour flavored flavoured want wanna need needs let lets let's something thing
 things have has had get got go going put piece tone what how who which when where why if else such same own
 each every both either one two three yes okay ok hey hi hello thanks thank cool nice good great awesome amazing
-beautiful new original instead rather quite pretty fairly enough overall whole entire part parts section
+beautiful new instead rather quite pretty fairly enough overall whole entire part parts section
 sections bring well still even again via per while until through throughout within across along bpms eh um
 uh oh yeah yo sure maybe perhaps approach treatment rendition take that's there's i'd we're you're they're
 what's who's aren't can't won't day days morning evening afternoon weekend baby babies kids children theme
@@ -1092,7 +1101,7 @@ MODIFIERS: dict[str, Modifier] = {
     ),
     "energetic": Modifier(
         words=("energetic", "energy", "hype", "hyped", "pumping", "lively", "driving", "powerful", "intense",
-               "party", "upbeat", "bouncy", "banger", "danceable", "exciting", "punchy", "loud", "workout", "gym",
+               "party", "upbeat", "bouncy", "banger", "danceable", "exciting", "punchy", "punchier", "loud", "workout", "gym",
                "running", "hyper", "anthem", "louder", "too quiet", "too soft"),
         opposite="chill", implies="edm", tempo=1.06, energy=0.25, brightness=0.1, mood="energetic",
         effect_defaults={"compressor": {"threshold_db": -20.0, "ratio": 4.0}},
@@ -1128,7 +1137,7 @@ MODIFIERS: dict[str, Modifier] = {
         opposite="clean", implies="lofi", lowpass_hz=9000.0, brightness=-0.2, mood="nostalgic", saturation=-0.25,
     ),
     "heavy": Modifier(
-        words=("heavy", "heavier", "hard", "harder", "fat", "thick", "crushing", "hard hitting", "hardhitting"),
+        words=("heavy", "heavier", "hard", "harder", "fat", "fatter", "thick", "crushing", "hard hitting", "hardhitting"),
         opposite="soft", implies="rock", energy=0.2, brightness=-0.05,
         effect_defaults={"compressor": {"threshold_db": -20.0, "ratio": 4.0}},
     ),

@@ -723,3 +723,12 @@ def test_a_part_of_the_song_that_is_not_found_changes_nothing_and_says_so():
     assert part(arrangement, "drums").notes == part(arrangement_in_sections("rock", VERSE_CHORUS), "drums").notes
     assert arrangement.stem_spans == ()
     assert any("no intro was found in the song (its sections: verse, chorus)" in n for n in arrangement.notes)
+
+
+@pytest.mark.parametrize("prompt", ["rock but keep the original guitar", "jazz, keep the original piano"])
+def test_the_songs_own_part_kept_keeps_more_of_its_accompaniment_as_it_sounds(prompt):
+    """A retimbred style (jazz) keeps the accompaniment as a pad of its pitch classes: asked to keep the song's own
+    piano, it keeps it as it sounds, and more of it."""
+    plain, kept = arrangement_for(prompt.replace(" but", ",").split(",")[0]), arrangement_for(prompt)
+    assert kept.accompaniment_gain > max(plain.accompaniment_gain, plain.accompaniment_pad_gain) + 0.05
+    assert kept.accompaniment_pad_gain == 0.0

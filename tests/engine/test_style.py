@@ -864,7 +864,7 @@ def test_the_plan_names_the_instruments_taken_out():
      [("verse", "every", "mix", -4.0, False), ("chorus", "every", "mix", 4.0, False)]),
     ("lofi, no drums in the verse, add strings in the chorus",
      [("verse", "every", "drums", None, False), ("chorus", "every", "strings", 0.0, True)]),
-    ("bigger drums in the chorus", [("chorus", "every", "drums", 4.0, False)]),
+    ("bigger drums in the chorus", [("chorus", "every", "drums", 6.0, False)]),
     ("drums kick in at the chorus", [("chorus", "every", "drums", 0.0, True)]),
     ("quiet intro, loud chorus", [("intro", "every", "mix", -4.0, False), ("chorus", "every", "mix", 4.0, False)]),
     ("lofi, no drums in the intro and outro",
@@ -912,3 +912,32 @@ def test_a_plans_changes_in_parts_of_the_song_survive_its_json():
     again = StylePlan.from_dict(json.loads(json.dumps(plan.to_dict())))
     assert again == plan and isinstance(again.sections[0], SectionChange)
     assert StylePlan.from_dict({k: v for k, v in plan.to_dict().items() if k != "sections"}).sections == ()
+
+
+@pytest.mark.parametrize("prompt, removed", [("jazz, don't add drums", "drums"), ("ambient, no extra drums", "drums"),
+                                             ("without adding drums", "drums"), ("rock, do not add a piano", "piano")])
+def test_a_new_part_refused_is_left_out(prompt, removed):
+    """"don't add drums" did nothing (a jazz remix kept its kit), "no extra drums" added drums."""
+    plan = interpret(prompt)
+    assert f"Removes: {removed}" in plan.understood
+    assert (not plan.drums) if removed == "drums" else removed in plan.removed
+
+
+@pytest.mark.parametrize("prompt, part", [("make the bass hit harder", "bass"), ("make the kick hit harder", "drums"),
+                                          ("punchier drums", "drums"), ("bigger drums", "drums")])
+def test_a_part_asked_to_hit_harder_is_turned_up(prompt, part):
+    """"make the bass hit harder" was a heavy Rock remix with a bass added; "punchier drums" was nothing."""
+    plan = interpret(prompt)
+    assert plan.levels == {part: 6.0} and plan.modifiers == () and plan.style == "pop"
+
+
+@pytest.mark.parametrize("prompt", ["keep the original guitar", "rock but keep the original guitar",
+                                    "keep the song's own piano"])
+def test_the_songs_own_part_kept_is_not_a_new_one(prompt):
+    """"keep the original guitar" added a new guitar; the song's guitar is in its accompaniment stem, which now
+    stays louder under the band."""
+    plan, plain = interpret(prompt), interpret(prompt.split(" but ")[0] if " but " in prompt else "")
+    assert plan.instruments == plain.instruments and not any(line.startswith("Adds:") for line in plan.understood)
+    assert plan.keep_original >= 0.9 > plain.keep_original
+    assert any(line.startswith("Keeps: the song's own ") for line in plan.understood)
+    assert interpret("keep the original tempo").understood[-1] == "Tempo: the song's own (not changed)"
