@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Callable
 import numpy as np
 
 from . import features
-from .analyse import PITCH_NAMES, VOCAL_PRESENCE_THRESHOLD, analyse, detect_rhythm
+from .analyse import PITCH_NAMES, VOCAL_PRESENCE_THRESHOLD, Analysis, analyse, detect_rhythm
 from .arrange import Arrangement, arrange, choose_timing
 from .decode import SAMPLE_RATE, decode, mono_of, probe
 from .errors import EngineError
@@ -269,10 +269,13 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
         original_path = kept_path = original = None
         if kept is not None and request.gender:
             notes.append(f"Kept vocal re-voiced toward a {request.gender} voice.")
+        tune = (plan.vocal_tune, analysis.key_tonic, analysis.mode) if plan.vocal_tune else None
+        if tune is not None:
+            notes.append(_tune_note(plan.vocal_tune, analysis, kept is not None or sing_lyrics))
         if pool:
             # the kept original goes to a file as it is stitched, on the side thread (the render helpers read
             # it from there), while this one starts the render helpers' tasks
-            stretched = side.submit(_stretched_files, stretch_inst, kept, workdir, request.gender)
+            stretched = side.submit(_stretched_files, stretch_inst, kept, workdir, request.gender, tune)
             del stretch_inst, kept, stems
             sung_file = str(Path(workdir) / ".sung.npy") if sung is not None else None  # as _sing_once spills it
             band = lambda k: pool.submit(_band_spilled, str(workdir), k + 1, arrangements[k],  # noqa: E731
@@ -287,7 +290,7 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
             original = stretch_inst.result(lambda f: report("tempo", 0.4 + 0.05 * f))
             del stretch_inst
             if kept is not None:
-                kept_path = _stretched_kept_file(kept, workdir, request.gender)
+                kept_path = _stretched_kept_file(kept, workdir, request.gender, tune)
                 del kept
             del stems
         if helpers:
@@ -379,18 +382,31 @@ def _preload_render() -> None:
         return
 
 
-def _stretched_files(stretch_inst: Stretch, kept: Stretch | None, workdir, gender: str | None):
+def _stretched_files(stretch_inst: Stretch, kept: Stretch | None, workdir, gender: str | None, tune=None):
     """The stretched original spilled to a file as its pieces come in, then the kept vocal's (re-voiced toward
-    `gender` when asked), or None: (original's path, kept vocal's path)."""
+    `gender`, pitch-corrected by `tune` when asked), or None: (original's path, kept vocal's path)."""
     original_path = stretch_inst.spill(Path(workdir) / ".original.npy")
-    return original_path, None if kept is None else _stretched_kept_file(kept, workdir, gender)
+    return original_path, None if kept is None else _stretched_kept_file(kept, workdir, gender, tune)
 
 
-def _stretched_kept_file(kept: Stretch, workdir, gender: str | None) -> str:
+def _stretched_kept_file(kept: Stretch, workdir, gender: str | None, tune=None) -> str:
+    """`tune`: (plan.vocal_tune, key tonic, mode), or None."""
     kept_audio = kept.result()
     if gender:  # the re-voiced copy replaces the kept vocal, at its level ("less vocals" included)
         kept_audio = _revoice_kept_vocal(kept_audio, gender)
+    if tune is not None:
+        from .vocals.tune import tune as tune_vocal
+
+        kept_audio = _on_the_mid(kept_audio, lambda mid: tune_vocal(mid, SAMPLE_RATE, *tune))
     return _spill(workdir, "kept-vocal", kept_audio)
+
+
+def _tune_note(kind: str, analysis: Analysis, has_vocal: bool) -> str:
+    if not has_vocal:
+        return f"Asked for {'autotune' if kind == 'autotune' else 'a robot voice'}, but this remix has no vocal."
+    key = f"{PITCH_NAMES[analysis.key_tonic]} {analysis.mode}"
+    return ("The vocal is autotuned: its pitch snapped to the notes of the song's key, " + key + "." if kind == "autotune"
+            else f"The vocal is a robot voice: held on the tonic of the song's key, {key}.")
 
 
 def _yield_to_singer() -> None:
@@ -855,12 +871,17 @@ def _revoice_kept_vocal(vocal: np.ndarray, gender: str) -> np.ndarray:
     """The separated (stretched, gained) vocal moved toward `gender`, as stereo of the re-voiced mid."""
     from .vocals import revoice
 
+    return _on_the_mid(vocal, lambda mid: revoice(mid, SAMPLE_RATE, gender))
+
+
+def _on_the_mid(vocal: np.ndarray, change) -> np.ndarray:
+    """A stereo vocal with `change` (mono -> mono, same length) made on its mid; its side kept."""
     mid = vocal.mean(axis=1)
-    revoiced = revoice(mid, SAMPLE_RATE, gender)[: len(mid)]
+    changed = change(mid)[: len(mid)]
     side = (vocal[:, 0] - vocal[:, 1]) * 0.5
     out = np.empty_like(vocal)
-    out[:, 0] = revoiced + side
-    out[:, 1] = revoiced - side
+    out[:, 0] = changed + side
+    out[:, 1] = changed - side
     return out
 
 
@@ -1084,6 +1105,10 @@ def _sing(lyrics: str, arrangement: Arrangement, plan: StylePlan, request: Remix
         sung = _sing_once(lyrics, arrangement, request, n)
     dry, text, lines, notes = sung
     dry = np.array(np.load(dry, mmap_mode="r") if isinstance(dry, str) else dry, dtype=np.float32)
+    if plan.vocal_tune:
+        from .vocals.tune import tune as tune_vocal
+
+        dry = tune_vocal(dry, sr, plan.vocal_tune, arrangement.key_tonic, arrangement.mode)
     voice = vocal_chain(dry, sr, plan.vocal_reverb, seed=_version_seed(request.seed, index))
     del dry
     if voice.shape == (n, 2) and voice.dtype == np.float32:

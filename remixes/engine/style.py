@@ -24,7 +24,7 @@ from .vocabulary import (
     LESS_CUES, LEVELLED, LEVEL_COMPARATIVES, METER_WORDS, MODE_WORDS, MODIFIERS, MORE_CUES, NOT_CUES, NOT_GUESSED,
     NOT_TOO_CUES, OFF_WORDS, ONLY_CUES, ONLY_STYLES, OWN_TEMPO_WORDS, OWN_WORDS, P, REST_WORDS, SECTION_LABELS, SECTION_LIFTS,
     SECTION_WORDS, SOLO_WORDS, STOP_WORDS, STYLE_TABLE, SWAP_CONNECTORS, SWAP_CUES, SYNTH_PROGRAMS, TRAILING_LEVELS,
-    VOCAL_WORDS, Effect, EffectKind, Groove, Kit, Role, StyleSound, StyleSpec,
+    VOCAL_TUNE_WORDS, VOCAL_WORDS, Effect, EffectKind, Groove, Kit, Role, StyleSound, StyleSpec,
 )
 
 MIN_BPM = 40.0
@@ -83,6 +83,7 @@ class StylePlan:
     only: tuple[str, ...] = ()  # "only piano and vocals": the roles, "drums" and "vocals" that play, nothing else
     removed: tuple[str, ...] = ()  # "no guitar": the instruments the prompt takes out (labels), the song's own too
     sections: tuple[SectionChange, ...] = ()  # changes in one part of the song only
+    vocal_tune: str = ""  # "autotune" (the vocal snapped to the song's scale) or "robot" (held on one note)
 
     def to_dict(self) -> dict:
         data = asdict(self)
@@ -207,6 +208,8 @@ def _build_vocabulary() -> dict[tuple[str, ...], tuple[str, object]]:
         add(word, "intensity", k)
     for word in GENDER_WORDS:
         add(word, "gender", word)
+    for word, kind in VOCAL_TUNE_WORDS.items():
+        add(word, "vocal_tune", kind)
     for word in SOLO_WORDS:
         add(word, "solo", None)
     return vocab
@@ -395,6 +398,7 @@ class _Draft:
     only: list = field(default_factory=list)  # "only piano and vocals": the roles, "drums", "vocals" that play alone
     only_words: list = field(default_factory=list)  # ... as the prompt named them
     own_tempo: bool = False  # "same tempo": the song's own, whatever the style's range
+    vocal_tune: str = ""
 
     @classmethod
     def from_style(cls, spec: StyleSpec) -> _Draft:
@@ -663,7 +667,7 @@ def _choose_styles(hits: list[_Hit]) -> tuple[str | None, list[str], list[str]]:
 
 
 _THINGS = ("instrument", "drums", "vocals", "effect", "groove", "kit")
-_GOVERNABLE = _THINGS + ("style", "style_adj", "modifier", "mode", "meter")
+_GOVERNABLE = _THINGS + ("style", "style_adj", "modifier", "mode", "meter", "vocal_tune")
 _CUES = ("drop", "not", "less", "more", "add", "keep", "only")
 
 
@@ -1210,6 +1214,8 @@ def _apply_hits(d: _Draft, hits: list[_Hit], understood: list[str]) -> None:
             _apply_effect_hit(d, hit.value, polarity, k)
         elif hit.kind == "own_tempo":
             d.own_tempo = True
+        elif hit.kind == "vocal_tune":
+            d.vocal_tune = "" if polarity in ("drop", "not", "less") else hit.value
         elif hit.kind == "gender":
             understood.append(f"Voice: \u201c{hit.text}\u201d is chosen with the gender option, not the prompt.")
 
@@ -1327,6 +1333,9 @@ def _finish(d: _Draft, bpm: float | None, understood: list[str], ignored: list[s
         understood.append("Meter: 3/4 (the song's beats grouped in threes)")
         if drums and drums not in GROOVES_IN_THREE:
             drums = "jazz_waltz" if drums == "swing_jazz" else "waltz"
+    if d.vocal_tune:
+        understood.append("Vocal: " + ("autotune (its pitch snapped to the song's scale)" if d.vocal_tune == "autotune"
+                                       else "a robot voice (held on the key's tonic)"))
     understood.extend(d.notes)
     plan = StylePlan(
         style=d.spec.id,
@@ -1356,6 +1365,7 @@ def _finish(d: _Draft, bpm: float | None, understood: list[str], ignored: list[s
         levels=levels,
         only=tuple(dict.fromkeys(d.only)),
         removed=tuple(label for label in dict.fromkeys(d.removes) if label in _INSTRUMENT_LABELS),
+        vocal_tune=d.vocal_tune,
     )
     return replace(plan, summary=_summarise(plan, d))
 

@@ -1009,6 +1009,12 @@ METER_WORDS = {
 }
 DANCE_STYLES = {"waltz": "classical", "waltzes": "classical", "viennese waltz": "classical",
                 "minuet": "classical", "menuet": "classical", "mazurka": "classical", "polonaise": "classical"}
+# The vocal's pitch corrected (vocals/tune.py): "autotune" snaps it to the song's scale, "robot" holds it on one note
+VOCAL_TUNE_WORDS = {"autotune": "autotune", "auto tune": "autotune", "autotuned": "autotune", "auto tuned": "autotune",
+                    "autotuning": "autotune", "pitch correction": "autotune", "pitch corrected": "autotune",
+                    "t pain": "autotune", "robot": "robot", "robotic": "robot", "robot voice": "robot",
+                    "robotic voice": "robot", "robotic vocals": "robot", "vocoder": "robot", "vocoded": "robot",
+                    "talkbox": "robot", "talk box": "robot"}
 GENDER_WORDS = ("male", "female", "man", "woman", "men", "women", "girl", "boy", "guy", "lady", "masculine",
                 "feminine", "baritone", "soprano", "alto", "tenor")
 MODE_WORDS = {"minor": "minor", "major": "major", "minor key": "minor", "major key": "major",

@@ -316,3 +316,13 @@ def test_a_part_of_the_song_changes_there_alone(tmp_path, monkeypatch, prompt, b
         assert halves_db("vocals") is None
     else:
         assert halves_db("vocals") == pytest.approx(vocal_db, abs=0.3)
+
+
+def test_an_autotuned_kept_vocal_is_corrected_and_said(remix_of):
+    result = remix_of("pop, autotune the vocals")
+    assert result.plan["vocal_tune"] == "autotune"
+    key = result.plan["engine"]["key"]
+    assert f"The vocal is autotuned: its pitch snapped to the notes of the song's key, {key}." in \
+        result.plan["engine"]["notes"]
+    assert pipeline._tune_note("robot", SimpleNamespace(key_tonic=0, mode="major"), has_vocal=False) == \
+        "Asked for a robot voice, but this remix has no vocal."

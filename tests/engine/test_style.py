@@ -941,3 +941,14 @@ def test_the_songs_own_part_kept_is_not_a_new_one(prompt):
     assert plan.keep_original >= 0.9 > plain.keep_original
     assert any(line.startswith("Keeps: the song's own ") for line in plan.understood)
     assert interpret("keep the original tempo").understood[-1] == "Tempo: the song's own (not changed)"
+
+
+@pytest.mark.parametrize("prompt, kind", [("autotune the vocals", "autotune"), ("trap with heavy auto-tune", "autotune"),
+                                          ("t-pain style", "autotune"), ("make the singer sound like a robot", "robot"),
+                                          ("synthwave with a vocoder", "robot"), ("no autotune", ""),
+                                          ("no drums, autotune", "autotune")])
+def test_autotune_and_a_robot_voice_are_read(prompt, kind):
+    """They were unread (nothing said); now the vocal's pitch is corrected (vocals/tune.py)."""
+    plan = interpret(prompt)
+    assert plan.vocal_tune == kind
+    assert any(line.startswith("Vocal: ") for line in plan.understood) == bool(kind)
