@@ -1029,6 +1029,7 @@ SOLO_WORDS = ("solo", "solos", "melody", "melodies", "lead", "leads", "lead line
 # "beach" Bach): left unread instead.
 NOT_GUESSED = frozenset("""
 longer weirder busier tighter colder middle master concert boss star beach bar train sung instruments instrument
+break
 """.split())
 
 # Words that carry no instruction. A word the vocabulary knows ("more", "very", "keep") is read as
@@ -1212,7 +1213,8 @@ MODIFIERS: dict[str, Modifier] = {
         opposite="clean",
     ),
     "groovy": Modifier(
-        words=("groovy", "groove heavy", "swinging", "swingy", "swung", "danceable groove"), swing=0.08, energy=0.1,
+        words=("groovy", "groovier", "groove heavy", "swinging", "swingy", "swung", "danceable groove"), swing=0.08,
+        energy=0.1,
     ),
     "swing": Modifier(words=("swing", "shuffled"), swing=0.2),
     "underwater": Modifier(

@@ -801,7 +801,8 @@ def test_the_chorus_effect_is_still_the_effect(prompt):
 
 @pytest.mark.parametrize("prompt, word", [("make it longer", "longer"), ("busier drums", "busier"),
                                           ("tighter drums", "tighter"), ("live concert feel", "concert"),
-                                          ("video game boss battle", "boss"), ("beach party", "beach")])
+                                          ("video game boss battle", "boss"), ("beach party", "beach"),
+                                          ("k-pop style with a rap break", "break")])
 def test_common_words_are_not_guessed_as_vocabulary_they_do_not_mean(prompt, word):
     """Before, "make it longer" was a bossa nova ("longer" read as "lounge")."""
     plan = interpret(prompt)
@@ -952,3 +953,7 @@ def test_autotune_and_a_robot_voice_are_read(prompt, kind):
     plan = interpret(prompt)
     assert plan.vocal_tune == kind
     assert any(line.startswith("Vocal: ") for line in plan.understood) == bool(kind)
+
+
+def test_groovier_is_groovy():
+    assert interpret("make it groovier").modifiers == ("groovy",)
