@@ -1152,9 +1152,10 @@ def _apply_hits(d: _Draft, hits: list[_Hit], understood: list[str]) -> None:
             if polarity in ("drop", "not", "less"):
                 opposite = MODIFIERS[hit.value].opposite
                 if opposite:
-                    _apply_modifier(d, opposite, 0.35)
+                    _apply_modifier(d, opposite, MODIFIERS[hit.value].opposite_k)
+                a_little = "a little " if MODIFIERS[hit.value].opposite_k < 1 else ""
                 understood.append(f"Not {_mod_label(hit.value)}"
-                                  + (f": a little {_mod_label(opposite)} instead" if opposite else ""))
+                                  + (f": {a_little}{_mod_label(opposite)} instead" if opposite else ""))
             else:
                 _apply_modifier(d, hit.value, k)
         elif hit.kind == "mode":

@@ -1067,6 +1067,7 @@ class Modifier:
     words: tuple[str, ...]
     label: str = ""  # how the plan says it, when not its name ("slow" -> "slower")
     opposite: str | None = None  # what "not X" / "less X" asks for a little of instead
+    opposite_k: float = 0.35  # how much of the opposite: a little for a feeling, all of it for a sound ("less treble")
     implies: str | None = None  # the style a prompt naming no genre gets from this feeling
     tempo: float = 1.0
     energy: float = 0.0
@@ -1133,7 +1134,7 @@ MODIFIERS: dict[str, Modifier] = {
     ),
     "spacious": Modifier(
         words=("spacious", "space", "spacey", "spacy", "wide", "wider", "huge space", "cavernous", "roomy",
-               "open", "expansive", "cathedral"),
+               "open", "expansive", "cathedral", "far away", "distant"),
         opposite="dry", reverb=0.3, vocal_reverb=0.2,
         effect_defaults={"delay": {"seconds": 0.38, "feedback": 0.3, "mix": 0.15}},
     ),
@@ -1150,7 +1151,7 @@ MODIFIERS: dict[str, Modifier] = {
     ),
     "minimal": Modifier(
         words=("hypnotic", "repetitive", "minimal", "minimalist", "minimalistic", "sparse", "stripped",
-               "stripped down", "stripped back", "simple", "simpler", "bare", "barebones", "bare bones"),
+               "stripped down", "stripped back", "simple", "simpler", "bare", "barebones", "bare bones", "less busy"),
         opposite="lush", energy=-0.25, reverb=-0.05, keep_original=0.1,
     ),
     "acoustic": Modifier(
@@ -1187,7 +1188,8 @@ MODIFIERS: dict[str, Modifier] = {
         drops=("distortion", "bitcrush"),
     ),
     "romantic": Modifier(
-        words=("romantic", "love", "lovely", "sensual", "sexy", "seductive", "passionate", "sweet", "valentine"),
+        words=("romantic", "love", "lovely", "sensual", "sexy", "seductive", "passionate", "sweet", "valentine",
+               "wedding", "first dance"),
         implies="rnb", tempo=0.96, reverb=0.1, mood="romantic",
     ),
     "nostalgic": Modifier(
@@ -1239,8 +1241,23 @@ MODIFIERS: dict[str, Modifier] = {
         mode="major", brightness=0.2, mood="happy", instruments={"arp": P.CELESTA},  # see "bells"
     ),
     "bass_boost": Modifier(
-        words=("bass boosted", "bass boost", "bassy", "boomy", "subby", "deep bass", "heavy bass"),
-        label="bass boosted", brightness=-0.25, energy=0.1,
+        words=("bass boosted", "bass boost", "bassy", "boomy", "subby", "deep bass", "heavy bass", "low end", "lows",
+               "low frequencies", "bottom end", "more low end"),
+        label="bass boosted", brightness=-0.25, energy=0.1, opposite="thin", opposite_k=1.0,
+    ),
+    # The sound's balance of lows and highs, asked as such: "cut the low end" was "Not slower" ("low" read as
+    # "slow"), "boost the highs" and "less treble" were unread
+    "thin": Modifier(
+        words=("thin", "thinner", "less boomy", "less muddy", "not muddy", "less low end"), label="less low end",
+        opposite="bass_boost", opposite_k=1.0, brightness=0.05, effects={"highpass": {"cutoff_hz": 120.0}},
+    ),
+    "treble": Modifier(
+        words=("treble", "more treble", "highs", "high end", "top end", "high frequencies"), label="more treble",
+        opposite="dull", opposite_k=1.0, brightness=0.35,
+    ),
+    "dull": Modifier(
+        words=("dull", "duller", "less treble", "rolled off highs", "less harsh", "not harsh", "softer highs"),
+        label="less treble", opposite="treble", opposite_k=1.0, brightness=-0.35,
     ),
 }
 

@@ -957,3 +957,23 @@ def test_autotune_and_a_robot_voice_are_read(prompt, kind):
 
 def test_groovier_is_groovy():
     assert interpret("make it groovier").modifiers == ("groovy",)
+
+
+@pytest.mark.parametrize("prompt, modifier, brighter", [
+    ("cut the low end", "thin", True), ("make it less muddy", "thin", True), ("boost the highs", "treble", True),
+    ("more treble", "treble", True), ("less treble", "dull", False), ("cut the highs", "dull", False),
+    ("more low end", "bass_boost", False),
+])
+def test_the_balance_of_lows_and_highs_is_read_as_such(prompt, modifier, brighter):
+    """"cut the low end" was "Not slower" ("low" read as "slow"); "boost the highs" and "less treble" were unread."""
+    plan, plain = interpret(prompt), interpret("")
+    assert plan.modifiers == (modifier,) and plan.tempo_factor == plain.tempo_factor
+    assert (plan.brightness > plain.brightness) == brighter and plan.brightness != plain.brightness
+    assert ("highpass" in {e.kind for e in plan.effects}) == (modifier == "thin")
+
+
+@pytest.mark.parametrize("prompt, modifier", [("make it suitable for a wedding first dance", "romantic"),
+                                              ("make it less busy", "minimal"), ("make it sound far away", "spacious")])
+def test_everyday_words_for_a_feeling_are_read(prompt, modifier):
+    """The first dance was an EDM remix ("dance"); "less busy" and "far away" were unread."""
+    assert interpret(prompt).modifiers == (modifier,)
