@@ -22,9 +22,9 @@ from .vocabulary import (
     DRUM_WORDS, EFFECT_DEFAULTS, EFFECT_WORDS, ELECTRIC_PROGRAMS, GENDER_WORDS, GROOVES_IN_THREE, GROOVE_WORDS,
     IDIOMS, INSTRUMENTAL_WORDS, INSTRUMENT_WORDS, INTENSIFIERS, KEEP_CUES, KEY_CHANGE_WORDS, KEY_NAMES, KIT_WORDS,
     LESS_CUES, LEVELLED, LEVEL_COMPARATIVES, METER_WORDS, MODE_WORDS, MODIFIERS, MORE_CUES, NOT_CUES, NOT_GUESSED,
-    NOT_TOO_CUES, OFF_WORDS, ONLY_CUES, ONLY_STYLES, OWN_TEMPO_WORDS, OWN_WORDS, P, REST_WORDS, SECTION_LABELS, SECTION_LIFTS,
-    SECTION_WORDS, SOLO_WORDS, STOP_WORDS, STYLE_TABLE, SWAP_CONNECTORS, SWAP_CUES, SYNTH_PROGRAMS, TRAILING_LEVELS,
-    VOCAL_TUNE_WORDS, VOCAL_WORDS, Effect, EffectKind, Groove, Kit, Role, StyleSound, StyleSpec,
+    NOT_TOO_CUES, OFF_WORDS, ONLY_CUES, ONLY_STYLES, OWN_TEMPO_WORDS, OWN_WORDS, P, REST_WORDS, SECTION_LABELS,
+    SECTION_LIFTS, SECTION_WORDS, SOLO_WORDS, STOP_WORDS, STYLE_TABLE, SWAP_CONNECTORS, SWAP_CUES, SYNTH_PROGRAMS,
+    TRAILING_LEVELS, VOCAL_TUNE_WORDS, VOCAL_WORDS, Effect, EffectKind, Groove, Kit, Role, StyleSound, StyleSpec,
 )
 
 MIN_BPM = 40.0
@@ -35,7 +35,7 @@ EFFECT_KINDS = tuple(kind.value for kind in EffectKind)
 ROLES = tuple(role.value for role in Role)
 GROOVES = tuple(groove.value for groove in Groove)
 LEVEL_STEP_DB = 6.0   # one "less guitar" / "more bass", scaled by "a bit" or "much"
-KEEP_OWN_ORIGINAL = 0.9  # "keep the original guitar": the plan's keep_original at least this (the accompaniment's share)
+KEEP_OWN_ORIGINAL = 0.9  # "keep the original guitar": the plan's keep_original at least this (the accompaniment)
 SECTION_LIFT_DB = 4.0  # "make the chorus bigger": the band that much louder there (the vocal half as much)
 MAX_LEVEL_DB = 12.0   # the most a role is moved however often it is asked
 

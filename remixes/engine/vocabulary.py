@@ -608,7 +608,12 @@ STYLE_TABLE: tuple[StyleSpec, ...] = (
         words=("a cappella", "acappella", "a capella", "acapella", "cappella", "capella", "vocals only",
             "only vocals", "only the vocals", "just the vocals", "just vocals", "vocal only", "voices only",
             "only voices", "barbershop", "vocal group", "choir only", "no music just vocals", "no music only vocals",
-            "no music just the vocals", "no instruments just vocals", "no instruments just the vocals"),
+            "no music just the vocals", "no instruments just vocals", "no instruments just the vocals",
+            # the music taken away, the voice left (were unread)
+            "remove the background music", "remove background music", "no background music",
+            "without background music", "without the background music", "remove the instruments",
+            "remove all the instruments", "remove all instruments", "no instruments", "without instruments",
+            "without any instruments", "isolate the vocals", "isolated vocals", "extract the vocals"),
         signature={"pad": P.CHOIR_AAHS},
         signature_label="choir",
     ),
@@ -1109,8 +1114,8 @@ MODIFIERS: dict[str, Modifier] = {
     ),
     "energetic": Modifier(
         words=("energetic", "energy", "hype", "hyped", "pumping", "lively", "driving", "powerful", "intense",
-               "party", "upbeat", "bouncy", "banger", "danceable", "exciting", "punchy", "punchier", "loud", "workout", "gym",
-               "running", "hyper", "anthem", "louder", "too quiet", "too soft"),
+               "party", "upbeat", "bouncy", "banger", "danceable", "exciting", "punchy", "punchier", "loud", "workout",
+               "gym", "running", "hyper", "anthem", "louder", "too quiet", "too soft"),
         opposite="chill", implies="edm", tempo=1.06, energy=0.25, brightness=0.1, mood="energetic",
         effect_defaults={"compressor": {"threshold_db": -20.0, "ratio": 4.0}},
     ),
@@ -1145,13 +1150,15 @@ MODIFIERS: dict[str, Modifier] = {
         opposite="clean", implies="lofi", lowpass_hz=9000.0, brightness=-0.2, mood="nostalgic", saturation=-0.25,
     ),
     "heavy": Modifier(
-        words=("heavy", "heavier", "hard", "harder", "fat", "fatter", "thick", "crushing", "hard hitting", "hardhitting"),
+        words=("heavy", "heavier", "hard", "harder", "fat", "fatter", "thick", "crushing", "hard hitting",
+               "hardhitting"),
         opposite="soft", implies="rock", energy=0.2, brightness=-0.05,
         effect_defaults={"compressor": {"threshold_db": -20.0, "ratio": 4.0}},
     ),
     "minimal": Modifier(
         words=("hypnotic", "repetitive", "minimal", "minimalist", "minimalistic", "sparse", "stripped",
-               "stripped down", "stripped back", "simple", "simpler", "bare", "barebones", "bare bones", "less busy"),
+               "stripped down", "stripped back", "simple", "simpler", "bare", "barebones", "bare bones",
+               "less busy"),
         opposite="lush", energy=-0.25, reverb=-0.05, keep_original=0.1,
     ),
     "acoustic": Modifier(

@@ -977,3 +977,11 @@ def test_the_balance_of_lows_and_highs_is_read_as_such(prompt, modifier, brighte
 def test_everyday_words_for_a_feeling_are_read(prompt, modifier):
     """The first dance was an EDM remix ("dance"); "less busy" and "far away" were unread."""
     assert interpret(prompt).modifiers == (modifier,)
+
+
+@pytest.mark.parametrize("prompt", ["remove the background music", "no background music", "remove all the instruments",
+                                    "without instruments", "isolate the vocals"])
+def test_the_music_taken_away_leaves_the_voice(prompt):
+    """These were unread (a Pop remix); "no music box" still takes the music box out."""
+    assert interpret(prompt).style == "acappella"
+    assert interpret("no new instruments").style == "pop" and interpret("no music box").style == "pop"
