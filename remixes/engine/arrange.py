@@ -328,14 +328,40 @@ def section_spans(change: SectionChange, sections) -> list[tuple[float, float]]:
     """The stretches of the song a change is about: its sections with that label, neighbours joined; the first or
     the last of them when the prompt says so. None found: [] (the plan's notes say so)."""
     runs: list[tuple[float, float]] = []
-    for section in sections:
-        if section.label != change.section:
+    for section in _by_time(change.section, sections) or sections:
+        if section.label != change.section and change.section not in _BY_TIME:
             continue
         if runs and abs(runs[-1][1] - section.start) < 1e-3:
             runs[-1] = (runs[-1][0], section.end)
         else:
             runs.append((section.start, section.end))
+    if change.which in ("before", "after", "before_last", "after_last") and runs:
+        start, end = runs[-1] if change.which.endswith("_last") else runs[0]
+        song_end = sections[-1].end
+        runs = [(0.0, start)] if change.which.startswith("before") else [(end, song_end)]
+        return [(a, b) for a, b in runs if b > a]
     return runs[:1] if change.which == "first" else runs[-1:] if change.which == "last" else runs
+
+
+_BY_TIME = ("first_half", "second_half", "start", "end")  # parts of the song by time, whatever their labels
+_EDGE_SECONDS = 15.0  # "the start", "the end": the sections there, this long at least
+
+
+def _by_time(label: str, sections) -> list:
+    """The sections a part of the song named by time holds: the first or second half (by each section's middle),
+    or the sections from the start or up to the end lasting _EDGE_SECONDS at least; [] for a label."""
+    if label not in _BY_TIME or not sections:
+        return []
+    middle = sections[-1].end / 2
+    if label in ("first_half", "second_half"):
+        return [s for s in sections if ((s.start + s.end) / 2 < middle) == (label == "first_half")]
+    chosen, total = [], 0.0
+    for section in sections if label == "start" else sections[::-1]:
+        chosen.append(section)
+        total += section.end - section.start
+        if total >= _EDGE_SECONDS:
+            break
+    return sorted(chosen)
 
 
 def _plays(part: Part, change: SectionChange) -> bool:

@@ -22,9 +22,10 @@ from .vocabulary import (
     DRUM_WORDS, EFFECT_DEFAULTS, EFFECT_WORDS, ELECTRIC_PROGRAMS, GENDER_WORDS, GROOVES_IN_THREE, GROOVE_WORDS,
     IDIOMS, INSTRUMENTAL_WORDS, INSTRUMENT_WORDS, INTENSIFIERS, KEEP_CUES, KEY_CHANGE_WORDS, KEY_NAMES, KIT_WORDS,
     LESS_CUES, LEVELLED, LEVEL_COMPARATIVES, METER_WORDS, MODE_WORDS, MODIFIERS, MORE_CUES, NOT_CUES, NOT_GUESSED,
-    NOT_TOO_CUES, OFF_WORDS, ONLY_CUES, ONLY_STYLES, OWN_TEMPO_WORDS, OWN_WORDS, P, REST_WORDS, SECTION_LABELS,
-    SECTION_LIFTS, SECTION_WORDS, SOLO_WORDS, STOP_WORDS, STYLE_TABLE, SWAP_CONNECTORS, SWAP_CUES, SYNTH_PROGRAMS,
-    TRAILING_LEVELS, VOCAL_TUNE_WORDS, VOCAL_WORDS, Effect, EffectKind, Groove, Kit, Role, StyleSound, StyleSpec,
+    NOT_TOO_CUES, OFF_WORDS, ONLY_CUES, ONLY_STYLES, OWN_TEMPO_WORDS, OWN_WORDS, P, REST_WORDS, SECTION_ELSEWHERE,
+    SECTION_LABELS, SECTION_LIFTS, SECTION_RELATIONS, SECTION_WORDS, SOLO_WORDS, STOP_WORDS, STYLE_TABLE,
+    SWAP_CONNECTORS, SWAP_CUES, SYNTH_PROGRAMS, TRAILING_LEVELS, VOCAL_TUNE_WORDS, VOCAL_WORDS, Effect, EffectKind,
+    Groove, Kit, Role, StyleSound, StyleSpec,
 )
 
 MIN_BPM = 40.0
@@ -45,7 +46,8 @@ class SectionChange:
     """A change in one part of the song ("no drums in the verse", "make the chorus bigger", "add strings in the
     chorus"): the arranger finds that part among the sections the analysis labels (analyse._sections)."""
     section: str              # "chorus", "verse", "intro" or "outro"
-    which: str                # "every" one of them, the "first" or the "last"
+    which: str                # "every" one of them, the "first", the "last"; "before" / "after" the first of them,
+                              # "before_last" / "after_last" the last
     target: str               # "mix" (the whole instrumental), "drums", "vocals", or an instrument's label
     roles: tuple[str, ...]    # the band's roles the target plays ("drums" and "bass" move their stems too)
     db: float | None          # the level change there; None: left out there
@@ -143,9 +145,12 @@ def _normalise(text: str) -> str:
         (r"&", " and "),
         (r"\+", " plus "),
         (r"[-_/]", " "),
-        # "turn the vocals down a bit" -> "turn down a bit the vocals": the cue before the thing it governs
+        # "turn the vocals down a bit" -> "turn down a bit the vocals": the cue before the thing it governs ("put",
+        # "push", "pull", "pump", "dial", "knock" the bass up or down: turned up or down; "put the bass up" added one)
         (r"\b(turn|bring)\s+((?:the|my|his|her|their|your)\s+)?([a-z0-9]+(?:\s+[a-z0-9]+)?)\s+(up|down)"
          r"((?:\s+(?:a\s+bit|a\s+little|a\s+touch|slightly|much|way))?)\b", r"\1 \4\5 \2\3"),
+        (r"\b(?:put|push|pull|pump|dial|knock)\s+((?:the|my|his|her|their|your)\s+)?([a-z0-9]+(?:\s+[a-z0-9]+)?)\s+"
+         r"(up|down)((?:\s+(?:a\s+bit|a\s+little|a\s+touch|slightly|much|way))?)\b(?!\s+front)", r"turn \3\4 \1\2"),
     )
     for pattern, repl in replacements:
         text = re.sub(pattern, repl, text)
@@ -763,7 +768,7 @@ def interpret(prompt: str) -> StylePlan:
     text = _normalise(text[:MAX_PROMPT_CHARS])
     bpm, text, notes = _extract_bpm(text)
     percent, text = _extract_tempo_change(text) if bpm is None else (None, text)
-    _, hits, ignored, spell_notes = _tokens_and_hits(text)
+    tokens, hits, ignored, spell_notes = _tokens_and_hits(text)
     # an artist suggests a style when no genre is named (style -> the first artist named for it)
     genre_named = any(hit.kind in ("style", "style_adj") for hit in hits)
     artists = {}
@@ -782,7 +787,7 @@ def interpret(prompt: str) -> StylePlan:
     # read above, or named only for the plan's notes (a key change): nothing else sees them
     hits = [hit for hit in hits if hit.kind not in ("swap_to", "off", "idiom", "key_change", "consumed", "own")]
     _reread_trailing_level_words(hits)
-    section_asks, sections = _read_section_changes(hits)
+    section_asks, sections, untold = _read_section_changes(hits, tokens)
     hits = [hit for hit in hits if hit.kind not in ("level_after", "section", "consumed")]  # "in front" alone: nothing
     _reread_style_words(hits)
 
@@ -807,6 +812,7 @@ def interpret(prompt: str) -> StylePlan:
     _apply_hits(d, hits, understood)
     _keep_only(d, understood)
     section_changes = _section_changes(d, section_asks, understood)
+    d.notes.extend(untold)
     if key_change:
         understood.append("Key: the song's own (the remix does not transpose: its harmony keeps it recognisable)")
     if sections:
@@ -847,14 +853,17 @@ class _SectionAsk:
     kind: str = ""      # the hit's kind when read: "instrument", "drums", "vocals", or "modifier" (the whole band)
 
 
+_SECTION_JOINS = {"and", "or", "the", "in", "during", "at", "on", "for", *SECTION_RELATIONS}  # "the intro and outro"
 _SECTION_REACH = 4  # tokens between a part of the song and the change asked of it ("drums much louder in the chorus")
 
 
-def _read_section_changes(hits: list[_Hit]) -> tuple[list[_SectionAsk], list[str]]:
+def _read_section_changes(hits: list[_Hit], tokens: list[str]) -> tuple[list[_SectionAsk], list[str], list[str]]:
     """"no drums in the verse", "in the chorus add strings", "make the chorus bigger", "softer verses": a part, or a
     feeling that lifts the band or holds it back (SECTION_LIFTS), said of a part of the song right before or after
     it in the same clause, changes there only. Those hits are consumed (an instrument added there is still added:
-    it then plays there alone). Returns the asks, and the section words that asked nothing the remix does per part.
+    it then plays there alone). Returns the asks, the section words that asked nothing the remix does per part, and
+    the plan's notes on parts of the song the analysis does not tell apart (a bridge: what was said of it is not
+    made, rather than made everywhere).
     """
     for k, hit in enumerate(hits[1:], 1):  # "a bigger chorus": the song's chorus, not the chorus effect
         before = hits[k - 1]
@@ -863,42 +872,73 @@ def _read_section_changes(hits: list[_Hit]) -> tuple[list[_SectionAsk], list[str
             hit.kind = "section"
     asks: list[_SectionAsk] = []
     found: dict[int, list[_SectionAsk]] = {}  # index of a part of the song -> what it was asked
+    named: dict[int, tuple] = {}  # ... -> (its label, which of them, its words)
+    untold: list[str] = []
     for k, hit in enumerate(hits):
         if hit.kind != "section":
             continue
-        words = hit.text.split()
-        label = None if hit.text.endswith("pre chorus") else SECTION_LABELS.get(words[-1])
-        which = {"first": "first", "last": "last", "final": "last"}.get(words[0], "every")
+        label, which = _section_label(hit.text)
+        before = tokens[max(0, hit.start - 2):hit.start]
+        relation = SECTION_RELATIONS.get(before[-1] if before[-1:] != ["the"] else before[0]) if before else None
+        words = hit.text
+        if relation is not None:  # "until the chorus": the stretch before the first chorus ("the last": the last)
+            which = relation if which != "last" else f"{relation}_last"
+            words = " ".join(before[0 if before[-1] == "the" else 1:] + [hit.text])
+        named[k] = (label, which, words)
+        scoped = _section_scope(hits, k, [ask.hit for ask in asks], tokens)
         found[k] = []
         if label is not None:
-            scoped = _section_scope(hits, k, [ask.hit for ask in asks])
-            found[k] = [ask for ask in (_section_ask(h, label, which, hit.text) for h in _feelings_of_parts(scoped))
-                        if ask is not None]
+            found[k] = [ask for ask in (_section_ask(h, label, which, words) for h in _feelings_of_parts(scoped))
+                        if ask is not None and not (relation and ask.only_there)]  # "a drum fill before the chorus"
             asks.extend(found[k])
+        elif scoped:
+            for h in scoped:
+                h.kind = "consumed"
+            said = ", ".join(f"\u201c{h.text}\u201d" for h in scoped)
+            untold.append(f"Song part: \u201c{hit.text}\u201d is not told apart in the song (the analysis finds its "
+                          f"intro, verses, choruses and outro), so {said} is not made there, nor anywhere else.")
+            found[k] = None  # said of, and answered
     # "no drums in the intro and outro", "make the verses and choruses louder": two parts of the song side by side
     # ("and" or "or" between them) are asked the same
-    for k in [k for k, asked in found.items() if not asked]:
+    for k in [k for k, asked in found.items() if asked == []]:
         hit = hits[k]
-        label = None if hit.text.endswith("pre chorus") else SECTION_LABELS.get(hit.text.split()[-1])
+        label, which, words = named[k]
         for j in (k - 1, k + 1):
-            if label is None or j not in found or not found[j] or abs(hits[j].start - hit.start) > 3:
+            if label is None or not found.get(j):
                 continue
-            which = {"first": "first", "last": "last", "final": "last"}.get(hit.text.split()[0], "every")
-            found[k] = [replace(ask, section=label, which=which, words=hit.text) for ask in found[j]]
+            between = tokens[hits[j].end:hit.start] if j < k else tokens[hit.end:hits[j].start]
+            if not set(between) <= _SECTION_JOINS:
+                continue
+            found[k] = [replace(ask, section=label, which=which, words=words) for ask in found[j]]
             asks.extend(found[k])
             break
     for ask in asks:  # read here, unless what it adds is still to be added (it then plays there alone)
-        if not ask.only_there:
+        if ask.only_there:
+            ask.hit.polarity = "add"  # "drums only in the second half": added where missing, not the only part
+        else:
             ask.hit.kind = "consumed"
-    unscoped = [hits[k].text for k, asked in found.items() if not asked]
-    return asks, list(dict.fromkeys(unscoped))
+    unscoped = [hits[k].text for k, asked in found.items() if asked == []]
+    return asks, list(dict.fromkeys(unscoped)), untold
 
 
-def _section_scope(hits: list[_Hit], k: int, taken: list[_Hit]) -> list[_Hit]:
+def _section_label(text: str) -> tuple[str | None, str]:
+    """A section word's label (SECTION_LABELS; None for a part the analysis does not tell apart) and which of
+    them: "every", "first" or "last"."""
+    words = text.split()
+    if words[-1] == "half":
+        label = "second_half" if "second" in words else "first_half"
+    else:
+        label = None if text.endswith("pre chorus") else SECTION_LABELS.get(words[-1])
+    which = {"first": "first", "last": "last", "final": "last"}.get(words[0], "every") if words[-1] != "half" \
+        else "every"
+    return label, which
+
+
+def _section_scope(hits: list[_Hit], k: int, taken: list[_Hit], tokens: list[str]) -> list[_Hit]:
     """The hits a part of the song (hits[k]) scopes: the parts or feelings right before it in its clause ("no
     drums or bass in the verse"), else right after it ("in the chorus add strings", "make the chorus bigger"),
     passing over those another part of the song took (`taken`), and not into a feeling said of the next one ("the
-    verse and a bigger chorus")."""
+    verse and a bigger chorus"), nor over a word that puts them elsewhere ("a drum fill before the chorus")."""
     passed = ("intensity", "consumed", "level_after") + _CUES
 
     def free(h: _Hit) -> bool:
@@ -908,7 +948,8 @@ def _section_scope(hits: list[_Hit], k: int, taken: list[_Hit]) -> list[_Hit]:
     edge = hits[k].start
     for j in range(k - 1, -1, -1):
         h = hits[j]
-        if h.kind == "section" or hits[j + 1].after_pause or h.end < edge - _SECTION_REACH:
+        if h.kind == "section" or hits[j + 1].after_pause or h.end < edge - _SECTION_REACH \
+                or any(word in SECTION_ELSEWHERE for word in tokens[h.end:edge]):
             break
         if free(h):
             before.insert(0, h)
@@ -921,7 +962,8 @@ def _section_scope(hits: list[_Hit], k: int, taken: list[_Hit]) -> list[_Hit]:
     edge = hits[k].end
     for j in range(k + 1, len(hits)):
         h = hits[j]
-        if h.kind == "section" or h.after_pause or h.start > edge + _SECTION_REACH:
+        if h.kind == "section" or h.after_pause or h.start > edge + _SECTION_REACH \
+                or any(word in SECTION_ELSEWHERE for word in tokens[edge:h.start]):
             break
         if j + 1 < len(hits) and hits[j + 1].kind == "section" and hits[j + 1].start == h.end:
             break  # "a bigger chorus": said of the next part of the song
@@ -966,7 +1008,7 @@ def _section_ask(hit: _Hit, label: str, which: str, words: str) -> _SectionAsk |
         db = None
     elif polarity in ("less", "more"):
         db = LEVEL_STEP_DB * k * (1 if polarity == "more" else -1)
-    elif polarity in ("plain", "add") and hit.kind in ("instrument", "drums"):
+    elif polarity in ("plain", "add", "only") and hit.kind in ("instrument", "drums"):
         return _SectionAsk(label, which, words, hit, 0.0, only_there=True, kind=hit.kind)
     else:
         return None

@@ -963,12 +963,21 @@ SECTION_WORDS = tuple(f"{article} {part}" for article in ("the", "every", "each"
                       for part in ("chorus", "choruses", "verse", "verses", "bridge", "intro", "outro", "hook",
                                    "refrain", "drop", "drops", "breakdown", "pre chorus")) + (
     "chorus section", "verse section", "the chorus section", "the verse section", "verse", "verses", "choruses",
-    "intro", "outro", "intros", "outros", "bridge", "breakdown", "refrain", "hook")
+    "intro", "outro", "intros", "outros", "bridge", "breakdown", "refrain", "hook",
+    # stretches of the song by time: "drums only in the second half", "a saxophone solo at the end"
+    "first half", "the first half", "second half", "the second half", "the beginning", "the start", "the end",
+    "the ending")
 # The song part a section word names, as the analysis labels its sections (analyse._sections: by energy, the
 # loudest are the choruses; a drop is one); a bridge, a breakdown or a pre-chorus is not told apart there
 SECTION_LABELS = {"chorus": "chorus", "choruses": "chorus", "hook": "chorus", "refrain": "chorus", "drop": "chorus",
                   "drops": "chorus", "verse": "verse", "verses": "verse", "intro": "intro", "intros": "intro",
-                  "outro": "outro", "outros": "outro"}
+                  "outro": "outro", "outros": "outro", "beginning": "start", "start": "start", "end": "end",
+                  "ending": "end"}  # "half": "first_half" or "second_half" (style._section_label)
+# Right before a part of the song, the stretch before or after it: "no drums until the chorus", "strings after the
+# intro" (before the first of them, after the first, or the last when the prompt says "last")
+SECTION_RELATIONS = {"before": "before", "until": "before", "till": "before", "after": "after"}
+# Words elsewhere between a part and a part of the song that put it elsewhere: "drums everywhere except the chorus"
+SECTION_ELSEWHERE = ("except", "outside", "between", "besides")
 # Feelings that, said of a part of the song ("make the chorus bigger", "softer verses"), lift it or hold it back
 # against the rest: +1 the band louder there, -1 softer (a feeling said of the whole song stays a feeling)
 SECTION_LIFTS = {"energetic": 1, "heavy": 1, "epic": 1, "aggressive": 1, "soft": -1, "minimal": -1, "chill": -1}

@@ -732,3 +732,17 @@ def test_the_songs_own_part_kept_keeps_more_of_its_accompaniment_as_it_sounds(pr
     plain, kept = arrangement_for(prompt.replace(" but", ",").split(",")[0]), arrangement_for(prompt)
     assert kept.accompaniment_gain > max(plain.accompaniment_gain, plain.accompaniment_pad_gain) + 0.05
     assert kept.accompaniment_pad_gain == 0.0
+
+
+@pytest.mark.parametrize("section, which, spans", [
+    ("chorus", "after", [(9.0, 12.0)]), ("chorus", "before", [(0.0, 3.0)]), ("chorus", "before_last", [(0.0, 3.0)]),
+    ("chorus", "after_last", [(9.0, 12.0)]), ("first_half", "every", [(0.0, 6.0)]),
+    ("second_half", "every", [(6.0, 12.0)]), ("start", "every", [(0.0, 12.0)]), ("verse", "every", [(0.0, 3.0)]),
+])
+def test_parts_of_the_song_by_name_by_time_and_before_or_after_one(section, which, spans):
+    from remixes.engine.arrange import section_spans
+    from remixes.engine.style import SectionChange
+
+    sections = (Section(0.0, 3.0, "verse", 0.6), Section(3.0, 6.0, "chorus", 1.0), Section(6.0, 9.0, "chorus", 1.0),
+                Section(9.0, 12.0, "outro", 0.3))
+    assert section_spans(SectionChange(section, which, "mix", (), 4.0), sections) == spans

@@ -873,6 +873,16 @@ def test_the_plan_names_the_instruments_taken_out():
     ("make the verses and choruses louder",
      [("chorus", "every", "mix", 4.0, False), ("verse", "every", "mix", 4.0, False)]),
     ("the verse and then a bigger chorus", [("chorus", "every", "mix", 4.0, False)]),
+    ("put the bass up in the drop", [("chorus", "every", "bass", 6.0, False)]),
+    ("drums only in the second half", [("second_half", "every", "drums", 0.0, True)]),
+    ("lofi, no drums in the first half", [("first_half", "every", "drums", None, False)]),
+    ("at the start no drums", [("start", "every", "drums", None, False)]),
+    ("no drums after the chorus", [("chorus", "after", "drums", None, False)]),
+    ("no drums until the chorus", [("chorus", "before", "drums", None, False)]),
+    ("no vocals before the last chorus", [("chorus", "before_last", "vocals", None, False)]),
+    ("softer before the drop", [("chorus", "before", "mix", -4.0, False)]),
+    ("no drums in the intro and after the last chorus",
+     [("intro", "every", "drums", None, False), ("chorus", "after_last", "drums", None, False)]),
 ])
 def test_a_change_said_of_a_part_of_the_song_is_made_there_only(prompt, changes):
     """"no drums in the verse" took the drums out of the whole song; "make the chorus bigger" made the whole song
@@ -899,7 +909,8 @@ def test_a_part_added_in_a_part_of_the_song_is_added_to_the_band():
 @pytest.mark.parametrize("prompt, said", [
     ("classical, no drums in the verse", "there are no drums in this remix to change there"),
     ("make the chorus rock", "the remix changes the whole song alike"),
-    ("make the bridge bigger", "the remix changes the whole song alike"),
+    ("make the bridge bigger", "is not told apart in the song"),
+    ("add strings in the bridge", "is not told apart in the song"),
     ("rock, keep the drums in the verse", "the remix changes the whole song alike"),
 ])
 def test_what_a_part_of_the_song_cannot_change_is_said(prompt, said):
@@ -944,10 +955,11 @@ def test_the_songs_own_part_kept_is_not_a_new_one(prompt):
     assert interpret("keep the original tempo").understood[-1] == "Tempo: the song's own (not changed)"
 
 
-@pytest.mark.parametrize("prompt, kind", [("autotune the vocals", "autotune"), ("trap with heavy auto-tune", "autotune"),
-                                          ("t-pain style", "autotune"), ("make the singer sound like a robot", "robot"),
-                                          ("synthwave with a vocoder", "robot"), ("no autotune", ""),
-                                          ("no drums, autotune", "autotune")])
+@pytest.mark.parametrize("prompt, kind", [
+    ("autotune the vocals", "autotune"), ("trap with heavy auto-tune", "autotune"), ("t-pain style", "autotune"),
+    ("make the singer sound like a robot", "robot"), ("synthwave with a vocoder", "robot"), ("no autotune", ""),
+    ("no drums, autotune", "autotune"),
+])
 def test_autotune_and_a_robot_voice_are_read(prompt, kind):
     """They were unread (nothing said); now the vocal's pitch is corrected (vocals/tune.py)."""
     plan = interpret(prompt)
@@ -985,3 +997,18 @@ def test_the_music_taken_away_leaves_the_voice(prompt):
     """These were unread (a Pop remix); "no music box" still takes the music box out."""
     assert interpret(prompt).style == "acappella"
     assert interpret("no new instruments").style == "pop" and interpret("no music box").style == "pop"
+
+
+@pytest.mark.parametrize("prompt", ["a drum fill before the chorus", "add strings after the intro"])
+def test_a_part_added_before_or_after_a_part_of_the_song_is_not_kept_to_a_stretch(prompt):
+    """"a drum fill before the chorus" would have kept the drums out of every chorus: an addition said of the stretch
+    before or after a part of the song is made as for the whole song."""
+    plan = interpret(prompt)
+    assert plan.sections == () and plan.drums
+    assert any("the remix changes the whole song alike" in line for line in plan.understood)
+
+
+def test_put_up_and_push_down_move_a_part():
+    assert interpret("put the bass up").levels == {"bass": 6.0}
+    assert interpret("push the drums down a bit").levels == {"drums": -3.0}
+    assert interpret("put the vocals up front").levels == {"vocals": 6.0}
