@@ -248,6 +248,7 @@ class _Hit:
     polarity: str = "plain"  # "plain", or the cue governing it: "drop", "not", "less", "more", "add", "keep", "only"
     intensity: float = 1.0
     after_pause: bool = False  # a comma or a full stop comes right before it
+    by_genre: bool = False  # a groove asked by a genre's name before "drums" ("jazz drums", "latin percussion")
 
 
 _BPM_PATTERNS = (
@@ -1157,7 +1158,7 @@ def _reread_style_words(hits: list[_Hit]) -> None:
     style_hits = [h for h in hits if h.kind in ("style", "style_adj")]
     for h, after in zip(hits, hits[1:]):
         if h in style_hits and after.kind == "drums" and after.start == h.end and len(style_hits) > 1:
-            h.kind, h.value, h.end = "groove", STYLES[h.value].drums_if_added, after.end
+            h.kind, h.value, h.end, h.by_genre = "groove", STYLES[h.value].drums_if_added, after.end, True
             h.text = f"{h.text} {after.text}"
             after.kind = "consumed"
     # "acoustic" names a genre alone, but is a modifier of another genre ("acoustic rock")
@@ -1288,6 +1289,10 @@ def _apply_drum_hit(d: _Draft, hit: _Hit, polarity: str) -> None:
             d.drums = d.spec.drums_if_added
             d.adds.append("drums")
     elif hit.kind == "groove":
+        asked = next((added for added in d.adds if added.endswith(" groove")), None)
+        if hit.by_genre and asked is not None:  # "with a dembow beat ... add some latin percussion"
+            d.notes.append(f"Groove: the {asked} plays (one groove at a time; \u201c{hit.text}\u201d is not added).")
+            return
         d.drums = hit.value
         d.adds.append(f"{hit.text} groove")
     elif hit.kind == "kit":

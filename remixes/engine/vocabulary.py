@@ -1043,7 +1043,7 @@ SOLO_WORDS = ("solo", "solos", "melody", "melodies", "lead", "leads", "lead line
 # "beach" Bach): left unread instead.
 NOT_GUESSED = frozenset("""
 longer weirder busier tighter colder middle master concert boss star beach bar train sung instruments instrument
-break
+break chords chord
 """.split())
 
 # Words that carry no instruction. A word the vocabulary knows ("more", "very", "keep") is read as

@@ -1012,3 +1012,15 @@ def test_put_up_and_push_down_move_a_part():
     assert interpret("put the bass up").levels == {"bass": 6.0}
     assert interpret("push the drums down a bit").levels == {"drums": -3.0}
     assert interpret("put the vocals up front").levels == {"vocals": 6.0}
+
+
+def test_a_groove_named_first_is_not_replaced_by_a_genres_percussion_later():
+    """"with a dembow beat ... add some latin percussion" played the bossa groove instead of the dembow."""
+    plan = interpret("Reggaeton remix with dembow beat, keep the original vocals, add some latin percussion")
+    assert plan.drums == "dembow" and any("latin percussion" in line for line in plan.understood)
+    assert interpret("jazz with latin percussion").drums == "bossa"
+
+
+def test_chords_are_not_guessed_as_the_chorus_effect():
+    plan = interpret("lofi with soft piano chords")
+    assert "chorus" not in {e.kind for e in plan.effects} and not any("Read" in line for line in plan.understood)
