@@ -771,6 +771,7 @@ INSTRUMENT_WORDS: dict[str, InstrumentWord] = {
     "bassline": InstrumentWord("bass", P.FINGER_BASS, span(P.ACOUSTIC_BASS, P.SYNTH_BASS_2), "bass"),
     "bass line": InstrumentWord("bass", P.FINGER_BASS, span(P.ACOUSTIC_BASS, P.SYNTH_BASS_2), "bass"),
     "bass guitar": InstrumentWord("bass", P.FINGER_BASS, span(P.ACOUSTIC_BASS, P.SLAP_BASS_2)),
+    "electric bass": InstrumentWord("bass", P.FINGER_BASS, span(P.ACOUSTIC_BASS, P.SLAP_BASS_2)),
     "upright bass": InstrumentWord("bass", P.ACOUSTIC_BASS, only(P.ACOUSTIC_BASS)),
     "double bass": InstrumentWord("bass", P.ACOUSTIC_BASS, only(P.ACOUSTIC_BASS)),
     "slap bass": InstrumentWord("bass", P.SLAP_BASS_1, span(P.SLAP_BASS_1, P.SLAP_BASS_2)),
@@ -875,7 +876,7 @@ KIT_WORDS = {
     "timpani": Kit.ORCHESTRA,
 }
 VOCAL_WORDS = ("vocals", "vocal", "voice", "voices", "singing", "singer", "lyrics", "lead vocal", "lead vocals",
-               "vox")  # "a cappella" names a style (voices only)
+               "vox", "sing", "sings")  # "a cappella" names a style (voices only)
 EFFECT_WORDS = {
     "reverb": "reverb", "reverbs": "reverb", "vocal reverb": "vocal_reverb", "reverb on the vocals": "vocal_reverb",
     "reverb on vocals": "vocal_reverb", "reverb on the vocal": "vocal_reverb", "reverb on the voice": "vocal_reverb",
@@ -1043,7 +1044,7 @@ SOLO_WORDS = ("solo", "solos", "melody", "melodies", "lead", "leads", "lead line
 # "beach" Bach): left unread instead.
 NOT_GUESSED = frozenset("""
 longer weirder busier tighter colder middle master concert boss star beach bar train sung instruments instrument
-break chords chord
+break chords chord speed pace electric ambience atmosphere stomps
 """.split())
 
 # Words that carry no instruction. A word the vocabulary knows ("more", "very", "keep") is read as
@@ -1148,7 +1149,7 @@ MODIFIERS: dict[str, Modifier] = {
     ),
     "spacious": Modifier(
         words=("spacious", "space", "spacey", "spacy", "wide", "wider", "huge space", "cavernous", "roomy",
-               "open", "expansive", "cathedral", "far away", "distant"),
+               "open", "expansive", "cathedral", "far away", "distant", "ambience", "atmosphere"),
         opposite="dry", reverb=0.3, vocal_reverb=0.2,
         effect_defaults={"delay": {"seconds": 0.38, "feedback": 0.3, "mix": 0.15}},
     ),

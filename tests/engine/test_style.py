@@ -1024,3 +1024,16 @@ def test_a_groove_named_first_is_not_replaced_by_a_genres_percussion_later():
 def test_chords_are_not_guessed_as_the_chorus_effect():
     plan = interpret("lofi with soft piano chords")
     assert "chorus" not in {e.kind for e in plan.effects} and not any("Read" in line for line in plan.understood)
+
+
+@pytest.mark.parametrize("prompt, wrong", [("slower pace", "spacious"), ("make her sing softer", "swing"),
+                                           ("change the speed", "fast"), ("add some ambience", "ambient style"),
+                                           ("electric bass", "edm")])
+def test_everyday_words_are_not_guessed_as_a_feeling_or_a_genre(prompt, wrong):
+    """"slower pace" was spacious ("pace" read as "space"), "make her sing softer" swung, "change the speed" was
+    faster ("speedy"), "add some ambience" an Ambient remix, "electric bass" an EDM one."""
+    plan = interpret(prompt)
+    assert not any(line.startswith("Read ") for line in plan.understood)
+    assert plan.style == "pop" and "swing" not in plan.modifiers and "fast" not in plan.modifiers
+    assert interpret("make her sing softer").levels == {"vocals": -6.0}
+    assert interpret("slower pace").modifiers == ("slow",)
