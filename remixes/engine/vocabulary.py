@@ -1044,7 +1044,7 @@ SOLO_WORDS = ("solo", "solos", "melody", "melodies", "lead", "leads", "lead line
 # "beach" Bach): left unread instead.
 NOT_GUESSED = frozenset("""
 longer weirder busier tighter colder middle master concert boss star beach bar train sung instruments instrument
-break chords chord speed pace electric ambience atmosphere stomps
+break chords chord speed pace electric ambience atmosphere stomps bad brought high matter move single small
 """.split())
 
 # Words that carry no instruction. A word the vocabulary knows ("more", "very", "keep") is read as
@@ -1060,7 +1060,7 @@ type kind sort genre mood some any all also too lot lots most sorta key tempo bp
 influenced influences flavor flavour flavored flavoured want wanna need needs let lets let's something thing
 things have has had get got go going put piece tone what how who which when where why if else such same own
 each every both either one two three yes okay ok hey hi hello thanks thank cool nice good great awesome amazing
-beautiful new instead rather quite pretty fairly enough overall whole entire part parts section
+beautiful new now right think instead rather quite pretty fairly enough overall whole entire part parts section
 sections bring well still even again via per while until through throughout within across along bpms eh um
 uh oh yeah yo sure maybe perhaps approach treatment rendition take that's there's i'd we're you're they're
 what's who's aren't can't won't day days morning evening afternoon weekend baby babies kids children theme

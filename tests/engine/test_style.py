@@ -802,7 +802,9 @@ def test_the_chorus_effect_is_still_the_effect(prompt):
 @pytest.mark.parametrize("prompt, word", [("make it longer", "longer"), ("busier drums", "busier"),
                                           ("tighter drums", "tighter"), ("live concert feel", "concert"),
                                           ("video game boss battle", "boss"), ("beach party", "beach"),
-                                          ("k-pop style with a rap break", "break")])
+                                          ("k-pop style with a rap break", "break"), ("the high notes", "high"),
+                                          ("a single guitar", "single"), ("a bad mix", "bad"),
+                                          ("move it along", "move"), ("small speakers", "small")])
 def test_common_words_are_not_guessed_as_vocabulary_they_do_not_mean(prompt, word):
     """Before, "make it longer" was a bossa nova ("longer" read as "lounge")."""
     plan = interpret(prompt)
@@ -1037,3 +1039,10 @@ def test_everyday_words_are_not_guessed_as_a_feeling_or_a_genre(prompt, wrong):
     assert plan.style == "pop" and "swing" not in plan.modifiers and "fast" not in plan.modifiers
     assert interpret("make her sing softer").levels == {"vocals": -6.0}
     assert interpret("slower pace").modifiers == ("slow",)
+
+
+@pytest.mark.parametrize("prompt", ["make it sound good right now", "i think it should be pop", "no matter what"])
+def test_filler_words_ask_nothing(prompt):
+    """"now" was read as "snow" (festive), "right" as "bright", "think" as "thin", "matter" as "fatter"."""
+    plan = interpret(prompt)
+    assert plan.modifiers == () and plan.style == "pop" and not any("Read" in line for line in plan.understood)
