@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Remix needs when they are missing: ffmpeg, espeak-ng, General MIDI
-# soundfonts (FluidR3, the band's instruments; TimGM6mb, its small fallback), redis-server, and
+# soundfonts (FluidR3, the band's instruments; TimGM6mb, its small fallback), an English word list (the
+# prompt reader guesses a misspelling only for a word that is not English), redis-server, and
 # chromium for the browser tests. Fast when everything is present.
 set -euo pipefail
 need=()
@@ -9,6 +10,7 @@ command -v espeak-ng >/dev/null || need+=(espeak-ng)
 ls /usr/lib/*/libespeak-ng.so.1 >/dev/null 2>&1 || need+=(libespeak-ng1)
 [ -f /usr/share/sounds/sf2/TimGM6mb.sf2 ] || need+=(timgm6mb-soundfont)
 [ -f /usr/share/sounds/sf2/FluidR3_GM.sf2 ] || need+=(fluid-soundfont-gm)
+[ -f /usr/share/dict/american-english ] || need+=(wamerican)
 command -v redis-server >/dev/null || need+=(redis-server)
 if [ "${SKIP_BROWSER_PACKAGES:-0}" != "1" ]; then
   command -v chromium >/dev/null || need+=(chromium)

@@ -347,13 +347,42 @@ def _tokens_and_hits(text: str) -> tuple[list[str], list[_Hit], list[str], list[
     return tokens, hits, ignored, notes
 
 
+ENGLISH_WORDS = "/usr/share/dict/american-english"  # Debian's wamerican (SCOWL): installed by make setup
+
+
+@functools.lru_cache(maxsize=1)
+def _english_words() -> frozenset[str]:
+    """The English word list, lower case (empty when it is not installed: every word may then be guessed)."""
+    try:
+        with open(ENGLISH_WORDS, encoding="utf-8", errors="ignore") as f:
+            return frozenset(line.strip().lower() for line in f if "'" not in line)
+    except OSError:
+        return frozenset()
+
+
+def _is_inflection(token: str, word: str) -> bool:
+    """"violins" of "violin", "hat" of "hats": the same word, one of them with a plural's "s" or "es"."""
+    short, long = sorted((token, word), key=len)
+    return long in (short + "s", short + "es")
+
+
 @functools.lru_cache(maxsize=2048)
 def _guess(token: str) -> tuple[str, ...] | None:
-    """The vocabulary entry a misspelt word most likely meant ("clasical" -> "classical"), or None."""
+    """The vocabulary entry a misspelt word most likely meant ("clasical" -> "classical"), or None. An English word
+    is not a misspelling ("related" is not "relaxed", "now" is not "snow"), unless it is a plural or a singular of
+    the entry ("violins", "hat")."""
     if token in _FUZZY_JOINED:
         return _FUZZY_JOINED[token]
     if len(token) < 3 or len(token) > 20 or not token.isalpha() or token in NOT_GUESSED:
         return None
+    guess = _close_match(token)
+    if guess is not None and token in _english_words() and not (len(guess) == 1 and _is_inflection(token, guess[0])):
+        return None
+    return guess
+
+
+def _close_match(token: str) -> tuple[str, ...] | None:
+    """The vocabulary entry nearest a token (difflib's ratio), single words first, then joined phrases."""
     cutoff = 0.84 if len(token) <= 5 else 0.8
     near = [t for t in _FUZZY_TARGETS if abs(len(t) - len(token)) <= (1 if len(token) <= 4 else 2)]
     match = difflib.get_close_matches(token, near, n=1, cutoff=cutoff)

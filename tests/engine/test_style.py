@@ -1046,3 +1046,22 @@ def test_filler_words_ask_nothing(prompt):
     """"now" was read as "snow" (festive), "right" as "bright", "think" as "thin", "matter" as "fatter"."""
     plan = interpret(prompt)
     assert plan.modifiers == () and plan.style == "pop" and not any("Read" in line for line in plan.understood)
+
+
+@pytest.mark.parametrize("prompt, word", [
+    ("make it related to summer", "related"), ("a summary of the song", "summary"), ("make it fully acoustic", "fully"),
+    ("raised in the mix", "raised"), ("an age old sound", "age"), ("a wide range", "range"),
+])
+def test_an_english_word_is_not_read_as_a_misspelling(prompt, word):
+    """With the English word list (Debian's wamerican, installed by make setup), a word of it is never "read as"
+    another: "related" was relaxed (chill), "summary" summery, "fully" full (lush), "age" and "range" rage."""
+    from remixes.engine.style import ENGLISH_WORDS, _english_words
+
+    assert word in _english_words(), f"{ENGLISH_WORDS} is missing: make setup installs it"
+    assert not any(line.startswith(f"Read \u201c{word}\u201d") for line in interpret(prompt).understood)
+
+
+@pytest.mark.parametrize("prompt, read", [("clasical with pianno", "classical"), ("reggea", "reggae"),
+                                          ("synthwave with saxaphone", "saxophone"), ("more hat", "hats")])
+def test_a_misspelling_or_a_plural_is_still_read(prompt, read):
+    assert any(line.startswith("Read ") and f"\u201c{read}\u201d" in line for line in interpret(prompt).understood)
