@@ -238,11 +238,13 @@ def arrange(plan: StylePlan, analysis: Analysis, timing: Timing, strength: float
                               plan.levels.get(role, 0.0), float(mix.get(role, mix.get("all", 0.0)))))
     if plan.drums:
         drum_notes = drum_groove(plan.drums, beats, bars, plan.energy, plan.swing, sections, rng, beats_per_bar)
+        drum_notes = _with_pieces(drum_notes, plan.drum_pieces, beats, bars, beats_per_bar, plan.energy)
         drum_notes = _humanise(drum_notes, beats, _Feel(feel.jitter * 0.5, feel.spread, feel.accent, 1.0), rng)
         roots = tuple((c.start, c.end, c.root) for c in chords if c.played)
         roots = roots or ((0.0, timing.duration, analysis.key_tonic),)
-        parts.append(Part("drums", int(plan.drum_kit), True, tuple(drum_notes), 0.9, 0.0,
-                          plan.levels.get("drums", 0.0), float(mix.get("drums_reverb", 0.0)), tune_to=roots))
+        kit = Part("drums", int(plan.drum_kit), True, tuple(drum_notes), 0.9, 0.0, plan.levels.get("drums", 0.0),
+                   float(mix.get("drums_reverb", 0.0)), tune_to=roots)
+        parts.extend(_kit_pieces_apart(kit, plan.drum_pieces))
 
     drum_gain = gains["drums"] * 10 ** (mix.get("drums_db", 0.0) / 20) if plan.drums else 0.0
     parts, stem_spans, mix_spans, vocal_spans = _section_changes(plan.sections, analysis.sections, rate, parts, notes)
@@ -365,7 +367,8 @@ def _by_time(label: str, sections) -> list:
 
 
 def _plays(part: Part, change: SectionChange) -> bool:
-    return part.role in change.roles and part.is_drums == (part.role == "drums")
+    """A change's roles reach these parts: "drums" the whole kit (its pieces apart too), a piece ("hats") its own."""
+    return part.role in change.roles or (part.is_drums and "drums" in change.roles)
 
 
 def _complement(spans, end: float) -> list[tuple[float, float]]:
@@ -1244,6 +1247,71 @@ GROOVES: dict[Groove, dict[int, str]] = {
 if set(GROOVES) != set(Groove):
     raise ValueError("arrange.GROOVES must hold one pattern for every Groove")
 _VELOCITY = {"x": 112, "o": 88, "g": 48}
+
+
+# The General MIDI drum notes of each piece of the kit a prompt names (vocabulary.DRUM_PIECES)
+PIECE_NOTES = {"kick": (35, 36), "snare": (38, 40), "hats": (42, 44, 46), "cymbals": (49, 51, 52, 53, 55, 57, 59),
+               "toms": (41, 43, 45, 47, 48, 50), "claps": (39,), "rim": (37,), "shaker": (69, 70, 82),
+               "tambourine": (54,), "cowbell": (56,)}
+
+
+def _with_pieces(notes: list, pieces: dict, beats, bars, beats_per_bar: int, energy: float) -> list:
+    """The groove's notes with the prompt's pieces (StylePlan.drum_pieces): those left out taken out ("*": all
+    but the pieces named), those added played where the groove has none ("add claps": on the backbeat)."""
+    if not pieces:
+        return notes
+    keep = {note for piece, db in pieces.items() if db is not None and piece in PIECE_NOTES
+            for note in PIECE_NOTES[piece]}
+    out = {note for piece, db in pieces.items() if db is None and piece in PIECE_NOTES for note in PIECE_NOTES[piece]}
+    notes = [n for n in notes if n[2] not in out and ("*" not in pieces or n[2] in keep)]
+    for piece, db in pieces.items():
+        if db is not None and piece in PIECE_PATTERNS and not any(n[2] in PIECE_NOTES[piece] for n in notes):
+            notes += _piece_pattern(piece, beats, bars, beats_per_bar, energy)
+    return sorted(notes)
+
+
+# A piece added to a groove that has none: (its note, the beats of the bar it plays on, in beats from the bar's
+# start, velocity). Claps and tambourine on the backbeat, the shaker on eighths, the cowbell on each beat.
+PIECE_PATTERNS = {"claps": (39, "backbeat", 100), "tambourine": (54, "backbeat", 90), "shaker": (70, "eighths", 70),
+                  "cowbell": (56, "beats", 85)}
+
+
+def _piece_pattern(piece: str, beats, bars, beats_per_bar: int, energy: float) -> list:
+    note, where, velocity = PIECE_PATTERNS[piece]
+    beats = np.asarray(beats, dtype=float)
+    if len(beats) < 2:
+        return []
+    bar_starts = set(int(np.argmin(np.abs(beats - b))) for b in bars)
+    first = min(bar_starts) if bar_starts else 0
+    out = []
+    step = float(np.median(np.diff(beats)))
+    velocity = int(np.clip(velocity * (0.8 + 0.3 * energy), 30, 127))
+    for i, t in enumerate(beats):
+        in_bar = (i - first) % beats_per_bar
+        if where == "backbeat" and in_bar % 2 == 1:
+            out.append((float(t), float(t) + 0.1, note, velocity))
+        elif where == "beats":
+            out.append((float(t), float(t) + 0.1, note, velocity if in_bar else min(127, velocity + 15)))
+        elif where == "eighths":
+            for k, offset in enumerate((0.0, 0.5)):
+                out.append((float(t + offset * step), float(t + offset * step) + 0.05, note,
+                            velocity - 15 * k))
+    return out
+
+
+def _kit_pieces_apart(kit: Part, pieces: dict) -> list:
+    """The kit, and each piece the prompt moves ("more kick", a piece changed in one part of the song) as a part of
+    its own (role: the piece), at that many dB: velocities would stop at 127, a part's level does not."""
+    parts = []
+    notes = list(kit.notes)
+    for piece, db in pieces.items():
+        if db is None or piece not in PIECE_NOTES:
+            continue
+        mine = [n for n in notes if n[2] in PIECE_NOTES[piece]]
+        if mine:
+            notes = [n for n in notes if n[2] not in PIECE_NOTES[piece]]
+            parts.append(replace(kit, role=piece, notes=tuple(mine), gain_db=kit.gain_db + db))
+    return [replace(kit, notes=tuple(notes))] + parts if notes else parts
 
 
 def drum_groove(groove_id: str, beats, bars, energy: float, swing: float, sections, rng,

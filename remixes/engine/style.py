@@ -18,8 +18,8 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields, replace
 
 from .vocabulary import (
-    ACOUSTIC_SWAPS, ADD_CUES, ALL_BUT_CUES, ARTIST_STYLES, COMPARISON_WORDS, DANCE_STYLES, DEFAULT_STYLE, DROP_CUES,
-    DRUM_WORDS, EFFECT_DEFAULTS, EFFECT_WORDS, ELECTRIC_PROGRAMS, GENDER_WORDS, GROOVES_IN_THREE, GROOVE_WORDS,
+    ACOUSTIC_SWAPS, ADD_CUES, ADDED_PIECES, ALL_BUT_CUES, ARTIST_STYLES, COMPARISON_WORDS, DANCE_STYLES, DEFAULT_STYLE, DROP_CUES,
+    DRUM_PIECES, DRUM_WORDS, EFFECT_DEFAULTS, EFFECT_WORDS, ELECTRIC_PROGRAMS, GENDER_WORDS, GROOVES_IN_THREE, GROOVE_WORDS,
     IDIOMS, INSTRUMENTAL_WORDS, INSTRUMENT_WORDS, INTENSIFIERS, KEEP_CUES, KEY_CHANGE_WORDS, KEY_NAMES, KIT_WORDS,
     LESS_CUES, LEVELLED, LEVEL_COMPARATIVES, METER_WORDS, MODE_WORDS, MODIFIERS, MORE_CUES, NOT_CUES, NOT_GUESSED,
     NOT_TOO_CUES, OFF_WORDS, ONLY_CUES, ONLY_STYLES, OWN_TEMPO_WORDS, OWN_WORDS, P, REST_WORDS, SECTION_ELSEWHERE,
@@ -86,6 +86,9 @@ class StylePlan:
     removed: tuple[str, ...] = ()  # "no guitar": the instruments the prompt takes out (labels), the song's own too
     sections: tuple[SectionChange, ...] = ()  # changes in one part of the song only
     vocal_tune: str = ""  # "autotune" (the vocal snapped to the song's scale) or "robot" (held on one note)
+    # pieces of the new kit (DRUM_PIECES' values) -> dB (0: added where the groove lacks it), None: left out;
+    # "*": None when only the pieces named play ("classical with a tambourine")
+    drum_pieces: dict[str, float | None] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         data = asdict(self)
@@ -104,6 +107,7 @@ class StylePlan:
         values["tempo_range"] = tuple(values["tempo_range"])
         values["instruments"] = dict(values["instruments"])
         values["levels"] = dict(values.get("levels") or {})
+        values["drum_pieces"] = dict(values.get("drum_pieces") or {})
         values["only"] = tuple(values.get("only") or ())
         values["removed"] = tuple(values.get("removed") or ())
         values["sections"] = tuple(SectionChange(**{**change, "roles": tuple(change["roles"])})
@@ -185,6 +189,8 @@ def _build_vocabulary() -> dict[tuple[str, ...], tuple[str, object]]:
             add(word, "modifier", canonical)
     for word in DRUM_WORDS:
         add(word, "drums", None)
+    for word, piece in DRUM_PIECES.items():
+        add(word, "drums", piece)
     for word, groove in GROOVE_WORDS.items():
         add(word, "groove", groove)
     for word, kit in KIT_WORDS.items():
@@ -434,6 +440,7 @@ class _Draft:
     only_words: list = field(default_factory=list)  # ... as the prompt named them
     own_tempo: bool = False  # "same tempo": the song's own, whatever the style's range
     vocal_tune: str = ""
+    drum_pieces: dict = field(default_factory=dict)  # piece -> dB, None: left out
 
     @classmethod
     def from_style(cls, spec: StyleSpec) -> _Draft:
@@ -1054,10 +1061,14 @@ def _section_changes(d: _Draft, asks: list[_SectionAsk], understood: list[str]) 
             target, roles = "mix", ()
         elif kind == "instrument":
             target, roles = _label(ask.hit.value), tuple(_roles_playing(d, ask.hit.value))
+        elif kind == "drums" and ask.hit.value is not None:  # "no hi hats in the verse": that piece of the kit
+            target, roles = str(ask.hit.value), (str(ask.hit.value),)
         else:
             target, roles = kind, ((kind,) if kind == "drums" else ())
         where = f"\u201c{ask.words}\u201d"
         missing = (kind == "instrument" and not roles) or (kind == "drums" and not d.drums)
+        if kind == "drums" and ask.hit.value is not None and not missing:
+            d.drum_pieces.setdefault(str(ask.hit.value), 0.0)  # a piece of its own, to change there
         if missing or (kind == "vocals" and not d.keep_vocals):
             d.notes.append(f"Song part: {where}: there {'are' if target in ('drums', 'vocals') else 'is'} no "
                            f"{target} in this remix to change there.")
@@ -1299,6 +1310,9 @@ def _mod_label(name: str) -> str:
 
 
 def _apply_drum_hit(d: _Draft, hit: _Hit, polarity: str) -> None:
+    if hit.kind == "drums" and hit.value is not None:
+        _apply_drum_piece(d, hit, polarity)
+        return
     if polarity in ("drop", "not"):
         if hit.kind == "drums" or hit.kind == "groove":
             d.drums = None
@@ -1329,6 +1343,30 @@ def _apply_drum_hit(d: _Draft, hit: _Hit, polarity: str) -> None:
         if d.drums is None:
             d.drums = d.spec.drums_if_added
         d.adds.append(hit.text)
+
+
+def _apply_drum_piece(d: _Draft, hit: _Hit, polarity: str) -> None:
+    """"no hi hats", "more kick", "add claps": one piece of the new kit (StylePlan.drum_pieces). A piece added
+    where the style has no drums plays alone ("classical with a tambourine")."""
+    piece = hit.value
+    if polarity in ("drop", "not"):
+        d.drum_pieces[piece] = None
+        d.notes.append(f"Drums: no {hit.text} (the new kit's; the song's own drums are one sound)")
+        return
+    if polarity in ("less", "more"):
+        db = LEVEL_STEP_DB * hit.intensity * (1 if polarity == "more" else -1)
+        before = d.drum_pieces.get(piece) or 0.0
+        d.drum_pieces[piece] = _clamp(before + db, -MAX_LEVEL_DB, MAX_LEVEL_DB)
+        if d.drums is None:
+            d.drums, d.drum_pieces["*"] = d.spec.drums_if_added, None
+        d.notes.append(f"Drums: {hit.text} {'louder' if db > 0 else 'softer'} ({db:+g} dB)")
+        return
+    if d.drums is None:
+        d.drums, d.drum_pieces["*"] = d.spec.drums_if_added, None  # the piece alone
+    if d.drum_pieces.get(piece, 0.0) is None or piece in ADDED_PIECES:
+        d.drum_pieces[piece] = d.drum_pieces.get(piece) or 0.0
+        d.adds.append(hit.text)
+    d.removes = [removed for removed in d.removes if removed != "drums"]
 
 
 def _apply_effect_hit(d: _Draft, kind: str, polarity: str, k: float) -> None:
@@ -1443,6 +1481,7 @@ def _finish(d: _Draft, bpm: float | None, understood: list[str], ignored: list[s
         only=tuple(dict.fromkeys(d.only)),
         removed=tuple(label for label in dict.fromkeys(d.removes) if label in _INSTRUMENT_LABELS),
         vocal_tune=d.vocal_tune,
+        drum_pieces=dict(d.drum_pieces) if drums else {},
     )
     return replace(plan, summary=_summarise(plan, d))
 

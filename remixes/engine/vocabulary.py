@@ -860,9 +860,19 @@ ACOUSTIC_SWAPS: dict[str, int] = {
 }
 
 DRUM_WORDS = ("drums", "drum", "beat", "beats", "percussion", "drum kit", "drumkit", "drumbeat", "drum beat",
-              "groove", "rhythm section", "kick", "kicks", "kick drum", "double kick", "snare", "snares", "hi hats",
-              "hihats", "hats", "cymbals", "toms", "claps", "handclaps", "hand claps", "congas", "bongos", "tabla",
-              "djembe", "shaker", "tambourine", "cowbell", "talking drums", "blast beats")
+              "groove", "rhythm section", "double kick", "congas", "bongos", "tabla", "djembe", "talking drums",
+              "blast beats")
+# One piece of the kit: "no hi hats", "more kick", "add claps" change that piece alone (the new drums'; the song's
+# own drums stem is one sound). Were the whole kit: "no hi hats" took out every drum
+DRUM_PIECES = {"kick": "kick", "kicks": "kick", "kick drum": "kick", "kick drums": "kick", "bass drum": "kick",
+               "snare": "snare", "snares": "snare", "snare drum": "snare", "hi hat": "hats", "hi hats": "hats",
+               "hihat": "hats", "hihats": "hats", "hats": "hats", "hat": "hats", "cymbals": "cymbals",
+               "cymbal": "cymbals", "crash": "cymbals", "crashes": "cymbals", "toms": "toms", "tom fills": "toms",
+               "claps": "claps", "clap": "claps", "handclaps": "claps", "hand claps": "claps", "shaker": "shaker",
+               "shakers": "shaker", "tambourine": "tambourine", "cowbell": "cowbell", "rimshot": "rim",
+               "rimshots": "rim", "rim shots": "rim"}
+# the pieces a kit may lack, which "add claps" adds (a pattern of their own); the others every groove plays
+ADDED_PIECES = ("claps", "shaker", "tambourine", "cowbell")
 GROOVE_WORDS = {
     "four on the floor": "four_on_floor", "four to the floor": "four_on_floor", "breakbeat": "breakbeat",
     "breakbeats": "breakbeat", "breaks": "breakbeat", "half time": "half_time", "halftime": "half_time",
@@ -928,7 +938,7 @@ COMPARISON_WORDS = ("than",)
 # "turn the guitar off", "drums off": after a part, it goes
 OFF_WORDS = ("off",)
 # phrases read as nothing, so that their words are not ("kick off": no drum taken out)
-IDIOMS = ("kick off", "kicks off", "kicking off", "kicked off")
+IDIOMS = ("kick off", "kicks off", "kicking off", "kicked off", "kick in", "kicks in", "kicking in", "kicked in")
 # Artists a prompt names for their style ("in the style of daft punk" was Punk, "like a beatles song" read "beatles"
 # as "beats"): the style they are known for, when the prompt names no genre ("this metallica song as a lullaby": the
 # artist is the song's, the genre named is asked).

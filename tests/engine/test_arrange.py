@@ -746,3 +746,37 @@ def test_parts_of_the_song_by_name_by_time_and_before_or_after_one(section, whic
     sections = (Section(0.0, 3.0, "verse", 0.6), Section(3.0, 6.0, "chorus", 1.0), Section(6.0, 9.0, "chorus", 1.0),
                 Section(9.0, 12.0, "outro", 0.3))
     assert section_spans(SectionChange(section, which, "mix", (), 4.0), sections) == spans
+
+
+def drum_pieces_of(arrangement) -> dict:
+    """(part's role, piece) -> number of notes, over the drum parts."""
+    from remixes.engine.arrange import PIECE_NOTES
+
+    counts: dict = {}
+    for p in arrangement.parts:
+        for note in p.notes if p.is_drums else ():
+            piece = next((name for name, notes in PIECE_NOTES.items() if note[2] in notes), str(note[2]))
+            counts[p.role, piece] = counts.get((p.role, piece), 0) + 1
+    return counts
+
+
+def test_a_piece_of_the_kit_left_out_turned_up_or_added():
+    plain = drum_pieces_of(arrangement_for("rock"))
+    assert plain[("drums", "hats")] and plain[("drums", "kick")]
+    no_hats = drum_pieces_of(arrangement_for("rock, no hi hats"))
+    assert ("drums", "hats") not in no_hats and no_hats[("drums", "kick")] == plain[("drums", "kick")]
+    louder = arrangement_for("rock, more kick")
+    assert [(p.role, p.gain_db) for p in louder.parts if p.is_drums] == [("drums", 0.0), ("kick", 6.0)]
+    assert drum_pieces_of(louder)[("kick", "kick")] == plain[("drums", "kick")]
+    claps = part(arrangement_for("rock, add claps"), "claps")
+    assert claps.notes and beat_positions(arrangement_for("rock, add claps"), [n[0] for n in claps.notes],
+                                          tolerance=0.06) == [1, 3] * (len(claps.notes) // 2)
+    alone = drum_pieces_of(arrangement_for("classical with a tambourine"))
+    assert set(alone) == {("tambourine", "tambourine")}
+
+
+def test_a_piece_of_the_kit_left_out_in_a_part_of_the_song():
+    arrangement = arrangement_in_sections("rock, no hi hats in the verse", VERSE_CHORUS)
+    hats = part(arrangement, "hats")
+    assert hats.notes and min(n[0] for n in hats.notes) >= 6.0 - 0.03
+    assert min(n[0] for n in part(arrangement, "drums").notes) < 1.0  # the rest of the kit plays in the verse

@@ -937,12 +937,13 @@ def test_a_new_part_refused_is_left_out(prompt, removed):
     assert (not plan.drums) if removed == "drums" else removed in plan.removed
 
 
-@pytest.mark.parametrize("prompt, part", [("make the bass hit harder", "bass"), ("make the kick hit harder", "drums"),
+@pytest.mark.parametrize("prompt, part", [("make the bass hit harder", "bass"), ("make the kick hit harder", "kick"),
                                           ("punchier drums", "drums"), ("bigger drums", "drums")])
 def test_a_part_asked_to_hit_harder_is_turned_up(prompt, part):
     """"make the bass hit harder" was a heavy Rock remix with a bass added; "punchier drums" was nothing."""
     plan = interpret(prompt)
-    assert plan.levels == {part: 6.0} and plan.modifiers == () and plan.style == "pop"
+    assert (plan.drum_pieces if part == "kick" else plan.levels) == {part: 6.0}
+    assert plan.modifiers == () and plan.style == "pop"
 
 
 @pytest.mark.parametrize("prompt", ["keep the original guitar", "rock but keep the original guitar",
@@ -1062,6 +1063,25 @@ def test_an_english_word_is_not_read_as_a_misspelling(prompt, word):
 
 
 @pytest.mark.parametrize("prompt, read", [("clasical with pianno", "classical"), ("reggea", "reggae"),
-                                          ("synthwave with saxaphone", "saxophone"), ("more hat", "hats")])
+                                          ("synthwave with saxaphone", "saxophone"), ("with banjos", "banjo")])
 def test_a_misspelling_or_a_plural_is_still_read(prompt, read):
     assert any(line.startswith("Read ") and f"\u201c{read}\u201d" in line for line in interpret(prompt).understood)
+
+
+@pytest.mark.parametrize("prompt, pieces, drums_kept", [
+    ("rock, no hi hats", {"hats": None}, True), ("remove the kick", {"kick": None}, True),
+    ("more kick", {"kick": 6.0}, True), ("a bit less cymbals", {"cymbals": -3.0}, True),
+    ("add claps", {"claps": 0.0}, True), ("lofi with a shaker and a cowbell", {"shaker": 0.0, "cowbell": 0.0}, True),
+    ("classical with a tambourine", {"*": None, "tambourine": 0.0}, True),
+])
+def test_a_piece_of_the_kit_is_changed_alone(prompt, pieces, drums_kept):
+    """"no hi hats" took every drum out, "more kick" turned the whole kit up, "add claps" did nothing."""
+    plan = interpret(prompt)
+    assert plan.drum_pieces == pieces and bool(plan.drums) == drums_kept
+    assert "drums" not in plan.levels and "drums" not in plan.removed
+
+
+def test_a_piece_of_the_kit_in_a_part_of_the_song():
+    plan = interpret("rock, no hi hats in the verse")
+    assert plan.drum_pieces == {"hats": 0.0} and plan.drums
+    assert [(c.section, c.target, c.roles, c.db) for c in plan.sections] == [("verse", "hats", ("hats",), None)]
