@@ -37,6 +37,7 @@ ROLES = tuple(role.value for role in Role)
 GROOVES = tuple(groove.value for groove in Groove)
 LEVEL_STEP_DB = 6.0   # one "less guitar" / "more bass", scaled by "a bit" or "much"
 KEEP_OWN_ORIGINAL = 0.9  # "keep the original guitar": the plan's keep_original at least this (the accompaniment)
+TRIPLET_SWING = 0.33  # a shuffle, "triplet feel", 6/8: the off notes two thirds into the beat
 SECTION_LIFT_DB = 4.0  # "make the chorus bigger": the band that much louder there (the vocal half as much)
 MAX_LEVEL_DB = 12.0   # the most a role is moved however often it is asked
 
@@ -566,6 +567,7 @@ _MODIFIER_EXTRAS: dict[str, Callable[[_Draft, float], None]] = {
     "epic": _epic,
     "aggressive": lambda d, k: _more_distortion(d, 6.0 * k),
     "nostalgic": lambda d, k: d.effect("tape", amount=min(1.0, 0.3 * k)),
+    "triplet": lambda d, k: setattr(d, "swing", max(d.swing, TRIPLET_SWING)),
     "warm": lambda d, k: d.effect(
         "tape", amount=min(1.0, max(0.3 * k, d.effects.get("tape", {}).get("amount", 0.0)))),
     "dry": _dry,
@@ -1338,6 +1340,8 @@ def _apply_drum_hit(d: _Draft, hit: _Hit, polarity: str) -> None:
             return
         d.drums = hit.value
         d.adds.append(f"{hit.text} groove")
+        if hit.value == "shuffle":  # a shuffle is swung ("shuffle" alone played it straight in a straight style)
+            d.swing = max(d.swing, TRIPLET_SWING)
     elif hit.kind == "kit":
         d.drum_kit = hit.value
         if d.drums is None:

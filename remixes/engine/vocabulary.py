@@ -1246,6 +1246,9 @@ MODIFIERS: dict[str, Modifier] = {
         energy=0.1,
     ),
     "swing": Modifier(words=("swing", "shuffled"), swing=0.2),
+    # "triplet feel", "in 6/8", "12/8": each beat in three (the off notes two thirds in); were unread
+    "triplet": Modifier(words=("triplet feel", "triplet", "triplets", "6 8", "6 8 time", "12 8", "12 8 time",
+                               "compound time"), label="triplet feel"),
     "underwater": Modifier(
         words=("underwater", "muffled", "under water", "submerged", "muted", "from another room"),
         lowpass_hz=700.0, reverb=0.2, brightness=-0.8,

@@ -1085,3 +1085,10 @@ def test_a_piece_of_the_kit_in_a_part_of_the_song():
     plan = interpret("rock, no hi hats in the verse")
     assert plan.drum_pieces == {"hats": 0.0} and plan.drums
     assert [(c.section, c.target, c.roles, c.db) for c in plan.sections] == [("verse", "hats", ("hats",), None)]
+
+
+@pytest.mark.parametrize("prompt", ["in 6/8", "12/8 time", "triplet feel", "shuffle", "rock with blues drums"])
+def test_a_triplet_feel_or_a_shuffle_is_swung(prompt):
+    """"in 6/8" and "triplet feel" were unread; "shuffle" played the shuffle groove straight in a straight style."""
+    assert interpret(prompt).swing == pytest.approx(0.33)
+    assert interpret("blues with a triplet feel").swing == pytest.approx(0.33)  # not more than a triplet
