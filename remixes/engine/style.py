@@ -24,7 +24,7 @@ from .vocabulary import (
     LESS_CUES, LEVELLED, LEVEL_COMPARATIVES, METER_WORDS, MODE_WORDS, MODIFIERS, MORE_CUES, NOT_CUES, NOT_GUESSED,
     NOT_TOO_CUES, OFF_WORDS, ONLY_CUES, ONLY_STYLES, OWN_TEMPO_WORDS, OWN_WORDS, P, REST_WORDS, SECTION_ELSEWHERE,
     SECTION_LABELS, SECTION_LIFTS, SECTION_RELATIONS, SECTION_WORDS, SOLO_WORDS, STOP_WORDS, STYLE_TABLE,
-    SWAP_CONNECTORS, SWAP_CUES, SYNTH_PROGRAMS, TRAILING_LEVELS, VOCAL_TUNE_WORDS, VOCAL_WORDS, Effect, EffectKind,
+    SOUND_LIKE, SWAP_CONNECTORS, SWAP_CUES, SYNTH_PROGRAMS, TRAILING_LEVELS, VOCAL_TUNE_WORDS, VOCAL_WORDS, Effect, EffectKind,
     Groove, Kit, Role, StyleSound, StyleSpec,
 )
 
@@ -211,7 +211,7 @@ def _build_vocabulary() -> dict[tuple[str, ...], tuple[str, object]]:
                         ("swap_to", SWAP_CONNECTORS), ("all_but", ALL_BUT_CUES), ("rest", REST_WORDS),
                         ("own_tempo", OWN_TEMPO_WORDS), ("off", OFF_WORDS), ("idiom", IDIOMS),
                         ("section", SECTION_WORDS), ("not_too", NOT_TOO_CUES), ("key_change", KEY_CHANGE_WORDS),
-                        ("than", COMPARISON_WORDS), ("own", OWN_WORDS)):
+                        ("than", COMPARISON_WORDS), ("own", OWN_WORDS), ("sound_like", SOUND_LIKE)):
         for word in words:  # in this order: a phrase in two lists is read as the first
             add(word, kind, None)
     for word, cue in TRAILING_LEVELS.items():
@@ -821,10 +821,11 @@ def interpret(prompt: str) -> StylePlan:
     _reread_solo_before(hits)
     _mark_scopes(hits)
     _reread_own_parts(hits)
+    _reread_sound_like(hits)
     _reread_trailing_off(hits)
     key_change = any(hit.kind == "key_change" for hit in hits)
     # read above, or named only for the plan's notes (a key change): nothing else sees them
-    hits = [hit for hit in hits if hit.kind not in ("swap_to", "off", "idiom", "key_change", "consumed", "own")]
+    hits = [hit for hit in hits if hit.kind not in ("swap_to", "off", "idiom", "key_change", "consumed", "own", "sound_like")]
     _reread_trailing_level_words(hits)
     section_asks, sections, untold = _read_section_changes(hits, tokens)
     hits = [hit for hit in hits if hit.kind not in ("level_after", "section", "consumed")]  # "in front" alone: nothing
@@ -1167,6 +1168,17 @@ def _reread_solo_before(hits: list[_Hit]) -> None:
                 and not any(before.kind in ("add", "more") for before in hits[:k]) \
                 and not (k > 0 and hits[k - 1].kind == "instrument" and hits[k - 1].end == hit.start):
             hit.kind = "only"
+
+
+def _reread_sound_like(hits: list[_Hit]) -> None:
+    """"make the guitar sound like a synth", "the piano should sound like an organ": the first instrument is swapped
+    for the second, as "replace the guitar with a synth" (both were added)."""
+    for k, hit in enumerate(hits[1:-1], 1):
+        before, after = hits[k - 1], hits[k + 1]
+        if hit.kind == "sound_like" and before.kind == after.kind == "instrument" \
+                and before.polarity == "plain" and after.polarity in ("plain", "add") \
+                and hit.start - before.end <= 2 and after.start - hit.end <= 1:
+            before.polarity = "drop"
 
 
 def _reread_own_parts(hits: list[_Hit]) -> None:

@@ -1004,8 +1004,10 @@ ONLY_CUES = ("only", "just", "solely", "purely", "exclusively", "nothing but", "
 # "replace the guitar with a piano", "swap the guitars for synths", "change the guitar to violin": the part named
 # after the verb goes, the one after the connector ("with", or one of SWAP_CONNECTORS) comes in
 SWAP_CUES = ("replace", "replacing", "swap", "swap out", "switch out", "substitute", "exchange", "trade", "change",
-             "switch")
+             "switch", "turn")  # "turn the guitar into a synth" (added both)
 SWAP_CONNECTORS = ("for", "to", "into", "by")  # after a swap only: alone they ask for nothing
+# "make the guitar sound like a synth": between two instruments, the first is swapped for the second (both were added)
+SOUND_LIKE = ("sound like", "sounds like", "sound more like", "sound just like")
 # "mute everything but the vocals": after a removal, an only (alone, "everything but the drums" removes the drums)
 ALL_BUT_CUES = ("everything but", "everything except", "all but", "all except", "everything apart from",
                 "everything other than", "everything besides", "anything but", "anything except")
@@ -1062,7 +1064,7 @@ break chords chord speed pace electric ambience atmosphere stomps bad brought hi
 STOP_WORDS = frozenset("""
 a an the and or but of in on at from as like onto over up down out about around then it
 its it's this that these those there here my me mine i i'm im you your yours we our us they them their he she
-his her him please pls plz can could would should will shall may might must make made makes making turn turned
+his her him please pls plz can could would should will shall may might must make made makes making turned
 turning transform transformed convert converted changed changing give gives create do does doing done be
 is are was were been being am sound sounds sounding sounded song songs track tracks tune tunes music musical
 remix remixed remixing version versions cover style styled styles vibe vibes vibey vibing feel feels feeling

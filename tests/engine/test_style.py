@@ -1092,3 +1092,13 @@ def test_a_triplet_feel_or_a_shuffle_is_swung(prompt):
     """"in 6/8" and "triplet feel" were unread; "shuffle" played the shuffle groove straight in a straight style."""
     assert interpret(prompt).swing == pytest.approx(0.33)
     assert interpret("blues with a triplet feel").swing == pytest.approx(0.33)  # not more than a triplet
+
+
+@pytest.mark.parametrize("prompt, out, added", [("make the guitar sound like a synth", "guitar", "synth"),
+                                                ("turn the guitar into a synth", "guitar", "synth"),
+                                                ("the piano should sound like an organ", "piano", "organ")])
+def test_an_instrument_made_to_sound_like_another_is_swapped_for_it(prompt, out, added):
+    """These added both instruments."""
+    plan = interpret(prompt)
+    assert plan.removed == (out,) and f"Adds: {added}" in plan.understood
+    assert interpret("turn it into a jazz song").style == "jazz" and interpret("turn up the bass").levels == {"bass": 6}
