@@ -18,14 +18,14 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields, replace
 
 from .vocabulary import (
-    ACOUSTIC_SWAPS, ADD_CUES, ADDED_PIECES, ALL_BUT_CUES, ARTIST_STYLES, COMPARISON_WORDS, DANCE_STYLES, DEFAULT_STYLE, DROP_CUES,
-    DRUM_PIECES, DRUM_WORDS, EFFECT_DEFAULTS, EFFECT_WORDS, ELECTRIC_PROGRAMS, GENDER_WORDS, GROOVES_IN_THREE, GROOVE_WORDS,
-    IDIOMS, INSTRUMENTAL_WORDS, INSTRUMENT_WORDS, INTENSIFIERS, KEEP_CUES, KEY_CHANGE_WORDS, KEY_NAMES, KIT_WORDS,
-    LESS_CUES, LEVELLED, LEVEL_COMPARATIVES, METER_WORDS, MODE_WORDS, MODIFIERS, MORE_CUES, NOT_CUES, NOT_GUESSED,
-    NOT_TOO_CUES, OFF_WORDS, ONLY_CUES, ONLY_STYLES, OWN_TEMPO_WORDS, OWN_WORDS, P, REST_WORDS, SECTION_ELSEWHERE,
-    SECTION_LABELS, SECTION_LIFTS, SECTION_RELATIONS, SECTION_WORDS, SOLO_WORDS, STOP_WORDS, STYLE_TABLE,
-    SOUND_LIKE, SWAP_CONNECTORS, SWAP_CUES, SYNTH_PROGRAMS, TRAILING_LEVELS, VOCAL_TUNE_WORDS, VOCAL_WORDS, Effect, EffectKind,
-    Groove, Kit, Role, StyleSound, StyleSpec,
+    ACOUSTIC_SWAPS, ADDED_PIECES, ADD_CUES, ALL_BUT_CUES, ARTIST_STYLES, COMPARISON_WORDS, COVER_STYLES, COVER_WORDS,
+    DANCE_STYLES, DEFAULT_STYLE, DROP_CUES, DRUM_PIECES, DRUM_WORDS, EFFECT_DEFAULTS, EFFECT_WORDS, ELECTRIC_PROGRAMS,
+    GENDER_WORDS, GROOVES_IN_THREE, GROOVE_WORDS, IDIOMS, INSTRUMENTAL_WORDS, INSTRUMENT_WORDS, INTENSIFIERS, KEEP_CUES,
+    KEY_CHANGE_WORDS, KEY_NAMES, KIT_WORDS, LESS_CUES, LEVELLED, LEVEL_COMPARATIVES, METER_WORDS, MODE_WORDS, MODIFIERS,
+    MORE_CUES, NOT_CUES, NOT_GUESSED, NOT_TOO_CUES, OFF_WORDS, ONLY_CUES, ONLY_STYLES, OWN_TEMPO_WORDS, OWN_WORDS, P,
+    REST_WORDS, SECTION_ELSEWHERE, SECTION_LABELS, SECTION_LIFTS, SECTION_RELATIONS, SECTION_WORDS, SOLO_WORDS,
+    SOUND_LIKE, STOP_WORDS, STYLE_TABLE, SWAP_CONNECTORS, SWAP_CUES, SYNTH_PROGRAMS, TRAILING_LEVELS, VOCAL_TUNE_WORDS,
+    VOCAL_WORDS, Effect, EffectKind, Groove, Kit, Role, StyleSound, StyleSpec,
 )
 
 MIN_BPM = 40.0
@@ -834,7 +834,7 @@ def interpret(prompt: str) -> StylePlan:
     main_id, blended_ids, refused_ids = _choose_styles(hits)
     understood: list[str] = []
     if main_id is None:
-        main_id, note = _default_style(hits, refused_ids, empty)
+        main_id, note = _default_style(hits, refused_ids, empty, tokens)
         understood.append(note)
     spec = STYLES[main_id]
     d = _Draft.from_style(spec)
@@ -1223,10 +1223,13 @@ def _reread_style_words(hits: list[_Hit]) -> None:
                 h.kind, h.value = "modifier", "acoustic"
 
 
-def _default_style(hits: list[_Hit], refused_ids: list[str], empty: bool) -> tuple[str, str]:
+def _default_style(hits: list[_Hit], refused_ids: list[str], empty: bool, tokens: list[str] = ()) -> tuple[str, str]:
     """The style for a prompt that names none, and the sentence saying why."""
-    suggestions = [(h.text, MODIFIERS[h.value].implies if h.kind == "modifier" else DANCE_STYLES.get(h.text))
-                   for h in hits if h.kind in ("modifier", "meter") and h.polarity == "plain"]
+    suggestions = [(f"{h.text} {tokens[h.end]}", COVER_STYLES.get(_label(h.value))) for h in hits
+                   if h.kind == "instrument" and h.polarity in ("plain", "add") and h.end < len(tokens)
+                   and tokens[h.end] in COVER_WORDS]  # "violin cover"
+    suggestions += [(h.text, MODIFIERS[h.value].implies if h.kind == "modifier" else DANCE_STYLES.get(h.text))
+                    for h in hits if h.kind in ("modifier", "meter") and h.polarity == "plain"]
     alone = {_label(h.value) for h in hits if h.kind == "instrument" and h.polarity == "only"}
     if len(alone) == 1 and not any(h.kind in ("drums", "groove", "kit") and h.polarity == "only" for h in hits):
         word = alone.pop()

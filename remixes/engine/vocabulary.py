@@ -1022,6 +1022,12 @@ OWN_TEMPO_WORDS = ("same tempo", "same speed", "same bpm", "original tempo", "or
 # the style a prompt that names no style gets when it keeps one of these alone ("only piano": a piano ballad)
 ONLY_STYLES = {"piano": "piano_ballad", "strings": "classical", "guitar": "acoustic", "acoustic guitar": "acoustic",
                "violin": "classical", "cello": "classical", "viola": "classical", "harp": "classical"}
+# "violin cover", "a ukulele version": with no genre named, the style an instrument's cover suggests (it leads there;
+# were Pop with the instrument added)
+COVER_WORDS = ("cover", "version", "rendition", "remake")
+COVER_STYLES = {**ONLY_STYLES, "flute": "classical", "oboe": "classical", "clarinet": "classical",
+                "ukulele": "acoustic", "banjo": "acoustic", "mandolin": "acoustic", "saxophone": "jazz",
+                "trumpet": "jazz", "music box": "lullaby", "organ": "gospel", "synth": "synthwave"}
 INTENSIFIERS = {"very": 1.5, "really": 1.5, "super": 1.6, "extremely": 2.0, "much": 1.5,
                 "way": 1.6, "ultra": 1.8, "so": 1.3, "totally": 1.5, "insanely": 2.0, "mega": 1.8,
                 "a bit": 0.5, "bit": 0.5, "slightly": 0.5, "little": 0.5, "a little": 0.5, "somewhat": 0.6,

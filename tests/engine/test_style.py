@@ -1102,3 +1102,16 @@ def test_an_instrument_made_to_sound_like_another_is_swapped_for_it(prompt, out,
     plan = interpret(prompt)
     assert plan.removed == (out,) and f"Adds: {added}" in plan.understood
     assert interpret("turn it into a jazz song").style == "jazz" and interpret("turn up the bass").levels == {"bass": 6}
+
+
+@pytest.mark.parametrize("prompt, style_id, lead", [("violin cover", "classical", "violin"),
+                                                    ("ukulele cover", "acoustic", "ukulele"),
+                                                    ("a slower cello version", "classical", "cello"),
+                                                    ("sax cover", "jazz", "saxophone"),
+                                                    ("music box version", "lullaby", "music box")])
+def test_an_instruments_cover_suggests_its_style_when_no_genre_is_named(prompt, style_id, lead):
+    """"violin cover" was a Pop remix with a violin added."""
+    plan = interpret(prompt)
+    assert plan.style == style_id and f"Adds: {lead}" in plan.understood
+    assert "suggests it" in plan.understood[0]
+    assert interpret("rock with a violin cover").style == "rock"
