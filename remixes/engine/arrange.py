@@ -311,6 +311,8 @@ def _section_changes(changes: tuple[SectionChange, ...], source_sections, rate: 
             stem_spans += [(stem, a, b, 0.0) for stem in stems for a, b in silent]
             if change.target == "vocals":
                 vocal_spans += [(a / rate, b / rate, 0.0) for a, b in silent]
+            elif change.target == "mix":  # "vocals only in the intro": the instrumental silent there
+                mix_spans += [(a / rate, b / rate, 0.0) for a, b in silent]
         else:
             gain = float(10 ** (change.db / 20))
             if change.target == "mix":

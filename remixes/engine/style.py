@@ -23,9 +23,10 @@ from .vocabulary import (
     GENDER_WORDS, GROOVES_IN_THREE, GROOVE_WORDS, IDIOMS, INSTRUMENTAL_WORDS, INSTRUMENT_WORDS, INTENSIFIERS, KEEP_CUES,
     KEY_CHANGE_WORDS, KEY_NAMES, KIT_WORDS, LESS_CUES, LEVELLED, LEVEL_COMPARATIVES, METER_WORDS, MODE_WORDS, MODIFIERS,
     MORE_CUES, NOT_CUES, NOT_GUESSED, NOT_TOO_CUES, OFF_WORDS, ONLY_CUES, ONLY_STYLES, OWN_TEMPO_WORDS, OWN_WORDS, P,
-    REST_WORDS, SECTION_ELSEWHERE, SECTION_LABELS, SECTION_LIFTS, SECTION_RELATIONS, SECTION_WORDS, SOLO_WORDS,
+    REST_WORDS, SECTION_ELSEWHERE, SECTION_ENTRY_WORDS, SECTION_LABELS, SECTION_LIFTS, SECTION_RELATIONS, SECTION_WORDS,
+    SOLO_WORDS,
     SOUND_LIKE, STOP_WORDS, STYLE_TABLE, SWAP_CONNECTORS, SWAP_CUES, SYNTH_PROGRAMS, TRAILING_LEVELS, VOCAL_TUNE_WORDS,
-    VOCAL_WORDS, Effect, EffectKind, Groove, Kit, Role, StyleSound, StyleSpec,
+    VOCALS_ALONE, VOCAL_WORDS, Effect, EffectKind, Groove, Kit, Role, StyleSound, StyleSpec,
 )
 
 MIN_BPM = 40.0
@@ -150,6 +151,9 @@ def _normalise(text: str) -> str:
         (r"&", " and "),
         (r"\+", " plus "),
         (r"[-_/]", " "),
+        # "everything quieter except the vocals": the vocals up (the "except" was a removal of them)
+        (r"\b(?:everything|all|the rest)(?:\s+else)?\s+(?:quieter|softer|lower|down)\s+(?:except|but)\s+", "turn up "),
+        (r"\b(?:everything|all|the rest)(?:\s+else)?\s+(?:louder|up)\s+(?:except|but)\s+", "turn down "),
         # "turn the vocals down a bit" -> "turn down a bit the vocals": the cue before the thing it governs ("put",
         # "push", "pull", "pump", "dial", "knock" the bass up or down: turned up or down; "put the bass up" added one)
         (r"\b(turn|bring)\s+((?:the|my|his|her|their|your)\s+)?([a-z0-9]+(?:\s+[a-z0-9]+)?)\s+(up|down)"
@@ -825,7 +829,8 @@ def interpret(prompt: str) -> StylePlan:
     _reread_trailing_off(hits)
     key_change = any(hit.kind == "key_change" for hit in hits)
     # read above, or named only for the plan's notes (a key change): nothing else sees them
-    hits = [hit for hit in hits if hit.kind not in ("swap_to", "off", "idiom", "key_change", "consumed", "own", "sound_like")]
+    read = ("swap_to", "off", "idiom", "key_change", "consumed", "own", "sound_like")
+    hits = [hit for hit in hits if hit.kind not in read]
     _reread_trailing_level_words(hits)
     section_asks, sections, untold = _read_section_changes(hits, tokens)
     hits = [hit for hit in hits if hit.kind not in ("level_after", "section", "consumed")]  # "in front" alone: nothing
@@ -891,6 +896,7 @@ class _SectionAsk:
     db: float | None    # None: left out there
     only_there: bool = False
     kind: str = ""      # the hit's kind when read: "instrument", "drums", "vocals", or "modifier" (the whole band)
+    alone: bool = False  # "just drums in the intro", "drums kick in at the chorus": there only, even if already in
 
 
 _SECTION_JOINS = {"and", "or", "the", "in", "during", "at", "on", "for", *SECTION_RELATIONS}  # "the intro and outro"
@@ -928,8 +934,9 @@ def _read_section_changes(hits: list[_Hit], tokens: list[str]) -> tuple[list[_Se
         scoped = _section_scope(hits, k, [ask.hit for ask in asks], tokens)
         found[k] = []
         if label is not None:
-            found[k] = [ask for ask in (_section_ask(h, label, which, words) for h in _feelings_of_parts(scoped))
-                        if ask is not None and not (relation and ask.only_there)]  # "a drum fill before the chorus"
+            asked = (_section_ask(h, label, which, words, tokens) for h in _feelings_of_parts(scoped))
+            found[k] = [ask for ask in asked if ask is not None and not (relation and ask.only_there)]
+            # (an addition before or after a part of the song is not kept to it: "a drum fill before the chorus")
             asks.extend(found[k])
         elif scoped:
             for h in scoped:
@@ -1035,12 +1042,14 @@ def _feelings_of_parts(scoped: list[_Hit]) -> list[_Hit]:
 
 def _scopable(hit: _Hit) -> bool:
     return hit.kind in ("instrument", "drums", "vocals", "instrumental") or (
-        hit.kind == "modifier" and hit.value in SECTION_LIFTS)
+        hit.kind == "modifier" and hit.value in SECTION_LIFTS) or (hit.kind == "style" and hit.text in VOCALS_ALONE)
 
 
-def _section_ask(hit: _Hit, label: str, which: str, words: str) -> _SectionAsk | None:
+def _section_ask(hit: _Hit, label: str, which: str, words: str, tokens: list[str]) -> _SectionAsk | None:
     """What a part or a feeling asks of a part of the song, by its cue; None: nothing per part ("keep the drums")."""
     polarity, k = hit.polarity, hit.intensity
+    if hit.kind == "style":  # "vocals only in the intro": the band left out there
+        return _SectionAsk(label, which, words, hit, None, kind="mix")
     if hit.kind == "modifier":
         sign = SECTION_LIFTS[hit.value] * (-1 if polarity in ("drop", "not", "less") else 1)
         db = sign * SECTION_LIFT_DB * k
@@ -1049,7 +1058,8 @@ def _section_ask(hit: _Hit, label: str, which: str, words: str) -> _SectionAsk |
     elif polarity in ("less", "more"):
         db = LEVEL_STEP_DB * k * (1 if polarity == "more" else -1)
     elif polarity in ("plain", "add", "only") and hit.kind in ("instrument", "drums"):
-        return _SectionAsk(label, which, words, hit, 0.0, only_there=True, kind=hit.kind)
+        alone = polarity == "only" or (hit.end < len(tokens) and tokens[hit.end] in SECTION_ENTRY_WORDS)
+        return _SectionAsk(label, which, words, hit, 0.0, only_there=True, kind=hit.kind, alone=alone)
     else:
         return None
     return _SectionAsk(label, which, words, hit, db, kind="vocals" if hit.kind == "instrumental" else hit.kind)
@@ -1060,7 +1070,12 @@ def _section_changes(d: _Draft, asks: list[_SectionAsk], understood: list[str]) 
     changes: list[SectionChange] = []
     for ask in asks:
         kind = ask.kind
-        if kind == "modifier":
+        if ask.only_there and not ask.alone and _already_playing(d, ask.hit):
+            # "add drums in the chorus" where the style plays drums: turned up there, not taken out elsewhere
+            ask = replace(ask, only_there=False, db=SECTION_LIFT_DB)
+            if kind == "instrument":
+                d.adds = [added for added in d.adds if added != _label(ask.hit.value)]
+        if kind in ("modifier", "mix"):
             target, roles = "mix", ()
         elif kind == "instrument":
             target, roles = _label(ask.hit.value), tuple(_roles_playing(d, ask.hit.value))
@@ -1088,8 +1103,18 @@ def _section_changes(d: _Draft, asks: list[_SectionAsk], understood: list[str]) 
     return tuple(changes)
 
 
+def _already_playing(d: _Draft, hit: _Hit) -> bool:
+    """The style's own band plays this part (before the prompt added anything)."""
+    if hit.kind == "drums":
+        return d.spec.drums is not None and hit.value is None
+    role = INSTRUMENT_WORDS[hit.value].role
+    return role in d.spec.instruments and d.spec.instruments[role] in set(INSTRUMENT_WORDS[hit.value].family)
+
+
 def section_change_words(change: SectionChange) -> str:
     """"drums left out there", "the band +4 dB there (the vocal +2 dB)", "strings play there only"."""
+    if change.target == "mix" and change.db is None:
+        return "only the vocal there (the band left out)"
     if change.only_there:
         return f"{change.target} {'play' if change.target.endswith('s') else 'plays'} there only"
     if change.target == "mix":

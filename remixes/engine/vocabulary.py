@@ -871,6 +871,12 @@ DRUM_PIECES = {"kick": "kick", "kicks": "kick", "kick drum": "kick", "kick drums
                "claps": "claps", "clap": "claps", "handclaps": "claps", "hand claps": "claps", "shaker": "shaker",
                "shakers": "shaker", "tambourine": "tambourine", "cowbell": "cowbell", "rimshot": "rim",
                "rimshots": "rim", "rim shots": "rim"}
+# Right after a part said of a part of the song, words that bring it in there ("drums kick in at the chorus"): it plays
+# there only. Otherwise a part the style already plays, added there ("add drums in the chorus"), is turned up there
+SECTION_ENTRY_WORDS = ("kick", "kicks", "come", "comes", "enter", "enters", "start", "starts", "join", "joins")
+# "vocals only in the intro": the band is left out there (in the whole song, these name A cappella)
+VOCALS_ALONE = ("vocals only", "only vocals", "only the vocals", "just the vocals", "just vocals", "vocal only",
+                "voices only", "only voices")
 # the pieces a kit may lack, which "add claps" adds (a pattern of their own); the others every groove plays
 ADDED_PIECES = ("claps", "shaker", "tambourine", "cowbell")
 GROOVE_WORDS = {
@@ -917,7 +923,7 @@ LESS_CUES = ("less", "fewer", "reduce", "reduced", "lower", "tone down", "turn d
              "without as much", "without too much")
 # "more X" turns up an instrument already in the band, and adds it otherwise
 MORE_CUES = ("more", "extra", "lots of", "more of", "turn up", "boost", "boosted", "raise", "bring up", "crank up",
-             "crank", "bump up", "beef up", "pump up", "emphasise", "emphasize", "amplify")
+             "crank", "bump up", "beef up", "pump up", "emphasise", "emphasize", "amplify", "double", "double up")
 ADD_CUES = ("with", "add", "adding", "plus", "featuring", "feat", "ft", "include", "including", "use", "using",
             "bring in", "throw in", "layer", "and some")
 # Feelings that, next to an instrument, the drums or the vocals, ask for its level instead: "softer drums",

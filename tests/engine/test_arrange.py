@@ -780,3 +780,8 @@ def test_a_piece_of_the_kit_left_out_in_a_part_of_the_song():
     hats = part(arrangement, "hats")
     assert hats.notes and min(n[0] for n in hats.notes) >= 6.0 - 0.03
     assert min(n[0] for n in part(arrangement, "drums").notes) < 1.0  # the rest of the kit plays in the verse
+
+
+def test_vocals_only_in_the_verse_silence_the_instrumental_there():
+    arrangement = arrangement_in_sections("rock, vocals only in the verse", VERSE_CHORUS)
+    assert arrangement.mix_spans == ((0.0, 6.0, 0.0),) and arrangement.vocal_spans == ()

@@ -855,7 +855,7 @@ def test_the_plan_names_the_instruments_taken_out():
     ("remove the vocals from the intro", [("intro", "every", "vocals", None, False)]),
     ("no vocals in the first verse", [("verse", "first", "vocals", None, False)]),
     ("add strings in the chorus", [("chorus", "every", "strings", 0.0, True)]),
-    ("in the chorus add a piano", [("chorus", "every", "piano", 0.0, True)]),
+    ("in the chorus add a piano", [("chorus", "every", "piano", 4.0, False)]),  # Pop's chords are a piano
     ("ambient, add drums only in the chorus", [("chorus", "every", "drums", 0.0, True)]),
     ("make the chorus bigger", [("chorus", "every", "mix", 4.0, False)]),
     ("a bigger chorus", [("chorus", "every", "mix", 4.0, False)]),
@@ -865,6 +865,10 @@ def test_the_plan_names_the_instruments_taken_out():
     ("softer verses", [("verse", "every", "mix", -4.0, False)]),
     ("make the verse more chill and the chorus more energetic",
      [("verse", "every", "mix", -4.0, False), ("chorus", "every", "mix", 4.0, False)]),
+    ("double the drums in the chorus", [("chorus", "every", "drums", 6.0, False)]),
+    ("add drums in the chorus", [("chorus", "every", "drums", 4.0, False)]),
+    ("just drums in the intro", [("intro", "every", "drums", 0.0, True)]),
+    ("lofi, add a shaker in the chorus", [("chorus", "every", "shaker", 0.0, True)]),
     ("lofi, no drums in the verse, add strings in the chorus",
      [("verse", "every", "drums", None, False), ("chorus", "every", "strings", 0.0, True)]),
     ("bigger drums in the chorus", [("chorus", "every", "drums", 6.0, False)]),
@@ -1115,3 +1119,18 @@ def test_an_instruments_cover_suggests_its_style_when_no_genre_is_named(prompt, 
     assert plan.style == style_id and f"Adds: {lead}" in plan.understood
     assert "suggests it" in plan.understood[0]
     assert interpret("rock with a violin cover").style == "rock"
+
+
+def test_vocals_only_in_a_part_of_the_song_leave_the_band_out_there():
+    """"vocals only in the intro" was an A cappella remix of the whole song."""
+    plan = interpret("vocals only in the intro")
+    assert plan.style == "pop" and [(c.section, c.target, c.db) for c in plan.sections] == [("intro", "mix", None)]
+    assert interpret("vocals only").style == "acappella"
+
+
+@pytest.mark.parametrize("prompt, levels", [("everything quieter except the vocals", {"vocals": 6.0}),
+                                            ("everything louder but the drums", {"drums": -6.0})])
+def test_everything_but_a_part_moved_moves_that_part_the_other_way(prompt, levels):
+    """"everything quieter except the vocals" removed the vocals."""
+    plan = interpret(prompt)
+    assert plan.levels == levels and plan.keep_vocals and plan.modifiers == ()
