@@ -302,7 +302,15 @@ def _section_changes(changes: tuple[SectionChange, ...], source_sections, rate: 
         remix = [(a / rate, b / rate) for a, b in spans]
         stems = (("drums",) if change.target == "drums" else ()) + \
             (("bass", "bass_pad") if "bass" in change.roles else ())
-        if change.only_there or change.db is None:
+        if change.alone:  # "only piano in the intro": every other part, stem and the vocal left out there
+            parts = [part if _plays(part, change) else replace(part, notes=_notes_in(part.notes, remix, False))
+                     for part in parts]
+            named = set(change.roles)
+            stem_spans += [(stem, a, b, 0.0) for stem in ("other", "other_pad", "drums", "bass", "bass_pad")
+                           if stem.removesuffix("_pad") not in named for a, b in spans]
+            if "vocals" not in named:
+                vocal_spans += [(a, b, 0.0) for a, b in remix]
+        elif change.only_there or change.db is None:
             inside = change.only_there  # what plays: the notes inside the spans, or outside them
             song_end = source_sections[-1].end
             silent = _complement(spans, song_end) if inside else spans

@@ -55,6 +55,7 @@ class SectionChange:
     db: float | None          # the level change there; None: left out there
     only_there: bool = False  # "add strings in the chorus": it plays there and nowhere else
     words: str = ""           # how the prompt named the part of the song
+    alone: bool = False       # "only piano in the intro": the roles play there, everything else is left out there
 
 
 @dataclass(frozen=True)
@@ -896,7 +897,8 @@ class _SectionAsk:
     db: float | None    # None: left out there
     only_there: bool = False
     kind: str = ""      # the hit's kind when read: "instrument", "drums", "vocals", or "modifier" (the whole band)
-    alone: bool = False  # "just drums in the intro", "drums kick in at the chorus": there only, even if already in
+    alone: bool = False  # "drums kick in at the chorus": there only, even if the style plays them
+    only: bool = False   # "only piano in the intro": it alone there (with the other parts named so)
 
 
 _SECTION_JOINS = {"and", "or", "the", "in", "during", "at", "on", "for", *SECTION_RELATIONS}  # "the intro and outro"
@@ -935,7 +937,7 @@ def _read_section_changes(hits: list[_Hit], tokens: list[str]) -> tuple[list[_Se
         found[k] = []
         if label is not None:
             asked = (_section_ask(h, label, which, words, tokens) for h in _feelings_of_parts(scoped))
-            found[k] = [ask for ask in asked if ask is not None and not (relation and ask.only_there)]
+            found[k] = _only_together([ask for ask in asked if ask is not None and not (relation and ask.only_there)])
             # (an addition before or after a part of the song is not kept to it: "a drum fill before the chorus")
             asks.extend(found[k])
         elif scoped:
@@ -966,6 +968,16 @@ def _read_section_changes(hits: list[_Hit], tokens: list[str]) -> tuple[list[_Se
             ask.hit.kind = "consumed"
     unscoped = [hits[k].text for k, asked in found.items() if asked == []]
     return asks, list(dict.fromkeys(unscoped)), untold
+
+
+def _only_together(asks: list[_SectionAsk]) -> list[_SectionAsk]:
+    """"only vocals and piano in the first verse": "only vocals" (the band left out there) beside other parts is one
+    list of the parts that play there alone."""
+    vocals_alone = [ask for ask in asks if ask.kind == "mix" and ask.db is None]
+    if not vocals_alone or len(asks) == len(vocals_alone):
+        return asks
+    return [replace(ask, kind="vocals", db=0.0, only=True) if ask in vocals_alone else
+            replace(ask, only=True, alone=False) if ask.kind in ("instrument", "drums") else ask for ask in asks]
 
 
 def _section_label(text: str) -> tuple[str | None, str]:
@@ -1057,8 +1069,10 @@ def _section_ask(hit: _Hit, label: str, which: str, words: str, tokens: list[str
         db = None
     elif polarity in ("less", "more"):
         db = LEVEL_STEP_DB * k * (1 if polarity == "more" else -1)
-    elif polarity in ("plain", "add", "only") and hit.kind in ("instrument", "drums"):
-        alone = polarity == "only" or (hit.end < len(tokens) and tokens[hit.end] in SECTION_ENTRY_WORDS)
+    elif polarity == "only" and hit.kind in ("instrument", "drums", "vocals"):
+        return _SectionAsk(label, which, words, hit, 0.0, only_there=hit.kind != "vocals", kind=hit.kind, only=True)
+    elif polarity in ("plain", "add") and hit.kind in ("instrument", "drums"):
+        alone = hit.end < len(tokens) and tokens[hit.end] in SECTION_ENTRY_WORDS
         return _SectionAsk(label, which, words, hit, 0.0, only_there=True, kind=hit.kind, alone=alone)
     else:
         return None
@@ -1068,9 +1082,23 @@ def _section_ask(hit: _Hit, label: str, which: str, words: str, tokens: list[str
 def _section_changes(d: _Draft, asks: list[_SectionAsk], understood: list[str]) -> tuple[SectionChange, ...]:
     """The asks on the style's band: an instrument's roles, the drums if the band has them; and what the plan says."""
     changes: list[SectionChange] = []
+    alone: dict[tuple, list] = {}  # "only piano and vocals in the intro": (part of the song) -> (labels, roles)
     for ask in asks:
         kind = ask.kind
-        if ask.only_there and not ask.alone and _already_playing(d, ask.hit):
+        if ask.only:
+            labels, roles = alone.setdefault((ask.section, ask.which, ask.words), ([], []))
+            if kind == "instrument":
+                labels.append(_label(ask.hit.value))
+                roles.extend(_roles_playing(d, ask.hit.value))
+            else:  # "vocals", "drums", or a piece of the kit
+                name = kind if kind == "vocals" or ask.hit.value is None else str(ask.hit.value)
+                labels.append(name)
+                roles.append(name)
+            if kind == "vocals" or _already_playing(d, ask.hit):
+                if kind == "instrument":
+                    d.adds = [added for added in d.adds if added != _label(ask.hit.value)]
+                continue  # it plays everywhere, as it did; an added one plays there only (below)
+        if ask.only_there and not ask.alone and not ask.only and _already_playing(d, ask.hit):
             # "add drums in the chorus" where the style plays drums: turned up there, not taken out elsewhere
             ask = replace(ask, only_there=False, db=SECTION_LIFT_DB)
             if kind == "instrument":
@@ -1100,6 +1128,12 @@ def _section_changes(d: _Draft, asks: list[_SectionAsk], understood: list[str]) 
             continue
         changes.append(change)
         d.notes.append(f"Song part: {where}: {section_change_words(change)}")
+    for (section, which, words), (labels, roles) in alone.items():
+        roles = tuple(dict.fromkeys(roles + (["bass"] if "bass" in labels else [])))
+        change = SectionChange(section, which, " and ".join(dict.fromkeys(labels)), roles, 0.0, False, words,
+                               alone=True)
+        changes.append(change)
+        d.notes.append(f"Song part: \u201c{words}\u201d: {section_change_words(change)}")
     return tuple(changes)
 
 
@@ -1115,6 +1149,8 @@ def section_change_words(change: SectionChange) -> str:
     """"drums left out there", "the band +4 dB there (the vocal +2 dB)", "strings play there only"."""
     if change.target == "mix" and change.db is None:
         return "only the vocal there (the band left out)"
+    if change.alone:
+        return f"only {change.target} there (everything else left out there)"
     if change.only_there:
         return f"{change.target} {'play' if change.target.endswith('s') else 'plays'} there only"
     if change.target == "mix":

@@ -785,3 +785,15 @@ def test_a_piece_of_the_kit_left_out_in_a_part_of_the_song():
 def test_vocals_only_in_the_verse_silence_the_instrumental_there():
     arrangement = arrangement_in_sections("rock, vocals only in the verse", VERSE_CHORUS)
     assert arrangement.mix_spans == ((0.0, 6.0, 0.0),) and arrangement.vocal_spans == ()
+
+
+def test_only_piano_in_the_verse_leaves_everything_else_out_there():
+    arrangement = arrangement_in_sections("rock, only piano in the verse", VERSE_CHORUS)
+    plain = arrangement_in_sections("rock", VERSE_CHORUS)
+    for before, after in zip(plain.parts, arrangement.parts):
+        if after.role == "chords":
+            assert after.notes == before.notes  # the piano plays as it did
+        else:
+            assert after.notes and min(n[0] for n in after.notes) >= 6.0 - 0.03, after.role
+    assert sorted(stem for stem, *_ in arrangement.stem_spans) == ["bass", "bass_pad", "drums", "other", "other_pad"]
+    assert arrangement.vocal_spans == ((0.0, 6.0, 0.0),)

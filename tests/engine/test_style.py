@@ -867,7 +867,7 @@ def test_the_plan_names_the_instruments_taken_out():
      [("verse", "every", "mix", -4.0, False), ("chorus", "every", "mix", 4.0, False)]),
     ("double the drums in the chorus", [("chorus", "every", "drums", 6.0, False)]),
     ("add drums in the chorus", [("chorus", "every", "drums", 4.0, False)]),
-    ("just drums in the intro", [("intro", "every", "drums", 0.0, True)]),
+    ("just drums in the intro", [("intro", "every", "drums", 0.0, False)]),  # alone there (below)
     ("lofi, add a shaker in the chorus", [("chorus", "every", "shaker", 0.0, True)]),
     ("lofi, no drums in the verse, add strings in the chorus",
      [("verse", "every", "drums", None, False), ("chorus", "every", "strings", 0.0, True)]),
@@ -880,7 +880,7 @@ def test_the_plan_names_the_instruments_taken_out():
      [("chorus", "every", "mix", 4.0, False), ("verse", "every", "mix", 4.0, False)]),
     ("the verse and then a bigger chorus", [("chorus", "every", "mix", 4.0, False)]),
     ("put the bass up in the drop", [("chorus", "every", "bass", 6.0, False)]),
-    ("drums only in the second half", [("second_half", "every", "drums", 0.0, True)]),
+    ("drums only in the second half", [("second_half", "every", "drums", 0.0, False)]),
     ("lofi, no drums in the first half", [("first_half", "every", "drums", None, False)]),
     ("at the start no drums", [("start", "every", "drums", None, False)]),
     ("no drums after the chorus", [("chorus", "after", "drums", None, False)]),
@@ -1134,3 +1134,18 @@ def test_everything_but_a_part_moved_moves_that_part_the_other_way(prompt, level
     """"everything quieter except the vocals" removed the vocals."""
     plan = interpret(prompt)
     assert plan.levels == levels and plan.keep_vocals and plan.modifiers == ()
+
+
+@pytest.mark.parametrize("prompt, target, roles, added_there", [
+    ("only piano in the intro", "piano", ("chords",), False), ("just drums in the intro", "drums", ("drums",), False),
+    ("just piano and vocals in the intro", "piano and vocals", ("chords", "vocals"), False),
+    ("only vocals and piano in the first verse", "vocals and piano", ("vocals", "chords"), False),
+    ("only strings in the outro", "strings", ("strings",), True),
+])
+def test_only_some_parts_in_a_part_of_the_song_leave_the_rest_out_there(prompt, target, roles, added_there):
+    """"only piano in the intro" made the whole remix piano only; "just drums in the intro" kept the drums out of the
+    rest of the song. Now everything else is left out there, and a part the style lacks plays there only."""
+    plan = interpret(prompt)
+    alone = [c for c in plan.sections if c.alone]
+    assert [(c.target, c.roles) for c in alone] == [(target, roles)] and plan.only == ()
+    assert any(c.only_there for c in plan.sections) == added_there
