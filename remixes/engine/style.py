@@ -928,7 +928,7 @@ def _read_section_changes(hits: list[_Hit], tokens: list[str]) -> tuple[list[_Se
         label, which = _section_label(hit.text)
         before = tokens[max(0, hit.start - 2):hit.start]
         relation = SECTION_RELATIONS.get(before[-1] if before[-1:] != ["the"] else before[0]) if before else None
-        words = hit.text
+        words = hit.text if not hit.text.endswith(" with") else f"the {label}"  # "start with": "the start"
         if relation is not None:  # "until the chorus": the stretch before the first chorus ("the last": the last)
             which = relation if which != "last" else f"{relation}_last"
             words = " ".join(before[0 if before[-1] == "the" else 1:] + [hit.text])
@@ -984,6 +984,8 @@ def _section_label(text: str) -> tuple[str | None, str]:
     """A section word's label (SECTION_LABELS; None for a part the analysis does not tell apart) and which of
     them: "every", "first" or "last"."""
     words = text.split()
+    if words[-1] == "with":  # "start with just piano", "end with a guitar solo"
+        return ("start" if words[0] in ("start", "starts", "begin", "begins", "open", "opens") else "end"), "every"
     if words[-1] == "half":
         label = "second_half" if "second" in words else "first_half"
     else:

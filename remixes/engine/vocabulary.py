@@ -983,7 +983,8 @@ SECTION_WORDS = tuple(f"{article} {part}" for article in ("the", "every", "each"
     "intro", "outro", "intros", "outros", "bridge", "breakdown", "refrain", "hook",
     # stretches of the song by time: "drums only in the second half", "a saxophone solo at the end"
     "first half", "the first half", "second half", "the second half", "the beginning", "the start", "the end",
-    "the ending")
+    "the ending", "start with", "starts with", "begin with", "begins with", "open with", "opens with", "end with",
+    "ends with", "finish with", "finishes with", "close with", "closes with")
 # The song part a section word names, as the analysis labels its sections (analyse._sections: by energy, the
 # loudest are the choruses; a drop is one); a bridge, a breakdown or a pre-chorus is not told apart there
 SECTION_LABELS = {"chorus": "chorus", "choruses": "chorus", "hook": "chorus", "refrain": "chorus", "drop": "chorus",

@@ -1149,3 +1149,14 @@ def test_only_some_parts_in_a_part_of_the_song_leave_the_rest_out_there(prompt, 
     alone = [c for c in plan.sections if c.alone]
     assert [(c.target, c.roles) for c in alone] == [(target, roles)] and plan.only == ()
     assert any(c.only_there for c in plan.sections) == added_there
+
+
+@pytest.mark.parametrize("prompt, section, target, alone", [
+    ("start with just piano and vocals then full band in the chorus", "start", "piano and vocals", True),
+    ("open with only drums", "start", "drums", True), ("lofi, finish with strings", "end", "strings", False),
+])
+def test_start_with_and_end_with_name_the_start_and_the_end(prompt, section, target, alone):
+    """"start with just piano and vocals" made the whole remix piano and vocals only."""
+    plan = interpret(prompt)
+    assert [(c.section, c.target, c.alone) for c in plan.sections] == [(section, target, alone)] and plan.only == ()
+    assert any(f"Song part: \u201cthe {section}\u201d" in line for line in plan.understood)
