@@ -24,6 +24,7 @@ _CHORD_INTERVALS = {
 }
 _SCALES = {"major": (0, 2, 4, 5, 7, 9, 11), "minor": (0, 2, 3, 5, 7, 8, 10)}
 _MIN_SLOT_SECONDS = 0.16
+_DENSER_TWO_BARS = 1.3  # how much denser than its nominal capacity a line may be sung to fit in two bars
 _DENSE_STRETCH = 1.8  # a dense line is sung at most this much slower than spoken
 
 
@@ -185,7 +186,10 @@ def _bars_for(syllables: int, grid: _Grid, dense: bool) -> int:
         capacity = grid.slots_per_bar * 0.55
     bars = max(1, math.ceil(syllables / capacity))
     if not dense and bars == 3:
-        bars = 4  # phrases of 1, 2 or 4 bars read as music; 3 does not
+        # phrases of 1, 2 or 4 bars read as music; 3 does not. A line just over two bars' worth is sung a little
+        # denser in two rather than drawn out over four (above ~94 bpm, where the slots are eighths, a line of 9
+        # syllables took 4 bars: 8-10 s, under 1.2 syllables a second)
+        bars = 2 if syllables <= 2 * capacity * _DENSER_TWO_BARS else 4
     return bars
 
 

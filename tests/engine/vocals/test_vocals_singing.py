@@ -240,3 +240,20 @@ def test_no_line_is_sung_in_a_part_of_the_song_asked_without_vocals():
     rested = place_lines(specs, replace(guide, rests=((24.0, 48.0),)), "female")
     assert rested.lines and all(note.end <= 24.0 + 1e-6 for line in rested.lines for note in line.notes)
     assert "No line is sung in the parts of the song asked without vocals." in rested.notes
+
+
+def test_a_line_takes_about_as_long_whatever_side_of_94_bpm_the_song_is():
+    """Above ~94 bpm the slots are eighths and a 9-syllable line took 4 bars (10 s at 95 bpm, against 5 s at 93):
+    drawn out under 1 syllable a second, and hard to follow in the mix (faster-whisper's recall of the sung words
+    in a 95.7 bpm remix's mix 0.28, with two bars 0.95). A line just over two bars' worth is sung a little denser
+    in two."""
+    from remixes.engine.vocals.placement import _bars_for, _grid
+
+    seconds = {}
+    for bpm in (80, 90, 93, 95, 100, 120, 140):
+        grid = _grid(make_guide(duration=60.0, bpm=bpm))
+        seconds[bpm] = _bars_for(9, grid, dense=False) * 4 * 60.0 / bpm
+    assert all(3.0 <= s <= 7.0 for s in seconds.values()), seconds
+    assert seconds[95] <= seconds[93] and seconds[140] <= seconds[120] <= seconds[100] <= seconds[95], seconds
+    grid = _grid(make_guide(duration=60.0, bpm=120))
+    assert _bars_for(16, grid, dense=False) == 4  # a long line still takes four bars, not three
