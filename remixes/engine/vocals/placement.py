@@ -81,10 +81,11 @@ def place_lines(specs: list[LineSpec], guide: VocalGuide, gender: str, seed: int
         return Placement((), ("The song is too short to sing any line of the lyrics.",))
     first_bar = _first_sung_bar(guide, grid)
     rest_bars = _rest_bars(guide, grid)
+    section_bars = _section_bars(guide, grid)
     chorus_bars = [bar for bar in _chorus_bars(guide, grid) if bar not in rest_bars]
     best = None
     for dense, align in ((False, True), (True, True), (True, False)):
-        layout = _layout(specs, grid, first_bar, chorus_bars, dense, align, rest_bars)
+        layout = _layout(specs, grid, first_bar, chorus_bars, dense, align, rest_bars, section_bars)
         if best is None or len(layout) > len(best[0]):
             best = (layout, dense)
         if len(layout) == len(specs):
@@ -193,8 +194,16 @@ def _bars_for(syllables: int, grid: _Grid, dense: bool) -> int:
     return bars
 
 
+def _section_bars(guide: VocalGuide, grid: _Grid) -> list[int]:
+    """Bars where the song's sections start (after the first)."""
+    return sorted({int(np.argmin(np.abs(grid.bars - s.start))) for s in sorted(guide.sections)[1:]})
+
+
 def _layout(specs, grid: _Grid, first_bar: int, chorus_bars: list[int], dense: bool, align: bool,
-            rest_bars: frozenset[int] = frozenset()):
+            rest_bars: frozenset[int] = frozenset(), section_bars: list[int] = ()):
+    """(spec, first bar, bars) of each line that fits, in order. A [Chorus] block moves to the song's chorus (with
+    `align`); another verse starts where the next section of the song does, when the lyrics left still fit after it
+    (a bar of rest otherwise): short lyrics spread over the song's sections rather than all at its start."""
     total_bars = len(grid.bars) - 1
     sizes = [_bars_for(s.syllables, grid, dense) for s in specs]
     layout, bar = [], first_bar
@@ -204,6 +213,9 @@ def _layout(specs, grid: _Grid, first_bar: int, chorus_bars: list[int], dense: b
         if new_verse and align and spec.label == "chorus":
             remaining = sum(sizes[i:])
             target = next((c for c in chorus_bars if c >= bar and c + remaining <= total_bars), None)
+        if target is None and new_verse and not dense:
+            remaining = sum(sizes[i:])
+            target = next((b for b in section_bars if b > bar and b + remaining <= total_bars), None)
         if target is not None:
             bar = target
         elif new_verse and not dense:

@@ -257,3 +257,16 @@ def test_a_line_takes_about_as_long_whatever_side_of_94_bpm_the_song_is():
     assert seconds[95] <= seconds[93] and seconds[140] <= seconds[120] <= seconds[100] <= seconds[95], seconds
     grid = _grid(make_guide(duration=60.0, bpm=120))
     assert _bars_for(16, grid, dense=False) == 4  # a long line still takes four bars, not three
+
+
+def test_a_second_verse_starts_where_a_section_of_the_song_does():
+    """Short lyrics were sung all at the song's start, verse after verse; another verse now waits for the next
+    section of the song (when the rest of the lyrics still fit after it)."""
+    from remixes.engine.vocals.placement import LineSpec, place_lines
+
+    sections = ((0.0, 4.8, "intro", 0.3), (4.8, 24.0, "verse", 0.5), (24.0, 38.4, "verse", 0.6),
+                (38.4, 60.0, "chorus", 0.9))
+    guide = make_guide(duration=60.0, sections=sections)
+    specs = [LineSpec(i, 6, verse=i // 2, label=None) for i in range(4)]
+    lines = place_lines(specs, guide, "male").lines
+    assert [line.start for line in lines][:2] == pytest.approx([4.8, 9.6]) and lines[2].start == pytest.approx(24.0)
