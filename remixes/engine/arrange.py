@@ -352,6 +352,8 @@ def section_spans(change: SectionChange, sections) -> list[tuple[float, float]]:
         song_end = sections[-1].end
         runs = [(0.0, start)] if change.which.startswith("before") else [(end, song_end)]
         return [(a, b) for a, b in runs if b > a]
+    if change.which.isdigit():  # "the second chorus"
+        return runs[int(change.which) - 1:int(change.which)]
     return runs[:1] if change.which == "first" else runs[-1:] if change.which == "last" else runs
 
 

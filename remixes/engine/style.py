@@ -48,8 +48,8 @@ class SectionChange:
     """A change in one part of the song ("no drums in the verse", "make the chorus bigger", "add strings in the
     chorus"): the arranger finds that part among the sections the analysis labels (analyse._sections)."""
     section: str              # "chorus", "verse", "intro" or "outro"
-    which: str                # "every" one of them, the "first", the "last"; "before" / "after" the first of them,
-                              # "before_last" / "after_last" the last
+    which: str                # "every" one of them, the "first", the "last", "2" the second...; "before" / "after"
+                              # the first of them, "before_last" / "after_last" the last
     target: str               # "mix" (the whole instrumental), "drums", "vocals", or an instrument's label
     roles: tuple[str, ...]    # the band's roles the target plays ("drums" and "bass" move their stems too)
     db: float | None          # the level change there; None: left out there
@@ -990,8 +990,8 @@ def _section_label(text: str) -> tuple[str | None, str]:
         label = "second_half" if "second" in words else "first_half"
     else:
         label = None if text.endswith("pre chorus") else SECTION_LABELS.get(words[-1])
-    which = {"first": "first", "last": "last", "final": "last"}.get(words[0], "every") if words[-1] != "half" \
-        else "every"
+    which = {"first": "first", "last": "last", "final": "last", "second": "2", "third": "3", "fourth": "4"}.get(
+        words[0], "every") if words[-1] != "half" else "every"
     return label, which
 
 
@@ -1071,7 +1071,9 @@ def _section_ask(hit: _Hit, label: str, which: str, words: str, tokens: list[str
         db = None
     elif polarity in ("less", "more"):
         db = LEVEL_STEP_DB * k * (1 if polarity == "more" else -1)
-    elif polarity == "only" and hit.kind in ("instrument", "drums", "vocals"):
+    elif polarity == "only" and hit.kind in ("instrument", "drums") and tokens[hit.end:hit.end + 1] == ["only"]:
+        return _SectionAsk(label, which, words, hit, 0.0, only_there=True, kind=hit.kind, alone=True)  # "X only in"
+    elif polarity == "only" and hit.kind in ("instrument", "drums", "vocals"):  # "only X in the intro"
         return _SectionAsk(label, which, words, hit, 0.0, only_there=hit.kind != "vocals", kind=hit.kind, only=True)
     elif polarity in ("plain", "add") and hit.kind in ("instrument", "drums"):
         alone = hit.end < len(tokens) and tokens[hit.end] in SECTION_ENTRY_WORDS
@@ -1353,6 +1355,8 @@ def _apply_hits(d: _Draft, hits: list[_Hit], understood: list[str]) -> None:
                 d.adds.append(_add_instrument(d, hit.value, solo=hit.end in solo_positions))
                 d.removes = [removed for removed in d.removes if removed != label]
         elif hit.kind in ("drums", "groove", "kit"):
+            if polarity == "only" and hit.kind == "drums" and hit.value is not None:  # "kick and snare only"
+                d.drum_pieces["*"], d.drum_pieces[hit.value] = None, 0.0
             _apply_drum_hit(d, hit, "add" if polarity == "only" else polarity)
             if polarity == "only":
                 d.only.append("drums")

@@ -976,7 +976,8 @@ KEY_CHANGE_WORDS = ("raise the key", "lower the key", "change the key", "key cha
 # A part of the song ("make the chorus bigger", "the drop should hit harder"): the remix changes the whole song
 # alike, and the plan says so. Without these "chorus" was the chorus effect and "drop" a refusal ("make the drop
 # hit harder" was "Not heavy": a soft remix). "a chorus", "chorus effect", "the chorus effect" stay the effect.
-SECTION_WORDS = tuple(f"{article} {part}" for article in ("the", "every", "each", "last", "first", "final")
+SECTION_WORDS = tuple(f"{article} {part}" for article in ("the", "every", "each", "last", "first", "final", "second",
+                                                          "third", "fourth")
                       for part in ("chorus", "choruses", "verse", "verses", "bridge", "intro", "outro", "hook",
                                    "refrain", "drop", "drops", "breakdown", "pre chorus")) + (
     "chorus section", "verse section", "the chorus section", "the verse section", "verse", "verses", "choruses",

@@ -738,6 +738,7 @@ def test_the_songs_own_part_kept_keeps_more_of_its_accompaniment_as_it_sounds(pr
     ("chorus", "after", [(9.0, 12.0)]), ("chorus", "before", [(0.0, 3.0)]), ("chorus", "before_last", [(0.0, 3.0)]),
     ("chorus", "after_last", [(9.0, 12.0)]), ("first_half", "every", [(0.0, 6.0)]),
     ("second_half", "every", [(6.0, 12.0)]), ("start", "every", [(0.0, 12.0)]), ("verse", "every", [(0.0, 3.0)]),
+    ("chorus", "2", []), ("chorus", "first", [(3.0, 9.0)]),
 ])
 def test_parts_of_the_song_by_name_by_time_and_before_or_after_one(section, which, spans):
     from remixes.engine.arrange import section_spans

@@ -880,7 +880,9 @@ def test_the_plan_names_the_instruments_taken_out():
      [("chorus", "every", "mix", 4.0, False), ("verse", "every", "mix", 4.0, False)]),
     ("the verse and then a bigger chorus", [("chorus", "every", "mix", 4.0, False)]),
     ("put the bass up in the drop", [("chorus", "every", "bass", 6.0, False)]),
-    ("drums only in the second half", [("second_half", "every", "drums", 0.0, False)]),
+    ("drums only in the second half", [("second_half", "every", "drums", 0.0, True)]),  # restricted there
+    ("hi hats only in the chorus", [("chorus", "every", "hats", 0.0, True)]),
+    ("no drums in the second verse", [("verse", "2", "drums", None, False)]),
     ("lofi, no drums in the first half", [("first_half", "every", "drums", None, False)]),
     ("at the start no drums", [("start", "every", "drums", None, False)]),
     ("no drums after the chorus", [("chorus", "after", "drums", None, False)]),
@@ -1160,3 +1162,10 @@ def test_start_with_and_end_with_name_the_start_and_the_end(prompt, section, tar
     plan = interpret(prompt)
     assert [(c.section, c.target, c.alone) for c in plan.sections] == [(section, target, alone)] and plan.only == ()
     assert any(f"Song part: \u201cthe {section}\u201d" in line for line in plan.understood)
+
+
+def test_only_some_pieces_of_the_kit_play():
+    """"kick and snare only" left the whole kit playing (and the band out)."""
+    for prompt in ("kick and snare only", "drums: only kick and snare"):
+        plan = interpret(prompt)
+        assert plan.drum_pieces == {"*": None, "kick": 0.0, "snare": 0.0} and plan.only == ("drums",)
