@@ -166,6 +166,8 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
     probe(source_path, request.max_seconds)  # too long / not audio: fail before any work
     key = source_key(source_path)
     plan = interpret(request.prompt)
+    if plan.voice and not request.gender:  # "female vocals" in the prompt, no gender option given
+        request = replace(request, gender=plan.voice)
     lyrics = (request.lyrics or "").strip()
     sing_lyrics = bool(lyrics) and not request.instrumental
     # With everything of this song in the cache, no helper has anything to do until the tempo stage: one

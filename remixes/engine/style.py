@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from .vocabulary import (
     ACOUSTIC_SWAPS, ADDED_PIECES, ADD_CUES, ALL_BUT_CUES, ARTIST_STYLES, COMPARISON_WORDS, COVER_STYLES, COVER_WORDS,
     DANCE_STYLES, DEFAULT_STYLE, DROP_CUES, DRUM_PIECES, DRUM_WORDS, EFFECT_DEFAULTS, EFFECT_WORDS, ELECTRIC_PROGRAMS,
-    GENDER_WORDS, GROOVES_IN_THREE, GROOVE_WORDS, IDIOMS, INSTRUMENTAL_WORDS, INSTRUMENT_WORDS, INTENSIFIERS, KEEP_CUES,
+    GENDER_VOICES, GENDER_WORDS, GROOVES_IN_THREE, GROOVE_WORDS, IDIOMS, INSTRUMENTAL_WORDS, INSTRUMENT_WORDS, INTENSIFIERS, KEEP_CUES,
     KEY_CHANGE_WORDS, KEY_NAMES, KIT_WORDS, LESS_CUES, LEVELLED, LEVEL_COMPARATIVES, METER_WORDS, MODE_WORDS, MODIFIERS,
     MORE_CUES, NOT_CUES, NOT_GUESSED, NOT_TOO_CUES, OFF_WORDS, ONLY_CUES, ONLY_STYLES, OWN_TEMPO_WORDS, OWN_WORDS, P,
     REST_WORDS, SECTION_ELSEWHERE, SECTION_ENTRY_WORDS, SECTION_LABELS, SECTION_LIFTS, SECTION_RELATIONS, SECTION_WORDS,
@@ -92,6 +92,7 @@ class StylePlan:
     # pieces of the new kit (DRUM_PIECES' values) -> dB (0: added where the groove lacks it), None: left out;
     # "*": None when only the pieces named play ("classical with a tambourine")
     drum_pieces: dict[str, float | None] = field(default_factory=dict)
+    voice: str = ""  # "male" / "female" named beside the vocals ("female vocals"): the voice when no gender is given
 
     def to_dict(self) -> dict:
         data = asdict(self)
@@ -447,6 +448,7 @@ class _Draft:
     own_tempo: bool = False  # "same tempo": the song's own, whatever the style's range
     vocal_tune: str = ""
     drum_pieces: dict = field(default_factory=dict)  # piece -> dB, None: left out
+    voice: str = ""
 
     @classmethod
     def from_style(cls, spec: StyleSpec) -> _Draft:
@@ -716,7 +718,9 @@ def _choose_styles(hits: list[_Hit]) -> tuple[str | None, list[str], list[str]]:
 
 
 _THINGS = ("instrument", "drums", "vocals", "effect", "groove", "kit")
-_GOVERNABLE = _THINGS + ("style", "style_adj", "modifier", "mode", "meter", "vocal_tune")
+_GOVERNABLE = _THINGS + ("style", "style_adj", "modifier", "mode", "meter", "vocal_tune", "gender")
+# gender words that name a voice wherever they are ("make it female"); "a song about a girl" asks nothing
+_GENDER_TERMS = ("male", "female", "masculine", "feminine", "baritone", "soprano", "alto", "tenor")
 _CUES = ("drop", "not", "less", "more", "add", "keep", "only")
 
 
@@ -827,6 +831,7 @@ def interpret(prompt: str) -> StylePlan:
     _mark_scopes(hits)
     _reread_own_parts(hits)
     _reread_sound_like(hits)
+    _reread_voice(hits)
     _reread_trailing_off(hits)
     key_change = any(hit.kind == "key_change" for hit in hits)
     # read above, or named only for the plan's notes (a key change): nothing else sees them
@@ -1235,6 +1240,16 @@ def _reread_solo_before(hits: list[_Hit]) -> None:
             hit.kind = "only"
 
 
+def _reread_voice(hits: list[_Hit]) -> None:
+    """"female vocals", "a male singer", "sung by a woman": a gender word next to the vocals (two tokens at most, either
+    side) names the voice (its value "voice"); elsewhere ("a song about a girl") it asks nothing."""
+    for hit in hits:
+        if hit.kind == "gender" and hit.text in GENDER_VOICES and any(
+                other.kind == "vocals" and (0 <= other.start - hit.end <= 2 or 0 <= hit.start - other.end <= 3)
+                for other in hits):
+            hit.value = "voice"
+
+
 def _reread_sound_like(hits: list[_Hit]) -> None:
     """"make the guitar sound like a synth", "the piano should sound like an organ": the first instrument is swapped
     for the second, as "replace the guitar with a synth" (both were added)."""
@@ -1384,7 +1399,11 @@ def _apply_hits(d: _Draft, hits: list[_Hit], understood: list[str]) -> None:
             d.own_tempo = True
         elif hit.kind == "vocal_tune":
             d.vocal_tune = "" if polarity in ("drop", "not", "less") else hit.value
-        elif hit.kind == "gender":
+        elif hit.kind == "gender" and hit.value == "voice":  # "female vocals": the voice asked
+            if polarity not in ("drop", "not"):
+                d.voice = GENDER_VOICES[hit.text]
+                understood.append(f"Voice: {d.voice} (the gender option, when the request gives one, wins)")
+        elif hit.kind == "gender" and polarity not in ("drop", "not") and hit.text in _GENDER_TERMS:
             understood.append(f"Voice: \u201c{hit.text}\u201d is chosen with the gender option, not the prompt.")
 
 
@@ -1568,6 +1587,7 @@ def _finish(d: _Draft, bpm: float | None, understood: list[str], ignored: list[s
         removed=tuple(label for label in dict.fromkeys(d.removes) if label in _INSTRUMENT_LABELS),
         vocal_tune=d.vocal_tune,
         drum_pieces=dict(d.drum_pieces) if drums else {},
+        voice=d.voice,
     )
     return replace(plan, summary=_summarise(plan, d))
 

@@ -892,7 +892,7 @@ KIT_WORDS = {
     "timpani": Kit.ORCHESTRA,
 }
 VOCAL_WORDS = ("vocals", "vocal", "voice", "voices", "singing", "singer", "lyrics", "lead vocal", "lead vocals",
-               "vox", "sing", "sings")  # "a cappella" names a style (voices only)
+               "vox", "sing", "sings", "sung")  # "a cappella" names a style (voices only)
 EFFECT_WORDS = {
     "reverb": "reverb", "reverbs": "reverb", "vocal reverb": "vocal_reverb", "reverb on the vocals": "vocal_reverb",
     "reverb on vocals": "vocal_reverb", "reverb on the vocal": "vocal_reverb", "reverb on the voice": "vocal_reverb",
@@ -1058,6 +1058,11 @@ VOCAL_TUNE_WORDS = {"autotune": "autotune", "auto tune": "autotune", "autotuned"
                     "talkbox": "robot", "talk box": "robot"}
 GENDER_WORDS = ("male", "female", "man", "woman", "men", "women", "girl", "boy", "guy", "lady", "masculine",
                 "feminine", "baritone", "soprano", "alto", "tenor")
+# A voice named next to the vocals ("female vocals", "a male singer", "sung by a woman"): the singer's, or the kept
+# vocal's re-voicing, when the request gives no gender of its own
+GENDER_VOICES = {"male": "male", "man": "male", "men": "male", "boy": "male", "guy": "male", "masculine": "male",
+                 "baritone": "male", "tenor": "male", "female": "female", "woman": "female", "women": "female",
+                 "girl": "female", "lady": "female", "feminine": "female", "soprano": "female", "alto": "female"}
 MODE_WORDS = {"minor": "minor", "major": "major", "minor key": "minor", "major key": "major",
               "minor scale": "minor", "major scale": "major"}
 KEY_NAMES = {"a", "b", "c", "d", "e", "f", "g", "c#", "d#", "f#", "g#", "a#", "db", "eb", "gb", "ab", "bb",

@@ -326,3 +326,9 @@ def test_an_autotuned_kept_vocal_is_corrected_and_said(remix_of):
         result.plan["engine"]["notes"]
     assert pipeline._tune_note("robot", SimpleNamespace(key_tonic=0, mode="major"), has_vocal=False) == \
         "Asked for a robot voice, but this remix has no vocal."
+
+
+def test_a_voice_named_in_the_prompt_is_used_when_no_gender_is_given(remix_of):
+    result = remix_of("pop with female vocals")
+    assert result.plan["voice"] == "female"
+    assert "Kept vocal re-voiced toward a female voice." in result.plan["engine"]["notes"]

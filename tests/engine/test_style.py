@@ -750,7 +750,7 @@ def test_but_not_too_asks_a_little_of_what_was_asked():
 
 @pytest.mark.parametrize("prompt, expected, not_expected", [
     ("crank the bass", "Louder: bass (+6 dB)", "Adds: bass"),
-    ("sung by a woman", "Voice: \u201cwoman\u201d is chosen with the gender option, not the prompt.",
+    ("sung by a woman", "Voice: female (the gender option, when the request gives one, wins)",
      "Read \u201csung\u201d as \u201cswung\u201d."),
     ("lower the key by two semitones", "Key: the song's own (the remix does not transpose: its harmony keeps it "
      "recognisable)", None),
@@ -1169,3 +1169,13 @@ def test_only_some_pieces_of_the_kit_play():
     for prompt in ("kick and snare only", "drums: only kick and snare"):
         plan = interpret(prompt)
         assert plan.drum_pieces == {"*": None, "kick": 0.0, "snare": 0.0} and plan.only == ("drums",)
+
+
+@pytest.mark.parametrize("prompt, voice", [("remix in a reggae vibe with female vocals", "female"),
+                                           ("a male singer", "male"), ("sung by a woman", "female"),
+                                           ("jazz with a soprano voice", "female"), ("a song about a girl", ""),
+                                           ("no male vocals", ""), ("make it female", "")])
+def test_a_voice_named_beside_the_vocals_is_the_voice(prompt, voice):
+    """"with female vocals" in the prompt only said to use the gender option; now it is the voice when the request
+    gives no gender (a gender word elsewhere, "a song about a girl", asks nothing)."""
+    assert interpret(prompt).voice == voice
