@@ -971,7 +971,7 @@ def _read_section_changes(hits: list[_Hit], tokens: list[str]) -> tuple[list[_Se
             ask.hit.polarity = "add"  # "drums only in the second half": added where missing, not the only part
         else:
             ask.hit.kind = "consumed"
-    unscoped = [hits[k].text for k, asked in found.items() if asked == []]
+    unscoped = [named[k][2] for k, asked in found.items() if asked == []]
     return asks, list(dict.fromkeys(unscoped)), untold
 
 

@@ -944,7 +944,8 @@ COMPARISON_WORDS = ("than",)
 # "turn the guitar off", "drums off": after a part, it goes
 OFF_WORDS = ("off",)
 # phrases read as nothing, so that their words are not ("kick off": no drum taken out)
-IDIOMS = ("kick off", "kicks off", "kicking off", "kicked off", "kick in", "kicks in", "kicking in", "kicked in")
+IDIOMS = ("kick off", "kicks off", "kicking off", "kicked off", "kick in", "kicks in", "kicking in", "kicked in",
+          "the end result", "end result", "at the end of the day", "in the end", "end of the day")
 # Artists a prompt names for their style ("in the style of daft punk" was Punk, "like a beatles song" read "beatles"
 # as "beats"): the style they are known for, when the prompt names no genre ("this metallica song as a lullaby": the
 # artist is the song's, the genre named is asked).

@@ -1179,3 +1179,9 @@ def test_a_voice_named_beside_the_vocals_is_the_voice(prompt, voice):
     """"with female vocals" in the prompt only said to use the gender option; now it is the voice when the request
     gives no gender (a gender word elsewhere, "a song about a girl", asks nothing)."""
     assert interpret(prompt).voice == voice
+
+
+@pytest.mark.parametrize("prompt", ["the end result should be chill", "at the end of the day make it jazz",
+                                    "in the end make it rock"])
+def test_the_end_in_a_figure_of_speech_is_not_a_part_of_the_song(prompt):
+    assert interpret(prompt).sections == () and not any("Song part" in line for line in interpret(prompt).understood)
