@@ -1282,8 +1282,8 @@ def _with_pieces(notes: list, pieces: dict, beats, bars, beats_per_bar: int, ene
     return sorted(notes)
 
 
-# A piece added to a groove that has none: (its note, the beats of the bar it plays on, in beats from the bar's
-# start, velocity). Claps and tambourine on the backbeat, the shaker on eighths, the cowbell on each beat.
+# A piece added to a groove that has none: (its note, where it plays, velocity). Claps and tambourine on the
+# backbeat, the shaker on eighths, the cowbell on each beat (its downbeat accented).
 PIECE_PATTERNS = {"claps": (39, "backbeat", 100), "tambourine": (54, "backbeat", 90), "shaker": (70, "eighths", 70),
                   "cowbell": (56, "beats", 85)}
 
