@@ -247,7 +247,8 @@ def arrange(plan: StylePlan, analysis: Analysis, timing: Timing, strength: float
         parts.extend(_kit_pieces_apart(kit, plan.drum_pieces))
 
     drum_gain = gains["drums"] * 10 ** (mix.get("drums_db", 0.0) / 20) if plan.drums else 0.0
-    parts, stem_spans, mix_spans, vocal_spans = _section_changes(plan.sections, analysis.sections, rate, parts, notes)
+    parts, stem_spans, mix_spans, vocal_spans = _section_changes(plan.sections, analysis.sections, rate, parts, notes,
+                                                                 beats_per_bar * 60.0 / analysis.tempo)
     if song_parts is not None:
         notes.extend(n for n in song_parts.notes if n not in notes)
     if parts and (gains["band"] > 0 or drum_gain > 0):
@@ -287,13 +288,14 @@ def arrange(plan: StylePlan, analysis: Analysis, timing: Timing, strength: float
 _SECTION_LEAD = 0.03
 
 
-def _section_changes(changes: tuple[SectionChange, ...], source_sections, rate: float, parts: list, notes: list[str]):
+def _section_changes(changes: tuple[SectionChange, ...], source_sections, rate: float, parts: list, notes: list[str],
+                     bar_seconds: float = 2.0):
     """The prompt's changes in one part of the song (StylePlan.sections) on the song's sections: the band's notes
     there left out ("no drums in the verse") or kept there only ("add strings in the chorus"), and the spans of
     gain on its parts, on the kept drums and bass stems, on the instrumental and on the vocal."""
     stem_spans, mix_spans, vocal_spans = [], [], []
     for change in changes:
-        spans = section_spans(change, source_sections)
+        spans = section_spans(change, source_sections, bar_seconds)
         if not spans:
             found = ", ".join(dict.fromkeys(s.label for s in source_sections)) or "none"
             notes.append(f"Song part \u201c{change.words}\u201d: no {change.section} was found in the song (its "
@@ -336,9 +338,16 @@ def _section_changes(changes: tuple[SectionChange, ...], source_sections, rate: 
     return parts, tuple(stem_spans), tuple(mix_spans), tuple(vocal_spans)
 
 
-def section_spans(change: SectionChange, sections) -> list[tuple[float, float]]:
+def section_spans(change: SectionChange, sections, bar_seconds: float = 2.0) -> list[tuple[float, float]]:
     """The stretches of the song a change is about: its sections with that label, neighbours joined; the first or
-    the last of them when the prompt says so. None found: [] (the plan's notes say so)."""
+    the last of them when the prompt says so; "the first 30 seconds", "the last 8 bars" (`bar_seconds` long). None
+    found: [] (the plan's notes say so)."""
+    if change.section in ("start", "end") and change.which[:1].isdigit() and sections:
+        length = float(change.which.removesuffix("bars").removesuffix("s")) * (
+            bar_seconds if change.which.endswith("bars") else 1.0)
+        song_end = sections[-1].end
+        return [(0.0, min(length, song_end))] if change.section == "start" else [(max(0.0, song_end - length),
+                                                                                   song_end)]
     runs: list[tuple[float, float]] = []
     for section in _by_time(change.section, sections) or sections:
         if section.label != change.section and change.section not in _BY_TIME:

@@ -304,6 +304,21 @@ _TEMPO_MULTIPLES = (
 )
 
 
+_EDGE_PATTERN = re.compile(r"\bthe\s+(first|last|opening|final)\s+(\d{1,3})\s+(seconds?|secs?|bars?|measures?)\b")
+
+
+def _extract_edge(text: str) -> tuple[tuple[str, str] | None, str]:
+    """"no drums for the first 30 seconds", "the last 8 bars": that many seconds or bars from the start or up to the
+    end: ((SectionChange.which "30s" or "8bars", the words), text with the phrase read as "the beginning" / "the
+    ending"), or (None, text)."""
+    match = _EDGE_PATTERN.search(text)
+    if not match:
+        return None, text
+    where = "the beginning" if match.group(1) in ("first", "opening") else "the ending"  # ("in the end" is an idiom)
+    unit = "s" if match.group(3).startswith("s") else "bars"
+    return (f"{int(match.group(2))}{unit}", match.group(0)), text[:match.start()] + where + text[match.end():]
+
+
 def _extract_tempo_change(text: str) -> tuple[float | None, str]:
     """"20% faster", "slow it down by 10 percent", "twice as fast", "half the speed": (the tempo factor, text
     without it), or (None, text)."""
@@ -816,6 +831,7 @@ def interpret(prompt: str) -> StylePlan:
     text = _normalise(text[:MAX_PROMPT_CHARS])
     bpm, text, notes = _extract_bpm(text)
     percent, text = _extract_tempo_change(text) if bpm is None else (None, text)
+    edge, text = _extract_edge(text)
     tokens, hits, ignored, spell_notes = _tokens_and_hits(text)
     # an artist suggests a style when no genre is named (style -> the first artist named for it)
     genre_named = any(hit.kind in ("style", "style_adj") for hit in hits)
@@ -838,7 +854,7 @@ def interpret(prompt: str) -> StylePlan:
     read = ("swap_to", "off", "idiom", "key_change", "consumed", "own", "sound_like")
     hits = [hit for hit in hits if hit.kind not in read]
     _reread_trailing_level_words(hits)
-    section_asks, sections, untold = _read_section_changes(hits, tokens)
+    section_asks, sections, untold = _read_section_changes(hits, tokens, edge)
     hits = [hit for hit in hits if hit.kind not in ("level_after", "section", "consumed")]  # "in front" alone: nothing
     _reread_style_words(hits)
 
@@ -910,7 +926,8 @@ _SECTION_JOINS = {"and", "or", "the", "in", "during", "at", "on", "for", *SECTIO
 _SECTION_REACH = 4  # tokens between a part of the song and the change asked of it ("drums much louder in the chorus")
 
 
-def _read_section_changes(hits: list[_Hit], tokens: list[str]) -> tuple[list[_SectionAsk], list[str], list[str]]:
+def _read_section_changes(hits: list[_Hit], tokens: list[str], edge: tuple[str, str] | None = None
+                          ) -> tuple[list[_SectionAsk], list[str], list[str]]:
     """"no drums in the verse", "in the chorus add strings", "make the chorus bigger", "softer verses": a part, or a
     feeling that lifts the band or holds it back (SECTION_LIFTS), said of a part of the song right before or after
     it in the same clause, changes there only. Those hits are consumed (an instrument added there is still added:
@@ -934,6 +951,8 @@ def _read_section_changes(hits: list[_Hit], tokens: list[str]) -> tuple[list[_Se
         before = tokens[max(0, hit.start - 2):hit.start]
         relation = SECTION_RELATIONS.get(before[-1] if before[-1:] != ["the"] else before[0]) if before else None
         words = hit.text if not hit.text.endswith(" with") else f"the {label}"  # "start with": "the start"
+        if edge is not None and hit.text in ("the beginning", "the ending"):  # "the first 30 seconds": that long
+            which, words = edge
         if relation is not None:  # "until the chorus": the stretch before the first chorus ("the last": the last)
             which = relation if which != "last" else f"{relation}_last"
             words = " ".join(before[0 if before[-1] == "the" else 1:] + [hit.text])

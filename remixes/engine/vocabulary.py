@@ -997,7 +997,7 @@ SECTION_LABELS = {"chorus": "chorus", "choruses": "chorus", "hook": "chorus", "r
 # intro" (before the first of them, after the first, or the last when the prompt says "last")
 SECTION_RELATIONS = {"before": "before", "until": "before", "till": "before", "after": "after"}
 # Words elsewhere between a part and a part of the song that put it elsewhere: "drums everywhere except the chorus"
-SECTION_ELSEWHERE = ("except", "outside", "between", "besides")
+SECTION_ELSEWHERE = ("except", "outside", "between", "besides", "but", "while", "whereas", "although", "overall")
 # Feelings that, said of a part of the song ("make the chorus bigger", "softer verses"), lift it or hold it back
 # against the rest: +1 the band louder there, -1 softer (a feeling said of the whole song stays a feeling)
 SECTION_LIFTS = {"energetic": 1, "heavy": 1, "epic": 1, "aggressive": 1, "soft": -1, "minimal": -1, "chill": -1}

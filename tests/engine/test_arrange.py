@@ -798,3 +798,13 @@ def test_only_piano_in_the_verse_leaves_everything_else_out_there():
             assert after.notes and min(n[0] for n in after.notes) >= 6.0 - 0.03, after.role
     assert sorted(stem for stem, *_ in arrangement.stem_spans) == ["bass", "bass_pad", "drums", "other", "other_pad"]
     assert arrangement.vocal_spans == ((0.0, 6.0, 0.0),)
+
+
+@pytest.mark.parametrize("which, section, spans", [("30s", "start", [(0.0, 30.0)]), ("8bars", "start", [(0.0, 16.0)]),
+                                                   ("20s", "end", [(80.0, 100.0)])])
+def test_the_first_or_last_seconds_or_bars(which, section, spans):
+    from remixes.engine.arrange import section_spans
+    from remixes.engine.style import SectionChange
+
+    sections = (Section(0.0, 40.0, "verse", 0.6), Section(40.0, 100.0, "chorus", 1.0))
+    assert section_spans(SectionChange(section, which, "drums", ("drums",), None), sections, bar_seconds=2.0) == spans

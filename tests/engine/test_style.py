@@ -1185,3 +1185,13 @@ def test_a_voice_named_beside_the_vocals_is_the_voice(prompt, voice):
                                     "in the end make it rock"])
 def test_the_end_in_a_figure_of_speech_is_not_a_part_of_the_song(prompt):
     assert interpret(prompt).sections == () and not any("Song part" in line for line in interpret(prompt).understood)
+
+
+@pytest.mark.parametrize("prompt, section, which", [("cut the drums for the first 8 bars", "start", "8bars"),
+                                                    ("no drums for the first 30 seconds", "start", "30s"),
+                                                    ("softer in the last 20 seconds", "end", "20s")])
+def test_the_first_or_last_seconds_or_bars_are_a_part_of_the_song(prompt, section, which):
+    """"no drums for the first 30 seconds" took the drums out of the whole song."""
+    plan = interpret(prompt)
+    assert [(c.section, c.which) for c in plan.sections] == [(section, which)] and plan.removed == ()
+    assert plan.drums and plan.modifiers == ()
