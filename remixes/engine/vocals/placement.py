@@ -24,6 +24,7 @@ _CHORD_INTERVALS = {
 }
 _SCALES = {"major": (0, 2, 4, 5, 7, 9, 11), "minor": (0, 2, 3, 5, 7, 8, 10)}
 _MIN_SLOT_SECONDS = 0.16
+_SYLLABLES_PER_SECOND = 3.0  # the pace a line of three bars' worth may take to fit in two (the dense path: faster)
 _DENSER_TWO_BARS = 1.3  # how much denser than its nominal capacity a line may be sung to fit in two bars
 _DENSE_STRETCH = 1.8  # a dense line is sung at most this much slower than spoken
 
@@ -189,14 +190,22 @@ def _bars_for(syllables: int, grid: _Grid, dense: bool) -> int:
     if not dense and bars == 3:
         # phrases of 1, 2 or 4 bars read as music; 3 does not. A line just over two bars' worth is sung a little
         # denser in two rather than drawn out over four (above ~94 bpm, where the slots are eighths, a line of 9
-        # syllables took 4 bars: 8-10 s, under 1.2 syllables a second)
-        bars = 2 if syllables <= 2 * capacity * _DENSER_TWO_BARS else 4
+        # syllables took 4 bars: 8-10 s, under 1.2 syllables a second): up to 1.3x the slots' nominal capacity, or
+        # a singing pace of _SYLLABLES_PER_SECOND where the bars are long
+        bar_seconds = grid.beats_per_bar * _beat_seconds(grid)
+        two_bars = 2 * max(capacity * _DENSER_TWO_BARS,
+                           min(grid.slots_per_bar * 0.9, _SYLLABLES_PER_SECOND * bar_seconds))
+        bars = 2 if syllables <= two_bars else 4
     return bars
 
 
 def _section_bars(guide: VocalGuide, grid: _Grid) -> list[int]:
     """Bars where the song's sections start (after the first)."""
     return sorted({int(np.argmin(np.abs(grid.bars - s.start))) for s in sorted(guide.sections)[1:]})
+
+
+def _beat_seconds(grid: _Grid) -> float:
+    return float(np.median(np.diff(grid.beats))) if len(grid.beats) > 1 else 0.5
 
 
 def _layout(specs, grid: _Grid, first_bar: int, chorus_bars: list[int], dense: bool, align: bool,

@@ -257,6 +257,9 @@ def test_a_line_takes_about_as_long_whatever_side_of_94_bpm_the_song_is():
     assert seconds[95] <= seconds[93] and seconds[140] <= seconds[120] <= seconds[100] <= seconds[95], seconds
     grid = _grid(make_guide(duration=60.0, bpm=120))
     assert _bars_for(16, grid, dense=False) == 4  # a long line still takes four bars, not three
+    grid = _grid(make_guide(duration=60.0, bpm=95))
+    assert _bars_for(13, grid, dense=False) == 2  # at a singing pace (~2.6 syllables a second) where bars are long
+    assert _bars_for(6, grid, dense=False) == 2  # a short line is not hurried into one bar
 
 
 def test_a_second_verse_starts_where_a_section_of_the_song_does():
