@@ -20,13 +20,13 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from .vocabulary import (
     ACOUSTIC_SWAPS, ADDED_PIECES, ADD_CUES, ALL_BUT_CUES, ARTIST_STYLES, COMPARISON_WORDS, COVER_STYLES, COVER_WORDS,
     DANCE_STYLES, DEFAULT_STYLE, DROP_CUES, DRUM_PIECES, DRUM_WORDS, EFFECT_DEFAULTS, EFFECT_WORDS, ELECTRIC_PROGRAMS,
-    GENDER_VOICES, GENDER_WORDS, GROOVES_IN_THREE, GROOVE_WORDS, IDIOMS, INSTRUMENTAL_WORDS, INSTRUMENT_WORDS, INTENSIFIERS, KEEP_CUES,
-    KEY_CHANGE_WORDS, KEY_NAMES, KIT_WORDS, LESS_CUES, LEVELLED, LEVEL_COMPARATIVES, METER_WORDS, MODE_WORDS, MODIFIERS,
-    MORE_CUES, NOT_CUES, NOT_GUESSED, NOT_TOO_CUES, OFF_WORDS, ONLY_CUES, ONLY_STYLES, OWN_TEMPO_WORDS, OWN_WORDS, P,
-    REST_WORDS, SECTION_ELSEWHERE, SECTION_ENTRY_WORDS, SECTION_LABELS, SECTION_LIFTS, SECTION_RELATIONS, SECTION_WORDS,
-    SOLO_WORDS,
-    SOUND_LIKE, STOP_WORDS, STYLE_TABLE, SWAP_CONNECTORS, SWAP_CUES, SYNTH_PROGRAMS, TRAILING_LEVELS, VOCAL_TUNE_WORDS,
-    VOCALS_ALONE, VOCAL_WORDS, Effect, EffectKind, Groove, Kit, Role, StyleSound, StyleSpec,
+    GENDER_VOICES, GENDER_WORDS, GROOVES_IN_THREE, GROOVE_WORDS, IDIOMS, INSTRUMENTAL_WORDS, INSTRUMENT_WORDS,
+    INTENSIFIERS, KEEP_CUES, KEY_CHANGE_WORDS, KEY_NAMES, KIT_WORDS, LESS_CUES, LEVELLED, LEVEL_COMPARATIVES,
+    METER_WORDS, MODE_WORDS, MODIFIERS, MORE_CUES, NOT_CUES, NOT_GUESSED, NOT_TOO_CUES, OFF_WORDS, ONLY_CUES,
+    ONLY_STYLES, OWN_TEMPO_WORDS, OWN_WORDS, P, REST_WORDS, SECTION_ELSEWHERE, SECTION_ENTRY_WORDS, SECTION_LABELS,
+    SECTION_LIFTS, SECTION_RELATIONS, SECTION_WORDS, SOLO_WORDS, SOUND_LIKE, STOP_WORDS, STYLE_TABLE, SWAP_CONNECTORS,
+    SWAP_CUES, SYNTH_PROGRAMS, TRAILING_LEVELS, VOCALS_ALONE, VOCAL_TUNE_WORDS, VOCAL_WORDS, Effect, EffectKind, Groove,
+    Kit, Role, StyleSound, StyleSpec,
 )
 
 MIN_BPM = 40.0
@@ -153,6 +153,9 @@ def _normalise(text: str) -> str:
         (r"&", " and "),
         (r"\+", " plus "),
         (r"[-_/]", " "),
+        # "mute everything in the intro except the piano": in the intro, only the piano (was the whole song alike)
+        (r"\b(?:mute|remove|drop|cut|silence|strip|kill)\s+(?:out\s+)?everything\s+((?:in|during|for)\s+"
+         r"(?:the\s+)?[a-z]+(?:\s+[a-z]+)?)\s+(?:except|but|apart\s+from|other\s+than)\s+", r"\1 only "),
         # "everything quieter except the vocals": the vocals up (the "except" was a removal of them)
         (r"\b(?:everything|all|the rest)(?:\s+else)?\s+(?:quieter|softer|lower|down)\s+(?:except|but)\s+", "turn up "),
         (r"\b(?:everything|all|the rest)(?:\s+else)?\s+(?:louder|up)\s+(?:except|but)\s+", "turn down "),

@@ -1195,3 +1195,14 @@ def test_the_first_or_last_seconds_or_bars_are_a_part_of_the_song(prompt, sectio
     plan = interpret(prompt)
     assert [(c.section, c.which) for c in plan.sections] == [(section, which)] and plan.removed == ()
     assert plan.drums and plan.modifiers == ()
+
+
+@pytest.mark.parametrize("prompt, target, alone", [
+    ("mute everything in the intro except the piano", "piano", True),
+    ("remove everything during the verse but the drums and the vocals", "drums and vocals", True),
+    ("cut everything in the last chorus except the vocals", "mix", False),  # the band left out there
+])
+def test_everything_but_some_parts_in_a_part_of_the_song(prompt, target, alone):
+    """"mute everything in the intro except the piano" changed the whole song alike."""
+    plan = interpret(prompt)
+    assert [(c.target, c.alone) for c in plan.sections] == [(target, alone)] and plan.only == ()
