@@ -232,8 +232,8 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
         n = len(stems.vocals) if timing.rate == 1.0 else int(round(len(stems.vocals) / timing.rate))
         sung = None
         if sing_lyrics and helpers:
-            sung = singer.ask(first, request, n, str(workdir)) if singer is not None else \
-                helpers.submit(_guarded, _sing_once, lyrics, first, request, n, str(workdir))
+            sung = singer.ask(first, request, n, str(workdir), plan.vocal_tune) if singer is not None else \
+                helpers.submit(_guarded, _sing_once, lyrics, first, request, n, str(workdir), plan.vocal_tune)
         # the kept vocal is stretched on its own (re-voiced, placed, its own stem): not in the instrumental
         if sung is not None and singer is not None:  # the other helper, the singer's being busy singing
             helpers.submit(_yield_to_singer)
@@ -310,7 +310,7 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
         if pool:
             results = _collect(futures, None, report, extra=cover)
         else:
-            sung = _sing_once(lyrics, first, request, n) if sing_lyrics else None
+            sung = _sing_once(lyrics, first, request, n, vocal_tune=plan.vocal_tune) if sing_lyrics else None
             jobs = [(i, arrangements[i - 1], plan, request, original, reference_rms, lyrics if sing_lyrics else "",
                      kept_path, workdir, sung, encode) for i in (1, 2)]
             results = _collect(None, jobs, report, extra=cover)
@@ -794,11 +794,11 @@ class _EarlySinger:
         stack.callback(singer.cancel)
         return singer
 
-    def ask(self, arrangement: Arrangement, request: RemixRequest, n: int, spill_dir: str):
-        """Sing now: the future of _sing_once(lyrics, arrangement, request, n, spill_dir)."""
+    def ask(self, arrangement: Arrangement, request: RemixRequest, n: int, spill_dir: str, vocal_tune: str = ""):
+        """Sing now: the future of _sing_once(lyrics, arrangement, request, n, spill_dir, vocal_tune)."""
         job = os.path.join(spill_dir, ".sing-job.pkl")
         with open(job, "wb") as f:  # the pipe carries only the file's name: a send never waits for a reader
-            pickle.dump((arrangement, request, n, spill_dir), f, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((arrangement, request, n, spill_dir, vocal_tune), f, protocol=pickle.HIGHEST_PROTOCOL)
         self.outbox.send(job)
         self.outbox.close()
         return self.future
@@ -835,10 +835,10 @@ def _sing_when_asked(lyrics: str):
     except EOFError:
         return None
     with open(job, "rb") as f:
-        arrangement, request, n, spill_dir = pickle.load(f)
+        arrangement, request, n, spill_dir, vocal_tune = pickle.load(f)
     os.unlink(job)
     try:
-        return _sing_once(lyrics, arrangement, request, n, spill_dir)
+        return _sing_once(lyrics, arrangement, request, n, spill_dir, vocal_tune)
     finally:  # this helper idles until the stretch is done, while a band plays: it holds its models no more
         release()
         gc.collect()
@@ -1072,10 +1072,12 @@ class _Clock:
         self.last = now
 
 
-def _sing_once(lyrics: str, arrangement: Arrangement, request: RemixRequest, n: int, spill_dir=None):
+def _sing_once(lyrics: str, arrangement: Arrangement, request: RemixRequest, n: int, spill_dir=None,
+               vocal_tune: str = ""):
     """The dry sung vocal, once for both versions: the singer reads only what the versions share (the
     timing, beats, bars, key, chords, melody and sections of the song, and the lyrics), at the first
-    version's seed, so both sing the same melody and phrasing with the same word times.
+    version's seed, so both sing the same melody and phrasing with the same word times; pitch-corrected
+    when the plan asks (`vocal_tune`: "autotune" or "robot", vocals/tune.py).
     (dry mono float32 n samples, or its .npy path with `spill_dir`; text; timed lines; notes)."""
     from .vocals import VocalGuide, sing
 
@@ -1091,6 +1093,10 @@ def _sing_once(lyrics: str, arrangement: Arrangement, request: RemixRequest, n: 
     text, lines, notes = sung.text, list(sung.lines), tuple(sung.notes)
     dry = np.asarray(sung.audio[:n], dtype=np.float32)  # what the chain takes: the float64 take goes now
     del sung
+    if vocal_tune:
+        from .vocals.tune import tune as tune_vocal
+
+        dry = tune_vocal(dry, sr, vocal_tune, arrangement.key_tonic, arrangement.mode)
     if spill_dir is not None:
         dry = _spill(spill_dir, "sung", dry)
     return dry, text, lines, notes
@@ -1104,13 +1110,9 @@ def _sing(lyrics: str, arrangement: Arrangement, plan: StylePlan, request: Remix
 
     sr = SAMPLE_RATE
     if sung is None:
-        sung = _sing_once(lyrics, arrangement, request, n)
+        sung = _sing_once(lyrics, arrangement, request, n, vocal_tune=plan.vocal_tune)
     dry, text, lines, notes = sung
     dry = np.array(np.load(dry, mmap_mode="r") if isinstance(dry, str) else dry, dtype=np.float32)
-    if plan.vocal_tune:
-        from .vocals.tune import tune as tune_vocal
-
-        dry = tune_vocal(dry, sr, plan.vocal_tune, arrangement.key_tonic, arrangement.mode)
     voice = vocal_chain(dry, sr, plan.vocal_reverb, seed=_version_seed(request.seed, index))
     del dry
     if voice.shape == (n, 2) and voice.dtype == np.float32:
