@@ -881,7 +881,7 @@ def interpret(prompt: str) -> StylePlan:
 
     _apply_hits(d, hits, understood)
     _keep_only(d, understood)
-    section_changes = _section_changes(d, section_asks, understood)
+    section_changes = _section_changes(d, section_asks)
     d.notes.extend(untold)
     if key_change:
         understood.append("Key: the song's own (the remix does not transpose: its harmony keeps it recognisable)")
@@ -1110,12 +1110,16 @@ def _section_ask(hit: _Hit, label: str, which: str, words: str, tokens: list[str
     return _SectionAsk(label, which, words, hit, db, kind="vocals" if hit.kind == "instrumental" else hit.kind)
 
 
-def _section_changes(d: _Draft, asks: list[_SectionAsk], understood: list[str]) -> tuple[SectionChange, ...]:
-    """The asks on the style's band: an instrument's roles, the drums if the band has them; and what the plan says."""
+def _section_changes(d: _Draft, asks: list[_SectionAsk]) -> tuple[SectionChange, ...]:
+    """The asks on the style's band: an instrument's roles, the drums if the band has them; and what the plan says
+    (d.notes). A part the style already plays is not "added" (d.adds)."""
     changes: list[SectionChange] = []
     alone: dict[tuple, list] = {}  # "only piano and vocals in the intro": (part of the song) -> (labels, roles)
     for ask in asks:
         kind = ask.kind
+        playing = kind in ("instrument", "drums") and _already_playing(d, kind, ask.hit.value)
+        if kind == "instrument" and playing and (ask.only or (ask.only_there and not ask.alone)):
+            d.adds = [added for added in d.adds if added != _label(ask.hit.value)]
         if ask.only:
             labels, roles = alone.setdefault((ask.section, ask.which, ask.words), ([], []))
             if kind == "instrument":
@@ -1125,15 +1129,11 @@ def _section_changes(d: _Draft, asks: list[_SectionAsk], understood: list[str]) 
                 name = kind if kind == "vocals" or ask.hit.value is None else str(ask.hit.value)
                 labels.append(name)
                 roles.append(name)
-            if kind == "vocals" or _already_playing(d, ask.hit):
-                if kind == "instrument":
-                    d.adds = [added for added in d.adds if added != _label(ask.hit.value)]
+            if kind == "vocals" or playing:
                 continue  # it plays everywhere, as it did; an added one plays there only (below)
-        if ask.only_there and not ask.alone and not ask.only and _already_playing(d, ask.hit):
+        if ask.only_there and not ask.alone and playing:
             # "add drums in the chorus" where the style plays drums: turned up there, not taken out elsewhere
             ask = replace(ask, only_there=False, db=SECTION_LIFT_DB)
-            if kind == "instrument":
-                d.adds = [added for added in d.adds if added != _label(ask.hit.value)]
         if kind in ("modifier", "mix"):
             target, roles = "mix", ()
         elif kind == "instrument":
@@ -1168,12 +1168,12 @@ def _section_changes(d: _Draft, asks: list[_SectionAsk], understood: list[str]) 
     return tuple(changes)
 
 
-def _already_playing(d: _Draft, hit: _Hit) -> bool:
-    """The style's own band plays this part (before the prompt added anything)."""
-    if hit.kind == "drums":
-        return d.spec.drums is not None and hit.value is None
-    role = INSTRUMENT_WORDS[hit.value].role
-    return role in d.spec.instruments and d.spec.instruments[role] in set(INSTRUMENT_WORDS[hit.value].family)
+def _already_playing(d: _Draft, kind: str, value) -> bool:
+    """The style's own band plays this part ("drums" or an instrument word; before the prompt added anything)."""
+    if kind == "drums":
+        return d.spec.drums is not None and value is None
+    role = INSTRUMENT_WORDS[value].role
+    return role in d.spec.instruments and d.spec.instruments[role] in set(INSTRUMENT_WORDS[value].family)
 
 
 def section_change_words(change: SectionChange) -> str:
@@ -1480,16 +1480,14 @@ def _apply_drum_piece(d: _Draft, hit: _Hit, polarity: str) -> None:
         d.drum_pieces[piece] = None
         d.notes.append(f"Drums: no {hit.text} (the new kit's; the song's own drums are one sound)")
         return
+    if d.drums is None:
+        d.drums, d.drum_pieces["*"] = d.spec.drums_if_added, None  # the piece alone
     if polarity in ("less", "more"):
         db = LEVEL_STEP_DB * hit.intensity * (1 if polarity == "more" else -1)
         before = d.drum_pieces.get(piece) or 0.0
         d.drum_pieces[piece] = _clamp(before + db, -MAX_LEVEL_DB, MAX_LEVEL_DB)
-        if d.drums is None:
-            d.drums, d.drum_pieces["*"] = d.spec.drums_if_added, None
         d.notes.append(f"Drums: {hit.text} {'louder' if db > 0 else 'softer'} ({db:+g} dB)")
         return
-    if d.drums is None:
-        d.drums, d.drum_pieces["*"] = d.spec.drums_if_added, None  # the piece alone
     if d.drum_pieces.get(piece, 0.0) is None or piece in ADDED_PIECES:
         d.drum_pieces[piece] = d.drum_pieces.get(piece) or 0.0
         d.adds.append(hit.text)
