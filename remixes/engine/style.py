@@ -165,6 +165,10 @@ def _normalise(text: str) -> str:
          r"((?:\s+(?:a\s+bit|a\s+little|a\s+touch|slightly|much|way))?)\b", r"\1 \4\5 \2\3"),
         (r"\b(?:put|push|pull|pump|dial|knock)\s+((?:the|my|his|her|their|your)\s+)?([a-z0-9]+(?:\s+[a-z0-9]+)?)\s+"
          r"(up|down)((?:\s+(?:a\s+bit|a\s+little|a\s+touch|slightly|much|way))?)\b(?!\s+front)", r"turn \3\4 \1\2"),
+        # "push the drums back", "sit the guitar back in the mix": that part down ("back" alone asked nothing)
+        (r"\b(?:push|pull|put|set|sit|tuck|move)\s+((?:the|my|his|her|their|your)\s+)?([a-z0-9]+(?:\s+[a-z0-9]+)?)"
+         r"\s+back((?:\s+(?:a\s+bit|a\s+little|a\s+touch|slightly|much|way))?)(?:\s+in\s+the\s+mix)?\b",
+         r"turn down\3 \1\2"),
     )
     for pattern, repl in replacements:
         text = re.sub(pattern, repl, text)
@@ -568,6 +572,14 @@ def _epic(d: _Draft, k: float) -> None:
         d.drums, d.drum_kit = "half_time", Kit.ORCHESTRA
 
 
+ROOM_REVERB = 0.15  # "small room sound": the reverb's amount (its room size 0.43 of the largest, render.py)
+
+
+def _small_room(d: _Draft, k: float) -> None:
+    d.reverb = ROOM_REVERB
+    d.vocal_reverb = min(d.vocal_reverb, ROOM_REVERB)
+
+
 def _dry(d: _Draft, k: float) -> None:
     d.reverb *= 0.3
     d.vocal_reverb *= 0.4
@@ -596,6 +608,7 @@ _MODIFIER_EXTRAS: dict[str, Callable[[_Draft, float], None]] = {
     "warm": lambda d, k: d.effect(
         "tape", amount=min(1.0, max(0.3 * k, d.effects.get("tape", {}).get("amount", 0.0)))),
     "dry": _dry,
+    "room": _small_room,
     "gritty": lambda d, k: (_more_distortion(d, 6.0 * k), d.effect("tape", amount=min(1.0, 0.4 * k))),
     "radio": lambda d, k: d.effect(
         "distortion", drive_db=max(3.0, d.effects.get("distortion", {}).get("drive_db", 0.0))),
@@ -740,17 +753,21 @@ _GOVERNABLE = _THINGS + ("style", "style_adj", "modifier", "mode", "meter", "voc
 # gender words that name a voice wherever they are ("make it female"); "a song about a girl" asks nothing
 _GENDER_TERMS = ("male", "female", "masculine", "feminine", "baritone", "soprano", "alto", "tenor")
 _CUES = ("drop", "not", "less", "more", "add", "keep", "only")
+_LIST_JOINS = frozenset(("and", "or", "nor", "the", "a", "an", "any", "some", "all", "no", "plus", "also", "either",
+                         "neither", "more", "less", "its", "their", "your", "my", "of"))  # between things of one list
 
 
-def _mark_scopes(hits: list[_Hit]) -> None:
+def _mark_scopes(hits: list[_Hit], tokens: list[str] = ()) -> None:
     """Resolve cues (no/not/less/more/with/keep/very) onto the words they govern, in place.
 
     A cue governs the next word within three tokens; a refusal, an addition or a level change runs on
-    over a list of things ("no drums, bass or piano"), but not into the feelings that follow ("no drums, slow").
+    over a list of things ("no drums, bass or piano"), but not into the feelings that follow ("no drums, slow"),
+    nor past a word that is no list's ("no effects on the voice": the voice stays).
     """
     cue, cue_end, listing = None, -1, False
     intensity, intensity_end = 1.0, -1
     swapping, rest_removed, swapped = False, False, []  # swapped: the parts a swap took out
+    from_all_but = False  # the cue is an "everything but"'s: it governs parts only
     for k, hit in enumerate(hits):
         if hit.kind == "only":
             _only_before(hits[:k], hit)
@@ -766,12 +783,14 @@ def _mark_scopes(hits: list[_Hit]) -> None:
         if hit.kind == "all_but":  # "mute everything but the vocals": only; "everything but the drums": no drums
             removing = cue == "drop" and hit.start <= cue_end
             cue, cue_end, listing = ("only" if removing else "drop"), hit.end + 3, False
+            from_all_but = True
             continue
         if hit.kind == "rest":  # "keep the drums but remove everything else"
             rest_removed = rest_removed or (cue == "drop" and hit.start <= cue_end)
             cue, listing = None, False
             continue
         if hit.kind in _CUES:
+            from_all_but = False
             swapped = swapped if swapping and hit.kind == "add" else []
             cue, cue_end, listing, swapping = hit.kind, hit.end + 3, False, False
             continue
@@ -787,14 +806,22 @@ def _mark_scopes(hits: list[_Hit]) -> None:
         if hit.kind in ("modifier", "effect"):
             intensity_end = -1
         in_scope = cue is not None and hit.start <= cue_end and hit.kind in _GOVERNABLE
-        if in_scope and listing and hit.kind not in _THINGS:
+        if in_scope and listing and (hit.kind not in _THINGS
+                                     or any(t not in _LIST_JOINS for t in tokens[cue_end - 3:hit.start])):
             in_scope = False
         if in_scope and hit.kind in ("style", "style_adj") and hit.start > cue_end - 1:
             in_scope = False
+        if in_scope and from_all_but and hit.kind not in _THINGS:
+            in_scope = False  # "keep everything but make it faster": faster (was "not faster")
         if in_scope and cue == "only" and hit.kind not in _THINGS:
             in_scope = False  # "just a bit slower", "only lo-fi": a feeling or a genre is not a part to keep alone
         if not in_scope:
             cue, listing = None, False
+            continue
+        after = hits[k + 1] if k + 1 < len(hits) else None
+        if hit.kind == "modifier" and cue in ("drop", "not", "less") and after is not None \
+                and after.kind == "effect" and after.start == hit.end:
+            hit.kind = "consumed"  # "without the heavy distortion": the effect goes, not the feel
             continue
         hit.polarity = cue
         if swapping and cue == "drop":
@@ -847,7 +874,7 @@ def interpret(prompt: str) -> StylePlan:
     _reread_level_words(hits)
     _reread_not_too(hits)
     _reread_solo_before(hits)
-    _mark_scopes(hits)
+    _mark_scopes(hits, tokens)
     _reread_own_parts(hits)
     _reread_sound_like(hits)
     _reread_voice(hits)
@@ -857,6 +884,7 @@ def interpret(prompt: str) -> StylePlan:
     read = ("swap_to", "off", "idiom", "key_change", "consumed", "own", "sound_like")
     hits = [hit for hit in hits if hit.kind not in read]
     _reread_trailing_level_words(hits)
+    _reread_described_parts(hits, tokens)
     section_asks, sections, untold = _read_section_changes(hits, tokens, edge)
     hits = [hit for hit in hits if hit.kind not in ("level_after", "section", "consumed")]  # "in front" alone: nothing
     _reread_style_words(hits)
@@ -1206,9 +1234,14 @@ def _reread_comparison(hits: list[_Hit]) -> None:
 
 
 def _reread_level_words(hits: list[_Hit]) -> None:
-    """"softer drums", "louder vocals": a comparative right before a part asks for its level, not a feel."""
-    for hit, after in zip(hits, hits[1:]):
+    """"softer drums", "louder vocals": a comparative right before a part asks for its level, not a feel; unless
+    it is said of the part right before it ("the kick louder and the snare softer": the kick's, read later)."""
+    for k, (hit, after) in enumerate(zip(hits, hits[1:])):
         cue = LEVEL_COMPARATIVES.get(hit.text)
+        before = hits[k - 1] if k > 0 else None
+        if before is not None and before.kind in LEVELLED and hit.start <= before.end + 2 and not hit.after_pause \
+                and (after.after_pause or after.start > hit.end + 1):
+            continue
         if cue and hit.kind == "modifier" and after.kind in LEVELLED and after.start <= hit.end + 2:
             hit.kind, hit.value = cue, None
 
@@ -1232,6 +1265,24 @@ def _reread_trailing_level_words(hits: list[_Hit]) -> None:
         if part.polarity in ("plain", "keep") or (part.kind == "vocals" and part.polarity == "add"):
             part.polarity, part.intensity = cue, hit.intensity
             hit.kind = "consumed"
+
+
+def _reread_described_parts(hits: list[_Hit], tokens: list[str]) -> None:
+    """"make the guitar brighter", "make the bass less boomy", "make the piano sound warmer": the part is what
+    the feeling describes, not a part asked for (each was added to the band). The feeling is the whole mix's (a
+    part's own tone is not changed apart); the part is only named ("described")."""
+    for k, part in enumerate(hits):
+        feel = next((h for h in hits[k + 1:] if h.kind not in ("intensity", "more", "less")), None)
+        if feel is not None and part.kind == "instrument" and part.polarity == "plain" and feel.kind == "modifier" \
+                and not feel.after_pause and feel.start - part.end <= 2 \
+                and any(t in _DESCRIBING_VERBS for t in tokens[max(0, part.start - 3):part.start]) \
+                and all(t in _DESCRIBING_GAP for t in tokens[part.end:feel.start]):
+            part.polarity = "described"
+
+
+_DESCRIBING_VERBS = frozenset(("make", "makes", "making", "get", "let", "have"))
+_DESCRIBING_GAP = frozenset(("sound", "sounds", "sounding", "feel", "a", "bit", "little", "more", "less", "much",
+                             "lot", "way", "even", "be", "is"))
 
 
 def _reread_not_too(hits: list[_Hit]) -> None:
@@ -1304,12 +1355,9 @@ def _reread_trailing_off(hits: list[_Hit]) -> None:
 
 def _reread_style_words(hits: list[_Hit]) -> None:
     """Genre words that do not name the genre: refused ones, "jazz drums", "acoustic rock"."""
-    wanted = [h for h in hits if h.kind in ("style", "style_adj") and h.polarity not in ("drop", "not", "less")]
     for hit in hits:
-        if hit.kind in ("style", "style_adj") and hit.polarity in ("drop", "not"):
-            hit.kind = "refused_style"
-        elif hit.kind in ("style", "style_adj") and hit.polarity == "less" and wanted:
-            hit.kind = "refused_style"  # "less rock and more pop": pop leads
+        if hit.kind in ("style", "style_adj") and hit.polarity in ("drop", "not", "less"):
+            hit.kind = "refused_style"  # "less rock and more pop": pop leads; "make it less country": not country
     # "rock with jazz drums": a genre word before "drums" asks for that genre's groove only
     style_hits = [h for h in hits if h.kind in ("style", "style_adj")]
     for h, after in zip(hits, hits[1:]):
@@ -1331,7 +1379,7 @@ def _default_style(hits: list[_Hit], refused_ids: list[str], empty: bool, tokens
                    if h.kind == "instrument" and h.polarity in ("plain", "add") and h.end < len(tokens)
                    and tokens[h.end] in COVER_WORDS]  # "violin cover"
     suggestions += [(h.text, MODIFIERS[h.value].implies if h.kind == "modifier" else DANCE_STYLES.get(h.text))
-                    for h in hits if h.kind in ("modifier", "meter") and h.polarity == "plain"]
+                    for h in hits if h.kind in ("modifier", "meter") and h.polarity in ("plain", "more")]
     alone = {_label(h.value) for h in hits if h.kind == "instrument" and h.polarity == "only"}
     if len(alone) == 1 and not any(h.kind in ("drums", "groove", "kit") and h.polarity == "only" for h in hits):
         word = alone.pop()
@@ -1378,6 +1426,9 @@ def _apply_hits(d: _Draft, hits: list[_Hit], understood: list[str]) -> None:
             elif polarity in ("drop", "not"):
                 d.removes.append(_refuse_instrument(d, hit.value))
                 d.adds = [added for added in d.adds if added != label]
+            elif polarity == "described":  # "make the guitar brighter": the feeling says it (the whole mix's)
+                understood.append(f"Tone of the {label}: asked of the whole mix (a part's own tone is not changed "
+                                  "apart)")
             elif polarity == "keep_own":
                 d.keep_original = max(d.keep_original, KEEP_OWN_ORIGINAL)
                 understood.append(f"Keeps: the song's own {label} (the original accompaniment, where it plays, "

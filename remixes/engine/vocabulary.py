@@ -932,7 +932,9 @@ LEVEL_COMPARATIVES = {"softer": "less", "quieter": "less", "louder": "more", "to
                       "too quiet": "more", "too soft": "more",
                       # "make the bass hit harder", "punchier drums", "bigger drums": that part up (were a heavy
                       # Rock remix with a bass added, nothing, an epic one)
-                      "harder": "more", "punchier": "more", "bigger": "more", "fatter": "more"}
+                      "harder": "more", "punchier": "more", "bigger": "more", "fatter": "more",
+                      # "make the vocals clearer": up (was unread)
+                      "clearer": "more"}
 # "vocals in front", "the drums further back": after a part, its level (as "louder" / "softer" after it)
 TRAILING_LEVELS = {"in front": "more", "up front": "more", "upfront": "more", "to the front": "more",
                    "in the front": "more", "forward": "more", "in the background": "less", "in the back": "less",
@@ -1232,7 +1234,10 @@ MODIFIERS: dict[str, Modifier] = {
     ),
     "soft": Modifier(
         words=("soft", "softer", "gentle", "gentler", "quiet", "quieter", "tender", "delicate", "subtle",
-               "light", "lighter", "intimate", "whisper", "sleep", "sleepy", "lullaby feel", "too loud"),
+               "light", "lighter", "intimate", "whisper", "sleep", "sleepy", "lullaby feel", "too loud",
+               # "turn the lights down low" (read "turn down the lights low") was heavy: "light" refused by "down"
+               "turn down the lights", "dim the lights", "lights down low", "lights low", "candlelight",
+               "candlelit", "candle lit"),
         opposite="heavy", implies="piano_ballad", energy=-0.3, brightness=-0.15, mood="calm",
         drops=("distortion", "bitcrush"),
     ),
@@ -1252,9 +1257,14 @@ MODIFIERS: dict[str, Modifier] = {
         instrument_defaults={"pad": P.WARM_PAD, "strings": P.STRING_ENSEMBLE_1},
     ),
     "dry": Modifier(words=("dry", "drier", "tight", "upfront"), opposite="spacious", drops=("delay",)),
+    # a short natural ambience, whatever the style's own reverb ("small room sound" was unread; "roomy" is spacious)
+    "room": Modifier(words=("small room", "small room sound", "room sound", "little room", "living room",
+                            "in a room", "room mic", "room mics", "live room", "studio room"),
+                     label="small room", opposite="spacious", drops=("delay",)),
     "clean": Modifier(
         # "radio edit" / "radio version": a clean mix for the radio, not the sound of one (the "radio" feeling)
-        words=("clean", "cleaner", "polished", "modern", "pristine", "hifi", "hi fi", "crystal clear", "radio edit",
+        words=("clean", "cleaner", "clearer", "polished", "modern", "pristine", "hifi", "hi fi", "crystal clear",
+               "radio edit",
                "radio version", "radio mix", "radio friendly", "radio ready"),
         opposite="gritty", brightness=0.1, drops=("distortion", "bitcrush", "vinyl", "tape"),
     ),
@@ -1294,7 +1304,7 @@ MODIFIERS: dict[str, Modifier] = {
     ),
     "bass_boost": Modifier(
         words=("bass boosted", "bass boost", "bassy", "boomy", "subby", "deep bass", "heavy bass", "low end", "lows",
-               "low frequencies", "bottom end", "more low end"),
+               "low frequencies", "bottom end", "more low end", "deeper", "more depth", "weightier"),
         label="bass boosted", brightness=-0.25, energy=0.1, opposite="thin", opposite_k=1.0,
     ),
     # The sound's balance of lows and highs, asked as such: "cut the low end" was "Not slower" ("low" read as

@@ -1206,3 +1206,70 @@ def test_everything_but_some_parts_in_a_part_of_the_song(prompt, target, alone):
     """"mute everything in the intro except the piano" changed the whole song alike."""
     plan = interpret(prompt)
     assert [(c.target, c.alone) for c in plan.sections] == [(target, alone)] and plan.only == ()
+
+
+@pytest.mark.parametrize("prompt, refused", [("make it less rock", "rock"), ("make it less country", "country"),
+                                             ("less electronic, more organic", "edm"), ("a little less jazzy", "jazz")])
+def test_less_of_a_genre_is_not_that_genre(prompt, refused):
+    """Each was a remix in the very genre it asks less of; "more organic" names a feeling that suggests one."""
+    plan = interpret(prompt)
+    assert plan.style != refused and f"Not: {STYLES[refused].name}" in plan.understood
+    assert interpret("less electronic, more organic").style == "acoustic"
+
+
+def test_a_feeling_of_an_effect_refused_is_the_effect_refused():
+    """"without the heavy distortion" added distortion (the "without" was spent on "heavy")."""
+    plan, plain = interpret("without the heavy distortion"), interpret("")
+    assert "distortion" not in {e.kind for e in plan.effects} and "Removes: distortion" in plan.understood
+    assert plan.energy == plain.energy
+    assert "Less distortion" in interpret("less heavy distortion").understood
+
+
+@pytest.mark.parametrize("prompt", ["clean vocals, no effects on the voice", "no effects on the vocals"])
+def test_a_refusal_does_not_run_on_past_a_word_that_is_no_lists(prompt):
+    """The voice after "no effects on the" was taken out with the effects; a list still runs on."""
+    plan = interpret(prompt)
+    assert plan.keep_vocals and "vocals" not in plan.removed and "Removes: effects" in plan.understood
+    assert interpret("no drums, bass or piano").removed == ("bass", "piano")
+    assert "Removes: drums, bass" in interpret("without drums or any bass").understood
+
+
+@pytest.mark.parametrize("prompt, feel", [("make the guitar brighter", "Feel: brighter"),
+                                          ("make the piano warmer", "Feel: warm"),
+                                          ("make the bass less boomy", "Feel: less low end"),
+                                          ("make the bass deeper", "Feel: bass boosted"),
+                                          ("make the guitar sound more distorted", "Feel: gritty")])
+def test_a_part_described_is_not_added(prompt, feel):
+    """"make the guitar brighter" added a guitar to the band; the feeling is the whole mix's, and the plan says so."""
+    plan = interpret(prompt)
+    assert feel in plan.understood and not any(line.startswith("Adds:") for line in plan.understood)
+    assert plan.instruments == interpret(feel.split(": ")[1].replace("less low end", "less boomy")).instruments
+    assert any(line.startswith("Tone of the ") for line in plan.understood)
+
+
+@pytest.mark.parametrize("prompt, levels", [("push the drums back", {"drums": -6.0}),
+                                            ("push the drums back a bit", {"drums": -3.0}),
+                                            ("sit the guitar back in the mix", {"guitar": -6.0}),
+                                            ("make the vocals clearer", {"vocals": 6.0}),
+                                            ("make the guitar louder and the drums softer",
+                                             {"guitar": 6.0, "drums": -6.0})])
+def test_a_part_pushed_back_or_made_clearer_moves(prompt, levels):
+    """Each was unread, or (the last) "louder" went to the drums after it and "softer" made a piano ballad."""
+    plan = interpret(prompt)
+    assert {k: v for k, v in plan.levels.items() if k in levels} == levels and plan.style == "pop"
+    assert interpret("make the kick louder and the snare softer").drum_pieces == {"kick": 6.0, "snare": -6.0}
+
+
+def test_keep_everything_but_a_feeling_asks_that_feeling():
+    """"keep everything but make it faster" was "Not faster: a little slower instead"."""
+    assert interpret("keep everything but make it faster").tempo_factor > 1.05
+    assert interpret("keep everything but the drums").drums is None
+
+
+def test_a_small_room_and_dimmed_lights():
+    """"small room sound" was unread, "turn the lights down low" a heavy remix ("light" refused by "down")."""
+    room, ambient = interpret("small room sound"), interpret("ambient in a small room")
+    assert room.reverb == ambient.reverb < interpret("ambient").reverb and "Feel: small room" in room.understood
+    assert "delay" not in {e.kind for e in ambient.effects}
+    low = interpret("turn the lights down low")
+    assert low.energy < interpret("").energy and "Feel: soft" in low.understood
