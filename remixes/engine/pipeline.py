@@ -40,7 +40,7 @@ from .decode import SAMPLE_RATE, decode, mono_of, probe
 from .errors import EngineError
 from .lyrics import TRANSCRIPT_VERSION, kept_vocal_lyrics, transcribe_vocal_stem_file, vocal_plan_entry
 from .encode import write_pcm16_wav
-from .master import master
+from .master import fade_edges, master
 from .render import (Stretch, apply_effects, apply_spans, instrument_name, keep_freed_blocks, load_soundfont,
                      release_soundfont, render_band, rms, soundfont_note)
 from .retimbre import PAD_CENTRE_HZ, pitch_class_pad
@@ -998,6 +998,10 @@ def _finish_version(index: int, arrangement: Arrangement, plan: StylePlan, reque
         clock("vocals")
     if vocal is not None:
         apply_spans(vocal, arrangement.vocal_spans, sr)
+    if plan.fade_in or plan.fade_out:  # both stems alike, so that they still add up to the version
+        for stem in (mix, vocal):
+            if stem is not None:
+                fade_edges(stem, sr, plan.fade_in, plan.fade_out)
     stems = {}
     # with stems to write, the instrumental and the vocal are kept as they are and the master takes their sum, a
     # new array (they are not spilled to files and read back: the finish then holds about what the band did)

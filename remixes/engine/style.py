@@ -93,6 +93,8 @@ class StylePlan:
     # "*": None when only the pieces named play ("classical with a tambourine")
     drum_pieces: dict[str, float | None] = field(default_factory=dict)
     voice: str = ""  # "male" / "female" named beside the vocals ("female vocals"): the voice when no gender is given
+    fade_in: float = 0.0   # "fade in": seconds the version rises over from silence (0: the master's 5 ms)
+    fade_out: float = 0.0  # "fade out at the end": seconds it falls to silence over (0: the master's 0.5 s)
 
     def to_dict(self) -> dict:
         data = asdict(self)
@@ -324,6 +326,55 @@ def _extract_edge(text: str) -> tuple[tuple[str, str] | None, str]:
     where = "the beginning" if match.group(1) in ("first", "opening") else "the ending"  # ("in the end" is an idiom)
     unit = "s" if match.group(3).startswith("s") else "bars"
     return (f"{int(match.group(2))}{unit}", match.group(0)), text[:match.start()] + where + text[match.end():]
+
+
+FADE_IN_SECONDS, FADE_OUT_SECONDS = 4.0, 8.0  # "fade in", "fade out": how long (x2 "long"/"slow", x0.5 "quick")
+MAX_FADE_SECONDS = 30.0
+_FADE_LENGTH = r"(?:(long|slow|gradual|gentle|extended|lengthy|quick|short|fast|brief)\s+)?"
+_FADE_SECONDS = r"(?:\s+(?:over|in|for|during)\s+(?:the\s+(?:last|first|final)\s+)?(\d{1,2})\s*(?:s|secs?|seconds?)\b)?"
+_FADE_WHERE = r"(?:\s+(?:at|towards?|near|by)\s+the\s+(?:very\s+)?(?:end|ending|start|beginning)(?:\s+of\s+the\s+(?:song|track))?)?"
+_FADE_PATTERNS = (  # (pattern, "in" / "out" / "both"): the phrase is read here, and taken out of the text
+    (re.compile(r"\b(?:no|without|dont|don't|do\s+not|never)\s+(?:a\s+|any\s+)?" + _FADE_LENGTH
+                + r"fade(?:\s+(in|out))?\b" + _FADE_WHERE), "none"),
+    (re.compile(r"\b(?:a\s+)?" + _FADE_LENGTH + r"(?:fade|fades|fading|faded)\s+(?:it\s+|the\s+(?:song|track)\s+)?"
+                r"in\s+and\s+(?:fade\s+)?out\b" + _FADE_SECONDS), "both"),
+    (re.compile(r"\b(?:a\s+)?" + _FADE_LENGTH + r"(?:fade|fades|fading|faded)\s+(?:it\s+|the\s+(?:song|track)\s+|"
+                r"everything\s+|things\s+)?(in|out|away)\b" + _FADE_SECONDS + _FADE_WHERE + _FADE_SECONDS), ""),
+    (re.compile(r"\b(?:end|ends|ending|finish|finishes|finishing|close|closes|closing)\s+(?:it\s+)?(?:with|on)\s+a\s+"
+                + _FADE_LENGTH + r"fade\b" + _FADE_SECONDS), "out"),
+)
+
+
+def _extract_fades(text: str) -> tuple[float | None, float | None, str, list[str]]:
+    """"fade out at the end", "a long fade in", "fade out over the last 10 seconds", "end with a fade", "no fade
+    out": (fade-in seconds, fade-out seconds; None where not asked, 0 where refused, the text without the
+    phrases, what was understood). The phrases are taken out so that "at the end" is not read as a part of the
+    song, nor "slow" as a tempo."""
+    fade_in = fade_out = None
+    for pattern, kind in _FADE_PATTERNS:
+        while (match := pattern.search(text)) is not None:
+            groups = [g for g in match.groups() if g]
+            length = next((g for g in groups if not g.isdigit() and g not in ("in", "out", "away")), None)
+            seconds = next((float(g) for g in groups if g.isdigit()), None)
+            which = kind or ("in" if "in" in groups else "out")
+            if kind == "none":
+                which = next((g for g in groups if g in ("in", "out")), "both")
+            for side in (("in", "out") if which == "both" else (which,)):
+                value = 0.0 if kind == "none" else seconds if seconds is not None else \
+                    (FADE_IN_SECONDS if side == "in" else FADE_OUT_SECONDS) * (
+                        0.5 if length in ("quick", "short", "fast", "brief") else 2.0 if length else 1.0)
+                value = min(value, MAX_FADE_SECONDS)
+                if side == "in":
+                    fade_in = value
+                else:
+                    fade_out = value
+            text = text[:match.start()] + " , " + text[match.end():]
+    notes = []
+    for side, value in (("in", fade_in), ("out", fade_out)):
+        if value is not None:
+            where = "first" if side == "in" else "last"
+            notes.append(f"Fade {side}: over the {where} {value:g} s" if value else f"Fade {side}: none")
+    return fade_in, fade_out, text, notes
 
 
 def _extract_tempo_change(text: str) -> tuple[float | None, str]:
@@ -861,6 +912,7 @@ def interpret(prompt: str) -> StylePlan:
     text = _normalise(text[:MAX_PROMPT_CHARS])
     bpm, text, notes = _extract_bpm(text)
     percent, text = _extract_tempo_change(text) if bpm is None else (None, text)
+    fade_in, fade_out, text, fade_notes = _extract_fades(text)
     edge, text = _extract_edge(text)
     tokens, hits, ignored, spell_notes = _tokens_and_hits(text)
     # an artist suggests a style when no genre is named (style -> the first artist named for it)
@@ -935,8 +987,10 @@ def interpret(prompt: str) -> StylePlan:
             word = "slower" if d.tempo_factor < 1 else "faster"
             understood.append(f"Tempo: {word} (x{d.tempo_factor:.2f})")
     understood.extend(notes)
+    understood.extend(fade_notes)
     understood.extend(spell_notes)
-    return replace(_finish(d, bpm, understood, ignored), sections=section_changes)
+    return replace(_finish(d, bpm, understood, ignored), sections=section_changes, fade_in=fade_in or 0.0,
+                   fade_out=fade_out or 0.0)
 
 
 @dataclass

@@ -332,3 +332,50 @@ def test_a_voice_named_in_the_prompt_is_used_when_no_gender_is_given(remix_of):
     result = remix_of("pop with female vocals")
     assert result.plan["voice"] == "female"
     assert "Kept vocal re-voiced toward a female voice." in result.plan["engine"]["notes"]
+
+
+def test_a_fade_out_and_in_asked_fade_the_version_and_its_stems(tmp_path, monkeypatch):
+    """"fade in and out over 2 seconds" on a finished version (8 s): its first and last 2 s rise and fall as
+    ramps, the middle as without them (but for the master's make-up gain), the instrumental and the sung vocal
+    alike."""
+    import soundfile as sf
+
+    t = np.arange(8 * SR) / SR
+    band = np.repeat((0.2 * np.sin(2 * np.pi * 330 * t))[:, None], 2, axis=1).astype(np.float32)
+    voice = np.repeat((0.05 * np.sin(2 * np.pi * 523.25 * t))[:, None], 2, axis=1).astype(np.float32)
+    monkeypatch.setattr(pipeline, "_sing", lambda *args: (voice.copy(), "la", [], ()))
+    arrangement = SimpleNamespace(parts=(), band_gain=0.0, drum_gain=0.0, mix_spans=(), vocal_spans=())
+    levels = {}
+    for prompt in ("pop", "pop, fade in and out over 2 seconds"):
+        plan = interpret(prompt)
+        result, _, _ = pipeline._finish_version(1, arrangement, plan, RemixRequest(prompt=prompt), band.copy(), None,
+                                                "la", workdir=tmp_path)
+        for name in ("instrumental", "vocals"):
+            audio, _ = sf.read(tmp_path / f"version-1-{name}.wav")
+            levels[prompt, name] = [float(np.sqrt(np.mean(audio[int(a * SR):int(b * SR)] ** 2)))
+                                    for a, b in ((0.0, 0.5), (1.5, 2.0), (3.5, 4.5), (6.0, 6.5), (7.5, 8.0))]
+        levels[prompt, "version"] = result.audio
+    assert interpret("pop, fade in and out over 2 seconds").fade_in == 2.0
+    for name in ("instrumental", "vocals"):
+        plain, faded = levels["pop", name], levels["pop, fade in and out over 2 seconds", name]
+        ratio = [f / p for f, p in zip(faded, plain)]
+        assert 1.0 <= ratio[2] < 1.3  # the master makes up the loudness the fades took, on the whole version
+        ratio = [r / ratio[2] for r in ratio]
+        assert ratio[0] < 0.05 and 0.4 < ratio[1] < 0.9 and 0.4 < ratio[3] < 0.9 and ratio[4] < 0.05
+    version = levels["pop, fade in and out over 2 seconds", "version"]
+    assert np.abs(version[-SR // 4:]).max() < 0.05 * np.abs(version[3 * SR:5 * SR]).max()
+
+
+@pytest.mark.parametrize("prompt, fade_in, fade_out", [
+    ("fade out at the end", 0.0, 8.0), ("lofi with a long fade out", 0.0, 16.0), ("fade in and out", 4.0, 8.0),
+    ("make it jazz and fade it out over the last 12 seconds", 0.0, 12.0), ("end with a slow fade", 0.0, 16.0),
+    ("a quick fade in at the start", 2.0, 0.0), ("no fade out", 0.0, 0.0), ("pop", 0.0, 0.0)])
+def test_fades_are_read_and_not_taken_for_a_part_of_the_song_or_a_tempo(prompt, fade_in, fade_out):
+    """"fade out at the end" was "Song part “the end”: the remix changes the whole song alike", "fade" unread; "end
+    with a slow fade" would have been slower."""
+    plan = interpret(prompt)
+    assert (plan.fade_in, plan.fade_out) == (fade_in, fade_out)
+    assert plan.sections == () and plan.tempo_factor == interpret(prompt.split(" ")[0]).tempo_factor
+    assert not any(line.startswith("Song part") for line in plan.understood) and "fade" not in plan.ignored_words
+    if fade_out:
+        assert f"Fade out: over the last {fade_out:g} s" in plan.understood
