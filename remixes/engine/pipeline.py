@@ -232,8 +232,9 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
         n = len(stems.vocals) if timing.rate == 1.0 else int(round(len(stems.vocals) / timing.rate))
         sung = None
         if sing_lyrics and helpers:
-            sung = singer.ask(first, request, n, str(workdir), plan.vocal_tune) if singer is not None else \
-                helpers.submit(_guarded, _sing_once, lyrics, first, request, n, str(workdir), plan.vocal_tune)
+            sung = singer.ask(first, request, n, str(workdir), plan.vocal_tune, plan.vocal_harmony) \
+                if singer is not None else helpers.submit(_guarded, _sing_once, lyrics, first, request, n,
+                                                          str(workdir), plan.vocal_tune, plan.vocal_harmony)
         # the kept vocal is stretched on its own (re-voiced, placed, its own stem): not in the instrumental
         if sung is not None and singer is not None:  # the other helper, the singer's being busy singing
             helpers.submit(_yield_to_singer)
@@ -271,9 +272,12 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
         original_path = kept_path = original = None
         if kept is not None and request.gender:
             notes.append(f"Kept vocal re-voiced toward a {request.gender} voice.")
-        tune = (plan.vocal_tune, analysis.key_tonic, analysis.mode) if plan.vocal_tune else None
-        if tune is not None:
+        tune = (plan.vocal_tune, plan.vocal_harmony, analysis.key_tonic, analysis.mode) \
+            if plan.vocal_tune or plan.vocal_harmony else None
+        if plan.vocal_tune:
             notes.append(_tune_note(plan.vocal_tune, analysis, kept is not None or sing_lyrics))
+        if plan.vocal_harmony:
+            notes.append(_harmony_note(plan.vocal_harmony, analysis, kept is not None or sing_lyrics))
         if pool:
             # the kept original goes to a file as it is stitched, on the side thread (the render helpers read
             # it from there), while this one starts the render helpers' tasks
@@ -310,7 +314,8 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
         if pool:
             results = _collect(futures, None, report, extra=cover)
         else:
-            sung = _sing_once(lyrics, first, request, n, vocal_tune=plan.vocal_tune) if sing_lyrics else None
+            sung = _sing_once(lyrics, first, request, n, vocal_tune=plan.vocal_tune,
+                              vocal_harmony=plan.vocal_harmony) if sing_lyrics else None
             jobs = [(i, arrangements[i - 1], plan, request, original, reference_rms, lyrics if sing_lyrics else "",
                      kept_path, workdir, sung, encode) for i in (1, 2)]
             results = _collect(None, jobs, report, extra=cover)
@@ -392,14 +397,20 @@ def _stretched_files(stretch_inst: Stretch, kept: Stretch | None, workdir, gende
 
 
 def _stretched_kept_file(kept: Stretch, workdir, gender: str | None, tune=None) -> str:
-    """`tune`: (plan.vocal_tune, key tonic, mode), or None."""
+    """`tune`: (plan.vocal_tune, plan.vocal_harmony, key tonic, mode), or None."""
     kept_audio = kept.result()
     if gender:  # the re-voiced copy replaces the kept vocal, at its level ("less vocals" included)
         kept_audio = _revoice_kept_vocal(kept_audio, gender)
     if tune is not None:
         from .vocals.tune import tune as tune_vocal
 
-        kept_audio = _on_the_mid(kept_audio, lambda mid: tune_vocal(mid, SAMPLE_RATE, *tune))
+        kind, harmony, key_tonic, mode = tune
+        if kind:
+            kept_audio = _on_the_mid(kept_audio, lambda mid: tune_vocal(mid, SAMPLE_RATE, kind, key_tonic, mode))
+        if harmony:
+            from .vocals.tune import harmonise
+
+            kept_audio = _on_the_mid(kept_audio, lambda mid: harmonise(mid, SAMPLE_RATE, harmony, key_tonic, mode))
     return _spill(workdir, "kept-vocal", kept_audio)
 
 
@@ -409,6 +420,16 @@ def _tune_note(kind: str, analysis: Analysis, has_vocal: bool) -> str:
     key = f"{PITCH_NAMES[analysis.key_tonic]} {analysis.mode}"
     return ("The vocal is autotuned: its pitch snapped to the notes of the song's key, " + key + "." if kind == "autotune"
             else f"The vocal is a robot voice: held on the tonic of the song's key, {key}.")
+
+
+def _harmony_note(kind: str, analysis: Analysis, has_vocal: bool) -> str:
+    what = "backing harmony" if kind == "harmony" else "doubled vocal"
+    if not has_vocal:
+        return f"Asked for a {what}, but this remix has no vocal."
+    key = f"{PITCH_NAMES[analysis.key_tonic]} {analysis.mode}"
+    return (f"The vocal has a backing harmony: a second voice a third from the lead's notes, in {key}, under it."
+            if kind == "harmony" else "The vocal is doubled: a second take of the lead, a little sharp and late, "
+            "under it.")
 
 
 def _yield_to_singer() -> None:
@@ -794,11 +815,14 @@ class _EarlySinger:
         stack.callback(singer.cancel)
         return singer
 
-    def ask(self, arrangement: Arrangement, request: RemixRequest, n: int, spill_dir: str, vocal_tune: str = ""):
-        """Sing now: the future of _sing_once(lyrics, arrangement, request, n, spill_dir, vocal_tune)."""
+    def ask(self, arrangement: Arrangement, request: RemixRequest, n: int, spill_dir: str, vocal_tune: str = "",
+            vocal_harmony: str = ""):
+        """Sing now: the future of _sing_once(lyrics, arrangement, request, n, spill_dir, vocal_tune,
+        vocal_harmony)."""
         job = os.path.join(spill_dir, ".sing-job.pkl")
         with open(job, "wb") as f:  # the pipe carries only the file's name: a send never waits for a reader
-            pickle.dump((arrangement, request, n, spill_dir, vocal_tune), f, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((arrangement, request, n, spill_dir, vocal_tune, vocal_harmony), f,
+                        protocol=pickle.HIGHEST_PROTOCOL)
         self.outbox.send(job)
         self.outbox.close()
         return self.future
@@ -835,10 +859,10 @@ def _sing_when_asked(lyrics: str):
     except EOFError:
         return None
     with open(job, "rb") as f:
-        arrangement, request, n, spill_dir, vocal_tune = pickle.load(f)
+        arrangement, request, n, spill_dir, vocal_tune, vocal_harmony = pickle.load(f)
     os.unlink(job)
     try:
-        return _sing_once(lyrics, arrangement, request, n, spill_dir, vocal_tune)
+        return _sing_once(lyrics, arrangement, request, n, spill_dir, vocal_tune, vocal_harmony)
     finally:  # this helper idles until the stretch is done, while a band plays: it holds its models no more
         release()
         gc.collect()
@@ -1077,11 +1101,12 @@ class _Clock:
 
 
 def _sing_once(lyrics: str, arrangement: Arrangement, request: RemixRequest, n: int, spill_dir=None,
-               vocal_tune: str = ""):
+               vocal_tune: str = "", vocal_harmony: str = ""):
     """The dry sung vocal, once for both versions: the singer reads only what the versions share (the
     timing, beats, bars, key, chords, melody and sections of the song, and the lyrics), at the first
     version's seed, so both sing the same melody and phrasing with the same word times; pitch-corrected
-    when the plan asks (`vocal_tune`: "autotune" or "robot", vocals/tune.py).
+    when the plan asks (`vocal_tune`: "autotune" or "robot", vocals/tune.py), with its second voice
+    (`vocal_harmony`: "harmony" or "double").
     (dry mono float32 n samples, or its .npy path with `spill_dir`; text; timed lines; notes)."""
     from .vocals import VocalGuide, sing
 
@@ -1101,6 +1126,10 @@ def _sing_once(lyrics: str, arrangement: Arrangement, request: RemixRequest, n: 
         from .vocals.tune import tune as tune_vocal
 
         dry = tune_vocal(dry, sr, vocal_tune, arrangement.key_tonic, arrangement.mode)
+    if vocal_harmony:
+        from .vocals.tune import harmonise
+
+        dry = harmonise(dry, sr, vocal_harmony, arrangement.key_tonic, arrangement.mode)
     if spill_dir is not None:
         dry = _spill(spill_dir, "sung", dry)
     return dry, text, lines, notes
@@ -1114,7 +1143,7 @@ def _sing(lyrics: str, arrangement: Arrangement, plan: StylePlan, request: Remix
 
     sr = SAMPLE_RATE
     if sung is None:
-        sung = _sing_once(lyrics, arrangement, request, n, vocal_tune=plan.vocal_tune)
+        sung = _sing_once(lyrics, arrangement, request, n, vocal_tune=plan.vocal_tune, vocal_harmony=plan.vocal_harmony)
     dry, text, lines, notes = sung
     dry = np.array(np.load(dry, mmap_mode="r") if isinstance(dry, str) else dry, dtype=np.float32)
     voice = vocal_chain(dry, sr, plan.vocal_reverb, seed=_version_seed(request.seed, index))

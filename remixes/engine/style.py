@@ -25,8 +25,8 @@ from .vocabulary import (
     METER_WORDS, MODE_WORDS, MODIFIERS, MORE_CUES, NOT_CUES, NOT_GUESSED, NOT_TOO_CUES, OFF_WORDS, ONLY_CUES,
     ONLY_STYLES, OWN_TEMPO_WORDS, OWN_WORDS, P, REST_WORDS, SECTION_ELSEWHERE, SECTION_ENTRY_WORDS, SECTION_LABELS,
     SECTION_LIFTS, SECTION_RELATIONS, SECTION_WORDS, SOLO_WORDS, SOUND_LIKE, STOP_WORDS, STYLE_TABLE, SWAP_CONNECTORS,
-    SWAP_CUES, SYNTH_PROGRAMS, TRAILING_LEVELS, VOCALS_ALONE, VOCAL_TUNE_WORDS, VOCAL_WORDS, Effect, EffectKind, Groove,
-    Kit, Role, StyleSound, StyleSpec,
+    SWAP_CUES, SYNTH_PROGRAMS, TRAILING_LEVELS, VOCALS_ALONE, VOCAL_HARMONY_WORDS, VOCAL_TUNE_WORDS, VOCAL_WORDS,
+    Effect, EffectKind, Groove, Kit, Role, StyleSound, StyleSpec,
 )
 
 MIN_BPM = 40.0
@@ -89,6 +89,7 @@ class StylePlan:
     removed: tuple[str, ...] = ()  # "no guitar": the instruments the prompt takes out (labels), the song's own too
     sections: tuple[SectionChange, ...] = ()  # changes in one part of the song only
     vocal_tune: str = ""  # "autotune" (the vocal snapped to the song's scale) or "robot" (held on one note)
+    vocal_harmony: str = ""  # "harmony" (a second voice a third from the lead) or "double" (a second take of it)
     # pieces of the new kit (DRUM_PIECES' values) -> dB (0: added where the groove lacks it), None: left out;
     # "*": None when only the pieces named play ("classical with a tambourine")
     drum_pieces: dict[str, float | None] = field(default_factory=dict)
@@ -237,6 +238,8 @@ def _build_vocabulary() -> dict[tuple[str, ...], tuple[str, object]]:
         add(word, "gender", word)
     for word, kind in VOCAL_TUNE_WORDS.items():
         add(word, "vocal_tune", kind)
+    for word, kind in VOCAL_HARMONY_WORDS.items():
+        add(word, "vocal_harmony", kind)
     for word in SOLO_WORDS:
         add(word, "solo", None)
     return vocab
@@ -331,8 +334,10 @@ def _extract_edge(text: str) -> tuple[tuple[str, str] | None, str]:
 FADE_IN_SECONDS, FADE_OUT_SECONDS = 4.0, 8.0  # "fade in", "fade out": how long (x2 "long"/"slow", x0.5 "quick")
 MAX_FADE_SECONDS = 30.0
 _FADE_LENGTH = r"(?:(long|slow|gradual|gentle|extended|lengthy|quick|short|fast|brief)\s+)?"
-_FADE_SECONDS = r"(?:\s+(?:over|in|for|during)\s+(?:the\s+(?:last|first|final)\s+)?(\d{1,2})\s*(?:s|secs?|seconds?)\b)?"
-_FADE_WHERE = r"(?:\s+(?:at|towards?|near|by)\s+the\s+(?:very\s+)?(?:end|ending|start|beginning)(?:\s+of\s+the\s+(?:song|track))?)?"
+_FADE_SECONDS = (r"(?:\s+(?:over|in|for|during)\s+(?:the\s+(?:last|first|final)\s+)?(\d{1,2})\s*"
+                 r"(?:s|secs?|seconds?)\b)?")
+_FADE_WHERE = (r"(?:\s+(?:at|towards?|near|by)\s+the\s+(?:very\s+)?(?:end|ending|start|beginning)"
+               r"(?:\s+of\s+the\s+(?:song|track))?)?")
 _FADE_PATTERNS = (  # (pattern, "in" / "out" / "both"): the phrase is read here, and taken out of the text
     (re.compile(r"\b(?:no|without|dont|don't|do\s+not|never)\s+(?:a\s+|any\s+)?" + _FADE_LENGTH
                 + r"fade(?:\s+(in|out))?\b" + _FADE_WHERE), "none"),
@@ -520,6 +525,7 @@ class _Draft:
     only_words: list = field(default_factory=list)  # ... as the prompt named them
     own_tempo: bool = False  # "same tempo": the song's own, whatever the style's range
     vocal_tune: str = ""
+    vocal_harmony: str = ""
     drum_pieces: dict = field(default_factory=dict)  # piece -> dB, None: left out
     voice: str = ""
 
@@ -800,7 +806,8 @@ def _choose_styles(hits: list[_Hit]) -> tuple[str | None, list[str], list[str]]:
 
 
 _THINGS = ("instrument", "drums", "vocals", "effect", "groove", "kit")
-_GOVERNABLE = _THINGS + ("style", "style_adj", "modifier", "mode", "meter", "vocal_tune", "gender")
+_GOVERNABLE = _THINGS + ("style", "style_adj", "modifier", "mode", "meter", "vocal_tune", "vocal_harmony",
+                          "gender")
 # gender words that name a voice wherever they are ("make it female"); "a song about a girl" asks nothing
 _GENDER_TERMS = ("male", "female", "masculine", "feminine", "baritone", "soprano", "alto", "tenor")
 _CUES = ("drop", "not", "less", "more", "add", "keep", "only")
@@ -1526,6 +1533,8 @@ def _apply_hits(d: _Draft, hits: list[_Hit], understood: list[str]) -> None:
             d.own_tempo = True
         elif hit.kind == "vocal_tune":
             d.vocal_tune = "" if polarity in ("drop", "not", "less") else hit.value
+        elif hit.kind == "vocal_harmony":
+            d.vocal_harmony = "" if polarity in ("drop", "not", "less") else hit.value
         elif hit.kind == "gender" and hit.value == "voice":  # "female vocals": the voice asked
             if polarity not in ("drop", "not"):
                 d.voice = GENDER_VOICES[hit.text]
@@ -1681,6 +1690,9 @@ def _finish(d: _Draft, bpm: float | None, understood: list[str], ignored: list[s
     if d.vocal_tune:
         understood.append("Vocal: " + ("autotune (its pitch snapped to the song's scale)" if d.vocal_tune == "autotune"
                                        else "a robot voice (held on the key's tonic)"))
+    if d.vocal_harmony and d.keep_vocals:
+        understood.append("Vocal: " + ("harmony (a second voice a third from the lead's notes, in the song's key)"
+                                       if d.vocal_harmony == "harmony" else "doubled (a second take of the lead)"))
     understood.extend(d.notes)
     plan = StylePlan(
         style=d.spec.id,
@@ -1711,6 +1723,7 @@ def _finish(d: _Draft, bpm: float | None, understood: list[str], ignored: list[s
         only=tuple(dict.fromkeys(d.only)),
         removed=tuple(label for label in dict.fromkeys(d.removes) if label in _INSTRUMENT_LABELS),
         vocal_tune=d.vocal_tune,
+        vocal_harmony=d.vocal_harmony if d.keep_vocals else "",
         drum_pieces=dict(d.drum_pieces) if drums else {},
         voice=d.voice,
     )

@@ -934,7 +934,9 @@ LEVEL_COMPARATIVES = {"softer": "less", "quieter": "less", "louder": "more", "to
                       # Rock remix with a bass added, nothing, an epic one)
                       "harder": "more", "punchier": "more", "bigger": "more", "fatter": "more",
                       # "make the vocals clearer": up (was unread)
-                      "clearer": "more"}
+                      "clearer": "more",
+                      # "keep the vocals loud", "loud drums": that part up (both were an energetic remix)
+                      "loud": "more"}
 # "vocals in front", "the drums further back": after a part, its level (as "louder" / "softer" after it)
 TRAILING_LEVELS = {"in front": "more", "up front": "more", "upfront": "more", "to the front": "more",
                    "in the front": "more", "forward": "more", "in the background": "less", "in the back": "less",
@@ -959,7 +961,9 @@ ARTIST_STYLES = {
     "green day": "punk", "sex pistols": "punk", "miles davis": "jazz", "john coltrane": "jazz", "frank sinatra": "jazz",
     "norah jones": "jazz", "johnny cash": "country", "dolly parton": "country", "beethoven": "classical",
     "mozart": "classical", "vivaldi": "classical", "chopin": "piano_ballad", "hans zimmer": "cinematic",
-    "john williams": "cinematic", "skrillex": "dubstep", "avicii": "edm", "calvin harris": "edm", "david guetta": "edm",
+    "john williams": "cinematic", "disney": "cinematic", "pixar": "cinematic", "james bond": "cinematic",
+    "bond theme": "cinematic", "broadway": "cinematic", "skrillex": "dubstep", "avicii": "edm", "calvin harris": "edm",
+    "david guetta": "edm",
     "tiesto": "trance", "armin van buuren": "trance", "bts": "kpop", "blackpink": "kpop", "drake": "hiphop",
     "kendrick lamar": "hiphop", "eminem": "hiphop", "travis scott": "trap", "bad bunny": "reggaeton",
     "daddy yankee": "reggaeton", "burna boy": "afrobeats", "wizkid": "afrobeats", "stevie wonder": "funk",
@@ -1059,6 +1063,16 @@ VOCAL_TUNE_WORDS = {"autotune": "autotune", "auto tune": "autotune", "autotuned"
                     "t pain": "autotune", "robot": "robot", "robotic": "robot", "robot voice": "robot",
                     "robotic voice": "robot", "robotic vocals": "robot", "vocoder": "robot", "vocoded": "robot",
                     "talkbox": "robot", "talk box": "robot"}
+# "add backing vocals", "harmonies": a second voice a third from the lead's notes; "double the vocals": a second
+# take of the lead (both were unread, "double the vocals" the vocals +6 dB)
+VOCAL_HARMONY_WORDS = {"backing vocals": "harmony", "backing vocal": "harmony", "background vocals": "harmony",
+                       "backup vocals": "harmony", "backing singers": "harmony", "backup singers": "harmony",
+                       "harmonies": "harmony", "harmony": "harmony", "vocal harmonies": "harmony",
+                       "vocal harmony": "harmony", "harmonize": "harmony", "harmonise": "harmony",
+                       "harmonized": "harmony", "harmonised": "harmony", "harmonizing": "harmony",
+                       "harmonising": "harmony", "second voice": "harmony", "double the vocals": "double",
+                       "double the vocal": "double", "doubled vocals": "double", "double tracked vocals": "double",
+                       "double tracked": "double", "vocal doubling": "double", "double track the vocals": "double"}
 GENDER_WORDS = ("male", "female", "man", "woman", "men", "women", "girl", "boy", "guy", "lady", "masculine",
                 "feminine", "baritone", "soprano", "alto", "tenor")
 # A voice named next to the vocals ("female vocals", "a male singer", "sung by a woman"): the singer's, or the kept
@@ -1211,7 +1225,8 @@ MODIFIERS: dict[str, Modifier] = {
     ),
     "sad": Modifier(
         words=("sad", "sadder", "melancholic", "melancholy", "sorrowful", "emotional", "heartbreak", "heartbroken",
-               "tearful", "somber", "sombre", "depressing", "lonely", "bittersweet", "blue", "tragic", "mournful"),
+               "tearful", "somber", "sombre", "depressing", "lonely", "bittersweet", "blue", "tragic", "mournful",
+               "cry", "crying", "tears", "tearjerker", "sorrow", "grief", "grieving", "breakup", "break up"),
         opposite="happy", implies="piano_ballad", mode="minor", brightness=-0.2, tempo=0.93, energy=-0.15,
         mood="sad", saturation=-0.3, lightness=-0.05,
     ),

@@ -379,3 +379,24 @@ def test_fades_are_read_and_not_taken_for_a_part_of_the_song_or_a_tempo(prompt, 
     assert not any(line.startswith("Song part") for line in plan.understood) and "fade" not in plan.ignored_words
     if fade_out:
         assert f"Fade out: over the last {fade_out:g} s" in plan.understood
+
+
+def test_a_kept_vocal_asked_with_backing_vocals_sings_with_a_harmony_a_third_above(tmp_path):
+    """"add backing vocals" on a kept vocal: its stretched file (what every version mixes) holds the lead and, under
+    it, a second voice a third above it in the song's key (a low voice: E3 -> G3 in C major)."""
+    import parselmouth
+
+    t = np.arange(3 * SR) / SR
+    phase = 2 * np.pi * 164.81 * t
+    lead = (0.2 * sum(np.sin(k * phase) / k for k in range(1, 11))).astype(np.float32)
+    kept = SimpleNamespace(result=lambda: np.repeat(lead[:, None], 2, axis=1))
+    plan = interpret("pop, add backing vocals")
+    assert plan.vocal_harmony == "harmony"
+    path = pipeline._stretched_kept_file(kept, tmp_path, None, ("", plan.vocal_harmony, 0, "major"))
+    sung = np.load(path)
+    assert sung.shape == (len(lead), 2)
+    second = (sung.mean(axis=1) - lead) / 10 ** (-6.0 / 20)
+    hz = parselmouth.Sound(second.astype(np.float64), SR).to_pitch(0.01, 75, 600).selected_array["frequency"]
+    assert abs(float(np.median(69 + 12 * np.log2(hz[hz > 0] / 440.0))) - 55.0) < 0.2
+    assert pipeline._harmony_note("double", SimpleNamespace(key_tonic=0, mode="major"), has_vocal=False) == \
+        "Asked for a doubled vocal, but this remix has no vocal."

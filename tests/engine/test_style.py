@@ -1273,3 +1273,26 @@ def test_a_small_room_and_dimmed_lights():
     assert "delay" not in {e.kind for e in ambient.effects}
     low = interpret("turn the lights down low")
     assert low.energy < interpret("").energy and "Feel: soft" in low.understood
+
+
+@pytest.mark.parametrize("prompt, expected", [
+    ("chill lofi but keep the vocals loud", "Louder: vocals (+6 dB)"),  # was "Feel: chill, energetic"
+    ("loud drums", "Louder: drums (+6 dB)"),                            # was an energetic EDM remix
+    ("something to cry to", "Feel: sad"),                               # was unread
+    ("like a Disney song", "Style: Cinematic / orchestral (\u201cdisney\u201d suggests it)"),
+    ("like a Bond theme", "Style: Cinematic / orchestral (\u201cbond theme\u201d suggests it)"),
+])
+def test_everyday_words_for_a_level_a_feeling_or_a_sound(prompt, expected):
+    plan = interpret(prompt)
+    assert expected in plan.understood and plan.ignored_words == ()
+    assert interpret("make it loud").style == "edm"  # alone, loud is still a feeling
+
+
+@pytest.mark.parametrize("prompt, harmony", [
+    ("add backing vocals", "harmony"), ("add harmonies to the vocals", "harmony"), ("double the vocals", "double"),
+    ("no backing vocals", ""), ("instrumental with harmonies", ""), ("lofi, harmonize the vocals", "harmony")])
+def test_backing_vocals_and_a_doubled_vocal_are_asked_of_the_vocal(prompt, harmony):
+    """They were unread ("double the vocals": the vocals +6 dB); an instrumental has no vocal to harmonise."""
+    plan = interpret(prompt)
+    assert plan.vocal_harmony == harmony and plan.levels.get("vocals", 0.0) == 0.0
+    assert any(line.startswith("Vocal: ") for line in plan.understood) == bool(harmony)

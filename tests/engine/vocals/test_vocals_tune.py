@@ -1,10 +1,11 @@
-"""Pitch correction of a vocal (vocals/tune.py): "autotune" snaps it to the key's scale, "robot" holds one note."""
+"""Pitch correction of a vocal (vocals/tune.py): "autotune" snaps it to the key's scale, "robot" holds one note;
+a second voice: "harmony" a third from the lead, "double" a second take."""
 
 import numpy as np
 import parselmouth
 import pytest
 
-from remixes.engine.vocals.tune import snap_to_scale, tune
+from remixes.engine.vocals.tune import HARMONY_DB, harmonise, snap_to_scale, third_from, tune
 
 SR = 22050
 
@@ -53,3 +54,41 @@ def test_silence_and_unknown_kinds_come_back_as_they_were(kind):
     assert np.array_equal(tune(silent, SR, kind, 0, "major"), silent)
     tone = voice(np.full(SR, 220.0))
     assert np.array_equal(tune(tone, SR, "chorus", 0, "major"), tone)
+
+
+def test_a_third_is_two_steps_of_the_scale_from_the_nearest_note_keeping_the_voices_own_deviation():
+    # C major: E3 -> G3 (3 semitones), C4 -> E4 (4), B3 -> D4 (3); 20 cents sharp stays 20 cents sharp
+    assert list(third_from(np.array([52.0, 60.0, 59.0, 52.2]), 0, "major", up=True)) == pytest.approx(
+        [55.0, 64.0, 62.0, 55.2])
+    assert list(third_from(np.array([69.0, 64.0]), 0, "major", up=False)) == pytest.approx([65.0, 60.0])
+    assert list(third_from(np.array([60.0]), 9, "minor", up=True)) == pytest.approx([64.0])  # A minor: C -> E
+
+
+@pytest.mark.parametrize("middle, up, expected", [(52.0, True, 55.0), (69.0, False, 65.0)])
+def test_a_harmony_sings_a_third_from_the_lead_above_a_low_voice_below_a_high_one(middle, up, expected):
+    """The second voice (the mix less the lead, at HARMONY_DB) is a diatonic third from the lead in C major:
+    E3 -> G3 above a low voice, A4 -> F4 below a high one; the lead itself is unchanged, the length kept."""
+    t = np.arange(2 * SR) / SR
+    midi = middle + 0.15 * np.sin(2 * np.pi * 5.0 * t)
+    lead = voice(440.0 * 2 ** ((midi - 69) / 12))
+    mixed = harmonise(lead, SR, "harmony", 0, "major")
+    assert mixed.shape == lead.shape and mixed.dtype == np.float32
+    second = (mixed - lead) / 10 ** (HARMONY_DB / 20)
+    assert abs(float(np.median(pitches(second))) - expected) < 0.15
+    assert abs(float(np.median(pitches(second))) - middle) > 2.5
+
+
+def test_a_double_is_a_second_take_a_little_sharp_and_late():
+    t = np.arange(2 * SR) / SR
+    lead = voice(np.full(t.size, 220.0))
+    second = (harmonise(lead, SR, "double", 0, "major") - lead) / 10 ** (HARMONY_DB / 20)
+    cents = 100 * (np.median(pitches(second)) - np.median(pitches(lead)))
+    assert 4 < cents < 15
+    assert np.abs(second[: int(0.02 * SR)]).max() < 1e-6  # nothing before it comes in
+
+
+def test_a_harmony_of_silence_or_of_an_unknown_kind_is_the_lead_alone():
+    silent = np.zeros(SR, dtype=np.float32)
+    assert np.array_equal(harmonise(silent, SR, "harmony", 0, "major"), silent)
+    tone = voice(np.full(SR, 220.0))
+    assert np.array_equal(harmonise(tone, SR, "choir", 0, "major"), tone)
