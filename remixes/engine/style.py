@@ -25,8 +25,8 @@ from .vocabulary import (
     METER_WORDS, MODE_WORDS, MODIFIERS, MORE_CUES, NOT_CUES, NOT_GUESSED, NOT_TOO_CUES, OFF_WORDS, ONLY_CUES,
     ONLY_STYLES, OWN_TEMPO_WORDS, OWN_WORDS, P, REST_WORDS, SECTION_ELSEWHERE, SECTION_ENTRY_WORDS, SECTION_LABELS,
     SECTION_LIFTS, SECTION_RELATIONS, SECTION_WORDS, SOLO_WORDS, SOUND_LIKE, STOP_WORDS, STYLE_TABLE, SWAP_CONNECTORS,
-    SWAP_CUES, SYNTH_PROGRAMS, TRAILING_LEVELS, VOCALS_ALONE, VOCAL_HARMONY_WORDS, VOCAL_TUNE_WORDS, VOCAL_WORDS,
-    Effect, EffectKind, Groove, Kit, Role, StyleSound, StyleSpec,
+    SWAP_CUES, SYNTH_PROGRAMS, TOO_WORDS, TRAILING_LEVELS, VOCALS_ALONE, VOCAL_HARMONY_WORDS, VOCAL_TUNE_WORDS,
+    VOCAL_WORDS, Effect, EffectKind, Groove, Kit, Role, StyleSound, StyleSpec,
 )
 
 MIN_BPM = 40.0
@@ -227,7 +227,7 @@ def _build_vocabulary() -> dict[tuple[str, ...], tuple[str, object]]:
                         ("swap_to", SWAP_CONNECTORS), ("all_but", ALL_BUT_CUES), ("rest", REST_WORDS),
                         ("own_tempo", OWN_TEMPO_WORDS), ("off", OFF_WORDS), ("idiom", IDIOMS),
                         ("section", SECTION_WORDS), ("not_too", NOT_TOO_CUES), ("key_change", KEY_CHANGE_WORDS),
-                        ("than", COMPARISON_WORDS), ("own", OWN_WORDS), ("sound_like", SOUND_LIKE)):
+                        ("than", COMPARISON_WORDS), ("own", OWN_WORDS), ("sound_like", SOUND_LIKE), ("too", TOO_WORDS)):
         for word in words:  # in this order: a phrase in two lists is read as the first
             add(word, kind, None)
     for word, cue in TRAILING_LEVELS.items():
@@ -932,6 +932,7 @@ def interpret(prompt: str) -> StylePlan:
     _reread_comparison(hits)
     _reread_level_words(hits)
     _reread_not_too(hits)
+    _reread_too(hits)
     _reread_solo_before(hits)
     _mark_scopes(hits, tokens)
     _reread_own_parts(hits)
@@ -1308,14 +1309,20 @@ def _reread_level_words(hits: list[_Hit]) -> None:
 
 
 def _reread_trailing_level_words(hits: list[_Hit]) -> None:
-    """"make the vocals softer", "drums a bit louder": the comparative after the part, in the same clause.
+    """"make the vocals softer", "drums a bit louder": the comparative after the part, in the same clause; and a bare
+    "less" / "more" closing the clause right after it ("the drums louder and the guitar less").
 
     Runs after the cues are resolved: a part already governed ("no drums softer", "with piano softer") keeps
     its cue, except that "with vocals louder" still means the vocals at a level.
     """
     for k, hit in enumerate(hits):
         cue = hit.value if hit.kind == "level_after" else LEVEL_COMPARATIVES.get(hit.text)
-        if not cue or hit.kind not in ("modifier", "level_after") or hit.after_pause:
+        after = hits[k + 1] if k + 1 < len(hits) else None
+        if hit.kind in ("less", "more") and (after is None or after.after_pause):
+            cue = hit.kind  # a cue with nothing after it in its clause
+        elif not cue or hit.kind not in ("modifier", "level_after"):
+            continue
+        if hit.after_pause:
             continue
         j = k - 1
         while j >= 0 and hits[j].kind == "intensity" and not hits[j].after_pause:
@@ -1361,6 +1368,16 @@ def _reread_not_too(hits: list[_Hit]) -> None:
         hit.kind = after.kind = "consumed"
         for before in asked:
             before.intensity *= 0.5
+
+
+def _reread_too(hits: list[_Hit]) -> None:
+    """"it's too aggressive", "way too slow": "too" right before a feeling refuses it, as "less" would (a little of
+    its opposite; it asked for the feeling); anywhere else ("add drums too") it asks nothing."""
+    for k, hit in enumerate(hits):
+        if hit.kind == "too":
+            after = hits[k + 1] if k + 1 < len(hits) else None
+            hit.kind = "less" if after is not None and after.kind == "modifier" and after.start == hit.end \
+                and not after.after_pause else "consumed"
 
 
 def _reread_solo_before(hits: list[_Hit]) -> None:

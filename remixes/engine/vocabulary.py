@@ -941,7 +941,13 @@ LEVEL_COMPARATIVES = {"softer": "less", "quieter": "less", "louder": "more", "to
 TRAILING_LEVELS = {"in front": "more", "up front": "more", "upfront": "more", "to the front": "more",
                    "in the front": "more", "forward": "more", "in the background": "less", "in the back": "less",
                    "to the back": "less", "further back": "less", "back in the mix": "less",
-                   "to the background": "less"}
+                   "to the background": "less",
+                   # "make the drums more prominent": up ("more" went on to the guitar after it)
+                   "more prominent": "more", "prominent": "more", "more present": "more", "more audible": "more",
+                   "less prominent": "less", "less present": "less", "less audible": "less"}
+# "it's too aggressive", "too slow": right before a feeling, "too" refuses it (a little of its opposite); it was
+# the feeling asked (a Metal remix); elsewhere ("add drums too") it asks nothing
+TOO_WORDS = ("too", "way too", "a bit too", "a little too", "far too", "much too", "kind of too", "kinda too")
 # "guitar louder than the piano": what follows "than" is the comparison's other side, not a part asked for (it was
 # "Adds: guitar, Louder: piano")
 COMPARISON_WORDS = ("than",)
@@ -1279,6 +1285,8 @@ MODIFIERS: dict[str, Modifier] = {
     "clean": Modifier(
         # "radio edit" / "radio version": a clean mix for the radio, not the sound of one (the "radio" feeling)
         words=("clean", "cleaner", "clearer", "polished", "modern", "pristine", "hifi", "hi fi", "crystal clear",
+               "expensive", "luxurious", "professional", "studio quality", "modernize", "modernise",
+               "modernized", "modernised",
                "radio edit",
                "radio version", "radio mix", "radio friendly", "radio ready"),
         opposite="gritty", brightness=0.1, drops=("distortion", "bitcrush", "vinyl", "tape"),
@@ -1319,7 +1327,7 @@ MODIFIERS: dict[str, Modifier] = {
     ),
     "bass_boost": Modifier(
         words=("bass boosted", "bass boost", "bassy", "boomy", "subby", "deep bass", "heavy bass", "low end", "lows",
-               "low frequencies", "bottom end", "more low end", "deeper", "more depth", "weightier"),
+               "low frequencies", "bottom end", "more low end", "deeper", "more depth", "weightier", "muddy"),
         label="bass boosted", brightness=-0.25, energy=0.1, opposite="thin", opposite_k=1.0,
     ),
     # The sound's balance of lows and highs, asked as such: "cut the low end" was "Not slower" ("low" read as

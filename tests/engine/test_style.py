@@ -1296,3 +1296,21 @@ def test_backing_vocals_and_a_doubled_vocal_are_asked_of_the_vocal(prompt, harmo
     plan = interpret(prompt)
     assert plan.vocal_harmony == harmony and plan.levels.get("vocals", 0.0) == 0.0
     assert any(line.startswith("Vocal: ") for line in plan.understood) == bool(harmony)
+
+
+@pytest.mark.parametrize("prompt, expected", [
+    ("tone it down, it's too aggressive", "Not aggressive: a little soft instead"),  # was a Metal remix
+    ("it is way too slow", "Not slower: a little faster instead"),                   # was slower
+    ("the mix is too muddy", "Not bass boosted: less low end instead"),               # was unread
+])
+def test_too_before_a_feeling_refuses_it(prompt, expected):
+    plan = interpret(prompt)
+    assert expected in plan.understood and plan.style == "pop"
+    assert interpret("add drums too, slower").tempo_factor < 1.0  # "too" elsewhere asks nothing
+
+
+def test_a_part_made_more_prominent_and_a_bare_less_closing_a_clause():
+    """"make the drums more prominent and the guitar less": "more" went on to the guitar (+6 dB), the drums unmoved."""
+    assert interpret("make the drums more prominent and the guitar less").levels == {"drums": 6.0, "guitar": -6.0}
+    assert interpret("the guitar less, more piano").levels == {"chords": 6.0, "guitar": -6.0}
+    assert "Feel: clean" in interpret("make it sound expensive").understood
