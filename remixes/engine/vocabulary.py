@@ -1110,7 +1110,7 @@ his her him please pls plz can could would should will shall may might must make
 turning transform transformed convert converted changed changing give gives create do does doing done be
 is are was were been being am sound sounds sounding sounded song songs track tracks tune tunes music musical
 remix remixed remixing version versions cover style styled styles vibe vibes vibey vibing feel feels feeling
-type kind sort genre mood some any all also too lot lots most sorta key tempo bpm inspired influence
+type kind sort genre mood some any all also lot lots most sorta key tempo bpm inspired influence
 influenced influences flavor flavour flavored flavoured want wanna need needs let lets let's something thing
 things have has had get got go going put piece tone what how who which when where why if else such same own
 each every both either one two three yes okay ok hey hi hello thanks thank cool nice good great awesome amazing
