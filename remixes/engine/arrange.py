@@ -99,8 +99,20 @@ class Arrangement:
 _UNHEARD_STRETCH = 0.03
 
 
+def varispeed_factor(plan: StylePlan) -> float:
+    """How much faster the finished mix is played ("nightcore" +4 semitones: x1.26), 1.0 for most plans."""
+    return 2.0 ** (plan.varispeed / 12.0) if plan.varispeed else 1.0
+
+
 def choose_timing(plan: StylePlan, source_tempo: float, duration: float) -> Timing:
-    """Explicit bpm, else source x factor with its groove folded by octaves into/near the style's range."""
+    """Explicit bpm, else source x factor with its groove folded by octaves into/near the style's range.
+    With a varispeed ("nightcore", "slowed"), the timing before the finished mix is played faster or slower: the
+    plan's tempo, factor and range divided by that speed (its product with it is what the plan asks)."""
+    speed = varispeed_factor(plan)
+    if speed != 1.0:
+        plan = replace(plan, varispeed=0, tempo_factor=plan.tempo_factor / speed,
+                       tempo_bpm=plan.tempo_bpm / speed if plan.tempo_bpm else plan.tempo_bpm,
+                       tempo_range=(plan.tempo_range[0] / speed, plan.tempo_range[1] / speed))
     source = source_tempo
     lo, hi = plan.tempo_range
     if plan.tempo_bpm:
@@ -115,7 +127,9 @@ def choose_timing(plan: StylePlan, source_tempo: float, duration: float) -> Timi
             groove = float(np.clip(base * 2 ** k, lo, hi))
             rate = groove / (source * 2 ** k)
             cost = abs(math.log(rate / plan.tempo_factor)) + 0.05 * abs(k)
-            if (rate - 1) * (plan.tempo_factor - 1) < 0:  # never speed up a "slower" style, or vice versa
+            # never speed up a "slower" style, or vice versa (a factor within 2 % of 1 asks neither: what is left
+            # of "slowed" once its varispeed is taken out)
+            if (rate - 1) * (plan.tempo_factor - 1) < 0 and abs(math.log(plan.tempo_factor)) > 0.02:
                 cost += 1.0
             if best is None or cost < best[0]:
                 best = (cost, k, rate, groove)

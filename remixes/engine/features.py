@@ -10,13 +10,14 @@ N_PEAKS = 1000
 
 
 def cover_features(analysis: Analysis, tempo: float, duration: float, title: str | None = None,
-                   instruments: list[str] | None = None) -> dict:
+                   instruments: list[str] | None = None, transpose: int = 0) -> dict:
     """The `features` dict `cover.draw_cover` expects (all JSON-able, values in 0..1 where noted);
-    `instruments`: the names of what the band played, for the cover's small print."""
+    `instruments`: the names of what the band played, for the cover's small print; `transpose`: semitones the
+    remix is played up or down ("nightcore"), so that the key printed is the one heard."""
     return {
         "instruments": [str(name) for name in (instruments or [])],
         "tempo": round(float(tempo), 2),
-        "key": PITCH_NAMES[analysis.key_tonic],
+        "key": PITCH_NAMES[(analysis.key_tonic + transpose) % 12],
         "mode": analysis.mode,
         "chroma": [round(float(x), 4) for x in analysis.chroma_mean],
         "spectrum": [round(float(x), 4) for x in analysis.spectrum_bands],

@@ -35,7 +35,7 @@ import numpy as np
 
 from . import features
 from .analyse import PITCH_NAMES, VOCAL_PRESENCE_THRESHOLD, Analysis, analyse, detect_rhythm
-from .arrange import Arrangement, arrange, choose_timing
+from .arrange import Arrangement, arrange, choose_timing, varispeed_factor
 from .decode import SAMPLE_RATE, decode, mono_of, probe
 from .errors import EngineError
 from .lyrics import TRANSCRIPT_VERSION, kept_vocal_lyrics, transcribe_vocal_stem_file, vocal_plan_entry
@@ -248,6 +248,11 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
                                        keep_vocal, song_parts=song_parts, carry_melody=carry_melody)]
         vocal_file = getattr(stems.vocals, "filename", None) or stems.vocals  # for the kept vocal's words
         notes = list(analysis.notes) + list(first.notes) + [n for n in [soundfont_note()] if n] + [STEM_NOTE]
+        if plan.varispeed:
+            played = PITCH_NAMES[(analysis.key_tonic + plan.varispeed) % 12]
+            notes.append(f"Played x{varispeed_factor(plan):.2f} as a record at another speed: {plan.varispeed:+d} "
+                         f"semitones, in {played} {analysis.mode}, at {timing.tempo * varispeed_factor(plan):.0f} bpm "
+                         "(the words sung or kept go up or down with it).")
         if plan.mode and plan.mode != analysis.mode:
             notes.append(f"Asked for a {plan.mode} key: the song's own {analysis.mode} harmony is kept so it stays "
                          "recognisable, and the new parts follow it.")
@@ -304,9 +309,11 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
         _return_freed_memory()
 
         report("render", max(0.5, report.fraction))
-        cover_features = features.cover_features(analysis, timing.tempo, timing.duration,
+        speed = varispeed_factor(plan)
+        cover_features = features.cover_features(analysis, timing.tempo * speed, timing.duration / speed,
                                                  title=request.title or Path(str(source_path)).stem,
-                                                 instruments=[names[p.program, p.is_drums] for p in first.parts])
+                                                 instruments=[names[p.program, p.is_drums] for p in first.parts],
+                                                 transpose=plan.varispeed)
         from .cover import draw_cover
 
         # The cover is drawn on a thread so this one keeps reporting progress while versions render.
@@ -333,15 +340,16 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
     versions = tuple(result for result, _, _ in results)
     vocal_entries = [_vocal_entry(v.index, sing_lyrics, kept_path is not None) for v in versions]
     if transcript is not None:
-        versions, vocal_entries = _kept_lyrics(versions, transcript, timing.rate)
+        versions, vocal_entries = _kept_lyrics(versions, transcript, timing.rate * varispeed_factor(plan))
     for _, version_notes, _ in results:
         notes.extend(n for n in version_notes if n not in notes)
 
     plan_dict = dict(plan.to_dict())
     plan_dict["engine"] = {
         "source_tempo": round(analysis.tempo, 2),
-        "tempo": round(timing.tempo, 2),
+        "tempo": round(timing.tempo * varispeed_factor(plan), 2),
         "stretch": round(timing.rate, 4),
+        "varispeed": round(varispeed_factor(plan), 4),
         "key": f"{PITCH_NAMES[analysis.key_tonic]} {analysis.mode}",
         "key_confidence": round(analysis.key_confidence, 3),
         "chords": len(analysis.chords),
@@ -1022,6 +1030,11 @@ def _finish_version(index: int, arrangement: Arrangement, plan: StylePlan, reque
         clock("vocals")
     if vocal is not None:
         apply_spans(vocal, arrangement.vocal_spans, sr)
+    speed = varispeed_factor(plan)
+    if speed != 1.0:  # "nightcore", "slowed": the mix played faster and higher (or slower and lower), as a record
+        mix = at_speed(mix, speed)
+        vocal = None if vocal is None else at_speed(vocal, speed)
+        sung_lines = _lines_at_speed(sung_lines, speed)
     if plan.fade_in or plan.fade_out:  # both stems alike, so that they still add up to the version
         for stem in (mix, vocal):
             if stem is not None:
@@ -1057,6 +1070,33 @@ def _finish_version(index: int, arrangement: Arrangement, plan: StylePlan, reque
                           lyrics=sung_text, lyrics_timestamped=sung_lines, peaks=features.peaks(audio),
                           stems=stems, mp3=mp3, wav=wav),
             notes, clock.seconds)
+
+
+def at_speed(audio: np.ndarray, speed: float) -> np.ndarray:
+    """(n, channels) float32 audio played `speed` times as fast (its pitch up 12 log2(speed) semitones, its length
+    n / speed), as a record or a tape at another speed: polyphase resampling by the ratio nearest `speed` with a
+    denominator of 64 at most (2^(4/12) = 1.2599 as 63/50: 0.01 semitone off)."""
+    from fractions import Fraction
+
+    import scipy.signal as sig
+
+    ratio = Fraction(speed).limit_denominator(64)
+    out = sig.resample_poly(audio, ratio.denominator, ratio.numerator, axis=0)
+    return np.ascontiguousarray(out, dtype=np.float32)
+
+
+def _lines_at_speed(lines: list, speed: float) -> list:
+    """Timed lyric lines (start, end, and each word's) on the timeline of the audio played `speed` times as fast."""
+    def timed(item: dict) -> dict:
+        out = dict(item)
+        for name in ("start", "end"):
+            if isinstance(out.get(name), (int, float)):
+                out[name] = round(out[name] / speed, 3)
+        if isinstance(out.get("words"), list):
+            out["words"] = [timed(word) for word in out["words"]]
+        return out
+
+    return [timed(line) for line in lines]
 
 
 def _in_front(vocal: np.ndarray, mix: np.ndarray, gain_db: float = 0.0) -> np.ndarray:

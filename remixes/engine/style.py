@@ -12,6 +12,7 @@ from __future__ import annotations
 import colorsys
 import difflib
 import functools
+import math
 import re
 import unicodedata
 from collections.abc import Callable
@@ -96,6 +97,9 @@ class StylePlan:
     voice: str = ""  # "male" / "female" named beside the vocals ("female vocals"): the voice when no gender is given
     fade_in: float = 0.0   # "fade in": seconds the version rises over from silence (0: the master's 5 ms)
     fade_out: float = 0.0  # "fade out at the end": seconds it falls to silence over (0: the master's 0.5 s)
+    # "nightcore", "slowed + reverb": semitones the finished version is played up or down, as a record at another
+    # speed (x 2^(n/12): faster and higher, or slower and lower); part of tempo_factor, made by resampling
+    varispeed: int = 0
 
     def to_dict(self) -> dict:
         data = asdict(self)
@@ -331,6 +335,7 @@ def _extract_edge(text: str) -> tuple[tuple[str, str] | None, str]:
     return (f"{int(match.group(2))}{unit}", match.group(0)), text[:match.start()] + where + text[match.end():]
 
 
+MAX_VARISPEED = 7  # semitones a "nightcore" / "slowed" version is played up or down at most (x1.5 / x0.67)
 FADE_IN_SECONDS, FADE_OUT_SECONDS = 4.0, 8.0  # "fade in", "fade out": how long (x2 "long"/"slow", x0.5 "quick")
 MAX_FADE_SECONDS = 30.0
 _FADE_LENGTH = r"(?:(long|slow|gradual|gentle|extended|lengthy|quick|short|fast|brief)\s+)?"
@@ -524,6 +529,7 @@ class _Draft:
     only: list = field(default_factory=list)  # "only piano and vocals": the roles, "drums", "vocals" that play alone
     only_words: list = field(default_factory=list)  # ... as the prompt named them
     own_tempo: bool = False  # "same tempo": the song's own, whatever the style's range
+    varispeed: float = 0.0  # semitones, from "nightcore" / "slowed" (rounded in the plan)
     vocal_tune: str = ""
     vocal_harmony: str = ""
     drum_pieces: dict = field(default_factory=dict)  # piece -> dB, None: left out
@@ -563,6 +569,8 @@ def _apply_modifier(d: _Draft, name: str, k: float) -> None:
     m = MODIFIERS[name]
     if m.tempo != 1.0:
         d.tempo_factor *= m.tempo ** k
+        if m.varispeed:
+            d.varispeed += 12 * math.log2(m.tempo) * k
     for attr in ("energy", "brightness", "reverb", "vocal_reverb", "swing", "keep_original"):
         delta = getattr(m, attr)
         if delta:
@@ -994,11 +1002,18 @@ def interpret(prompt: str) -> StylePlan:
         if abs(d.tempo_factor - 1.0) >= 0.02:
             word = "slower" if d.tempo_factor < 1 else "faster"
             understood.append(f"Tempo: {word} (x{d.tempo_factor:.2f})")
+    varispeed = int(round(_clamp(d.varispeed, -MAX_VARISPEED, MAX_VARISPEED)))
+    if d.own_tempo and bpm is None and percent is None:
+        varispeed = 0  # "same tempo" wins
+    if varispeed:
+        how = "faster and higher" if varispeed > 0 else "slower and lower"
+        understood.append(f"Speed: the finished mix played {how}, as a record at another speed "
+                          f"(x{2 ** (varispeed / 12):.2f}, {varispeed:+d} semitones)")
     understood.extend(notes)
     understood.extend(fade_notes)
     understood.extend(spell_notes)
     return replace(_finish(d, bpm, understood, ignored), sections=section_changes, fade_in=fade_in or 0.0,
-                   fade_out=fade_out or 0.0)
+                   fade_out=fade_out or 0.0, varispeed=varispeed)
 
 
 @dataclass

@@ -1155,6 +1155,7 @@ class Modifier:
     drops: tuple[str, ...] = ()
     instruments: dict[str, int] = field(default_factory=dict)
     instrument_defaults: dict[str, int] = field(default_factory=dict)
+    varispeed: bool = False  # its tempo is played as a record is, faster and higher ("nightcore"), or slower and lower
 
 
 MODIFIERS: dict[str, Modifier] = {
@@ -1315,11 +1316,11 @@ MODIFIERS: dict[str, Modifier] = {
     "slowed": Modifier(
         words=("slowed", "slowed reverb", "slowed and reverb", "slowed reverbed", "slowed and reverbed",
                "chopped and screwed", "screwed", "daycore"),
-        opposite="fast", implies="lofi", tempo=0.8, reverb=0.35, vocal_reverb=0.3, mood="dreamy",
+        opposite="fast", implies="lofi", tempo=0.8, reverb=0.35, vocal_reverb=0.3, mood="dreamy", varispeed=True,
     ),
     "sped_up": Modifier(
         words=("sped up", "nightcore", "spedup", "speed up version"),
-        label="sped up", opposite="slow", tempo=1.25, brightness=0.2, mood="energetic",
+        label="sped up", opposite="slow", tempo=1.25, brightness=0.2, mood="energetic", varispeed=True,
     ),
     "festive": Modifier(
         words=("christmas", "xmas", "holiday", "holidays", "festive", "jingle", "winter", "snow", "sleigh"),

@@ -400,3 +400,42 @@ def test_a_kept_vocal_asked_with_backing_vocals_sings_with_a_harmony_a_third_abo
     assert abs(float(np.median(69 + 12 * np.log2(hz[hz > 0] / 440.0))) - 55.0) < 0.2
     assert pipeline._harmony_note("double", SimpleNamespace(key_tonic=0, mode="major"), has_vocal=False) == \
         "Asked for a doubled vocal, but this remix has no vocal."
+
+
+def test_a_nightcore_version_is_played_faster_and_higher_with_its_stems_and_words(tmp_path, monkeypatch):
+    """"nightcore": the finished version (band, sung vocal and stems alike) played 2^(4/12) times as fast: a 440 Hz
+    band tone is heard at 554 Hz, 4 s last 3.17 s, and a word sung at 2.0 s is timed at 1.59 s."""
+    import soundfile as sf
+
+    t = np.arange(4 * SR) / SR
+    band = np.repeat((0.2 * np.sin(2 * np.pi * 440 * t))[:, None], 2, axis=1).astype(np.float32)
+    voice = np.repeat((0.05 * np.sin(2 * np.pi * 261.63 * t))[:, None], 2, axis=1).astype(np.float32)
+    lines = [{"text": "la", "start": 2.0, "end": 2.5, "words": [{"word": "la", "start": 2.0, "end": 2.5}]}]
+    monkeypatch.setattr(pipeline, "_sing", lambda *args: (voice.copy(), "la", lines, ()))
+    arrangement = SimpleNamespace(parts=(), band_gain=0.0, drum_gain=0.0, mix_spans=(), vocal_spans=())
+    plan = interpret("nightcore")
+    assert plan.varispeed == 4
+    result, _, _ = pipeline._finish_version(1, arrangement, plan, RemixRequest(prompt="nightcore"), band, None, "la",
+                                            workdir=tmp_path)
+    n = round(4 * SR * 50 / 63)
+    assert abs(len(result.audio) - n) <= 1 and result.lyrics_timestamped[0]["words"][0]["start"] == pytest.approx(
+        2.0 / 1.26, abs=0.002)
+    for name, hz in (("instrumental", 440 * 1.26), ("vocals", 261.63 * 1.26)):
+        audio, _ = sf.read(tmp_path / f"version-1-{name}.wav")
+        assert abs(len(audio) - n) <= 1
+        spectrum = np.abs(np.fft.rfft(audio[SR // 2:SR // 2 + SR, 0]))
+        assert abs(np.argmax(spectrum) - hz) <= 2  # 1 Hz bins
+    assert lines[0]["start"] == 2.0  # the singer's own lines are not changed in place
+
+
+def test_a_varispeed_plan_times_the_band_before_the_speed_and_reports_it_after():
+    """"slowed and reverb" asks x0.8 of the song; x0.79 of it is the record's speed, so the band is hardly stretched
+    (it was folded to half time and stretched x1.47 before being slowed, at first)."""
+    from remixes.engine.arrange import choose_timing, varispeed_factor
+
+    plan = interpret("slowed and reverb")
+    timing = choose_timing(plan, 95.7, 100.0)
+    assert plan.varispeed == -4 and 0.9 < timing.rate < 1.05 and timing.groove_octave == 0
+    assert plan.tempo_range[0] <= timing.tempo * varispeed_factor(plan) <= plan.tempo_range[1] + 0.01
+    assert choose_timing(interpret("nightcore"), 95.7, 100.0).rate == 1.0
+    assert interpret("slowed, same tempo").varispeed == 0 and interpret("pop").varispeed == 0
