@@ -348,8 +348,8 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
     plan_dict["engine"] = {
         "source_tempo": round(analysis.tempo, 2),
         "tempo": round(timing.tempo * varispeed_factor(plan), 2),
-        "stretch": round(timing.rate, 4),
-        "varispeed": round(varispeed_factor(plan), 4),
+        "stretch": round(timing.rate * varispeed_factor(plan), 4),  # source time = version time x stretch
+        "varispeed": round(varispeed_factor(plan), 4),  # of which the record's speed ("nightcore"), 1.0 without
         "key": f"{PITCH_NAMES[analysis.key_tonic]} {analysis.mode}",
         "key_confidence": round(analysis.key_confidence, 3),
         "chords": len(analysis.chords),
