@@ -542,6 +542,8 @@ def apply_effects(audio: np.ndarray, effects, reverb: float, brightness: float, 
             chain.append(pb.Compressor(threshold_db=float(p["threshold_db"]), ratio=float(p["ratio"])))
         elif kind == "gain":
             chain.append(pb.Gain(gain_db=float(p["db"])))
+        elif kind in AMBIENCES:
+            continue  # added under the instrumental after its effects (add_ambience), not to a vocal
         elif kind in ("vinyl", "tape", "wide"):
             flush()
             amount = float(np.clip(p["amount"], 0, 1))
@@ -564,6 +566,73 @@ def apply_effects(audio: np.ndarray, effects, reverb: float, brightness: float, 
         (audio.T if as_rows else audio)[...] = out
         return audio
     return np.ascontiguousarray(out.T if as_rows else out, dtype=np.float32)
+
+
+AMBIENCES = ("rain", "waves")
+# an ambience at amount 0.5: this far under the instrumental's RMS (+6 dB at amount 1.0); the waves' rush is low,
+# where the music masks it most
+AMBIENCE_DB = {"rain": -24.0, "waves": -20.0}
+
+
+def add_ambience(audio: np.ndarray, effects, seed: int, sr: int = SAMPLE_RATE) -> None:
+    """The plan's ambiences ("rain sounds", "ocean waves") added, in place, under (n, 2) float32 audio (the
+    instrumental, after its effects): seeded, stereo, AMBIENCE_DB under its RMS at amount 0.5, whatever the
+    music does (so they are heard in its quiet parts, as a real recording's would be)."""
+    kinds = [(EffectKind(e.kind), e.params) for e in effects if EffectKind(e.kind) in AMBIENCES]
+    if not kinds or len(audio) < sr:
+        return
+    level = _rms(audio)
+    if level <= 0:
+        return
+    for kind, params in kinds:
+        amount = float(np.clip({**EFFECT_DEFAULTS[kind], **params}["amount"], 0, 1))
+        rng = np.random.default_rng([seed, 7307, AMBIENCES.index(kind)])
+        bed = _rain(len(audio), rng, sr) if kind == "rain" else _waves(len(audio), rng, sr)
+        bed *= np.float32(level * 10 ** (AMBIENCE_DB[kind] / 20) * 2 * amount / max(_rms(bed), 1e-9))
+        audio += bed
+
+
+def _rms(x: np.ndarray) -> float:
+    return float(np.sqrt(np.mean(np.square(x, dtype=np.float64)))) if x.size else 0.0
+
+
+def _rain(n: int, rng, sr: int) -> np.ndarray:
+    """(n, 2) float32: rain, a hiss of countless small drops (band-passed noise, 500 Hz - 9 kHz, each channel its
+    own) with nearer drops in it (~80 a second, short decaying taps, 2-7 kHz, at random places and levels)."""
+    import scipy.signal as sig
+
+    hiss = sig.sosfilt(sig.butter(2, [500, 9000], btype="band", fs=sr, output="sos"),
+                       rng.standard_normal((n, 2), dtype=np.float32), axis=0).astype(np.float32)
+    drops = np.zeros((n, 2), dtype=np.float32)
+    count = int(n / sr * 80)
+    where, side = rng.integers(0, n, count), rng.integers(0, 2, count)
+    drops[where, side] = rng.lognormal(0.0, 0.4, count).astype(np.float32) * rng.choice([-1, 1], count)
+    tap = (rng.standard_normal(int(0.006 * sr)) * np.exp(-np.arange(int(0.006 * sr)) / (0.0015 * sr)))
+    drops = sig.oaconvolve(drops, tap.astype(np.float32)[:, None], mode="full", axes=0)[:n]
+    drops = sig.sosfilt(sig.butter(2, [2000, 7000], btype="band", fs=sr, output="sos"), drops, axis=0)
+    return (hiss + _rms(hiss) / max(_rms(drops), 1e-9) * drops).astype(np.float32)
+
+
+def _waves(n: int, rng, sr: int) -> np.ndarray:
+    """(n, 2) float32: waves on a shore, a deep rushing noise (red, low-passed at 1.5 kHz) swelling over 6-11 s
+    and falling back, the swells of the two sides a little apart."""
+    import scipy.signal as sig
+
+    noise = np.cumsum(rng.standard_normal((n, 2), dtype=np.float32), axis=0, dtype=np.float32)
+    noise = sig.sosfilt(sig.butter(2, [40, 1500], btype="band", fs=sr, output="sos"), noise, axis=0)
+    noise += 0.3 * sig.sosfilt(sig.butter(2, [1500, 6000], btype="band", fs=sr, output="sos"),
+                               rng.standard_normal((n, 2), dtype=np.float32), axis=0) * _rms(noise)
+    envelope = np.empty((n, 2), dtype=np.float32)
+    for channel in range(2):
+        t, start = 0, -rng.uniform(0, 4) * sr
+        while t < n:
+            length = int(rng.uniform(6, 11) * sr)
+            phase = (np.arange(t, min(n, int(start) + length)) - start) / length
+            rise = np.clip(phase / 0.6, 0, 1)
+            envelope[t:t + len(phase), channel] = np.where(phase < 0.6, rise ** 2, (1 - (phase - 0.6) / 0.4) ** 3)
+            t += len(phase)
+            start += length
+    return (noise * (0.15 + envelope)).astype(np.float32)
 
 
 def _vinyl(x: np.ndarray, amount: float, rng, sr: int) -> np.ndarray:

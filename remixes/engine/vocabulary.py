@@ -74,6 +74,8 @@ class EffectKind(StrEnum):
     TAPE = "tape"
     LOWPASS = "lowpass"
     VINYL = "vinyl"
+    RAIN = "rain"    # a bed of sound under the instrumental, not a process of it (render.add_ambience)
+    WAVES = "waves"
     WIDE = "wide"
     GAIN = "gain"
 
@@ -84,7 +86,7 @@ EFFECT_PARAMS: dict[str, tuple[str, ...]] = {
     "highpass": ("cutoff_hz",), "distortion": ("drive_db",), "bitcrush": ("bit_depth",),
     "compressor": ("threshold_db", "ratio"), "chorus": ("depth", "mix"), "phaser": ("depth", "mix"),
     "delay": ("seconds", "feedback", "mix"), "tape": ("amount",), "lowpass": ("cutoff_hz",), "vinyl": ("amount",),
-    "wide": ("amount",), "gain": ("db",),
+    "rain": ("amount",), "waves": ("amount",), "wide": ("amount",), "gain": ("db",),
 }
 
 
@@ -906,6 +908,13 @@ EFFECT_WORDS = {
     "low pass": "lowpass", "lowpass": "lowpass", "high pass": "highpass", "highpass": "highpass",
     "sidechain": "compressor", "side chain": "compressor", "compression": "compressor", "stereo": "wide",
     "effects": "all", "fx": "all",
+    # ambience under the music (they were unread, or "rain" a chill feel alone: "rainy" still is)
+    "rain sounds": "rain", "rain sound": "rain", "sound of rain": "rain", "sounds of rain": "rain",
+    "rain noise": "rain", "raindrops": "rain", "rain drops": "rain", "rain ambience": "rain",
+    "rain in the background": "rain", "falling rain": "rain", "rainfall": "rain", "thunderstorm": "rain",
+    "storm sounds": "rain", "ocean waves": "waves", "waves": "waves", "ocean sounds": "waves",
+    "sea sounds": "waves", "sound of the ocean": "waves", "sound of waves": "waves", "waves crashing": "waves",
+    "crashing waves": "waves", "beach sounds": "waves", "surf sounds": "waves",
 }
 
 DROP_CUES = ("no", "without", "drop", "remove", "removing", "minus", "mute", "lose", "cut", "kill",
@@ -1356,7 +1365,7 @@ EFFECT_DEFAULTS: dict[EffectKind, dict[str, float]] = {
     E.VINYL: {"amount": 0.5}, E.TAPE: {"amount": 0.5}, E.CHORUS: {"depth": 0.4, "mix": 0.3},
     E.PHASER: {"depth": 0.5, "mix": 0.3}, E.BITCRUSH: {"bit_depth": 8.0}, E.LOWPASS: {"cutoff_hz": 2500.0},
     E.HIGHPASS: {"cutoff_hz": 200.0}, E.COMPRESSOR: {"threshold_db": -24.0, "ratio": 5.0}, E.WIDE: {"amount": 0.7},
-    E.GAIN: {"db": 0.0},
+    E.GAIN: {"db": 0.0}, E.RAIN: {"amount": 0.5}, E.WAVES: {"amount": 0.5},
 }
 
 

@@ -439,3 +439,26 @@ def test_a_varispeed_plan_times_the_band_before_the_speed_and_reports_it_after()
     assert plan.tempo_range[0] <= timing.tempo * varispeed_factor(plan) <= plan.tempo_range[1] + 0.01
     assert choose_timing(interpret("nightcore"), 95.7, 100.0).rate == 1.0
     assert interpret("slowed, same tempo").varispeed == 0 and interpret("pop").varispeed == 0
+
+
+def test_rain_sounds_lie_under_the_instrumental_and_not_in_the_vocal(tmp_path, monkeypatch):
+    import soundfile as sf
+
+    t = np.arange(4 * SR) / SR
+    band = np.repeat((0.2 * np.sin(2 * np.pi * 330 * t))[:, None], 2, axis=1).astype(np.float32)
+    voice = np.repeat((0.05 * np.sin(2 * np.pi * 523.25 * t))[:, None], 2, axis=1).astype(np.float32)
+    monkeypatch.setattr(pipeline, "_sing", lambda *args: (voice.copy(), "la", [], ()))
+    arrangement = SimpleNamespace(parts=(), band_gain=0.0, drum_gain=0.0, mix_spans=(), vocal_spans=())
+    stems = {}
+    for prompt in ("pop", "pop with rain sounds"):
+        out = tmp_path / prompt.replace(" ", "-")
+        out.mkdir()
+        pipeline._finish_version(1, arrangement, interpret(prompt), RemixRequest(prompt=prompt), band.copy(), None,
+                                 "la", workdir=out)
+        stems[prompt] = {name: sf.read(out / f"version-1-{name}.wav")[0] for name in ("instrumental", "vocals")}
+    plain, rainy = stems["pop"], stems["pop with rain sounds"]
+    scale = np.sum(plain["vocals"] * rainy["vocals"]) / np.sum(plain["vocals"] ** 2)  # the master's gain moved
+    assert np.abs(rainy["vocals"] - scale * plain["vocals"]).max() < 2e-4
+    spectrum = lambda x: np.abs(np.fft.rfft(x[:, 0]))  # noqa: E731
+    high = np.fft.rfftfreq(len(plain["instrumental"]), 1 / SR) > 2000
+    assert spectrum(rainy["instrumental"])[high].sum() > 20 * spectrum(plain["instrumental"])[high].sum()

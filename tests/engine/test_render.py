@@ -378,3 +378,35 @@ def test_span_gains_ramp_in_before_the_span_and_out_before_its_end_block_by_bloc
     assert np.array_equal(blocks, whole)
     rows = apply_spans(np.ones((2, n), dtype=np.float32), spans, SR, axis=1)
     assert np.array_equal(rows.T, whole)
+
+
+@pytest.mark.parametrize("kind", ["rain", "waves"])
+def test_an_ambience_lies_under_the_music_at_its_level_seeded_and_shaped_as_itself(kind):
+    """"rain sounds" / "ocean waves": a stereo bed at AMBIENCE_DB under the music's RMS (amount 0.5), the same for a
+    seed; rain is a hiss above 500 Hz with drops in it, waves a low rush that swells and falls back over seconds."""
+    from remixes.engine.render import AMBIENCE_DB, add_ambience
+    from remixes.engine.vocabulary import Effect
+
+    sr, seconds = 44100, 24
+    t = np.arange(seconds * sr) / sr
+    music = np.repeat((0.3 * np.sin(2 * np.pi * 220 * t))[:, None], 2, axis=1).astype(np.float32)
+    beds = []
+    for seed in (1, 1, 2):
+        audio = music.copy()
+        add_ambience(audio, (Effect(kind, {"amount": 0.5}),), seed=seed, sr=sr)
+        beds.append(audio - music)
+    bed = beds[0]
+    assert np.array_equal(beds[0], beds[1]) and not np.array_equal(beds[0], beds[2])
+    assert 20 * np.log10(rms(bed) / rms(music)) == pytest.approx(AMBIENCE_DB[kind], abs=0.5)
+    assert np.corrcoef(bed[:, 0], bed[:, 1])[0, 1] < 0.5  # two sides, not one in the middle
+    spectrum = np.abs(np.fft.rfft(bed[:, 0])) ** 2
+    freqs = np.fft.rfftfreq(len(bed), 1 / sr)
+    low = spectrum[freqs < 500].sum() / spectrum.sum()
+    seconds_rms = np.sqrt(np.mean(bed[: seconds * sr, 0].reshape(seconds, sr) ** 2, axis=1))
+    swell = 20 * np.log10(seconds_rms.max() / seconds_rms.min())
+    if kind == "rain":
+        assert low < 0.1 and swell < 3  # steady
+    else:
+        assert low > 0.5 and swell > 8  # swells over seconds
+    add_ambience(music, (Effect("vinyl", {"amount": 0.5}),), seed=1, sr=sr)
+    assert np.array_equal(music[:, 0], (0.3 * np.sin(2 * np.pi * 220 * t)).astype(np.float32))  # none asked

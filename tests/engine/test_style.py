@@ -1314,3 +1314,14 @@ def test_a_part_made_more_prominent_and_a_bare_less_closing_a_clause():
     assert interpret("make the drums more prominent and the guitar less").levels == {"drums": 6.0, "guitar": -6.0}
     assert interpret("the guitar less, more piano").levels == {"chords": 6.0, "guitar": -6.0}
     assert "Feel: clean" in interpret("make it sound expensive").understood
+
+
+@pytest.mark.parametrize("prompt, kind", [
+    ("lofi with rain sounds", "rain"), ("add rain sounds in the background", "rain"), ("with ocean waves", "waves"),
+    ("lofi with waves crashing", "waves")])
+def test_an_ambience_asked_is_a_bed_under_the_music(prompt, kind):
+    """"rain sounds" was a chill feel alone, "ocean waves" unread; "rainy day vibes" is still a feel."""
+    plan = interpret(prompt)
+    assert kind in {e.kind for e in plan.effects} and f"Adds: {kind}" in " ".join(plan.understood)
+    assert "rain" not in {e.kind for e in interpret("rainy day vibes").effects}
+    assert "rain" not in {e.kind for e in interpret("lofi with rain sounds, no rain sounds").effects}
