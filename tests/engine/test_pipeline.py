@@ -291,10 +291,7 @@ def test_a_part_of_the_song_changes_there_alone(tmp_path, monkeypatch, prompt, b
     from remixes.engine.arrange import _section_changes
     from remixes.engine.music import Section
 
-    t = np.arange(4 * SR) / SR
-    band = np.repeat((0.2 * np.sin(2 * np.pi * 330 * t))[:, None], 2, axis=1).astype(np.float32)
-    voice = np.repeat((0.05 * np.sin(2 * np.pi * 523.25 * t))[:, None], 2, axis=1).astype(np.float32)
-    monkeypatch.setattr(pipeline, "_sing", lambda *args: (voice.copy(), "la", [], ()))
+    band, _ = _held_tones(monkeypatch, 4)
     plan = interpret(prompt)
     label = plan.sections[0].section
     sections = (Section(0.0, 2.0, "chorus" if label == "verse" else "verse", 0.6), Section(2.0, 4.0, label, 1.0))
@@ -340,11 +337,7 @@ def test_a_fade_out_and_in_asked_fade_the_version_and_its_stems(tmp_path, monkey
     alike."""
     import soundfile as sf
 
-    t = np.arange(8 * SR) / SR
-    band = np.repeat((0.2 * np.sin(2 * np.pi * 330 * t))[:, None], 2, axis=1).astype(np.float32)
-    voice = np.repeat((0.05 * np.sin(2 * np.pi * 523.25 * t))[:, None], 2, axis=1).astype(np.float32)
-    monkeypatch.setattr(pipeline, "_sing", lambda *args: (voice.copy(), "la", [], ()))
-    arrangement = SimpleNamespace(parts=(), band_gain=0.0, drum_gain=0.0, mix_spans=(), vocal_spans=())
+    band, arrangement = _held_tones(monkeypatch, 8)
     levels = {}
     for prompt in ("pop", "pop, fade in and out over 2 seconds"):
         plan = interpret(prompt)
@@ -407,12 +400,8 @@ def test_a_nightcore_version_is_played_faster_and_higher_with_its_stems_and_word
     band tone is heard at 554 Hz, 4 s last 3.17 s, and a word sung at 2.0 s is timed at 1.59 s."""
     import soundfile as sf
 
-    t = np.arange(4 * SR) / SR
-    band = np.repeat((0.2 * np.sin(2 * np.pi * 440 * t))[:, None], 2, axis=1).astype(np.float32)
-    voice = np.repeat((0.05 * np.sin(2 * np.pi * 261.63 * t))[:, None], 2, axis=1).astype(np.float32)
     lines = [{"text": "la", "start": 2.0, "end": 2.5, "words": [{"word": "la", "start": 2.0, "end": 2.5}]}]
-    monkeypatch.setattr(pipeline, "_sing", lambda *args: (voice.copy(), "la", lines, ()))
-    arrangement = SimpleNamespace(parts=(), band_gain=0.0, drum_gain=0.0, mix_spans=(), vocal_spans=())
+    band, arrangement = _held_tones(monkeypatch, 4, band_hz=440.0, voice_hz=261.63, lines=lines)
     plan = interpret("nightcore")
     assert plan.varispeed == 4
     result, _, _ = pipeline._finish_version(1, arrangement, plan, RemixRequest(prompt="nightcore"), band, None, "la",
@@ -444,11 +433,7 @@ def test_a_varispeed_plan_times_the_band_before_the_speed_and_reports_it_after()
 def test_rain_sounds_lie_under_the_instrumental_and_not_in_the_vocal(tmp_path, monkeypatch):
     import soundfile as sf
 
-    t = np.arange(4 * SR) / SR
-    band = np.repeat((0.2 * np.sin(2 * np.pi * 330 * t))[:, None], 2, axis=1).astype(np.float32)
-    voice = np.repeat((0.05 * np.sin(2 * np.pi * 523.25 * t))[:, None], 2, axis=1).astype(np.float32)
-    monkeypatch.setattr(pipeline, "_sing", lambda *args: (voice.copy(), "la", [], ()))
-    arrangement = SimpleNamespace(parts=(), band_gain=0.0, drum_gain=0.0, mix_spans=(), vocal_spans=())
+    band, arrangement = _held_tones(monkeypatch, 4)
     stems = {}
     for prompt in ("pop", "pop with rain sounds"):
         out = tmp_path / prompt.replace(" ", "-")
@@ -462,3 +447,13 @@ def test_rain_sounds_lie_under_the_instrumental_and_not_in_the_vocal(tmp_path, m
     spectrum = lambda x: np.abs(np.fft.rfft(x[:, 0]))  # noqa: E731
     high = np.fft.rfftfreq(len(plain["instrumental"]), 1 / SR) > 2000
     assert spectrum(rainy["instrumental"])[high].sum() > 20 * spectrum(plain["instrumental"])[high].sum()
+
+
+def _held_tones(monkeypatch, seconds: float, band_hz: float = 330.0, voice_hz: float = 523.25, lines=()):
+    """A held band tone (stereo, 0.2) to finish a version over, and a held tone (0.05) the stand-in singer sings
+    with `lines` as its timed words: (band, arrangement with no parts nor spans)."""
+    t = np.arange(int(seconds * SR)) / SR
+    band = np.repeat((0.2 * np.sin(2 * np.pi * band_hz * t))[:, None], 2, axis=1).astype(np.float32)
+    voice = np.repeat((0.05 * np.sin(2 * np.pi * voice_hz * t))[:, None], 2, axis=1).astype(np.float32)
+    monkeypatch.setattr(pipeline, "_sing", lambda *args: (voice.copy(), "la", list(lines), ()))
+    return band, SimpleNamespace(parts=(), band_gain=0.0, drum_gain=0.0, mix_spans=(), vocal_spans=())
