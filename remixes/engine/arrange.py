@@ -262,7 +262,8 @@ def arrange(plan: StylePlan, analysis: Analysis, timing: Timing, strength: float
 
     drum_gain = gains["drums"] * 10 ** (mix.get("drums_db", 0.0) / 20) if plan.drums else 0.0
     parts, stem_spans, mix_spans, vocal_spans = _section_changes(plan.sections, analysis.sections, rate, parts, notes,
-                                                                 beats_per_bar * 60.0 / analysis.tempo)
+                                                                 beats_per_bar * 60.0 / analysis.tempo,
+                                                                 heard_speed=varispeed_factor(plan))
     if song_parts is not None:
         notes.extend(n for n in song_parts.notes if n not in notes)
     if parts and (gains["band"] > 0 or drum_gain > 0):
@@ -303,10 +304,11 @@ _SECTION_LEAD = 0.03
 
 
 def _section_changes(changes: tuple[SectionChange, ...], source_sections, rate: float, parts: list, notes: list[str],
-                     bar_seconds: float = 2.0):
+                     bar_seconds: float = 2.0, heard_speed: float = 1.0):
     """The prompt's changes in one part of the song (StylePlan.sections) on the song's sections: the band's notes
     there left out ("no drums in the verse") or kept there only ("add strings in the chorus"), and the spans of
-    gain on its parts, on the kept drums and bass stems, on the instrumental and on the vocal."""
+    gain on its parts, on the kept drums and bass stems, on the instrumental and on the vocal. The notes give the
+    times heard: with the version played `heard_speed` times as fast ("nightcore"), divided by it."""
     stem_spans, mix_spans, vocal_spans = [], [], []
     for change in changes:
         spans = section_spans(change, source_sections, bar_seconds)
@@ -347,7 +349,7 @@ def _section_changes(changes: tuple[SectionChange, ...], source_sections, rate: 
             parts = [replace(part, spans=part.spans + tuple((a, b, gain) for a, b in remix))
                      if _plays(part, change) else part for part in parts]
             stem_spans += [(stem, a, b, gain) for stem in stems for a, b in spans]
-        times = ", ".join(f"{_clock(a)}-{_clock(b)}" for a, b in remix)
+        times = ", ".join(f"{_clock(a / heard_speed)}-{_clock(b / heard_speed)}" for a, b in remix)
         notes.append(f"Song part \u201c{change.words}\u201d ({times}): {section_change_words(change)}.")
     return parts, tuple(stem_spans), tuple(mix_spans), tuple(vocal_spans)
 

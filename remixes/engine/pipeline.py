@@ -280,9 +280,9 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
         tune = (plan.vocal_tune, plan.vocal_harmony, analysis.key_tonic, analysis.mode) \
             if plan.vocal_tune or plan.vocal_harmony else None
         if plan.vocal_tune:
-            notes.append(_tune_note(plan.vocal_tune, analysis, kept is not None or sing_lyrics))
+            notes.append(_tune_note(plan.vocal_tune, analysis, kept is not None or sing_lyrics, plan.varispeed))
         if plan.vocal_harmony:
-            notes.append(_harmony_note(plan.vocal_harmony, analysis, kept is not None or sing_lyrics))
+            notes.append(_harmony_note(plan.vocal_harmony, analysis, kept is not None or sing_lyrics, plan.varispeed))
         if pool:
             # the kept original goes to a file as it is stitched, on the side thread (the render helpers read
             # it from there), while this one starts the render helpers' tasks
@@ -422,19 +422,20 @@ def _stretched_kept_file(kept: Stretch, workdir, gender: str | None, tune=None) 
     return _spill(workdir, "kept-vocal", kept_audio)
 
 
-def _tune_note(kind: str, analysis: Analysis, has_vocal: bool) -> str:
+def _tune_note(kind: str, analysis: Analysis, has_vocal: bool, transpose: int = 0) -> str:
+    """`transpose`: semitones the version is played up or down (the plan's varispeed): the key named is heard."""
     if not has_vocal:
         return f"Asked for {'autotune' if kind == 'autotune' else 'a robot voice'}, but this remix has no vocal."
-    key = f"{PITCH_NAMES[analysis.key_tonic]} {analysis.mode}"
+    key = f"{PITCH_NAMES[(analysis.key_tonic + transpose) % 12]} {analysis.mode}"
     return ("The vocal is autotuned: its pitch snapped to the notes of the song's key, " + key + "." if kind == "autotune"
             else f"The vocal is a robot voice: held on the tonic of the song's key, {key}.")
 
 
-def _harmony_note(kind: str, analysis: Analysis, has_vocal: bool) -> str:
+def _harmony_note(kind: str, analysis: Analysis, has_vocal: bool, transpose: int = 0) -> str:
     what = "backing harmony" if kind == "harmony" else "doubled vocal"
     if not has_vocal:
         return f"Asked for a {what}, but this remix has no vocal."
-    key = f"{PITCH_NAMES[analysis.key_tonic]} {analysis.mode}"
+    key = f"{PITCH_NAMES[(analysis.key_tonic + transpose) % 12]} {analysis.mode}"
     return (f"The vocal has a backing harmony: a second voice a third from the lead's notes, in {key}, under it."
             if kind == "harmony" else "The vocal is doubled: a second take of the lead, a little sharp and late, "
             "under it.")

@@ -457,3 +457,17 @@ def _held_tones(monkeypatch, seconds: float, band_hz: float = 330.0, voice_hz: f
     voice = np.repeat((0.05 * np.sin(2 * np.pi * voice_hz * t))[:, None], 2, axis=1).astype(np.float32)
     monkeypatch.setattr(pipeline, "_sing", lambda *args: (voice.copy(), "la", list(lines), ()))
     return band, SimpleNamespace(parts=(), band_gain=0.0, drum_gain=0.0, mix_spans=(), vocal_spans=())
+
+
+def test_a_nightcore_versions_notes_give_the_times_and_the_key_heard():
+    from remixes.engine.arrange import _section_changes
+    from remixes.engine.music import Section
+
+    plan = interpret("nightcore, no drums in the chorus")
+    notes = []
+    sections = (Section(0.0, 30.0, "verse", 0.6), Section(30.0, 63.0, "chorus", 1.0))
+    _section_changes(plan.sections, sections, 1.0, [], notes, heard_speed=2 ** (plan.varispeed / 12))
+    assert notes == ["Song part \u201cthe chorus\u201d (0:23-0:50): drums left out there."]
+    analysis = SimpleNamespace(key_tonic=1, mode="major")  # C# major, played 4 semitones up: F major
+    assert "in F major" in pipeline._harmony_note("harmony", analysis, True, plan.varispeed)
+    assert pipeline._tune_note("autotune", analysis, True, plan.varispeed).endswith("F major.")
