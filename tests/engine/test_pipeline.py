@@ -471,3 +471,28 @@ def test_a_nightcore_versions_notes_give_the_times_and_the_key_heard():
     analysis = SimpleNamespace(key_tonic=1, mode="major")  # C# major, played 4 semitones up: F major
     assert "in F major" in pipeline._harmony_note("harmony", analysis, True, plan.varispeed)
     assert pipeline._tune_note("autotune", analysis, True, plan.varispeed).endswith("F major.")
+
+
+@pytest.mark.parametrize("prompt, key_tonic, mode, expected", [
+    ("pop, up two semitones", 2, "major", 2), ("pop, in the key of E", 2, "major", 2),
+    ("pop, in the key of C", 9, "major", 3), ("pop, in the key of G", 2, "major", 5),
+    ("pop, in the key of A minor", 0, "major", 0),  # C major's relative minor: nothing moves
+    ("pop, drop it an octave", 5, "minor", -12), ("pop", 5, "minor", 0)])
+def test_the_mix_is_moved_the_nearest_way_to_the_key_asked(prompt, key_tonic, mode, expected):
+    assert pipeline.transposition(interpret(prompt), key_tonic, mode) == expected
+
+
+def test_a_version_moved_two_semitones_keeps_its_length_and_moves_band_and_vocal_alike(tmp_path, monkeypatch):
+    import soundfile as sf
+
+    band, arrangement = _held_tones(monkeypatch, 4, band_hz=440.0, voice_hz=261.63)
+    arrangement.key_tonic, arrangement.mode = 9, "major"
+    plan = interpret("pop, up two semitones")
+    result, _, _ = pipeline._finish_version(1, arrangement, plan, RemixRequest(prompt="pop"), band, None, "la",
+                                            workdir=tmp_path)
+    assert len(result.audio) == 4 * SR
+    for name, hz in (("instrumental", 440 * 2 ** (2 / 12)), ("vocals", 261.63 * 2 ** (2 / 12))):
+        audio, _ = sf.read(tmp_path / f"version-1-{name}.wav")
+        assert len(audio) == 4 * SR
+        spectrum = np.abs(np.fft.rfft(audio[SR:2 * SR, 0]))
+        assert abs(np.argmax(spectrum) - hz) <= 2  # 1 Hz bins

@@ -752,9 +752,8 @@ def test_but_not_too_asks_a_little_of_what_was_asked():
     ("crank the bass", "Louder: bass (+6 dB)", "Adds: bass"),
     ("sung by a woman", "Voice: female (the gender option, when the request gives one, wins)",
      "Read \u201csung\u201d as \u201cswung\u201d."),
-    ("lower the key by two semitones", "Key: the song's own (the remix does not transpose: its harmony keeps it "
-     "recognisable)", None),
-    ("transpose it up", "Key: the song's own (the remix does not transpose: its harmony keeps it recognisable)", None),
+    ("lower the key by two semitones", "Key: the whole mix moved -2 semitones (its tempo kept)", None),
+    ("transpose it up", "Key: the whole mix moved +2 semitones (its tempo kept)", None),
     ("don't change the vocals", "Keeps: vocals", "Removes: vocals"),      # removed the vocals
     ("no new instruments", None, "Removes: vocals"),  # "instruments" was guessed as "instrumental": no vocals
     ("radio edit", "Feel: clean", "Feel: radio"),     # a mix for the radio, not the sound of an old one
@@ -1325,3 +1324,19 @@ def test_an_ambience_asked_is_a_bed_under_the_music(prompt, kind):
     assert kind in {e.kind for e in plan.effects} and f"Adds: {kind}" in " ".join(plan.understood)
     assert "rain" not in {e.kind for e in interpret("rainy day vibes").effects}
     assert "rain" not in {e.kind for e in interpret("lofi with rain sounds, no rain sounds").effects}
+
+
+@pytest.mark.parametrize("prompt, transpose, key", [
+    ("pitch it up", 2, None), ("pitch the song down a bit", -1, None), ("lower the key", -2, None),
+    ("drop it an octave", -12, None), ("up two semitones", 2, None), ("transpose down 3 semitones", -3, None),
+    ("+2 semitones", 2, None), ("a whole step higher", 2, None), ("raise the key by 2 semitones", 2, None),
+    ("in the key of A minor", 0, 9), ("change the key to F sharp", 0, 6), ("in Eb major", 0, 3),
+    ("lofi, in the key of e", 0, 4), ("in a minor key", 0, None), ("key change", 0, None), ("pop", 0, None)])
+def test_a_key_or_a_move_of_the_pitch_asked_is_read(prompt, transpose, key):
+    """Each was "Key: the song's own (the remix does not transpose)", or unread; "in a minor key" is a mode."""
+    plan = interpret(prompt)
+    assert (plan.transpose, plan.key_tonic) == (transpose, key)
+    assert plan.ignored_words == ()
+    if transpose or key is not None:
+        assert any(line.startswith("Key: ") and "moved" in line for line in plan.understood)
+    assert interpret("in a minor key").mode == "minor"
