@@ -18,7 +18,7 @@ import numpy as np
 from .analyse import VOCAL_PRESENCE_THRESHOLD, Analysis
 from .music import Chord, Section, Tone
 from .retimbre import PAD_CENTRE_HZ
-from .style import KEEP_OWN_ORIGINAL, SectionChange, StylePlan, section_change_words
+from .style import KEEP_OWN_ORIGINAL, MAX_BPM, MIN_BPM, SectionChange, StylePlan, section_change_words
 from .vocabulary import Groove
 
 # (start_seconds, end_seconds, midi_pitch, velocity 1..127)
@@ -107,7 +107,11 @@ def varispeed_factor(plan: StylePlan) -> float:
 def choose_timing(plan: StylePlan, source_tempo: float, duration: float) -> Timing:
     """Explicit bpm, else source x factor with its groove folded by octaves into/near the style's range.
     With a varispeed ("nightcore", "slowed"), the timing before the finished mix is played faster or slower: the
-    plan's tempo, factor and range divided by that speed (its product with it is what the plan asks)."""
+    plan's tempo, factor and range divided by that speed (its product with it is what the plan asks). A tempo asked
+    relative to the song's ("10 bpm faster") is that bpm."""
+    if plan.tempo_delta and not plan.tempo_bpm:  # "10 bpm faster": the song's own tempo and that many more
+        plan = replace(plan, tempo_bpm=float(np.clip(source_tempo + plan.tempo_delta, MIN_BPM, MAX_BPM)),
+                       tempo_delta=0.0)
     speed = varispeed_factor(plan)
     if speed != 1.0:
         plan = replace(plan, varispeed=0, tempo_factor=plan.tempo_factor / speed,

@@ -101,6 +101,7 @@ class StylePlan:
     # speed (x 2^(n/12): faster and higher, or slower and lower); part of tempo_factor, made by resampling
     varispeed: int = 0
     transpose: int = 0  # "up two semitones", "pitch it down": semitones the finished mix is moved, its tempo kept
+    tempo_delta: float = 0.0  # "10 bpm faster": bpm added to the song's own tempo (tempo_factor is then 1)
     key_tonic: int | None = None  # "in the key of E": the pitch class the mix is moved to (the nearest way)
 
     def to_dict(self) -> dict:
@@ -288,6 +289,28 @@ _BPM_PATTERNS = (
                r"(\d{1,3}(?:\.\d+)?)\b"),
     re.compile(r"\b(?:at|to|around|about)\s+(\d{2,3}(?:\.\d+)?)\b(?!\s*(?:%|percent|seconds|s\b|sec|min|hz|db|k\b))"),
 )
+
+
+_BPM = r"(\d{1,3}(?:\.\d+)?)\s*(?:bpm|b\.p\.m\.?|beats per minute|beats a minute)"
+_RELATIVE_BPM_PATTERNS = (  # (pattern, group of the number, group of the direction)
+    (re.compile(_BPM + r"\s+(faster|quicker|slower|higher|lower|up|down|more|less)\b"), 1, 2),
+    (re.compile(r"\b(faster|quicker|slower|speed(?:\s+it)?\s+up|slow(?:\s+it)?\s+down|up|down|increase|decrease|"
+                r"raise|lower)\s+(?:the\s+tempo\s+)?(?:by\s+)?(?:about\s+)?" + _BPM), 2, 1),
+    (re.compile(r"\b(plus|minus)\s*" + _BPM), 2, 1),
+)
+_SLOWER_WORDS = ("slower", "lower", "down", "less", "minus", "decrease")
+
+
+def _extract_tempo_delta(text: str) -> tuple[float | None, str]:
+    """"10 bpm faster", "slow it down by 5 bpm", "+8 bpm": (bpm added to the song's tempo, text without the phrase),
+    or (None, text)."""
+    for pattern, number, direction in _RELATIVE_BPM_PATTERNS:
+        match = pattern.search(text)
+        if match:
+            slower = match.group(direction).split()[-1] in _SLOWER_WORDS or match.group(direction).startswith("slow")
+            delta = float(match.group(number)) * (-1 if slower else 1)
+            return delta, text[:match.start()] + " , " + text[match.end():]
+    return None, text
 
 
 def _extract_bpm(text: str) -> tuple[float | None, str, list[str]]:
@@ -1002,6 +1025,7 @@ def interpret(prompt: str) -> StylePlan:
     text = prompt if isinstance(prompt, str) else ("" if prompt is None else str(prompt))
     empty = not text.strip()
     text = _normalise(text[:MAX_PROMPT_CHARS])
+    delta, text = _extract_tempo_delta(text)
     bpm, text, notes = _extract_bpm(text)
     percent, text = _extract_tempo_change(text) if bpm is None else (None, text)
     fade_in, fade_out, text, fade_notes = _extract_fades(text)
@@ -1065,6 +1089,13 @@ def interpret(prompt: str) -> StylePlan:
         named = ", ".join(f"\u201c{text}\u201d" for text in sections)
         understood.append(f"Song part: {named}: the remix changes the whole song alike (only a level, a part "
                           "left out or added, or the band bigger or softer is changed in one part of the song)")
+    if delta is not None and bpm is None and percent is None:
+        percent = 1.0  # the feel of "faster" / "slower" as for a percentage; the tempo is the song's own + delta
+        if delta:
+            _apply_modifier(d, "slow" if delta < 0 else "fast", 1.0)
+            understood.append(f"Tempo: the song's own {delta:+g} BPM")
+    else:
+        delta = None
     if percent is not None:  # "20% faster": the feel of "faster", and that much, whatever the feelings' own tempo
         if abs(percent - 1.0) >= 0.02:
             _apply_modifier(d, "slow" if percent < 1 else "fast", 1.0)
@@ -1093,7 +1124,8 @@ def interpret(prompt: str) -> StylePlan:
     understood.extend(fade_notes)
     understood.extend(spell_notes)
     return replace(_finish(d, bpm, understood, ignored), sections=section_changes, fade_in=fade_in or 0.0,
-                   fade_out=fade_out or 0.0, varispeed=varispeed, transpose=transpose, key_tonic=key_tonic)
+                   fade_out=fade_out or 0.0, varispeed=varispeed, transpose=transpose, key_tonic=key_tonic,
+                   tempo_delta=delta or 0.0)
 
 
 @dataclass

@@ -1340,3 +1340,18 @@ def test_a_key_or_a_move_of_the_pitch_asked_is_read(prompt, transpose, key):
     if transpose or key is not None:
         assert any(line.startswith("Key: ") and "moved" in line for line in plan.understood)
     assert interpret("in a minor key").mode == "minor"
+
+
+@pytest.mark.parametrize("prompt, delta", [("make it 10 bpm faster", 10.0), ("speed up by 10 bpm", 10.0),
+                                           ("slow it down by 5 bpm", -5.0), ("+8 bpm", 8.0),
+                                           ("10 bpm slower, jazz", -10.0), ("120 bpm house", 0.0)])
+def test_a_tempo_asked_relative_to_the_songs_is_that_many_bpm_more_or_less(prompt, delta):
+    """"10 bpm faster" was x1.15 and "Tempo 10 BPM is outside 40-240 BPM, so it was not used"."""
+    from remixes.engine.arrange import choose_timing
+
+    plan = interpret(prompt)
+    assert plan.tempo_delta == delta and not any("outside" in line for line in plan.understood)
+    if delta:
+        assert plan.tempo_bpm is None and f"Tempo: the song's own {delta:+g} BPM" in plan.understood
+        for source in (95.7, 140.0):
+            assert choose_timing(plan, source, 100.0).tempo == pytest.approx(source + delta)
