@@ -37,7 +37,8 @@ class RemixReport:
     key: str = ""                        # "C major"
     source_tempo: float | None = None    # bpm
     tempo: float | None = None           # the remix's bpm
-    stretch: float = 1.0                 # source time = version time x stretch (finite, > 0)
+    stretch: float = 1.0                 # source time = (version time + offset) x stretch (finite, > 0)
+    offset: float = 0.0                  # seconds of the remix cut off before its versions start (>= 0)
     vocals: tuple[VersionVocal, ...] = ()
 
     @classmethod
@@ -54,6 +55,7 @@ class RemixReport:
         if isinstance(notes, str):
             notes = [notes]
         stretch = _number(engine.get("stretch") or 1.0)
+        offset = _number(engine.get("offset") or 0.0)
         return cls(
             summary=str(plan.get("summary") or ""),
             style_name=str(plan.get("style_name") or ""),
@@ -65,6 +67,7 @@ class RemixReport:
             source_tempo=_number(engine.get("source_tempo")) or None,
             tempo=_number(engine.get("tempo")) or None,
             stretch=stretch if stretch is not None and math.isfinite(stretch) and stretch > 0 else 1.0,
+            offset=offset if offset is not None and math.isfinite(offset) and offset > 0 else 0.0,
             vocals=tuple(_vocals(engine.get("vocal"))),
         )
 

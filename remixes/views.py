@@ -265,7 +265,8 @@ def _version_cards(request: HttpRequest, task: RemixTask) -> list[dict]:
 
 def _original_context(request: HttpRequest, task: RemixTask, report: RemixReport) -> dict:
     """The source song for the A/B player: its link, length, the tempo stretch that maps a version's
-    time onto it (source time = version time x stretch) and the source's stems once the remix is shown."""
+    time onto it (source time = (version time + offset) x stretch) and the source's stems once the remix is
+    shown."""
     upload = task.upload
     show = task.status == RemixTask.Status.COMPLETED and task.outputs_visible  # beside the versions only
     return {
@@ -273,6 +274,7 @@ def _original_context(request: HttpRequest, task: RemixTask, report: RemixReport
         "original_duration": upload.duration or 0,
         "original_peaks": upload.peaks or [],
         "stretch": report.stretch,
+        "offset": report.offset,
         "source_stems": _stem_links(request, tuple(
             (stem, getattr(task, f"source_{stem}_file"), payloads.source_download_name(task, stem))
             for stem in ("vocals", "accompaniment")

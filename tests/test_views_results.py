@@ -101,6 +101,7 @@ def test_the_original_song_is_offered_for_ab_listening_through_a_signed_link(own
     match = re.search(r'<audio id="original-audio" preload="metadata" src="([^"]+)"', body)
     assert match, "no original player"
     assert body.count('data-ab="original-audio"') == 2 and body.count('data-stretch="1.250"') == 2
+    assert body.count('data-offset="0.000"') == 2
     assert body.count('class="ab"') == 2 and 'aria-pressed="false"' in body
     link = unescape(match.group(1))
     assert "/files/" in link
@@ -202,3 +203,13 @@ def test_a_confident_kept_vocal_shows_the_transcripts_note_above_its_words(owner
     task = complete_task(submit_task(owner), plan=plan)
     first = unescape(card_html(owner_client.get(reverse("job", args=[task.task_id])).content.decode(), 1))
     assert f'<li class="lyrics-caption">{note}</li>' in first and first.count('class="word"') == 6
+
+
+def test_a_version_cut_after_the_songs_start_tells_the_ab_player_where_it_begins(owner_client, owner):
+    """"skip the intro": the engine's offset (seconds of the remix cut before the version) goes to the player, which
+    maps a version's time onto the original as (time + offset) x stretch."""
+    plan = plan_with([], stretch=1.25)
+    plan["engine"]["offset"] = 12.5
+    task = complete_task(submit_task(owner), plan=plan)
+    body = owner_client.get(reverse("job", args=[task.task_id])).content.decode()
+    assert body.count('data-offset="12.500"') == 2

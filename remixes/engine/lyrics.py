@@ -199,8 +199,8 @@ def _timed_lines(lines: list[list[Word]], rate: float, duration: float, offset: 
         words = []
         for w in line:
             start = w.start / rate + offset
-            if start >= duration:
-                continue  # after the end of this version: left out, not squeezed in
+            if start >= duration or start < 0:
+                continue  # after the end of this version, or before its start (cut there): left out, not squeezed in
             start = min(max(start, previous_end, 0.0), duration)
             end = min(max(w.end / rate + offset, start), duration)
             text = _EDGE_PUNCT.sub("", w.text) or w.text

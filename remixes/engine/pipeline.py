@@ -75,6 +75,7 @@ class VersionResult:
     stems: dict = field(default_factory=dict)   # "instrumental" (and "vocals" unless instrumental) -> wav Path
     mp3: bytes | None = None     # with remix(encode=True): the version as 192 kb/s mp3
     wav: Path | None = None      # with remix(encode=True): the version as a 16-bit wav file in the workdir
+    start: float = 0.0           # seconds of the remix cut off before it ("skip the intro", "start at the chorus")
 
 
 @dataclass(frozen=True)
@@ -248,6 +249,8 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
                                        keep_vocal, song_parts=song_parts, carry_melody=carry_melody)]
         vocal_file = getattr(stems.vocals, "filename", None) or stems.vocals  # for the kept vocal's words
         notes = list(analysis.notes) + list(first.notes) + [n for n in [soundfont_note()] if n] + [STEM_NOTE]
+        cut_start, _, cut_notes = excerpt(plan, first, n / SAMPLE_RATE / varispeed_factor(plan))
+        notes.extend(cut_notes)
         moved = transposition(plan, analysis.key_tonic, analysis.mode)
         if moved or plan.key_tonic is not None:
             now = PITCH_NAMES[(analysis.key_tonic + moved) % 12]
@@ -349,7 +352,8 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
     versions = tuple(result for result, _, _ in results)
     vocal_entries = [_vocal_entry(v.index, sing_lyrics, kept_path is not None) for v in versions]
     if transcript is not None:
-        versions, vocal_entries = _kept_lyrics(versions, transcript, timing.rate * varispeed_factor(plan))
+        versions, vocal_entries = _kept_lyrics(versions, transcript, timing.rate * varispeed_factor(plan),
+                                               offset=-cut_start)
     for _, version_notes, _ in results:
         notes.extend(n for n in version_notes if n not in notes)
 
@@ -357,7 +361,8 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
     plan_dict["engine"] = {
         "source_tempo": round(analysis.tempo, 2),
         "tempo": round(timing.tempo * varispeed_factor(plan), 2),
-        "stretch": round(timing.rate * varispeed_factor(plan), 4),  # source time = version time x stretch
+        "stretch": round(timing.rate * varispeed_factor(plan), 4),  # source time = (version time + offset) x stretch
+        "offset": round(versions[0].start, 3),  # seconds of the remix cut off before its start ("skip the intro")
         "varispeed": round(varispeed_factor(plan), 4),  # of which the record's speed ("nightcore"), 1.0 without
         "key": f"{PITCH_NAMES[analysis.key_tonic]} {analysis.mode}",
         "key_confidence": round(analysis.key_confidence, 3),
@@ -773,11 +778,12 @@ def _transcribe_vocals(vocal_file, pool):
         return fresh.submit(transcribe_vocal_stem_file, vocal_file, SAMPLE_RATE, release=True).result()
 
 
-def _kept_lyrics(versions, transcript, rate: float):
-    """The kept vocal's words on each version's time axis (source time / rate), and the plan's vocal entries."""
+def _kept_lyrics(versions, transcript, rate: float, offset: float = 0.0):
+    """The kept vocal's words on each version's time axis (source time / rate + offset: a version cut after the
+    song's start begins `-offset` seconds in), and the plan's vocal entries."""
     out, entries = [], []
     for version in versions:
-        kept = kept_vocal_lyrics(transcript, rate, version.duration)
+        kept = kept_vocal_lyrics(transcript, rate, version.duration, offset=offset)
         out.append(replace(version, lyrics=kept.text, lyrics_timestamped=kept.lines))
         entries.append(vocal_plan_entry(version.index, "kept", kept))
     return tuple(out), entries
@@ -1050,6 +1056,19 @@ def _finish_version(index: int, arrangement: Arrangement, plan: StylePlan, reque
     if shift:  # "up two semitones", "in the key of E": the band and the vocal moved together, still in tune
         mix = pitch_shifted(mix, shift)
         vocal = None if vocal is None else pitch_shifted(vocal, shift)
+    whole = len(mix) / sr
+    start, end, _ = excerpt(plan, arrangement, whole)
+    if start > 0:  # a sung line's pickup just before the cut is kept whole ("Hold on" lost its first syllable)
+        start = min([start] + [max(0.0, line["start"] - 0.1) for line in sung_lines
+                               if start - 2.0 <= line.get("start", -9.0) < start < line.get("end", 0.0)])
+    if start > 0 or end < whole:  # "cut it down to 2 minutes", "skip the intro": that stretch of it
+        a, b = int(round(start * sr)), int(round(end * sr))
+        mix = np.ascontiguousarray(mix[a:b])
+        vocal = None if vocal is None else np.ascontiguousarray(vocal[a:b])
+        sung_lines = _lines_between(sung_lines, start, end)
+        for stem in (mix, vocal):
+            if stem is not None:  # cut edges faded (a fade the prompt asks for comes after, on the new edges)
+                fade_edges(stem, sr, CUT_FADE_IN if a > 0 else 0.0, CUT_FADE_OUT if end < whole else 0.0)
     if plan.fade_in or plan.fade_out:  # both stems alike, so that they still add up to the version
         for stem in (mix, vocal):
             if stem is not None:
@@ -1083,7 +1102,7 @@ def _finish_version(index: int, arrangement: Arrangement, plan: StylePlan, reque
         clock("encode")
     return (VersionResult(index=index, audio=audio, sample_rate=sr, duration=len(audio) / sr,
                           lyrics=sung_text, lyrics_timestamped=sung_lines, peaks=features.peaks(audio),
-                          stems=stems, mp3=mp3, wav=wav),
+                          stems=stems, mp3=mp3, wav=wav, start=start),
             notes, clock.seconds)
 
 
@@ -1123,6 +1142,70 @@ def pitch_shifted(audio: np.ndarray, semitones: int) -> np.ndarray:
     if len(out) >= len(audio):
         return np.ascontiguousarray(out[:len(audio)])
     return np.concatenate([out, np.zeros((len(audio) - len(out), *out.shape[1:]), dtype=np.float32)])
+
+
+CUT_FADE_IN, CUT_FADE_OUT = 0.05, 3.0  # seconds: a version cut after the song's start, or before its end
+
+
+def excerpt(plan: StylePlan, arrangement, seconds: float) -> tuple[float, float, list[str]]:
+    """The stretch of a finished version (`seconds` long, after any varispeed) the plan keeps ("skip the intro",
+    "start at the chorus", "remove the outro", "cut it down to 2 minutes", "make it shorter"): (start, end) in
+    seconds and what the notes say. The edges come from the arrangement's sections; a length asked ends on the last
+    downbeat before it (at least three quarters of it), so the cut falls on the beat, and is faded out."""
+    speed = varispeed_factor(plan)
+    sections = [(s.start / speed, s.end / speed, s.label) for s in getattr(arrangement, "sections", ())]
+    bars = [t / speed for t in getattr(arrangement, "bar_times", ())]
+    start, end, notes = 0.0, seconds, []
+    if plan.start == "after_intro":
+        if sections and sections[0][2] == "intro" and sections[0][1] < seconds:
+            start = sections[0][1]
+        else:
+            notes.append("Asked to skip the intro, but the song has none apart: it starts as it did.")
+    elif plan.start == "chorus":
+        chorus = next((a for a, _, label in sections if label == "chorus"), None)
+        if chorus is not None and chorus < seconds - MIN_EXCERPT:
+            start = chorus
+        else:
+            notes.append("Asked to start at the chorus, but the song has none found: it starts as it did.")
+    if plan.end == "before_outro":
+        if len(sections) > 1 and sections[-1][2] == "outro" and sections[-1][0] > start + MIN_EXCERPT:
+            end = sections[-1][0]
+        else:
+            notes.append("Asked to leave out the outro, but the song has none apart: it ends as it did.")
+    length = plan.max_length or ((end - start) * plan.length_fraction if plan.length_fraction < 1 else 0.0)
+    if length and start + length < end:
+        downbeats = [t for t in bars if start + 0.75 * length <= t <= start + length]
+        end = downbeats[-1] if downbeats else start + length
+    if start > 0 or end < seconds:
+        notes.append(f"Cut to {_clock_time(start)}-{_clock_time(end)} of the remix ({end - start:.0f} s), faded "
+                     f"{'in and out' if start > 0 and end < seconds else 'in' if start > 0 else 'out'}.")
+    return start, end, notes
+
+
+MIN_EXCERPT = 10.0  # seconds: a cut keeps at least this much
+
+
+def _clock_time(seconds: float) -> str:
+    return f"{int(seconds // 60)}:{int(seconds % 60):02d}"
+
+
+def _lines_between(lines: list, start: float, end: float) -> list:
+    """Timed lyric lines sung wholly within start..end, on the timeline of the audio cut there (start at 0)."""
+    kept = [line for line in lines if line.get("start", 0.0) >= start - 1e-6 and line.get("end", 0.0) <= end + 1e-6]
+    return _lines_shifted(kept, -start)
+
+
+def _lines_shifted(lines: list, seconds: float) -> list:
+    def moved(item: dict) -> dict:
+        out = dict(item)
+        for name in ("start", "end"):
+            if isinstance(out.get(name), (int, float)):
+                out[name] = round(max(0.0, out[name] + seconds), 3)
+        if isinstance(out.get("words"), list):
+            out["words"] = [moved(word) for word in out["words"]]
+        return out
+
+    return [moved(line) for line in lines]
 
 
 def _lines_at_speed(lines: list, speed: float) -> list:

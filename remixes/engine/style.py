@@ -102,6 +102,12 @@ class StylePlan:
     varispeed: int = 0
     transpose: int = 0  # "up two semitones", "pitch it down": semitones the finished mix is moved, its tempo kept
     tempo_delta: float = 0.0  # "10 bpm faster": bpm added to the song's own tempo (tempo_factor is then 1)
+    # the stretch of the song the version keeps: from "start" ("" the beginning, "after_intro", "chorus": the first
+    # one), up to "end" ("" the end, "before_outro"), at most `max_length` seconds, or `length_fraction` of it
+    start: str = ""
+    end: str = ""
+    max_length: float = 0.0
+    length_fraction: float = 1.0
     key_tonic: int | None = None  # "in the key of E": the pitch class the mix is moved to (the nearest way)
 
     def to_dict(self) -> dict:
@@ -299,6 +305,91 @@ _RELATIVE_BPM_PATTERNS = (  # (pattern, group of the number, group of the direct
     (re.compile(r"\b(plus|minus)\s*" + _BPM), 2, 1),
 )
 _SLOWER_WORDS = ("slower", "lower", "down", "less", "minus", "decrease")
+
+
+_DURATION = r"(\d{1,3}(?:\.\d+)?|one|two|three|four|five|half\s+a)\s*(minutes?|mins?|seconds?|secs?|s)\b"
+_CLIP_WORDS = r"(?:clip|snippet|preview|excerpt|teaser|short|reel|reels|tiktok|story)"
+_LENGTH_PATTERNS = (  # (pattern, group of the number or None, of the unit, a clip: from the first chorus)
+    (re.compile(r"\b(?:cut|trim|shorten|edit|bring|make|keep)\s+(?:it\s+|the\s+(?:song|track)\s+)?(?:down\s+)?"
+                r"(?:to|under)\s+(?:about\s+|around\s+|just\s+)?" + _DURATION), 1, 2, False),
+    (re.compile(r"\b(?:under|at\s+most|no\s+longer\s+than|max(?:imum)?|shorter\s+than)\s+" + _DURATION), 1, 2,
+     False),
+    (re.compile(r"\b" + _DURATION + r"\s+(?:long\s+)?" + _CLIP_WORDS + r"\b"), 1, 2, True),
+    (re.compile(r"\b" + _DURATION + r"\s+(?:long\s+)?(?:version|edit|cut|remix|song|track|loop)\b"), 1, 2, False),
+    (re.compile(r"\b(?:a\s+)?(?:short\s+)?(?:clip|snippet|preview|teaser)\b(?:\s+(?:for|of)\s+"
+                r"(?:tiktok|instagram|reels|a\s+story|social\s+media|the\s+chorus))?"), None, None, True),
+)
+_SHORTER = re.compile(r"\b(?:make\s+(?:it|the\s+(?:song|track|remix))\s+shorter|shorten\s+(?:it|the\s+(?:song|track))|"
+                      r"(?:a\s+)?short(?:er)?\s+(?:version|edit|song|track|remix)|"
+                      r"shorter(?=\s*(?:$|[,.;!]|and\b|please\b|but\b)))")
+_START_PATTERNS = (
+    (re.compile(r"\b(?:skip|cut|remove|drop|lose|ditch|trim)\s+(?:out\s+|off\s+)?the\s+intro\b|"
+                r"\b(?:no|without\s+(?:the|an|any))\s+intro\b"), "after_intro"),
+    (re.compile(r"\b(?:start|begin|open|kick\s+off)\s+(?:it\s+|the\s+(?:song|track)\s+)?(?:right\s+)?"
+                r"(?:at|with|from|on)\s+the\s+(?:first\s+)?(?:chorus|hook|drop)\b|"
+                r"\bstraight\s+(?:in)?to\s+the\s+(?:chorus|hook|drop)\b"), "chorus"),
+)
+_END_PATTERN = re.compile(r"\b(?:skip|cut|remove|drop|lose|ditch|trim)\s+(?:out\s+|off\s+)?the\s+outro\b|"
+                          r"\b(?:no|without\s+(?:the|an|any))\s+outro\b|"
+                          r"\b(?:end|finish)\s+(?:it\s+)?(?:on|with|after)\s+the\s+(?:last\s+)?(?:chorus|hook)\b")
+_WORD_NUMBERS = {"one": 1.0, "two": 2.0, "three": 3.0, "four": 4.0, "five": 5.0}
+SHORTER_FRACTION = 0.66  # "make it shorter": about two thirds of the song
+CLIP_SECONDS = 30.0  # "a clip for tiktok", "a snippet": this long, from the first chorus
+MIN_LENGTH = 10.0
+
+
+def _extract_length(text: str) -> tuple[dict, str, list[str]]:
+    """"cut it down to 2 minutes", "a 30 second clip", "make it shorter", "skip the intro", "start at the chorus",
+    "remove the outro": the plan's start, end, max_length and length_fraction (only those asked), the text without
+    the phrases, what was understood. The engine cuts the finished version there (on downbeats, faded)."""
+    asked, notes = {}, []
+    for pattern, number, unit, clip in _LENGTH_PATTERNS:
+        match = pattern.search(text)
+        if not match:
+            continue
+        if number is None:
+            seconds = CLIP_SECONDS
+        else:
+            value = match.group(number)
+            amount = 0.5 if value.startswith("half") else _WORD_NUMBERS.get(value) or float(value)
+            seconds = amount * (60.0 if match.group(unit).startswith("m") else 1.0)
+        asked["max_length"] = max(MIN_LENGTH, min(seconds, 3600.0))
+        if clip:
+            asked["start"] = "chorus"
+        text = text[:match.start()] + " , " + text[match.end():]
+        break
+    else:
+        match = _SHORTER.search(text)
+        if match:
+            asked["length_fraction"] = SHORTER_FRACTION
+            text = text[:match.start()] + " , " + text[match.end():]
+    for pattern, start in _START_PATTERNS:  # "skip the intro and start at the chorus": the chorus
+        match = pattern.search(text)
+        if match:
+            asked["start"] = start
+            text = text[:match.start()] + " , " + text[match.end():]
+    match = _END_PATTERN.search(text)
+    if match:
+        asked["end"] = "before_outro"
+        text = text[:match.start()] + " , " + text[match.end():]
+    if asked.get("start") == "after_intro":
+        notes.append("Length: starts after the intro")
+    elif asked.get("start") == "chorus":
+        notes.append("Length: starts at the first chorus")
+    if asked.get("end"):
+        notes.append("Length: ends before the outro")
+    if asked.get("max_length"):
+        notes.append(f"Length: at most {_clock_words(asked['max_length'])} (cut on a downbeat, faded out)")
+    if asked.get("length_fraction"):
+        notes.append(f"Length: shorter, about {asked['length_fraction']:.0%} of the song (cut on a downbeat, faded "
+                     "out)")
+    return asked, text, notes
+
+
+def _clock_words(seconds: float) -> str:
+    if seconds >= 60 and seconds % 60 == 0:
+        return f"{seconds / 60:g} minute{'s' if seconds != 60 else ''}"
+    return f"{int(seconds // 60)}:{int(seconds % 60):02d}" if seconds >= 60 else f"{seconds:g} s"
 
 
 def _extract_tempo_delta(text: str) -> tuple[float | None, str]:
@@ -1025,6 +1116,7 @@ def interpret(prompt: str) -> StylePlan:
     text = prompt if isinstance(prompt, str) else ("" if prompt is None else str(prompt))
     empty = not text.strip()
     text = _normalise(text[:MAX_PROMPT_CHARS])
+    length, text, length_notes = _extract_length(text)
     delta, text = _extract_tempo_delta(text)
     bpm, text, notes = _extract_bpm(text)
     percent, text = _extract_tempo_change(text) if bpm is None else (None, text)
@@ -1122,10 +1214,11 @@ def interpret(prompt: str) -> StylePlan:
                           f"(x{2 ** (varispeed / 12):.2f}, {varispeed:+d} semitones)")
     understood.extend(notes)
     understood.extend(fade_notes)
+    understood.extend(length_notes)
     understood.extend(spell_notes)
     return replace(_finish(d, bpm, understood, ignored), sections=section_changes, fade_in=fade_in or 0.0,
                    fade_out=fade_out or 0.0, varispeed=varispeed, transpose=transpose, key_tonic=key_tonic,
-                   tempo_delta=delta or 0.0)
+                   tempo_delta=delta or 0.0, **length)
 
 
 @dataclass

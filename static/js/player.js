@@ -147,9 +147,11 @@
     var own = card.querySelector("audio");
     // A/B: a version card can hear the original song (an <audio> shared with the original's own
     // player) at the same point of the song instead of itself. The card keeps its own time axis:
-    // source time = version time x stretch (the tempo change of the remix).
+    // source time = (version time + offset) x stretch (the tempo change of the remix; the seconds of it cut
+    // off before the version's start, as "skip the intro" asks).
     var original = card.dataset.ab ? document.getElementById(card.dataset.ab) : null;
     var stretch = Number(card.dataset.stretch) > 0 ? Number(card.dataset.stretch) : 1;
+    var offset = Number(card.dataset.offset) > 0 ? Number(card.dataset.offset) : 0;
     var abButton = original ? card.querySelector("button.ab") : null;
     var hearingOriginal = false;
     var canvas = card.querySelector("canvas.wave");
@@ -181,12 +183,12 @@
     }
 
     function position() {
-      return hearingOriginal ? original.currentTime / stretch : own.currentTime;
+      return hearingOriginal ? Math.max(0, original.currentTime / stretch - offset) : own.currentTime;
     }
 
     function setPosition(seconds) {
       if (hearingOriginal) {
-        var target = seconds * stretch;
+        var target = (seconds + offset) * stretch;
         if (known(original.duration)) target = Math.min(target, original.duration - 0.01);
         original.currentTime = Math.max(0, target);
       } else {

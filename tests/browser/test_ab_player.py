@@ -24,11 +24,11 @@ STRETCH = 1.25  # the remix is faster: source time = version time x 1.25
 UNSURE = "The singer's words could not be made out with confidence (0.28), so none are shown."
 
 
-def finished(owner, vocal: list[dict], *, stems: bool = False) -> RemixTask:
+def finished(owner, vocal: list[dict], *, stems: bool = False, offset: float = 0.0) -> RemixTask:
     task = submit_task(owner, prompt="Upbeat house remix with a four-on-the-floor kick", seconds=5.0)
     claimed = services.claim_task(task.task_id)
     plan = copy.deepcopy(PLAN)
-    plan["engine"].update(stretch=STRETCH, vocal=vocal)
+    plan["engine"].update(stretch=STRETCH, vocal=vocal, offset=offset)
     audio = tiny_mp3(3.0)
     peaks = [round(float(abs(np.sin(9 * x)) * (0.3 + 0.7 * x)), 3) for x in np.linspace(0, 1, 300)]
     lines = {entry["version"]: (LINES if entry["kind"] in ("sung", "kept") and entry["confident"] else [])
@@ -177,3 +177,23 @@ def test_the_progress_names_the_engine_stage_in_words(page, make_user):
     services.report_progress(task.task_id, claimed.attempts, "render", 60)
     page.wait_for_function("() => document.querySelector('#status .stage').textContent.includes('Rendering the versions')")
     assert "separate" not in page.inner_text("#status")
+
+
+def test_ab_switch_of_a_version_cut_after_the_songs_start_lands_where_it_began(page, make_user):
+    """"skip the intro": the version starts 1 s into the remix; its 1.5 s is the original's (1.5 + 1) x 1.25."""
+    owner = make_user("cutter")
+    task = finished(owner, [{"version": 1, "kind": "none", "language": None, "confident": False, "note": ""},
+                            {"version": 2, "kind": "none", "language": None, "confident": False, "note": ""}],
+                    offset=1.0)
+    log_in(page, "cutter")
+    page.goto(f"/remixes/{task.task_id}/")
+    page.wait_for_function("""() => document.querySelector('#version-1 audio').readyState >= 1
+                                    && document.getElementById('original-audio').readyState >= 1""")
+    box = page.locator("#version-1 canvas.wave").bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.5, box["y"] + box["height"] / 2)
+    at = times(page)
+    page.click("#version-1 button.ab")
+    switched = times(page)
+    assert switched["original"] == pytest.approx((at["version"] + 1.0) * STRETCH, abs=0.02)
+    page.click("#version-1 button.ab")
+    assert times(page)["version"] == pytest.approx(at["version"], abs=0.02)

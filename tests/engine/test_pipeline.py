@@ -496,3 +496,49 @@ def test_a_version_moved_two_semitones_keeps_its_length_and_moves_band_and_vocal
         assert len(audio) == 4 * SR
         spectrum = np.abs(np.fft.rfft(audio[SR:2 * SR, 0]))
         assert abs(np.argmax(spectrum) - hz) <= 2  # 1 Hz bins
+
+
+@pytest.mark.parametrize("prompt, expected", [
+    ("pop", (0.0, 80.0)), ("pop, skip the intro", (10.0, 80.0)), ("pop, a 30 second clip", (40.0, 70.0)),
+    ("pop, remove the outro", (0.0, 70.0)), ("pop, cut it down to 25 seconds", (0.0, 24.0)),
+    ("pop, make it shorter", (0.0, 52.0)), ("nightcore, skip the intro", (10.0 / 2 ** (4 / 12), 80.0))])
+def test_the_stretch_a_version_keeps_starts_and_ends_on_the_songs_sections_and_downbeats(prompt, expected):
+    from remixes.engine.music import Section
+
+    arrangement = SimpleNamespace(bar_times=tuple(np.arange(0.0, 80.0, 2.0)), sections=(
+        Section(0.0, 10.0, "intro", 0.3), Section(10.0, 40.0, "verse", 0.6), Section(40.0, 70.0, "chorus", 1.0),
+        Section(70.0, 80.0, "outro", 0.4)))
+    start, end, notes = pipeline.excerpt(interpret(prompt), arrangement, 80.0)
+    assert (start, end) == pytest.approx(expected)
+    assert bool(notes) == (expected != (0.0, 80.0))
+    bare = SimpleNamespace(bar_times=(), sections=(Section(0.0, 80.0, "verse", 1.0),))
+    assert pipeline.excerpt(interpret("skip the intro"), bare, 80.0)[:2] == (0.0, 80.0)
+    assert "the song has none apart" in pipeline.excerpt(interpret("skip the intro"), bare, 80.0)[2][0]
+
+
+def test_a_version_cut_to_a_stretch_keeps_its_words_there_and_a_pickup_before_it(tmp_path, monkeypatch):
+    """"start at the chorus": the version begins at the chorus (4 s), but a line sung from 3.5 s is kept whole (its
+    first word was cut off); the line before it is left out, the times are the cut version's."""
+    from remixes.engine.music import Section
+
+    lines = [{"text": "one", "start": 1.0, "end": 2.0, "words": [{"word": "one", "start": 1.0, "end": 2.0}]},
+             {"text": "two", "start": 3.5, "end": 5.0, "words": [{"word": "two", "start": 3.5, "end": 5.0}]},
+             {"text": "three", "start": 6.0, "end": 7.0, "words": [{"word": "three", "start": 6.0, "end": 7.0}]}]
+    band, arrangement = _held_tones(monkeypatch, 16, lines=lines)
+    arrangement.sections = (Section(0.0, 4.0, "verse", 0.5), Section(4.0, 16.0, "chorus", 1.0))
+    arrangement.bar_times = tuple(np.arange(0.0, 16.0, 2.0))
+    result, _, _ = pipeline._finish_version(1, arrangement, interpret("pop, start at the chorus"),
+                                            RemixRequest(prompt="pop"), band, None, "la", workdir=tmp_path)
+    assert result.start == pytest.approx(3.4) and result.duration == pytest.approx(16.0 - 3.4, abs=0.001)
+    assert [(line["text"], line["start"]) for line in result.lyrics_timestamped] == [("two", 0.1), ("three", 2.6)]
+
+
+def test_a_kept_vocals_words_before_a_cut_are_left_out_not_squeezed_in():
+    from remixes.engine.asr import Transcript, Word
+    from remixes.engine.lyrics import kept_vocal_lyrics
+
+    words = tuple(Word(w, t, t + 0.4, 0.95) for w, t in (("hello", 1.0), ("there", 1.5), ("friend", 5.0)))
+    transcript = Transcript("hello there friend", words, "en", 0.95, language_probability=0.99, no_speech_prob=0.01,
+                            compression_ratio=1.2, avg_logprob=-0.2, duration=8.0)
+    kept = kept_vocal_lyrics(transcript, 1.0, 6.0, offset=-4.0)
+    assert [(w["word"], w["start"]) for line in kept.lines for w in line["words"]] == [("friend", 1.0)]

@@ -1355,3 +1355,19 @@ def test_a_tempo_asked_relative_to_the_songs_is_that_many_bpm_more_or_less(promp
         assert plan.tempo_bpm is None and f"Tempo: the song's own {delta:+g} BPM" in plan.understood
         for source in (95.7, 140.0):
             assert choose_timing(plan, source, 100.0).tempo == pytest.approx(source + delta)
+
+
+@pytest.mark.parametrize("prompt, start, end, max_length, fraction", [
+    ("make the song shorter", "", "", 0.0, 0.66), ("cut it down to 2 minutes", "", "", 120.0, 1.0),
+    ("make a 30 second clip", "chorus", "", 30.0, 1.0), ("a clip for tiktok", "chorus", "", 30.0, 1.0),
+    ("skip the intro and start at the chorus", "chorus", "", 0.0, 1.0), ("cut the intro", "after_intro", "", 0.0, 1.0),
+    ("remove the outro", "", "before_outro", 0.0, 1.0), ("lofi, 90 second version", "", "", 90.0, 1.0),
+    ("under 3 minutes", "", "", 180.0, 1.0), ("no drums in the intro", "", "", 0.0, 1.0),
+    ("shorter drums", "", "", 0.0, 1.0)])
+def test_a_length_or_a_start_or_an_end_asked_is_read(prompt, start, end, max_length, fraction):
+    """Each was unread, or a part of the song that "the remix changes alike" ("skip the intro")."""
+    plan = interpret(prompt)
+    assert (plan.start, plan.end, plan.max_length, plan.length_fraction) == (start, end, max_length, fraction)
+    if start or end or max_length or fraction < 1:
+        assert any(line.startswith("Length: ") for line in plan.understood)
+        assert not any(line.startswith("Song part") for line in plan.understood) and plan.ignored_words == ()
