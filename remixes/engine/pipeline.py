@@ -231,6 +231,7 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
         # (effects, vocal, master, stems and, with `encode`, the mp3 and wav) without the soundfont.
         report("tempo", 0.4)
         n = len(stems.vocals) if timing.rate == 1.0 else int(round(len(stems.vocals) / timing.rate))
+        first = _sung_within_the_cut(first, plan, n)
         sung = None
         if sing_lyrics and helpers:
             sung = singer.ask(first, request, n, str(workdir), plan.vocal_tune, plan.vocal_harmony) \
@@ -245,8 +246,9 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
         kept = None
         if gains["vocals"] > 0:
             kept = Stretch(_StemMix(stems, {"vocals": gains["vocals"]}), timing.rate, SAMPLE_RATE, helpers, fine)
-        arrangements = [first, arrange(plan, analysis, timing, request.strength, _version_seed(request.seed, 2),
-                                       keep_vocal, song_parts=song_parts, carry_melody=carry_melody)]
+        arrangements = [first, _sung_within_the_cut(arrange(
+            plan, analysis, timing, request.strength, _version_seed(request.seed, 2), keep_vocal, song_parts=song_parts,
+            carry_melody=carry_melody), plan, n)]
         vocal_file = getattr(stems.vocals, "filename", None) or stems.vocals  # for the kept vocal's words
         notes = list(analysis.notes) + list(first.notes) + [n for n in [soundfont_note()] if n] + [STEM_NOTE]
         cut_start, _, cut_notes = excerpt(plan, first, n / SAMPLE_RATE / varispeed_factor(plan))
@@ -1145,6 +1147,18 @@ def pitch_shifted(audio: np.ndarray, semitones: int) -> np.ndarray:
 
 
 CUT_FADE_IN, CUT_FADE_OUT = 0.05, 3.0  # seconds: a version cut after the song's start, or before its end
+
+
+def _sung_within_the_cut(arrangement: Arrangement, plan: StylePlan, n: int) -> Arrangement:
+    """The arrangement with the vocal silent outside the stretch the plan keeps (a rest for the singer there, as
+    VocalGuide.rests): new lyrics asked of "a 30 second clip" or "make it shorter" are sung within what is kept,
+    rather than over the whole song and cut. Times on the arrangement's own timeline (before a varispeed)."""
+    speed = varispeed_factor(plan)
+    seconds = n / SAMPLE_RATE
+    start, end, _ = excerpt(plan, arrangement, seconds / speed)
+    outside = [(a * speed, b * speed, 0.0) for a, b in ((0.0, start), (end, seconds / speed)) if b - a > 1e-3]
+    return replace(arrangement, vocal_spans=tuple(arrangement.vocal_spans) + tuple(outside)) if outside \
+        else arrangement
 
 
 def excerpt(plan: StylePlan, arrangement, seconds: float) -> tuple[float, float, list[str]]:

@@ -542,3 +542,17 @@ def test_a_kept_vocals_words_before_a_cut_are_left_out_not_squeezed_in():
                             compression_ratio=1.2, avg_logprob=-0.2, duration=8.0)
     kept = kept_vocal_lyrics(transcript, 1.0, 6.0, offset=-4.0)
     assert [(w["word"], w["start"]) for line in kept.lines for w in line["words"]] == [("friend", 1.0)]
+
+
+def test_lyrics_asked_of_a_clip_are_sung_within_it(monkeypatch):
+    """"a 30 second clip" with lyrics: the vocal rests outside the stretch kept (the singer's VocalGuide.rests), so
+    the lines are sung there rather than over the whole song and cut away."""
+    from remixes.engine.music import Section
+
+    arrangement = SimpleNamespace(bar_times=tuple(np.arange(0.0, 80.0, 2.0)), vocal_spans=((5.0, 6.0, 0.5),),
+                                  sections=(Section(0.0, 40.0, "verse", 0.6), Section(40.0, 80.0, "chorus", 1.0)))
+    monkeypatch.setattr(pipeline, "replace", lambda obj, **fields: SimpleNamespace(**{**vars(obj), **fields}))
+    clip = pipeline._sung_within_the_cut(arrangement, interpret("pop, a 30 second clip"), 80 * SR)
+    nightcore = pipeline._sung_within_the_cut(arrangement, interpret("nightcore, skip the intro"), 80 * SR)
+    assert clip.vocal_spans == ((5.0, 6.0, 0.5), (0.0, 40.0, 0.0), (70.0, 80.0, 0.0))
+    assert nightcore is arrangement  # no intro apart: nothing cut, nothing silenced
