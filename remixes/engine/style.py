@@ -1042,8 +1042,8 @@ def _mark_scopes(hits: list[_Hit], tokens: list[str] = ()) -> None:
             cue, cue_end, listing = ("only" if removing else "drop"), hit.end + 3, False
             from_all_but = True
             continue
-        if hit.kind == "rest":  # "keep the drums but remove everything else"
-            rest_removed = rest_removed or (cue == "drop" and hit.start <= cue_end)
+        if hit.kind == "rest":  # "keep the drums but remove everything else" ("change everything else to EDM": no)
+            rest_removed = rest_removed or (cue == "drop" and hit.start <= cue_end and not swapping)
             cue, listing = None, False
             continue
         if hit.kind in _CUES:
@@ -1147,6 +1147,7 @@ def interpret(prompt: str) -> StylePlan:
     hits = [hit for hit in hits if hit.kind not in read]
     _reread_trailing_level_words(hits)
     _reread_described_parts(hits, tokens)
+    _reread_bare_level_of_a_part(hits, tokens)
     section_asks, sections, untold = _read_section_changes(hits, tokens, edge)
     hits = [hit for hit in hits if hit.kind not in ("level_after", "section", "consumed")]  # "in front" alone: nothing
     _reread_style_words(hits)
@@ -1553,6 +1554,15 @@ def _reread_trailing_level_words(hits: list[_Hit]) -> None:
         if part.polarity in ("plain", "keep") or (part.kind == "vocals" and part.polarity == "add"):
             part.polarity, part.intensity = cue, hit.intensity
             hit.kind = "consumed"
+
+
+def _reread_bare_level_of_a_part(hits: list[_Hit], tokens: list[str]) -> None:
+    """"more energy in the chorus, less in the verses": a bare "less" / "more" right before a part of the song (only
+    "in the" between) is that part softer / bigger (it was unread: the verses unchanged)."""
+    for hit, after in zip(hits, hits[1:]):
+        if hit.kind in ("less", "more") and after.kind == "section" and not after.after_pause \
+                and all(t in ("in", "during", "on", "for", "at", "the") for t in tokens[hit.end:after.start]):
+            hit.kind, hit.value, hit.polarity = "modifier", "soft" if hit.kind == "less" else "energetic", "plain"
 
 
 def _reread_described_parts(hits: list[_Hit], tokens: list[str]) -> None:

@@ -1232,7 +1232,8 @@ MODIFIERS: dict[str, Modifier] = {
     "minimal": Modifier(
         words=("hypnotic", "repetitive", "minimal", "minimalist", "minimalistic", "sparse", "stripped",
                "stripped down", "stripped back", "simple", "simpler", "bare", "barebones", "bare bones",
-               "less busy"),
+               "less busy", "too busy", "simplify", "simplified", "simplify it", "uncluttered", "declutter",
+               "less cluttered", "too cluttered"),
         opposite="lush", energy=-0.25, reverb=-0.05, keep_original=0.1,
     ),
     "acoustic": Modifier(
@@ -1307,7 +1308,8 @@ MODIFIERS: dict[str, Modifier] = {
         opposite="clean",
     ),
     "groovy": Modifier(
-        words=("groovy", "groovier", "groove heavy", "swinging", "swingy", "swung", "danceable groove"), swing=0.08,
+        words=("groovy", "groovier", "groove heavy", "swinging", "swingy", "swung", "danceable groove", "groove more",
+               "more groove", "more groovy", "grooves more"), swing=0.08,
         energy=0.1,
     ),
     "swing": Modifier(words=("swing", "shuffled"), swing=0.2),

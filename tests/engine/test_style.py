@@ -1371,3 +1371,26 @@ def test_a_length_or_a_start_or_an_end_asked_is_read(prompt, start, end, max_len
     if start or end or max_length or fraction < 1:
         assert any(line.startswith("Length: ") for line in plan.understood)
         assert not any(line.startswith("Song part") for line in plan.understood) and plan.ignored_words == ()
+
+
+def test_everything_else_changed_to_a_genre_is_not_everything_else_removed():
+    """"keep the vocals ... but change everything else to EDM" left only the vocals (an A cappella of them)."""
+    plan = interpret("keep the vocals exactly the same but change everything else to EDM")
+    assert plan.style == "edm" and plan.only == () and plan.keep_vocals
+    assert interpret("keep the drums but remove everything else").only == ("drums",)
+
+
+@pytest.mark.parametrize("prompt, dbs", [
+    ("more energy in the chorus, less in the verses", {"chorus": 4.0, "verse": -4.0}),
+    ("less in the verses", {"verse": -4.0}), ("less drums in the verses", {"verse": -6.0})])
+def test_a_bare_less_or_more_before_a_part_of_the_song_moves_it(prompt, dbs):
+    """"less in the verses" was unread: the verses were unchanged."""
+    assert {change.section: change.db for change in interpret(prompt).sections} == dbs
+
+
+@pytest.mark.parametrize("prompt, feel", [("the drums sound too busy, simplify them", "Feel: minimal"),
+                                          ("simplify the arrangement", "Feel: minimal"),
+                                          ("make it groove more", "Feel: groovy")])  # was the drums +6 dB
+def test_busy_simple_and_groove_words(prompt, feel):
+    plan = interpret(prompt)
+    assert feel in plan.understood and plan.levels == {}
