@@ -1686,6 +1686,10 @@ def _default_style(hits: list[_Hit], refused_ids: list[str], empty: bool, tokens
     suggestions = [(f"{h.text} {tokens[h.end]}", COVER_STYLES.get(_label(h.value))) for h in hits
                    if h.kind == "instrument" and h.polarity in ("plain", "add") and h.end < len(tokens)
                    and tokens[h.end] in COVER_WORDS]  # "violin cover"
+    suggestions += [(f"played on {h.text}", COVER_STYLES.get(_label(h.value))) for h in hits  # "play it on a piano"
+                    if h.kind == "instrument" and h.polarity in ("plain", "add")
+                    and "on" in tokens[max(0, h.start - 3):h.start]
+                    and any(t in ("play", "played", "playing", "plays") for t in tokens[max(0, h.start - 6):h.start])]
     suggestions += [(h.text, MODIFIERS[h.value].implies if h.kind == "modifier" else DANCE_STYLES.get(h.text))
                     for h in hits if h.kind in ("modifier", "meter") and h.polarity in ("plain", "more")]
     alone = {_label(h.value) for h in hits if h.kind == "instrument" and h.polarity == "only"}

@@ -932,7 +932,8 @@ LESS_CUES = ("less", "fewer", "reduce", "reduced", "lower", "tone down", "turn d
              "without as much", "without too much")
 # "more X" turns up an instrument already in the band, and adds it otherwise
 MORE_CUES = ("more", "extra", "lots of", "more of", "turn up", "boost", "boosted", "raise", "bring up", "crank up",
-             "crank", "bump up", "beef up", "pump up", "emphasise", "emphasize", "amplify", "double", "double up")
+             "crank", "bump up", "beef up", "pump up", "emphasise", "emphasize", "amplify", "double", "double up",
+             "bring out", "bring forward")
 ADD_CUES = ("with", "add", "adding", "plus", "featuring", "feat", "ft", "include", "including", "use", "using",
             "bring in", "throw in", "layer", "and some")
 # Feelings that, next to an instrument, the drums or the vocals, ask for its level instead: "softer drums",

@@ -1394,3 +1394,12 @@ def test_a_bare_less_or_more_before_a_part_of_the_song_moves_it(prompt, dbs):
 def test_busy_simple_and_groove_words(prompt, feel):
     plan = interpret(prompt)
     assert feel in plan.understood and plan.levels == {}
+
+
+@pytest.mark.parametrize("prompt, style_id, levels", [
+    ("play it on a grand piano", "piano_ballad", {}), ("played on a ukulele", "acoustic", {}),
+    ("play it on the violin", "classical", {}), ("bring out the bass", "pop", {"bass": 6.0})])
+def test_a_song_played_on_an_instrument_suggests_its_style_and_a_part_brought_out_is_up(prompt, style_id, levels):
+    """Each was Pop with the instrument added ("bring out the bass": a bass added to the band)."""
+    plan = interpret(prompt)
+    assert plan.style == style_id and plan.levels == levels
