@@ -1123,14 +1123,14 @@ def at_speed(audio: np.ndarray, speed: float) -> np.ndarray:
 
 def transposition(plan: StylePlan, key_tonic: int, mode: str) -> int:
     """Semitones the finished mix is moved (its tempo kept): the plan's `transpose`, or the nearest way (-6..+5)
-    from the song's key to the plan's `key_tonic`; a key asked in the other mode ("in A minor" of a song in a
-    major key) is its relative (C major's: nothing moves), as the song's own harmony is kept."""
+    from the song's key (as a varispeed leaves it) to the plan's `key_tonic`; a key asked in the other mode ("in A
+    minor" of a song in a major key) is its relative (C major's: nothing moves), as the song's own harmony is kept."""
     if plan.key_tonic is None:
         return int(plan.transpose)
     target = plan.key_tonic
     if plan.mode and plan.mode != mode:
         target = (target + 3) % 12 if plan.mode == "minor" else (target - 3) % 12
-    return ((target - key_tonic + 6) % 12) - 6
+    return ((target - key_tonic - plan.varispeed + 6) % 12) - 6  # the key heard after a varispeed too
 
 
 def pitch_shifted(audio: np.ndarray, semitones: int) -> np.ndarray:

@@ -477,7 +477,8 @@ def test_a_nightcore_versions_notes_give_the_times_and_the_key_heard():
     ("pop, up two semitones", 2, "major", 2), ("pop, in the key of E", 2, "major", 2),
     ("pop, in the key of C", 9, "major", 3), ("pop, in the key of G", 2, "major", 5),
     ("pop, in the key of A minor", 0, "major", 0),  # C major's relative minor: nothing moves
-    ("pop, drop it an octave", 5, "minor", -12), ("pop", 5, "minor", 0)])
+    ("pop, drop it an octave", 5, "minor", -12), ("pop", 5, "minor", 0),
+    ("slowed, in the key of A", 2, "major", -1)])  # D major, slowed 4 semitones down, then up 1: A heard
 def test_the_mix_is_moved_the_nearest_way_to_the_key_asked(prompt, key_tonic, mode, expected):
     assert pipeline.transposition(interpret(prompt), key_tonic, mode) == expected
 
