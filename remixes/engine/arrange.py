@@ -215,7 +215,7 @@ def arrange(plan: StylePlan, analysis: Analysis, timing: Timing, strength: float
         # A cappella hums it with the pad no more: its lead voice sings the melody instead.
         vocal_gain *= gains["accompaniment"] + (0.0 if voices_only else gains["accompaniment_pad"])
 
-    feel = _FEELS.get(plan.style, _FEEL)
+    feel = _played_as_asked(_FEELS.get(plan.style, _FEEL), plan)
     mix = _MIXES.get(plan.style, {})
     if feel.guitar == "high":
         if gains["accompaniment"] + gains["accompaniment_pad"] >= _UNDER_THE_BAND:
@@ -690,6 +690,24 @@ _MELODY_VOICE = {
     "acoustic": 24, "reggae": 22, "funk": 62, "disco": 48, "rnb": 4, "gospel": 16, "piano_ballad": 0,
     "pop": 80, "afrobeats": 12, "lullaby": 10, "ambient": 89, "cinematic": 48,
 }
+
+
+TIGHT_JITTER, LOOSE_JITTER = 0.0, 0.022  # s: "quantize it", "humanize it" (a style's own: 0.004-0.012)
+STACCATO_LENGTH, LEGATO_LENGTH = 0.5, 1.3  # note length factors: "staccato", "legato"
+
+
+def _played_as_asked(feel: _Feel, plan: StylePlan) -> _Feel:
+    """The style's way of playing with the prompt's asks on top: "tight" takes the jitter and the lag away,
+    "loose" plays further off the grid (and behind it), "staccato" / "legato" shorten or lengthen every note."""
+    if plan.timing_feel == "tight":
+        feel = replace(feel, jitter=TIGHT_JITTER, late=0.0)
+    elif plan.timing_feel == "loose":
+        feel = replace(feel, jitter=max(feel.jitter * 2.5, LOOSE_JITTER), late=max(feel.late, 0.01))
+    if plan.articulation == "staccato":
+        feel = replace(feel, length=min(feel.length, 1.0) * STACCATO_LENGTH)
+    elif plan.articulation == "legato":
+        feel = replace(feel, length=max(feel.length, LEGATO_LENGTH))
+    return feel
 
 
 def _humanise(notes, beats, feel: _Feel, rng) -> list[NoteTuple]:

@@ -104,6 +104,9 @@ class StylePlan:
     tempo_delta: float = 0.0  # "10 bpm faster": bpm added to the song's own tempo (tempo_factor is then 1)
     # the stretch of the song the version keeps: from "start" ("" the beginning, "after_intro", "chorus": the first
     # one), up to "end" ("" the end, "before_outro"), at most `max_length` seconds, or `length_fraction` of it
+    # how the band plays: "tight" (on the grid) / "loose" (humanised more), "staccato" / "legato" (note lengths)
+    timing_feel: str = ""
+    articulation: str = ""
     start: str = ""
     end: str = ""
     max_length: float = 0.0
@@ -721,6 +724,8 @@ class _Draft:
     only_words: list = field(default_factory=list)  # ... as the prompt named them
     own_tempo: bool = False  # "same tempo": the song's own, whatever the style's range
     varispeed: float = 0.0  # semitones, from "nightcore" / "slowed" (rounded in the plan)
+    timing_feel: str = ""
+    articulation: str = ""
     vocal_tune: str = ""
     vocal_harmony: str = ""
     drum_pieces: dict = field(default_factory=dict)  # piece -> dB, None: left out
@@ -864,6 +869,10 @@ _MODIFIER_EXTRAS: dict[str, Callable[[_Draft, float], None]] = {
     "warm": lambda d, k: d.effect(
         "tape", amount=min(1.0, max(0.3 * k, d.effects.get("tape", {}).get("amount", 0.0)))),
     "dry": _dry,
+    "quantized": lambda d, k: setattr(d, "timing_feel", "tight"),
+    "loose": lambda d, k: setattr(d, "timing_feel", "loose"),
+    "staccato": lambda d, k: setattr(d, "articulation", "staccato"),
+    "legato": lambda d, k: setattr(d, "articulation", "legato"),
     "room": _small_room,
     "gritty": lambda d, k: (_more_distortion(d, 6.0 * k), d.effect("tape", amount=min(1.0, 0.4 * k))),
     "radio": lambda d, k: d.effect(
@@ -1975,6 +1984,8 @@ def _finish(d: _Draft, bpm: float | None, understood: list[str], ignored: list[s
         removed=tuple(label for label in dict.fromkeys(d.removes) if label in _INSTRUMENT_LABELS),
         vocal_tune=d.vocal_tune,
         vocal_harmony=d.vocal_harmony if d.keep_vocals else "",
+        timing_feel=d.timing_feel,
+        articulation=d.articulation,
         drum_pieces=dict(d.drum_pieces) if drums else {},
         voice=d.voice,
     )

@@ -1290,6 +1290,17 @@ MODIFIERS: dict[str, Modifier] = {
         instrument_defaults={"pad": P.WARM_PAD, "strings": P.STRING_ENSEMBLE_1},
     ),
     "dry": Modifier(words=("dry", "drier", "tight", "upfront"), opposite="spacious", drops=("delay",)),
+    # how the band plays (render-free: the arranger's timing and note lengths, the plan's `playing`)
+    "quantized": Modifier(words=("quantize", "quantized", "quantise", "quantised", "tighten", "tighten up",
+                                 "tightened", "on the grid", "perfectly in time", "robotic timing", "machine like",
+                                 "tighter timing", "tight timing"), label="tight timing", opposite="loose"),
+    "loose": Modifier(words=("humanize", "humanise", "humanized", "humanised", "loose", "looser", "loosen",
+                             "loosen up", "sloppy", "more human", "human feel", "live feel", "loose timing"),
+                      label="loose timing", opposite="quantized"),
+    "staccato": Modifier(words=("staccato", "detached", "choppy", "short notes", "shorter notes", "plucky",
+                                "clipped notes"), opposite="legato"),
+    "legato": Modifier(words=("legato", "sustained", "long notes", "longer notes", "flowing notes", "smooth notes",
+                              "held notes"), opposite="staccato"),
     # a short natural ambience, whatever the style's own reverb ("small room sound" was unread; "roomy" is spacious)
     "room": Modifier(words=("small room", "small room sound", "room sound", "little room", "living room",
                             "in a room", "room mic", "room mics", "live room", "studio room"),

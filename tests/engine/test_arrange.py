@@ -808,3 +808,25 @@ def test_the_first_or_last_seconds_or_bars(which, section, spans):
 
     sections = (Section(0.0, 40.0, "verse", 0.6), Section(40.0, 100.0, "chorus", 1.0))
     assert section_spans(SectionChange(section, which, "drums", ("drums",), None), sections, bar_seconds=2.0) == spans
+
+
+def _off_grid_ms(arrangement, role: str) -> float:
+    """Mean distance of a part's onsets from the nearest sixteenth of the remix's beat grid, in ms."""
+    beats = np.asarray(arrangement.beat_times)
+    grid = np.sort(np.concatenate([beats + k * np.median(np.diff(beats)) / 4 for k in range(4)]))
+    starts = np.array([note[0] for note in part(arrangement, role).notes])
+    return 1000 * float(np.mean(np.min(np.abs(starts[:, None] - grid[None, :]), axis=1)))
+
+
+def _mean_length(arrangement, role: str) -> float:
+    return float(np.mean([note[1] - note[0] for note in part(arrangement, role).notes]))
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_a_band_asked_tight_plays_on_the_grid_loose_off_it_staccato_short_legato_long(seed):
+    """"quantize it", "humanize it", "staccato", "legato" change how the band plays (they were unread): the chords'
+    onsets from the sixteenth grid and their lengths against the style's own."""
+    plain, tight, loose = (arrangement_for(f"pop{ask}", seed=seed) for ask in ("", ", quantize it", ", humanize it"))
+    assert _off_grid_ms(tight, "chords") < 0.5 < _off_grid_ms(plain, "chords") < _off_grid_ms(loose, "chords")
+    short, long_ = (arrangement_for(f"pop, {ask}", seed=seed) for ask in ("staccato", "legato"))
+    assert _mean_length(short, "chords") < 0.6 * _mean_length(plain, "chords") < _mean_length(long_, "chords")
