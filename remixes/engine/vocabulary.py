@@ -534,7 +534,7 @@ STYLE_TABLE: tuple[StyleSpec, ...] = (
         palette=("#0b1d2a", "#1b4965", "#62b6cb", "#bee9e8", "#cae9ff"),
         words=("ambient", "drone", "new age", "meditation", "soundscape", "space music", "chillout", "chill out",
             "relaxation", "spa", "yoga", "spa music"),
-        adjectives=("atmospheric",),
+        adjectives=("atmospheric", "meditative", "meditate", "meditating", "mindfulness", "mindful"),
         signature={"pad": P.WARM_PAD},
         signature_label="ambient pads",
     ),
@@ -764,6 +764,7 @@ INSTRUMENT_WORDS: dict[str, InstrumentWord] = {
     "sitar": InstrumentWord("lead", P.SITAR, only(P.SITAR)),
     "koto": InstrumentWord("lead", P.KOTO, only(P.KOTO)),
     "shamisen": InstrumentWord("lead", P.SHAMISEN, only(P.SHAMISEN)),
+    "oud": InstrumentWord("lead", P.SHAMISEN, only(P.SHAMISEN)),  # a plucked lute ("oud" was read as "loud")
     "bagpipes": InstrumentWord("lead", P.BAGPIPE, only(P.BAGPIPE), "bagpipe"),
     "bagpipe": InstrumentWord("lead", P.BAGPIPE, only(P.BAGPIPE)),
     "shakuhachi": InstrumentWord("lead", P.SHAKUHACHI, only(P.SHAKUHACHI)),
