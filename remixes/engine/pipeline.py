@@ -1210,30 +1210,27 @@ def _lines_between(lines: list, start: float, end: float) -> list:
 
 
 def _lines_shifted(lines: list, seconds: float) -> list:
-    def moved(item: dict) -> dict:
-        out = dict(item)
-        for name in ("start", "end"):
-            if isinstance(out.get(name), (int, float)):
-                out[name] = round(max(0.0, out[name] + seconds), 3)
-        if isinstance(out.get("words"), list):
-            out["words"] = [moved(word) for word in out["words"]]
-        return out
-
-    return [moved(line) for line in lines]
+    """Timed lyric lines moved `seconds` later (earlier when negative), at 0 at the earliest."""
+    return _lines_retimed(lines, lambda t: max(0.0, t + seconds))
 
 
 def _lines_at_speed(lines: list, speed: float) -> list:
     """Timed lyric lines (start, end, and each word's) on the timeline of the audio played `speed` times as fast."""
-    def timed(item: dict) -> dict:
+    return _lines_retimed(lines, lambda t: t / speed)
+
+
+def _lines_retimed(lines: list, time) -> list:
+    """Timed lyric lines with every start and end (the lines' and their words') mapped through `time`; new dicts."""
+    def retimed(item: dict) -> dict:
         out = dict(item)
         for name in ("start", "end"):
             if isinstance(out.get(name), (int, float)):
-                out[name] = round(out[name] / speed, 3)
+                out[name] = round(time(out[name]), 3)
         if isinstance(out.get("words"), list):
-            out["words"] = [timed(word) for word in out["words"]]
+            out["words"] = [retimed(word) for word in out["words"]]
         return out
 
-    return [timed(line) for line in lines]
+    return [retimed(line) for line in lines]
 
 
 def _in_front(vocal: np.ndarray, mix: np.ndarray, gain_db: float = 0.0) -> np.ndarray:
