@@ -519,7 +519,7 @@ _TRANSPOSE_PATTERNS = (  # (pattern, group of the number, of the unit, of the di
                 r"everything)?\s*(?:by\s+)?" + _NUM + r"\s+" + _UNIT + r"\b"), 2, 3, 1),
 )
 _TRANSPOSE_BARE = (  # a move with no size: two semitones ("a bit": one)
-    (re.compile(r"\b(?:pitch|pitched|shift|shifted|transpose|transposed|tune|tuned|move)\s+(?:it\s+|the\s+"
+    (re.compile(r"\b(?:pitch|pitched|shift|shifted|transpose|transposed|tune|tuned)\s+(?:it\s+|the\s+"
                 r"(?:song|track|key|whole\s+thing)\s+|everything\s+)?(up|down)\b"
                 r"((?:\s+(?:a\s+bit|a\s+little|slightly))?)"), 1),
     (re.compile(r"\b(raise|lower|drop)\s+the\s+(?:key|pitch)\b((?:\s+(?:a\s+bit|a\s+little|slightly))?)"), 1),
