@@ -462,13 +462,18 @@ _FADE_SECONDS = (r"(?:\s+(?:over|in|for|during)\s+(?:the\s+(?:last|first|final)\
                  r"(?:s|secs?|seconds?)\b)?")
 _FADE_WHERE = (r"(?:\s+(?:at|towards?|near|by)\s+the\s+(?:very\s+)?(?:end|ending|start|beginning)"
                r"(?:\s+of\s+the\s+(?:song|track))?)?")
+# "fade out the vocals", "fade in the drums": one part, not the whole version (not read as a fade)
+_FADE_NOT_A_PART = (r"(?!\s+(?:the\s+|my\s+)?(?:vocals?|voice|singer|singing|drums?|bass|guitars?|piano|keys|synths?|"
+                    r"strings|instruments?|beat|melody|horns?|brass|pads?)\b)")
 _FADE_PATTERNS = (  # (pattern, "in" / "out" / "both"): the phrase is read here, and taken out of the text
     (re.compile(r"\b(?:no|without|dont|don't|do\s+not|never)\s+(?:a\s+|any\s+)?" + _FADE_LENGTH
                 + r"fade(?:\s+(in|out))?\b" + _FADE_WHERE), "none"),
     (re.compile(r"\b(?:a\s+)?" + _FADE_LENGTH + r"(?:fade|fades|fading|faded)\s+(?:it\s+|the\s+(?:song|track)\s+)?"
                 r"in\s+and\s+(?:fade\s+)?out\b" + _FADE_SECONDS), "both"),
     (re.compile(r"\b(?:a\s+)?" + _FADE_LENGTH + r"(?:fade|fades|fading|faded)\s+(?:it\s+|the\s+(?:song|track)\s+|"
-                r"everything\s+|things\s+)?(in|out|away)\b" + _FADE_SECONDS + _FADE_WHERE + _FADE_SECONDS), ""),
+                r"everything\s+|things\s+)?(in|out|away)\b" + _FADE_NOT_A_PART
+                + r"(?:\s+the\s+(?:song|track|music|mix|whole\s+(?:song|thing)))?"
+                + _FADE_SECONDS + _FADE_WHERE + _FADE_SECONDS), ""),
     (re.compile(r"\b(?:end|ends|ending|finish|finishes|finishing|close|closes|closing)\s+(?:it\s+)?(?:with|on)\s+a\s+"
                 + _FADE_LENGTH + r"fade\b" + _FADE_SECONDS), "out"),
 )

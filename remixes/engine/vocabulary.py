@@ -921,7 +921,8 @@ EFFECT_WORDS = {
 DROP_CUES = ("no", "without", "drop", "remove", "removing", "minus", "mute", "lose", "cut", "kill",
              "ditch", "strip", "skip", "exclude", "excluding", "except", "take out", "get rid of", "leave out",
              "delete", "wo", "nix", "zero", "instead of", "rather than", "in place of", "no more", "silence", "stop",
-             "turn off", "switch off", "shut off",
+             "turn off", "switch off", "shut off", "fade out",  # "fade out the vocals in the chorus" (a whole-song fade
+             # out is read before: style._extract_fades)
              # "jazz, don't add drums", "no extra drums": the remix's new part is what is refused (was nothing, or
              # "Adds: drums")
              "don't add", "dont add", "do not add", "never add", "no extra", "no additional", "no added", "no new",
@@ -936,7 +937,7 @@ MORE_CUES = ("more", "extra", "lots of", "more of", "turn up", "boost", "boosted
              "crank", "bump up", "beef up", "pump up", "emphasise", "emphasize", "amplify", "double", "double up",
              "bring out", "bring forward")
 ADD_CUES = ("with", "add", "adding", "plus", "featuring", "feat", "ft", "include", "including", "use", "using",
-            "bring in", "throw in", "layer", "and some")
+            "bring in", "throw in", "layer", "and some", "fade in")
 # Feelings that, next to an instrument, the drums or the vocals, ask for its level instead: "softer drums",
 # "louder piano", "make the vocals quieter".
 LEVEL_COMPARATIVES = {"softer": "less", "quieter": "less", "louder": "more", "too loud": "less",

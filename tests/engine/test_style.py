@@ -1409,3 +1409,17 @@ def test_a_version_to_meditate_to_is_ambient_and_an_oud_is_not_loud():
     assert interpret("a version I can meditate to").style == "ambient"  # was Pop, unread
     plan = interpret("arabic style with oud")  # "oud" was read as "loud": an energetic remix
     assert "Adds: oud" in plan.understood and plan.energy == interpret("").energy
+
+
+@pytest.mark.parametrize("prompt, fade_out, removed_in_chorus", [
+    ("fade out the vocals in the chorus", 0.0, "vocals"), ("fade out the music at the end", 8.0, None),
+    ("fade out the drums", 0.0, None)])
+def test_a_part_faded_out_is_that_part_and_not_the_whole_version(prompt, fade_out, removed_in_chorus):
+    """"fade out the vocals in the chorus" faded the whole version out; "fade out the music at the end" named a part
+    of the song nothing changed."""
+    plan = interpret(prompt)
+    assert plan.fade_out == fade_out
+    if removed_in_chorus:
+        assert [(c.section, c.target, c.db) for c in plan.sections] == [("chorus", removed_in_chorus, None)]
+    assert not any(line.startswith("Song part") and "alike" in line for line in plan.understood)
+    assert interpret("fade out the drums").drums is None
