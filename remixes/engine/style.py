@@ -335,6 +335,10 @@ _START_PATTERNS = (
 _END_PATTERN = re.compile(r"\b(?:skip|cut|remove|drop|lose|ditch|trim)\s+(?:out\s+|off\s+)?the\s+outro\b|"
                           r"\b(?:no|without\s+(?:the|an|any))\s+outro\b|"
                           r"\b(?:end|finish)\s+(?:it\s+)?(?:on|with|after)\s+the\s+(?:last\s+)?(?:chorus|hook)\b")
+_LONGER = re.compile(r"\b(?:extend(?:ed)?(?:\s+(?:mix|version|edit))?|lengthen|make\s+it\s+longer|"
+                     r"(?:a\s+)?longer\s+(?:version|edit|mix)|loop\s+the\s+(?:chorus|hook|song|intro|outro|drop)|"
+                     r"repeat\s+the\s+(?:chorus|hook|drop)(?:\s+(?:twice|again|\d+\s+times))?)\b"
+                     r"(?:\s+(?:it|the\s+song|the\s+track))?(?:\s+to\s+" + _DURATION + r")?")
 _WORD_NUMBERS = {"one": 1.0, "two": 2.0, "three": 3.0, "four": 4.0, "five": 5.0}
 SHORTER_FRACTION = 0.66  # "make it shorter": about two thirds of the song
 CLIP_SECONDS = 30.0  # "a clip for tiktok", "a snippet": this long, from the first chorus
@@ -374,6 +378,11 @@ def _extract_length(text: str) -> tuple[dict, str, list[str]]:
     match = _END_PATTERN.search(text)
     if match:
         asked["end"] = "before_outro"
+        text = text[:match.start()] + " , " + text[match.end():]
+    match = _LONGER.search(text)
+    if match:
+        notes.append("Length: a longer version (a section repeated, the song extended) is not made: the remix keeps "
+                     "the song's own length")
         text = text[:match.start()] + " , " + text[match.end():]
     if asked.get("start") == "after_intro":
         notes.append("Length: starts after the intro")

@@ -1423,3 +1423,12 @@ def test_a_part_faded_out_is_that_part_and_not_the_whole_version(prompt, fade_ou
         assert [(c.section, c.target, c.db) for c in plan.sections] == [("chorus", removed_in_chorus, None)]
     assert not any(line.startswith("Song part") and "alike" in line for line in plan.understood)
     assert interpret("fade out the drums").drums is None
+
+
+@pytest.mark.parametrize("prompt", ["extend it to 5 minutes", "loop the chorus", "repeat the chorus twice",
+                                    "extended mix", "make it longer"])
+def test_a_longer_version_asked_is_said_not_made(prompt):
+    """They were words not understood (or a part of the song "changed alike"): the plan says what is not made."""
+    plan = interpret(prompt)
+    assert any(line.startswith("Length: a longer version") for line in plan.understood)
+    assert plan.ignored_words == () and plan.sections == () and plan.max_length == 0.0
