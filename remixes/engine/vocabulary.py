@@ -1305,7 +1305,8 @@ MODIFIERS: dict[str, Modifier] = {
                               "held notes"), opposite="staccato"),
     # a short natural ambience, whatever the style's own reverb ("small room sound" was unread; "roomy" is spacious)
     "room": Modifier(words=("small room", "small room sound", "room sound", "little room", "living room",
-                            "in a room", "room mic", "room mics", "live room", "studio room"),
+                            "in a room", "room mic", "room mics", "live room", "studio room", "small club",
+                            "small venue", "small bar", "in a bar", "in a pub", "coffee shop gig", "small stage"),
                      label="small room", opposite="spacious", drops=("delay",)),
     "clean": Modifier(
         # "radio edit" / "radio version": a clean mix for the radio, not the sound of one (the "radio" feeling)

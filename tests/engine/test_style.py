@@ -1266,6 +1266,12 @@ def test_keep_everything_but_a_feeling_asks_that_feeling():
     assert interpret("keep everything but the drums").drums is None
 
 
+def test_a_small_club_is_a_room_not_a_club_remix():
+    plan = interpret("make it sound like a live performance in a small club")  # was EDM
+    assert plan.style == "acoustic" and "Feel: acoustic, small room" in plan.understood
+    assert interpret("club remix").style == "edm"
+
+
 def test_a_small_room_and_dimmed_lights():
     """"small room sound" was unread, "turn the lights down low" a heavy remix ("light" refused by "down")."""
     room, ambient = interpret("small room sound"), interpret("ambient in a small room")
