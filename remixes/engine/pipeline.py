@@ -1047,6 +1047,12 @@ def _finish_version(index: int, arrangement: Arrangement, plan: StylePlan, reque
         if kept_rms > 0 and dry_rms > 0 and wet_vocal > 0 and wet_mix > 0:
             vocal *= np.float32((kept_rms / dry_rms) / (wet_vocal / wet_mix))
         clock("vocals")
+    if vocal is not None and plan.vocal_effects:  # "an echo on the vocals": on the vocal alone, at its level
+        before = rms(vocal)
+        vocal = apply_effects(vocal, plan.vocal_effects, 0.0, 0.0, seed=seed + 1, sr=sr, in_place=True)
+        after = rms(vocal)
+        if before > 0 and after > 0:
+            vocal *= np.float32(before / after)
     if vocal is not None:
         apply_spans(vocal, arrangement.vocal_spans, sr)
     speed = varispeed_factor(plan)

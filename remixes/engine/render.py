@@ -542,6 +542,11 @@ def apply_effects(audio: np.ndarray, effects, reverb: float, brightness: float, 
             chain.append(pb.Compressor(threshold_db=float(p["threshold_db"]), ratio=float(p["ratio"])))
         elif kind == "gain":
             chain.append(pb.Gain(gain_db=float(p["db"])))
+        elif kind == "telephone":  # two first-order filters each side: 12 dB an octave out of the band
+            amount = float(np.clip(p["amount"], 0, 1))
+            chain += [pb.HighpassFilter(cutoff_frequency_hz=500.0), pb.HighpassFilter(cutoff_frequency_hz=500.0),
+                      pb.Distortion(drive_db=4.0 * amount), pb.LowpassFilter(cutoff_frequency_hz=3000.0),
+                      pb.LowpassFilter(cutoff_frequency_hz=3000.0)]
         elif kind in AMBIENCES:
             continue  # added under the instrumental after its effects (add_ambience), not to a vocal
         elif kind in ("vinyl", "tape", "wide"):

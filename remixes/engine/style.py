@@ -91,6 +91,7 @@ class StylePlan:
     sections: tuple[SectionChange, ...] = ()  # changes in one part of the song only
     vocal_tune: str = ""  # "autotune" (the vocal snapped to the song's scale) or "robot" (held on one note)
     vocal_harmony: str = ""  # "harmony" (a second voice a third from the lead) or "double" (a second take of it)
+    vocal_effects: tuple[Effect, ...] = ()  # "an echo on the vocals", "telephone vocals": on the vocal alone
     # pieces of the new kit (DRUM_PIECES' values) -> dB (0: added where the groove lacks it), None: left out;
     # "*": None when only the pieces named play ("classical with a tambourine")
     drum_pieces: dict[str, float | None] = field(default_factory=dict)
@@ -118,6 +119,7 @@ class StylePlan:
         data["tempo_range"] = list(self.tempo_range)
         data["instruments"] = dict(self.instruments)
         data["effects"] = [{"kind": e.kind, "params": dict(e.params)} for e in self.effects]
+        data["vocal_effects"] = [{"kind": e.kind, "params": dict(e.params)} for e in self.vocal_effects]
         for key in ("palette", "modifiers", "understood", "ignored_words", "only", "removed", "sections"):
             data[key] = list(data[key])
         for change in data["sections"]:
@@ -136,6 +138,7 @@ class StylePlan:
         values["sections"] = tuple(SectionChange(**{**change, "roles": tuple(change["roles"])})
                                    for change in values.get("sections") or ())
         values["effects"] = tuple(Effect(e["kind"], dict(e["params"])) for e in values["effects"])
+        values["vocal_effects"] = tuple(Effect(e["kind"], dict(e["params"])) for e in values.get("vocal_effects") or ())
         for key in ("palette", "modifiers", "understood", "ignored_words"):
             values[key] = tuple(values[key])
         names = {f for f in cls.__dataclass_fields__}
@@ -742,6 +745,7 @@ class _Draft:
     articulation: str = ""
     vocal_tune: str = ""
     vocal_harmony: str = ""
+    vocal_effects: dict = field(default_factory=dict)  # kind -> params, on the vocal alone
     drum_pieces: dict = field(default_factory=dict)  # piece -> dB, None: left out
     voice: str = ""
 
@@ -1160,6 +1164,7 @@ def interpret(prompt: str) -> StylePlan:
     _reread_too(hits)
     _reread_solo_before(hits)
     _mark_scopes(hits, tokens)
+    _reread_vocal_effects(hits, tokens)
     _reread_own_parts(hits)
     _reread_sound_like(hits)
     _reread_voice(hits)
@@ -1579,6 +1584,47 @@ def _reread_trailing_level_words(hits: list[_Hit]) -> None:
             hit.kind = "consumed"
 
 
+# "telephone vocals", "distorted vocals": a sound said of the vocal is these effects on it alone
+VOCAL_EFFECT_SETS = {
+    "telephone": (("telephone", {"amount": 1.0}),),
+    "distortion": (("distortion", {"drive_db": 12.0}),),
+}
+_VOCAL_EFFECT_MODIFIERS = {"radio": "telephone", "gritty": "distortion"}
+_VOCAL_EFFECT_KINDS = ("delay", "chorus", "phaser", "distortion", "bitcrush", "lowpass", "highpass", "tape")
+_ON_THE = frozenset(("on", "to", "for", "in", "the", "my", "his", "her", "their", "of", "over"))
+_WITH_A = frozenset(("with", "through", "into", "a", "an", "the", "some", "more"))
+
+
+def _reread_vocal_effects(hits: list[_Hit], tokens: list[str]) -> None:
+    """"an echo on the vocals", "add delay to the vocals", "echoey vocals", "telephone vocals", "distorted vocals",
+    "vocals with a chorus effect", "put the vocals through a telephone filter": the sound is the vocal's alone (the
+    plan's vocal_effects); it was the whole mix's."""
+    def sound(hit: _Hit) -> str | None:
+        if hit.kind == "effect" and hit.value in _VOCAL_EFFECT_KINDS and hit.polarity in ("plain", "add"):
+            return str(hit.value)
+        if hit.kind == "modifier" and hit.value in _VOCAL_EFFECT_MODIFIERS and hit.polarity in ("plain", "add"):
+            return _VOCAL_EFFECT_MODIFIERS[hit.value]
+        return None
+
+    for k, hit in enumerate(hits):
+        if hit.kind != "vocals" or hit.polarity not in ("plain", "add", "keep"):
+            continue
+        before = next((h for h in reversed(hits[:k]) if h.kind not in ("swap_to", "add")), None)
+        after = next((h for h in hits[k + 1:] if h.kind != "add"), None)
+        for other, gap in ((before, tokens[before.end:hit.start] if before else []),
+                           (after, tokens[hit.end:after.start] if after else [])):
+            kind = sound(other) if other is not None else None
+            joins = _ON_THE if other is before else _WITH_A
+            if kind and not (other.after_pause if other is after else hit.after_pause) and len(gap) <= 3 \
+                    and all(t in joins for t in gap):
+                other.kind, other.value = "vocal_effect", kind
+                if kind == "telephone":  # "through a telephone filter": the filter is part of it
+                    for h in hits[hits.index(other) + 1:hits.index(other) + 2]:
+                        if h.kind == "effect" and h.value == "lowpass" and h.start == other.end:
+                            h.kind = "consumed"
+                break
+
+
 def _reread_bare_level_of_a_part(hits: list[_Hit], tokens: list[str]) -> None:
     """"more energy in the chorus, less in the verses": a bare "less" / "more" right before a part of the song (only
     "in the" between) is that part softer / bigger (it was unread: the verses unchanged)."""
@@ -1807,6 +1853,13 @@ def _apply_hits(d: _Draft, hits: list[_Hit], understood: list[str]) -> None:
             d.own_tempo = True
         elif hit.kind == "vocal_tune":
             d.vocal_tune = "" if polarity in ("drop", "not", "less") else hit.value
+        elif hit.kind == "vocal_effect":
+            sets = VOCAL_EFFECT_SETS[hit.value] if hit.value in VOCAL_EFFECT_SETS else \
+                ((hit.value, EFFECT_DEFAULTS[hit.value]),)
+            for kind, params in sets:
+                d.vocal_effects[kind] = dict(params)
+            d.keep_vocals = d.keep_vocals or "vocals" not in d.removes
+            understood.append(f"Vocal effect: {hit.value} (on the vocal alone)")
         elif hit.kind == "vocal_harmony":
             d.vocal_harmony = "" if polarity in ("drop", "not", "less") else hit.value
         elif hit.kind == "gender" and hit.value == "voice":  # "female vocals": the voice asked
@@ -1998,6 +2051,8 @@ def _finish(d: _Draft, bpm: float | None, understood: list[str], ignored: list[s
         removed=tuple(label for label in dict.fromkeys(d.removes) if label in _INSTRUMENT_LABELS),
         vocal_tune=d.vocal_tune,
         vocal_harmony=d.vocal_harmony if d.keep_vocals else "",
+        vocal_effects=tuple(Effect(kind, {p: round(float(v), 3) for p, v in d.vocal_effects[kind].items()})
+                            for kind in EFFECT_KINDS if kind in d.vocal_effects) if d.keep_vocals else (),
         timing_feel=d.timing_feel,
         articulation=d.articulation,
         drum_pieces=dict(d.drum_pieces) if drums else {},

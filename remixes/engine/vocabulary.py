@@ -65,6 +65,7 @@ class EffectKind(StrEnum):
     """A mix effect, in the order the renderer chains them (a plan lists its effects in this order)."""
 
     HIGHPASS = "highpass"
+    TELEPHONE = "telephone"  # a steep 500 Hz - 3 kHz band and a little drive: a voice on a phone or a megaphone
     DISTORTION = "distortion"
     BITCRUSH = "bitcrush"
     COMPRESSOR = "compressor"
@@ -86,7 +87,7 @@ EFFECT_PARAMS: dict[str, tuple[str, ...]] = {
     "highpass": ("cutoff_hz",), "distortion": ("drive_db",), "bitcrush": ("bit_depth",),
     "compressor": ("threshold_db", "ratio"), "chorus": ("depth", "mix"), "phaser": ("depth", "mix"),
     "delay": ("seconds", "feedback", "mix"), "tape": ("amount",), "lowpass": ("cutoff_hz",), "vinyl": ("amount",),
-    "rain": ("amount",), "waves": ("amount",), "wide": ("amount",), "gain": ("db",),
+    "rain": ("amount",), "waves": ("amount",), "wide": ("amount",), "gain": ("db",), "telephone": ("amount",),
 }
 
 
@@ -1382,7 +1383,7 @@ EFFECT_DEFAULTS: dict[EffectKind, dict[str, float]] = {
     E.VINYL: {"amount": 0.5}, E.TAPE: {"amount": 0.5}, E.CHORUS: {"depth": 0.4, "mix": 0.3},
     E.PHASER: {"depth": 0.5, "mix": 0.3}, E.BITCRUSH: {"bit_depth": 8.0}, E.LOWPASS: {"cutoff_hz": 2500.0},
     E.HIGHPASS: {"cutoff_hz": 200.0}, E.COMPRESSOR: {"threshold_db": -24.0, "ratio": 5.0}, E.WIDE: {"amount": 0.7},
-    E.GAIN: {"db": 0.0}, E.RAIN: {"amount": 0.5}, E.WAVES: {"amount": 0.5},
+    E.GAIN: {"db": 0.0}, E.RAIN: {"amount": 0.5}, E.WAVES: {"amount": 0.5}, E.TELEPHONE: {"amount": 1.0},
 }
 
 

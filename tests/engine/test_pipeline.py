@@ -557,3 +557,32 @@ def test_lyrics_asked_of_a_clip_are_sung_within_it(monkeypatch):
     nightcore = pipeline._sung_within_the_cut(arrangement, interpret("nightcore, skip the intro"), 80 * SR)
     assert clip.vocal_spans == ((5.0, 6.0, 0.5), (0.0, 40.0, 0.0), (70.0, 80.0, 0.0))
     assert nightcore is arrangement  # no intro apart: nothing cut, nothing silenced
+
+
+def test_an_effect_asked_of_the_vocals_is_on_the_vocal_alone_at_its_level(tmp_path, monkeypatch):
+    """"telephone vocals": the vocal stem band-limited (little below 450 Hz or above 3.2 kHz), the instrumental as in
+    plain Pop; the vocal keeps its level (a distortion would have pushed it up)."""
+    import soundfile as sf
+
+    band, arrangement = _held_tones(monkeypatch, 4, band_hz=220.0, voice_hz=200.0)
+    t = np.arange(4 * SR) / SR
+    voice = np.repeat((0.05 * sum(np.sin(2 * np.pi * 200 * k * t) / k for k in range(1, 30)))[:, None], 2, axis=1)
+    monkeypatch.setattr(pipeline, "_sing", lambda *args: (voice.astype(np.float32), "la", [], ()))
+    stems = {}
+    for prompt in ("pop", "pop, telephone vocals"):
+        out = tmp_path / prompt.replace(" ", "").replace(",", "-")
+        out.mkdir()
+        pipeline._finish_version(1, arrangement, interpret(prompt), RemixRequest(prompt=prompt), band.copy(), None,
+                                 "la", workdir=out)
+        stems[prompt] = {name: sf.read(out / f"version-1-{name}.wav")[0][:, 0] for name in ("instrumental", "vocals")}
+    freqs = np.fft.rfftfreq(4 * SR, 1 / SR)
+
+    def outside(x):  # the share of the power outside the telephone's band
+        power = np.abs(np.fft.rfft(x)) ** 2
+        return power[(freqs < 300) | (freqs > 4500)].sum() / power.sum()
+
+    plain, phone = stems["pop"], stems["pop, telephone vocals"]
+    assert outside(phone["vocals"]) < 0.3 * outside(plain["vocals"])
+    level = lambda x: 20 * np.log10(np.sqrt(np.mean(x ** 2)))  # noqa: E731
+    assert abs((level(phone["vocals"]) - level(phone["instrumental"]))
+               - (level(plain["vocals"]) - level(plain["instrumental"]))) < 1.0

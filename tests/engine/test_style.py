@@ -1439,3 +1439,17 @@ def test_a_longer_version_asked_is_said_not_made(prompt):
     plan = interpret(prompt)
     assert any(line.startswith("Length: a longer version") for line in plan.understood)
     assert plan.ignored_words == () and plan.sections == () and plan.max_length == 0.0
+
+
+@pytest.mark.parametrize("prompt, kinds", [
+    ("put an echo on the voice", ["delay"]), ("add delay to the vocals", ["delay"]), ("echoey vocals", ["delay"]),
+    ("distorted vocals", ["distortion"]), ("telephone vocals", ["telephone"]), ("megaphone vocals", ["telephone"]),
+    ("put the vocals through a telephone filter", ["telephone"]), ("vocals with a chorus effect", ["chorus"]),
+    ("echo", []), ("rock with distorted guitars and clean vocals", [])])
+def test_an_effect_said_of_the_vocals_is_the_vocals_alone(prompt, kinds):
+    """Each was an effect (or a feel) on the whole mix: "put an echo on the voice" delayed the band too."""
+    plan = interpret(prompt)
+    assert [e.kind for e in plan.vocal_effects] == kinds
+    if kinds:
+        assert not {e.kind for e in plan.effects} - {e.kind for e in interpret("").effects}
+        assert any(line.startswith("Vocal effect: ") for line in plan.understood)
