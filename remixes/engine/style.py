@@ -1694,10 +1694,10 @@ def _reread_voice(hits: list[_Hit]) -> None:
     """"female vocals", "a male singer", "sung by a woman": a gender word next to the vocals (two tokens at most, either
     side) names the voice (its value "voice"); elsewhere ("a song about a girl") it asks nothing."""
     for hit in hits:
-        if hit.kind == "gender" and hit.text in GENDER_VOICES and any(
+        if hit.kind == "gender" and hit.text in GENDER_VOICES and (hit.text.endswith(("voice", "vocals")) or any(
                 other.kind == "vocals" and (0 <= other.start - hit.end <= 2 or 0 <= hit.start - other.end <= 3)
-                for other in hits):
-            hit.value = "voice"
+                for other in hits)):
+            hit.value = "voice"  # ("a deeper voice" names the voice itself)
 
 
 def _reread_sound_like(hits: list[_Hit]) -> None:

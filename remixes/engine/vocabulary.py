@@ -1093,12 +1093,18 @@ VOCAL_HARMONY_WORDS = {"backing vocals": "harmony", "backing vocal": "harmony", 
                        "double the vocal": "double", "doubled vocals": "double", "double tracked vocals": "double",
                        "double tracked": "double", "vocal doubling": "double", "double track the vocals": "double"}
 GENDER_WORDS = ("male", "female", "man", "woman", "men", "women", "girl", "boy", "guy", "lady", "masculine",
-                "feminine", "baritone", "soprano", "alto", "tenor")
+                "feminine", "baritone", "soprano", "alto", "tenor", "deep voice", "deeper voice", "low voice",
+                "lower voice", "deep vocals", "deeper vocals", "high voice", "higher voice", "high pitched voice",
+                "higher pitched voice", "higher vocals")
 # A voice named next to the vocals ("female vocals", "a male singer", "sung by a woman"): the singer's, or the kept
 # vocal's re-voicing, when the request gives no gender of its own
 GENDER_VOICES = {"male": "male", "man": "male", "men": "male", "boy": "male", "guy": "male", "masculine": "male",
                  "baritone": "male", "tenor": "male", "female": "female", "woman": "female", "women": "female",
-                 "girl": "female", "lady": "female", "feminine": "female", "soprano": "female", "alto": "female"}
+                 "girl": "female", "lady": "female", "feminine": "female", "soprano": "female", "alto": "female",
+                 # a voice's height said with it ("a deeper voice", "higher vocals"): that gender's voice
+                 "deep voice": "male", "deeper voice": "male", "low voice": "male", "lower voice": "male",
+                 "deep vocals": "male", "deeper vocals": "male", "high voice": "female", "higher voice": "female",
+                 "high pitched voice": "female", "higher pitched voice": "female", "higher vocals": "female"}
 MODE_WORDS = {"minor": "minor", "major": "major", "minor key": "minor", "major key": "major",
               "minor scale": "minor", "major scale": "major"}
 KEY_NAMES = {"a", "b", "c", "d", "e", "f", "g", "c#", "d#", "f#", "g#", "a#", "db", "eb", "gb", "ab", "bb",

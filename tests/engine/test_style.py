@@ -1453,3 +1453,11 @@ def test_an_effect_said_of_the_vocals_is_the_vocals_alone(prompt, kinds):
     if kinds:
         assert not {e.kind for e in plan.effects} - {e.kind for e in interpret("").effects}
         assert any(line.startswith("Vocal effect: ") for line in plan.understood)
+
+
+@pytest.mark.parametrize("prompt, voice", [("deeper voice", "male"), ("make it jazz with a deep voice", "male"),
+                                           ("higher voice please", "female"), ("higher vocals", "female")])
+def test_a_deeper_or_higher_voice_is_that_genders_voice(prompt, voice):
+    """"deep voice" read "deep" as nothing ("deeper voice": bass boosted), "higher voice" was unread."""
+    plan = interpret(prompt)
+    assert plan.voice == voice and "bass_boost" not in plan.modifiers and plan.ignored_words == ()
