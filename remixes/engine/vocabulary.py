@@ -1091,7 +1091,9 @@ VOCAL_HARMONY_WORDS = {"backing vocals": "harmony", "backing vocal": "harmony", 
                        "harmonized": "harmony", "harmonised": "harmony", "harmonizing": "harmony",
                        "harmonising": "harmony", "second voice": "harmony", "double the vocals": "double",
                        "double the vocal": "double", "doubled vocals": "double", "double tracked vocals": "double",
-                       "double tracked": "double", "vocal doubling": "double", "double track the vocals": "double"}
+                       "double tracked": "double", "vocal doubling": "double", "double track the vocals": "double",
+                       "stacked vocals": "harmony", "layered vocals": "harmony", "vocal stacks": "harmony",
+                       "vocal layers": "harmony", "gang vocals": "double", "group vocals": "double"}
 GENDER_WORDS = ("male", "female", "man", "woman", "men", "women", "girl", "boy", "guy", "lady", "masculine",
                 "feminine", "baritone", "soprano", "alto", "tenor", "deep voice", "deeper voice", "low voice",
                 "lower voice", "deep vocals", "deeper vocals", "high voice", "higher voice", "high pitched voice",

@@ -1296,7 +1296,8 @@ def test_everyday_words_for_a_level_a_feeling_or_a_sound(prompt, expected):
 
 @pytest.mark.parametrize("prompt, harmony", [
     ("add backing vocals", "harmony"), ("add harmonies to the vocals", "harmony"), ("double the vocals", "double"),
-    ("no backing vocals", ""), ("instrumental with harmonies", ""), ("lofi, harmonize the vocals", "harmony")])
+    ("no backing vocals", ""), ("instrumental with harmonies", ""), ("lofi, harmonize the vocals", "harmony"),
+    ("punk with gang vocals", "double"), ("stacked vocals", "harmony")])
 def test_backing_vocals_and_a_doubled_vocal_are_asked_of_the_vocal(prompt, harmony):
     """They were unread ("double the vocals": the vocals +6 dB); an instrumental has no vocal to harmonise."""
     plan = interpret(prompt)
