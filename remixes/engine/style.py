@@ -313,7 +313,8 @@ _RELATIVE_BPM_PATTERNS = (  # (pattern, group of the number, group of the direct
 _SLOWER_WORDS = ("slower", "lower", "down", "less", "minus", "decrease")
 
 
-_DURATION = r"(\d{1,3}(?:\.\d+)?|one|two|three|four|five|half\s+a)\s*(minutes?|mins?|seconds?|secs?|s)\b"
+# (a bare "s" is not a unit: "a 90s remix" is the decade, not 90 seconds)
+_DURATION = r"(\d{1,3}(?:\.\d+)?|one|two|three|four|five|half\s+a)\s*(minutes?|mins?|seconds?|secs?)\b"
 _CLIP_WORDS = r"(?:clip|snippet|preview|excerpt|teaser|short|reel|reels|tiktok|story)"
 _LENGTH_PATTERNS = (  # (pattern, group of the number or None, of the unit, a clip: from the first chorus)
     (re.compile(r"\b(?:cut|trim|shorten|edit|bring|make|keep)\s+(?:it\s+|the\s+(?:song|track)\s+)?(?:down\s+)?"
@@ -471,7 +472,7 @@ FADE_IN_SECONDS, FADE_OUT_SECONDS = 4.0, 8.0  # "fade in", "fade out": how long 
 MAX_FADE_SECONDS = 30.0
 _FADE_LENGTH = r"(?:(long|slow|gradual|gentle|extended|lengthy|quick|short|fast|brief)\s+)?"
 _FADE_SECONDS = (r"(?:\s+(?:over|in|for|during)\s+(?:the\s+(?:last|first|final)\s+)?(\d{1,2})\s*"
-                 r"(?:s|secs?|seconds?)\b)?")
+                 r"(?:secs?|seconds?)\b)?")  # not a bare "s": "fade in 80s style" is the decade
 _FADE_WHERE = (r"(?:\s+(?:at|towards?|near|by)\s+the\s+(?:very\s+)?(?:end|ending|start|beginning)"
                r"(?:\s+of\s+the\s+(?:song|track))?)?")
 # "fade out the vocals", "fade in the drums": one part, not the whole version (not read as a fade)

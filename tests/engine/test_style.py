@@ -10,7 +10,7 @@ import time
 import pytest
 
 from remixes.engine.style import (
-    EFFECT_KINDS, GROOVES, GROOVES_IN_THREE, MAX_LEVEL_DB, ROLES, STYLES, SectionChange, StylePlan, available_styles,
+    EFFECT_KINDS, FADE_OUT_SECONDS, GROOVES, GROOVES_IN_THREE, MAX_LEVEL_DB, ROLES, STYLES, SectionChange, StylePlan, available_styles,
     interpret,
 )
 
@@ -1462,3 +1462,12 @@ def test_a_deeper_or_higher_voice_is_that_genders_voice(prompt, voice):
     """"deep voice" read "deep" as nothing ("deeper voice": bass boosted), "higher voice" was unread."""
     plan = interpret(prompt)
     assert plan.voice == voice and "bass_boost" not in plan.modifiers and plan.ignored_words == ()
+
+
+@pytest.mark.parametrize("prompt", ["a 90s remix", "70s version", "make it a 60s track", "1990s remix",
+                                    "fade out in 80s style"])
+def test_a_decade_is_not_a_length_nor_a_fade(prompt):
+    """"a 90s remix" was cut to 90 seconds (a bare "s" read as seconds), "fade out in 80s style" faded over 30 s."""
+    plan = interpret(prompt)
+    assert plan.max_length == 0.0 and plan.fade_out in (0.0, FADE_OUT_SECONDS)
+    assert not any(line.startswith("Length") for line in plan.understood)
