@@ -10,8 +10,8 @@ import time
 import pytest
 
 from remixes.engine.style import (
-    EFFECT_KINDS, FADE_OUT_SECONDS, GROOVES, GROOVES_IN_THREE, MAX_LEVEL_DB, ROLES, STYLES, SectionChange, StylePlan, available_styles,
-    interpret,
+    EFFECT_KINDS, FADE_OUT_SECONDS, GROOVES, GROOVES_IN_THREE, MAX_LEVEL_DB, ROLES, STYLES, SectionChange, StylePlan,
+    available_styles, interpret,
 )
 
 ANY = object()
