@@ -323,8 +323,10 @@ _LENGTH_PATTERNS = (  # (pattern, group of the number or None, of the unit, a cl
      False),
     (re.compile(r"\b" + _DURATION + r"\s+(?:long\s+)?" + _CLIP_WORDS + r"\b"), 1, 2, True),
     (re.compile(r"\b" + _DURATION + r"\s+(?:long\s+)?(?:version|edit|cut|remix|song|track|loop)\b"), 1, 2, False),
-    (re.compile(r"\b(?:a\s+)?(?:short\s+)?(?:clip|snippet|preview|teaser)\b(?:\s+(?:for|of)\s+"
-                r"(?:tiktok|instagram|reels|a\s+story|social\s+media|the\s+chorus))?"), None, None, True),
+    (re.compile(r"\b(?:(?:a|an)\s+(?:short\s+)?|short\s+)(?:clip|snippet|preview|teaser)\b(?:\s+(?:for|of)\s+"
+                r"(?:tiktok|instagram|reels|a\s+story|social\s+media|the\s+chorus))?|"
+                r"\b(?:clip|snippet|preview|teaser)\s+(?:for|of)\s+(?:tiktok|instagram|reels|a\s+story|social\s+media|"
+                r"the\s+chorus)\b"), None, None, True),  # a noun: "clip the highs" is no clip
 )
 _SHORTER = re.compile(r"\b(?:make\s+(?:it|the\s+(?:song|track|remix))\s+shorter|shorten\s+(?:it|the\s+(?:song|track))|"
                       r"(?:a\s+)?short(?:er)?\s+(?:version|edit|song|track|remix)|"

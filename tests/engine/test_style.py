@@ -1465,9 +1465,10 @@ def test_a_deeper_or_higher_voice_is_that_genders_voice(prompt, voice):
 
 
 @pytest.mark.parametrize("prompt", ["a 90s remix", "70s version", "make it a 60s track", "1990s remix",
-                                    "fade out in 80s style"])
+                                    "fade out in 80s style", "clip the highs"])
 def test_a_decade_is_not_a_length_nor_a_fade(prompt):
-    """"a 90s remix" was cut to 90 seconds (a bare "s" read as seconds), "fade out in 80s style" faded over 30 s."""
+    """"a 90s remix" was cut to 90 seconds (a bare "s" read as seconds), "fade out in 80s style" faded over 30 s,
+    "clip the highs" was a 30 second clip."""
     plan = interpret(prompt)
     assert plan.max_length == 0.0 and plan.fade_out in (0.0, FADE_OUT_SECONDS)
     assert not any(line.startswith("Length") for line in plan.understood)
