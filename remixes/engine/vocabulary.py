@@ -914,7 +914,7 @@ EFFECT_WORDS = {
     "rain sounds": "rain", "rain sound": "rain", "sound of rain": "rain", "sounds of rain": "rain",
     "rain noise": "rain", "raindrops": "rain", "rain drops": "rain", "rain ambience": "rain",
     "rain in the background": "rain", "falling rain": "rain", "rainfall": "rain", "thunderstorm": "rain",
-    "storm sounds": "rain", "ocean waves": "waves", "waves": "waves", "ocean sounds": "waves",
+    "storm sounds": "rain", "ocean waves": "waves", "sea waves": "waves", "ocean sounds": "waves",
     "sea sounds": "waves", "sound of the ocean": "waves", "sound of waves": "waves", "waves crashing": "waves",
     "crashing waves": "waves", "beach sounds": "waves", "surf sounds": "waves",
 }

@@ -1331,6 +1331,7 @@ def test_an_ambience_asked_is_a_bed_under_the_music(prompt, kind):
     plan = interpret(prompt)
     assert kind in {e.kind for e in plan.effects} and f"Adds: {kind}" in " ".join(plan.understood)
     assert "rain" not in {e.kind for e in interpret("rainy day vibes").effects}
+    assert "waves" not in {e.kind for e in interpret("lofi with a wave of synths").effects}
     assert "rain" not in {e.kind for e in interpret("lofi with rain sounds, no rain sounds").effects}
 
 
