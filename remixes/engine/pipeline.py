@@ -251,8 +251,10 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
             carry_melody=carry_melody), plan, n)]
         vocal_file = getattr(stems.vocals, "filename", None) or stems.vocals  # for the kept vocal's words
         notes = list(analysis.notes) + list(first.notes) + [n for n in [soundfont_note()] if n] + [STEM_NOTE]
-        cut_start, _, cut_notes = excerpt(plan, first, n / SAMPLE_RATE / varispeed_factor(plan))
+        cut_start, cut_end, cut_notes = excerpt(plan, first, n / SAMPLE_RATE / varispeed_factor(plan))
         notes.extend(cut_notes)
+        repeated = repeats(plan, first, cut_start, cut_end - cut_start)
+        notes.extend(repeated[3])
         moved = transposition(plan, analysis.key_tonic, analysis.mode)
         if moved or plan.key_tonic is not None:
             now = PITCH_NAMES[(analysis.key_tonic + moved) % 12]
@@ -356,6 +358,9 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
     if transcript is not None:
         versions, vocal_entries = _kept_lyrics(versions, transcript, timing.rate * varispeed_factor(plan),
                                                offset=-cut_start)
+        if repeated[2]:  # the words of a part played again are sung again
+            versions = tuple(replace(v, lyrics_timestamped=_lines_with_repeats(v.lyrics_timestamped, *repeated[:3]))
+                             for v in versions)
     for _, version_notes, _ in results:
         notes.extend(n for n in version_notes if n not in notes)
 
@@ -1077,6 +1082,16 @@ def _finish_version(index: int, arrangement: Arrangement, plan: StylePlan, reque
         for stem in (mix, vocal):
             if stem is not None:  # cut edges faded (a fade the prompt asks for comes after, on the new edges)
                 fade_edges(stem, sr, CUT_FADE_IN if a > 0 else 0.0, CUT_FADE_OUT if end < whole else 0.0)
+    a_, b_, count, _ = repeats(plan, arrangement, start, len(mix) / sr)
+    if count:  # "loop the chorus", "extend it to 5 minutes": the last chorus played again, joined on its downbeats
+        # a sung line's pickup just before the part ("Hold on" from 0.2 s before its downbeat) is sung again over the
+        # end of the part before each copy
+        pickup = max([a_ - line["start"] for line in sung_lines
+                      if a_ - 1.0 <= line.get("start", 9e9) < a_ < line.get("end", 0.0)] + [0.0])
+        a, b = int(round(a_ * sr)), int(round(b_ * sr))
+        mix = _with_repeats(mix, a, b, count, sr)
+        vocal = None if vocal is None else _with_repeats(vocal, a, b, count, sr, pickup=int(round(pickup * sr)))
+        sung_lines = _lines_with_repeats(sung_lines, a_, b_, count, pickup)
     if plan.fade_in or plan.fade_out:  # both stems alike, so that they still add up to the version
         for stem in (mix, vocal):
             if stem is not None:
@@ -1203,6 +1218,65 @@ def excerpt(plan: StylePlan, arrangement, seconds: float) -> tuple[float, float,
 
 
 MIN_EXCERPT = 10.0  # seconds: a cut keeps at least this much
+REPEAT_JOIN = 0.03  # seconds: into a repeated chorus, the end of the one before crossfades with its own lead-in
+
+
+def repeats(plan: StylePlan, arrangement, start: float, seconds: float) -> tuple[float, float, int, list[str]]:
+    """The last chorus a version plays again ("loop the chorus", "an extended mix", "extend it to 5 minutes"): its
+    start and end in the version (`seconds` long, cut from `start` of the remix), on downbeats, how many more times
+    (0: none), and what the notes say. A song with no chorus found repeats its last section before an outro."""
+    from .style import MAX_REPEATS
+
+    if not plan.repeat and plan.min_length <= seconds:
+        return 0.0, 0.0, 0, []
+    speed = varispeed_factor(plan)
+    sections = [(s.start / speed - start, s.end / speed - start, s.label) for s in getattr(arrangement, "sections", ())]
+    sections = [(a, min(b, seconds), label) for a, b, label in sections if a >= -1e-6 and a < seconds - MIN_EXCERPT]
+    chosen = next((x for x in reversed(sections) if x[2] == "chorus" and x[1] - x[0] >= MIN_EXCERPT), None) or \
+        next((x for x in reversed(sections) if x[2] != "outro" and x[1] - x[0] >= MIN_EXCERPT), None)
+    if chosen is None:
+        return 0.0, 0.0, 0, ["Asked for a longer version, but no part of the song is long enough to play again."]
+    a, b, label = chosen
+    bars = [t / speed - start for t in getattr(arrangement, "bar_times", ())]
+    b = max([t for t in bars if a + MIN_EXCERPT <= t <= b + 1e-6] or [b])  # ends on a downbeat too
+    a = max(a, REPEAT_JOIN)
+    count = plan.repeat or int(np.ceil((plan.min_length - seconds) / (b - a)))
+    count = int(np.clip(count, 1, MAX_REPEATS))
+    return a, b, count, [f"The {label} at {_clock_time(a)}-{_clock_time(b)} played {count} more time"
+                         f"{'s' if count > 1 else ''} ({count * (b - a):.0f} s longer)."]
+
+
+def _with_repeats(audio: np.ndarray, a: int, b: int, count: int, sr: int, pickup: int = 0) -> np.ndarray:
+    """`audio` with audio[a:b] played `count` more times after b: each copy comes in at b on its own downbeat, the
+    REPEAT_JOIN before it crossfading from the end of the part with the part's own lead-in (and, with `pickup`, the
+    that many samples before a added over the end of the part: a sung line's upbeat); after the last copy the song
+    goes on from b, as it followed that part anyway."""
+    join = min(int(REPEAT_JOIN * sr), a)
+    pickup = min(pickup, a, b - a)
+    pieces = [audio[:b].copy()]
+    fade = np.linspace(0.0, 1.0, join, dtype=np.float32)
+    fade = fade[:, None] if audio.ndim == 2 else fade
+    for _ in range(count):
+        tail = pieces[-1]
+        if pickup:
+            tail[len(tail) - pickup:] += audio[a - pickup:a]
+        elif join:
+            tail[len(tail) - join:] = tail[len(tail) - join:] * (1 - fade) + audio[a - join:a] * fade
+        pieces.append(audio[a:b].copy())
+    pieces.append(audio[b:])
+    return np.ascontiguousarray(np.concatenate(pieces), dtype=np.float32)
+
+
+def _lines_with_repeats(lines: list, a: float, b: float, count: int, pickup: float = 0.0) -> list:
+    """Timed lyric lines of a version whose a..b is played `count` more times after b: the lines sung there (or from
+    `pickup` seconds before it) sung again in each copy, the later ones moved on."""
+    length = b - a
+    inside = [line for line in lines if a - pickup - 1e-6 <= line.get("start", -1.0) < b]
+    out = [line for line in lines if line.get("start", 0.0) < b]
+    for k in range(1, count + 1):
+        out += _lines_shifted(inside, k * length)
+    out += _lines_shifted([line for line in lines if line.get("start", 0.0) >= b], count * length)
+    return sorted(out, key=lambda line: line.get("start", 0.0))
 
 
 def _clock_time(seconds: float) -> str:

@@ -112,6 +112,8 @@ class StylePlan:
     end: str = ""
     max_length: float = 0.0
     length_fraction: float = 1.0
+    repeat: int = 0  # "loop the chorus", "an extended mix": the last chorus played this many more times
+    min_length: float = 0.0  # "extend it to 5 minutes": the last chorus played again until the version is this long
     key_tonic: int | None = None  # "in the key of E": the pitch class the mix is moved to (the nearest way)
 
     def to_dict(self) -> dict:
@@ -342,9 +344,10 @@ _END_PATTERN = re.compile(r"\b(?:skip|cut|remove|drop|lose|ditch|trim)\s+(?:out\
                           r"\b(?:no|without\s+(?:the|an|any))\s+outro\b|"
                           r"\b(?:end|finish)\s+(?:it\s+)?(?:on|with|after)\s+the\s+(?:last\s+)?(?:chorus|hook)\b")
 _LONGER = re.compile(r"\b(?:extend(?:ed)?(?:\s+(?:mix|version|edit))?|lengthen|make\s+it\s+longer|"
-                     r"(?:a\s+)?longer\s+(?:version|edit|mix)|loop\s+the\s+(?:chorus|hook|song|intro|outro|drop)|"
-                     r"repeat\s+the\s+(?:chorus|hook|drop)(?:\s+(?:twice|again|\d+\s+times))?)\b"
+                     r"(?:a\s+)?longer\s+(?:version|edit|mix)|loop\s+the\s+(?:chorus|hook|song|drop)|"
+                     r"repeat\s+the\s+(?:chorus|hook|drop)(?:\s+(?P<times>twice|again|three\s+times|\d\s+times))?)\b"
                      r"(?:\s+(?:it|the\s+song|the\s+track))?(?:\s+to\s+" + _DURATION + r")?")
+MAX_REPEATS = 4  # the last chorus played this many more times at most
 _WORD_NUMBERS = {"one": 1.0, "two": 2.0, "three": 3.0, "four": 4.0, "five": 5.0}
 SHORTER_FRACTION = 0.66  # "make it shorter": about two thirds of the song
 CLIP_SECONDS = 30.0  # "a clip for tiktok", "a snippet": this long, from the first chorus
@@ -387,8 +390,19 @@ def _extract_length(text: str) -> tuple[dict, str, list[str]]:
         text = text[:match.start()] + " , " + text[match.end():]
     match = _LONGER.search(text)
     if match:
-        notes.append("Length: a longer version (a section repeated, the song extended) is not made: the remix keeps "
-                     "the song's own length")
+        if match.group(2):  # "extend it to 5 minutes": the last chorus again until it is that long
+            amount = 0.5 if match.group(2).startswith("half") else _WORD_NUMBERS.get(match.group(2)) or \
+                float(match.group(2))
+            asked["min_length"] = min(amount * (60.0 if match.group(3).startswith("m") else 1.0), 3600.0)
+            notes.append(f"Length: at least {_clock_words(asked['min_length'])} (the last chorus played again, as "
+                         "many times as it takes, up to four)")
+        else:
+            times = (match.group("times") or "").split()
+            count = 2 if times[:1] == ["twice"] else 3 if times[:1] == ["three"] else \
+                int(times[0]) if times[:1] and times[0].isdigit() else 1
+            asked["repeat"] = max(1, min(count, MAX_REPEATS))
+            notes.append(f"Length: longer, the last chorus played {asked['repeat']} more time"
+                         f"{'s' if asked['repeat'] > 1 else ''}")
         text = text[:match.start()] + " , " + text[match.end():]
     if asked.get("start") == "after_intro":
         notes.append("Length: starts after the intro")

@@ -586,3 +586,47 @@ def test_an_effect_asked_of_the_vocals_is_on_the_vocal_alone_at_its_level(tmp_pa
     level = lambda x: 20 * np.log10(np.sqrt(np.mean(x ** 2)))  # noqa: E731
     assert abs((level(phone["vocals"]) - level(phone["instrumental"]))
                - (level(plain["vocals"]) - level(plain["instrumental"]))) < 1.0
+
+
+@pytest.mark.parametrize("prompt, expected", [
+    ("pop", (0.0, 0.0, 0)), ("pop, loop the chorus", (40.0, 70.0, 1)), ("pop, repeat the chorus twice", (40.0, 70.0, 2)),
+    ("pop, extend it to 2 minutes", (40.0, 70.0, 2)), ("pop, extend it to 1 minute", (0.0, 0.0, 0))])
+def test_the_part_a_longer_version_plays_again_is_its_last_chorus_on_downbeats(prompt, expected):
+    from remixes.engine.music import Section
+
+    arrangement = SimpleNamespace(bar_times=tuple(np.arange(0.0, 80.0, 2.0)), sections=(
+        Section(0.0, 40.0, "verse", 0.6), Section(40.0, 70.0, "chorus", 1.0), Section(70.0, 80.0, "outro", 0.4)))
+    a, b, count, notes = pipeline.repeats(interpret(prompt), arrangement, 0.0, 80.0)
+    assert (a, b, count) == pytest.approx(expected)
+    assert bool(notes) == bool(count)
+    verse_only = SimpleNamespace(bar_times=(), sections=(Section(0.0, 80.0, "verse", 1.0),))
+    assert pipeline.repeats(interpret("loop the chorus"), verse_only, 0.0, 80.0)[:3] == (0.03, 80.0, 1)
+
+
+def test_a_part_played_again_is_its_own_audio_and_words_and_the_song_goes_on_after_it():
+    audio = np.arange(100, dtype=np.float32)[:, None].repeat(2, axis=1)
+    out = pipeline._with_repeats(audio, 40, 70, 2, sr=100)  # the 3 samples before each copy crossfade into it
+    assert len(out) == 160 and np.array_equal(out[70:97, 0], audio[40:67, 0])
+    assert np.array_equal(out[100:127, 0], audio[40:67, 0]) and np.array_equal(out[130:, 0], audio[70:, 0])
+    assert np.array_equal(out[:67, 0], audio[:67, 0])
+    assert list(out[67:71, 0]) == [67.0, 53.0, 39.0, 40.0]  # the part's end (67-69) into its lead-in (37-39), then it
+    lines = [{"text": "a", "start": 10.0, "end": 12.0}, {"text": "up", "start": 39.8, "end": 42.0},
+             {"text": "in", "start": 50.0, "end": 52.0}, {"text": "after", "start": 75.0, "end": 76.0}]
+    moved = pipeline._lines_with_repeats(lines, 40.0, 70.0, 1, pickup=0.2)
+    assert [(line["text"], line["start"]) for line in moved] == [
+        ("a", 10.0), ("up", 39.8), ("in", 50.0), ("up", 69.8), ("in", 80.0), ("after", 105.0)]
+
+
+def test_a_looped_chorus_makes_the_version_longer_with_its_words_sung_again(tmp_path, monkeypatch):
+    from remixes.engine.music import Section
+
+    lines = [{"text": "one", "start": 1.0, "end": 2.0, "words": [{"word": "one", "start": 1.0, "end": 2.0}]},
+             {"text": "two", "start": 13.0, "end": 14.0, "words": [{"word": "two", "start": 13.0, "end": 14.0}]}]
+    band, arrangement = _held_tones(monkeypatch, 24, lines=lines)
+    arrangement.sections = (Section(0.0, 12.0, "verse", 0.5), Section(12.0, 24.0, "chorus", 1.0))
+    arrangement.bar_times = tuple(np.arange(0.0, 24.0, 2.0))
+    result, _, _ = pipeline._finish_version(1, arrangement, interpret("pop, loop the chorus"),
+                                            RemixRequest(prompt="pop"), band, None, "la", workdir=tmp_path)
+    assert result.duration == pytest.approx(24.0 + 10.0, abs=0.01)  # the chorus to its last downbeat, 12-22 s
+    assert [(line["text"], line["start"]) for line in result.lyrics_timestamped] == [
+        ("one", 1.0), ("two", 13.0), ("two", 23.0)]

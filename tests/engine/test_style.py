@@ -1434,12 +1434,14 @@ def test_a_part_faded_out_is_that_part_and_not_the_whole_version(prompt, fade_ou
     assert interpret("fade out the drums").drums is None
 
 
-@pytest.mark.parametrize("prompt", ["extend it to 5 minutes", "loop the chorus", "repeat the chorus twice",
-                                    "extended mix", "make it longer"])
-def test_a_longer_version_asked_is_said_not_made(prompt):
-    """They were words not understood (or a part of the song "changed alike"): the plan says what is not made."""
+@pytest.mark.parametrize("prompt, repeat, min_length", [
+    ("extend it to 5 minutes", 0, 300.0), ("loop the chorus", 1, 0.0), ("repeat the chorus twice", 2, 0.0),
+    ("repeat the chorus 3 times", 3, 0.0), ("extended mix", 1, 0.0), ("make it longer", 1, 0.0)])
+def test_a_longer_version_asked_plays_the_last_chorus_again(prompt, repeat, min_length):
+    """They were words not understood (or a part of the song "changed alike")."""
     plan = interpret(prompt)
-    assert any(line.startswith("Length: a longer version") for line in plan.understood)
+    assert (plan.repeat, plan.min_length) == (repeat, min_length)
+    assert any(line.startswith("Length: ") for line in plan.understood)
     assert plan.ignored_words == () and plan.sections == () and plan.max_length == 0.0
 
 
