@@ -520,16 +520,8 @@ def test_the_stretch_a_version_keeps_starts_and_ends_on_the_songs_sections_and_d
 def test_a_version_cut_to_a_stretch_keeps_its_words_there_and_a_pickup_before_it(tmp_path, monkeypatch):
     """"start at the chorus": the version begins at the chorus (4 s), but a line sung from 3.5 s is kept whole (its
     first word was cut off); the line before it is left out, the times are the cut version's."""
-    from remixes.engine.music import Section
-
-    lines = [{"text": "one", "start": 1.0, "end": 2.0, "words": [{"word": "one", "start": 1.0, "end": 2.0}]},
-             {"text": "two", "start": 3.5, "end": 5.0, "words": [{"word": "two", "start": 3.5, "end": 5.0}]},
-             {"text": "three", "start": 6.0, "end": 7.0, "words": [{"word": "three", "start": 6.0, "end": 7.0}]}]
-    band, arrangement = _held_tones(monkeypatch, 16, lines=lines)
-    arrangement.sections = (Section(0.0, 4.0, "verse", 0.5), Section(4.0, 16.0, "chorus", 1.0))
-    arrangement.bar_times = tuple(np.arange(0.0, 16.0, 2.0))
-    result, _, _ = pipeline._finish_version(1, arrangement, interpret("pop, start at the chorus"),
-                                            RemixRequest(prompt="pop"), band, None, "la", workdir=tmp_path)
+    result = _finished_over_a_verse_and_a_chorus(tmp_path, monkeypatch, "pop, start at the chorus", 4.0, 16.0,
+                                                 [("one", 1.0, 2.0), ("two", 3.5, 5.0), ("three", 6.0, 7.0)])
     assert result.start == pytest.approx(3.4) and result.duration == pytest.approx(16.0 - 3.4, abs=0.001)
     assert [(line["text"], line["start"]) for line in result.lyrics_timestamped] == [("two", 0.1), ("three", 2.6)]
 
@@ -618,15 +610,22 @@ def test_a_part_played_again_is_its_own_audio_and_words_and_the_song_goes_on_aft
 
 
 def test_a_looped_chorus_makes_the_version_longer_with_its_words_sung_again(tmp_path, monkeypatch):
-    from remixes.engine.music import Section
-
-    lines = [{"text": "one", "start": 1.0, "end": 2.0, "words": [{"word": "one", "start": 1.0, "end": 2.0}]},
-             {"text": "two", "start": 13.0, "end": 14.0, "words": [{"word": "two", "start": 13.0, "end": 14.0}]}]
-    band, arrangement = _held_tones(monkeypatch, 24, lines=lines)
-    arrangement.sections = (Section(0.0, 12.0, "verse", 0.5), Section(12.0, 24.0, "chorus", 1.0))
-    arrangement.bar_times = tuple(np.arange(0.0, 24.0, 2.0))
-    result, _, _ = pipeline._finish_version(1, arrangement, interpret("pop, loop the chorus"),
-                                            RemixRequest(prompt="pop"), band, None, "la", workdir=tmp_path)
+    result = _finished_over_a_verse_and_a_chorus(tmp_path, monkeypatch, "pop, loop the chorus", 12.0, 24.0,
+                                                 [("one", 1.0, 2.0), ("two", 13.0, 14.0)])
     assert result.duration == pytest.approx(24.0 + 10.0, abs=0.01)  # the chorus to its last downbeat, 12-22 s
     assert [(line["text"], line["start"]) for line in result.lyrics_timestamped] == [
         ("one", 1.0), ("two", 13.0), ("two", 23.0)]
+
+
+def _finished_over_a_verse_and_a_chorus(tmp_path, monkeypatch, prompt: str, chorus: float, seconds: float, words):
+    """A version finished over held tones whose arrangement has a verse, then a chorus from `chorus` s to the end
+    (downbeats every 2 s), with one-word lines (word, start, end) sung: its VersionResult."""
+    from remixes.engine.music import Section
+
+    lines = [{"text": w, "start": a, "end": b, "words": [{"word": w, "start": a, "end": b}]} for w, a, b in words]
+    band, arrangement = _held_tones(monkeypatch, seconds, lines=lines)
+    arrangement.sections = (Section(0.0, chorus, "verse", 0.5), Section(chorus, seconds, "chorus", 1.0))
+    arrangement.bar_times = tuple(np.arange(0.0, seconds, 2.0))
+    result, _, _ = pipeline._finish_version(1, arrangement, interpret(prompt), RemixRequest(prompt=prompt), band,
+                                            None, "la", workdir=tmp_path)
+    return result
