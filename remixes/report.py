@@ -39,6 +39,7 @@ class RemixReport:
     tempo: float | None = None           # the remix's bpm
     stretch: float = 1.0                 # source time = (version time + offset) x stretch (finite, > 0)
     offset: float = 0.0                  # seconds of the remix cut off before its versions start (>= 0)
+    repeat: tuple = ()                   # (start, end, count): a part of the versions played again, or ()
     vocals: tuple[VersionVocal, ...] = ()
 
     @classmethod
@@ -56,6 +57,10 @@ class RemixReport:
             notes = [notes]
         stretch = _number(engine.get("stretch") or 1.0)
         offset = _number(engine.get("offset") or 0.0)
+        repeat = engine.get("repeat")
+        repeat = tuple(_number(x) for x in repeat) if isinstance(repeat, list) and len(repeat) == 3 else ()
+        if any(x is None or not math.isfinite(x) for x in repeat) or (repeat and not repeat[0] < repeat[1]):
+            repeat = ()
         return cls(
             summary=str(plan.get("summary") or ""),
             style_name=str(plan.get("style_name") or ""),
@@ -68,6 +73,7 @@ class RemixReport:
             tempo=_number(engine.get("tempo")) or None,
             stretch=stretch if stretch is not None and math.isfinite(stretch) and stretch > 0 else 1.0,
             offset=offset if offset is not None and math.isfinite(offset) and offset > 0 else 0.0,
+            repeat=repeat,
             vocals=tuple(_vocals(engine.get("vocal"))),
         )
 

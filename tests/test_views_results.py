@@ -213,3 +213,16 @@ def test_a_version_cut_after_the_songs_start_tells_the_ab_player_where_it_begins
     task = complete_task(submit_task(owner), plan=plan)
     body = owner_client.get(reverse("job", args=[task.task_id])).content.decode()
     assert body.count('data-offset="12.500"') == 2
+
+
+def test_a_version_with_a_part_played_again_tells_the_ab_player_which(owner_client, owner):
+    """"loop the chorus": the engine's repeat (the version's start and end of the part, how many more times) goes to
+    the player, which maps a time in a copy onto the part's first time through; a malformed one is not sent."""
+    plan = plan_with([], stretch=1.0)
+    plan["engine"]["repeat"] = [58.2, 88.4, 1]
+    task = complete_task(submit_task(owner), plan=plan)
+    body = owner_client.get(reverse("job", args=[task.task_id])).content.decode()
+    assert body.count('data-repeat="58.200,88.400,1.000"') == 2
+    plan["engine"]["repeat"] = [88.4, 58.2, 1]
+    task = complete_task(submit_task(owner), plan=plan)
+    assert "data-repeat" not in owner_client.get(reverse("job", args=[task.task_id])).content.decode()

@@ -370,6 +370,8 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
         "tempo": round(timing.tempo * varispeed_factor(plan), 2),
         "stretch": round(timing.rate * varispeed_factor(plan), 4),  # source time = (version time + offset) x stretch
         "offset": round(versions[0].start, 3),  # seconds of the remix cut off before its start ("skip the intro")
+        # "loop the chorus": the version's start and end of the part played again, and how many more times
+        "repeat": [round(repeated[0], 3), round(repeated[1], 3), repeated[2]] if repeated[2] else [],
         "varispeed": round(varispeed_factor(plan), 4),  # of which the record's speed ("nightcore"), 1.0 without
         "key": f"{PITCH_NAMES[analysis.key_tonic]} {analysis.mode}",
         "key_confidence": round(analysis.key_confidence, 3),

@@ -152,6 +152,20 @@
     var original = card.dataset.ab ? document.getElementById(card.dataset.ab) : null;
     var stretch = Number(card.dataset.stretch) > 0 ? Number(card.dataset.stretch) : 1;
     var offset = Number(card.dataset.offset) > 0 ? Number(card.dataset.offset) : 0;
+    // A part played again ("loop the chorus"): the version's a..b, then `count` copies of it, then the rest.
+    var repeat = (card.dataset.repeat || "").split(",").map(Number);
+    var repeatLength = repeat.length === 3 && repeat[2] > 0 && repeat[1] > repeat[0] ? repeat[1] - repeat[0] : 0;
+
+    function remixTime(seconds) {  // a version's time on the remix as played once through
+      if (!repeatLength || seconds < repeat[1]) return seconds;
+      var copies = repeat[2] * repeatLength;
+      if (seconds < repeat[1] + copies) return repeat[0] + (seconds - repeat[1]) % repeatLength;
+      return seconds - copies;
+    }
+
+    function versionTime(seconds) {  // ... and back (the part's first time through)
+      return !repeatLength || seconds < repeat[1] ? seconds : seconds + repeat[2] * repeatLength;
+    }
     var abButton = original ? card.querySelector("button.ab") : null;
     var hearingOriginal = false;
     var canvas = card.querySelector("canvas.wave");
@@ -183,12 +197,12 @@
     }
 
     function position() {
-      return hearingOriginal ? Math.max(0, original.currentTime / stretch - offset) : own.currentTime;
+      return hearingOriginal ? versionTime(Math.max(0, original.currentTime / stretch - offset)) : own.currentTime;
     }
 
     function setPosition(seconds) {
       if (hearingOriginal) {
-        var target = (seconds + offset) * stretch;
+        var target = (remixTime(seconds) + offset) * stretch;
         if (known(original.duration)) target = Math.min(target, original.duration - 0.01);
         original.currentTime = Math.max(0, target);
       } else {

@@ -24,11 +24,11 @@ STRETCH = 1.25  # the remix is faster: source time = version time x 1.25
 UNSURE = "The singer's words could not be made out with confidence (0.28), so none are shown."
 
 
-def finished(owner, vocal: list[dict], *, stems: bool = False, offset: float = 0.0) -> RemixTask:
+def finished(owner, vocal: list[dict], *, stems: bool = False, offset: float = 0.0, repeat=()) -> RemixTask:
     task = submit_task(owner, prompt="Upbeat house remix with a four-on-the-floor kick", seconds=5.0)
     claimed = services.claim_task(task.task_id)
     plan = copy.deepcopy(PLAN)
-    plan["engine"].update(stretch=STRETCH, vocal=vocal, offset=offset)
+    plan["engine"].update(stretch=STRETCH, vocal=vocal, offset=offset, repeat=list(repeat))
     audio = tiny_mp3(3.0)
     peaks = [round(float(abs(np.sin(9 * x)) * (0.3 + 0.7 * x)), 3) for x in np.linspace(0, 1, 300)]
     lines = {entry["version"]: (LINES if entry["kind"] in ("sung", "kept") and entry["confident"] else [])
@@ -197,3 +197,21 @@ def test_ab_switch_of_a_version_cut_after_the_songs_start_lands_where_it_began(p
     assert switched["original"] == pytest.approx((at["version"] + 1.0) * STRETCH, abs=0.02)
     page.click("#version-1 button.ab")
     assert times(page)["version"] == pytest.approx(at["version"], abs=0.02)
+
+
+def test_ab_switch_in_a_part_played_again_lands_on_its_first_time_through(page, make_user):
+    """"loop the chorus": 0.5-1.0 s of the version played twice more (1.0-2.0 s), the rest after; its 1.5 s is the
+    part's 0.5 s, heard in the original at 0.5 x 1.25; switching back lands on the part's first time through."""
+    owner = make_user("looper")
+    task = finished(owner, [{"version": 1, "kind": "none", "language": None, "confident": False, "note": ""},
+                            {"version": 2, "kind": "none", "language": None, "confident": False, "note": ""}],
+                    repeat=(0.5, 1.0, 2))
+    log_in(page, "looper")
+    page.goto(f"/remixes/{task.task_id}/")
+    page.wait_for_function("""() => document.querySelector('#version-1 audio').readyState >= 1
+                                    && document.getElementById('original-audio').readyState >= 1""")
+    page.evaluate("document.querySelector('#version-1 audio').currentTime = 1.75")
+    page.click("#version-1 button.ab")
+    assert times(page)["original"] == pytest.approx((0.5 + 0.25) * STRETCH, abs=0.02)
+    page.click("#version-1 button.ab")
+    assert times(page)["version"] == pytest.approx(0.75, abs=0.02)
