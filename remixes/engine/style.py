@@ -1084,6 +1084,8 @@ def _mark_scopes(hits: list[_Hit], tokens: list[str] = ()) -> None:
         if hit.kind == "all_but":  # "mute everything but the vocals": only; "everything but the drums": no drums
             removing = cue == "drop" and hit.start <= cue_end
             cue, cue_end, listing = ("only" if removing else "drop"), hit.end + 3, False
+            if k > 0 and hits[k - 1].kind == "effect" and hit.start - hits[k - 1].end <= 1:
+                cue = "exempt"  # "reverb on everything except the vocals": the vocals without it, not gone
             from_all_but = True
             continue
         if hit.kind == "rest":  # "keep the drums but remove everything else" ("change everything else to EDM": no)
@@ -1182,6 +1184,7 @@ def interpret(prompt: str) -> StylePlan:
     _reread_solo_before(hits)
     _mark_scopes(hits, tokens)
     _reread_vocal_effects(hits, tokens)
+    _reread_parts_an_effect_is_on(hits, tokens)
     _reread_own_parts(hits)
     _reread_sound_like(hits)
     _reread_voice(hits)
@@ -1586,6 +1589,12 @@ def _reread_trailing_level_words(hits: list[_Hit]) -> None:
         after = hits[k + 1] if k + 1 < len(hits) else None
         if hit.kind in ("less", "more") and (after is None or after.after_pause):
             cue = hit.kind  # a cue with nothing after it in its clause
+            effect = hits[k - 1] if k > 0 else None
+            if effect is not None and effect.kind == "effect" and effect.polarity in ("plain", "add") \
+                    and hit.start - effect.end <= 2 and not hit.after_pause:
+                effect.polarity = cue  # "the echo is too much": less of it (it was added)
+                hit.kind = "consumed"
+                continue
         elif not cue or hit.kind not in ("modifier", "level_after"):
             continue
         if hit.after_pause:
@@ -1610,6 +1619,17 @@ _VOCAL_EFFECT_MODIFIERS = {"radio": "telephone", "gritty": "distortion"}
 _VOCAL_EFFECT_KINDS = ("delay", "chorus", "phaser", "distortion", "bitcrush", "lowpass", "highpass", "tape")
 _ON_THE = frozenset(("on", "to", "for", "in", "the", "my", "his", "her", "their", "of", "over"))
 _WITH_A = frozenset(("with", "through", "into", "a", "an", "the", "some", "more"))
+
+
+def _reread_parts_an_effect_is_on(hits: list[_Hit], tokens: list[str]) -> None:
+    """"more delay on the guitars", "reverb on the piano": the part is where the effect is asked, not a part asked for
+    (each was added); the effect is the whole mix's (one part's effects are not made apart), and the plan says so."""
+    for before, hit in zip(hits, hits[1:]):
+        if hit.kind == "instrument" and hit.polarity == "plain" and before.kind == "effect" \
+                and before.polarity in ("plain", "add", "more") and 0 < hit.start - before.end <= 3 \
+                and tokens[before.end] in ("on", "to", "for") \
+                and all(t in _ON_THE for t in tokens[before.end:hit.start]):
+            hit.polarity = "described"
 
 
 def _reread_vocal_effects(hits: list[_Hit], tokens: list[str]) -> None:
@@ -1796,6 +1816,11 @@ def _apply_hits(d: _Draft, hits: list[_Hit], understood: list[str]) -> None:
     solo_positions = {h.start for h in hits if h.kind == "solo"}
     for hit in hits:
         polarity, k = hit.polarity, hit.intensity
+        if polarity == "exempt":  # "reverb on everything except the vocals": the vocals dry, another part as it is
+            if hit.kind == "vocals":
+                d.vocal_reverb = 0.0
+                understood.append("Vocals: dry (the effect is on everything else)")
+            continue
         if hit.kind == "modifier":
             if polarity in ("drop", "not", "less"):
                 opposite = MODIFIERS[hit.value].opposite

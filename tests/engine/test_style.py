@@ -1475,3 +1475,23 @@ def test_a_decade_is_not_a_length_nor_a_fade(prompt):
     plan = interpret(prompt)
     assert plan.max_length == 0.0 and plan.fade_out in (0.0, FADE_OUT_SECONDS)
     assert not any(line.startswith("Length") for line in plan.understood)
+
+
+def test_an_effect_on_everything_but_the_vocals_keeps_them_dry_and_not_gone():
+    """"reverb on everything except the vocals" took the vocals out."""
+    plan = interpret("reverb on everything except the vocals")
+    assert plan.keep_vocals and plan.vocal_reverb == 0.0 and plan.reverb > interpret("").reverb
+    assert interpret("mute everything except the vocals").only == ("vocals",)
+
+
+@pytest.mark.parametrize("prompt, expected", [("the echo is too much", "Less delay"),  # was "Adds: delay"
+                                              ("the reverb is too much", "Less reverb")])
+def test_an_effect_said_to_be_too_much_is_less_of_it(prompt, expected):
+    assert expected in interpret(prompt).understood
+
+
+def test_a_part_an_effect_is_put_on_is_not_added():
+    """"more delay on the guitars" added a guitar; the delay is the whole mix's, and the plan says so."""
+    plan = interpret("more delay on the guitars")
+    assert "delay" in {e.kind for e in plan.effects} and not any("guitar" in line for line in plan.understood
+                                                                  if line.startswith("Adds"))
