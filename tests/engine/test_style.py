@@ -1495,3 +1495,12 @@ def test_a_part_an_effect_is_put_on_is_not_added():
     plan = interpret("more delay on the guitars")
     assert "delay" in {e.kind for e in plan.effects} and not any("guitar" in line for line in plan.understood
                                                                   if line.startswith("Adds"))
+
+
+@pytest.mark.parametrize("prompt, check", [
+    ("a lot slower", lambda p: p.tempo_factor < interpret("slower").tempo_factor),  # was the same x0.85
+    ("a lot more bass", lambda p: p.levels == {"bass": 9.0}),
+    ("a lot less drums", lambda p: p.levels == {"drums": -9.0}),
+    ("a lot of reverb", lambda p: p.reverb > interpret("reverb").reverb)])
+def test_a_lot_is_more_of_it(prompt, check):
+    assert check(interpret(prompt))
