@@ -1144,6 +1144,7 @@ def _mark_scopes(hits: list[_Hit], tokens: list[str] = ()) -> None:
 
 
 _INSTRUMENT_LABELS = frozenset(_label(word) for word in INSTRUMENT_WORDS)
+_SONG_WORDS = frozenset(("song", "songs", "track", "tune", "hit", "classic", "cover", "original"))
 _SWAP_REACH = 6  # tokens after a swap verb its connector may come ("replace the old distorted guitars with ...")
 
 
@@ -1172,11 +1173,16 @@ def interpret(prompt: str) -> StylePlan:
     tokens, hits, ignored, spell_notes = _tokens_and_hits(text)
     # an artist suggests a style when no genre is named (style -> the first artist named for it)
     genre_named = any(hit.kind in ("style", "style_adj") for hit in hits)
+    named = [hit for hit in hits if hit.kind == "artist"]
+    songs_own = [hit for hit in named if hit.end < len(tokens) and tokens[hit.end] in _SONG_WORDS]
     artists = {}
     for hit in hits:
         if hit.kind == "artist":
-            hit.kind = "consumed" if genre_named else "style_adj"
-            artists.setdefault(hit.value, hit.text)
+            # "make this metallica song sound like enya": the song's artist asks nothing when another is named
+            own = hit in songs_own and len(songs_own) < len(named)
+            hit.kind = "consumed" if genre_named or own else "style_adj"
+            if not own:
+                artists.setdefault(hit.value, hit.text)
     _reread_comparison(hits)
     _reread_level_words(hits)
     _reread_not_too(hits)

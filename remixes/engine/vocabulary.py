@@ -990,6 +990,22 @@ ARTIST_STYLES = {
     "aretha franklin": "rnb", "b b king": "blues", "bb king": "blues", "muddy waters": "blues", "jobim": "bossa",
     "joao gilberto": "bossa", "brian eno": "ambient", "enya": "ambient", "nujabes": "lofi", "kraftwerk": "techno",
     "the weeknd": "synthwave", "kavinsky": "synthwave", "pentatonix": "acappella", "adele": "piano_ballad",
+
+    # more artists a prompt names for their style
+    "coldplay": "pop", "radiohead": "rock", "lady gaga": "pop", "the chainsmokers": "edm", "chainsmokers": "edm",
+    "kanye": "hiphop", "kanye west": "hiphop", "bruno mars": "funk", "michael jackson": "funk",
+    "freddie mercury": "rock", "the rolling stones": "rock", "rolling stones": "rock", "pink floyd": "rock",
+    "rihanna": "pop", "justin bieber": "pop", "post malone": "hiphop", "snoop dogg": "hiphop", "dr dre": "hiphop",
+    "tupac": "hiphop", "2pac": "hiphop", "jay z": "hiphop", "elvis": "rock", "elvis presley": "rock",
+    "chuck berry": "rock", "the doors": "rock", "jimi hendrix": "rock", "nina simone": "jazz",
+    "louis armstrong": "jazz", "ella fitzgerald": "jazz", "billie holiday": "jazz", "marvin gaye": "rnb",
+    "mariah carey": "rnb", "sza": "rnb", "frank ocean": "rnb", "deadmau5": "house", "marshmello": "edm",
+    "zedd": "edm", "martin garrix": "edm", "aphex twin": "techno", "boards of canada": "ambient",
+    "ludovico einaudi": "piano_ballad", "einaudi": "piano_ballad", "debussy": "classical", "bach": "classical",
+    "tchaikovsky": "classical", "slayer": "metal", "slipknot": "metal", "linkin park": "rock", "foo fighters": "rock",
+    "arctic monkeys": "rock", "the strokes": "rock", "the clash": "punk", "blink 182": "punk", "paramore": "rock",
+    "shakira": "latin", "j balvin": "reggaeton", "luke combs": "country", "willie nelson": "country",
+    "garth brooks": "country", "kenny rogers": "country",
 }
 # "slower but not too slow": a feeling asked, then "but not too" that feeling: asked a little; it was "Not slower: a
 # little faster instead" beside "slower". ("not too fast", "not too loud drums" stay a "not" and a "too loud".)

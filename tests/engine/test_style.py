@@ -1504,3 +1504,14 @@ def test_a_part_an_effect_is_put_on_is_not_added():
     ("a lot of reverb", lambda p: p.reverb > interpret("reverb").reverb)])
 def test_a_lot_is_more_of_it(prompt, check):
     assert check(interpret(prompt))
+
+
+@pytest.mark.parametrize("prompt, style_id", [
+    ("like coldplay", "pop"), ("like radiohead", "rock"), ("in the style of bruno mars", "funk"),
+    ("like kanye", "hiphop"),
+    ("like bach", "classical"), ("make this metallica song sound like enya", "ambient"),
+    ("a beatles song like daft punk", "house"), ("like metallica", "metal")])
+def test_more_artists_suggest_their_style_and_the_songs_own_artist_gives_way(prompt, style_id):
+    """The first seven were Pop with the name unread, or (the song's artist named first) that artist's style."""
+    plan = interpret(prompt)
+    assert plan.style == style_id and plan.ignored_words == ()
