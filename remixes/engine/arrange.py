@@ -353,7 +353,7 @@ def _section_changes(changes: tuple[SectionChange, ...], source_sections, rate: 
             parts = [replace(part, spans=part.spans + tuple((a, b, gain) for a, b in remix))
                      if _plays(part, change) else part for part in parts]
             stem_spans += [(stem, a, b, gain) for stem in stems for a, b in spans]
-        times = ", ".join(f"{_clock(a / heard_speed)}-{_clock(b / heard_speed)}" for a, b in remix)
+        times = ", ".join(f"{clock(a / heard_speed)}-{clock(b / heard_speed)}" for a, b in remix)
         notes.append(f"Song part \u201c{change.words}\u201d ({times}): {section_change_words(change)}.")
     return parts, tuple(stem_spans), tuple(mix_spans), tuple(vocal_spans)
 
@@ -437,7 +437,8 @@ def _notes_in(notes, spans, inside: bool) -> tuple:
     return tuple(out)
 
 
-def _clock(seconds: float) -> str:
+def clock(seconds: float) -> str:
+    """0:58: minutes and seconds, as the notes give a time."""
     return f"{int(seconds // 60)}:{int(seconds % 60):02d}"
 
 

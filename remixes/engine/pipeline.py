@@ -35,7 +35,7 @@ import numpy as np
 
 from . import features
 from .analyse import PITCH_NAMES, VOCAL_PRESENCE_THRESHOLD, Analysis, analyse, detect_rhythm
-from .arrange import Arrangement, arrange, choose_timing, varispeed_factor
+from .arrange import Arrangement, arrange, choose_timing, clock, varispeed_factor
 from .decode import SAMPLE_RATE, decode, mono_of, probe
 from .errors import EngineError
 from .lyrics import TRANSCRIPT_VERSION, kept_vocal_lyrics, transcribe_vocal_stem_file, vocal_plan_entry
@@ -251,7 +251,8 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
             carry_melody=carry_melody), plan, n)]
         vocal_file = getattr(stems.vocals, "filename", None) or stems.vocals  # for the kept vocal's words
         notes = list(analysis.notes) + list(first.notes) + [n for n in [soundfont_note()] if n] + [STEM_NOTE]
-        cut_start, cut_end, cut_notes = excerpt(plan, first, n / SAMPLE_RATE / varispeed_factor(plan))
+        speed = varispeed_factor(plan)  # the record's speed ("nightcore"), 1.0 without
+        cut_start, cut_end, cut_notes = excerpt(plan, first, n / SAMPLE_RATE / speed)
         notes.extend(cut_notes)
         repeated = repeats(plan, first, cut_start, cut_end - cut_start)
         notes.extend(repeated[3])
@@ -263,8 +264,8 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
                          if moved else f"Already in {now}: nothing moved.")
         if plan.varispeed:
             played = PITCH_NAMES[(analysis.key_tonic + plan.varispeed + moved) % 12]
-            notes.append(f"Played x{varispeed_factor(plan):.2f} as a record at another speed: {plan.varispeed:+d} "
-                         f"semitones, in {played} {analysis.mode}, at {timing.tempo * varispeed_factor(plan):.0f} bpm "
+            notes.append(f"Played x{speed:.2f} as a record at another speed: {plan.varispeed:+d} "
+                         f"semitones, in {played} {analysis.mode}, at {timing.tempo * speed:.0f} bpm "
                          "(the words sung or kept go up or down with it).")
         if plan.mode and plan.mode != analysis.mode:
             notes.append(f"Asked for a {plan.mode} key: the song's own {analysis.mode} harmony is kept so it stays "
@@ -294,10 +295,10 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
             if plan.vocal_tune or plan.vocal_harmony else None
         if plan.vocal_tune:
             notes.append(_tune_note(plan.vocal_tune, analysis, kept is not None or sing_lyrics,
-                                    plan.varispeed + transposition(plan, analysis.key_tonic, analysis.mode)))
+                                    plan.varispeed + moved))
         if plan.vocal_harmony:
             notes.append(_harmony_note(plan.vocal_harmony, analysis, kept is not None or sing_lyrics,
-                                       plan.varispeed + transposition(plan, analysis.key_tonic, analysis.mode)))
+                                       plan.varispeed + moved))
         if pool:
             # the kept original goes to a file as it is stitched, on the side thread (the render helpers read
             # it from there), while this one starts the render helpers' tasks
@@ -324,12 +325,10 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
         _return_freed_memory()
 
         report("render", max(0.5, report.fraction))
-        speed = varispeed_factor(plan)
         cover_features = features.cover_features(analysis, timing.tempo * speed, timing.duration / speed,
                                                  title=request.title or Path(str(source_path)).stem,
                                                  instruments=[names[p.program, p.is_drums] for p in first.parts],
-                                                 transpose=plan.varispeed + transposition(
-                                                     plan, analysis.key_tonic, analysis.mode))
+                                                 transpose=plan.varispeed + moved)
         from .cover import draw_cover
 
         # The cover is drawn on a thread so this one keeps reporting progress while versions render.
@@ -356,7 +355,7 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
     versions = tuple(result for result, _, _ in results)
     vocal_entries = [_vocal_entry(v.index, sing_lyrics, kept_path is not None) for v in versions]
     if transcript is not None:
-        versions, vocal_entries = _kept_lyrics(versions, transcript, timing.rate * varispeed_factor(plan),
+        versions, vocal_entries = _kept_lyrics(versions, transcript, timing.rate * speed,
                                                offset=-cut_start)
         if repeated[2]:  # the words of a part played again are sung again
             versions = tuple(replace(v, lyrics_timestamped=_lines_with_repeats(v.lyrics_timestamped, *repeated[:3]))
@@ -367,12 +366,12 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
     plan_dict = dict(plan.to_dict())
     plan_dict["engine"] = {
         "source_tempo": round(analysis.tempo, 2),
-        "tempo": round(timing.tempo * varispeed_factor(plan), 2),
-        "stretch": round(timing.rate * varispeed_factor(plan), 4),  # source time = (version time + offset) x stretch
+        "tempo": round(timing.tempo * speed, 2),
+        "stretch": round(timing.rate * speed, 4),  # source time = (version time + offset) x stretch
         "offset": round(versions[0].start, 3),  # seconds of the remix cut off before its start ("skip the intro")
         # "loop the chorus": the version's start and end of the part played again, and how many more times
         "repeat": [round(repeated[0], 3), round(repeated[1], 3), repeated[2]] if repeated[2] else [],
-        "varispeed": round(varispeed_factor(plan), 4),  # of which the record's speed ("nightcore"), 1.0 without
+        "varispeed": round(speed, 4),  # of which the record's speed ("nightcore"), 1.0 without
         "key": f"{PITCH_NAMES[analysis.key_tonic]} {analysis.mode}",
         "key_confidence": round(analysis.key_confidence, 3),
         "chords": len(analysis.chords),
@@ -1214,7 +1213,7 @@ def excerpt(plan: StylePlan, arrangement, seconds: float) -> tuple[float, float,
         downbeats = [t for t in bars if start + 0.75 * length <= t <= start + length]
         end = downbeats[-1] if downbeats else start + length
     if start > 0 or end < seconds:
-        notes.append(f"Cut to {_clock_time(start)}-{_clock_time(end)} of the remix ({end - start:.0f} s), faded "
+        notes.append(f"Cut to {clock(start)}-{clock(end)} of the remix ({end - start:.0f} s), faded "
                      f"{'in and out' if start > 0 and end < seconds else 'in' if start > 0 else 'out'}.")
     return start, end, notes
 
@@ -1244,7 +1243,7 @@ def repeats(plan: StylePlan, arrangement, start: float, seconds: float) -> tuple
     a = max(a, REPEAT_JOIN)
     count = plan.repeat or int(np.ceil((plan.min_length - seconds) / (b - a)))
     count = int(np.clip(count, 1, MAX_REPEATS))
-    return a, b, count, [f"The {label} at {_clock_time(a)}-{_clock_time(b)} played {count} more time"
+    return a, b, count, [f"The {label} at {clock(a)}-{clock(b)} played {count} more time"
                          f"{'s' if count > 1 else ''} ({count * (b - a):.0f} s longer)."]
 
 
@@ -1279,10 +1278,6 @@ def _lines_with_repeats(lines: list, a: float, b: float, count: int, pickup: flo
         out += _lines_shifted(inside, k * length)
     out += _lines_shifted([line for line in lines if line.get("start", 0.0) >= b], count * length)
     return sorted(out, key=lambda line: line.get("start", 0.0))
-
-
-def _clock_time(seconds: float) -> str:
-    return f"{int(seconds // 60)}:{int(seconds % 60):02d}"
 
 
 def _lines_between(lines: list, start: float, end: float) -> list:

@@ -586,19 +586,15 @@ def add_ambience(audio: np.ndarray, effects, seed: int, sr: int = SAMPLE_RATE) -
     kinds = [(EffectKind(e.kind), e.params) for e in effects if EffectKind(e.kind) in AMBIENCES]
     if not kinds or len(audio) < sr:
         return
-    level = _rms(audio)
+    level = rms(audio)
     if level <= 0:
         return
     for kind, params in kinds:
         amount = float(np.clip({**EFFECT_DEFAULTS[kind], **params}["amount"], 0, 1))
         rng = np.random.default_rng([seed, 7307, AMBIENCES.index(kind)])
         bed = _rain(len(audio), rng, sr) if kind == "rain" else _waves(len(audio), rng, sr)
-        bed *= np.float32(level * 10 ** (AMBIENCE_DB[kind] / 20) * 2 * amount / max(_rms(bed), 1e-9))
+        bed *= np.float32(level * 10 ** (AMBIENCE_DB[kind] / 20) * 2 * amount / max(rms(bed), 1e-9))
         audio += bed
-
-
-def _rms(x: np.ndarray) -> float:
-    return float(np.sqrt(np.mean(np.square(x, dtype=np.float64)))) if x.size else 0.0
 
 
 def _rain(n: int, rng, sr: int) -> np.ndarray:
@@ -615,7 +611,7 @@ def _rain(n: int, rng, sr: int) -> np.ndarray:
     tap = (rng.standard_normal(int(0.006 * sr)) * np.exp(-np.arange(int(0.006 * sr)) / (0.0015 * sr)))
     drops = sig.oaconvolve(drops, tap.astype(np.float32)[:, None], mode="full", axes=0)[:n]
     drops = sig.sosfilt(_band(2000, 7000, sr), drops, axis=0)
-    return (hiss + _rms(hiss) / max(_rms(drops), 1e-9) * drops).astype(np.float32)
+    return (hiss + rms(hiss) / max(rms(drops), 1e-9) * drops).astype(np.float32)
 
 
 def _waves(n: int, rng, sr: int) -> np.ndarray:
@@ -626,7 +622,7 @@ def _waves(n: int, rng, sr: int) -> np.ndarray:
     noise = np.cumsum(rng.standard_normal((n, 2), dtype=np.float32), axis=0, dtype=np.float32)
     noise = sig.sosfilt(_band(40, 1500, sr), noise, axis=0)
     noise += 0.3 * sig.sosfilt(_band(1500, 6000, sr),
-                               rng.standard_normal((n, 2), dtype=np.float32), axis=0) * _rms(noise)
+                               rng.standard_normal((n, 2), dtype=np.float32), axis=0) * rms(noise)
     envelope = np.empty((n, 2), dtype=np.float32)
     for channel in range(2):
         t, start = 0, -rng.uniform(0, 4) * sr
