@@ -51,6 +51,8 @@ class Part:
     tune_to: tuple = ()   # drums: ((start, end, pitch_class), ...) the kick and toms are tuned to, as a
                           # producer tunes an 808 to the bass: their pitch then belongs to the harmony
     spans: tuple = ()     # ((start, end, gain), ...): the prompt's "louder drums in the chorus", after gain_db
+    effects: tuple = ()   # (Effect, ...): the prompt's "delay on the guitar", before the part's room
+    mix_reverb: float = 1.0  # its share of the mix's reverb: "no reverb on the drums" 0, "less reverb on ..." 0.5
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,10 @@ class Arrangement:
     stem_spans: tuple = ()   # ((stem, start, end, gain), ...) on the source's timeline: its drums and bass stems
     mix_spans: tuple = ()    # on the remix's timeline: the whole instrumental ("make the chorus bigger")
     vocal_spans: tuple = ()  # on the remix's timeline: the vocal, kept or sung ("no vocals in the intro")
+    # effects and reverb asked of a part the band does not play here ("delay on the guitar" of a band without
+    # one, or at strength 0): on the whole mix, as the plan's notes say
+    mix_effects: tuple = ()
+    mix_reverb: float = 0.0
 
 
 # A tempo change this small goes unheard, but the stretch does not: Rubber Band smears a dense mix's
@@ -252,8 +258,10 @@ def arrange(plan: StylePlan, analysis: Analysis, timing: Timing, strength: float
                 # Doubling a kept vocal loudly would fight it; carrying the tune alone it must be heard.
                 level *= 1.4 if carry_melody else 0.5
             role_notes = _humanise(role_notes, beats, feel, rng)
+            sound = _part_sound(plan, role, Part(role, program, False, (), 1.0, 0.0,
+                                                 reverb=float(mix.get(role, mix.get("all", 0.0)))), timing.tempo)
             parts.append(Part(role, program, False, tuple(role_notes), level, _ROLE_PAN.get(role, 0.0),
-                              plan.levels.get(role, 0.0), float(mix.get(role, mix.get("all", 0.0)))))
+                              plan.levels.get(role, 0.0), **sound))
     if plan.drums:
         drum_notes = drum_groove(plan.drums, beats, bars, plan.energy, plan.swing, sections, rng, beats_per_bar)
         drum_notes = _with_pieces(drum_notes, plan.drum_pieces, beats, bars, beats_per_bar, plan.energy)
@@ -262,9 +270,14 @@ def arrange(plan: StylePlan, analysis: Analysis, timing: Timing, strength: float
         roots = roots or ((0.0, timing.duration, analysis.key_tonic),)
         kit = Part("drums", int(plan.drum_kit), True, tuple(drum_notes), 0.9, 0.0, plan.levels.get("drums", 0.0),
                    float(mix.get("drums_reverb", 0.0)), tune_to=roots)
-        parts.extend(_kit_pieces_apart(kit, plan.drum_pieces))
+        kit = replace(kit, **_part_sound(plan, "drums", kit, timing.tempo))
+        # a piece with a sound of its own ("delay on the snare") is a part of its own too, its kit's sound and its own
+        sounded = {piece: 0.0 for piece in (*plan.part_effects, *plan.part_rooms) if piece in PIECE_NOTES}
+        parts.extend(replace(p, **_part_sound(plan, p.role, p, timing.tempo)) if p.role in sounded else p
+                     for p in _kit_pieces_apart(kit, {**sounded, **plan.drum_pieces}))
 
     drum_gain = gains["drums"] * 10 ** (mix.get("drums_db", 0.0) / 20) if plan.drums else 0.0
+    mix_effects, mix_reverb = _sounds_of_absent_parts(plan, parts, gains["band"] > 0, drum_gain > 0, notes)
     parts, stem_spans, mix_spans, vocal_spans = _section_changes(plan.sections, analysis.sections, rate, parts, notes,
                                                                  beats_per_bar * 60.0 / analysis.tempo,
                                                                  heard_speed=varispeed_factor(plan))
@@ -297,6 +310,7 @@ def arrange(plan: StylePlan, analysis: Analysis, timing: Timing, strength: float
         pad_centre_hz=PAD_CENTRE_HZ if not carry_melody else _PAD_CENTRE.get(plan.style, PAD_CENTRE_HZ),
         original_drums_gain=gains["original_drums"],
         original_bass_gain=gains["original_bass"], vocal_gain=vocal_gain,
+        mix_effects=mix_effects, mix_reverb=mix_reverb,
         band_gain=gains["band"], drum_gain=drum_gain, key_tonic=analysis.key_tonic, mode=analysis.mode,
         notes=tuple(notes), strength=strength,
         stem_spans=stem_spans, mix_spans=mix_spans, vocal_spans=vocal_spans,
@@ -1357,6 +1371,44 @@ def _piece_pattern(piece: str, beats, bars, beats_per_bar: int, energy: float) -
                 out.append((float(t + offset * step), float(t + offset * step) + 0.05, note,
                             velocity - 15 * k))
     return out
+
+
+def _part_sound(plan: StylePlan, role: str, part: Part, tempo: float) -> dict:
+    """A part's room, effects and share of the mix's reverb with the prompt's for `role` (plan.part_rooms,
+    plan.part_effects) over the `part`'s (the style's; a drum piece's: its kit's), as Part fields. A room taken
+    down takes the part's share of the mix's reverb down alike ("no reverb on the drums": the kit goes around
+    it). A delay asked of a part repeats on the dotted eighth of the remix's tempo, as a producer sets one (the
+    plan's 0.375 s is that at 120 bpm)."""
+    scale, add = plan.part_rooms.get(role, (1.0, 0.0))
+    asked = {e.kind: e for e in part.effects}
+    for effect in plan.part_effects.get(role, ()):
+        if effect.kind == "delay":
+            dotted_eighth = round(float(np.clip(45.0 / tempo, 0.12, 0.8)), 4)
+            effect = replace(effect, params={**effect.params, "seconds": dotted_eighth})
+        asked[effect.kind] = effect
+    return {"reverb": float(np.clip(part.reverb * scale + add, 0.0, 1.0)), "effects": tuple(asked.values()),
+            "mix_reverb": float(np.clip(part.mix_reverb * scale, 0.0, 1.0))}
+
+
+def _sounds_of_absent_parts(plan: StylePlan, parts: list, band: bool, kit: bool, notes: list) -> tuple[tuple, float]:
+    """The effects and reverb the prompt put on parts this version's band does not play (or plays unheard: no
+    band at strength 0): added to the whole mix instead, as they were before parts had effects of their own
+    (the song's own guitar is inside its accompaniment stem, not a stem of its own). A room or an effect taken
+    off such a part changes nothing. (effects, reverb added to the plan's), and notes say so."""
+    mix_effects, mix_reverb = {}, 0.0
+    for role in dict.fromkeys((*plan.part_effects, *plan.part_rooms)):
+        drums = role == "drums" or role in PIECE_NOTES
+        if any((p.is_drums if role == "drums" else p.role == role) for p in parts) and (kit if drums else band):
+            continue
+        added = [e for e in plan.part_effects.get(role, ()) if e.kind not in mix_effects]
+        room = plan.part_rooms.get(role, (1.0, 0.0))[1]
+        mix_effects.update((e.kind, e) for e in added)
+        mix_reverb = max(mix_reverb, room)
+        asked = [e.kind for e in added] + (["reverb"] if room else [])
+        if asked:
+            notes.append(f"{' and '.join(asked).capitalize()} on the {role}: the new band plays no {role} here (the "
+                         "song's own is inside its accompaniment), so on the whole mix.")
+    return tuple(mix_effects.values()), mix_reverb
 
 
 def _kit_pieces_apart(kit: Part, pieces: dict) -> list:

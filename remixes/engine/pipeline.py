@@ -42,10 +42,11 @@ from .lyrics import TRANSCRIPT_VERSION, kept_vocal_lyrics, transcribe_vocal_stem
 from .encode import write_pcm16_wav
 from .master import fade_edges, master
 from .render import (Stretch, add_ambience, apply_effects, apply_spans, instrument_name, keep_freed_blocks,
-                     load_soundfont, release_soundfont, render_band, rms, soundfont_note)
+                     load_soundfont, release_soundfont, render_band_apart, rms, soundfont_note)
 from .retimbre import PAD_CENTRE_HZ, pitch_class_pad
 from .separate import Stems, separate
 from .transcribe import transcribe_parts
+from .vocabulary import EffectKind
 
 if TYPE_CHECKING:  # the prompt reader is imported when a remix starts
     from .style import StylePlan
@@ -951,15 +952,16 @@ def _band_spilled(spill_dir: str, index: int, arrangement: Arrangement, referenc
     while the singer and the other band work; its finish then faults them in again)."""
     keep_freed_blocks()
     clock = _Clock()
-    band = _render_band(arrangement, reference_rms, n)
+    band, dry = _render_band(arrangement, reference_rms, n)
     if band is None:
         return None
     path = _spill(spill_dir, f"band-{index}", band)
-    del band
+    dry_path = None if dry is None else _spill(spill_dir, f"band-{index}-dry", dry)
+    del band, dry
     if sung_file is not None and not os.path.exists(sung_file):
         _return_freed_memory()
     clock("band")
-    return path, clock.seconds
+    return path, clock.seconds, dry_path
 
 
 def _finish_spilled(spill_dir: str, index: int, arrangement: Arrangement, plan: StylePlan, request: RemixRequest,
@@ -970,7 +972,9 @@ def _finish_spilled(spill_dir: str, index: int, arrangement: Arrangement, plan: 
     release_soundfont()  # this helper plays no more notes
     result, notes, seconds = _finish_version(index, arrangement, plan, request, original, band, *job)
     if band is not None:
-        Path(band[0]).unlink(missing_ok=True)
+        for spilled in (band[0], band[2]):
+            if spilled is not None:
+                Path(spilled).unlink(missing_ok=True)
         seconds = {**band[1], **seconds}
     path = os.path.join(spill_dir, f".version-{index}.npy")
     np.save(path, result.audio)
@@ -982,36 +986,37 @@ def _render_version(index: int, arrangement: Arrangement, plan: StylePlan, reque
     """One version in this process: its band (_render_band), then _finish_version."""
     n = len(np.load(original, mmap_mode="r") if isinstance(original, str) else original)
     clock = _Clock()
-    band = _render_band(arrangement, reference_rms, n)
+    band, dry = _render_band(arrangement, reference_rms, n)
     clock("band")
     result, notes, seconds = _finish_version(index, arrangement, plan, request, original,
-                                             None if band is None else (band, {}), lyrics, kept_vocal, workdir,
+                                             None if band is None else (band, {}, dry), lyrics, kept_vocal, workdir,
                                              sung, encode)
     return result, notes, {**clock.seconds, **seconds}
 
 
 def _render_band(arrangement: Arrangement, reference_rms: float, n: int):
     """The version's new band, n samples: its pitched parts at band_gain and its drums at drum_gain
-    (relative to the source's RMS); None when it has none."""
+    (relative to the source's RMS), None when it has none; and what of it goes around the mix's reverb ("no
+    reverb on the drums"), None when nothing does."""
     sr = SAMPLE_RATE
-    band = None
+    band = dry = None
     for parts, level in (([p for p in arrangement.parts if not p.is_drums], arrangement.band_gain),
                          ([p for p in arrangement.parts if p.is_drums], arrangement.drum_gain)):
         if parts and level > 0:
-            played = render_band(parts, n / sr, level * reference_rms, sr)[:n]
-            if band is None:
-                band = played
-            else:
-                band += played
-            del played
-    return band
+            played, around = render_band_apart(parts, n / sr, level * reference_rms, sr)
+            band = played[:n] if band is None else np.add(band, played[:n], out=band)
+            if around is not None:
+                dry = around[:n] if dry is None else np.add(dry, around[:n], out=dry)
+            del played, around
+    return band, dry
 
 
 def _finish_version(index: int, arrangement: Arrangement, plan: StylePlan, request: RemixRequest, original, band,
                     lyrics: str, kept_vocal=None, workdir=None, sung=None, encode=False):
     """One version: the kept original (an array or a .npy path) + its band (None, or (array or .npy path,
-    seconds)), effects, then the vocal (sung lyrics, from `sung` when they were sung once for both
-    versions, or the kept vocal stem, with the same effects), mastered. With `workdir`, its stems are
+    seconds, what of it goes around the mix's reverb: None, an array or a .npy path)), effects, then the vocal
+    (sung lyrics, from `sung` when they were sung once for both versions, or the kept vocal stem, with the same
+    effects), mastered. With `workdir`, its stems are
     written there: version-N-instrumental.wav and version-N-vocals.wav (none for an instrumental version),
     scaled by the master's gain so that they add up to the version; with `encode` too, the version's mp3
     (VersionResult.mp3) and wav (workdir/version-N.wav)."""
@@ -1027,8 +1032,18 @@ def _finish_version(index: int, arrangement: Arrangement, plan: StylePlan, reque
             mix[i:i + SAMPLE_RATE * 30] += played[i:i + SAMPLE_RATE * 30]
         del played
     seed = _version_seed(request.seed, index)
-    dry_rms = rms(mix) if kept_vocal is not None and not lyrics else 0.0
-    mix = apply_effects(mix, plan.effects, plan.reverb, plan.brightness, seed=seed, sr=sr, in_place=True)
+    effects, reverb = _mix_effects(plan, arrangement)
+    dry_band = None if band is None or band[2] is None else (
+        np.asarray(np.load(band[2]), dtype=np.float32) if isinstance(band[2], str) else band[2])
+    if dry_band is not None and reverb <= 0:  # no reverb to go around
+        mix += dry_band[:n]
+        dry_band = None
+    dry_rms = 0.0 if kept_vocal is None or lyrics else rms(mix) if dry_band is None else rms(mix + dry_band[:n])
+    mix = apply_effects(mix, effects, reverb, plan.brightness, seed=seed, sr=sr, in_place=True)
+    if dry_band is not None:  # "no reverb on the drums": the mix's other effects, not its reverb
+        mix[:len(dry_band)] += apply_effects(dry_band[:n], effects, 0.0, plan.brightness, seed=seed, sr=sr,
+                                             in_place=True)
+        del dry_band
     add_ambience(mix, plan.effects, seed, sr)  # "rain sounds": under the instrumental (in its stem), not the vocal
     apply_spans(mix, arrangement.mix_spans, sr)  # after the effects: a compressor would even a chorus lift out
     clock("effects")
@@ -1044,7 +1059,7 @@ def _finish_version(index: int, arrangement: Arrangement, plan: StylePlan, reque
         kept = np.array(np.load(kept_vocal, mmap_mode="r")[:n], dtype=np.float32)
         kept_rms = rms(kept)
         vocal = np.zeros_like(mix)
-        vocal[: len(kept)] = apply_effects(kept, plan.effects, plan.reverb, plan.brightness, seed=seed, sr=sr)[:n]
+        vocal[: len(kept)] = apply_effects(kept, effects, reverb, plan.brightness, seed=seed, sr=sr)[:n]
         del kept
         # The effects act on the instrumental and the vocal apart: a compressor or a distortion pulls a loud
         # accompaniment down (punk: ~8 dB) and leaves a quieter vocal alone. The vocal goes back to the
@@ -1128,6 +1143,16 @@ def _finish_version(index: int, arrangement: Arrangement, plan: StylePlan, reque
                           lyrics=sung_text, lyrics_timestamped=sung_lines, peaks=features.peaks(audio),
                           stems=stems, mp3=mp3, wav=wav, start=start),
             notes, clock.seconds)
+
+
+def _mix_effects(plan: StylePlan, arrangement: Arrangement) -> tuple[tuple, float]:
+    """The whole mix's effects and reverb: the plan's, with those asked of a part this version's band does not
+    play (arrange._sounds_of_absent_parts) where the plan has none of that kind."""
+    kinds = {e.kind for e in plan.effects}
+    effects = (*plan.effects, *(e for e in arrangement.mix_effects if e.kind not in kinds))
+    order = list(EffectKind)  # the renderer's chain order
+    return tuple(sorted(effects, key=lambda e: order.index(EffectKind(e.kind)))), min(1.0, plan.reverb +
+                                                                                     arrangement.mix_reverb)
 
 
 def at_speed(audio: np.ndarray, speed: float) -> np.ndarray:

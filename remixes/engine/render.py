@@ -241,6 +241,14 @@ _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # glibc's mallopt parameters (mal
 
 
 def render_band(parts, duration: float, target_rms: float, sr: int = SAMPLE_RATE) -> np.ndarray:
+    """The band of render_band_apart as one (n, 2) float32 signal: what goes around the mix's reverb included."""
+    band, dry = render_band_apart(parts, duration, target_rms, sr)
+    if dry is not None:
+        band += dry
+    return band
+
+
+def render_band_apart(parts, duration: float, target_rms: float, sr: int = SAMPLE_RATE):
     """Every Part through the soundfont (one synth each, so levels and pans stay ours), summed and scaled
     so that the band at its arranged levels has RMS `target_rms`.
 
@@ -252,24 +260,35 @@ def render_band(parts, duration: float, target_rms: float, sr: int = SAMPLE_RATE
     alone, and at width 1 no channel crosses), the pan, the level and the DC blocker. So the parts that
     share a room and a gain_db are summed first, weighted, and go through the room together: once when
     they are all centred, else once per output channel, each sum weighted for its channel (the left one
-    through the room's mono path, half the work); the DC blocker runs once, on the whole band.
+    through the room's mono path, half the work); the DC blocker runs once, on the whole band. A part with
+    effects of its own ("delay on the guitar") goes through them before its room, at the level it came in at,
+    with the parts that share them, room and gain_db. A part's share of the mix's reverb (`Part.mix_reverb`, 1
+    for most: "no reverb on the drums" 0) says how much of it goes into the band the mix's effects and reverb
+    will take; the rest is a second band, for the same effects without the reverb.
+    (band, that second band or None), each (n, 2) float32.
     """
     n = int(round(duration * sr))
-    changed = np.zeros((2, n), dtype=np.float32) if any(part.gain_db or part.spans for part in parts) else None
-    groups: dict[tuple[float, float, tuple], list] = {}
+    dry = np.zeros((2, n), dtype=np.float32) if any(part.mix_reverb < 1 for part in parts) else None
+    changed = np.zeros((2, n), dtype=np.float32) if dry is not None or any(part.gain_db or part.spans
+                                                                             for part in parts) else None
+    groups: dict[tuple[float, float, tuple, tuple, float], list] = {}
     audio = None  # the synthesiser's buffer, every part's in turn (and at the end the band, after two groups or more)
     for part in parts:
-        groups.setdefault((float(np.clip(part.reverb, 0, 1)), float(part.gain_db), tuple(part.spans)), []).append(part)
+        sound = tuple((e.kind, tuple(sorted(e.params.items()))) for e in part.effects)
+        groups.setdefault((float(np.clip(part.reverb, 0, 1)), float(part.gain_db), tuple(part.spans), sound,
+                           float(np.clip(part.mix_reverb, 0, 1))), []).append(part)
     lone = len(groups) == 1
     # channel rows: the filters run along contiguous rows. A lone group's parts' buffer is idle once they are
     # summed: it holds the mix then (one full-length array fewer at the band's peak).
     mix = None if lone else np.zeros((2, n), dtype=np.float32)
-    for (amount, gain_db, spans), members in groups.items():
+    for (amount, gain_db, spans, sound, wet), members in groups.items():
         weights = [np.array([np.sqrt((1 - p.pan) / 2), np.sqrt((1 + p.pan) / 2)], dtype=np.float32) *
                    np.float32(1.414 * p.level) for p in members]
         # passes: (each part's scale in the pass's sum, the output channel it makes (None: both), a gain after
         # the room)
-        if len(members) == 1:
+        if sound:  # effects run on the panned stereo sum (a delay's or a phaser's stereo is the part's)
+            passes = [([w[:, None] for w in weights], None, None)]
+        elif len(members) == 1:
             passes = [([np.float32(1.0)], None, weights[0][:, None])]
         elif all(w[0] == w[1] for w in weights):
             passes = [([w[0] for w in weights], None, None)]
@@ -290,6 +309,8 @@ def render_band(parts, duration: float, target_rms: float, sr: int = SAMPLE_RATE
             mix.fill(0)
         for _, channel, after in passes:
             rows = sums.pop(0)
+            if sound:
+                rows = _with_effects(rows, members[0].effects, sr)
             if amount > 0:
                 rows = _room(rows, amount, sr, channel)
             elif channel is not None:
@@ -300,19 +321,24 @@ def render_band(parts, duration: float, target_rms: float, sr: int = SAMPLE_RATE
             target += rows
             if changed is not None:
                 target = changed if channel is None else changed[channel]
-                if spans:  # rows are in the mix already: scaled in place for the changed one
-                    rows *= np.float32(10 ** (gain_db / 20))
-                    target += apply_spans(rows, spans, sr, axis=rows.ndim - 1)
-                else:
-                    target += rows * np.float32(10 ** (gain_db / 20))
+                rows *= np.float32(10 ** (gain_db / 20))  # rows are in the mix already: scaled in place
+                if spans:
+                    apply_spans(rows, spans, sr, axis=rows.ndim - 1)
+                if wet < 1:  # "no reverb on the drums": (a share of) the part goes around the mix's reverb
+                    (dry if channel is None else dry[channel])[...] += rows * np.float32(1 - wet)
+                    rows *= np.float32(wet)
+                target += rows
             del rows
     _without_dc(mix)
     arranged_rms = rms(mix)
     if changed is not None:
         mix = _without_dc(changed)
     out = np.empty((n, 2), dtype=np.float32) if lone else audio
-    np.multiply(mix.T, np.float32(target_rms / arranged_rms) if arranged_rms > 0 else np.float32(1.0), out=out)
-    return out
+    scale = np.float32(target_rms / arranged_rms) if arranged_rms > 0 else np.float32(1.0)
+    np.multiply(mix.T, scale, out=out)
+    if dry is not None:
+        dry = np.multiply(_without_dc(dry).T, scale)
+    return out, dry
 
 
 _BLOCK = 1 << 18  # samples per step when summing full-length parts (no full-length temporary)
@@ -460,6 +486,17 @@ def _without_dc(rows: np.ndarray) -> np.ndarray:
         for i in range(0, len(row), _CHUNK):
             row[i:i + _CHUNK], state = lfilter(b, a, row[i:i + _CHUNK], zi=state)
     return rows
+
+
+def _with_effects(rows: np.ndarray, effects, sr: int) -> np.ndarray:
+    """Channel rows (2, n) float32 through a part's own effects, brought back to the RMS they came in at (a
+    distortion would otherwise take the band's balance with it). A new (2, n) float32 array, C-contiguous."""
+    level = rms(rows)
+    out = np.ascontiguousarray(apply_effects(rows.T, effects, 0.0, 0.0, seed=0, sr=sr).T)
+    wet = rms(out)
+    if level > 0 and wet > 0:
+        out *= np.float32(level / wet)
+    return out
 
 
 def _room(rows: np.ndarray, amount: float, sr: int, channel: int | None = None) -> np.ndarray:

@@ -92,6 +92,10 @@ class StylePlan:
     vocal_tune: str = ""  # "autotune" (the vocal snapped to the song's scale) or "robot" (held on one note)
     vocal_harmony: str = ""  # "harmony" (a second voice a third from the lead) or "double" (a second take of it)
     vocal_effects: tuple[Effect, ...] = ()  # "an echo on the vocals", "telephone vocals": on the vocal alone
+    # "delay on the guitar", "distorted bass", "bitcrushed drums": role (or a drum piece) -> its own effects, before
+    # its room; "reverb on the piano", "dry drums": role -> (scale, add) of its room, min(1, room x scale + add)
+    part_effects: dict[str, tuple[Effect, ...]] = field(default_factory=dict)
+    part_rooms: dict[str, tuple[float, float]] = field(default_factory=dict)
     # pieces of the new kit (DRUM_PIECES' values) -> dB (0: added where the groove lacks it), None: left out;
     # "*": None when only the pieces named play ("classical with a tambourine")
     drum_pieces: dict[str, float | None] = field(default_factory=dict)
@@ -122,6 +126,9 @@ class StylePlan:
         data["instruments"] = dict(self.instruments)
         data["effects"] = [{"kind": e.kind, "params": dict(e.params)} for e in self.effects]
         data["vocal_effects"] = [{"kind": e.kind, "params": dict(e.params)} for e in self.vocal_effects]
+        data["part_effects"] = {role: [{"kind": e.kind, "params": dict(e.params)} for e in effects]
+                                for role, effects in self.part_effects.items()}
+        data["part_rooms"] = {role: list(room) for role, room in self.part_rooms.items()}
         for key in ("palette", "modifiers", "understood", "ignored_words", "only", "removed", "sections"):
             data[key] = list(data[key])
         for change in data["sections"]:
@@ -141,6 +148,9 @@ class StylePlan:
                                    for change in values.get("sections") or ())
         values["effects"] = tuple(Effect(e["kind"], dict(e["params"])) for e in values["effects"])
         values["vocal_effects"] = tuple(Effect(e["kind"], dict(e["params"])) for e in values.get("vocal_effects") or ())
+        values["part_effects"] = {role: tuple(Effect(e["kind"], dict(e["params"])) for e in effects)
+                                  for role, effects in (values.get("part_effects") or {}).items()}
+        values["part_rooms"] = {role: tuple(room) for role, room in (values.get("part_rooms") or {}).items()}
         for key in ("palette", "modifiers", "understood", "ignored_words"):
             values[key] = tuple(values[key])
         names = {f for f in cls.__dataclass_fields__}
@@ -295,6 +305,7 @@ class _Hit:
     intensity: float = 1.0
     after_pause: bool = False  # a comma or a full stop comes right before it
     by_genre: bool = False  # a groove asked by a genre's name before "drums" ("jazz drums", "latin percussion")
+    part: tuple = ()  # a part_effect's parts: ((a hit's kind, "instrument", "drums" or "vocals", its value), ...)
 
 
 _BPM_PATTERNS = (
@@ -763,6 +774,8 @@ class _Draft:
     vocal_tune: str = ""
     vocal_harmony: str = ""
     vocal_effects: dict = field(default_factory=dict)  # kind -> params, on the vocal alone
+    part_effects: dict = field(default_factory=dict)  # role -> {kind -> params}, on that part alone
+    part_rooms: dict = field(default_factory=dict)  # role -> (scale, add) of its room
     drum_pieces: dict = field(default_factory=dict)  # piece -> dB, None: left out
     voice: str = ""
 
@@ -1190,6 +1203,7 @@ def interpret(prompt: str) -> StylePlan:
     _reread_solo_before(hits)
     _mark_scopes(hits, tokens)
     _reread_vocal_effects(hits, tokens)
+    _reread_part_effects(hits, tokens)
     _reread_parts_an_effect_is_on(hits, tokens)
     _reread_own_parts(hits)
     _reread_sound_like(hits)
@@ -1668,6 +1682,147 @@ def _reread_vocal_effects(hits: list[_Hit], tokens: list[str]) -> None:
                 break
 
 
+# What can be put on one part of the band: its own room, or effects before it ("distortion on the bass").
+_PART_EFFECT_KINDS = ("reverb", "delay", "chorus", "phaser", "distortion", "bitcrush", "lowpass", "highpass", "tape",
+                      "telephone")
+# An adjective right before a part that says its sound: "distorted bass", "dry drums", "roomy piano" (each was the
+# whole mix's feel: "tight drums" is how they play, not a room).
+_PART_ADJECTIVES = {
+    "distorted": ("distortion", "add"), "dirty": ("distortion", "add"), "crunchy": ("distortion", "add"),
+    "fuzzy": ("distortion", "add"), "fuzz": ("distortion", "add"), "overdriven": ("distortion", "add"),
+    "saturated": ("distortion", "add"), "gritty": ("distortion", "add"), "dry": ("reverb", "drop"),
+    "drier": ("reverb", "less"), "roomy": ("reverb", "add"), "wet": ("reverb", "add"), "spacious": ("reverb", "add"),
+}
+_HOW_MUCH = frozenset(("lots", "lot", "of", "plenty", "tons", "loads", "heavy", "extra", "little", "bit", "big",
+                       "huge", "subtle", "light", "tasteful", "nice", "cool"))
+_SOAKED = frozenset(("drenched", "soaked", "dripping", "washed", "covered", "swimming", "bathed"))
+
+
+def _reread_part_effects(hits: list[_Hit], tokens: list[str]) -> None:
+    """An effect said of one part of the band is on that part alone (a part_effect hit, its part in `part`):
+    "reverb on the piano", "more delay on the guitars", "no reverb on the drums", "dub delay on the snare" (the
+    part only named: it was the whole mix's effect, and the part's name alone); "guitar with delay", "piano
+    with lots of reverb", "guitars drenched in reverb", "put the guitar through a phaser" (the part asked too,
+    added where the band has none); "echoey piano", "filtered drums", "distorted bass", "dry drums"."""
+    def is_part(hit: _Hit | None) -> bool:
+        return hit is not None and hit.kind in ("instrument", "drums")
+
+    def is_effect(hit: _Hit | None) -> bool:
+        return hit is not None and hit.kind == "effect" and hit.value in _PART_EFFECT_KINDS
+
+    for k, hit in enumerate(hits):
+        before = next((h for h in reversed(hits[:k]) if h.kind not in ("swap_to", "add")), None)
+        after = next((h for h in hits[k + 1:] if h.kind not in ("add", "more", "less", "intensity")), None)
+        if not is_part(hit) or hit.polarity not in ("plain", "add", "more"):
+            continue
+        if hit.after_pause:  # "reverb, piano": two things asked
+            before = None
+        described = any(t in _DESCRIBING_VERBS or t in ("give", "gives")
+                        for t in tokens[max(0, hit.start - 3):hit.start])
+        if is_effect(before) and before.end == hit.start and before.polarity in ("plain", "add"):
+            before.kind, before.part = "part_effect", ((hit.kind, hit.value),)  # "echoey piano", "filtered drums"
+        elif before is not None and before.kind == "modifier" and before.end == hit.start \
+                and before.text in _PART_ADJECTIVES and before.polarity == "plain":
+            before.kind, before.part = "part_effect", ((hit.kind, hit.value),)  # "distorted bass", "dry drums"
+            before.value, before.polarity = _PART_ADJECTIVES[before.text]
+        elif is_effect(before) and 0 < hit.start - before.end <= 3 and (
+                tokens[before.end] in ("on", "to", "for") or (tokens[before.end] == "from" and before.polarity in (
+                    "drop", "not", "less"))) and all(t in _ON_THE or t == "from" for t in tokens[before.end:hit.start]):
+            # "reverb on the piano", "delay on the guitar and the vocals"
+            before.kind, before.part = "part_effect", ((hit.kind, hit.value),)
+            hit.kind = "consumed"  # named, not asked for
+            for listed in hits[k + 1:]:
+                if listed.kind not in ("instrument", "drums", "vocals") or listed.polarity not in ("plain", "add") \
+                        or not all(t in ("and", "the", "&", "my") for t in tokens[hit.end:listed.start]):
+                    break
+                before.part += ((listed.kind, listed.value),)
+                listed.kind, hit = "consumed", listed
+        elif after is not None and not after.after_pause and 0 <= after.start - hit.end <= 4:
+            gap = tokens[hit.end:after.start]
+            soaked = any(t in _SOAKED for t in gap)
+            compound = not gap and is_effect(after)  # "guitar delay", "piano reverb"
+            if not (gap[:1] in (["with"], ["through"], ["into"]) or soaked or described or compound) or not all(
+                    t in _WITH_A or t in _HOW_MUCH or t in _SOAKED or t in _DESCRIBING_GAP or (t == "in" and soaked)
+                    for t in gap):
+                continue
+            if is_effect(after) and after.polarity in ("plain", "add", "more", "less") \
+                    and (after.text != "chorus" or not (compound or described)):  # "guitar chorus": the song's part
+                after.kind, after.part = "part_effect", ((hit.kind, hit.value),)  # "guitar with delay"
+            elif after.kind == "modifier" and after.text in _PART_ADJECTIVES and described:
+                kind, polarity = _PART_ADJECTIVES[after.text]  # "make the drums drier", "... more distorted"
+                after.kind, after.part, after.value = "part_effect", ((hit.kind, hit.value),), kind
+                after.polarity = after.polarity if after.polarity in ("less", "drop", "not") else polarity
+            else:
+                continue
+            if described:  # "make the drums less reverby": named, not asked for
+                hit.kind = "consumed"
+            elif any(t in ("lots", "lot", "plenty", "tons", "loads", "heavy", "extra", "big", "huge") or t in _SOAKED
+                     for t in gap):
+                after.intensity = max(after.intensity, 1.5)
+            elif any(t in ("little", "bit", "subtle", "light") for t in gap):
+                after.intensity = min(after.intensity, 0.5)
+
+
+_PART_EFFECT_MOST = {"mix": 0.6, "drive_db": 18.0, "amount": 1.0}
+
+
+def _apply_part_effect(d: _Draft, hit: _Hit, understood: list[str]) -> None:
+    """A part_effect hit: each part's own effect or room (d.part_effects, d.part_rooms), for every role the part's
+    word plays (a drum piece: that piece, made a part of its own by the arranger; the vocals: the vocal's own)."""
+    kind, polarity = str(hit.value), hit.polarity
+    refused, less = polarity in ("drop", "not"), polarity == "less"
+    labels = []
+    for what, word in hit.part:
+        if what == "vocals":
+            _vocal_part_effect(d, kind, refused, less, hit.intensity)
+            labels.append("vocals")
+            continue
+        if what == "drums":
+            roles, label = [word if word else "drums"], str(word or "drums")
+        else:
+            roles = _roles_playing(d, word) or [INSTRUMENT_WORDS[word].role]
+            label = _label(word)
+        labels.append(label)
+        for role in roles:
+            if kind == "reverb":
+                scale, add = d.part_rooms.get(role, (1.0, 0.0))
+                d.part_rooms[role] = (0.0, 0.0) if refused else (scale * 0.5, add * 0.5) if less \
+                    else (scale, min(1.0, add + 0.25 * hit.intensity))
+            else:
+                _change_effect(d.part_effects.setdefault(role, {}), kind, refused, less, hit.intensity)
+    name = "reverb" if kind == "reverb" else kind.replace("lowpass", "low-pass filter").replace(
+        "highpass", "high-pass filter")
+    named = " and the ".join(dict.fromkeys(labels))
+    if refused:
+        understood.append(f"No {name} on the {named} ({'dry' if kind == 'reverb' else 'without it'})")
+    else:
+        understood.append(f"{'Less ' + name if less else name.capitalize()} on the {named} ("
+                          + ("that part alone)" if len(labels) == 1 else "those parts alone)"))
+
+
+def _vocal_part_effect(d: _Draft, kind: str, refused: bool, less: bool, k: float) -> None:
+    """"delay on the guitar and the vocals": the vocal's share of it, on the vocal alone."""
+    if kind == "reverb":
+        d.vocal_reverb = 0.0 if refused else d.vocal_reverb * 0.5 if less else d.vocal_reverb + 0.2 * k
+    else:
+        _change_effect(d.vocal_effects, kind, refused, less, k)
+        d.keep_vocals = d.keep_vocals or "vocals" not in d.removes
+
+
+def _change_effect(effects: dict, kind: str, refused: bool, less: bool, k: float) -> None:
+    """One part's effects (kind -> params): the effect taken out, halved, or put on ("a little delay", "lots of
+    chorus": its mix, a distortion's drive, with the intensity k)."""
+    if refused:
+        effects.pop(kind, None)
+    elif less:
+        if kind in effects:
+            effects[kind] = {p: v * 0.5 if p in ("mix", "amount", "drive_db", "feedback") else v
+                             for p, v in effects[kind].items()}
+    else:
+        effects[kind] = {p: min(_PART_EFFECT_MOST[p], v * k) if p in _PART_EFFECT_MOST else v
+                         for p, v in EFFECT_DEFAULTS[kind].items()}
+
+
 def _reread_bare_level_of_a_part(hits: list[_Hit], tokens: list[str]) -> None:
     """"more energy in the chorus, less in the verses": a bare "less" / "more" right before a part of the song (only
     "in the" between) is that part softer / bigger (it was unread: the verses unchanged)."""
@@ -1908,6 +2063,8 @@ def _apply_hits(d: _Draft, hits: list[_Hit], understood: list[str]) -> None:
                 d.vocal_effects[kind] = dict(params)
             d.keep_vocals = d.keep_vocals or "vocals" not in d.removes
             understood.append(f"Vocal effect: {hit.value} (on the vocal alone)")
+        elif hit.kind == "part_effect":
+            _apply_part_effect(d, hit, understood)
         elif hit.kind == "vocal_harmony":
             d.vocal_harmony = "" if polarity in ("drop", "not", "less") else hit.value
         elif hit.kind == "gender" and hit.value == "voice":  # "female vocals": the voice asked
@@ -2101,6 +2258,11 @@ def _finish(d: _Draft, bpm: float | None, understood: list[str], ignored: list[s
         vocal_harmony=d.vocal_harmony if d.keep_vocals else "",
         vocal_effects=tuple(Effect(kind, {p: round(float(v), 3) for p, v in d.vocal_effects[kind].items()})
                             for kind in EFFECT_KINDS if kind in d.vocal_effects) if d.keep_vocals else (),
+        part_effects={role: tuple(Effect(kind, {p: round(float(v), 3) for p, v in effects[kind].items()})
+                                  for kind in EFFECT_KINDS if kind in effects)
+                      for role, effects in sorted(d.part_effects.items()) if effects},
+        part_rooms={role: (round(scale, 3), round(add, 3)) for role, (scale, add) in sorted(d.part_rooms.items())
+                    if (scale, add) != (1.0, 0.0)},
         timing_feel=d.timing_feel,
         articulation=d.articulation,
         drum_pieces=dict(d.drum_pieces) if drums else {},

@@ -905,7 +905,9 @@ EFFECT_WORDS = {
     "distortion": "distortion", "overdrive": "distortion", "vinyl": "vinyl", "crackle": "vinyl",
     "vinyl crackle": "vinyl", "record crackle": "vinyl", "tape": "tape", "tape saturation": "tape",
     "chorus": "chorus", "chorus effect": "chorus", "the chorus effect": "chorus", "phaser": "phaser",
-    "flanger": "phaser", "bitcrush": "bitcrush", "bitcrusher": "bitcrush",
+    "flanger": "phaser", "phased": "phaser", "flanged": "phaser", "chorused": "chorus", "dub delay": "delay",
+    "slapback": "delay", "slapback delay": "delay", "tape delay": "delay", "bitcrush": "bitcrush",
+    "bitcrusher": "bitcrush",
     "bitcrushed": "bitcrush", "bit crush": "bitcrush", "filter": "lowpass", "filtered": "lowpass",
     "low pass": "lowpass", "lowpass": "lowpass", "high pass": "highpass", "highpass": "highpass",
     "sidechain": "compressor", "side chain": "compressor", "compression": "compressor", "stereo": "wide",
@@ -1155,6 +1157,7 @@ each every both either one two three yes okay ok hey hi hello thanks thank cool 
 beautiful new now right think instead rather quite pretty fairly enough overall whole entire part parts section
 sections bring well still even again via per while until through throughout within across along bpms eh um
 uh oh yeah yo sure maybe perhaps approach treatment rendition take that's there's i'd we're you're they're
+drenched soaked dripping swimming bathed plenty tons loads
 what's who's aren't can't won't day days morning evening afternoon weekend baby babies kids children theme
 record band time times people someone anyone everyone audio sample samples clip loop loops playing play played
 plays listen listening hear

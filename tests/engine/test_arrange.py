@@ -830,3 +830,37 @@ def test_a_band_asked_tight_plays_on_the_grid_loose_off_it_staccato_short_legato
     assert _off_grid_ms(tight, "chords") < 0.5 < _off_grid_ms(plain, "chords") < _off_grid_ms(loose, "chords")
     short, long_ = (arrangement_for(f"pop, {ask}", seed=seed) for ask in ("staccato", "legato"))
     assert _mean_length(short, "chords") < 0.6 * _mean_length(plain, "chords") < _mean_length(long_, "chords")
+
+
+def test_a_parts_own_sound_reaches_that_part_alone():
+    """"delay on the guitar": the guitar's delay, on the dotted eighth of the remix's tempo; "dry drums" a kit
+    without its room; "reverb on the piano" the piano's room up; every other part as the style has it."""
+    plain, asked = arrangement_for("rock"), arrangement_for("rock, delay on the guitar, dry drums, reverb on the piano")
+    delay = part(asked, "guitar").effects
+    assert [e.kind for e in delay] == ["delay"]
+    assert delay[0].params["seconds"] == pytest.approx(45.0 / asked.timing.tempo, abs=1e-3)
+    assert (part(asked, "drums").reverb, part(asked, "drums").mix_reverb) == (0.0, 0.0)  # around the mix's too
+    assert part(plain, "drums").mix_reverb == 1.0
+    assert part(asked, "chords").reverb == pytest.approx(min(1.0, part(plain, "chords").reverb + 0.25))
+    for role in ("bass",):
+        assert (part(asked, role).effects, part(asked, role).reverb) == ((), part(plain, role).reverb)
+    assert asked.mix_effects == () and asked.mix_reverb == 0.0
+
+
+def test_a_drum_piece_with_a_sound_of_its_own_is_a_part_of_its_own():
+    """"dub delay on the snare": the snare's notes leave the kit for a part with the delay; the kit keeps the rest."""
+    plain, asked = arrangement_for("reggae"), arrangement_for("reggae, dub delay on the snare")
+    snare = part(asked, "snare")
+    assert [e.kind for e in snare.effects] == ["delay"] and snare.is_drums and part(asked, "drums").effects == ()
+    assert sorted(part(plain, "drums").notes) == sorted(snare.notes + part(asked, "drums").notes)
+
+
+@pytest.mark.parametrize("prompt, strength, kinds, reverb", [
+    ("house, delay on the guitar", 0.5, ["delay"], 0.0),  # house plays no guitar
+    ("rock, delay on the guitar, reverb on the piano", 0.0, ["delay"], 0.25),  # no band at strength 0
+    ("house, no reverb on the guitar", 0.5, [], 0.0),  # taken off a part that is not there: nothing
+])
+def test_a_sound_asked_of_a_part_the_band_does_not_play_is_the_whole_mixs(prompt, strength, kinds, reverb):
+    arrangement = arrangement_at(strength, prompt)
+    assert [e.kind for e in arrangement.mix_effects] == kinds and arrangement.mix_reverb == reverb
+    assert any("so on the whole mix" in note for note in arrangement.notes) == bool(kinds or reverb)

@@ -2,6 +2,7 @@
 
 import io
 import json
+from dataclasses import replace
 from types import SimpleNamespace
 
 import numpy as np
@@ -10,7 +11,9 @@ from PIL import Image
 
 from remixes.engine import RemixRequest, encode_wav, pipeline
 from tools.evaluate import loudness_metrics, recognisability, style_metrics
+from remixes.engine.render import rms
 from remixes.engine.style import interpret
+from remixes.engine.vocabulary import Effect
 
 SR = 44100
 
@@ -175,7 +178,8 @@ def sung_over_a_band(monkeypatch, prompt: str, seconds: float = 2.0) -> np.ndarr
     band = np.repeat((0.2 * np.sin(2 * np.pi * 330 * t))[:, None], 2, axis=1).astype(np.float32)
     voice = np.repeat((0.05 * np.sin(2 * np.pi * 523.25 * t))[:, None], 2, axis=1).astype(np.float32)
     monkeypatch.setattr(pipeline, "_sing", lambda *args: (voice, "la", [], ()))
-    arrangement = SimpleNamespace(parts=(), band_gain=0.0, drum_gain=0.0, mix_spans=(), vocal_spans=())
+    arrangement = SimpleNamespace(parts=(), band_gain=0.0, drum_gain=0.0, mix_spans=(), vocal_spans=(), mix_effects=(),
+                                  mix_reverb=0.0)
     result, _, _ = pipeline._render_version(1, arrangement, interpret(prompt), RemixRequest(prompt=prompt), band,
                                             float(np.sqrt(np.mean(band ** 2))), "la")
     return result.audio
@@ -242,7 +246,8 @@ def test_a_kept_vocal_keeps_its_balance_with_the_instrumental_through_the_effect
     voice = np.repeat((0.06 * np.sin(2 * np.pi * 523.25 * t) * (np.sin(2 * np.pi * 1.5 * t) > 0))[:, None], 2,
                       axis=1).astype(np.float32)
     np.save(tmp_path / "kept.npy", voice)
-    arrangement = SimpleNamespace(parts=(), band_gain=0.0, drum_gain=0.0, mix_spans=(), vocal_spans=())
+    arrangement = SimpleNamespace(parts=(), band_gain=0.0, drum_gain=0.0, mix_spans=(), vocal_spans=(), mix_effects=(),
+                                  mix_reverb=0.0)
     pipeline._finish_version(1, arrangement, interpret(prompt), RemixRequest(prompt=prompt), band, None, "",
                              kept_vocal=str(tmp_path / "kept.npy"), workdir=tmp_path)
 
@@ -298,8 +303,8 @@ def test_a_part_of_the_song_changes_there_alone(tmp_path, monkeypatch, prompt, b
     notes = []
     _, _, mix_spans, vocal_spans = _section_changes(plan.sections, sections, 1.0, [], notes)
     assert notes[0].startswith(f"Song part \u201c{plan.sections[0].words}\u201d (0:02-0:04)")
-    arrangement = SimpleNamespace(parts=(), band_gain=0.0, drum_gain=0.0, mix_spans=mix_spans,
-                                  vocal_spans=vocal_spans)
+    arrangement = SimpleNamespace(parts=(), band_gain=0.0, drum_gain=0.0, mix_spans=mix_spans, mix_effects=(),
+                                  mix_reverb=0.0, vocal_spans=vocal_spans)
     pipeline._finish_version(1, arrangement, plan, RemixRequest(prompt=prompt), band, None, "la", workdir=tmp_path)
 
     def halves_db(name):
@@ -456,7 +461,8 @@ def _held_tones(monkeypatch, seconds: float, band_hz: float = 330.0, voice_hz: f
     band = np.repeat((0.2 * np.sin(2 * np.pi * band_hz * t))[:, None], 2, axis=1).astype(np.float32)
     voice = np.repeat((0.05 * np.sin(2 * np.pi * voice_hz * t))[:, None], 2, axis=1).astype(np.float32)
     monkeypatch.setattr(pipeline, "_sing", lambda *args: (voice.copy(), "la", list(lines), ()))
-    return band, SimpleNamespace(parts=(), band_gain=0.0, drum_gain=0.0, mix_spans=(), vocal_spans=())
+    return band, SimpleNamespace(parts=(), band_gain=0.0, drum_gain=0.0, mix_spans=(), vocal_spans=(), mix_effects=(),
+                                 mix_reverb=0.0)
 
 
 def test_a_nightcore_versions_notes_give_the_times_and_the_key_heard():
@@ -629,3 +635,27 @@ def _finished_over_a_verse_and_a_chorus(tmp_path, monkeypatch, prompt: str, chor
     result, _, _ = pipeline._finish_version(1, arrangement, interpret(prompt), RemixRequest(prompt=prompt), band,
                                             None, "la", workdir=tmp_path)
     return result
+
+
+def test_a_band_part_out_of_the_mixs_reverb_keeps_dry_and_takes_the_other_effects():
+    """"no reverb on the drums": a click in the band around the mix's reverb (the band's second signal) rings
+    for no time after it; the same click in the band rings on. The dry click still takes the mix's low-pass."""
+    plan = replace(interpret("rock"), reverb=1.0, effects=(Effect("lowpass", {"cutoff_hz": 2000.0}),), drum_pieces={})
+    arrangement = SimpleNamespace(parts=(), band_gain=0.0, drum_gain=0.0, mix_spans=(), vocal_spans=(), mix_effects=(),
+                                  mix_reverb=0.0)
+    click = np.zeros((2 * SR, 2), dtype=np.float32)
+    click[SR // 2:SR // 2 + 64] = 0.5
+    silence = np.zeros_like(click)
+
+    def finished(band, dry) -> np.ndarray:
+        result, _, _ = pipeline._finish_version(1, arrangement, plan, RemixRequest(prompt="rock"), silence.copy(),
+                                                (band, {}, dry), "")
+        return result.audio.mean(axis=1)
+
+    def tail(audio) -> float:  # what rings 0.15-0.6 s after the click, against the click
+        return rms(audio[SR // 2 + int(0.15 * SR):SR // 2 + int(0.6 * SR)]) / rms(audio[SR // 2:SR // 2 + 2000])
+
+    dry = finished(silence.copy(), click.copy())
+    assert tail(dry) < 0.01 < 0.05 < tail(finished(click.copy(), None))
+    spectrum = np.abs(np.fft.rfft(dry[SR // 2 - 1000:SR // 2 + 3000])) ** 2
+    assert spectrum[np.fft.rfftfreq(4000, 1 / SR) > 5000].sum() < 0.05 * spectrum.sum()  # a raw click's: ~0.75

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from remixes.engine.arrange import Part
-from remixes.engine.render import _room, _without_dc, render_band, render_part, rms
+from remixes.engine.render import _room, _without_dc, render_band, render_band_apart, render_part, rms
 
 SECONDS = 2.0
 SR = 44100
@@ -410,3 +410,48 @@ def test_an_ambience_lies_under_the_music_at_its_level_seeded_and_shaped_as_itse
         assert low > 0.5 and swell > 8  # swells over seconds
     add_ambience(music, (Effect("vinyl", {"amount": 0.5}),), seed=1, sr=sr)
     assert np.array_equal(music[:, 0], (0.3 * np.sin(2 * np.pi * 220 * t)).astype(np.float32))  # none asked
+
+
+def test_a_part_with_a_delay_of_its_own_repeats_its_note():
+    """One short piano note with its own delay (0.3 s) sounds again 0.3 s later; without it, it only decays."""
+    from remixes.engine.vocabulary import Effect
+
+    note = Part("chords", 0, False, ((0.0, 0.08, 72, 110),), 0.7, 0.0)
+    delayed = replace(note, effects=(Effect("delay", {"seconds": 0.3, "feedback": 0.3, "mix": 0.4}),))
+
+    def echo(part) -> float:  # energy just after 0.3 s over just before it
+        audio = render_band((part,), 1.0, 0.1).mean(axis=1)
+        return rms(audio[int(0.30 * SR):int(0.37 * SR)]) / rms(audio[int(0.22 * SR):int(0.29 * SR)])
+
+    assert echo(note) < 1.0 < 2.0 < echo(delayed)
+
+
+def test_a_parts_own_effects_keep_its_level_and_leave_the_other_parts_alone():
+    """A distortion on the chords: the chords change, come out at the level they went in at, and the bass is the
+    bass (the band with it, less the distorted chords alone, is the bass alone at the same scale)."""
+    from remixes.engine.render import _with_effects
+    from remixes.engine.vocabulary import Effect
+
+    bass, chords = band()
+    rough = replace(chords, effects=(Effect("distortion", {"drive_db": 18.0}),))
+    rows = np.ascontiguousarray(render_part(chords, int(SECONDS * SR), SR).T)
+    out = _with_effects(rows.copy(), rough.effects, SR)
+    assert rms(out) == pytest.approx(rms(rows), rel=1e-3) and np.abs(out - rows).max() > 0.1 * np.abs(rows).max()
+    together = render_band((bass, rough), SECONDS, 0.1)
+    apart = [render_band((p,), SECONDS, 1.0) for p in (bass, rough)]
+    weights, *_ = np.linalg.lstsq(np.stack([a.reshape(-1) for a in apart], axis=1), together.reshape(-1), rcond=None)
+    assert np.abs(together - (weights[0] * apart[0] + weights[1] * apart[1])).max() < 1e-4
+
+
+def test_a_part_out_of_the_mixs_reverb_comes_apart_at_the_bands_scale():
+    """"no reverb on the drums" (mix_reverb 0): the part is the second band, "less" (0.5) half of it; together they
+    are the band as one signal, at the level the band has with every part in the mix's reverb."""
+    bass, chords = band()
+    whole = render_band((bass, chords), SECONDS, 0.1)
+    for share in (0.0, 0.5):
+        wet, dry = render_band_apart((bass, replace(chords, mix_reverb=share)), SECONDS, 0.1)
+        assert np.abs(wet + dry - whole).max() < 1e-5
+        alone = render_band_apart((replace(bass, level=0.0), chords), SECONDS, 1.0)[0]
+        weight = float(np.dot(dry.reshape(-1), alone.reshape(-1)) / np.dot(alone.reshape(-1), alone.reshape(-1)))
+        assert np.abs(dry - weight * alone).max() < 1e-5 and weight > 0
+    assert render_band_apart((bass, chords), SECONDS, 0.1)[1] is None

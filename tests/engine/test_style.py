@@ -794,7 +794,7 @@ def test_a_genre_named_beside_an_artist_is_asked():
 @pytest.mark.parametrize("prompt", ["add some chorus", "add the chorus effect", "add a chorus effect to the guitar"])
 def test_the_chorus_effect_is_still_the_effect(prompt):
     plan = interpret(prompt)
-    assert "chorus" in {e.kind for e in plan.effects}
+    assert "chorus" in {e.kind for e in plan.effects} | {e.kind for e in plan.part_effects.get("guitar", ())}
     assert not any(line.startswith("Song part: ") for line in plan.understood)
 
 
@@ -1237,8 +1237,7 @@ def test_a_refusal_does_not_run_on_past_a_word_that_is_no_lists(prompt):
 @pytest.mark.parametrize("prompt, feel", [("make the guitar brighter", "Feel: brighter"),
                                           ("make the piano warmer", "Feel: warm"),
                                           ("make the bass less boomy", "Feel: less low end"),
-                                          ("make the bass deeper", "Feel: bass boosted"),
-                                          ("make the guitar sound more distorted", "Feel: gritty")])
+                                          ("make the bass deeper", "Feel: bass boosted")])
 def test_a_part_described_is_not_added(prompt, feel):
     """"make the guitar brighter" added a guitar to the band; the feeling is the whole mix's, and the plan says so."""
     plan = interpret(prompt)
@@ -1491,10 +1490,70 @@ def test_an_effect_said_to_be_too_much_is_less_of_it(prompt, expected):
 
 
 def test_a_part_an_effect_is_put_on_is_not_added():
-    """"more delay on the guitars" added a guitar; the delay is the whole mix's, and the plan says so."""
+    """"more delay on the guitars" added a guitar and a delay on the whole mix: the delay is the guitar's alone."""
     plan = interpret("more delay on the guitars")
-    assert "delay" in {e.kind for e in plan.effects} and not any("guitar" in line for line in plan.understood
-                                                                  if line.startswith("Adds"))
+    assert [e.kind for e in plan.part_effects["guitar"]] == ["delay"] and "delay" not in {e.kind for e in plan.effects}
+    assert not any("guitar" in line for line in plan.understood if line.startswith("Adds"))
+
+
+def _part_sound(plan, role: str) -> tuple[list[str], tuple[float, float]]:
+    return [e.kind for e in plan.part_effects.get(role, ())], plan.part_rooms.get(role, (1.0, 0.0))
+
+
+@pytest.mark.parametrize("prompt, role, kinds, room, added", [
+    ("rock, delay on the guitar", "guitar", ["delay"], (1.0, 0.0), False),
+    ("add a little delay to the piano", "chords", ["delay"], (1.0, 0.0), False),
+    ("put some chorus on the bass", "bass", ["chorus"], (1.0, 0.0), False),
+    ("synthwave, a phaser on the keys", "chords", ["phaser"], (1.0, 0.0), False),
+    ("lofi, guitar with delay", "guitar", ["delay"], (1.0, 0.0), True),
+    ("put the guitar through a phaser", "guitar", ["phaser"], (1.0, 0.0), True),
+    ("piano with a chorus effect", "chords", ["chorus"], (1.0, 0.0), True),
+    ("guitar delay", "guitar", ["delay"], (1.0, 0.0), True),
+    ("rock, distorted bass", "bass", ["distortion"], (1.0, 0.0), True),
+    ("funk, phased guitars", "guitar", ["phaser"], (1.0, 0.0), True),
+    ("edm, bitcrushed drums", "drums", ["bitcrush"], (1.0, 0.0), False),
+    ("techno, filtered drums", "drums", ["lowpass"], (1.0, 0.0), False),
+    ("make the guitar sound more distorted", "guitar", ["distortion"], (1.0, 0.0), False),
+    ("reggae, dub delay on the snare", "snare", ["delay"], (1.0, 0.0), False),
+    ("lofi, reverb on the piano", "chords", [], (1.0, 0.25), False),
+    ("house, piano with lots of reverb", "chords", [], (1.0, 0.375), True),
+    ("rock, guitars drenched in reverb", "guitar", [], (1.0, 0.375), True),
+    ("pop, drums with reverb", "drums", [], (1.0, 0.25), False),
+    ("jazz, less reverb on the drums", "drums", [], (0.5, 0.0), False),
+    ("make the drums drier", "drums", [], (0.5, 0.0), False),
+    ("pop, no reverb on the drums", "drums", [], (0.0, 0.0), False),
+    ("remove the reverb from the drums", "drums", [], (0.0, 0.0), False),
+    ("jazz, dry drums", "drums", [], (0.0, 0.0), False),
+])
+def test_an_effect_said_of_a_part_is_that_parts_alone(prompt, role, kinds, room, added):
+    """Each was the whole mix's effect or reverb (or the whole mix's feel: "dry drums", "distorted bass"); a part
+    only named beside it was added to the band, one asked with it ("guitar with delay") is asked still (the plan
+    says "Adds:", though the band may have it)."""
+    plan = interpret(prompt)
+    style = interpret(prompt.split(",")[0] if "," in prompt else "")
+    assert _part_sound(plan, role) == (kinds, room)
+    assert [e.kind for e in plan.effects] == [e.kind for e in style.effects]
+    assert (plan.reverb, plan.brightness, plan.modifiers) == (style.reverb, style.brightness, style.modifiers)
+    assert any(line.endswith("(that part alone)") or "(dry)" in line for line in plan.understood)
+    assert any(line.startswith("Adds:") for line in plan.understood) == added
+
+
+def test_an_effect_said_of_parts_listed_is_on_each():
+    """"delay on the guitar and the vocals": the guitar's and the vocal's; "reverb on the piano and drums" both."""
+    plan = interpret("delay on the guitar and the vocals")
+    assert _part_sound(plan, "guitar") == (["delay"], (1.0, 0.0)) and [e.kind for e in plan.vocal_effects] == ["delay"]
+    plan = interpret("reverb on the piano and drums")
+    assert plan.part_rooms == {"chords": (1.0, 0.25), "drums": (1.0, 0.25)}
+    assert "Reverb on the piano and the drums (those parts alone)" in plan.understood
+
+
+@pytest.mark.parametrize("prompt", ["tight drums", "pop, guitar in the chorus", "lofi, reverb, piano",
+                                    "more reverb", "distorted guitar", "a gritty mix with guitar"])
+def test_a_sound_not_said_of_a_part_is_not_that_parts(prompt):
+    """How the drums play ("tight"), a part of the song, a list, the whole mix's effect, an instrument named by
+    its sound ("distorted guitar" is the overdriven program): no part's own effect."""
+    plan = interpret(prompt)
+    assert plan.part_effects == {} and plan.part_rooms == {}
 
 
 @pytest.mark.parametrize("prompt, check", [
