@@ -97,6 +97,7 @@ class Arrangement:
     # one, or at strength 0): on the whole mix, as the plan's notes say
     mix_effects: tuple = ()
     mix_reverb: float = 0.0
+    risers: tuple = ()  # ((start, end), ...): a noise riser over each ("a build up before the chorus")
 
 
 # A tempo change this small goes unheard, but the stretch does not: Rubber Band smears a dense mix's
@@ -178,6 +179,8 @@ def arrange(plan: StylePlan, analysis: Analysis, timing: Timing, strength: float
     tones = tuple((a / rate, b / rate, pcs) for a, b, pcs in heard_tones)
     melody = tuple(m._replace(start=m.start / rate, end=m.end / rate) for m in source_melody)
     sections = tuple(s._replace(start=s.start / rate, end=s.end / rate) for s in analysis.sections)
+    builds = build_spans(sections, bars, beats_per_bar, float(np.median(np.diff(beats)))) \
+        if plan.build and len(beats) > 1 else []
 
     # Some bands state the harmony less clearly than the transcription does (_CLARITY): they step back more.
     fidelity = (song_parts.fidelity if song_parts is not None else 1.0) * _CLARITY.get(plan.style, 1.0)
@@ -265,6 +268,8 @@ def arrange(plan: StylePlan, analysis: Analysis, timing: Timing, strength: float
     if plan.drums:
         drum_notes = drum_groove(plan.drums, beats, bars, plan.energy, plan.swing, sections, rng, beats_per_bar)
         drum_notes = _with_pieces(drum_notes, plan.drum_pieces, beats, bars, beats_per_bar, plan.energy)
+        if plan.build in ("build", "roll"):
+            drum_notes = _with_rolls(drum_notes, builds, beats)
         drum_notes = _humanise(drum_notes, beats, _Feel(feel.jitter * 0.5, feel.spread, feel.accent, 1.0), rng)
         roots = tuple((c.start, c.end, c.root) for c in chords if c.played)
         roots = roots or ((0.0, timing.duration, analysis.key_tonic),)
@@ -277,6 +282,7 @@ def arrange(plan: StylePlan, analysis: Analysis, timing: Timing, strength: float
                      for p in _kit_pieces_apart(kit, {**sounded, **plan.drum_pieces}))
 
     drum_gain = gains["drums"] * 10 ** (mix.get("drums_db", 0.0) / 20) if plan.drums else 0.0
+    _note_builds(plan, builds, bool(plan.drums) and drum_gain > 0, notes)
     mix_effects, mix_reverb = _sounds_of_absent_parts(plan, parts, gains["band"] > 0, drum_gain > 0, notes)
     parts, stem_spans, mix_spans, vocal_spans = _section_changes(plan.sections, analysis.sections, rate, parts, notes,
                                                                  beats_per_bar * 60.0 / analysis.tempo,
@@ -311,6 +317,7 @@ def arrange(plan: StylePlan, analysis: Analysis, timing: Timing, strength: float
         original_drums_gain=gains["original_drums"],
         original_bass_gain=gains["original_bass"], vocal_gain=vocal_gain,
         mix_effects=mix_effects, mix_reverb=mix_reverb,
+        risers=tuple(builds) if plan.build in ("build", "riser") else (),
         band_gain=gains["band"], drum_gain=drum_gain, key_tonic=analysis.key_tonic, mode=analysis.mode,
         notes=tuple(notes), strength=strength,
         stem_spans=stem_spans, mix_spans=mix_spans, vocal_spans=vocal_spans,
@@ -1371,6 +1378,66 @@ def _piece_pattern(piece: str, beats, bars, beats_per_bar: int, energy: float) -
                 out.append((float(t + offset * step), float(t + offset * step) + 0.05, note,
                             velocity - 15 * k))
     return out
+
+
+BUILD_SECONDS = 4.0  # about this long before the chorus a build starts, on a downbeat: one bar at least, four at most
+
+
+def build_spans(sections, bars, beats_per_bar: int, beat: float) -> list[tuple[float, float]]:
+    """Where the song builds into a chorus ("a build up before the chorus"), on the remix's timeline: from a downbeat
+    about BUILD_SECONDS before each chorus (one that follows no chorus) up to its first downbeat. None before a
+    chorus in the first 8 s. With no chorus told apart, before each section at least 0.15 louder than the one
+    before it (the analysis labels the loudest sections choruses)."""
+    starts = [s.start for before, s in zip(sections, sections[1:]) if s.label == "chorus" and before.label != "chorus"]
+    if not starts:
+        starts = [s.start for before, s in zip(sections, sections[1:]) if s.energy >= before.energy + 0.15]
+    edges = np.asarray(list(bars) + [bars[-1] + beats_per_bar * beat] if len(bars) else [], dtype=float)
+    spans: list[tuple[float, float]] = []
+    for start in starts:
+        k = int(np.argmin(np.abs(edges - start))) if len(edges) else 0
+        if k == 0 or edges[k] < 8.0:
+            continue
+        count = int(np.clip(round(BUILD_SECONDS / (edges[k] - edges[k - 1])), 1, 4))
+        begin = float(edges[max(0, k - count)])
+        if not spans or begin >= spans[-1][1]:
+            spans.append((begin, float(edges[k])))
+    return spans
+
+
+def _with_rolls(notes: list, spans, beats) -> list:
+    """The kit's notes with a snare roll over each build span: the groove's snare, hats, toms and cymbals give way
+    to the snare on the eighths, on the sixteenths over the span's second half, rising from soft to loud; the
+    kick keeps its pattern; the chorus's downbeat after it has a crash and a kick."""
+    if not spans:
+        return notes
+    beat = float(np.median(np.diff(beats)))
+    out = [n for n in notes if n[2] == K or not any(a <= n[0] < b for a, b in spans)]
+    for a, b in spans:
+        t = a
+        while t < b - 1e-6:
+            rise = (t - a) / (b - a)
+            out.append((t, t + beat / 8, S, int(45 + 75 * rise ** 1.5)))
+            t += beat / 2 if rise < 0.5 else beat / 4
+        for drum, velocity in ((CR, 115), (K, 110)):
+            if not any(n[2] == drum and abs(n[0] - b) < 0.03 for n in out):
+                out.append((b, b + (1.0 if drum == CR else 0.2), drum, velocity))
+    return sorted(out)
+
+
+def _note_builds(plan: StylePlan, spans, kit: bool, notes: list) -> None:
+    if not plan.build:
+        return
+    if not spans:
+        notes.append("Asked for a build into the chorus, but no chorus (nor a section louder than the one before "
+                     "it) was found after the first 8 s: nothing built.")
+        return
+    what = {"build": "a snare roll and a noise riser", "riser": "a noise riser", "roll": "a snare roll"}[plan.build]
+    if plan.build != "riser" and not kit:
+        what = "a noise riser" if plan.build == "build" else ""
+        notes.append("Asked for a drum roll, but this version's band plays no drums: no roll.")
+    if what:
+        times = ", ".join(f"{clock(a)}-{clock(b)}" for a, b in spans)
+        notes.append(f"Builds into the chorus ({times}): {what}, rising to its first downbeat.")
 
 
 def _part_sound(plan: StylePlan, role: str, part: Part, tempo: float) -> dict:

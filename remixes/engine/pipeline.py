@@ -41,8 +41,8 @@ from .errors import EngineError
 from .lyrics import TRANSCRIPT_VERSION, kept_vocal_lyrics, transcribe_vocal_stem_file, vocal_plan_entry
 from .encode import write_pcm16_wav
 from .master import fade_edges, master
-from .render import (Stretch, add_ambience, apply_effects, apply_spans, instrument_name, keep_freed_blocks,
-                     load_soundfont, release_soundfont, render_band_apart, rms, soundfont_note)
+from .render import (Stretch, add_ambience, add_risers, apply_effects, apply_spans, instrument_name,
+                     keep_freed_blocks, load_soundfont, release_soundfont, render_band_apart, rms, soundfont_note)
 from .retimbre import PAD_CENTRE_HZ, pitch_class_pad
 from .separate import Stems, separate
 from .transcribe import transcribe_parts
@@ -1045,6 +1045,7 @@ def _finish_version(index: int, arrangement: Arrangement, plan: StylePlan, reque
                                              in_place=True)
         del dry_band
     add_ambience(mix, plan.effects, seed, sr)  # "rain sounds": under the instrumental (in its stem), not the vocal
+    add_risers(mix, arrangement.risers, seed, sr)  # "a build up before the chorus": in the instrumental too
     apply_spans(mix, arrangement.mix_spans, sr)  # after the effects: a compressor would even a chorus lift out
     clock("effects")
     notes: list[str] = []

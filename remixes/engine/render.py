@@ -634,6 +634,40 @@ def add_ambience(audio: np.ndarray, effects, seed: int, sr: int = SAMPLE_RATE) -
         audio += bed
 
 
+RISER_DB = -9.0  # a riser's level over its last tenth, under the instrumental's RMS
+RISER_HZ = (300.0, 9000.0)  # where its band starts and ends
+
+
+def add_risers(audio: np.ndarray, spans, seed: int, sr: int = SAMPLE_RATE) -> None:
+    """Noise risers ("a build up before the chorus") added in place to (n, 2) float32 audio, over each (start, end)
+    in seconds: noise through a band (half an octave each side) whose centre sweeps from RISER_HZ[0] to RISER_HZ[1]
+    (evenly in octaves), each channel its own, rising in level (squared) to RISER_DB under the audio's RMS over
+    its last tenth, and stopping at its end (over 10 ms), where the chorus comes in."""
+    level = rms(audio) if spans else 0.0
+    if level <= 0:
+        return
+    rng = np.random.default_rng([seed, 5087])
+    frame, hop = 2048, 512
+    window = np.hanning(frame).astype(np.float32)[:, None]
+    octaves = np.log2(np.maximum(np.fft.rfftfreq(frame, 1 / sr), 1.0) / RISER_HZ[0])
+    span_octaves = np.log2(RISER_HZ[1] / RISER_HZ[0])
+    for start, end in spans:
+        a, b = int(round(start * sr)), min(len(audio), int(round(end * sr)))
+        n = b - a
+        if n < 2 * frame:
+            continue
+        riser = np.zeros((n + frame, 2), dtype=np.float32)
+        for i in range(0, n, hop):
+            rise = i / n
+            band = np.exp(-0.5 * ((octaves - span_octaves * rise) / 0.5) ** 2)[:, None]
+            noise = np.fft.rfft(rng.standard_normal((frame, 2)).astype(np.float32) * window, axis=0)
+            riser[i:i + frame] += np.fft.irfft(noise * band, n=frame, axis=0).astype(np.float32) * window * rise ** 2
+        riser = riser[:n]
+        riser *= np.float32(level * 10 ** (RISER_DB / 20) / max(rms(riser[-n // 10:]), 1e-12))
+        riser[-int(0.01 * sr):] *= np.linspace(1, 0, int(0.01 * sr), dtype=np.float32)[:, None]
+        audio[a:b] += riser
+
+
 def _rain(n: int, rng, sr: int) -> np.ndarray:
     """(n, 2) float32: rain, a hiss of countless small drops (band-passed noise, 500 Hz - 9 kHz, each channel its
     own) with nearer drops in it (~80 a second, short decaying taps, 2-7 kHz, at random places and levels)."""

@@ -19,10 +19,10 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields, replace
 
 from .vocabulary import (
-    ACOUSTIC_SWAPS, ADDED_PIECES, ADD_CUES, ALL_BUT_CUES, ARTIST_STYLES, COMPARISON_WORDS, COVER_STYLES, COVER_WORDS,
-    DANCE_STYLES, DEFAULT_STYLE, DROP_CUES, DRUM_PIECES, DRUM_WORDS, EFFECT_DEFAULTS, EFFECT_WORDS, ELECTRIC_PROGRAMS,
-    GENDER_VOICES, GENDER_WORDS, GROOVES_IN_THREE, GROOVE_WORDS, IDIOMS, INSTRUMENTAL_WORDS, INSTRUMENT_WORDS,
-    INTENSIFIERS, KEEP_CUES, KEY_CHANGE_WORDS, KEY_NAMES, KIT_WORDS, LESS_CUES, LEVELLED, LEVEL_COMPARATIVES,
+    ACOUSTIC_SWAPS, ADDED_PIECES, ADD_CUES, ALL_BUT_CUES, ARTIST_STYLES, BUILD_WORDS, COMPARISON_WORDS, COVER_STYLES,
+    COVER_WORDS, DANCE_STYLES, DEFAULT_STYLE, DROP_CUES, DRUM_PIECES, DRUM_WORDS, EFFECT_DEFAULTS, EFFECT_WORDS,
+    ELECTRIC_PROGRAMS, GENDER_VOICES, GENDER_WORDS, GROOVES_IN_THREE, GROOVE_WORDS, IDIOMS, INSTRUMENTAL_WORDS,
+    INSTRUMENT_WORDS, INTENSIFIERS, KEEP_CUES, KEY_CHANGE_WORDS, KEY_NAMES, KIT_WORDS, LESS_CUES, LEVELLED, LEVEL_COMPARATIVES,
     METER_WORDS, MODE_WORDS, MODIFIERS, MORE_CUES, NOT_CUES, NOT_GUESSED, NOT_TOO_CUES, OFF_WORDS, ONLY_CUES,
     ONLY_STYLES, OWN_TEMPO_WORDS, OWN_WORDS, P, REST_WORDS, SECTION_ELSEWHERE, SECTION_ENTRY_WORDS, SECTION_LABELS,
     SECTION_LIFTS, SECTION_RELATIONS, SECTION_WORDS, SOLO_WORDS, SOUND_LIKE, STOP_WORDS, STYLE_TABLE, SWAP_CONNECTORS,
@@ -96,6 +96,9 @@ class StylePlan:
     # its room; "reverb on the piano", "dry drums": role -> (scale, add) of its room, min(1, room x scale + add)
     part_effects: dict[str, tuple[Effect, ...]] = field(default_factory=dict)
     part_rooms: dict[str, tuple[float, float]] = field(default_factory=dict)
+    # "a build up before the chorus": the bars before each chorus build to it, "build" (a snare roll and a noise
+    # riser), "riser" (the riser alone) or "roll" (the roll alone)
+    build: str = ""
     # pieces of the new kit (DRUM_PIECES' values) -> dB (0: added where the groove lacks it), None: left out;
     # "*": None when only the pieces named play ("classical with a tambourine")
     drum_pieces: dict[str, float | None] = field(default_factory=dict)
@@ -271,6 +274,8 @@ def _build_vocabulary() -> dict[tuple[str, ...], tuple[str, object]]:
         add(word, "vocal_tune", kind)
     for word, kind in VOCAL_HARMONY_WORDS.items():
         add(word, "vocal_harmony", kind)
+    for word, kind in BUILD_WORDS.items():
+        add(word, "build", kind)
     for word in SOLO_WORDS:
         add(word, "solo", None)
     return vocab
@@ -776,6 +781,7 @@ class _Draft:
     vocal_effects: dict = field(default_factory=dict)  # kind -> params, on the vocal alone
     part_effects: dict = field(default_factory=dict)  # role -> {kind -> params}, on that part alone
     part_rooms: dict = field(default_factory=dict)  # role -> (scale, add) of its room
+    build: str = ""
     drum_pieces: dict = field(default_factory=dict)  # piece -> dB, None: left out
     voice: str = ""
 
@@ -1063,7 +1069,7 @@ def _choose_styles(hits: list[_Hit]) -> tuple[str | None, list[str], list[str]]:
 
 _THINGS = ("instrument", "drums", "vocals", "effect", "groove", "kit")
 _GOVERNABLE = _THINGS + ("style", "style_adj", "modifier", "mode", "meter", "vocal_tune", "vocal_harmony",
-                          "gender")
+                          "gender", "build")
 # gender words that name a voice wherever they are ("make it female"); "a song about a girl" asks nothing
 _GENDER_TERMS = ("male", "female", "masculine", "feminine", "baritone", "soprano", "alto", "tenor")
 _CUES = ("drop", "not", "less", "more", "add", "keep", "only")
@@ -1204,6 +1210,7 @@ def interpret(prompt: str) -> StylePlan:
     _mark_scopes(hits, tokens)
     _reread_vocal_effects(hits, tokens)
     _reread_part_effects(hits, tokens)
+    _reread_where_a_build_goes(hits, tokens)
     _reread_parts_an_effect_is_on(hits, tokens)
     _reread_own_parts(hits)
     _reread_sound_like(hits)
@@ -1766,6 +1773,19 @@ def _reread_part_effects(hits: list[_Hit], tokens: list[str]) -> None:
 _PART_EFFECT_MOST = {"mix": 0.6, "drive_db": 18.0, "amount": 1.0}
 
 
+def _reread_where_a_build_goes(hits: list[_Hit], tokens: list[str]) -> None:
+    """"a build up before the chorus", "a drum roll into the chorus": where the build goes is said, not a part of the
+    song to change (a build always leads into a chorus)."""
+    for k, hit in enumerate(hits):
+        after = next((h for h in hits[k + 1:] if h.kind != "swap_to"), None)  # "into"
+        if hit.kind == "build" and after is not None and after.kind == "section" and not after.after_pause \
+                and 0 < after.start - hit.end <= 3 and all(t in _LEADING_INTO for t in tokens[hit.end:after.start]):
+            after.kind = "consumed"
+
+
+_LEADING_INTO = frozenset(("before", "into", "leading", "going", "up", "to", "ahead", "of", "right", "just"))
+
+
 def _apply_part_effect(d: _Draft, hit: _Hit, understood: list[str]) -> None:
     """A part_effect hit: each part's own effect or room (d.part_effects, d.part_rooms), for every role the part's
     word plays (a drum piece: that piece, made a part of its own by the arranger; the vocals: the vocal's own)."""
@@ -2065,6 +2085,9 @@ def _apply_hits(d: _Draft, hits: list[_Hit], understood: list[str]) -> None:
             understood.append(f"Vocal effect: {hit.value} (on the vocal alone)")
         elif hit.kind == "part_effect":
             _apply_part_effect(d, hit, understood)
+        elif hit.kind == "build":  # "a riser" and "a drum roll": both, a build
+            d.build = "" if polarity in ("drop", "not", "less") else \
+                hit.value if d.build in ("", hit.value) else "build"
         elif hit.kind == "vocal_harmony":
             d.vocal_harmony = "" if polarity in ("drop", "not", "less") else hit.value
         elif hit.kind == "gender" and hit.value == "voice":  # "female vocals": the voice asked
@@ -2186,6 +2209,11 @@ def _clamp(x: float, lo: float, hi: float) -> float:
     return float(min(max(x, lo), hi))
 
 
+_BUILD_LINES = {"build": "Build-ups: a snare roll and a noise riser rising into each chorus",
+                "riser": "Risers: a noise sweep rising into each chorus",
+                "roll": "Drum rolls: a snare roll rising into each chorus"}
+
+
 def _finish(d: _Draft, bpm: float | None, understood: list[str], ignored: list[str]) -> StylePlan:
     factor = 1.0 if bpm is not None else round(d.tempo_factor, 3)
     lo, hi = d.tempo_range
@@ -2208,6 +2236,8 @@ def _finish(d: _Draft, bpm: float | None, understood: list[str], ignored: list[s
         understood.append("Adds: " + ", ".join(dict.fromkeys(d.adds)))
     if d.removes:
         understood.append("Removes: " + ", ".join(dict.fromkeys(d.removes)))
+    if d.build:
+        understood.append(_BUILD_LINES[d.build])
     _drop_levels_of_removed_parts(d)
     levels = _final_levels(d)
     for word, sign in (("Louder", 1), ("Softer", -1)):
@@ -2263,6 +2293,7 @@ def _finish(d: _Draft, bpm: float | None, understood: list[str], ignored: list[s
                       for role, effects in sorted(d.part_effects.items()) if effects},
         part_rooms={role: (round(scale, 3), round(add, 3)) for role, (scale, add) in sorted(d.part_rooms.items())
                     if (scale, add) != (1.0, 0.0)},
+        build=d.build,
         timing_feel=d.timing_feel,
         articulation=d.articulation,
         drum_pieces=dict(d.drum_pieces) if drums else {},

@@ -1101,6 +1101,15 @@ VOCAL_TUNE_WORDS = {"autotune": "autotune", "auto tune": "autotune", "autotuned"
                     "t pain": "autotune", "robot": "robot", "robotic": "robot", "robot voice": "robot",
                     "robotic voice": "robot", "robotic vocals": "robot", "vocoder": "robot", "vocoded": "robot",
                     "talkbox": "robot", "talk box": "robot"}
+# "add a build up before the chorus", "risers", "a drum roll into the chorus", "a big drop": the bars before each
+# chorus build to it, with a snare roll rising to its downbeat and a noise sweep rising to it ("build"); "riser" the
+# sweep alone, "drum roll" the roll alone (each was unread, or a song part's change that changed nothing)
+BUILD_WORDS = {"build up": "build", "build ups": "build", "buildup": "build", "buildups": "build",
+               "big build": "build", "big drop": "build", "huge drop": "build", "massive drop": "build",
+               "edm drop": "build", "riser": "riser", "risers": "riser", "noise riser": "riser",
+               "white noise riser": "riser", "uplifter": "riser", "uplifters": "riser", "noise sweep": "riser",
+               "white noise sweep": "riser", "drum roll": "roll", "drum rolls": "roll", "snare roll": "roll",
+               "snare rolls": "roll", "snare build": "roll", "snare buildup": "roll", "snare build up": "roll"}
 # "add backing vocals", "harmonies": a second voice a third from the lead's notes; "double the vocals": a second
 # take of the lead (both were unread, "double the vocals" the vocals +6 dB)
 VOCAL_HARMONY_WORDS = {"backing vocals": "harmony", "backing vocal": "harmony", "background vocals": "harmony",
@@ -1157,7 +1166,7 @@ each every both either one two three yes okay ok hey hi hello thanks thank cool 
 beautiful new now right think instead rather quite pretty fairly enough overall whole entire part parts section
 sections bring well still even again via per while until through throughout within across along bpms eh um
 uh oh yeah yo sure maybe perhaps approach treatment rendition take that's there's i'd we're you're they're
-drenched soaked dripping swimming bathed plenty tons loads
+drenched soaked dripping swimming bathed plenty tons loads before
 what's who's aren't can't won't day days morning evening afternoon weekend baby babies kids children theme
 record band time times people someone anyone everyone audio sample samples clip loop loops playing play played
 plays listen listening hear

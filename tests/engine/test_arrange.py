@@ -864,3 +864,36 @@ def test_a_sound_asked_of_a_part_the_band_does_not_play_is_the_whole_mixs(prompt
     arrangement = arrangement_at(strength, prompt)
     assert [e.kind for e in arrangement.mix_effects] == kinds and arrangement.mix_reverb == reverb
     assert any("so on the whole mix" in note for note in arrangement.notes) == bool(kinds or reverb)
+
+
+def chorus_song(seconds: float = 24.0):
+    from remixes.engine.music import Section
+
+    return replace(song_analysis(seconds), sections=(Section(0.0, 12.0, "verse", 0.6),
+                                                     Section(12.0, seconds, "chorus", 1.0)))
+
+
+@pytest.mark.parametrize("prompt, risers, roll", [("rock, add a build up before the chorus", True, True),
+                                                  ("rock with a riser", True, False),
+                                                  ("rock, a drum roll into the chorus", False, True),
+                                                  ("rock", False, False)])
+def test_a_build_rolls_the_snare_and_rises_into_the_chorus(prompt, risers, roll):
+    """The bars before the chorus (~4 s, from a downbeat to its first downbeat): the snare on the eighths then the
+    sixteenths, louder and louder, no hats; a riser over the same span; nothing of it where not asked."""
+    plan = interpret(prompt)
+    analysis = chorus_song()
+    arrangement = arrange(plan, analysis, choose_timing(plan, analysis.tempo, analysis.duration), strength=0.5,
+                          seed=2, keep_vocal=True)
+    a, b = 12.0 - 2 * 4 * BEAT, 12.0  # two bars of 2.4 s
+    assert len(arrangement.risers) == risers and np.allclose(arrangement.risers or [(a, b)], [(a, b)])
+    kit = part(arrangement, "drums").notes
+    snares = [n for n in kit if n[2] == 38 and a - 0.01 <= n[0] < b - 0.01]
+    hats = [n for n in kit if n[2] in (42, 46) and a + 0.05 <= n[0] < b - 0.05]
+    if roll:
+        first, second = [s for s in snares if s[0] < (a + b) / 2], [s for s in snares if s[0] >= (a + b) / 2]
+        assert len(second) >= 2 * len(first) - 1 and len(first) >= 7 and hats == []
+        assert np.mean([s[3] for s in second[-4:]]) > np.mean([s[3] for s in first[:4]]) + 30
+    else:
+        assert len(snares) <= 5 and hats != []  # the backbeat and a ghost note
+    assert any(note.startswith("Builds into the chorus (0:07-0:12)") for note in arrangement.notes) == \
+        (risers or roll)

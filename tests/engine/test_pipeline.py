@@ -179,7 +179,7 @@ def sung_over_a_band(monkeypatch, prompt: str, seconds: float = 2.0) -> np.ndarr
     voice = np.repeat((0.05 * np.sin(2 * np.pi * 523.25 * t))[:, None], 2, axis=1).astype(np.float32)
     monkeypatch.setattr(pipeline, "_sing", lambda *args: (voice, "la", [], ()))
     arrangement = SimpleNamespace(parts=(), band_gain=0.0, drum_gain=0.0, mix_spans=(), vocal_spans=(), mix_effects=(),
-                                  mix_reverb=0.0)
+                                  mix_reverb=0.0, risers=())
     result, _, _ = pipeline._render_version(1, arrangement, interpret(prompt), RemixRequest(prompt=prompt), band,
                                             float(np.sqrt(np.mean(band ** 2))), "la")
     return result.audio
@@ -247,7 +247,7 @@ def test_a_kept_vocal_keeps_its_balance_with_the_instrumental_through_the_effect
                       axis=1).astype(np.float32)
     np.save(tmp_path / "kept.npy", voice)
     arrangement = SimpleNamespace(parts=(), band_gain=0.0, drum_gain=0.0, mix_spans=(), vocal_spans=(), mix_effects=(),
-                                  mix_reverb=0.0)
+                                  mix_reverb=0.0, risers=())
     pipeline._finish_version(1, arrangement, interpret(prompt), RemixRequest(prompt=prompt), band, None, "",
                              kept_vocal=str(tmp_path / "kept.npy"), workdir=tmp_path)
 
@@ -304,7 +304,7 @@ def test_a_part_of_the_song_changes_there_alone(tmp_path, monkeypatch, prompt, b
     _, _, mix_spans, vocal_spans = _section_changes(plan.sections, sections, 1.0, [], notes)
     assert notes[0].startswith(f"Song part \u201c{plan.sections[0].words}\u201d (0:02-0:04)")
     arrangement = SimpleNamespace(parts=(), band_gain=0.0, drum_gain=0.0, mix_spans=mix_spans, mix_effects=(),
-                                  mix_reverb=0.0, vocal_spans=vocal_spans)
+                                  mix_reverb=0.0, vocal_spans=vocal_spans, risers=())
     pipeline._finish_version(1, arrangement, plan, RemixRequest(prompt=prompt), band, None, "la", workdir=tmp_path)
 
     def halves_db(name):
@@ -462,7 +462,7 @@ def _held_tones(monkeypatch, seconds: float, band_hz: float = 330.0, voice_hz: f
     voice = np.repeat((0.05 * np.sin(2 * np.pi * voice_hz * t))[:, None], 2, axis=1).astype(np.float32)
     monkeypatch.setattr(pipeline, "_sing", lambda *args: (voice.copy(), "la", list(lines), ()))
     return band, SimpleNamespace(parts=(), band_gain=0.0, drum_gain=0.0, mix_spans=(), vocal_spans=(), mix_effects=(),
-                                 mix_reverb=0.0)
+                                 mix_reverb=0.0, risers=())
 
 
 def test_a_nightcore_versions_notes_give_the_times_and_the_key_heard():
@@ -642,7 +642,7 @@ def test_a_band_part_out_of_the_mixs_reverb_keeps_dry_and_takes_the_other_effect
     for no time after it; the same click in the band rings on. The dry click still takes the mix's low-pass."""
     plan = replace(interpret("rock"), reverb=1.0, effects=(Effect("lowpass", {"cutoff_hz": 2000.0}),), drum_pieces={})
     arrangement = SimpleNamespace(parts=(), band_gain=0.0, drum_gain=0.0, mix_spans=(), vocal_spans=(), mix_effects=(),
-                                  mix_reverb=0.0)
+                                  mix_reverb=0.0, risers=())
     click = np.zeros((2 * SR, 2), dtype=np.float32)
     click[SR // 2:SR // 2 + 64] = 0.5
     silence = np.zeros_like(click)

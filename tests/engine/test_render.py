@@ -455,3 +455,28 @@ def test_a_part_out_of_the_mixs_reverb_comes_apart_at_the_bands_scale():
         weight = float(np.dot(dry.reshape(-1), alone.reshape(-1)) / np.dot(alone.reshape(-1), alone.reshape(-1)))
         assert np.abs(dry - weight * alone).max() < 1e-5 and weight > 0
     assert render_band_apart((bass, chords), SECONDS, 0.1)[1] is None
+
+
+def test_a_riser_sweeps_up_to_the_chorus_and_stops_there():
+    """Over its span the noise's band climbs (spectral centroid up ~4 octaves) and its level rises to RISER_DB under
+    the music; nothing before it, nothing after it; seeded."""
+    from remixes.engine.render import RISER_DB, add_risers
+
+    square = np.sign(np.sin(np.arange(6 * SR) / SR * 2 * np.pi * 2))[:, None]
+    music = np.full((6 * SR, 2), 0.1, dtype=np.float32) * square.astype(np.float32)
+    audio = music.copy()
+    add_risers(audio, ((1.0, 5.0),), seed=3)
+    stereo = audio - music
+    riser = stereo.mean(axis=1)
+
+    def centroid(a: float, b: float) -> float:
+        spectrum = np.abs(np.fft.rfft(riser[int(a * SR):int(b * SR)])) ** 2
+        return float((np.fft.rfftfreq(int(b * SR) - int(a * SR), 1 / SR) * spectrum).sum() / spectrum.sum())
+
+    assert np.abs(riser[:SR]).max() == 0 and np.abs(riser[5 * SR:]).max() == 0
+    assert centroid(4.5, 4.99) > 8 * centroid(2.0, 2.5) > 0
+    assert rms(stereo[int(4.6 * SR):5 * SR]) == pytest.approx(rms(music) * 10 ** (RISER_DB / 20), rel=0.3)
+    assert rms(riser[int(1.5 * SR):2 * SR]) < 0.1 * rms(riser[int(4.5 * SR):5 * SR])
+    again = music.copy()
+    add_risers(again, ((1.0, 5.0),), seed=3)
+    assert np.array_equal(again, audio)

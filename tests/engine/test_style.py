@@ -1574,3 +1574,14 @@ def test_more_artists_suggest_their_style_and_the_songs_own_artist_gives_way(pro
     """The first seven were Pop with the name unread, or (the song's artist named first) that artist's style."""
     plan = interpret(prompt)
     assert plan.style == style_id and plan.ignored_words == ()
+
+
+@pytest.mark.parametrize("prompt, build", [
+    ("edm with a big drop", "build"), ("add a build up before the chorus", "build"), ("trance with risers", "riser"),
+    ("add a drum roll before the chorus", "roll"), ("a drum roll into the chorus and a riser", "build"),
+    ("add a snare roll", "roll"), ("no build up", ""), ("drop the bass", "")])
+def test_a_build_into_the_chorus_is_read(prompt, build):
+    """Each was unread, or a song part's change that changed nothing ("before the chorus" is where a build goes)."""
+    plan = interpret(prompt)
+    assert plan.build == build and plan.sections == () and plan.ignored_words == ()
+    assert any(line.startswith(("Build-ups:", "Risers:", "Drum rolls:")) for line in plan.understood) == bool(build)
