@@ -235,9 +235,9 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
         first = _sung_within_the_cut(first, plan, n)
         sung = None
         if sing_lyrics and helpers:
-            sung = singer.ask(first, request, n, str(workdir), plan.vocal_tune, plan.vocal_harmony) \
-                if singer is not None else helpers.submit(_guarded, _sing_once, lyrics, first, request, n,
-                                                          str(workdir), plan.vocal_tune, plan.vocal_harmony)
+            voice = (plan.vocal_tune, plan.vocal_harmony, plan.vocal_delivery)
+            sung = singer.ask(first, request, n, str(workdir), *voice) if singer is not None else \
+                helpers.submit(_guarded, _sing_once, lyrics, first, request, n, str(workdir), *voice)
         # the kept vocal is stretched on its own (re-voiced, placed, its own stem): not in the instrumental
         if sung is not None and singer is not None:  # the other helper, the singer's being busy singing
             helpers.submit(_yield_to_singer)
@@ -297,6 +297,11 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
         if plan.vocal_tune:
             notes.append(_tune_note(plan.vocal_tune, analysis, kept is not None or sing_lyrics,
                                     plan.varispeed + moved))
+        if plan.vocal_delivery:
+            how = "breathy (more air than voice)" if plan.vocal_delivery == "breathy" else "in a whisper (no pitch)"
+            notes.append(f"The new lyrics are sung {how}." if sing_lyrics else
+                         f"Asked for vocals sung {how}: only new lyrics are sung so; the song's own vocal is kept as "
+                         "it was sung.")
         if plan.vocal_harmony:
             notes.append(_harmony_note(plan.vocal_harmony, analysis, kept is not None or sing_lyrics,
                                        plan.varispeed + moved))
@@ -849,12 +854,12 @@ class _EarlySinger:
         return singer
 
     def ask(self, arrangement: Arrangement, request: RemixRequest, n: int, spill_dir: str, vocal_tune: str = "",
-            vocal_harmony: str = ""):
+            vocal_harmony: str = "", vocal_delivery: str = ""):
         """Sing now: the future of _sing_once(lyrics, arrangement, request, n, spill_dir, vocal_tune,
-        vocal_harmony)."""
+        vocal_harmony, vocal_delivery)."""
         job = os.path.join(spill_dir, ".sing-job.pkl")
         with open(job, "wb") as f:  # the pipe carries only the file's name: a send never waits for a reader
-            pickle.dump((arrangement, request, n, spill_dir, vocal_tune, vocal_harmony), f,
+            pickle.dump((arrangement, request, n, spill_dir, vocal_tune, vocal_harmony, vocal_delivery), f,
                         protocol=pickle.HIGHEST_PROTOCOL)
         self.outbox.send(job)
         self.outbox.close()
@@ -892,10 +897,10 @@ def _sing_when_asked(lyrics: str):
     except EOFError:
         return None
     with open(job, "rb") as f:
-        arrangement, request, n, spill_dir, vocal_tune, vocal_harmony = pickle.load(f)
+        job_args = pickle.load(f)  # (arrangement, request, n, spill_dir, vocal_tune, vocal_harmony, vocal_delivery)
     os.unlink(job)
     try:
-        return _sing_once(lyrics, arrangement, request, n, spill_dir, vocal_tune, vocal_harmony)
+        return _sing_once(lyrics, *job_args)
     finally:  # this helper idles until the stretch is done, while a band plays: it holds its models no more
         release()
         gc.collect()
@@ -1378,12 +1383,12 @@ class _Clock:
 
 
 def _sing_once(lyrics: str, arrangement: Arrangement, request: RemixRequest, n: int, spill_dir=None,
-               vocal_tune: str = "", vocal_harmony: str = ""):
+               vocal_tune: str = "", vocal_harmony: str = "", vocal_delivery: str = ""):
     """The dry sung vocal, once for both versions: the singer reads only what the versions share (the
     timing, beats, bars, key, chords, melody and sections of the song, and the lyrics), at the first
     version's seed, so both sing the same melody and phrasing with the same word times; pitch-corrected
     when the plan asks (`vocal_tune`: "autotune" or "robot", vocals/tune.py), with its second voice
-    (`vocal_harmony`: "harmony" or "double").
+    (`vocal_harmony`: "harmony" or "double"), sung as `vocal_delivery` asks ("breathy", "whisper").
     (dry mono float32 n samples, or its .npy path with `spill_dir`; text; timed lines; notes)."""
     from .vocals import VocalGuide, sing
 
@@ -1395,7 +1400,7 @@ def _sing_once(lyrics: str, arrangement: Arrangement, request: RemixRequest, n: 
         chords=arrangement.chords, melody=arrangement.melody, sections=arrangement.sections,
         rests=tuple((start, end) for start, end, gain in arrangement.vocal_spans if gain == 0.0),
     )
-    sung = sing(lyrics, guide, request.gender, seed=_version_seed(request.seed, 1))
+    sung = sing(lyrics, guide, request.gender, seed=_version_seed(request.seed, 1), delivery=vocal_delivery)
     text, lines, notes = sung.text, list(sung.lines), tuple(sung.notes)
     dry = np.asarray(sung.audio[:n], dtype=np.float32)  # what the chain takes: the float64 take goes now
     del sung
@@ -1420,7 +1425,8 @@ def _sing(lyrics: str, arrangement: Arrangement, plan: StylePlan, request: Remix
 
     sr = SAMPLE_RATE
     if sung is None:
-        sung = _sing_once(lyrics, arrangement, request, n, vocal_tune=plan.vocal_tune, vocal_harmony=plan.vocal_harmony)
+        sung = _sing_once(lyrics, arrangement, request, n, vocal_tune=plan.vocal_tune, vocal_harmony=plan.vocal_harmony,
+                          vocal_delivery=plan.vocal_delivery)
     dry, text, lines, notes = sung
     dry = np.array(np.load(dry, mmap_mode="r") if isinstance(dry, str) else dry, dtype=np.float32)
     voice = vocal_chain(dry, sr, plan.vocal_reverb, seed=_version_seed(request.seed, index))

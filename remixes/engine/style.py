@@ -27,7 +27,7 @@ from .vocabulary import (
     ONLY_STYLES, OWN_TEMPO_WORDS, OWN_WORDS, P, REST_WORDS, SECTION_ELSEWHERE, SECTION_ENTRY_WORDS, SECTION_LABELS,
     SECTION_LIFTS, SECTION_RELATIONS, SECTION_WORDS, SOLO_WORDS, SOUND_LIKE, STOP_WORDS, STYLE_TABLE, SWAP_CONNECTORS,
     SWAP_CUES, SYNTH_PROGRAMS, TOO_WORDS, TRAILING_LEVELS, VOCALS_ALONE, VOCAL_HARMONY_WORDS, VOCAL_TUNE_WORDS,
-    VOCAL_WORDS, Effect, EffectKind, Groove, Kit, Role, StyleSound, StyleSpec,
+    VOCAL_DELIVERY_WORDS, VOCAL_WORDS, Effect, EffectKind, Groove, Kit, Role, StyleSound, StyleSpec,
 )
 
 MIN_BPM = 40.0
@@ -99,6 +99,7 @@ class StylePlan:
     # "a build up before the chorus": the bars before each chorus build to it, "build" (a snare roll and a noise
     # riser), "riser" (the riser alone) or "roll" (the roll alone)
     build: str = ""
+    vocal_delivery: str = ""  # how new lyrics are sung: "breathy" or "whisper" ("whispered vocals")
     # pieces of the new kit (DRUM_PIECES' values) -> dB (0: added where the groove lacks it), None: left out;
     # "*": None when only the pieces named play ("classical with a tambourine")
     drum_pieces: dict[str, float | None] = field(default_factory=dict)
@@ -276,6 +277,8 @@ def _build_vocabulary() -> dict[tuple[str, ...], tuple[str, object]]:
         add(word, "vocal_harmony", kind)
     for word, kind in BUILD_WORDS.items():
         add(word, "build", kind)
+    for word, kind in VOCAL_DELIVERY_WORDS.items():
+        add(word, "vocal_delivery", kind)
     for word in SOLO_WORDS:
         add(word, "solo", None)
     return vocab
@@ -782,6 +785,7 @@ class _Draft:
     part_effects: dict = field(default_factory=dict)  # role -> {kind -> params}, on that part alone
     part_rooms: dict = field(default_factory=dict)  # role -> (scale, add) of its room
     build: str = ""
+    vocal_delivery: str = ""  # how new lyrics are sung: "breathy" or "whisper" ("whispered vocals")
     drum_pieces: dict = field(default_factory=dict)  # piece -> dB, None: left out
     voice: str = ""
 
@@ -1069,7 +1073,7 @@ def _choose_styles(hits: list[_Hit]) -> tuple[str | None, list[str], list[str]]:
 
 _THINGS = ("instrument", "drums", "vocals", "effect", "groove", "kit")
 _GOVERNABLE = _THINGS + ("style", "style_adj", "modifier", "mode", "meter", "vocal_tune", "vocal_harmony",
-                          "gender", "build")
+                          "gender", "build", "vocal_delivery")
 # gender words that name a voice wherever they are ("make it female"); "a song about a girl" asks nothing
 _GENDER_TERMS = ("male", "female", "masculine", "feminine", "baritone", "soprano", "alto", "tenor")
 _CUES = ("drop", "not", "less", "more", "add", "keep", "only")
@@ -2085,6 +2089,8 @@ def _apply_hits(d: _Draft, hits: list[_Hit], understood: list[str]) -> None:
             understood.append(f"Vocal effect: {hit.value} (on the vocal alone)")
         elif hit.kind == "part_effect":
             _apply_part_effect(d, hit, understood)
+        elif hit.kind == "vocal_delivery":
+            d.vocal_delivery = "" if polarity in ("drop", "not", "less") else str(hit.value)
         elif hit.kind == "build":  # "a riser" and "a drum roll": both, a build
             d.build = "" if polarity in ("drop", "not", "less") else \
                 hit.value if d.build in ("", hit.value) else "build"
@@ -2238,6 +2244,9 @@ def _finish(d: _Draft, bpm: float | None, understood: list[str], ignored: list[s
         understood.append("Removes: " + ", ".join(dict.fromkeys(d.removes)))
     if d.build:
         understood.append(_BUILD_LINES[d.build])
+    if d.vocal_delivery:
+        understood.append("Vocal: breathy (more air in the sung voice)" if d.vocal_delivery == "breathy" else
+                          "Vocal: whispered (no pitch: a whisper)")
     _drop_levels_of_removed_parts(d)
     levels = _final_levels(d)
     for word, sign in (("Louder", 1), ("Softer", -1)):
@@ -2294,6 +2303,7 @@ def _finish(d: _Draft, bpm: float | None, understood: list[str], ignored: list[s
         part_rooms={role: (round(scale, 3), round(add, 3)) for role, (scale, add) in sorted(d.part_rooms.items())
                     if (scale, add) != (1.0, 0.0)},
         build=d.build,
+        vocal_delivery=d.vocal_delivery,
         timing_feel=d.timing_feel,
         articulation=d.articulation,
         drum_pieces=dict(d.drum_pieces) if drums else {},

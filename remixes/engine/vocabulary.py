@@ -1101,6 +1101,11 @@ VOCAL_TUNE_WORDS = {"autotune": "autotune", "auto tune": "autotune", "autotuned"
                     "t pain": "autotune", "robot": "robot", "robotic": "robot", "robot voice": "robot",
                     "robotic voice": "robot", "robotic vocals": "robot", "vocoder": "robot", "vocoded": "robot",
                     "talkbox": "robot", "talk box": "robot"}
+# "whispered vocals", "breathy vocals": how the new lyrics are sung (vocals/singing.delivered); both were unread
+VOCAL_DELIVERY_WORDS = {"whisper": "whisper", "whispers": "whisper", "whispered": "whisper", "whispering": "whisper",
+                        "whispery": "whisper", "asmr": "whisper", "breathy": "breathy", "breathier": "breathy",
+                        "airy vocals": "breathy", "airy voice": "breathy", "airy vocal": "breathy",
+                        "breathy voice": "breathy", "husky": "breathy", "husky voice": "breathy"}
 # "add a build up before the chorus", "risers", "a drum roll into the chorus", "a big drop": the bars before each
 # chorus build to it, with a snare roll rising to its downbeat and a noise sweep rising to it ("build"); "riser" the
 # sweep alone, "drum roll" the roll alone (each was unread, or a song part's change that changed nothing)
@@ -1307,7 +1312,7 @@ MODIFIERS: dict[str, Modifier] = {
     ),
     "soft": Modifier(
         words=("soft", "softer", "gentle", "gentler", "quiet", "quieter", "tender", "delicate", "subtle",
-               "light", "lighter", "intimate", "whisper", "sleep", "sleepy", "lullaby feel", "too loud",
+               "light", "lighter", "intimate", "sleep", "sleepy", "lullaby feel", "too loud",
                # "turn the lights down low" (read "turn down the lights low") was heavy: "light" refused by "down"
                "turn down the lights", "dim the lights", "lights down low", "lights low", "candlelight",
                "candlelit", "candle lit"),

@@ -1585,3 +1585,15 @@ def test_a_build_into_the_chorus_is_read(prompt, build):
     plan = interpret(prompt)
     assert plan.build == build and plan.sections == () and plan.ignored_words == ()
     assert any(line.startswith(("Build-ups:", "Risers:", "Drum rolls:")) for line in plan.understood) == bool(build)
+
+
+@pytest.mark.parametrize("prompt, delivery", [
+    ("whispered vocals", "whisper"), ("make her whisper the lyrics", "whisper"), ("asmr lofi", "whisper"),
+    ("breathy vocals", "breathy"), ("lofi with a breathy female voice", "breathy"), ("soft airy vocals", "breathy"),
+    ("husky voice", "breathy"), ("no whisper", ""), ("soft vocals", "")])
+def test_how_the_voice_sings_is_read(prompt, delivery):
+    """Both were unread ("whisper" was a soft feel: a piano ballad with the voice as it was)."""
+    plan = interpret(prompt)
+    assert plan.vocal_delivery == delivery and plan.ignored_words == ()
+    assert any(line.startswith("Vocal: ") and ("whisper" in line or "breathy" in line)
+               for line in plan.understood) == bool(delivery)

@@ -25,7 +25,7 @@ import numpy as np
 
 from ..models import model_path
 from .placement import Note
-from .singing import _shift_formants
+from .singing import _shift_formants, delivered, synthesized
 from .speech import ipa_of
 from .world import pyworld
 
@@ -342,8 +342,9 @@ def _time_map(sung_frames: np.ndarray, spoken_frames: np.ndarray):
 
 
 def render(tokens: tuple[str, ...], notes: list[Note], pitch_curve, formant_ratio: float, breath: float,
-           rng) -> NeuralRender:
-    """Sing one line of spoken tokens on its notes (one per syllable). `pitch_curve(t) -> Hz`."""
+           rng, delivery: str = "") -> NeuralRender:
+    """Sing one line of spoken tokens on its notes (one per syllable), as `delivery` asks (singing.delivered).
+    `pitch_curve(t) -> Hz`."""
     line = neural_line(tokens)
     times = _timeline(line, notes)
     sung_frames = _frames(line, times)
@@ -371,12 +372,13 @@ def render(tokens: tuple[str, ...], notes: list[Note], pitch_curve, formant_rati
     gaps.append((unit_edges[-1][0] + 0.03, unit_edges[-1][1] + 1.0))
     gaps.append((-1.0, unit_edges[0][1] - 0.02))
     sung = _world(audio, int(durations.sum()) * HOP, _time_map(sung_frames, spoken_frames), start, pitch_curve,
-                  vowel_spans, gaps, formant_ratio, breath)
+                  vowel_spans, gaps, formant_ratio, breath, delivery,
+                  int(rng.integers(1 << 31)) if delivery == "whisper" else 0)
     return NeuralRender(sung, start, {k: tuple(v) for k, v in words.items()})
 
 
 def _world(audio: np.ndarray, length: int, time_map, start: float, pitch_curve, vowel_spans, gaps,
-           formant_ratio: float, breath: float) -> np.ndarray:
+           formant_ratio: float, breath: float, delivery: str = "", seed: int = 0) -> np.ndarray:
     """The rendered take (`audio`) analysed by WORLD, laid on the sung line's time (`time_map`, _time_map's knots:
     its held vowels held) and resynthesised on the notes' pitch curve: `length` samples."""
     sr = SAMPLE_RATE
@@ -409,9 +411,7 @@ def _world(audio: np.ndarray, length: int, time_map, start: float, pitch_curve, 
         ap[forced] = np.minimum(ap[forced], template)
     target = np.where(voiced, pitch_curve(out_t), 0.0)
     sp = _shift_formants(sp, formant_ratio)
-    if breath > 0:
-        band = np.arange(sp.shape[1]) * (sr / 2) / (sp.shape[1] - 1) > 3000
-        ap[:, band] = np.minimum(1.0, ap[:, band] + breath * (1 - ap[:, band]))
+    ap = delivered(ap, breath, delivery, sr)
     # silence where the line rests, with 10 ms ramps so nothing clicks
     gain = (~silent).astype(float)
     kernel = np.ones(3) / 3
@@ -419,8 +419,7 @@ def _world(audio: np.ndarray, length: int, time_map, start: float, pitch_curve, 
     sp = sp * (gain[:, None] ** 2)
     np.maximum(sp, 1e-16, out=sp)
     ap[silent] = 1.0
-    y = pyworld.synthesize(np.ascontiguousarray(target), np.ascontiguousarray(sp), np.ascontiguousarray(ap), sr,
-                           WORLD_PERIOD_MS)
+    y = synthesized(target, sp, ap, sr, WORLD_PERIOD_MS, delivery, seed)
     return y[:length] if len(y) >= length else np.pad(y, (0, length - len(y)))
 
 

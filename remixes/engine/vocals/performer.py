@@ -83,13 +83,15 @@ def release(voice: bool = True) -> None:
         neural.neural_line.cache_clear()
 
 
-def sing(lyrics: str, guide: VocalGuide, gender: str | None, seed: int = 0, language: str | None = None) -> SungVocal:
-    """Sing `lyrics` over the song described by `guide`; the result is dry mono at guide.sample_rate."""
-    return perform(lyrics, guide, gender, seed=seed, language=language).vocal
+def sing(lyrics: str, guide: VocalGuide, gender: str | None, seed: int = 0, language: str | None = None,
+         delivery: str = "") -> SungVocal:
+    """Sing `lyrics` over the song described by `guide`, as `delivery` asks ("breathy", "whisper" or ""); the
+    result is dry mono at guide.sample_rate."""
+    return perform(lyrics, guide, gender, seed=seed, language=language, delivery=delivery).vocal
 
 
 def perform(lyrics: str, guide: VocalGuide, gender: str | None, seed: int = 0,
-            language: str | None = None) -> Performance:
+            language: str | None = None, delivery: str = "") -> Performance:
     n_samples = int(round(guide.duration * guide.sample_rate))
     out = np.zeros(n_samples, dtype=np.float32)  # lines are rendered in float64 and rounded once, here
     notes_for_plan: list[str] = []
@@ -127,11 +129,12 @@ def perform(lyrics: str, guide: VocalGuide, gender: str | None, seed: int = 0,
             line_notes = list(placed.notes)
             line_rng = np.random.default_rng(rng.integers(1 << 31))
             curve = lambda t, n=line_notes, r=line_rng: _pitch_curve(t, n, VOICES[voice_name], r)  # noqa: E731
-            rendered = neural.render(tokens[placed.index], line_notes, curve, voice.formant_ratio, voice.breath, rng)
+            rendered = neural.render(tokens[placed.index], line_notes, curve, voice.formant_ratio, voice.breath, rng,
+                                     delivery)
             _mix_into(out, rendered.audio, rendered.start, neural.SAMPLE_RATE, guide.sample_rate)
             words = _words_from_spans(line, rendered.word_times, guide.duration)
         else:
-            rendered = render_line(spoken[placed.index], list(placed.notes), VOICES[voice_name], rng)
+            rendered = render_line(spoken[placed.index], list(placed.notes), VOICES[voice_name], rng, delivery)
             _mix_into(out, rendered.audio, rendered.start, spoken[placed.index].utterance.sample_rate,
                       guide.sample_rate)
             words = _word_times(line, spoken[placed.index], rendered.phoneme_times, guide.duration)
