@@ -235,7 +235,7 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
         first = _sung_within_the_cut(first, plan, n)
         sung = None
         if sing_lyrics and helpers:
-            voice = (plan.vocal_tune, plan.vocal_harmony, plan.vocal_delivery)
+            voice = (plan.vocal_tune, plan.vocal_harmony, plan.vocal_delivery, plan.vocal_pitch)
             sung = singer.ask(first, request, n, str(workdir), *voice) if singer is not None else \
                 helpers.submit(_guarded, _sing_once, lyrics, first, request, n, str(workdir), *voice)
         # the kept vocal is stretched on its own (re-voiced, placed, its own stem): not in the instrumental
@@ -308,7 +308,8 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
         if pool:
             # the kept original goes to a file as it is stitched, on the side thread (the render helpers read
             # it from there), while this one starts the render helpers' tasks
-            stretched = side.submit(_stretched_files, stretch_inst, kept, workdir, request.gender, tune)
+            stretched = side.submit(_stretched_files, stretch_inst, kept, workdir, request.gender, tune,
+                                    plan.vocal_pitch)
             del stretch_inst, kept, stems
             sung_file = str(Path(workdir) / ".sung.npy") if sung is not None else None  # as _sing_once spills it
             band = lambda k: pool.submit(_band_spilled, str(workdir), k + 1, arrangements[k],  # noqa: E731
@@ -323,7 +324,7 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
             original = stretch_inst.result(lambda f: report("tempo", 0.4 + 0.05 * f))
             del stretch_inst
             if kept is not None:
-                kept_path = _stretched_kept_file(kept, workdir, request.gender, tune)
+                kept_path = _stretched_kept_file(kept, workdir, request.gender, tune, plan.vocal_pitch)
                 del kept
             del stems
         if helpers:
@@ -425,18 +426,22 @@ def _preload_render() -> None:
         return
 
 
-def _stretched_files(stretch_inst: Stretch, kept: Stretch | None, workdir, gender: str | None, tune=None):
+def _stretched_files(stretch_inst: Stretch, kept: Stretch | None, workdir, gender: str | None, tune=None,
+                     pitch: int = 0):
     """The stretched original spilled to a file as its pieces come in, then the kept vocal's (re-voiced toward
-    `gender`, pitch-corrected by `tune` when asked), or None: (original's path, kept vocal's path)."""
+    `gender`, moved `pitch` semitones, pitch-corrected by `tune` when asked), or None: (original's path, kept
+    vocal's path)."""
     original_path = stretch_inst.spill(Path(workdir) / ".original.npy")
-    return original_path, None if kept is None else _stretched_kept_file(kept, workdir, gender, tune)
+    return original_path, None if kept is None else _stretched_kept_file(kept, workdir, gender, tune, pitch)
 
 
-def _stretched_kept_file(kept: Stretch, workdir, gender: str | None, tune=None) -> str:
-    """`tune`: (plan.vocal_tune, plan.vocal_harmony, key tonic, mode), or None."""
+def _stretched_kept_file(kept: Stretch, workdir, gender: str | None, tune=None, pitch: int = 0) -> str:
+    """`tune`: (plan.vocal_tune, plan.vocal_harmony, key tonic, mode), or None; `pitch`: plan.vocal_pitch."""
     kept_audio = kept.result()
     if gender:  # the re-voiced copy replaces the kept vocal, at its level ("less vocals" included)
         kept_audio = _revoice_kept_vocal(kept_audio, gender)
+    if pitch:  # "pitched up vocals": an octave, its formants with it
+        kept_audio = pitch_shifted(kept_audio, pitch)
     if tune is not None:
         from .vocals.tune import tune as tune_vocal
 
@@ -854,12 +859,12 @@ class _EarlySinger:
         return singer
 
     def ask(self, arrangement: Arrangement, request: RemixRequest, n: int, spill_dir: str, vocal_tune: str = "",
-            vocal_harmony: str = "", vocal_delivery: str = ""):
+            vocal_harmony: str = "", vocal_delivery: str = "", vocal_pitch: int = 0):
         """Sing now: the future of _sing_once(lyrics, arrangement, request, n, spill_dir, vocal_tune,
-        vocal_harmony, vocal_delivery)."""
+        vocal_harmony, vocal_delivery, vocal_pitch)."""
         job = os.path.join(spill_dir, ".sing-job.pkl")
         with open(job, "wb") as f:  # the pipe carries only the file's name: a send never waits for a reader
-            pickle.dump((arrangement, request, n, spill_dir, vocal_tune, vocal_harmony, vocal_delivery), f,
+            pickle.dump((arrangement, request, n, spill_dir, vocal_tune, vocal_harmony, vocal_delivery, vocal_pitch), f,
                         protocol=pickle.HIGHEST_PROTOCOL)
         self.outbox.send(job)
         self.outbox.close()
@@ -897,7 +902,7 @@ def _sing_when_asked(lyrics: str):
     except EOFError:
         return None
     with open(job, "rb") as f:
-        job_args = pickle.load(f)  # (arrangement, request, n, spill_dir, vocal_tune, vocal_harmony, vocal_delivery)
+        job_args = pickle.load(f)  # _sing_once's arguments after the lyrics
     os.unlink(job)
     try:
         return _sing_once(lyrics, *job_args)
@@ -1383,12 +1388,13 @@ class _Clock:
 
 
 def _sing_once(lyrics: str, arrangement: Arrangement, request: RemixRequest, n: int, spill_dir=None,
-               vocal_tune: str = "", vocal_harmony: str = "", vocal_delivery: str = ""):
+               vocal_tune: str = "", vocal_harmony: str = "", vocal_delivery: str = "", vocal_pitch: int = 0):
     """The dry sung vocal, once for both versions: the singer reads only what the versions share (the
     timing, beats, bars, key, chords, melody and sections of the song, and the lyrics), at the first
     version's seed, so both sing the same melody and phrasing with the same word times; pitch-corrected
     when the plan asks (`vocal_tune`: "autotune" or "robot", vocals/tune.py), with its second voice
-    (`vocal_harmony`: "harmony" or "double"), sung as `vocal_delivery` asks ("breathy", "whisper").
+    (`vocal_harmony`: "harmony" or "double"), sung as `vocal_delivery` asks ("breathy", "whisper"), moved
+    `vocal_pitch` semitones (an octave: "pitched up vocals"), its formants with it.
     (dry mono float32 n samples, or its .npy path with `spill_dir`; text; timed lines; notes)."""
     from .vocals import VocalGuide, sing
 
@@ -1404,6 +1410,8 @@ def _sing_once(lyrics: str, arrangement: Arrangement, request: RemixRequest, n: 
     text, lines, notes = sung.text, list(sung.lines), tuple(sung.notes)
     dry = np.asarray(sung.audio[:n], dtype=np.float32)  # what the chain takes: the float64 take goes now
     del sung
+    if vocal_pitch:
+        dry = pitch_shifted(dry[:, None], vocal_pitch)[:, 0]
     if vocal_tune:
         from .vocals.tune import tune as tune_vocal
 
@@ -1426,7 +1434,7 @@ def _sing(lyrics: str, arrangement: Arrangement, plan: StylePlan, request: Remix
     sr = SAMPLE_RATE
     if sung is None:
         sung = _sing_once(lyrics, arrangement, request, n, vocal_tune=plan.vocal_tune, vocal_harmony=plan.vocal_harmony,
-                          vocal_delivery=plan.vocal_delivery)
+                          vocal_delivery=plan.vocal_delivery, vocal_pitch=plan.vocal_pitch)
     dry, text, lines, notes = sung
     dry = np.array(np.load(dry, mmap_mode="r") if isinstance(dry, str) else dry, dtype=np.float32)
     voice = vocal_chain(dry, sr, plan.vocal_reverb, seed=_version_seed(request.seed, index))

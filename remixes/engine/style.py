@@ -19,15 +19,16 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields, replace
 
 from .vocabulary import (
-    ACOUSTIC_SWAPS, ADDED_PIECES, ADD_CUES, ALL_BUT_CUES, ARTIST_STYLES, BUILD_WORDS, COMPARISON_WORDS, COVER_STYLES,
-    COVER_WORDS, DANCE_STYLES, DEFAULT_STYLE, DROP_CUES, DRUM_PIECES, DRUM_WORDS, EFFECT_DEFAULTS, EFFECT_WORDS,
-    ELECTRIC_PROGRAMS, GENDER_VOICES, GENDER_WORDS, GROOVES_IN_THREE, GROOVE_WORDS, IDIOMS, INSTRUMENTAL_WORDS,
-    INSTRUMENT_WORDS, INTENSIFIERS, KEEP_CUES, KEY_CHANGE_WORDS, KEY_NAMES, KIT_WORDS, LESS_CUES, LEVELLED, LEVEL_COMPARATIVES,
-    METER_WORDS, MODE_WORDS, MODIFIERS, MORE_CUES, NOT_CUES, NOT_GUESSED, NOT_TOO_CUES, OFF_WORDS, ONLY_CUES,
-    ONLY_STYLES, OWN_TEMPO_WORDS, OWN_WORDS, P, REST_WORDS, SECTION_ELSEWHERE, SECTION_ENTRY_WORDS, SECTION_LABELS,
-    SECTION_LIFTS, SECTION_RELATIONS, SECTION_WORDS, SOLO_WORDS, SOUND_LIKE, STOP_WORDS, STYLE_TABLE, SWAP_CONNECTORS,
-    SWAP_CUES, SYNTH_PROGRAMS, TOO_WORDS, TRAILING_LEVELS, VOCALS_ALONE, VOCAL_HARMONY_WORDS, VOCAL_TUNE_WORDS,
-    VOCAL_DELIVERY_WORDS, VOCAL_WORDS, Effect, EffectKind, Groove, Kit, Role, StyleSound, StyleSpec,
+    ACOUSTIC_SWAPS, ADDED_PIECES, ADD_CUES, ALL_BUT_CUES, ARTIST_STYLES, BUILD_WORDS, COMPARISON_WORDS,
+    COVER_STYLES, COVER_WORDS, DANCE_STYLES, DEFAULT_STYLE, DROP_CUES, DRUM_PIECES, DRUM_WORDS, EFFECT_DEFAULTS,
+    EFFECT_WORDS, ELECTRIC_PROGRAMS, GENDER_VOICES, GENDER_WORDS, GROOVES_IN_THREE, GROOVE_WORDS, IDIOMS,
+    INSTRUMENTAL_WORDS, INSTRUMENT_WORDS, INTENSIFIERS, KEEP_CUES, KEY_CHANGE_WORDS, KEY_NAMES, KIT_WORDS,
+    LESS_CUES, LEVELLED, LEVEL_COMPARATIVES, METER_WORDS, MODE_WORDS, MODIFIERS, MORE_CUES, NOT_CUES, NOT_GUESSED,
+    NOT_TOO_CUES, OFF_WORDS, ONLY_CUES, ONLY_STYLES, OWN_TEMPO_WORDS, OWN_WORDS, P, REST_WORDS, SECTION_ELSEWHERE,
+    SECTION_ENTRY_WORDS, SECTION_LABELS, SECTION_LIFTS, SECTION_RELATIONS, SECTION_WORDS, SOLO_WORDS, SOUND_LIKE,
+    STOP_WORDS, STYLE_TABLE, SWAP_CONNECTORS, SWAP_CUES, SYNTH_PROGRAMS, TOO_WORDS, TRAILING_LEVELS, VOCALS_ALONE,
+    VOCAL_DELIVERY_WORDS, VOCAL_HARMONY_WORDS, VOCAL_TUNE_WORDS, VOCAL_WORDS, Effect, EffectKind, Groove, Kit, Role,
+    StyleSound, StyleSpec,
 )
 
 MIN_BPM = 40.0
@@ -100,6 +101,7 @@ class StylePlan:
     # riser), "riser" (the riser alone) or "roll" (the roll alone)
     build: str = ""
     vocal_delivery: str = ""  # how new lyrics are sung: "breathy" or "whisper" ("whispered vocals")
+    vocal_pitch: int = 0  # "pitched up vocals": semitones (an octave) the vocal alone is moved, formants with it
     # pieces of the new kit (DRUM_PIECES' values) -> dB (0: added where the groove lacks it), None: left out;
     # "*": None when only the pieces named play ("classical with a tambourine")
     drum_pieces: dict[str, float | None] = field(default_factory=dict)
@@ -590,6 +592,35 @@ _KEY_PATTERNS = (
 )
 MAX_TRANSPOSE = 12
 _LETTER_CLASSES = {"c": 0, "d": 2, "e": 4, "f": 5, "g": 7, "a": 9, "b": 11}
+
+
+_VOX = r"(?:vocals?|voice|vox|singing|singer)"
+_VOCAL_PITCH_PATTERNS = (  # said of the vocal alone: the first group given is the direction
+    re.compile(r"\b(?:pitch|pitched|shift|shifted)[\s-]+(up|down)\s+(?:the\s+)?" + _VOX + r"\b"),
+    re.compile(r"\b(?:pitch|shift)\s+(?:the\s+)?" + _VOX + r"\s+(up|down)\b(?:\s+(?:an|one)\s+octave)?"),
+    re.compile(r"\b" + _VOX + r"\s+(?:pitched\s+(up|down)|(?:an|one)\s+octave\s+(up|higher|down|lower))"
+               r"(?:\s+(?:an|one)\s+octave)?"),
+    re.compile(r"\b(chipmunk|demonic|demon)\s+" + _VOX + r"\b"),
+    re.compile(r"\b(chipmunk)s?\b"),
+)
+_VOCAL_UP = ("up", "higher", "chipmunk")
+
+
+def _extract_vocal_pitch(text: str) -> tuple[int, str, list[str]]:
+    """"pitched up vocals", "pitch the vocals down", "vocals an octave higher", "chipmunk vocals", "demonic voice":
+    the vocal alone an octave up or down (the plan's vocal_pitch: an octave, so that it stays in the song's key over
+    the band; "pitched up vocals" moved the whole mix two semitones, the others were unread). (semitones, the text
+    without the phrase, what was understood)."""
+    for pattern in _VOCAL_PITCH_PATTERNS:
+        match = pattern.search(text)
+        if match:
+            said = re.sub(r"[\s-]+", " ", next(g for g in match.groups() if g is not None))
+            up = said in _VOCAL_UP
+            text = text[:match.start()] + " vocals , " + text[match.end():]  # the vocal is still asked for
+            return 12 if up else -12, text, [
+                f"Vocal: an octave {'up' if up else 'down'}, the vocal alone (its formants with it: "
+                f"{'a chipmunk' if up else 'a deep, dark'} voice; an octave keeps it in the song's key)"]
+    return 0, text, []
 
 
 def _extract_transpose(text: str) -> tuple[int, int | None, str, list[str]]:
@@ -1191,6 +1222,7 @@ def interpret(prompt: str) -> StylePlan:
     bpm, text, notes = _extract_bpm(text)
     percent, text = _extract_tempo_change(text) if bpm is None else (None, text)
     fade_in, fade_out, text, fade_notes = _extract_fades(text)
+    vocal_pitch, text, vocal_pitch_notes = _extract_vocal_pitch(text)
     transpose, key_tonic, text, key_notes = _extract_transpose(text)
     edge, text = _extract_edge(text)
     tokens, hits, ignored, spell_notes = _tokens_and_hits(text)
@@ -1293,12 +1325,16 @@ def interpret(prompt: str) -> StylePlan:
         understood.append(f"Speed: the finished mix played {how}, as a record at another speed "
                           f"(x{2 ** (varispeed / 12):.2f}, {varispeed:+d} semitones)")
     understood.extend(notes)
+    if vocal_pitch and varispeed * vocal_pitch > 0:  # "nightcore with pitched up vocals": the speed pitches them
+        vocal_pitch, vocal_pitch_notes = 0, [f"Vocal: pitched {'up' if varispeed > 0 else 'down'} by the record's "
+                                             "speed (nothing more)"]
+    understood.extend(vocal_pitch_notes)
     understood.extend(fade_notes)
     understood.extend(length_notes)
     understood.extend(spell_notes)
     return replace(_finish(d, bpm, understood, ignored), sections=section_changes, fade_in=fade_in or 0.0,
                    fade_out=fade_out or 0.0, varispeed=varispeed, transpose=transpose, key_tonic=key_tonic,
-                   tempo_delta=delta or 0.0, **length)
+                   tempo_delta=delta or 0.0, vocal_pitch=vocal_pitch, **length)
 
 
 @dataclass

@@ -1130,7 +1130,8 @@ VOCAL_HARMONY_WORDS = {"backing vocals": "harmony", "backing vocal": "harmony", 
 GENDER_WORDS = ("male", "female", "man", "woman", "men", "women", "girl", "boy", "guy", "lady", "masculine",
                 "feminine", "baritone", "soprano", "alto", "tenor", "deep voice", "deeper voice", "low voice",
                 "lower voice", "deep vocals", "deeper vocals", "high voice", "higher voice", "high pitched voice",
-                "higher pitched voice", "higher vocals")
+                "higher pitched voice", "higher vocals", "high pitched vocals", "low pitched vocals",
+                "deep pitched vocals")
 # A voice named next to the vocals ("female vocals", "a male singer", "sung by a woman"): the singer's, or the kept
 # vocal's re-voicing, when the request gives no gender of its own
 GENDER_VOICES = {"male": "male", "man": "male", "men": "male", "boy": "male", "guy": "male", "masculine": "male",
@@ -1139,7 +1140,8 @@ GENDER_VOICES = {"male": "male", "man": "male", "men": "male", "boy": "male", "g
                  # a voice's height said with it ("a deeper voice", "higher vocals"): that gender's voice
                  "deep voice": "male", "deeper voice": "male", "low voice": "male", "lower voice": "male",
                  "deep vocals": "male", "deeper vocals": "male", "high voice": "female", "higher voice": "female",
-                 "high pitched voice": "female", "higher pitched voice": "female", "higher vocals": "female"}
+                 "high pitched voice": "female", "higher pitched voice": "female", "higher vocals": "female",
+                 "high pitched vocals": "female", "low pitched vocals": "male", "deep pitched vocals": "male"}
 MODE_WORDS = {"minor": "minor", "major": "major", "minor key": "minor", "major key": "major",
               "minor scale": "minor", "major scale": "major"}
 KEY_NAMES = {"a", "b", "c", "d", "e", "f", "g", "c#", "d#", "f#", "g#", "a#", "db", "eb", "gb", "ab", "bb",

@@ -659,3 +659,21 @@ def test_a_band_part_out_of_the_mixs_reverb_keeps_dry_and_takes_the_other_effect
     assert tail(dry) < 0.01 < 0.05 < tail(finished(click.copy(), None))
     spectrum = np.abs(np.fft.rfft(dry[SR // 2 - 1000:SR // 2 + 3000])) ** 2
     assert spectrum[np.fft.rfftfreq(4000, 1 / SR) > 5000].sum() < 0.05 * spectrum.sum()  # a raw click's: ~0.75
+
+
+@pytest.mark.parametrize("prompt, octaves", [("pitched up vocals", 1), ("chipmunk vocals", 1),
+                                             ("pitch the vocals down", -1)])
+def test_a_vocal_pitched_up_moves_the_vocal_alone_by_an_octave(tmp_path, prompt, octaves):
+    """"pitched up vocals" moved the whole mix two semitones: now the kept vocal (its stretched file, what every
+    version mixes) sings an octave up or down, in the song's key, and the band stays where it is."""
+    import parselmouth
+
+    t = np.arange(3 * SR) / SR
+    phase = 2 * np.pi * 220.0 * t
+    lead = (0.2 * sum(np.sin(k * phase) / k for k in range(1, 11))).astype(np.float32)
+    kept = SimpleNamespace(result=lambda: np.repeat(lead[:, None], 2, axis=1))
+    plan = interpret(prompt)
+    assert (plan.vocal_pitch, plan.transpose) == (12 * octaves, 0)
+    moved = np.load(pipeline._stretched_kept_file(kept, tmp_path, None, None, plan.vocal_pitch)).mean(axis=1)
+    hz = parselmouth.Sound(moved.astype(np.float64), SR).to_pitch(0.01, 75, 600).selected_array["frequency"]
+    assert len(moved) == len(lead) and abs(float(np.median(12 * np.log2(hz[hz > 0] / 220.0))) - 12 * octaves) < 0.2

@@ -1597,3 +1597,16 @@ def test_how_the_voice_sings_is_read(prompt, delivery):
     assert plan.vocal_delivery == delivery and plan.ignored_words == ()
     assert any(line.startswith("Vocal: ") and ("whisper" in line or "breathy" in line)
                for line in plan.understood) == bool(delivery)
+
+
+@pytest.mark.parametrize("prompt, semitones", [
+    ("pitched up vocals", 12), ("pitch up the vocals", 12), ("pitched-up vocals", 12), ("chipmunk vocals", 12),
+    ("vocals an octave higher", 12), ("pitch the vocals down an octave", -12),
+    ("pitched down vocals", -12), ("demonic voice, phonk", -12), ("nightcore with pitched up vocals", 0),
+    ("pitch it up", 0), ("turn the vocals up", 0)])
+def test_a_vocal_pitched_up_or_down_is_the_vocal_alone(prompt, semitones):
+    """An octave, the vocal alone ("pitched up vocals" moved the whole mix +2; "chipmunk" was unread); nightcore's
+    own speed already pitches the vocals up; "pitch it up" is still the whole mix."""
+    plan = interpret(prompt)
+    assert plan.vocal_pitch == semitones and plan.ignored_words == ()
+    assert plan.transpose == (2 if prompt == "pitch it up" else 0)
