@@ -610,10 +610,10 @@ def apply_effects(audio: np.ndarray, effects, reverb: float, brightness: float, 
     return np.ascontiguousarray(out.T if as_rows else out, dtype=np.float32)
 
 
-AMBIENCES = ("rain", "waves")
+AMBIENCES = ("rain", "waves", "crowd")
 # an ambience at amount 0.5: this far under the instrumental's RMS (+6 dB at amount 1.0); the waves' rush is low,
-# where the music masks it most
-AMBIENCE_DB = {"rain": -24.0, "waves": -20.0}
+# where the music masks it most; a crowd's murmur (its applause is louder: APPLAUSE_DB)
+AMBIENCE_DB = {"rain": -24.0, "waves": -20.0, "crowd": -27.0}
 
 
 def add_ambience(audio: np.ndarray, effects, seed: int, sr: int = SAMPLE_RATE) -> None:
@@ -629,8 +629,9 @@ def add_ambience(audio: np.ndarray, effects, seed: int, sr: int = SAMPLE_RATE) -
     for kind, params in kinds:
         amount = float(np.clip({**EFFECT_DEFAULTS[kind], **params}["amount"], 0, 1))
         rng = np.random.default_rng([seed, 7307, AMBIENCES.index(kind)])
-        bed = _rain(len(audio), rng, sr) if kind == "rain" else _waves(len(audio), rng, sr)
-        bed *= np.float32(level * 10 ** (AMBIENCE_DB[kind] / 20) * 2 * amount / max(rms(bed), 1e-9))
+        bed = {"rain": _rain, "waves": _waves, "crowd": _crowd}[kind](len(audio), rng, sr)
+        reference = 1.0 if kind == "crowd" else rms(bed)  # a crowd's level is its murmur's, at 1
+        bed *= np.float32(level * 10 ** (AMBIENCE_DB[kind] / 20) * 2 * amount / max(reference, 1e-9))
         audio += bed
 
 
@@ -705,6 +706,67 @@ def _waves(n: int, rng, sr: int) -> np.ndarray:
             t += len(phase)
             start += length
     return (noise * (0.15 + envelope)).astype(np.float32)
+
+
+APPLAUSE_DB = 17.0  # the applause at its loudest, over the crowd's murmur
+_MURMUR_LOOP = 23  # seconds of murmur made, looped (its level swells the whole length: the loop goes unheard)
+APPLAUSE_SECONDS = (3.0, 7.0)  # how long it lasts at the start (dying away) and at the end (rising)
+
+
+def _crowd(n: int, rng, sr: int) -> np.ndarray:
+    """(n, 2) float32: a live audience. Its murmur, all along (RMS 1): noise shaped like speech (band-passed 150 Hz -
+    4 kHz, most of it around 500 Hz), looped, swelling and falling by a few dB over seconds, each side its own; and
+    applause, APPLAUSE_DB over it at its loudest: dying away over the first APPLAUSE_SECONDS[0] s (the band
+    starting) and rising over the last APPLAUSE_SECONDS[1] s to the end (`_applause`)."""
+    import scipy.signal as sig
+
+    loop, fade = min(n, _MURMUR_LOOP * sr), sr // 2  # a loop of murmur, seamless, its two sides apart
+    noise = rng.standard_normal((loop + fade, 2), dtype=np.float32)
+    shaped = sig.sosfilt(_band(150, 4000, sr), noise, axis=0) + 1.5 * sig.sosfilt(_band(300, 900, sr), noise, axis=0)
+    ramp = np.linspace(0, 1, fade, dtype=np.float32)[:, None]
+    shaped[:fade] = shaped[:fade] * ramp + shaped[loop:] * (1 - ramp)  # the loop's end runs into its start
+    shaped = shaped[:loop].astype(np.float32)
+    shaped[:, 1] = np.roll(shaped[:, 1], loop // 2)
+    murmur = np.tile(shaped, (-(-n // loop), 1))[:n]
+    knots = np.arange(0, n + 2 * sr, sr)  # the crowd's own swell: a random level each second, smoothed
+    step = sr // 100  # in 10 ms steps (~0.05 dB each)
+    for channel in range(2):
+        swell = np.interp(np.arange(0, n, step), knots, 10 ** (rng.normal(0, 2.5, len(knots)) / 20))
+        murmur[:, channel] *= np.repeat(swell.astype(np.float32), step)[:n]
+    murmur /= max(rms(murmur), 1e-9)
+    peak = np.float32(10 ** (APPLAUSE_DB / 20))
+    for start, seconds, rising in ((0, APPLAUSE_SECONDS[0], False), (None, APPLAUSE_SECONDS[1], True)):
+        length = min(n, int(seconds * sr))
+        begin = 0 if start == 0 else n - length
+        clapping = _applause(length, rng, sr)
+        t = np.linspace(0, 1, length, dtype=np.float32)
+        shape = np.minimum(1, t / 0.4) ** 2 if rising else (1 - t) ** 2  # in over its first 40 %, or dying
+        murmur[begin:begin + length] += clapping * (peak * shape)[:, None]
+    return murmur
+
+
+def _applause(n: int, rng, sr: int, people: int = 40) -> np.ndarray:
+    """(n, 2) float32, RMS 1: `people` clapping, each 3.5-5 times a second (its own pace, a little uneven) at its
+    own place (a pan and up to 1.5 ms between the two sides), each clap a short noise burst (2-12 ms decay) in one of six bands (0.8-3 kHz, a clap's ring: how a
+    hand meets the other)."""
+    import scipy.signal as sig
+
+    kernels = []
+    for centre in (800.0, 1100.0, 1400.0, 1800.0, 2300.0, 3000.0):
+        m = int(0.04 * sr)
+        burst = rng.standard_normal(m) * np.exp(-np.arange(m) / (rng.uniform(0.002, 0.012) * sr))
+        kernels.append(sig.sosfilt(_band(centre / 1.6, centre * 1.6, sr), burst).astype(np.float32))
+    impulses = np.zeros((len(kernels), n, 2), dtype=np.float32)
+    for _ in range(people):
+        pace, pan, kind = rng.uniform(3.5, 5.0), rng.uniform(0.1, 0.9), rng.integers(len(kernels))
+        times = np.cumsum(rng.normal(1 / pace, 0.08 / pace, int(n / sr * pace) + 2)) - rng.uniform(0, 1 / pace)
+        where = (times[(times >= 0) & (times < n / sr)] * sr).astype(int)
+        loud = rng.lognormal(0, 0.3, len(where)).astype(np.float32)
+        later = np.clip(where + int(rng.uniform(-0.0015, 0.0015) * sr), 0, n - 1)  # its place: heard apart
+        impulses[kind, where, 0] += loud * np.float32(np.sqrt(1 - pan))
+        impulses[kind, later, 1] += loud * np.float32(np.sqrt(pan))
+    out = sum(sig.oaconvolve(impulses[k], kernels[k][:, None], mode="full", axes=0)[:n] for k in range(len(kernels)))
+    return (out / max(rms(out), 1e-9)).astype(np.float32)
 
 
 def _band(low: float, high: float, sr: int) -> np.ndarray:

@@ -1814,16 +1814,20 @@ _PART_EFFECT_MOST = {"mix": 0.6, "drive_db": 18.0, "amount": 1.0}
 
 
 def _reread_where_a_build_goes(hits: list[_Hit], tokens: list[str]) -> None:
-    """"a build up before the chorus", "a drum roll into the chorus": where the build goes is said, not a part of the
-    song to change (a build always leads into a chorus)."""
+    """"a build up before the chorus", "a drum roll into the chorus", "applause at the end": where the build or the
+    applause goes is said, not a part of the song to change (a build always leads into a chorus, a crowd claps
+    at the start and the end)."""
     for k, hit in enumerate(hits):
         after = next((h for h in hits[k + 1:] if h.kind != "swap_to"), None)  # "into"
-        if hit.kind == "build" and after is not None and after.kind == "section" and not after.after_pause \
+        placed = hit.kind == "build" or (hit.kind == "effect" and hit.value == "crowd" and after is not None
+                                         and any(w in after.text for w in ("end", "start", "beginning")))
+        if placed and after is not None and after.kind == "section" and not after.after_pause \
                 and 0 < after.start - hit.end <= 3 and all(t in _LEADING_INTO for t in tokens[hit.end:after.start]):
             after.kind = "consumed"
 
 
-_LEADING_INTO = frozenset(("before", "into", "leading", "going", "up", "to", "ahead", "of", "right", "just"))
+_LEADING_INTO = frozenset(("before", "into", "leading", "going", "up", "to", "ahead", "of", "right", "just", "at",
+                           "after", "in"))
 
 
 def _apply_part_effect(d: _Draft, hit: _Hit, understood: list[str]) -> None:

@@ -77,6 +77,7 @@ class EffectKind(StrEnum):
     VINYL = "vinyl"
     RAIN = "rain"    # a bed of sound under the instrumental, not a process of it (render.add_ambience)
     WAVES = "waves"
+    CROWD = "crowd"  # a live audience: its murmur, and applause at the start and the end
     WIDE = "wide"
     GAIN = "gain"
 
@@ -87,7 +88,7 @@ EFFECT_PARAMS: dict[str, tuple[str, ...]] = {
     "highpass": ("cutoff_hz",), "distortion": ("drive_db",), "bitcrush": ("bit_depth",),
     "compressor": ("threshold_db", "ratio"), "chorus": ("depth", "mix"), "phaser": ("depth", "mix"),
     "delay": ("seconds", "feedback", "mix"), "tape": ("amount",), "lowpass": ("cutoff_hz",), "vinyl": ("amount",),
-    "rain": ("amount",), "waves": ("amount",), "wide": ("amount",), "gain": ("db",), "telephone": ("amount",),
+    "rain": ("amount",), "waves": ("amount",), "crowd": ("amount",), "wide": ("amount",), "gain": ("db",), "telephone": ("amount",),
 }
 
 
@@ -919,6 +920,12 @@ EFFECT_WORDS = {
     "storm sounds": "rain", "ocean waves": "waves", "sea waves": "waves", "ocean sounds": "waves",
     "sea sounds": "waves", "sound of the ocean": "waves", "sound of waves": "waves", "waves crashing": "waves",
     "crashing waves": "waves", "beach sounds": "waves", "surf sounds": "waves",
+    # a live audience ("live crowd" was an acoustic feel and "crowd" unread; "live" alone still is the feel)
+    "crowd": "crowd", "crowds": "crowd", "crowd noise": "crowd", "crowd sounds": "crowd", "live crowd": "crowd",
+    "crowd cheering": "crowd", "cheering crowd": "crowd", "cheering": "crowd", "audience": "crowd",
+    "live audience": "crowd", "an audience": "crowd", "audience cheering": "crowd", "applause": "crowd",
+    "clapping audience": "crowd", "stadium crowd": "crowd", "live concert": "crowd", "in concert": "crowd",
+    "concert crowd": "crowd", "concert audience": "crowd", "live concert recording": "crowd",
 }
 
 DROP_CUES = ("no", "without", "drop", "remove", "removing", "minus", "mute", "lose", "cut", "kill",
@@ -1427,7 +1434,8 @@ EFFECT_DEFAULTS: dict[EffectKind, dict[str, float]] = {
     E.VINYL: {"amount": 0.5}, E.TAPE: {"amount": 0.5}, E.CHORUS: {"depth": 0.4, "mix": 0.3},
     E.PHASER: {"depth": 0.5, "mix": 0.3}, E.BITCRUSH: {"bit_depth": 8.0}, E.LOWPASS: {"cutoff_hz": 2500.0},
     E.HIGHPASS: {"cutoff_hz": 200.0}, E.COMPRESSOR: {"threshold_db": -24.0, "ratio": 5.0}, E.WIDE: {"amount": 0.7},
-    E.GAIN: {"db": 0.0}, E.RAIN: {"amount": 0.5}, E.WAVES: {"amount": 0.5}, E.TELEPHONE: {"amount": 1.0},
+    E.GAIN: {"db": 0.0}, E.RAIN: {"amount": 0.5}, E.WAVES: {"amount": 0.5}, E.CROWD: {"amount": 0.5},
+    E.TELEPHONE: {"amount": 1.0},
 }
 
 

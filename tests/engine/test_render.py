@@ -480,3 +480,34 @@ def test_a_riser_sweeps_up_to_the_chorus_and_stops_there():
     again = music.copy()
     add_risers(again, ((1.0, 5.0),), seed=3)
     assert np.array_equal(again, audio)
+
+
+def test_a_crowd_murmurs_under_the_music_and_applauds_at_the_start_and_the_end():
+    """"live crowd", "audience cheering", "applause": a murmur at AMBIENCE_DB under the music (speech-shaped: most
+    of it 150 Hz - 4 kHz), applause APPLAUSE_DB over it at the start (dying away) and rising to the end, made of
+    claps (sharp onsets: the applause's 5 ms envelope peaks far over its mean); seeded; two sides."""
+    from remixes.engine.render import AMBIENCE_DB, APPLAUSE_DB, add_ambience
+    from remixes.engine.vocabulary import Effect
+
+    seconds = 30
+    t = np.arange(seconds * SR) / SR
+    music = np.repeat((0.3 * np.sin(2 * np.pi * 220 * t))[:, None], 2, axis=1).astype(np.float32)
+    beds = []
+    for seed in (1, 1, 2):
+        audio = music.copy()
+        add_ambience(audio, (Effect("crowd", {"amount": 0.5}),), seed=seed, sr=SR)
+        beds.append(audio - music)
+    bed = beds[0]
+    assert np.array_equal(beds[0], beds[1]) and not np.array_equal(beds[0], beds[2])
+
+    def db(a: float, b: float) -> float:
+        return 20 * np.log10(rms(bed[int(a * SR):int(b * SR)]) / rms(music))
+
+    assert db(8, 20) == pytest.approx(AMBIENCE_DB["crowd"], abs=1.5)
+    assert db(0, 0.5) - db(8, 20) == pytest.approx(APPLAUSE_DB, abs=3) and db(2.5, 3) < db(0, 0.5) - 10
+    assert db(seconds - 2, seconds) - db(8, 20) == pytest.approx(APPLAUSE_DB, abs=3)
+    spectrum = np.abs(np.fft.rfft(bed[8 * SR:20 * SR, 0])) ** 2
+    freqs = np.fft.rfftfreq(12 * SR, 1 / SR)
+    assert spectrum[(freqs > 150) & (freqs < 4000)].sum() > 0.8 * spectrum.sum()  # 0.87: gentle skirts
+    claps = np.sqrt(np.mean(bed[(seconds - 2) * SR:, 0].reshape(-1, 210) ** 2, axis=1))  # 4.8 ms
+    assert claps.max() > 2.5 * claps.mean() and np.corrcoef(bed[:, 0], bed[:, 1])[0, 1] < 0.5  # noise: 1.2

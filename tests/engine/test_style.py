@@ -799,7 +799,7 @@ def test_the_chorus_effect_is_still_the_effect(prompt):
 
 
 @pytest.mark.parametrize("prompt, word", [("a longer drum fill", "longer"), ("busier drums", "busier"),
-                                          ("tighter drums", "tighter"), ("live concert feel", "concert"),
+                                          ("tighter drums", "tighter"), ("a concert piano", "concert"),
                                           ("video game boss battle", "boss"), ("beach party", "beach"),
                                           ("k-pop style with a rap break", "break"), ("the high notes", "high"),
                                           ("a single guitar", "single"), ("a bad mix", "bad"),
