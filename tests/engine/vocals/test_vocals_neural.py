@@ -232,3 +232,29 @@ def test_a_breathy_voice_has_more_air_and_a_whisper_no_pitch_and_both_are_unders
     for audio in (breathy, whisper):
         heard = asr.transcribe(audio, SR, model="tiny.en", language="en").text
         assert asr.word_recall(female.vocal.text, heard) >= 0.5, heard
+
+
+def test_the_singer_breathes_in_before_a_line_after_a_rest(female):
+    """Before each line that follows a rest (BREATH_REST or more) a breath in: noise (no pitch) in the 0.4 s before
+    the line, well under the line (BREATH_DB) and well over the silence further back; none of it on the line."""
+    import parselmouth
+
+    from remixes.engine.vocals.performer import BREATH_DB, BREATH_REST
+
+    audio = female.vocal.audio.astype(np.float64)
+    lines = female.vocal.lines
+    rested = [line for before, line in zip([None] + lines[:-1], lines)
+              if before is None or line["start"] - before["end"] >= BREATH_REST + 0.2]
+    assert len(rested) >= 3
+
+    def rms(a: float, b: float) -> float:
+        return float(np.sqrt(np.mean(audio[int(a * SR):int(b * SR)] ** 2)))
+
+    for line in rested:
+        s = line["start"]
+        breath, sung = rms(s - 0.3, s - 0.06), rms(s, s + 1.0)
+        assert 10 ** ((BREATH_DB - 12) / 20) * sung < breath < 10 ** ((BREATH_DB + 6) / 20) * sung
+        if s > 1.5 and (line is lines[0] or s - lines[lines.index(line) - 1]["end"] > 1.4):
+            assert rms(s - 1.2, s - 0.8) < 0.1 * breath  # silence before the breath
+        pitch = parselmouth.Sound(audio[int((s - 0.3) * SR):int((s - 0.06) * SR)], SR).to_pitch(0.01, 75, 600)
+        assert np.mean(pitch.selected_array["frequency"] > 0) < 0.2
