@@ -268,6 +268,13 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
             notes.append(f"Played x{speed:.2f} as a record at another speed: {plan.varispeed:+d} "
                          f"semitones, in {played} {analysis.mode}, at {timing.tempo * speed:.0f} bpm "
                          "(the words sung or kept go up or down with it).")
+        if plan.key_change:
+            at = modulation_point(first)
+            into = PITCH_NAMES[(analysis.key_tonic + plan.varispeed + moved + plan.key_change) % 12]
+            notes.append(f"Key change: up {plan.key_change} semitone{'s' if plan.key_change > 1 else ''} from "
+                         f"{clock(at / speed)}, the last chorus's first downbeat, into {into} {analysis.mode}, the "
+                         "band and the vocal together." if at is not None else "Asked for a key change at the end, "
+                         f"but the song has less than {MODULATION_ROOM:.0f} s after its last chorus: none made.")
         if plan.mode and plan.mode != analysis.mode:
             notes.append(f"Asked for a {plan.mode} key: the song's own {analysis.mode} harmony is kept so it stays "
                          "recognisable, and the new parts follow it.")
@@ -1096,6 +1103,11 @@ def _finish_version(index: int, arrangement: Arrangement, plan: StylePlan, reque
     if shift:  # "up two semitones", "in the key of E": the band and the vocal moved together, still in tune
         mix = pitch_shifted(mix, shift)
         vocal = None if vocal is None else pitch_shifted(vocal, shift)
+    modulation = modulation_point(arrangement) if plan.key_change else None
+    if modulation is not None:  # "a key change at the end": up from the last chorus, the band and the vocal alike
+        at = int(round(modulation / speed * sr))
+        mix = _modulated(mix, at, plan.key_change, sr)
+        vocal = None if vocal is None else _modulated(vocal, at, plan.key_change, sr)
     whole = len(mix) / sr
     start, end, _ = excerpt(plan, arrangement, whole)
     if start > 0:  # a sung line's pickup just before the cut is kept whole ("Hold on" lost its first syllable)
@@ -1202,6 +1214,36 @@ def pitch_shifted(audio: np.ndarray, semitones: int) -> np.ndarray:
     if len(out) >= len(audio):
         return np.ascontiguousarray(out[:len(audio)])
     return np.concatenate([out, np.zeros((len(audio) - len(out), *out.shape[1:]), dtype=np.float32)])
+
+
+MODULATION_ROOM = 8.0  # seconds the song must still have after the last chorus's start for a key change there
+
+
+def modulation_point(arrangement) -> float | None:
+    """Where "a key change at the end" goes, on the arrangement's timeline: the first downbeat of the last chorus
+    (one that follows no chorus); with no chorus told apart, of the last section starting in the song's second
+    half; else the downbeat nearest three quarters of the way. None when less than MODULATION_ROOM is left after it."""
+    sections = list(arrangement.sections)
+    duration = arrangement.timing.duration
+    starts = [s.start for before, s in zip(sections, sections[1:]) if s.label == "chorus" and before.label != "chorus"]
+    starts = starts or [s.start for s in sections[1:] if s.start >= duration / 2] or [0.75 * duration]
+    bars = np.asarray(arrangement.bar_times, dtype=float)
+    at = float(bars[np.argmin(np.abs(bars - starts[-1]))]) if len(bars) else starts[-1]
+    return at if duration - at >= MODULATION_ROOM and at > 0 else None
+
+
+def _modulated(audio: np.ndarray, at: int, semitones: int, sr: int) -> np.ndarray:
+    """(n, channels) float32 audio moved `semitones` up from sample `at` on (pitch_shifted, from 0.2 s before it for
+    the phase vocoder's context), crossfaded in over the 30 ms before it."""
+    if not 0 < at < len(audio):
+        return audio
+    lead, fade = min(at, int(0.2 * sr)), min(at, int(0.03 * sr))
+    moved = pitch_shifted(audio[at - lead:], semitones)
+    ramp = np.linspace(0, 1, fade, dtype=np.float32)[:, None]
+    out = np.array(audio, dtype=np.float32)
+    out[at - fade:at] = audio[at - fade:at] * (1 - ramp) + moved[lead - fade:lead] * ramp
+    out[at:] = moved[lead:]
+    return out
 
 
 CUT_FADE_IN, CUT_FADE_OUT = 0.05, 3.0  # seconds: a version cut after the song's start, or before its end

@@ -102,6 +102,7 @@ class StylePlan:
     build: str = ""
     vocal_delivery: str = ""  # how new lyrics are sung: "breathy" or "whisper" ("whispered vocals")
     vocal_pitch: int = 0  # "pitched up vocals": semitones (an octave) the vocal alone is moved, formants with it
+    key_change: int = 0  # "a key change at the end": semitones the song goes up from its last chorus
     # pieces of the new kit (DRUM_PIECES' values) -> dB (0: added where the groove lacks it), None: left out;
     # "*": None when only the pieces named play ("classical with a tambourine")
     drum_pieces: dict[str, float | None] = field(default_factory=dict)
@@ -620,6 +621,36 @@ def _extract_vocal_pitch(text: str) -> tuple[int, str, list[str]]:
             return 12 if up else -12, text, [
                 f"Vocal: an octave {'up' if up else 'down'}, the vocal alone (its formants with it: "
                 f"{'a chipmunk' if up else 'a deep, dark'} voice; an octave keeps it in the song's key)"]
+    return 0, text, []
+
+
+_PLACE = (r"(?:\s+(?:at|for|in|on|into|before|near|towards?|going\s+into)\s+(?:the\s+)?(?:very\s+)?"
+          r"(?:end|last\s+chorus|final\s+chorus|last\s+part|outro|finale?|last\s+verse))")
+_STEP = r"(?:\s+(?:up\s+)?(?:by\s+)?(?:a|one)\s+(half\s+step|semitone|whole\s+step|whole\s+tone|tone|step))"
+_MODULATION_PATTERNS = (  # the size, when said, in group 1
+    re.compile(r"\b(?:an?\s+)?(?:upward\s+)?key\s+change" + _STEP + "?" + _PLACE),
+    re.compile(r"\b(?:modulate|modulates|modulating|modulation|modulated)(?:\s+(?:it\s+)?(?:up|upwards|higher))?"
+               + _STEP + "?" + _PLACE + "?"),
+    re.compile(r"\btruck[\s-]*drivers?'?s?(?:\s+(?:gear\s+change|key\s+change|modulation))?" + _STEP + "?"
+               + _PLACE + "?"),
+    re.compile(r"\b(?:last|final)\s+chorus\s+(?:goes\s+)?(?:up|higher)" + _STEP),
+    re.compile(r"\b(?:with|add|and|plus)\s+an?\s+key\s+change\b()"),
+)
+
+
+def _extract_modulation(text: str) -> tuple[int, str, list[str]]:
+    """"a key change at the end", "key change for the last chorus", "modulate up a whole step", "a truck driver's
+    gear change", "pop with a key change": the song goes up a semitone (a whole step when said) from its last
+    chorus, as pop songs do (the plan's key_change; it was "asked to change, but not where to"). (semitones, the
+    text without the phrase, what was understood)."""
+    for pattern in _MODULATION_PATTERNS:
+        match = pattern.search(text)
+        if match:
+            size = (match.group(1) or "") if match.groups() else ""
+            semitones = 2 if size.startswith(("whole", "tone", "step")) else 1
+            text = text[:match.start()] + " , " + text[match.end():]
+            return semitones, text, [f"Key change: up {'a whole step' if semitones == 2 else 'a semitone'} from the "
+                                     "last chorus (the band and the vocal together)"]
     return 0, text, []
 
 
@@ -1223,6 +1254,7 @@ def interpret(prompt: str) -> StylePlan:
     percent, text = _extract_tempo_change(text) if bpm is None else (None, text)
     fade_in, fade_out, text, fade_notes = _extract_fades(text)
     vocal_pitch, text, vocal_pitch_notes = _extract_vocal_pitch(text)
+    modulation, text, modulation_notes = _extract_modulation(text)
     transpose, key_tonic, text, key_notes = _extract_transpose(text)
     edge, text = _extract_edge(text)
     tokens, hits, ignored, spell_notes = _tokens_and_hits(text)
@@ -1329,12 +1361,13 @@ def interpret(prompt: str) -> StylePlan:
         vocal_pitch, vocal_pitch_notes = 0, [f"Vocal: pitched {'up' if varispeed > 0 else 'down'} by the record's "
                                              "speed (nothing more)"]
     understood.extend(vocal_pitch_notes)
+    understood.extend(modulation_notes)
     understood.extend(fade_notes)
     understood.extend(length_notes)
     understood.extend(spell_notes)
     return replace(_finish(d, bpm, understood, ignored), sections=section_changes, fade_in=fade_in or 0.0,
                    fade_out=fade_out or 0.0, varispeed=varispeed, transpose=transpose, key_tonic=key_tonic,
-                   tempo_delta=delta or 0.0, vocal_pitch=vocal_pitch, **length)
+                   tempo_delta=delta or 0.0, vocal_pitch=vocal_pitch, key_change=modulation, **length)
 
 
 @dataclass

@@ -677,3 +677,29 @@ def test_a_vocal_pitched_up_moves_the_vocal_alone_by_an_octave(tmp_path, prompt,
     moved = np.load(pipeline._stretched_kept_file(kept, tmp_path, None, None, plan.vocal_pitch)).mean(axis=1)
     hz = parselmouth.Sound(moved.astype(np.float64), SR).to_pitch(0.01, 75, 600).selected_array["frequency"]
     assert len(moved) == len(lead) and abs(float(np.median(12 * np.log2(hz[hz > 0] / 220.0))) - 12 * octaves) < 0.2
+
+
+def test_a_key_change_goes_up_from_the_last_choruss_downbeat():
+    """"a key change at the end": from the last chorus's first downbeat (one that follows no chorus) the mix is a
+    semitone up, before it as it was, joined without a click; with no room after the chorus, none."""
+    from remixes.engine.music import Section
+
+    bars = tuple(np.arange(0.0, 60.0, 2.4))
+    sections = (Section(0.0, 20.0, "verse", 0.5), Section(20.0, 30.0, "chorus", 1.0),
+                Section(30.0, 40.1, "verse", 0.5), Section(40.1, 52.0, "chorus", 1.0),
+                Section(52.0, 60.0, "chorus", 0.9))
+    arrangement = SimpleNamespace(sections=sections, bar_times=bars, timing=SimpleNamespace(duration=60.0))
+    assert pipeline.modulation_point(arrangement) == pytest.approx(40.8)  # the bar nearest 40.1
+    short = SimpleNamespace(sections=sections, bar_times=bars, timing=SimpleNamespace(duration=47.0))
+    assert pipeline.modulation_point(short) is None  # 6.2 s after it
+    t = np.arange(4 * SR) / SR
+    tone = np.repeat((0.3 * np.sin(2 * np.pi * 440.0 * t))[:, None], 2, axis=1).astype(np.float32)
+    moved = pipeline._modulated(tone, 2 * SR, 1, SR)
+
+    def hz(a: float, b: float) -> float:
+        part = moved[int(a * SR):int(b * SR), 0]
+        spectrum = np.abs(np.fft.rfft(part * np.hanning(len(part))))
+        return float(np.fft.rfftfreq(len(part), 1 / SR)[np.argmax(spectrum)])
+
+    assert hz(0.5, 1.9) == pytest.approx(440.0, abs=1.5) and hz(2.1, 3.5) == pytest.approx(466.2, abs=1.5)
+    assert np.abs(np.diff(moved[2 * SR - 2000:2 * SR + 2000, 0])).max() < 0.05  # a 440 Hz sine steps <= 0.019

@@ -1610,3 +1610,15 @@ def test_a_vocal_pitched_up_or_down_is_the_vocal_alone(prompt, semitones):
     plan = interpret(prompt)
     assert plan.vocal_pitch == semitones and plan.ignored_words == ()
     assert plan.transpose == (2 if prompt == "pitch it up" else 0)
+
+
+@pytest.mark.parametrize("prompt, semitones", [
+    ("add a key change at the end", 1), ("key change for the last chorus", 1), ("modulate up for the final chorus", 1),
+    ("truck driver key change", 1), ("pop with a key change", 1), ("a key change up a whole step at the end", 2),
+    ("last chorus up a half step", 1), ("modulate up a whole step", 2), ("change the key", 0)])
+def test_a_key_change_at_the_end_is_read(prompt, semitones):
+    """It was "asked to change, but not where to" (and "at the end" a song part that changed nothing)."""
+    plan = interpret(prompt)
+    assert plan.key_change == semitones and plan.transpose == 0 and plan.ignored_words == ()
+    assert not any(line.startswith("Song part") for line in plan.understood)
+    assert any(line.startswith("Key change: up") for line in plan.understood) == bool(semitones)
