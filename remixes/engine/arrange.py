@@ -1292,6 +1292,7 @@ def _lead(melody) -> list[NoteTuple]:
 # --- drums -----------------------------------------------------------------------------------------
 
 K, S, CL, HH, OH, RD, CR, RIM, SH, LT, MT, HT, TB, CB, PH = 36, 38, 39, 42, 46, 51, 49, 37, 70, 45, 47, 50, 54, 56, 44
+HBG, MHC, LCG = 60, 62, 64  # high bongo, muted high conga, low conga: a tabla's and a dholak's voices
 
 # One pattern for every Groove (checked below), four steps per beat, so 16 to a 4/4 bar and 12 to a 3/4 one:
 # "x" accent, "o" normal, "g" ghost, "." rest.
@@ -1322,6 +1323,10 @@ GROOVES: dict[Groove, dict[int, str]] = {
     G.GOSPEL:        {K: "x.....x...x.....", S: "....x.......x...", CL: "....o.......o...", TB: "..o...o...o...o."},
     # reggaeton: a kick on every beat under the rim's 3+3+2 (tresillo) in each half bar
     G.DEMBOW:        {K: "x...x...x...x...", RIM: "...x..x....x..x.", HH: "o.o.o.o.o.o.o.o."},
+    # bhangra's chaal: the dhol's bass on one, the and of two, three and the and of four; its stick and the tabla's
+    # bongos bouncing between; the claps of a Bollywood song on two and four
+    G.BHANGRA:       {K: "x.....x.x.....x.", HBG: "..o.o..o..o.o..o", LCG: "..o.......o.....", MHC: "g...g...g...g...",
+                      CL: "....o.......o..."},
     G.WALTZ:         {K: "x...........", S: "....o...o...", HH: "o.g.o.g.o.g."},
     G.JAZZ_WALTZ:    {RD: "o...o..oo...", PH: "....o...o...", K: "g...........", S: "..........g."},
 }

@@ -53,6 +53,7 @@ class Groove(StrEnum):
     CHIP = "chip"
     GOSPEL = "gospel"
     DEMBOW = "dembow"
+    BHANGRA = "bhangra"
     WALTZ = "waltz"
     JAZZ_WALTZ = "jazz_waltz"
 
@@ -452,6 +453,21 @@ STYLE_TABLE: tuple[StyleSpec, ...] = (
         adjectives=("tropical",),
         signature={"brass": P.BRASS_SECTION},
         signature_label="brass section",
+    ),
+    # Bollywood and bhangra ("bollywood", "indian", "desi", "punjabi": unread, a Pop remix): a sitar carries the tune
+    # over a string section and a santoor (the dulcimer), on the dhol's bouncing chaal with the tabla's bongos
+    StyleSpec(
+        id="bollywood", name="Bollywood / bhangra", mood="happy", tempo_range=(88, 116),
+        instruments={"lead": P.SITAR, "strings": P.STRING_ENSEMBLE_1, "arp": P.DULCIMER, "bass": P.FINGER_BASS},
+        drums="bhangra", drum_kit=Kit.STANDARD, drums_if_added="bhangra", swing=0.08,
+        energy=0.75, brightness=0.1, reverb=0.25, vocal_reverb=0.3,
+        keep_original=0.4, keep_vocals=True,
+        effects=(fx("compressor", threshold_db=-18.0, ratio=3.0),),
+        palette=("#ff9933", "#138808", "#ffd700", "#c71585", "#1d3557"),
+        words=("bollywood", "bhangra", "desi", "punjabi", "hindi", "indian", "filmi", "tollywood", "bollywood style",
+            "indian wedding", "sangeet", "qawwali", "ghazal"),
+        signature={"lead": P.SITAR},
+        signature_label="sitar and dhol",
     ),
     StyleSpec(
         id="reggaeton", name="Reggaeton", mood="energetic", tempo_range=(88, 100),

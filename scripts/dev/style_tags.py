@@ -48,6 +48,7 @@ STYLE_TAGS = {
     "gospel": ["soul", "choir", "choral", "oldies"],
     "kpop": ["pop", "dance", "catchy", "electronic"],
     "afrobeats": ["dance", "funk", "happy", "beat"],
+    "bollywood": ["indian", "sitar", "dance", "happy"],
     "lullaby": ["soft", "quiet", "Mellow", "beautiful", "piano"],
     "acappella": ["choir", "choral", "vocal", "voice", "singing"],
 }

@@ -897,3 +897,30 @@ def test_a_build_rolls_the_snare_and_rises_into_the_chorus(prompt, risers, roll)
         assert len(snares) <= 5 and hats != []  # the backbeat and a ghost note
     assert any(note.startswith("Builds into the chorus (0:07-0:12)") for note in arrangement.notes) == \
         (risers or roll)
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_bollywood_plays_the_bhangra_chaal_under_a_sitar_and_a_santoor(seed):
+    """"bollywood", "bhangra", "desi" (a Pop remix before): the dhol's bass on one, the and of two, three and the and
+    of four, the bongos bouncing between, claps on two and four; the sitar carries the tune, strings and the
+    dulcimer (a santoor) the harmony."""
+    arrangement = arrangement_for("bollywood", seed)
+    programs = {p.role: p.program for p in arrangement.parts if not p.is_drums}
+    assert (programs["lead"], programs["arp"]) == (104, 15) and 48 <= programs["strings"] <= 51  # a string section
+    assert 32 <= programs["bass"] < 40
+    drums = part(arrangement, "drums")
+    bars = list(arrangement.bar_times)
+    bars.append(bars[-1] + 4 * BEAT * TEMPO / arrangement.timing.tempo)
+    checked = 0
+    for start, end in zip(bars[:-1], bars[1:]):
+        if start < 0 or end > arrangement.timing.duration:
+            continue
+        step = (end - start) / 16
+
+        def steps(drum):
+            return {round((n[0] - start) / step) % 16 for n in drums.notes if n[2] == drum
+                    and start - step / 2 <= n[0] < end - step / 2}
+
+        assert {0, 6, 8, 14} <= steps(K) and steps(60) == {2, 4, 7, 10, 12, 15} and {4, 12} <= steps(39)
+        checked += 1
+    assert checked >= 2
