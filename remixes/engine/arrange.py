@@ -98,6 +98,7 @@ class Arrangement:
     mix_effects: tuple = ()
     mix_reverb: float = 0.0
     risers: tuple = ()  # ((start, end), ...): a noise riser over each ("a build up before the chorus")
+    pump: float = 0.0  # "sidechain": dB the band and the kept original duck on every beat (plan.pump)
 
 
 # A tempo change this small goes unheard, but the stretch does not: Rubber Band smears a dense mix's
@@ -317,7 +318,7 @@ def arrange(plan: StylePlan, analysis: Analysis, timing: Timing, strength: float
         original_drums_gain=gains["original_drums"],
         original_bass_gain=gains["original_bass"], vocal_gain=vocal_gain,
         mix_effects=mix_effects, mix_reverb=mix_reverb,
-        risers=tuple(builds) if plan.build in ("build", "riser") else (),
+        risers=tuple(builds) if plan.build in ("build", "riser") else (), pump=float(plan.pump),
         band_gain=gains["band"], drum_gain=drum_gain, key_tonic=analysis.key_tonic, mode=analysis.mode,
         notes=tuple(notes), strength=strength,
         stem_spans=stem_spans, mix_spans=mix_spans, vocal_spans=vocal_spans,

@@ -42,7 +42,8 @@ from .lyrics import TRANSCRIPT_VERSION, kept_vocal_lyrics, transcribe_vocal_stem
 from .encode import write_pcm16_wav
 from .master import fade_edges, master
 from .render import (Stretch, add_ambience, add_risers, apply_effects, apply_spans, instrument_name,
-                     keep_freed_blocks, load_soundfont, release_soundfont, render_band_apart, rms, soundfont_note)
+                     keep_freed_blocks, load_soundfont, pump_envelope, release_soundfont, render_band_apart, rms,
+                     soundfont_note)
 from .retimbre import PAD_CENTRE_HZ, pitch_class_pad
 from .separate import Stems, separate
 from .transcribe import transcribe_parts
@@ -969,16 +970,17 @@ def _band_spilled(spill_dir: str, index: int, arrangement: Arrangement, referenc
     while the singer and the other band work; its finish then faults them in again)."""
     keep_freed_blocks()
     clock = _Clock()
-    band, dry = _render_band(arrangement, reference_rms, n)
+    band, dry, kit = _render_band(arrangement, reference_rms, n)
     if band is None:
         return None
     path = _spill(spill_dir, f"band-{index}", band)
     dry_path = None if dry is None else _spill(spill_dir, f"band-{index}-dry", dry)
-    del band, dry
+    kit_path = None if kit is None else _spill(spill_dir, f"band-{index}-kit", kit)
+    del band, dry, kit
     if sung_file is not None and not os.path.exists(sung_file):
         _return_freed_memory()
     clock("band")
-    return path, clock.seconds, dry_path
+    return path, clock.seconds, dry_path, kit_path
 
 
 def _finish_spilled(spill_dir: str, index: int, arrangement: Arrangement, plan: StylePlan, request: RemixRequest,
@@ -989,7 +991,7 @@ def _finish_spilled(spill_dir: str, index: int, arrangement: Arrangement, plan: 
     release_soundfont()  # this helper plays no more notes
     result, notes, seconds = _finish_version(index, arrangement, plan, request, original, band, *job)
     if band is not None:
-        for spilled in (band[0], band[2]):
+        for spilled in (band[0], *band[2:]):
             if spilled is not None:
                 Path(spilled).unlink(missing_ok=True)
         seconds = {**band[1], **seconds}
@@ -1003,35 +1005,41 @@ def _render_version(index: int, arrangement: Arrangement, plan: StylePlan, reque
     """One version in this process: its band (_render_band), then _finish_version."""
     n = len(np.load(original, mmap_mode="r") if isinstance(original, str) else original)
     clock = _Clock()
-    band, dry = _render_band(arrangement, reference_rms, n)
+    band, dry, kit = _render_band(arrangement, reference_rms, n)
     clock("band")
     result, notes, seconds = _finish_version(index, arrangement, plan, request, original,
-                                             None if band is None else (band, {}, dry), lyrics, kept_vocal, workdir,
-                                             sung, encode)
+                                             None if band is None else (band, {}, dry, kit), lyrics, kept_vocal,
+                                             workdir, sung, encode)
     return result, notes, {**clock.seconds, **seconds}
 
 
 def _render_band(arrangement: Arrangement, reference_rms: float, n: int):
     """The version's new band, n samples: its pitched parts at band_gain and its drums at drum_gain
-    (relative to the source's RMS), None when it has none; and what of it goes around the mix's reverb ("no
-    reverb on the drums"), None when nothing does."""
+    (relative to the source's RMS), None when it has none; what of it goes around the mix's reverb ("no reverb on
+    the drums"), None when nothing does; and with a sidechain (arrangement.pump) its kit apart, which the rest ducks
+    to (the kit's own share around the reverb with it), else None."""
     sr = SAMPLE_RATE
-    band = dry = None
+    band = dry = kit = None
     for parts, level in (([p for p in arrangement.parts if not p.is_drums], arrangement.band_gain),
                          ([p for p in arrangement.parts if p.is_drums], arrangement.drum_gain)):
         if parts and level > 0:
             played, around = render_band_apart(parts, n / sr, level * reference_rms, sr)
+            if arrangement.pump and parts[0].is_drums:
+                kit = played[:n] if around is None else np.add(played[:n], around[:n], out=played[:n])
+                band = np.zeros_like(kit) if band is None else band
+                continue
             band = played[:n] if band is None else np.add(band, played[:n], out=band)
             if around is not None:
                 dry = around[:n] if dry is None else np.add(dry, around[:n], out=dry)
             del played, around
-    return band, dry
+    return band, dry, kit
 
 
 def _finish_version(index: int, arrangement: Arrangement, plan: StylePlan, request: RemixRequest, original, band,
                     lyrics: str, kept_vocal=None, workdir=None, sung=None, encode=False):
     """One version: the kept original (an array or a .npy path) + its band (None, or (array or .npy path,
-    seconds, what of it goes around the mix's reverb: None, an array or a .npy path)), effects, then the vocal
+    seconds, what of it goes around the mix's reverb and, with a sidechain, its kit apart: each None, an array or a
+    .npy path)), effects, then the vocal
     (sung lyrics, from `sung` when they were sung once for both versions, or the kept vocal stem, with the same
     effects), mastered. With `workdir`, its stems are
     written there: version-N-instrumental.wav and version-N-vocals.wav (none for an instrumental version),
@@ -1050,17 +1058,24 @@ def _finish_version(index: int, arrangement: Arrangement, plan: StylePlan, reque
         del played
     seed = _version_seed(request.seed, index)
     effects, reverb = _mix_effects(plan, arrangement)
-    dry_band = None if band is None or band[2] is None else (
-        np.asarray(np.load(band[2]), dtype=np.float32) if isinstance(band[2], str) else band[2])
+    dry_band, kit = ((None if band is None or len(band) <= k or band[k] is None else
+                      np.asarray(np.load(band[k]), dtype=np.float32) if isinstance(band[k], str) else band[k])
+                     for k in (2, 3))
     if dry_band is not None and reverb <= 0:  # no reverb to go around
         mix += dry_band[:n]
         dry_band = None
-    dry_rms = 0.0 if kept_vocal is None or lyrics else rms(mix) if dry_band is None else rms(mix + dry_band[:n])
+    dry_rms = 0.0 if kept_vocal is None or lyrics else \
+        rms(sum(a[:n] for a in (dry_band, kit) if a is not None) + mix)
     mix = apply_effects(mix, effects, reverb, plan.brightness, seed=seed, sr=sr, in_place=True)
     if dry_band is not None:  # "no reverb on the drums": the mix's other effects, not its reverb
         mix[:len(dry_band)] += apply_effects(dry_band[:n], effects, 0.0, plan.brightness, seed=seed, sr=sr,
                                              in_place=True)
         del dry_band
+    if arrangement.pump:  # "sidechain": all but the kit ducks on every beat, after the effects (a compressor would
+        mix *= pump_envelope(arrangement.beat_times, n, arrangement.pump, sr)[:, None]  # even it out)
+    if kit is not None:  # the kit the rest ducked to, through the mix's effects on its own
+        mix[:len(kit)] += apply_effects(kit[:n], effects, reverb, plan.brightness, seed=seed, sr=sr, in_place=True)
+        del kit
     add_ambience(mix, plan.effects, seed, sr)  # "rain sounds": under the instrumental (in its stem), not the vocal
     add_risers(mix, arrangement.risers, seed, sr)  # "a build up before the chorus": in the instrumental too
     apply_spans(mix, arrangement.mix_spans, sr)  # after the effects: a compressor would even a chorus lift out

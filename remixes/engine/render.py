@@ -635,6 +635,31 @@ def add_ambience(audio: np.ndarray, effects, seed: int, sr: int = SAMPLE_RATE) -
         audio += bed
 
 
+PUMP_RELEASE = 0.6  # of a beat: how long a sidechained sound takes to swell back after the kick ducks it
+PUMP_ATTACK = 0.004  # seconds it takes to duck (no click)
+
+
+def pump_envelope(beat_times, n: int, depth_db: float, sr: int = SAMPLE_RATE) -> np.ndarray:
+    """(n,) float32 gains of sidechain pumping ("sidechain", the plan's pump): on every beat the sound ducks
+    `depth_db` (over PUMP_ATTACK) and swells back over PUMP_RELEASE of the beat (the dB rising as a square law, as a
+    compressor's release sounds); 1 before the first beat."""
+    gain_db = np.zeros(n, dtype=np.float32)
+    beats = [float(b) for b in beat_times]
+    if len(beats) < 2 or depth_db <= 0:
+        return np.ones(n, dtype=np.float32)
+    beat = float(np.median(np.diff(beats)))
+    release = max(1, int(PUMP_RELEASE * beat * sr))
+    attack = max(1, int(PUMP_ATTACK * sr))
+    curve = -depth_db * (1 - np.arange(release, dtype=np.float32) / release) ** 2
+    curve[:attack] *= np.linspace(0, 1, attack, dtype=np.float32)
+    for b in beats:
+        a = int(round(b * sr))
+        if 0 <= a < n:
+            piece = curve[:n - a]
+            np.minimum(gain_db[a:a + len(piece)], piece, out=gain_db[a:a + len(piece)])
+    return np.power(np.float32(10.0), gain_db / np.float32(20.0))
+
+
 RISER_DB = -9.0  # a riser's level over its last tenth, under the instrumental's RMS
 RISER_HZ = (300.0, 9000.0)  # where its band starts and ends
 
@@ -747,8 +772,8 @@ def _crowd(n: int, rng, sr: int) -> np.ndarray:
 
 def _applause(n: int, rng, sr: int, people: int = 40) -> np.ndarray:
     """(n, 2) float32, RMS 1: `people` clapping, each 3.5-5 times a second (its own pace, a little uneven) at its
-    own place (a pan and up to 1.5 ms between the two sides), each clap a short noise burst (2-12 ms decay) in one of six bands (0.8-3 kHz, a clap's ring: how a
-    hand meets the other)."""
+    own place (a pan and up to 1.5 ms between the two sides), each clap a short noise burst (2-12 ms decay) in one
+    of six bands (0.8-3 kHz, a clap's ring: how a hand meets the other)."""
     import scipy.signal as sig
 
     kernels = []

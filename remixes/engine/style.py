@@ -24,11 +24,11 @@ from .vocabulary import (
     EFFECT_WORDS, ELECTRIC_PROGRAMS, GENDER_VOICES, GENDER_WORDS, GROOVES_IN_THREE, GROOVE_WORDS, IDIOMS,
     INSTRUMENTAL_WORDS, INSTRUMENT_WORDS, INTENSIFIERS, KEEP_CUES, KEY_CHANGE_WORDS, KEY_NAMES, KIT_WORDS,
     LESS_CUES, LEVELLED, LEVEL_COMPARATIVES, METER_WORDS, MODE_WORDS, MODIFIERS, MORE_CUES, NOT_CUES, NOT_GUESSED,
-    NOT_TOO_CUES, OFF_WORDS, ONLY_CUES, ONLY_STYLES, OWN_TEMPO_WORDS, OWN_WORDS, P, REST_WORDS, SECTION_ELSEWHERE,
-    SECTION_ENTRY_WORDS, SECTION_LABELS, SECTION_LIFTS, SECTION_RELATIONS, SECTION_WORDS, SOLO_WORDS, SOUND_LIKE,
-    STOP_WORDS, STYLE_TABLE, SWAP_CONNECTORS, SWAP_CUES, SYNTH_PROGRAMS, TOO_WORDS, TRAILING_LEVELS, VOCALS_ALONE,
-    VOCAL_DELIVERY_WORDS, VOCAL_HARMONY_WORDS, VOCAL_TUNE_WORDS, VOCAL_WORDS, Effect, EffectKind, Groove, Kit, Role,
-    StyleSound, StyleSpec,
+    NOT_TOO_CUES, OFF_WORDS, ONLY_CUES, ONLY_STYLES, OWN_TEMPO_WORDS, OWN_WORDS, P, PUMP_WORDS, REST_WORDS,
+    SECTION_ELSEWHERE, SECTION_ENTRY_WORDS, SECTION_LABELS, SECTION_LIFTS, SECTION_RELATIONS, SECTION_WORDS,
+    SOLO_WORDS, SOUND_LIKE, STOP_WORDS, STYLE_TABLE, SWAP_CONNECTORS, SWAP_CUES, SYNTH_PROGRAMS, TOO_WORDS,
+    TRAILING_LEVELS, VOCALS_ALONE, VOCAL_DELIVERY_WORDS, VOCAL_HARMONY_WORDS, VOCAL_TUNE_WORDS, VOCAL_WORDS, Effect,
+    EffectKind, Groove, Kit, Role, StyleSound, StyleSpec,
 )
 
 MIN_BPM = 40.0
@@ -101,6 +101,7 @@ class StylePlan:
     # riser), "riser" (the riser alone) or "roll" (the roll alone)
     build: str = ""
     vocal_delivery: str = ""  # how new lyrics are sung: "breathy" or "whisper" ("whispered vocals")
+    pump: float = 0.0  # "sidechain": dB the band and the kept original duck on every beat (0: none)
     vocal_pitch: int = 0  # "pitched up vocals": semitones (an octave) the vocal alone is moved, formants with it
     key_change: int = 0  # "a key change at the end": semitones the song goes up from its last chorus
     # pieces of the new kit (DRUM_PIECES' values) -> dB (0: added where the groove lacks it), None: left out;
@@ -282,6 +283,8 @@ def _build_vocabulary() -> dict[tuple[str, ...], tuple[str, object]]:
         add(word, "build", kind)
     for word, kind in VOCAL_DELIVERY_WORDS.items():
         add(word, "vocal_delivery", kind)
+    for word, k in PUMP_WORDS.items():
+        add(word, "pump", k)
     for word in SOLO_WORDS:
         add(word, "solo", None)
     return vocab
@@ -848,6 +851,7 @@ class _Draft:
     part_rooms: dict = field(default_factory=dict)  # role -> (scale, add) of its room
     build: str = ""
     vocal_delivery: str = ""  # how new lyrics are sung: "breathy" or "whisper" ("whispered vocals")
+    pump: float = 0.0
     drum_pieces: dict = field(default_factory=dict)  # piece -> dB, None: left out
     voice: str = ""
 
@@ -1135,7 +1139,7 @@ def _choose_styles(hits: list[_Hit]) -> tuple[str | None, list[str], list[str]]:
 
 _THINGS = ("instrument", "drums", "vocals", "effect", "groove", "kit")
 _GOVERNABLE = _THINGS + ("style", "style_adj", "modifier", "mode", "meter", "vocal_tune", "vocal_harmony",
-                          "gender", "build", "vocal_delivery")
+                          "gender", "build", "vocal_delivery", "pump")
 # gender words that name a voice wherever they are ("make it female"); "a song about a girl" asks nothing
 _GENDER_TERMS = ("male", "female", "masculine", "feminine", "baritone", "soprano", "alto", "tenor")
 _CUES = ("drop", "not", "less", "more", "add", "keep", "only")
@@ -2162,6 +2166,9 @@ def _apply_hits(d: _Draft, hits: list[_Hit], understood: list[str]) -> None:
             understood.append(f"Vocal effect: {hit.value} (on the vocal alone)")
         elif hit.kind == "part_effect":
             _apply_part_effect(d, hit, understood)
+        elif hit.kind == "pump":  # "sidechain": 8 dB, "heavy sidechain" 12, "a little" 4
+            d.pump = 0.0 if polarity in ("drop", "not") else d.pump * 0.5 if polarity == "less" else \
+                min(12.0, PUMP_DB * k * float(hit.value) * (1.5 if polarity == "more" else 1.0))
         elif hit.kind == "vocal_delivery":
             d.vocal_delivery = "" if polarity in ("drop", "not", "less") else str(hit.value)
         elif hit.kind == "build":  # "a riser" and "a drum roll": both, a build
@@ -2288,6 +2295,8 @@ def _clamp(x: float, lo: float, hi: float) -> float:
     return float(min(max(x, lo), hi))
 
 
+PUMP_DB = 8.0  # how far "sidechain" ducks the band and the original on each beat
+
 _BUILD_LINES = {"build": "Build-ups: a snare roll and a noise riser rising into each chorus",
                 "riser": "Risers: a noise sweep rising into each chorus",
                 "roll": "Drum rolls: a snare roll rising into each chorus"}
@@ -2317,6 +2326,9 @@ def _finish(d: _Draft, bpm: float | None, understood: list[str], ignored: list[s
         understood.append("Removes: " + ", ".join(dict.fromkeys(d.removes)))
     if d.build:
         understood.append(_BUILD_LINES[d.build])
+    if d.pump:
+        understood.append(f"Sidechain: the band and the original duck {d.pump:g} dB on every beat and swell back "
+                          "(the drums and the vocal do not)")
     if d.vocal_delivery:
         understood.append("Vocal: breathy (more air in the sung voice)" if d.vocal_delivery == "breathy" else
                           "Vocal: whispered (no pitch: a whisper)")
@@ -2377,6 +2389,7 @@ def _finish(d: _Draft, bpm: float | None, understood: list[str], ignored: list[s
                     if (scale, add) != (1.0, 0.0)},
         build=d.build,
         vocal_delivery=d.vocal_delivery,
+        pump=round(d.pump, 1),
         timing_feel=d.timing_feel,
         articulation=d.articulation,
         drum_pieces=dict(d.drum_pieces) if drums else {},

@@ -927,7 +927,7 @@ EFFECT_WORDS = {
     "bitcrusher": "bitcrush",
     "bitcrushed": "bitcrush", "bit crush": "bitcrush", "filter": "lowpass", "filtered": "lowpass",
     "low pass": "lowpass", "lowpass": "lowpass", "high pass": "highpass", "highpass": "highpass",
-    "sidechain": "compressor", "side chain": "compressor", "compression": "compressor", "stereo": "wide",
+    "compression": "compressor", "stereo": "wide",
     "effects": "all", "fx": "all",
     # ambience under the music (they were unread, or "rain" a chill feel alone: "rainy" still is)
     "rain sounds": "rain", "rain sound": "rain", "sound of rain": "rain", "sounds of rain": "rain",
@@ -1129,6 +1129,14 @@ VOCAL_DELIVERY_WORDS = {"whisper": "whisper", "whispers": "whisper", "whispered"
                         "whispery": "whisper", "asmr": "whisper", "breathy": "breathy", "breathier": "breathy",
                         "airy vocals": "breathy", "airy voice": "breathy", "airy vocal": "breathy",
                         "breathy voice": "breathy", "husky": "breathy", "husky voice": "breathy"}
+# "sidechain", "pumping sidechain": the band and the kept original duck on every beat and swell back (the
+# sidechain compression of dance music; it was a compressor on the whole mix). "pumping" alone is still energetic.
+PUMP_WORDS = {word: 1.0 for word in (
+    "sidechain", "side chain", "sidechained", "side chained", "sidechaining", "sidechain compression",
+    "sidechain pumping", "pumping sidechain", "sidechain pump", "pumping bass", "ducking", "pumping effect",
+    "pump effect", "sidechained synths", "sidechained pads")}
+PUMP_WORDS.update({"heavy sidechain": 1.5, "hard sidechain": 1.5, "strong sidechain": 1.5, "big sidechain": 1.5,
+                   "subtle sidechain": 0.5, "light sidechain": 0.5, "gentle sidechain": 0.5})
 # "add a build up before the chorus", "risers", "a drum roll into the chorus", "a big drop": the bars before each
 # chorus build to it, with a snare roll rising to its downbeat and a noise sweep rising to it ("build"); "riser" the
 # sweep alone, "drum roll" the roll alone (each was unread, or a song part's change that changed nothing)

@@ -179,7 +179,7 @@ def sung_over_a_band(monkeypatch, prompt: str, seconds: float = 2.0) -> np.ndarr
     voice = np.repeat((0.05 * np.sin(2 * np.pi * 523.25 * t))[:, None], 2, axis=1).astype(np.float32)
     monkeypatch.setattr(pipeline, "_sing", lambda *args: (voice, "la", [], ()))
     arrangement = SimpleNamespace(parts=(), band_gain=0.0, drum_gain=0.0, mix_spans=(), vocal_spans=(), mix_effects=(),
-                                  mix_reverb=0.0, risers=())
+                                  mix_reverb=0.0, risers=(), pump=0.0)
     result, _, _ = pipeline._render_version(1, arrangement, interpret(prompt), RemixRequest(prompt=prompt), band,
                                             float(np.sqrt(np.mean(band ** 2))), "la")
     return result.audio
@@ -247,7 +247,7 @@ def test_a_kept_vocal_keeps_its_balance_with_the_instrumental_through_the_effect
                       axis=1).astype(np.float32)
     np.save(tmp_path / "kept.npy", voice)
     arrangement = SimpleNamespace(parts=(), band_gain=0.0, drum_gain=0.0, mix_spans=(), vocal_spans=(), mix_effects=(),
-                                  mix_reverb=0.0, risers=())
+                                  mix_reverb=0.0, risers=(), pump=0.0)
     pipeline._finish_version(1, arrangement, interpret(prompt), RemixRequest(prompt=prompt), band, None, "",
                              kept_vocal=str(tmp_path / "kept.npy"), workdir=tmp_path)
 
@@ -304,7 +304,7 @@ def test_a_part_of_the_song_changes_there_alone(tmp_path, monkeypatch, prompt, b
     _, _, mix_spans, vocal_spans = _section_changes(plan.sections, sections, 1.0, [], notes)
     assert notes[0].startswith(f"Song part \u201c{plan.sections[0].words}\u201d (0:02-0:04)")
     arrangement = SimpleNamespace(parts=(), band_gain=0.0, drum_gain=0.0, mix_spans=mix_spans, mix_effects=(),
-                                  mix_reverb=0.0, vocal_spans=vocal_spans, risers=())
+                                  mix_reverb=0.0, vocal_spans=vocal_spans, risers=(), pump=0.0)
     pipeline._finish_version(1, arrangement, plan, RemixRequest(prompt=prompt), band, None, "la", workdir=tmp_path)
 
     def halves_db(name):
@@ -462,7 +462,7 @@ def _held_tones(monkeypatch, seconds: float, band_hz: float = 330.0, voice_hz: f
     voice = np.repeat((0.05 * np.sin(2 * np.pi * voice_hz * t))[:, None], 2, axis=1).astype(np.float32)
     monkeypatch.setattr(pipeline, "_sing", lambda *args: (voice.copy(), "la", list(lines), ()))
     return band, SimpleNamespace(parts=(), band_gain=0.0, drum_gain=0.0, mix_spans=(), vocal_spans=(), mix_effects=(),
-                                 mix_reverb=0.0, risers=())
+                                 mix_reverb=0.0, risers=(), pump=0.0)
 
 
 def test_a_nightcore_versions_notes_give_the_times_and_the_key_heard():
@@ -642,7 +642,7 @@ def test_a_band_part_out_of_the_mixs_reverb_keeps_dry_and_takes_the_other_effect
     for no time after it; the same click in the band rings on. The dry click still takes the mix's low-pass."""
     plan = replace(interpret("rock"), reverb=1.0, effects=(Effect("lowpass", {"cutoff_hz": 2000.0}),), drum_pieces={})
     arrangement = SimpleNamespace(parts=(), band_gain=0.0, drum_gain=0.0, mix_spans=(), vocal_spans=(), mix_effects=(),
-                                  mix_reverb=0.0, risers=())
+                                  mix_reverb=0.0, risers=(), pump=0.0)
     click = np.zeros((2 * SR, 2), dtype=np.float32)
     click[SR // 2:SR // 2 + 64] = 0.5
     silence = np.zeros_like(click)
@@ -703,3 +703,34 @@ def test_a_key_change_goes_up_from_the_last_choruss_downbeat():
 
     assert hz(0.5, 1.9) == pytest.approx(440.0, abs=1.5) and hz(2.1, 3.5) == pytest.approx(466.2, abs=1.5)
     assert np.abs(np.diff(moved[2 * SR - 2000:2 * SR + 2000, 0])).max() < 0.05  # a 440 Hz sine steps <= 0.019
+
+
+def test_sidechain_ducks_all_but_the_kit_on_every_beat_after_the_effects():
+    """"house with sidechain": a held tone (the original) ducks ~7.5 dB right after each beat and swells back within
+    the beat, through house's compressor (the duck comes after it); the kit's click on the beat is not ducked."""
+    plan = interpret("house with sidechain")
+    beats = tuple(np.arange(0.0, 4.0, 0.5))
+    arrangement = SimpleNamespace(parts=(), band_gain=0.0, drum_gain=0.0, mix_spans=(), vocal_spans=(), mix_effects=(),
+                                  mix_reverb=0.0, risers=(), pump=plan.pump, beat_times=beats)
+    t = np.arange(4 * SR) / SR
+    tone = np.repeat((0.2 * np.sin(2 * np.pi * 220.0 * t))[:, None], 2, axis=1).astype(np.float32)
+    kit = np.zeros_like(tone)
+    for b in beats:
+        kit[int(b * SR):int(b * SR) + 200] = 0.5
+
+    def finished(pump: float, band) -> np.ndarray:
+        arrangement.pump = pump
+        result, _, _ = pipeline._finish_version(1, arrangement, plan, RemixRequest(prompt="house"), tone.copy(), band,
+                                                "")
+        return result.audio.mean(axis=1)
+
+    hop = SR // 100
+    ducked = finished(plan.pump, None)
+    level = 20 * np.log10(np.sqrt(np.convolve(ducked ** 2, np.ones(hop) / hop, mode="same"))[::hop] + 1e-12)
+    beat = 50  # 10 ms frames
+    assert level[2 * beat + 2] < level[2 * beat + 40] - 6 and level[2 * beat + 49] > level[2 * beat + 40] - 1
+    with_kit = finished(plan.pump, (np.zeros_like(tone), {}, None, kit.copy()))
+    plain_kit = finished(0.0, (np.zeros_like(tone), {}, None, kit.copy()))
+    at = int(2.0 * SR)
+    clicks = [np.abs(a[at:at + 200] - a[at - 400:at - 200]).max() for a in (with_kit, plain_kit)]
+    assert clicks[0] == pytest.approx(clicks[1], rel=0.25)  # the click as loud with the sidechain as without

@@ -511,3 +511,17 @@ def test_a_crowd_murmurs_under_the_music_and_applauds_at_the_start_and_the_end()
     assert spectrum[(freqs > 150) & (freqs < 4000)].sum() > 0.8 * spectrum.sum()  # 0.87: gentle skirts
     claps = np.sqrt(np.mean(bed[(seconds - 2) * SR:, 0].reshape(-1, 210) ** 2, axis=1))  # 4.8 ms
     assert claps.max() > 2.5 * claps.mean() and np.corrcoef(bed[:, 0], bed[:, 1])[0, 1] < 0.5  # noise: 1.2
+
+
+def test_sidechain_pumping_ducks_on_every_beat_and_swells_back():
+    """"sidechain": at each beat the gain drops PUMP depth within a few ms and is back by PUMP_RELEASE of the beat."""
+    from remixes.engine.render import PUMP_RELEASE, pump_envelope
+
+    beats = np.arange(0.0, 4.0, 0.5)
+    envelope = pump_envelope(beats, 4 * SR, 8.0)
+    db = 20 * np.log10(envelope)
+    for b in beats[1:]:
+        at = int(b * SR)
+        assert db[at - 10] > -0.01 and db[at:at + int(0.01 * SR)].min() == pytest.approx(-8.0, abs=0.3)
+        assert db[at + int(0.5 * PUMP_RELEASE / 2 * SR)] < -1.5 and db[at + int(0.5 * PUMP_RELEASE * SR) + 2] > -0.01
+    assert np.all(pump_envelope(beats, SR, 0.0) == 1.0)

@@ -1622,3 +1622,14 @@ def test_a_key_change_at_the_end_is_read(prompt, semitones):
     assert plan.key_change == semitones and plan.transpose == 0 and plan.ignored_words == ()
     assert not any(line.startswith("Song part") for line in plan.understood)
     assert any(line.startswith("Key change: up") for line in plan.understood) == bool(semitones)
+
+
+@pytest.mark.parametrize("prompt, db", [("house with sidechain", 8.0), ("heavy sidechain", 12.0),
+                                        ("a little sidechain", 4.0), ("subtle sidechain", 4.0),
+                                        ("no sidechain", 0.0), ("pumping edm", 0.0)])
+def test_sidechain_is_pumping_not_a_compressor(prompt, db):
+    """"sidechain" added a compressor to the whole mix: now the band and the original duck on every beat."""
+    plan = interpret(prompt)
+    assert plan.pump == db and plan.ignored_words == ()
+    if "sidechain" in prompt:  # no compressor of its own: the style's effects as they are
+        assert plan.effects == interpret(plan.style).effects
