@@ -1796,13 +1796,15 @@ def _reread_part_effects(hits: list[_Hit], tokens: list[str]) -> None:
 
     for k, hit in enumerate(hits):
         before = next((h for h in reversed(hits[:k]) if h.kind not in ("swap_to", "add")), None)
-        after = next((h for h in hits[k + 1:] if h.kind not in ("add", "more", "less", "intensity")), None)
+        after = next((h for h in hits[k + 1:] if h.kind not in ("add", "more", "less", "intensity", "solo")), None)
         if not is_part(hit) or hit.polarity not in ("plain", "add", "more"):
             continue
         if hit.after_pause:  # "reverb, piano": two things asked
             before = None
         described = any(t in _DESCRIBING_VERBS or t in ("give", "gives")
-                        for t in tokens[max(0, hit.start - 3):hit.start])
+                        for t in tokens[max(0, hit.start - 3):hit.start]) or \
+            (after is not None and any(t in ("should", "needs", "need", "is", "sounds", "must")
+                                       for t in tokens[hit.end:after.start]))
         if is_effect(before) and before.end == hit.start and before.polarity in ("plain", "add"):
             before.kind, before.part = "part_effect", ((hit.kind, hit.value),)  # "echoey piano", "filtered drums"
         elif before is not None and before.kind == "modifier" and before.end == hit.start \
@@ -1825,9 +1827,10 @@ def _reread_part_effects(hits: list[_Hit], tokens: list[str]) -> None:
             gap = tokens[hit.end:after.start]
             soaked = any(t in _SOAKED for t in gap)
             compound = not gap and is_effect(after)  # "guitar delay", "piano reverb"
-            if not (gap[:1] in (["with"], ["through"], ["into"]) or soaked or described or compound) or not all(
+            joined = [t for t in gap if t != "solo"][:1] in (["with"], ["through"], ["into"])  # "guitar solo with"
+            if not (joined or soaked or described or compound) or not all(
                     t in _WITH_A or t in _HOW_MUCH or t in _SOAKED or t in _DESCRIBING_GAP or (t == "in" and soaked)
-                    for t in gap):
+                    or t in ("should", "needs", "need", "must", "to", "solo") for t in gap):
                 continue
             if is_effect(after) and after.polarity in ("plain", "add", "more", "less") \
                     and (after.text != "chorus" or not (compound or described)):  # "guitar chorus": the song's part

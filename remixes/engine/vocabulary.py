@@ -1142,7 +1142,8 @@ PUMP_WORDS.update({"heavy sidechain": 1.5, "hard sidechain": 1.5, "strong sidech
 # sweep alone, "drum roll" the roll alone (each was unread, or a song part's change that changed nothing)
 BUILD_WORDS = {"build up": "build", "build ups": "build", "buildup": "build", "buildups": "build",
                "big build": "build", "big drop": "build", "huge drop": "build", "massive drop": "build",
-               "edm drop": "build", "riser": "riser", "risers": "riser", "noise riser": "riser",
+               "edm drop": "build", "with a drop": "build", "hard drop": "build", "heavy drop": "build",
+               "bass drop": "build", "sick drop": "build", "riser": "riser", "risers": "riser", "noise riser": "riser",
                "white noise riser": "riser", "uplifter": "riser", "uplifters": "riser", "noise sweep": "riser",
                "white noise sweep": "riser", "drum roll": "roll", "drum rolls": "roll", "snare roll": "roll",
                "snare rolls": "roll", "snare build": "roll", "snare buildup": "roll", "snare build up": "roll"}

@@ -1633,3 +1633,14 @@ def test_sidechain_is_pumping_not_a_compressor(prompt, db):
     assert plan.pump == db and plan.ignored_words == ()
     if "sidechain" in prompt:  # no compressor of its own: the style's effects as they are
         assert plan.effects == interpret(plan.style).effects
+
+
+@pytest.mark.parametrize("prompt, role, kinds, room", [
+    ("guitar solo with delay", "lead", ["delay"], (1.0, 0.0)),
+    ("the piano should be drier", "chords", [], (0.5, 0.0)),
+    ("the drums need more reverb", "drums", [], (1.0, 0.25))])
+def test_a_parts_sound_said_after_it_is_that_parts(prompt, role, kinds, room):
+    """A solo between the part and its effect, or the part said to need it ("should be drier"): that part's own
+    (each was the whole mix's, "the piano should be drier" a drier mix with a piano added)."""
+    plan = interpret(prompt)
+    assert _part_sound(plan, role) == (kinds, room) and plan.reverb == interpret("").reverb
