@@ -1329,6 +1329,10 @@ GROOVES: dict[Groove, dict[int, str]] = {
     # bongos bouncing between; the claps of a Bollywood song on two and four
     G.BHANGRA:       {K: "x.....x.x.....x.", HBG: "..o.o..o..o.o..o", LCG: "..o.......o.....", MHC: "g...g...g...g...",
                       CL: "....o.......o..."},
+    # the darbuka's maqsum: doum, tek, -, tek, doum, -, tek, - in eighths (the doum's low conga and a soft kick under
+    # it, the tek's bongo), a muted conga's ghost notes and the riq's jingles between
+    G.MAQSUM:        {LCG: "x.......x.......", K: "o.......o.......", HBG: "..x...x.....x...", MHC: "....g.....g...g.",
+                      TB: "o.g.o.g.o.g.o.g."},
     G.WALTZ:         {K: "x...........", S: "....o...o...", HH: "o.g.o.g.o.g."},
     G.JAZZ_WALTZ:    {RD: "o...o..oo...", PH: "....o...o...", K: "g...........", S: "..........g."},
 }

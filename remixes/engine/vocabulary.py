@@ -54,6 +54,7 @@ class Groove(StrEnum):
     GOSPEL = "gospel"
     DEMBOW = "dembow"
     BHANGRA = "bhangra"
+    MAQSUM = "maqsum"
     WALTZ = "waltz"
     JAZZ_WALTZ = "jazz_waltz"
 
@@ -468,6 +469,23 @@ STYLE_TABLE: tuple[StyleSpec, ...] = (
             "indian wedding", "sangeet", "qawwali", "ghazal"),
         signature={"lead": P.SITAR},
         signature_label="sitar and dhol",
+    ),
+    # Arabic ("arabic", "middle eastern", "belly dance": unread, a Pop remix): a plucked lute (General MIDI's shamisen,
+    # as "oud" reads) carries the tune over a string section and an accordion, on the darbuka's maqsum with a riq
+    StyleSpec(
+        id="arabic", name="Arabic / Middle Eastern", mood="energetic", tempo_range=(90, 125),
+        instruments={"lead": P.SHAMISEN, "strings": P.STRING_ENSEMBLE_1, "chords": P.ACCORDION,
+            "bass": P.ACOUSTIC_BASS},
+        drums="maqsum", drum_kit=Kit.STANDARD, drums_if_added="maqsum", swing=0.05,
+        energy=0.7, brightness=0.05, reverb=0.3, vocal_reverb=0.35,
+        keep_original=0.4, keep_vocals=True,
+        effects=(fx("compressor", threshold_db=-18.0, ratio=3.0),),
+        palette=("#c1121f", "#fdf0d5", "#003049", "#e9c46a", "#2a9d8f"),
+        words=("arabic", "arab", "middle eastern", "middle east", "belly dance", "belly dancing", "bellydance",
+            "oriental", "egyptian", "turkish", "persian", "arabian", "shaabi", "khaleeji", "dabke", "rai", "mizrahi",
+            "arabesque"),
+        signature={"lead": P.SHAMISEN},
+        signature_label="oud and darbuka",
     ),
     StyleSpec(
         id="reggaeton", name="Reggaeton", mood="energetic", tempo_range=(88, 100),

@@ -912,3 +912,17 @@ def test_bollywood_plays_the_bhangra_chaal_under_a_sitar_and_a_santoor(seed):
     assert len(bars) >= 2
     for steps in bars:
         assert {0, 6, 8, 14} <= steps[K] and steps[60] == {2, 4, 7, 10, 12, 15} and {4, 12} <= steps[39]
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_arabic_plays_the_maqsum_under_an_oud_and_strings(seed):
+    """"arabic", "middle eastern", "belly dance" (a Pop remix before): the darbuka's maqsum (doum on one and three,
+    tek on the and of one, the and of two and the and of three) with a riq's jingles; a plucked lute carries the
+    tune, strings and an accordion the harmony."""
+    arrangement = arrangement_for("arabic", seed)
+    programs = {p.role: p.program for p in arrangement.parts if not p.is_drums}
+    assert programs["lead"] == 106 and 48 <= programs["strings"] <= 51 and 21 <= programs["chords"] <= 23
+    bars = bar_steps(arrangement, (64, 60, 54))
+    assert len(bars) >= 2
+    for steps in bars:
+        assert steps[64] == {0, 8} and steps[60] == {2, 6, 12} and {0, 4, 8, 12} <= steps[54]
