@@ -545,7 +545,7 @@ def apply_effects(audio: np.ndarray, effects, reverb: float, brightness: float, 
 
     rng = np.random.default_rng([seed, 104729])
     # Pedalboard takes (n, 2) as it is (the same output as channel rows); vinyl, tape and wide work on rows.
-    as_rows = len(audio) < 16 or any(EffectKind(effect.kind) in ("vinyl", "tape", "wide") for effect in effects)
+    as_rows = len(audio) < 16 or any(EffectKind(effect.kind) in ("vinyl", "tape", "wide", "mono") for effect in effects)
     own = in_place and audio.dtype == np.float32 and audio.flags.c_contiguous and audio.flags.writeable
     out = np.array(audio.T, dtype=np.float32, order="C") if as_rows else \
         audio if own else np.array(audio, dtype=np.float32, order="C")
@@ -586,15 +586,15 @@ def apply_effects(audio: np.ndarray, effects, reverb: float, brightness: float, 
                       pb.LowpassFilter(cutoff_frequency_hz=3000.0)]
         elif kind in AMBIENCES:
             continue  # added under the instrumental after its effects (add_ambience), not to a vocal
-        elif kind in ("vinyl", "tape", "wide"):
+        elif kind in ("vinyl", "tape", "wide", "mono"):
             flush()
             amount = float(np.clip(p["amount"], 0, 1))
             if kind == "vinyl":
                 out = _vinyl(out, amount, rng, sr)
             elif kind == "tape":
                 out = _tape(out, amount, sr)
-            else:
-                out = _widen(out, amount)
+            else:  # "mono": the side taken out (amount 1), or some of it
+                out = _widen(out, amount if kind == "wide" else -amount)
     if reverb > 0:
         chain.append(pb.Reverb(room_size=float(0.35 + 0.55 * reverb), damping=0.5,
                                wet_level=float(0.33 * reverb), dry_level=float(1 - 0.25 * reverb), width=1.0))

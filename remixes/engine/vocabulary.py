@@ -81,6 +81,7 @@ class EffectKind(StrEnum):
     WAVES = "waves"
     CROWD = "crowd"  # a live audience: its murmur, and applause at the start and the end
     WIDE = "wide"
+    MONO = "mono"  # "make it mono": the two sides as one (after any widening)
     GAIN = "gain"
 
 
@@ -90,7 +91,8 @@ EFFECT_PARAMS: dict[str, tuple[str, ...]] = {
     "highpass": ("cutoff_hz",), "distortion": ("drive_db",), "bitcrush": ("bit_depth",),
     "compressor": ("threshold_db", "ratio"), "chorus": ("depth", "mix"), "phaser": ("depth", "mix"),
     "delay": ("seconds", "feedback", "mix"), "tape": ("amount",), "lowpass": ("cutoff_hz",), "vinyl": ("amount",),
-    "rain": ("amount",), "waves": ("amount",), "crowd": ("amount",), "wide": ("amount",), "gain": ("db",), "telephone": ("amount",),
+    "rain": ("amount",), "waves": ("amount",), "crowd": ("amount",), "wide": ("amount",), "mono": ("amount",),
+    "gain": ("db",), "telephone": ("amount",),
 }
 
 
@@ -250,7 +252,8 @@ STYLE_TABLE: tuple[StyleSpec, ...] = (
             fx("wide", amount=0.5)),
         palette=("#0d0221", "#ff2a6d", "#05d9e8", "#d1f7ff", "#650d89"),
         words=("edm", "electronic dance", "big room", "festival", "electro", "dance music", "dance", "hardstyle",
-            "future bass", "rave", "club", "electronica", "happy hardcore", "gabber"),
+            "future bass", "rave", "club", "electronica", "happy hardcore", "gabber", "eurodance", "euro dance",
+            "hi nrg", "hinrg", "jersey club"),
         adjectives=("electronic",),
         signature={"lead": P.SAW_LEAD},
         signature_label="saw lead",
@@ -264,7 +267,7 @@ STYLE_TABLE: tuple[StyleSpec, ...] = (
         effects=(fx("highpass", cutoff_hz=30.0), fx("compressor", threshold_db=-20.0, ratio=4.0),
             fx("delay", seconds=0.375, feedback=0.3, mix=0.15)),
         palette=("#0a0a0a", "#3a3a3a", "#ff3c00", "#bdbdbd", "#1f1f1f"),
-        words=("techno", "minimal techno", "industrial", "acid", "acid techno", "berlin techno"),
+        words=("techno", "minimal techno", "industrial", "acid", "acid techno", "berlin techno", "idm"),
         signature={"arp": P.SAW_LEAD},
         signature_label="synth arpeggio",
     ),
@@ -496,6 +499,7 @@ STYLE_TABLE: tuple[StyleSpec, ...] = (
         effects=(fx("compressor", threshold_db=-20.0, ratio=4.0),),
         palette=("#1b0036", "#ff006e", "#ffbe0b", "#00f5d4", "#3a0ca3"),
         words=("reggaeton", "regueton", "dembow", "dem bow", "perreo", "urbano latino", "urbano", "latin urban",
+            "moombahton",
             "musica urbana"),
         signature={"bass": P.SYNTH_BASS_1},
         signature_label="808 bass",
@@ -853,6 +857,8 @@ INSTRUMENT_WORDS: dict[str, InstrumentWord] = {
     "whistling": InstrumentWord("lead", P.WHISTLE, only(P.WHISTLE), "whistle"),
     "ocarina": InstrumentWord("lead", P.OCARINA, only(P.OCARINA)),
     "synth": InstrumentWord("lead", P.SAW_LEAD, span(P.SQUARE_LEAD, P.SCI_FI_FX)),
+    "mono synth": InstrumentWord("lead", P.SAW_LEAD, span(P.SQUARE_LEAD, P.SCI_FI_FX), "synth"),  # a synth, not a mix
+    "monosynth": InstrumentWord("lead", P.SAW_LEAD, span(P.SQUARE_LEAD, P.SCI_FI_FX), "synth"),
     "synths": InstrumentWord("lead", P.SAW_LEAD, span(P.SQUARE_LEAD, P.SCI_FI_FX), "synth"),
     "synthesizer": InstrumentWord("lead", P.SAW_LEAD, span(P.SQUARE_LEAD, P.SCI_FI_FX), "synth"),
     "synthesizers": InstrumentWord("lead", P.SAW_LEAD, span(P.SQUARE_LEAD, P.SCI_FI_FX), "synth"),
@@ -945,7 +951,8 @@ EFFECT_WORDS = {
     "bitcrusher": "bitcrush",
     "bitcrushed": "bitcrush", "bit crush": "bitcrush", "filter": "lowpass", "filtered": "lowpass",
     "low pass": "lowpass", "lowpass": "lowpass", "high pass": "highpass", "highpass": "highpass",
-    "compression": "compressor", "stereo": "wide",
+    "compression": "compressor", "stereo": "wide", "mono": "mono", "in mono": "mono", "mono mix": "mono",
+    "mono sound": "mono", "monaural": "mono",
     "effects": "all", "fx": "all",
     # ambience under the music (they were unread, or "rain" a chill feel alone: "rainy" still is)
     "rain sounds": "rain", "rain sound": "rain", "sound of rain": "rain", "sounds of rain": "rain",
@@ -1476,7 +1483,7 @@ EFFECT_DEFAULTS: dict[EffectKind, dict[str, float]] = {
     E.DELAY: {"seconds": 0.375, "feedback": 0.35, "mix": 0.2}, E.DISTORTION: {"drive_db": 8.0},
     E.VINYL: {"amount": 0.5}, E.TAPE: {"amount": 0.5}, E.CHORUS: {"depth": 0.4, "mix": 0.3},
     E.PHASER: {"depth": 0.5, "mix": 0.3}, E.BITCRUSH: {"bit_depth": 8.0}, E.LOWPASS: {"cutoff_hz": 2500.0},
-    E.HIGHPASS: {"cutoff_hz": 200.0}, E.COMPRESSOR: {"threshold_db": -24.0, "ratio": 5.0}, E.WIDE: {"amount": 0.7},
+    E.HIGHPASS: {"cutoff_hz": 200.0}, E.COMPRESSOR: {"threshold_db": -24.0, "ratio": 5.0}, E.WIDE: {"amount": 0.7}, E.MONO: {"amount": 1.0},
     E.GAIN: {"db": 0.0}, E.RAIN: {"amount": 0.5}, E.WAVES: {"amount": 0.5}, E.CROWD: {"amount": 0.5},
     E.TELEPHONE: {"amount": 1.0},
 }

@@ -525,3 +525,14 @@ def test_sidechain_pumping_ducks_on_every_beat_and_swells_back():
         assert db[at - 10] > -0.01 and db[at:at + int(0.01 * SR)].min() == pytest.approx(-8.0, abs=0.3)
         assert db[at + int(0.5 * PUMP_RELEASE / 2 * SR)] < -1.5 and db[at + int(0.5 * PUMP_RELEASE * SR) + 2] > -0.01
     assert np.all(pump_envelope(beats, SR, 0.0) == 1.0)
+
+
+def test_mono_makes_the_two_sides_one():
+    """"make it mono": after the style's own widening, both channels carry the mid."""
+    from remixes.engine.render import apply_effects
+    from remixes.engine.vocabulary import Effect
+
+    rng = np.random.default_rng(0)
+    stereo = rng.standard_normal((SR, 2)).astype(np.float32) * 0.1
+    out = apply_effects(stereo, (Effect("wide", {"amount": 0.7}), Effect("mono", {"amount": 1.0})), 0.0, 0.0, seed=0)
+    assert np.allclose(out[:, 0], out[:, 1]) and np.allclose(out[:, 0], stereo.mean(axis=1), atol=1e-6)

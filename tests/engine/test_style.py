@@ -1644,3 +1644,18 @@ def test_a_parts_sound_said_after_it_is_that_parts(prompt, role, kinds, room):
     (each was the whole mix's, "the piano should be drier" a drier mix with a piano added)."""
     plan = interpret(prompt)
     assert _part_sound(plan, role) == (kinds, room) and plan.reverb == interpret("").reverb
+
+
+@pytest.mark.parametrize("prompt, style", [("eurodance", "edm"), ("hi-nrg", "edm"), ("jersey club", "edm"),
+                                           ("moombahton", "reggaeton"), ("idm", "techno")])
+def test_more_genre_names_name_their_genre(prompt, style):
+    """Each was unread (a Pop remix), "jersey club" EDM with "jersey" unread."""
+    plan = interpret(prompt)
+    assert plan.style == style and plan.ignored_words == ()
+
+
+@pytest.mark.parametrize("prompt", ["make it mono", "lofi in mono", "a vintage mono mix"])
+def test_mono_is_read(prompt):
+    """"mono" was unread; the mix's sides go as one, after the style's own widening."""
+    kinds = [e.kind for e in interpret(prompt).effects]
+    assert kinds[-1] == "mono"
