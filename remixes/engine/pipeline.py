@@ -1146,6 +1146,9 @@ def _finish_version(index: int, arrangement: Arrangement, plan: StylePlan, reque
         mix = _with_repeats(mix, a, b, count, sr)
         vocal = None if vocal is None else _with_repeats(vocal, a, b, count, sr, pickup=int(round(pickup * sr)))
         sung_lines = _lines_with_repeats(sung_lines, a_, b_, count, pickup)
+    if plan.tape_stop:  # "end with a tape stop": the end slows to a halt, both stems alike
+        mix = tape_stopped(mix, plan.tape_stop, sr)
+        vocal = None if vocal is None else tape_stopped(vocal, plan.tape_stop, sr)
     if plan.fade_in or plan.fade_out:  # both stems alike, so that they still add up to the version
         for stem in (mix, vocal):
             if stem is not None:
@@ -1229,6 +1232,27 @@ def pitch_shifted(audio: np.ndarray, semitones: int) -> np.ndarray:
     if len(out) >= len(audio):
         return np.ascontiguousarray(out[:len(audio)])
     return np.concatenate([out, np.zeros((len(audio) - len(out), *out.shape[1:]), dtype=np.float32)])
+
+
+def tape_stopped(audio: np.ndarray, seconds: float, sr: int) -> np.ndarray:
+    """(n, channels) float32 audio whose last `seconds` (half of it at most) slow to a halt, as a tape or a turntable
+    losing power: the playback speed falls from 1 to 0 along them (pitch with it), so they play the half as much of
+    what came before them and the rest is not heard; the level sinks with the speed (as its square root) and the
+    last 20 ms fade to silence. The same length."""
+    n = len(audio)
+    length = min(int(seconds * sr), n // 2)
+    if length < sr // 10:
+        return audio
+    start = n - length
+    k = np.arange(length, dtype=np.float64)
+    speed = 1.0 - k / length
+    where = start + k - k ** 2 / (2 * length)  # the source's position: the integral of the speed
+    out = np.array(audio, dtype=np.float32)
+    for channel in range(out.shape[1]):
+        out[start:, channel] = np.interp(where, np.arange(n), audio[:, channel]) * np.sqrt(speed)
+    tail = min(length, int(0.02 * sr))
+    out[n - tail:] *= np.linspace(1, 0, tail, dtype=np.float32)[:, None]
+    return out
 
 
 MODULATION_ROOM = 8.0  # seconds the song must still have after the last chorus's start for a key change there

@@ -104,6 +104,7 @@ class StylePlan:
     pump: float = 0.0  # "sidechain": dB the band and the kept original duck on every beat (0: none)
     vocal_pitch: int = 0  # "pitched up vocals": semitones (an octave) the vocal alone is moved, formants with it
     key_change: int = 0  # "a key change at the end": semitones the song goes up from its last chorus
+    tape_stop: float = 0.0  # "end with a tape stop": seconds over which the version's end slows to a halt
     # pieces of the new kit (DRUM_PIECES' values) -> dB (0: added where the groove lacks it), None: left out;
     # "*": None when only the pieces named play ("classical with a tambourine")
     drum_pieces: dict[str, float | None] = field(default_factory=dict)
@@ -563,6 +564,27 @@ def _extract_fades(text: str) -> tuple[float | None, float | None, str, list[str
             where = "first" if side == "in" else "last"
             notes.append(f"Fade {side}: over the {where} {value:g} s" if value else f"Fade {side}: none")
     return fade_in, fade_out, text, notes
+
+
+TAPE_STOP_SECONDS = 1.6  # a tape stop's length ("a slow tape stop": twice it)
+_TAPE_STOP = re.compile(r"\b(?:(?:end|ending|finish|finishing|stop|close|closing)\s+(?:it\s+)?(?:with|on)\s+)?"
+                        r"(?:an?\s+|the\s+)?(slow\s+|long\s+|quick\s+|short\s+)?(?:tape|vinyl|record|turntable|"
+                        r"cassette)[\s-]*(?:stop|stops|slowdown|slow\s+down|brake|spin\s*down)(?:\s+effect)?"
+                        r"(?:\s+(?:at|in)\s+the\s+(?:very\s+)?end)?\b|\bpower[\s-]*down(?:\s+effect)?\b")
+
+
+def _extract_tape_stop(text: str) -> tuple[float, str, list[str]]:
+    """"end with a tape stop", "a tape stop effect", "vinyl stop at the end", "power down": the version's last
+    seconds slow to a halt, pitch and all, as a tape or a turntable losing power (the plan's tape_stop, seconds;
+    "tape stop" was tape saturation with every effect removed: "stop" a refusal). (seconds, the text without the
+    phrase, what was understood)."""
+    match = _TAPE_STOP.search(text)
+    if not match:
+        return 0.0, text, []
+    how = (match.group(1) or "").strip()
+    seconds = TAPE_STOP_SECONDS * (2.0 if how in ("slow", "long") else 0.6 if how in ("quick", "short") else 1.0)
+    text = text[:match.start()] + " , " + text[match.end():]
+    return seconds, text, [f"Tape stop: the last {seconds:g} s slow to a halt, pitch and all"]
 
 
 _NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -1256,6 +1278,7 @@ def interpret(prompt: str) -> StylePlan:
     delta, text = _extract_tempo_delta(text)
     bpm, text, notes = _extract_bpm(text)
     percent, text = _extract_tempo_change(text) if bpm is None else (None, text)
+    tape_stop, text, tape_stop_notes = _extract_tape_stop(text)
     fade_in, fade_out, text, fade_notes = _extract_fades(text)
     vocal_pitch, text, vocal_pitch_notes = _extract_vocal_pitch(text)
     modulation, text, modulation_notes = _extract_modulation(text)
@@ -1367,11 +1390,12 @@ def interpret(prompt: str) -> StylePlan:
     understood.extend(vocal_pitch_notes)
     understood.extend(modulation_notes)
     understood.extend(fade_notes)
+    understood.extend(tape_stop_notes)
     understood.extend(length_notes)
     understood.extend(spell_notes)
     return replace(_finish(d, bpm, understood, ignored), sections=section_changes, fade_in=fade_in or 0.0,
                    fade_out=fade_out or 0.0, varispeed=varispeed, transpose=transpose, key_tonic=key_tonic,
-                   tempo_delta=delta or 0.0, vocal_pitch=vocal_pitch, key_change=modulation, **length)
+                   tempo_delta=delta or 0.0, vocal_pitch=vocal_pitch, key_change=modulation, tape_stop=tape_stop, **length)
 
 
 @dataclass

@@ -734,3 +734,22 @@ def test_sidechain_ducks_all_but_the_kit_on_every_beat_after_the_effects():
     at = int(2.0 * SR)
     clicks = [np.abs(a[at:at + 200] - a[at - 400:at - 200]).max() for a in (with_kit, plain_kit)]
     assert clicks[0] == pytest.approx(clicks[1], rel=0.25)  # the click as loud with the sidechain as without
+
+
+def test_a_tape_stop_slows_the_end_to_a_halt():
+    """"end with a tape stop": over the last 1.6 s a 440 Hz tone falls in pitch (half way in, about half the speed:
+    ~220-330 Hz) and ends in silence; before it, the version as it was; the same length."""
+    plan = interpret("end with a tape stop")
+    assert plan.tape_stop == pytest.approx(1.6)
+    t = np.arange(6 * SR) / SR
+    tone = np.repeat((0.3 * np.sin(2 * np.pi * 440.0 * t))[:, None], 2, axis=1).astype(np.float32)
+    stopped = pipeline.tape_stopped(tone, plan.tape_stop, SR)
+    assert stopped.shape == tone.shape and np.array_equal(stopped[:int(4.3 * SR)], tone[:int(4.3 * SR)])
+
+    def hz(a: float, b: float) -> float:
+        part = stopped[int(a * SR):int(b * SR), 0]
+        spectrum = np.abs(np.fft.rfft(part * np.hanning(len(part))))
+        return float(np.fft.rfftfreq(len(part), 1 / SR)[np.argmax(spectrum)])
+
+    assert hz(4.45, 4.6) == pytest.approx(440, rel=0.1) and 180 < hz(5.1, 5.3) < 330
+    assert np.abs(stopped[-10:]).max() < 1e-3

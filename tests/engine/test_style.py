@@ -1659,3 +1659,13 @@ def test_mono_is_read(prompt):
     """"mono" was unread; the mix's sides go as one, after the style's own widening."""
     kinds = [e.kind for e in interpret(prompt).effects]
     assert kinds[-1] == "mono"
+
+
+@pytest.mark.parametrize("prompt, seconds", [("end with a tape stop", 1.6), ("tape stop effect", 1.6),
+                                             ("a slow vinyl stop at the end", 3.2), ("power down", 1.6),
+                                             ("tape saturation", 0.0)])
+def test_a_tape_stop_is_read(prompt, seconds):
+    """"tape stop effect" was tape saturation with every effect removed ("stop" a refusal)."""
+    plan = interpret(prompt)
+    assert plan.tape_stop == pytest.approx(seconds) and "effects" not in plan.removed and plan.sections == ()
+    assert ("tape" in [e.kind for e in plan.effects]) == (prompt == "tape saturation")
