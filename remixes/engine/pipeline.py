@@ -1109,6 +1109,18 @@ def _finish_version(index: int, arrangement: Arrangement, plan: StylePlan, reque
             vocal *= np.float32(before / after)
     if vocal is not None:
         apply_spans(vocal, arrangement.vocal_spans, sr)
+    if plan.vocal_chops:  # "vocal chops": slices of the vocal on a rhythm where it rests, in the vocal's stem
+        from .chops import CHOPS, vocal_chops
+
+        layer, bars = vocal_chops(vocal, arrangement.bar_times, arrangement.beat_times, sr)
+        if layer is not None:
+            vocal += layer
+            notes.append(f"Vocal chops: {CHOPS} slices of the vocal, retriggered on a 3-3-2 rhythm in the {bars} bars "
+                         "where it rests.")
+        else:
+            notes.append("Asked for vocal chops, but " + ("this version has no vocal to cut." if vocal is None else
+                                                           "the vocal rests in no whole bar: none made."))
+        del layer
     speed = varispeed_factor(plan)
     if speed != 1.0:  # "nightcore", "slowed": the mix played faster and higher (or slower and lower), as a record
         mix = at_speed(mix, speed)

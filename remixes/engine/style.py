@@ -27,8 +27,8 @@ from .vocabulary import (
     NOT_TOO_CUES, OFF_WORDS, ONLY_CUES, ONLY_STYLES, OWN_TEMPO_WORDS, OWN_WORDS, P, PUMP_WORDS, REST_WORDS,
     SECTION_ELSEWHERE, SECTION_ENTRY_WORDS, SECTION_LABELS, SECTION_LIFTS, SECTION_RELATIONS, SECTION_WORDS,
     SOLO_WORDS, SOUND_LIKE, STOP_WORDS, STYLE_TABLE, SWAP_CONNECTORS, SWAP_CUES, SYNTH_PROGRAMS, TOO_WORDS,
-    TRAILING_LEVELS, VOCALS_ALONE, VOCAL_DELIVERY_WORDS, VOCAL_HARMONY_WORDS, VOCAL_TUNE_WORDS, VOCAL_WORDS, Effect,
-    EffectKind, Groove, Kit, Role, StyleSound, StyleSpec,
+    TRAILING_LEVELS, VOCALS_ALONE, VOCAL_CHOP_WORDS, VOCAL_DELIVERY_WORDS, VOCAL_HARMONY_WORDS, VOCAL_TUNE_WORDS,
+    VOCAL_WORDS, Effect, EffectKind, Groove, Kit, Role, StyleSound, StyleSpec,
 )
 
 MIN_BPM = 40.0
@@ -102,6 +102,7 @@ class StylePlan:
     build: str = ""
     vocal_delivery: str = ""  # how new lyrics are sung: "breathy" or "whisper" ("whispered vocals")
     pump: float = 0.0  # "sidechain": dB the band and the kept original duck on every beat (0: none)
+    vocal_chops: bool = False  # "vocal chops": slices of the vocal retriggered on a rhythm where it rests
     vocal_pitch: int = 0  # "pitched up vocals": semitones (an octave) the vocal alone is moved, formants with it
     key_change: int = 0  # "a key change at the end": semitones the song goes up from its last chorus
     tape_stop: float = 0.0  # "end with a tape stop": seconds over which the version's end slows to a halt
@@ -286,6 +287,8 @@ def _build_vocabulary() -> dict[tuple[str, ...], tuple[str, object]]:
         add(word, "vocal_delivery", kind)
     for word, k in PUMP_WORDS.items():
         add(word, "pump", k)
+    for word in VOCAL_CHOP_WORDS:
+        add(word, "vocal_chops", None)
     for word in SOLO_WORDS:
         add(word, "solo", None)
     return vocab
@@ -874,6 +877,7 @@ class _Draft:
     build: str = ""
     vocal_delivery: str = ""  # how new lyrics are sung: "breathy" or "whisper" ("whispered vocals")
     pump: float = 0.0
+    vocal_chops: bool = False
     drum_pieces: dict = field(default_factory=dict)  # piece -> dB, None: left out
     voice: str = ""
 
@@ -1161,7 +1165,7 @@ def _choose_styles(hits: list[_Hit]) -> tuple[str | None, list[str], list[str]]:
 
 _THINGS = ("instrument", "drums", "vocals", "effect", "groove", "kit")
 _GOVERNABLE = _THINGS + ("style", "style_adj", "modifier", "mode", "meter", "vocal_tune", "vocal_harmony",
-                          "gender", "build", "vocal_delivery", "pump")
+                          "gender", "build", "vocal_delivery", "pump", "vocal_chops")
 # gender words that name a voice wherever they are ("make it female"); "a song about a girl" asks nothing
 _GENDER_TERMS = ("male", "female", "masculine", "feminine", "baritone", "soprano", "alto", "tenor")
 _CUES = ("drop", "not", "less", "more", "add", "keep", "only")
@@ -2196,6 +2200,9 @@ def _apply_hits(d: _Draft, hits: list[_Hit], understood: list[str]) -> None:
         elif hit.kind == "pump":  # "sidechain": 8 dB, "heavy sidechain" 12, "a little" 4
             d.pump = 0.0 if polarity in ("drop", "not") else d.pump * 0.5 if polarity == "less" else \
                 min(12.0, PUMP_DB * k * float(hit.value) * (1.5 if polarity == "more" else 1.0))
+        elif hit.kind == "vocal_chops":
+            d.vocal_chops = polarity not in ("drop", "not", "less")
+            d.keep_vocals = d.keep_vocals or (d.vocal_chops and "vocals" not in d.removes)
         elif hit.kind == "vocal_delivery":
             d.vocal_delivery = "" if polarity in ("drop", "not", "less") else str(hit.value)
         elif hit.kind == "build":  # "a riser" and "a drum roll": both, a build
@@ -2353,6 +2360,8 @@ def _finish(d: _Draft, bpm: float | None, understood: list[str], ignored: list[s
         understood.append("Removes: " + ", ".join(dict.fromkeys(d.removes)))
     if d.build:
         understood.append(_BUILD_LINES[d.build])
+    if d.vocal_chops:
+        understood.append("Vocal chops: slices of the vocal retriggered on a rhythm where it rests")
     if d.pump:
         understood.append(f"Sidechain: the band and the original duck {d.pump:g} dB on every beat and swell back "
                           "(the drums and the vocal do not)")
@@ -2417,6 +2426,7 @@ def _finish(d: _Draft, bpm: float | None, understood: list[str], ignored: list[s
         build=d.build,
         vocal_delivery=d.vocal_delivery,
         pump=round(d.pump, 1),
+        vocal_chops=d.vocal_chops,
         timing_feel=d.timing_feel,
         articulation=d.articulation,
         drum_pieces=dict(d.drum_pieces) if drums else {},

@@ -1669,3 +1669,10 @@ def test_a_tape_stop_is_read(prompt, seconds):
     plan = interpret(prompt)
     assert plan.tape_stop == pytest.approx(seconds) and "effects" not in plan.removed and plan.sections == ()
     assert ("tape" in [e.kind for e in plan.effects]) == (prompt == "tape saturation")
+
+
+@pytest.mark.parametrize("prompt, chops", [("edm with vocal chops", True), ("chopped vocals", True),
+                                           ("no vocal chops", False)])
+def test_vocal_chops_are_read(prompt, chops):
+    plan = interpret(prompt)
+    assert plan.vocal_chops == chops and plan.ignored_words == ()
