@@ -1487,7 +1487,8 @@ EFFECT_DEFAULTS: dict[EffectKind, dict[str, float]] = {
     E.DELAY: {"seconds": 0.375, "feedback": 0.35, "mix": 0.2}, E.DISTORTION: {"drive_db": 8.0},
     E.VINYL: {"amount": 0.5}, E.TAPE: {"amount": 0.5}, E.CHORUS: {"depth": 0.4, "mix": 0.3},
     E.PHASER: {"depth": 0.5, "mix": 0.3}, E.BITCRUSH: {"bit_depth": 8.0}, E.LOWPASS: {"cutoff_hz": 2500.0},
-    E.HIGHPASS: {"cutoff_hz": 200.0}, E.COMPRESSOR: {"threshold_db": -24.0, "ratio": 5.0}, E.WIDE: {"amount": 0.7}, E.MONO: {"amount": 1.0},
+    E.HIGHPASS: {"cutoff_hz": 200.0}, E.COMPRESSOR: {"threshold_db": -24.0, "ratio": 5.0}, E.WIDE: {"amount": 0.7},
+    E.MONO: {"amount": 1.0},
     E.GAIN: {"db": 0.0}, E.RAIN: {"amount": 0.5}, E.WAVES: {"amount": 0.5}, E.CROWD: {"amount": 0.5},
     E.TELEPHONE: {"amount": 1.0},
 }
