@@ -688,7 +688,8 @@ _CLARITY = {"punk": 0.9, "metal": 0.92, "dnb": 0.95}
 # 0.005 -> 0.027), around 660 Hz "ambient, slow, electronic, piano", 0.005 -> 0.041, recognisability mean
 # 0.721 -> 0.731 (lowest 0.647 -> 0.659); and no more energy below 250 Hz than its bassless band needs.
 _RETIMBRED = frozenset({"jazz", "lofi", "acoustic", "country", "reggae", "hiphop", "dubstep", "bossa",
-                        "piano_ballad", "funk", "lullaby", "acappella", "bollywood"})
+                        "piano_ballad", "funk", "lullaby", "acappella", "bollywood",
+                        "kids"})
 # Piano ballad and lo-fi hear their pad an octave up too (v1/v2 at 0.5 on feelings, armygeddon and war of freedom):
 # piano ballad's tags (piano / Mellow / soft / beautiful / sad) rise 0.035 -> 0.056, lo-fi's stay (0.023 -> 0.025)
 # and its remix of armygeddon is more recognisable (0.638 / 0.638 -> 0.661 / 0.667); both no less elsewhere.

@@ -744,6 +744,24 @@ STYLE_TABLE: tuple[StyleSpec, ...] = (
         signature={"arp": P.MUSIC_BOX},
         signature_label="music box",
     ),
+    # a children's song ("make it a kids song", "for kids", "cartoon": unread, a Pop remix; "nursery rhyme" was a
+    # lullaby): a xylophone on the tune, a celesta's arpeggio and a bouncing piano, bright; the song's own
+    # accompaniment as a pad of its pitch classes (arrange._RETIMBRED: its guitars were heard as "rock")
+    StyleSpec(
+        id="kids", name="Kids' song", mood="happy", tempo_range=(100, 132),
+        instruments={"lead": P.XYLOPHONE, "arp": P.CELESTA, "chords": P.ACOUSTIC_GRAND_PIANO, "bass": P.ACOUSTIC_BASS},
+        drums="rock", drum_kit=Kit.STANDARD, drums_if_added="rock", swing=0.0,
+        energy=0.6, brightness=0.35, reverb=0.15, vocal_reverb=0.2,
+        keep_original=0.4, keep_vocals=True,
+        effects=(fx("compressor", threshold_db=-18.0, ratio=2.5),),
+        palette=("#ffbe0b", "#fb5607", "#ff006e", "#8338ec", "#3a86ff"),
+        words=("kids song", "kids songs", "kids music", "kid song", "childrens song", "children's song",
+            "children song", "childrens music", "children's music", "nursery rhyme", "nursery rhymes", "cartoon",
+            "cartoon theme", "kindergarten", "preschool"),
+        adjectives=("kid friendly", "childlike"),
+        signature={"lead": P.XYLOPHONE},
+        signature_label="xylophone and celesta",
+    ),
 )
 DEFAULT_STYLE = "pop"
 

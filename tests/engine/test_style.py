@@ -1676,3 +1676,12 @@ def test_a_tape_stop_is_read(prompt, seconds):
 def test_vocal_chops_are_read(prompt, chops):
     plan = interpret(prompt)
     assert plan.vocal_chops == chops and plan.ignored_words == ()
+
+
+@pytest.mark.parametrize("prompt, style", [("make it a kids song", "kids"), ("children's song", "kids"),
+                                           ("nursery rhyme", "kids"), ("cartoon theme", "kids"),
+                                           ("lullaby for kids", "lullaby"), ("nursery", "lullaby")])
+def test_a_kids_song_is_a_style_of_its_own(prompt, style):
+    """"make it a kids song", "cartoon" were unread (a Pop remix), "nursery rhyme" a lullaby."""
+    plan = interpret(prompt)
+    assert plan.style == style and plan.ignored_words == ()
