@@ -277,18 +277,11 @@ def _build_vocabulary() -> dict[tuple[str, ...], tuple[str, object]]:
         add(word, "intensity", k)
     for word in GENDER_WORDS:
         add(word, "gender", word)
-    for word, kind in VOCAL_TUNE_WORDS.items():
-        add(word, "vocal_tune", kind)
-    for word, kind in VOCAL_HARMONY_WORDS.items():
-        add(word, "vocal_harmony", kind)
-    for word, kind in BUILD_WORDS.items():
-        add(word, "build", kind)
-    for word, kind in VOCAL_DELIVERY_WORDS.items():
-        add(word, "vocal_delivery", kind)
-    for word, k in PUMP_WORDS.items():
-        add(word, "pump", k)
-    for word in VOCAL_CHOP_WORDS:
-        add(word, "vocal_chops", None)
+    for kind, table in (("vocal_tune", VOCAL_TUNE_WORDS), ("vocal_harmony", VOCAL_HARMONY_WORDS),
+                        ("build", BUILD_WORDS), ("vocal_delivery", VOCAL_DELIVERY_WORDS), ("pump", PUMP_WORDS),
+                        ("vocal_chops", dict.fromkeys(VOCAL_CHOP_WORDS))):
+        for word, value in table.items():  # word -> the hit's value
+            add(word, kind, value)
     for word in SOLO_WORDS:
         add(word, "solo", None)
     return vocab
@@ -1755,8 +1748,9 @@ _WITH_A = frozenset(("with", "through", "into", "a", "an", "the", "some", "more"
 
 
 def _reread_parts_an_effect_is_on(hits: list[_Hit], tokens: list[str]) -> None:
-    """"more delay on the guitars", "reverb on the piano": the part is where the effect is asked, not a part asked for
-    (each was added); the effect is the whole mix's (one part's effects are not made apart), and the plan says so."""
+    """"vinyl on the piano", "compression on the bass" (an effect no part takes apart: _reread_part_effects has read
+    the others): the part is where the effect is asked, not a part asked for (it was added); the effect is the
+    whole mix's, and the plan says so."""
     for before, hit in zip(hits, hits[1:]):
         if hit.kind == "instrument" and hit.polarity == "plain" and before.kind == "effect" \
                 and before.polarity in ("plain", "add", "more") and 0 < hit.start - before.end <= 3 \
