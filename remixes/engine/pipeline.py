@@ -276,6 +276,9 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
                          f"{clock(at / speed)}, the last chorus's first downbeat, into {into} {analysis.mode}, the "
                          "band and the vocal together." if at is not None else "Asked for a key change at the end, "
                          f"but the song has less than {MODULATION_ROOM:.0f} s after its last chorus: none made.")
+        if plan.orbit:
+            notes.append(f"8D audio: the mix circles the listener's head once every {orbit_seconds(plan, first):.1f} s "
+                         f"({plan.orbit // 4} bars): in front, at the right ear, behind (duller), at the left ear.")
         if plan.mode and plan.mode != analysis.mode:
             notes.append(f"Asked for a {plan.mode} key: the song's own {analysis.mode} harmony is kept so it stays "
                          "recognisable, and the new parts follow it.")
@@ -1161,6 +1164,12 @@ def _finish_version(index: int, arrangement: Arrangement, plan: StylePlan, reque
     if plan.tape_stop:  # "end with a tape stop": the end slows to a halt, both stems alike
         mix = tape_stopped(mix, plan.tape_stop, sr)
         vocal = None if vocal is None else tape_stopped(vocal, plan.tape_stop, sr)
+    if plan.orbit:  # "8d audio": around the listener's head on the beat's clock, both stems alike (they still add up)
+        from .orbit import orbited
+
+        turn = orbit_seconds(plan, arrangement)
+        mix = orbited(mix, turn, sr)
+        vocal = None if vocal is None else orbited(vocal, turn, sr)
     if plan.fade_in or plan.fade_out:  # both stems alike, so that they still add up to the version
         for stem in (mix, vocal):
             if stem is not None:
@@ -1265,6 +1274,12 @@ def tape_stopped(audio: np.ndarray, seconds: float, sr: int) -> np.ndarray:
     tail = min(length, int(0.02 * sr))
     out[n - tail:] *= np.linspace(1, 0, tail, dtype=np.float32)[:, None]
     return out
+
+
+def orbit_seconds(plan: StylePlan, arrangement) -> float:
+    """Seconds of the finished version "8d audio" takes to circle the head once: the plan's beats at the remix's
+    tempo, as the version plays (a nightcore's faster record turns faster too)."""
+    return plan.orbit * 60.0 / (arrangement.timing.tempo * varispeed_factor(plan))
 
 
 MODULATION_ROOM = 8.0  # seconds the song must still have after the last chorus's start for a key change there

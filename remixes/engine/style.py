@@ -106,6 +106,7 @@ class StylePlan:
     vocal_pitch: int = 0  # "pitched up vocals": semitones (an octave) the vocal alone is moved, formants with it
     key_change: int = 0  # "a key change at the end": semitones the song goes up from its last chorus
     tape_stop: float = 0.0  # "end with a tape stop": seconds over which the version's end slows to a halt
+    orbit: int = 0  # "8d audio": beats of the remix's tempo the mix takes to circle the listener's head once (0: none)
     # pieces of the new kit (DRUM_PIECES' values) -> dB (0: added where the groove lacks it), None: left out;
     # "*": None when only the pieces named play ("classical with a tambourine")
     drum_pieces: dict[str, float | None] = field(default_factory=dict)
@@ -581,6 +582,30 @@ def _extract_tape_stop(text: str) -> tuple[float, str, list[str]]:
     seconds = TAPE_STOP_SECONDS * (2.0 if how in ("slow", "long") else 0.6 if how in ("quick", "short") else 1.0)
     text = text[:match.start()] + " , " + text[match.end():]
     return seconds, text, [f"Tape stop: the last {seconds:g} s slow to a halt, pitch and all"]
+
+
+ORBIT_BEATS = 16  # "8d audio": one turn around the listener's head every four bars ("slow": eight, "fast": two)
+_ORBIT = re.compile(r"\b(?:(slow|slowly|fast|quick|quickly)\s+)?(?:(?:8|16|eight|sixteen)\s*d(?:\s+(?:audio|sound|"
+                    r"music|version|effect|mix|remix|style))?|(?:3\s*d|360)\s+(?:audio|sound|music|version|effect|mix|"
+                    r"remix)|auto\s*pan(?:ning|ned)?|panning\s+effect|"
+                    r"binaural(?!\s+beats?\b)(?:\s+(?:audio|sound|effect|mix))?|"
+                    r"pan(?:ning|ned)?\s+(?:it\s+)?(?:from\s+)?(?:left\s+(?:and|to)\s+right|side\s+to\s+side)|"
+                    r"(?:spinning|rotating|circling|moving|going|spin|rotate|circle|move|go)\s+(?:a)?round\s+"
+                    r"(?:my|your|the|our)\s+(?:listener'?s?\s+)?heads?)\b")
+
+
+def _extract_orbit(text: str) -> tuple[int, str, list[str]]:
+    """"8d audio", "8d version", "16d", "3d audio", "360 audio", "auto pan", "binaural", "spinning around your head"
+    (each unread: a Pop remix as it was): the finished mix circles the listener's head, ORBIT_BEATS to a turn
+    ("slow 8d": twice as long, "fast": half). (beats per turn, the text without the phrase, what was understood)."""
+    match = _ORBIT.search(text)
+    if not match:
+        return 0, text, []
+    how = match.group(1) or ""
+    beats = ORBIT_BEATS * (2 if how.startswith("slow") else 0.5 if how else 1)
+    text = text[:match.start()] + " , " + text[match.end():]
+    return int(beats), text, [f"8D audio: the mix circles the listener's head, once every {int(beats) // 4} bars "
+                              "(best heard on headphones)"]
 
 
 _NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -1276,6 +1301,7 @@ def interpret(prompt: str) -> StylePlan:
     bpm, text, notes = _extract_bpm(text)
     percent, text = _extract_tempo_change(text) if bpm is None else (None, text)
     tape_stop, text, tape_stop_notes = _extract_tape_stop(text)
+    orbit, text, orbit_notes = _extract_orbit(text)
     fade_in, fade_out, text, fade_notes = _extract_fades(text)
     vocal_pitch, text, vocal_pitch_notes = _extract_vocal_pitch(text)
     modulation, text, modulation_notes = _extract_modulation(text)
@@ -1388,11 +1414,13 @@ def interpret(prompt: str) -> StylePlan:
     understood.extend(modulation_notes)
     understood.extend(fade_notes)
     understood.extend(tape_stop_notes)
+    understood.extend(orbit_notes)
     understood.extend(length_notes)
     understood.extend(spell_notes)
     return replace(_finish(d, bpm, understood, ignored), sections=section_changes, fade_in=fade_in or 0.0,
                    fade_out=fade_out or 0.0, varispeed=varispeed, transpose=transpose, key_tonic=key_tonic,
                    tempo_delta=delta or 0.0, vocal_pitch=vocal_pitch, key_change=modulation, tape_stop=tape_stop,
+                   orbit=orbit,
                    **length)
 
 
