@@ -1854,7 +1854,7 @@ def _reread_part_effects(hits: list[_Hit], tokens: list[str]) -> None:
             before = None
         described = any(t in _DESCRIBING_VERBS or t in ("give", "gives")
                         for t in tokens[max(0, hit.start - 3):hit.start]) or \
-            (after is not None and any(t in ("should", "needs", "need", "is", "sounds", "must")
+            (after is not None and any(t in ("should", "needs", "need", "is", "are", "sounds", "sound", "must")
                                        for t in tokens[hit.end:after.start]))
         if is_effect(before) and before.end == hit.start and before.polarity in ("plain", "add"):
             before.kind, before.part = "part_effect", ((hit.kind, hit.value),)  # "echoey piano", "filtered drums"
@@ -1881,15 +1881,21 @@ def _reread_part_effects(hits: list[_Hit], tokens: list[str]) -> None:
             joined = [t for t in gap if t != "solo"][:1] in (["with"], ["through"], ["into"])  # "guitar solo with"
             if not (joined or soaked or described or compound) or not all(
                     t in _WITH_A or t in _HOW_MUCH or t in _SOAKED or t in _DESCRIBING_GAP or (t == "in" and soaked)
-                    or t in ("should", "needs", "need", "must", "to", "solo") for t in gap):
+                    or t in ("should", "needs", "need", "must", "to", "solo", "are", "too", "far", "kinda", "kind")
+                    for t in gap):
                 continue
             if is_effect(after) and after.polarity in ("plain", "add", "more", "less") \
                     and (after.text != "chorus" or not (compound or described)):  # "guitar chorus": the song's part
                 after.kind, after.part = "part_effect", ((hit.kind, hit.value),)  # "guitar with delay"
-            elif after.kind == "modifier" and after.text in _PART_ADJECTIVES and described:
+            elif after.kind == "modifier" and after.text in _PART_ADJECTIVES and described and (
+                    tokens[after.start - 1] != "too" or _PART_ADJECTIVES[after.text][0] == "reverb"):
+                # "too distorted" stays the whole mix's "clean": the band's own guitar sound is not an effect on it
                 kind, polarity = _PART_ADJECTIVES[after.text]  # "make the drums drier", "... more distorted"
                 after.kind, after.part, after.value = "part_effect", ((hit.kind, hit.value),), kind
-                after.polarity = after.polarity if after.polarity in ("less", "drop", "not") else polarity
+                if tokens[after.start - 1] == "too":  # "the guitar sounds too dry": its opposite ("too wet": less)
+                    after.polarity = "add" if polarity in ("drop", "less") else "less"
+                else:
+                    after.polarity = after.polarity if after.polarity in ("less", "drop", "not") else polarity
             else:
                 continue
             if described:  # "make the drums less reverby": named, not asked for

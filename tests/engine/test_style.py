@@ -1524,6 +1524,11 @@ def _part_sound(plan, role: str) -> tuple[list[str], tuple[float, float]]:
     ("pop, no reverb on the drums", "drums", [], (0.0, 0.0), False),
     ("remove the reverb from the drums", "drums", [], (0.0, 0.0), False),
     ("jazz, dry drums", "drums", [], (0.0, 0.0), False),
+    # "too dry": its opposite, on the part said (was the whole mix's "spacious" and the guitar added to the band)
+    ("the guitar sounds too dry", "guitar", [], (1.0, 0.25), False),
+    ("the piano is way too dry", "chords", [], (1.0, 0.25), False),
+    ("rock, the drums sound too roomy", "drums", [], (0.5, 0.0), False),
+    ("the guitars are distorted", "guitar", ["distortion"], (1.0, 0.0), False),
 ])
 def test_an_effect_said_of_a_part_is_that_parts_alone(prompt, role, kinds, room, added):
     """Each was the whole mix's effect or reverb (or the whole mix's feel: "dry drums", "distorted bass"); a part
@@ -1536,6 +1541,12 @@ def test_an_effect_said_of_a_part_is_that_parts_alone(prompt, role, kinds, room,
     assert (plan.reverb, plan.brightness, plan.modifiers) == (style.reverb, style.brightness, style.modifiers)
     assert any(line.endswith("(that part alone)") or "(dry)" in line for line in plan.understood)
     assert any(line.startswith("Adds:") for line in plan.understood) == added
+
+
+def test_too_distorted_a_part_stays_the_whole_mixs_clean():
+    """The band's own guitar sound is not an effect on it to take less of: the whole mix's "clean", as before."""
+    plan = interpret("the guitars are too distorted")
+    assert plan.part_effects == {} and plan.modifiers == ("clean",)
 
 
 def test_an_effect_said_of_parts_listed_is_on_each():
