@@ -169,6 +169,7 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
     probe(source_path, request.max_seconds)  # too long / not audio: fail before any work
     key = source_key(source_path)
     plan = interpret(request.prompt)
+    strength = 0.0 if plan.as_is else request.strength  # "add reverb": the song's own arrangement, only treated
     if plan.voice and not request.gender:  # "female vocals" in the prompt, no gender option given
         request = replace(request, gender=plan.voice)
     lyrics = (request.lyrics or "").strip()
@@ -221,7 +222,7 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
         keep_vocal = plan.keep_vocals and not request.instrumental and not sing_lyrics
         vocal_heard = song_parts.has_vocal  # a sung melody found in the vocal stem
         carry_melody = not sing_lyrics and not (keep_vocal and vocal_heard)
-        first = arrange(plan, analysis, timing, request.strength, _version_seed(request.seed, 1), keep_vocal,
+        first = arrange(plan, analysis, timing, strength, _version_seed(request.seed, 1), keep_vocal,
                         song_parts=song_parts, carry_melody=carry_melody)
         gains = _stem_gains(first, plan, keep_vocal and vocal_found)
 
@@ -242,17 +243,20 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
         # the kept vocal is stretched on its own (re-voiced, placed, its own stem): not in the instrumental
         if sung is not None and singer is not None:  # the other helper, the singer's being busy singing
             helpers.submit(_yield_to_singer)
-        fine = request.strength <= FINE_STRETCH_STRENGTH
+        fine = strength <= FINE_STRETCH_STRENGTH
         stretch_inst = Stretch(_StemMix(stems, {**gains, "vocals": 0.0}, first.pad_centre_hz, first.stem_spans),
                                timing.rate, SAMPLE_RATE, helpers, fine)
         kept = None
         if gains["vocals"] > 0:
             kept = Stretch(_StemMix(stems, {"vocals": gains["vocals"]}), timing.rate, SAMPLE_RATE, helpers, fine)
         arrangements = [first, _sung_within_the_cut(arrange(
-            plan, analysis, timing, request.strength, _version_seed(request.seed, 2), keep_vocal, song_parts=song_parts,
+            plan, analysis, timing, strength, _version_seed(request.seed, 2), keep_vocal, song_parts=song_parts,
             carry_melody=carry_melody), plan, n)]
         vocal_file = getattr(stems.vocals, "filename", None) or stems.vocals  # for the kept vocal's words
         notes = list(analysis.notes) + list(first.notes) + [n for n in [soundfont_note()] if n] + [STEM_NOTE]
+        if plan.as_is and request.strength > 0:
+            notes.append(f"No style named: the song's own arrangement is kept (strength {request.strength:g} not "
+                         "applied, and both versions alike; name a style to remix it).")
         speed = varispeed_factor(plan)  # the record's speed ("nightcore"), 1.0 without
         cut_start, cut_end, cut_notes = excerpt(plan, first, n / SAMPLE_RATE / speed)
         notes.extend(cut_notes)
@@ -345,7 +349,8 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
         report("render", max(0.5, report.fraction))
         cover_features = features.cover_features(analysis, timing.tempo * speed, timing.duration / speed,
                                                  title=request.title or Path(str(source_path)).stem,
-                                                 instruments=[names[p.program, p.is_drums] for p in first.parts],
+                                                 instruments=[names[p.program, p.is_drums] for p in first.parts
+                                                              if (first.drum_gain if p.is_drums else first.band_gain) > 0],
                                                  transpose=plan.varispeed + moved)
         from .cover import draw_cover
 
@@ -400,7 +405,8 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
         "original_level": round(first.accompaniment_gain, 3),
         "stem_gains": {name: round(g, 3) for name, g in gains.items()},
         "instruments": [{"version": i + 1, "parts": [[p.role, p.program, names[p.program, p.is_drums]]
-                                                      for p in a.parts]}
+                                                      for p in a.parts
+                                                      if (a.drum_gain if p.is_drums else a.band_gain) > 0]}
                         for i, a in enumerate(arrangements)],
         "vocal": vocal_entries,
         "cache": {"key": key[:16], "computed": [name for _, name in store.computed]},

@@ -106,6 +106,9 @@ class StylePlan:
     vocal_pitch: int = 0  # "pitched up vocals": semitones (an octave) the vocal alone is moved, formants with it
     key_change: int = 0  # "a key change at the end": semitones the song goes up from its last chorus
     tape_stop: float = 0.0  # "end with a tape stop": seconds over which the version's end slows to a halt
+    # "add reverb", "nightcore", "8d audio", "remove the vocals": no style named or suggested and nothing asked of the
+    # band, only a treatment of the sound: the song keeps its own arrangement (the pipeline's strength 0)
+    as_is: bool = False
     orbit: int = 0  # "8d audio": beats of the remix's tempo the mix takes to circle the listener's head once (0: none)
     # pieces of the new kit (DRUM_PIECES' values) -> dB (0: added where the groove lacks it), None: left out;
     # "*": None when only the pieces named play ("classical with a tambourine")
@@ -1347,11 +1350,19 @@ def interpret(prompt: str) -> StylePlan:
 
     main_id, blended_ids, refused_ids = _choose_styles(hits)
     understood: list[str] = []
+    as_is = False
     if main_id is None:
         main_id, note = _default_style(hits, refused_ids, empty, tokens)
-        understood.append(note)
+        as_is = not empty and not refused_ids and not section_asks and not note.startswith("Style:") and \
+            _asks_only_treatments(hits, bool(tape_stop or orbit or fade_in or fade_out or bpm or percent or delta
+                                              or transpose or key_tonic is not None or vocal_pitch or modulation
+                                              or length))
+        understood.append(AS_IS_NOTE if as_is else note)
     spec = STYLES[main_id]
     d = _Draft.from_style(spec)
+    if as_is:  # none of the style's own sound: only what was asked, on the song as it is
+        d.effects, d.reverb, d.vocal_reverb, d.brightness, d.swing = {}, 0.0, 0.0, 0.0, 0.0
+        d.tempo_range = (MIN_BPM, MAX_BPM)
     if not understood:
         named = any(hit.kind == "style" and hit.value == main_id for hit in hits)
         understood.append(f"Style: {spec.name} (\u201c{artists[main_id]}\u201d suggests it)"
@@ -1417,11 +1428,14 @@ def interpret(prompt: str) -> StylePlan:
     understood.extend(orbit_notes)
     understood.extend(length_notes)
     understood.extend(spell_notes)
-    return replace(_finish(d, bpm, understood, ignored), sections=section_changes, fade_in=fade_in or 0.0,
+    plan = replace(_finish(d, bpm, understood, ignored), sections=section_changes, fade_in=fade_in or 0.0,
                    fade_out=fade_out or 0.0, varispeed=varispeed, transpose=transpose, key_tonic=key_tonic,
                    tempo_delta=delta or 0.0, vocal_pitch=vocal_pitch, key_change=modulation, tape_stop=tape_stop,
-                   orbit=orbit,
-                   **length)
+                   orbit=orbit, **length)
+    if as_is:
+        plan = replace(plan, as_is=True, style_name=AS_IS_NAME)
+        plan = replace(plan, summary=_summarise(plan, d))
+    return plan
 
 
 @dataclass
@@ -2109,6 +2123,34 @@ def _reread_style_words(hits: list[_Hit]) -> None:
                 h.kind, h.value = "modifier", "acoustic"
 
 
+AS_IS_NAME = "Your song, as it is"
+AS_IS_NOTE = ("No style named: the song keeps its own arrangement and sound, and only what was asked changes "
+              "(name a style, e.g. \u201clo-fi\u201d, to remix it)")
+# What a prompt naming no style may ask and still leave the song as it is: its sound treated (an effect, a feeling
+# that is a sound: "underwater", "bass boosted", "brighter"), its tempo, speed, key or length, its vocal louder,
+# softer or gone, another voice; and words that ask nothing alone ("add", "just", "same tempo", "the vocals").
+# "cleaner", "drier", "in a small room" take away what the style's own band would add: nothing on the song itself.
+_TREATMENT_HITS = frozenset(("effect", "vocal_effect", "instrumental", "gender", "pump", "vocal_delivery",
+                             "vocal_chops"))
+_NEUTRAL_HITS = frozenset(("add", "more", "less", "drop", "not", "only", "keep", "too", "intensity", "own_tempo",
+                           "vocals"))
+_TREATMENT_MODIFIERS = frozenset(("slow", "fast", "sped_up", "spacious", "underwater", "radio", "bass_boost", "thin",
+                                  "treble", "dull", "bright", "warm"))
+
+
+def _asks_only_treatments(hits: list[_Hit], extracted: bool) -> bool:
+    """Whether every ask read is a treatment of the song's sound (_TREATMENT_HITS) and there is one (`extracted`: a
+    tape stop, 8D, a fade, a tempo, a key or a length was read before the words): "make it happier", "more guitar",
+    "a drum roll into the chorus" ask the band."""
+    def treatment(hit: _Hit) -> bool:
+        return hit.kind in _TREATMENT_HITS or (hit.kind == "modifier" and hit.value in _TREATMENT_MODIFIERS) or \
+            (hit.kind == "vocals" and hit.polarity in ("more", "less", "drop", "not"))
+
+    if any(not treatment(hit) and hit.kind not in _NEUTRAL_HITS for hit in hits):
+        return False
+    return extracted or any(treatment(hit) for hit in hits)
+
+
 def _default_style(hits: list[_Hit], refused_ids: list[str], empty: bool, tokens: list[str] = ()) -> tuple[str, str]:
     """The style for a prompt that names none, and the sentence saying why."""
     suggestions = [(f"{h.text} {tokens[h.end]}", COVER_STYLES.get(_label(h.value))) for h in hits
@@ -2483,7 +2525,7 @@ def _final_levels(d: _Draft) -> dict[str, float]:
 
 
 def _summarise(plan: StylePlan, d: _Draft) -> str:
-    parts = [f"{plan.style_name} remix"]
+    parts = [plan.style_name if plan.as_is else f"{plan.style_name} remix"]
     feel = [_mod_label(m).replace("_", " ") for m in plan.modifiers]
     if feel:
         parts.append(", ".join(feel))
@@ -2503,6 +2545,8 @@ def _summarise(plan: StylePlan, d: _Draft) -> str:
         parts.append(f"in a {plan.mode} key")
     if plan.tempo_bpm is not None:
         parts.append(f"at {plan.tempo_bpm:g} BPM")
+    elif plan.as_is:
+        parts.append("at its own tempo" if plan.tempo_factor == 1.0 else f"x{plan.tempo_factor:g} its tempo")
     else:
         parts.append(f"around {plan.tempo_range[0]:.0f}-{plan.tempo_range[1]:.0f} BPM")
     return parts[0] + ": " + "; ".join(parts[1:]) + "."

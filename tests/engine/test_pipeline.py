@@ -94,6 +94,24 @@ def test_strength_zero_keeps_mostly_the_original(remix_of, song_audio):
     assert gentle_score >= full_score - 0.02
 
 
+def test_a_prompt_that_only_treats_the_sound_is_the_song_itself(remix_of, song_audio):
+    """"add an echo" names no style: no new band plays, the song keeps its tempo and its own arrangement (at the
+    default strength as at 0), with the echo and nothing else of Pop's (its compressor)."""
+    treated = remix_of("just add an echo", seed=2)
+    assert treated.plan["as_is"] and treated.plan["engine"]["original_level"] == 1.0
+    assert [effect["kind"] for effect in treated.plan["effects"]] == ["delay"]
+    assert treated.plan["engine"]["tempo"] == pytest.approx(remix_of("pop", strength=0.0).plan["engine"]["tempo"]) \
+        and any("strength 0.5 not applied" in note for note in treated.plan["engine"]["notes"])
+    band = remix_of("pop", seed=2).versions[0].audio
+    for version in treated.versions:
+        mine = version.audio.mean(axis=1)
+        assert recognisability(song_audio, version.audio, SR)["score"] > \
+            recognisability(song_audio, band, SR)["score"] + 0.05
+        song = song_audio.mean(axis=1) if song_audio.ndim == 2 else song_audio
+        n = min(len(song), len(mine))
+        assert abs(np.corrcoef(song[:n], mine[:n])[0, 1]) > 0.8  # the song itself, sample for sample
+
+
 def test_it_reports_progress_up_to_done(song_path):
     from remixes.engine import RemixRequest, remix
 
@@ -279,7 +297,7 @@ def test_the_original_goes_through_rubber_bands_finer_engine_where_it_is_most_of
     real, engines = render.stretch_piece, set()
     monkeypatch.setattr(render, "stretch_piece", lambda a, rate, sr, finer: engines.add(finer) or real(a, rate, sr, finer))
     monkeypatch.setenv("REMIX_ENGINE_PROCESSES", "1")  # the stretch runs here, where the stand-in sees it
-    result = pipeline.remix(song_path, RemixRequest(prompt="make it slower", strength=strength), cache=tmp_path / "c")
+    result = pipeline.remix(song_path, RemixRequest(prompt="pop, make it slower", strength=strength), cache=tmp_path / "c")
     assert result.plan["engine"]["stretch"] != 1.0
     assert engines == {fine}
 

@@ -10,7 +10,7 @@ import time
 import pytest
 
 from remixes.engine.style import (
-    EFFECT_KINDS, FADE_OUT_SECONDS, GROOVES, GROOVES_IN_THREE, MAX_LEVEL_DB, ROLES, STYLES, SectionChange, StylePlan,
+    AS_IS_NAME, AS_IS_NOTE, EFFECT_KINDS, FADE_OUT_SECONDS, GROOVES, GROOVES_IN_THREE, MAX_LEVEL_DB, ROLES, STYLES, SectionChange, StylePlan,
     available_styles, interpret,
 )
 
@@ -733,11 +733,11 @@ def test_a_part_of_the_song_is_named_in_the_plan_not_read_as_an_effect_or_a_remo
 
 def test_no_reverb_on_the_vocals_keeps_the_vocals_dry():
     """It was "Removes: reverb, vocals": the vocals went."""
-    plan, plain = interpret("no reverb on the vocals"), interpret("")
+    plan, plain = interpret("pop, no reverb on the vocals"), interpret("pop")
     assert plan.keep_vocals and plan.vocal_reverb == 0.0 and plan.reverb == plain.reverb
     assert "Removes: vocal reverb" in plan.understood
-    assert interpret("more reverb on the vocals").vocal_reverb > plain.vocal_reverb
-    assert interpret("more reverb on the vocals").reverb == plain.reverb
+    assert interpret("pop, more reverb on the vocals").vocal_reverb > plain.vocal_reverb
+    assert interpret("pop, more reverb on the vocals").reverb == plain.reverb
 
 
 def test_but_not_too_asks_a_little_of_what_was_asked():
@@ -987,7 +987,7 @@ def test_groovier_is_groovy():
 ])
 def test_the_balance_of_lows_and_highs_is_read_as_such(prompt, modifier, brighter):
     """"cut the low end" was "Not slower" ("low" read as "slow"); "boost the highs" and "less treble" were unread."""
-    plan, plain = interpret(prompt), interpret("")
+    plan, plain = interpret(f"pop, {prompt}"), interpret("pop")
     assert plan.modifiers == (modifier,) and plan.tempo_factor == plain.tempo_factor
     assert (plan.brightness > plain.brightness) == brighter and plan.brightness != plain.brightness
     assert ("highpass" in {e.kind for e in plan.effects}) == (modifier == "thin")
@@ -1642,8 +1642,8 @@ def test_sidechain_is_pumping_not_a_compressor(prompt, db):
     """"sidechain" added a compressor to the whole mix: now the band and the original duck on every beat."""
     plan = interpret(prompt)
     assert plan.pump == db and plan.ignored_words == ()
-    if "sidechain" in prompt:  # no compressor of its own: the style's effects as they are
-        assert plan.effects == interpret(plan.style).effects
+    if "sidechain" in prompt:  # no compressor of its own: the style's effects as they are (the song's: none)
+        assert plan.effects == (() if plan.as_is else interpret(plan.style).effects)
 
 
 @pytest.mark.parametrize("prompt, role, kinds, room", [
@@ -1696,3 +1696,27 @@ def test_a_kids_song_is_a_style_of_its_own(prompt, style):
     """"make it a kids song", "cartoon" were unread (a Pop remix), "nursery rhyme" a lullaby."""
     plan = interpret(prompt)
     assert plan.style == style and plan.ignored_words == ()
+
+
+@pytest.mark.parametrize("prompt, as_is", [
+    ("add reverb", True), ("8d audio", True), ("nightcore", True), ("remove the vocals", True),
+    ("karaoke version", True), ("louder vocals", True), ("make it 20% faster", True), ("same song, just slower", True),
+    ("add an echo on the vocals", True), ("add rain sounds", True), ("make it sound like a radio", True),
+    ("bass boosted", True), ("end with a tape stop", True), ("fade out at the end", True), ("in the key of E", True),
+    ("cut it down to 2 minutes", True), ("female vocals", True), ("keep the original but add some delay", True),
+    # a style named or suggested, the band asked, a feeling, or nothing read: a remix as before
+    ("lofi with reverb", False), ("slowed and reverb", False), ("more guitar", False), ("no drums", False),
+    ("make it happier", False), ("add a build up before the chorus", False), ("make it better", False), ("", False),
+    ("same tempo", False), ("the vocals", False), ("make it cleaner", False), ("louder vocals in the chorus", False),
+])
+def test_a_prompt_that_only_treats_the_sound_keeps_the_song_as_it_is(prompt, as_is):
+    """"add reverb", "nightcore", "8d audio", "remove the vocals" named no style and were a Pop remix (a new band,
+    the song stretched into Pop's 95-125 bpm): now the song's own arrangement, with only what was asked (none of
+    Pop's compressor, reverb or brightness), at its own tempo or the one asked."""
+    plan = interpret(prompt)
+    assert plan.as_is == as_is
+    assert (plan.understood[0] == AS_IS_NOTE) == as_is and (plan.style_name == AS_IS_NAME) == as_is
+    if as_is:
+        assert "compressor" not in {e.kind for e in plan.effects} and (plan.brightness == 0.0 or plan.modifiers)
+        assert plan.tempo_range[0] <= 50 and plan.tempo_range[1] >= 190
+        assert plan.reverb == (0.25 if "reverb" in prompt else 0.0) and plan.summary.startswith(AS_IS_NAME)
