@@ -1130,6 +1130,18 @@ def _finish_version(index: int, arrangement: Arrangement, plan: StylePlan, reque
             notes.append("Asked for vocal chops, but " + ("this version has no vocal to cut." if vocal is None else
                                                            "the vocal rests in no whole bar: none made."))
         del layer
+    if plan.scratch:  # "dj scratches": a sample of the version scratched at phrase ends, in the instrumental's stem
+        from .scratch import EVERY, scratch_layer
+
+        layer, phrases = scratch_layer(mix, vocal, arrangement.bar_times, arrangement.beat_times, sr)
+        if layer is not None:
+            mix += layer
+            notes.append(f"DJ scratches: a sample of the {'vocal' if vocal is not None else 'song'} scratched back "
+                         f"and forth over the last two beats of {phrases} phrases of {EVERY} bars (where the vocal "
+                         "rests).")
+        else:
+            notes.append("Asked for DJ scratches, but this version has no phrase end or nothing to scratch: none made.")
+        del layer
     speed = varispeed_factor(plan)
     if speed != 1.0:  # "nightcore", "slowed": the mix played faster and higher (or slower and lower), as a record
         mix = at_speed(mix, speed)

@@ -109,6 +109,7 @@ class StylePlan:
     # "add reverb", "nightcore", "8d audio", "remove the vocals": no style named or suggested and nothing asked of the
     # band, only a treatment of the sound: the song keeps its own arrangement (the pipeline's strength 0)
     as_is: bool = False
+    scratch: bool = False  # "dj scratches": a sample of the song scratched at the end of every phrase
     orbit: int = 0  # "8d audio": beats of the remix's tempo the mix takes to circle the listener's head once (0: none)
     # pieces of the new kit (DRUM_PIECES' values) -> dB (0: added where the groove lacks it), None: left out;
     # "*": None when only the pieces named play ("classical with a tambourine")
@@ -585,6 +586,22 @@ def _extract_tape_stop(text: str) -> tuple[float, str, list[str]]:
     seconds = TAPE_STOP_SECONDS * (2.0 if how in ("slow", "long") else 0.6 if how in ("quick", "short") else 1.0)
     text = text[:match.start()] + " , " + text[match.end():]
     return seconds, text, [f"Tape stop: the last {seconds:g} s slow to a halt, pitch and all"]
+
+
+_SCRATCH = re.compile(r"(?<!\bfrom\s)\b(?:(?:dj|turntable|record|deejay)\s+)?(?:scratch(?:es|ing)?|turntablism)\b"
+                      r"(?:\s+effects?\b)?")
+
+
+def _extract_scratch(text: str) -> tuple[bool, str, list[str]]:
+    """"dj scratches", "hip hop with scratching", "record scratches", "turntablism" (unread: "scratch" was no word the
+    reader knew; "from scratch" and "scratchy" are not it, "vinyl scratches" stays the vinyl's crackle)."""
+    if re.search(r"\bvinyl\s+scratch", text):
+        return False, text, []
+    match = _SCRATCH.search(text)
+    if not match:
+        return False, text, []
+    text = text[:match.start()] + " , " + text[match.end():]
+    return True, text, ["DJ scratches: a sample of the song scratched back and forth at the end of every fourth bar"]
 
 
 ORBIT_BEATS = 16  # "8d audio": one turn around the listener's head every four bars ("slow": eight, "fast": two)
@@ -1305,6 +1322,7 @@ def interpret(prompt: str) -> StylePlan:
     percent, text = _extract_tempo_change(text) if bpm is None else (None, text)
     tape_stop, text, tape_stop_notes = _extract_tape_stop(text)
     orbit, text, orbit_notes = _extract_orbit(text)
+    scratch, text, scratch_notes = _extract_scratch(text)
     fade_in, fade_out, text, fade_notes = _extract_fades(text)
     vocal_pitch, text, vocal_pitch_notes = _extract_vocal_pitch(text)
     modulation, text, modulation_notes = _extract_modulation(text)
@@ -1354,7 +1372,7 @@ def interpret(prompt: str) -> StylePlan:
     if main_id is None:
         main_id, note = _default_style(hits, refused_ids, empty, tokens)
         as_is = not empty and not refused_ids and not section_asks and not note.startswith("Style:") and \
-            _asks_only_treatments(hits, bool(tape_stop or orbit or fade_in or fade_out or bpm or percent or delta
+            _asks_only_treatments(hits, bool(tape_stop or orbit or scratch or fade_in or fade_out or bpm or percent or delta
                                               or transpose or key_tonic is not None or vocal_pitch or modulation
                                               or length))
         understood.append(AS_IS_NOTE if as_is else note)
@@ -1426,12 +1444,13 @@ def interpret(prompt: str) -> StylePlan:
     understood.extend(fade_notes)
     understood.extend(tape_stop_notes)
     understood.extend(orbit_notes)
+    understood.extend(scratch_notes)
     understood.extend(length_notes)
     understood.extend(spell_notes)
     plan = replace(_finish(d, bpm, understood, ignored), sections=section_changes, fade_in=fade_in or 0.0,
                    fade_out=fade_out or 0.0, varispeed=varispeed, transpose=transpose, key_tonic=key_tonic,
                    tempo_delta=delta or 0.0, vocal_pitch=vocal_pitch, key_change=modulation, tape_stop=tape_stop,
-                   orbit=orbit, **length)
+                   orbit=orbit, scratch=scratch, **length)
     if as_is:
         plan = replace(plan, as_is=True, style_name=AS_IS_NAME)
         plan = replace(plan, summary=_summarise(plan, d))
