@@ -604,6 +604,7 @@ def _extract_scratch(text: str) -> tuple[bool, str, list[str]]:
     return True, text, ["DJ scratches: a sample of the song scratched back and forth at the end of every fourth bar"]
 
 
+UNSAID_KEY_MOVE = 2  # "change the key", "in a different key": up a whole step (it was the song's own)
 ORBIT_BEATS = 16  # "8d audio": one turn around the listener's head every four bars ("slow": eight, "fast": two)
 _ORBIT = re.compile(r"\b(?:(slow|slowly|fast|quick|quickly)\s+)?(?:(?:8|16|eight|sixteen)\s*d(?:\s+(?:audio|sound|"
                     r"music|version|effect|mix|remix|style))?|(?:3\s*d|360)\s+(?:audio|sound|music|version|effect|mix|"
@@ -1355,7 +1356,12 @@ def interpret(prompt: str) -> StylePlan:
     _reread_sound_like(hits)
     _reread_voice(hits)
     _reread_trailing_off(hits)
-    key_change = any(hit.kind == "key_change" for hit in hits)
+    key_change = [hit.text for hit in hits if hit.kind == "key_change"]
+    if key_change and not transpose and key_tonic is None:  # "change the key": somewhere it is heard to move
+        transpose = 1 if any(text in ("semitone", "half step") for text in key_change) else UNSAID_KEY_MOVE
+        key_notes = [f"Key: asked to change, not where to: the whole mix moved up a "
+                     f"{'half' if transpose == 1 else 'whole'} step ({transpose:+d} semitone{'s' * (transpose > 1)}, "
+                     "its tempo kept; name a key, \u201cin the key of E\u201d, or a move, \u201cdown two semitones\u201d)"]
     # read above, or named only for the plan's notes (a key change): nothing else sees them
     read = ("swap_to", "off", "idiom", "key_change", "consumed", "own", "sound_like")
     hits = [hit for hit in hits if hit.kind not in read]
@@ -1396,9 +1402,6 @@ def interpret(prompt: str) -> StylePlan:
     _keep_only(d, understood)
     section_changes = _section_changes(d, section_asks)
     d.notes.extend(untold)
-    if key_change and not key_notes:
-        understood.append("Key: asked to change, but not where to: the song's own (name a key, \u201cin the key of "
-                          "E\u201d, or a move, \u201cup two semitones\u201d)")
     understood.extend(key_notes)
     if sections:
         named = ", ".join(f"\u201c{text}\u201d" for text in sections)

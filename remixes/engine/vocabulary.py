@@ -1078,11 +1078,11 @@ ARTIST_STYLES = {
 # "slower but not too slow": a feeling asked, then "but not too" that feeling: asked a little; it was "Not slower: a
 # little faster instead" beside "slower". ("not too fast", "not too loud drums" stay a "not" and a "too loud".)
 NOT_TOO_CUES = ("but not too", "but not overly", "but not so", "though not too", "yet not too")
-# A change of key or pitch: the remix keeps the song's key (its harmony is what keeps it recognisable), and the plan
-# says so rather than leaving the words unread
+# A change of key or pitch, where no move is read (style._extract_transpose): up a whole step (style.UNSAID_KEY_MOVE)
 KEY_CHANGE_WORDS = ("raise the key", "lower the key", "change the key", "key change", "transpose", "transposed",
                     "transpose it", "pitch up", "pitch down", "pitch it up", "pitch it down", "pitched up",
-                    "pitched down", "higher key", "lower key", "semitone", "semitones", "half step", "half steps")
+                    "pitched down", "higher key", "lower key", "semitone", "semitones", "half step", "half steps",
+                    "different key", "another key", "new key", "change key", "change of key", "change its key")
 # A part of the song ("make the chorus bigger", "the drop should hit harder"): the remix changes the whole song
 # alike, and the plan says so. Without these "chorus" was the chorus effect and "drop" a refusal ("make the drop
 # hit harder" was "Not heavy": a soft remix). "a chorus", "chorus effect", "the chorus effect" stay the effect.

@@ -1339,9 +1339,12 @@ def test_an_ambience_asked_is_a_bed_under_the_music(prompt, kind):
     ("drop it an octave", -12, None), ("up two semitones", 2, None), ("transpose down 3 semitones", -3, None),
     ("+2 semitones", 2, None), ("a whole step higher", 2, None), ("raise the key by 2 semitones", 2, None),
     ("in the key of A minor", 0, 9), ("change the key to F sharp", 0, 6), ("in Eb major", 0, 3),
-    ("lofi, in the key of e", 0, 4), ("in a minor key", 0, None), ("key change", 0, None), ("pop", 0, None)])
+    ("lofi, in the key of e", 0, 4), ("in a minor key", 0, None), ("key change", 2, None), ("in a different key", 2, None),
+    ("transpose it a semitone", 1, None), ("pop", 0, None)])
 def test_a_key_or_a_move_of_the_pitch_asked_is_read(prompt, transpose, key):
-    """Each was "Key: the song's own (the remix does not transpose)", or unread; "in a minor key" is a mode."""
+    """Each was "Key: the song's own (the remix does not transpose)", or unread; "in a minor key" is a mode. A change
+    asked with no move or key ("key change", "in a different key") was "asked to change, but not where to" (nothing
+    moved): up a whole step."""
     plan = interpret(prompt)
     assert (plan.transpose, plan.key_tonic) == (transpose, key)
     assert plan.ignored_words == ()
@@ -1630,7 +1633,7 @@ def test_a_vocal_pitched_up_or_down_is_the_vocal_alone(prompt, semitones):
 def test_a_key_change_at_the_end_is_read(prompt, semitones):
     """It was "asked to change, but not where to" (and "at the end" a song part that changed nothing)."""
     plan = interpret(prompt)
-    assert plan.key_change == semitones and plan.transpose == 0 and plan.ignored_words == ()
+    assert plan.key_change == semitones and plan.transpose == (0 if semitones else 2) and plan.ignored_words == ()
     assert not any(line.startswith("Song part") for line in plan.understood)
     assert any(line.startswith("Key change: up") for line in plan.understood) == bool(semitones)
 
