@@ -1190,7 +1190,7 @@ VOCAL_CHOP_WORDS = ("vocal chops", "vocal chop", "chopped vocals", "chopped up v
 BUILD_WORDS = {"build up": "build", "build ups": "build", "buildup": "build", "buildups": "build",
                "big build": "build", "big drop": "build", "huge drop": "build", "massive drop": "build",
                "edm drop": "build", "with a drop": "build", "hard drop": "build", "heavy drop": "build",
-               "bass drop": "build", "sick drop": "build", "riser": "riser", "risers": "riser", "noise riser": "riser",
+               "bass drop": "build", "sick drop": "build", "a drop": "build", "add a drop": "build", "riser": "riser", "risers": "riser", "noise riser": "riser",
                "white noise riser": "riser", "uplifter": "riser", "uplifters": "riser", "noise sweep": "riser",
                "white noise sweep": "riser", "drum roll": "roll", "drum rolls": "roll", "snare roll": "roll",
                "snare rolls": "roll", "snare build": "roll", "snare buildup": "roll", "snare build up": "roll"}
@@ -1469,7 +1469,9 @@ MODIFIERS: dict[str, Modifier] = {
         opposite="fast", implies="lofi", tempo=0.8, reverb=0.35, vocal_reverb=0.3, mood="dreamy", varispeed=True,
     ),
     "sped_up": Modifier(
-        words=("sped up", "nightcore", "spedup", "speed up version"),
+        # a "tiktok version" of a song is the song sped up, as a record (were unread)
+        words=("sped up", "nightcore", "spedup", "speed up version", "tiktok", "tik tok", "tiktok version",
+               "tiktok remix", "tik tok version", "tik tok remix"),
         label="sped up", opposite="slow", tempo=1.25, brightness=0.2, mood="energetic", varispeed=True,
     ),
     "festive": Modifier(
