@@ -591,7 +591,8 @@ class _Feel:
     late: float = 0.0         # s, a laid-back player behind the beat
     comp: str = ""            # chords' rhythm: "" seeded, "offbeats" (a reggae skank), "charleston" (jazz
                               # piano: beat 1 and the and of 2), "folk" (the guitar's down, down-up strum),
-                              # "funk" (the guitar's sixteenth chops, the clavinet answering them)
+                              # "funk" (the guitar's sixteenth chops, the clavinet answering them), "pah" (polka's
+                              # accordion: a short chord on each offbeat)
     bass: str = ""            # "" the seeded pattern, "two_beat" (root and fifth on beats 1 and 3: country),
                               # "funk" (syncopated sixteenths with octave pops), "octaves" (disco's eighths,
                               # the octave up on the offbeats)
@@ -628,6 +629,7 @@ _FEELS = {
     "reggae": _Feel(jitter=0.008, spread=8, accent=8, length=0.5, late=0.01, comp="offbeats"),
     "disco": _Feel(jitter=0.003, spread=8, accent=10, length=0.8, comp="funk", bass="octaves"),
     "country": _Feel(jitter=0.006, spread=10, accent=12, comp="folk", bass="two_beat"),
+    "polka": _Feel(jitter=0.005, spread=8, accent=12, length=0.7, comp="pah", bass="oompah"),
     "blues": _Feel(guitar="boogie"),
 }
 # Each role's own reverb (0..1), a role's level in the band ("<role>_db") and the new drums' level in dB: drums
@@ -661,6 +663,7 @@ _MIXES = {
     "vaporwave": {"all": 0.5},
     "synthwave": {"pad": 0.45, "lead": 0.35, "drums_reverb": 0.25},
     "bollywood": {"lead_db": 4.0, "drums_db": 2.0, "strings": 0.4, "arp_db": 2.0},
+    "polka": {"drums_db": -3.0},
 }
 # How clearly a style's band states pitch, as a factor on the transcription's fidelity (measured: a
 # distortion-guitar part alone matches the song's chroma at 0.33-0.39 where a clean bass does at 0.70;
@@ -689,7 +692,7 @@ _CLARITY = {"punk": 0.9, "metal": 0.92, "dnb": 0.95}
 # 0.721 -> 0.731 (lowest 0.647 -> 0.659); and no more energy below 250 Hz than its bassless band needs.
 _RETIMBRED = frozenset({"jazz", "lofi", "acoustic", "country", "reggae", "hiphop", "dubstep", "bossa",
                         "piano_ballad", "funk", "lullaby", "acappella", "bollywood",
-                        "kids"})
+                        "kids", "polka"})
 # Piano ballad and lo-fi hear their pad an octave up too (v1/v2 at 0.5 on feelings, armygeddon and war of freedom):
 # piano ballad's tags (piano / Mellow / soft / beautiful / sad) rise 0.035 -> 0.056, lo-fi's stay (0.023 -> 0.025)
 # and its remix of armygeddon is more recognisable (0.638 / 0.638 -> 0.661 / 0.667); both no less elsewhere.
@@ -706,7 +709,7 @@ _VOICES_ONLY = frozenset({"acappella"})
 # musicnn's funk/soul/dance/rnb over the source's, mean of v1/v2): 0.005 as before; the pad alone 0.008; the
 # sixteenths alone 0.016; both 0.027, the mix below 0.029, the pad at 0.7 0.038 ("funk" 0.03-0.07, on feelings
 # "dance" 0.09); recognisability on those songs 0.640-0.776 -> 0.661-0.821.
-_PAD_LEVEL = {"funk": 0.7, "acappella": 1.4}
+_PAD_LEVEL = {"funk": 0.7, "acappella": 1.4, "polka": 1.3}
 # The roles that play the song's harmony (for the plan's note on what the band plays).
 _HARMONY_ROLES = frozenset({"chords", "pad", "strings", "arp", "brass", "guitar"})
 # The instrument that carries the melody when the style lists no lead (General MIDI programs).
@@ -825,8 +828,8 @@ def _role_notes(role, chords, melody, beats, bars, beats_per_bar, plan: StylePla
     if role == "bass":
         if in_three:
             notes = _oom(chords, beats, bars, energy, rng)
-        elif feel.bass == "two_beat":
-            notes = _two_beat_bass(chords, beats, bars, energy)
+        elif feel.bass in ("two_beat", "oompah"):
+            notes = _two_beat_bass(chords, beats, bars, energy, every_beat=feel.bass == "oompah")
         elif feel.bass in _PATTERN_BASS:
             notes = _pattern_bass(chords, beats, bars, energy, *_PATTERN_BASS[feel.bass])
         else:
@@ -1099,6 +1102,7 @@ _COMP_HITS = {
     "beats": ((None, 0.0, 0.45, 1.0, False),),
     "offbeats": ((None, 0.5, 0.45, 1.0, False),),
     "bubble": ((None, 0.5, 0.2, 1.0, False), (None, 0.75, 0.2, 0.7, False)),   # reggae's organ
+    "pah": ((None, 0.5, 0.35, 1.0, False),),   # polka's accordion: one short chord on each offbeat
     "charleston": ((0, 0.0, 0.6, 1.0, False), (2, 0.0, 0.6, 1.0, False), (1, 0.5, 0.4, 0.85, False),
                    (3, 0.5, 0.4, 0.85, False)),
     "folk": ((None, 0.0, 0.5, 1.0, False), (1, 0.5, 0.45, 0.7, True), (3, 0.5, 0.45, 0.7, True)),
@@ -1169,8 +1173,9 @@ def _pattern_bass(chords, beats, bars, energy, pattern: str, octave_steps, lengt
     return out
 
 
-def _two_beat_bass(chords, beats, bars, energy) -> list[NoteTuple]:
-    """Root on the bar's first beat, fifth on its third (country, folk): the chord's root again on a
+def _two_beat_bass(chords, beats, bars, energy, every_beat: bool = False) -> list[NoteTuple]:
+    """Root on the bar's first beat, fifth on its third (country, folk); `every_beat`, polka's tuba: root on one and
+    three, fifth on two and four, each short (the "oom" under the accordion's "pah"). The chord's root again on a
     change that falls elsewhere."""
     bars = np.asarray(bars, dtype=float)
     velocity = int(80 + 30 * energy)
@@ -1178,16 +1183,17 @@ def _two_beat_bass(chords, beats, bars, energy) -> list[NoteTuple]:
     for a, b, root, quality, is_change in _chord_at_beats(chords, beats):
         place = _place_in_bar(bars, beats, a)
         low = 36 + root if root < 7 else 24 + root
-        if place == 0 or is_change:
+        if place == 0 or is_change or (every_beat and place == 2):
             pitch = low
-        elif place == 2:
+        elif place == 2 or (every_beat and place in (1, 3)):
             fifth = 7 if quality not in ("dim",) else 6
             pitch = low + fifth if low + fifth <= 47 else low + fifth - 12
         else:
             continue
         chord_end = next((c.end for c in chords if c.start - 0.03 <= a < c.end), b)
-        end = min(a + 2 * (b - a), chord_end) - 0.02
-        out.append((a, max(a + 0.05, end), pitch, velocity if place == 0 else velocity - 10))
+        end = min(a + (0.5 if every_beat else 2) * (b - a), chord_end) - 0.02
+        accented = place == 0 or (every_beat and place == 2)
+        out.append((a, max(a + 0.05, end), pitch, velocity if accented else velocity - 10))
     return out
 
 
@@ -1334,6 +1340,8 @@ GROOVES: dict[Groove, dict[int, str]] = {
     # it, the tek's bongo), a muted conga's ghost notes and the riq's jingles between
     G.MAQSUM:        {LCG: "x.......x.......", K: "o.......o.......", HBG: "..x...x.....x...", MHC: "....g.....g...g.",
                       TB: "o.g.o.g.o.g.o.g."},
+    # polka's oom-pah: the bass drum with the tuba on every beat, the snare with the accordion on every offbeat
+    G.POLKA:         {K: "x...o...x...o...", S: "..o...o...o...o.", HH: "..g...g...g...g."},
     G.WALTZ:         {K: "x...........", S: "....o...o...", HH: "o.g.o.g.o.g."},
     G.JAZZ_WALTZ:    {RD: "o...o..oo...", PH: "....o...o...", K: "g...........", S: "..........g."},
 }

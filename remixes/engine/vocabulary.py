@@ -55,6 +55,7 @@ class Groove(StrEnum):
     DEMBOW = "dembow"
     BHANGRA = "bhangra"
     MAQSUM = "maqsum"
+    POLKA = "polka"
     WALTZ = "waltz"
     JAZZ_WALTZ = "jazz_waltz"
 
@@ -761,6 +762,23 @@ STYLE_TABLE: tuple[StyleSpec, ...] = (
         adjectives=("kid friendly", "childlike"),
         signature={"lead": P.XYLOPHONE},
         signature_label="xylophone and celesta",
+    ),
+    # polka and the oom-pah band ("polka", "oktoberfest", "oompah", "klezmer": unread, a Pop remix): a tuba on every
+    # beat (root, fifth), an accordion's chord on every offbeat, a clarinet on the tune, the snare on the offbeats
+    # with it; the kept accompaniment as a pad of its pitch classes (arrange._RETIMBRED)
+    StyleSpec(
+        id="polka", name="Polka / oom-pah", mood="happy", tempo_range=(90, 140),
+        instruments={"lead": P.CLARINET, "chords": P.ACCORDION, "bass": P.TUBA},
+        drums="polka", drum_kit=Kit.STANDARD, drums_if_added="polka", swing=0.0,
+        energy=0.7, brightness=0.2, reverb=0.15, vocal_reverb=0.2,
+        keep_original=0.4, keep_vocals=True,
+        effects=(fx("compressor", threshold_db=-18.0, ratio=2.5),),
+        palette=("#ffffff", "#0077b6", "#d62828", "#f1c40f", "#2a9d8f"),
+        words=("polka", "polkas", "oom pah", "oompah", "oom pah pah", "oompah band", "oktoberfest", "beer hall",
+            "beerhall", "bavarian", "bavarian folk", "german folk", "volksmusik", "klezmer", "tuba band",
+            "brass polka"),
+        signature={"chords": P.ACCORDION, "bass": P.TUBA},
+        signature_label="accordion and tuba",
     ),
 )
 DEFAULT_STYLE = "pop"

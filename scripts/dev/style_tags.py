@@ -51,6 +51,7 @@ STYLE_TAGS = {
     "bollywood": ["indian", "sitar", "dance", "happy"],
     "lullaby": ["soft", "quiet", "Mellow", "beautiful", "piano"],
     "acappella": ["choir", "choral", "vocal", "voice", "singing"],
+    "polka": ["happy", "country", "folk", "oldies"],
 }
 
 

@@ -915,6 +915,28 @@ def test_bollywood_plays_the_bhangra_chaal_under_a_sitar_and_a_santoor(seed):
 
 
 @pytest.mark.parametrize("seed", [1, 2])
+def test_polka_plays_the_oom_pah_a_tuba_on_the_beats_an_accordion_between(seed):
+    """"polka", "oktoberfest", "oompah", "klezmer" (a Pop remix before): the bass drum on every beat, the snare on
+    every offbeat; a tuba on every beat, the chord's root on one and three and its fifth (or the root again on a
+    change) on two and four, short; the accordion's chord on every offbeat; a clarinet on the tune."""
+    arrangement = arrangement_for("polka", seed)
+    programs = {p.role: p.program for p in arrangement.parts if not p.is_drums}
+    assert (programs["lead"], programs["chords"], programs["bass"]) == (71, 21, 58)
+    bars = bar_steps(arrangement, (K, 38))
+    assert len(bars) >= 2
+    for steps in bars:  # (a fill takes a bar's last beat now and then, a ghost note before three)
+        assert steps[K] == {0, 4, 8, 12} and {2, 6, 10} <= steps[38] <= {2, 6, 7, 10, 12, 13, 14, 15}
+    assert any(steps[38] == {2, 6, 10, 14} for steps in bars)
+    beat = 60.0 / arrangement.timing.tempo
+    tuba = [n for n in part(arrangement, "bass").notes if arrangement.bar_times[1] <= n[0] < arrangement.bar_times[-1]]
+    assert sorted(set(beat_positions(arrangement, [n[0] for n in tuba]))) == [0, 1, 2, 3]
+    assert all(n[1] - n[0] <= 0.55 * beat for n in tuba)  # the "oom": short
+    chords = [n for n in part(arrangement, "chords").notes if arrangement.bar_times[1] <= n[0]]
+    offsets = {round(((n[0] - arrangement.bar_times[1]) / beat) % 1, 1) for n in chords}
+    assert offsets <= {0.5, 0.6}  # the "pah": on the offbeats (a humanised player drags a little)
+
+
+@pytest.mark.parametrize("seed", [1, 2])
 def test_arabic_plays_the_maqsum_under_an_oud_and_strings(seed):
     """"arabic", "middle eastern", "belly dance" (a Pop remix before): the darbuka's maqsum (doum on one and three,
     tek on the and of one, the and of two and the and of three) with a riq's jingles; a plucked lute carries the

@@ -1698,6 +1698,14 @@ def test_vocal_chops_are_read(prompt, chops):
     assert plan.vocal_chops == chops and plan.ignored_words == ()
 
 
+@pytest.mark.parametrize("prompt", ["make it polka", "oktoberfest version", "an oompah band", "klezmer",
+                                    "bavarian beer hall"])
+def test_polka_is_read(prompt):
+    """Each was unread: a Pop remix."""
+    plan = interpret(prompt)
+    assert plan.style == "polka" and plan.ignored_words == () and plan.drums == "polka"
+
+
 @pytest.mark.parametrize("prompt, style", [("make it a kids song", "kids"), ("children's song", "kids"),
                                            ("nursery rhyme", "kids"), ("cartoon theme", "kids"),
                                            ("lullaby for kids", "lullaby"), ("nursery", "lullaby")])
