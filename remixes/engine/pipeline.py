@@ -1142,6 +1142,15 @@ def _finish_version(index: int, arrangement: Arrangement, plan: StylePlan, reque
         else:
             notes.append("Asked for DJ scratches, but this version has no phrase end or nothing to scratch: none made.")
         del layer
+    if plan.stutter:  # "make it glitchy": both stems stutter alike into each phrase (they still add up)
+        from .stutter import EVERY as PHRASE, stuttered, stutter_spans
+
+        spans = stutter_spans(arrangement.bar_times, arrangement.beat_times, len(mix) / sr)
+        mix = stuttered(mix, spans, sr)
+        vocal = None if vocal is None else stuttered(vocal, spans, sr)
+        notes.append(f"Stutter edits: the last beat of {len(spans)} phrases of {PHRASE} bars retriggered from its start, "
+                     "faster and faster (sixteenths, thirty-seconds, sixty-fourths)." if spans else
+                     "Asked for stutter edits, but this version has no whole phrase of four bars: none made.")
     speed = varispeed_factor(plan)
     if speed != 1.0:  # "nightcore", "slowed": the mix played faster and higher (or slower and lower), as a record
         mix = at_speed(mix, speed)

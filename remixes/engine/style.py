@@ -109,6 +109,7 @@ class StylePlan:
     # "add reverb", "nightcore", "8d audio", "remove the vocals": no style named or suggested and nothing asked of the
     # band, only a treatment of the sound: the song keeps its own arrangement (the pipeline's strength 0)
     as_is: bool = False
+    stutter: bool = False  # "make it glitchy": the last beat of every fourth bar retriggered faster and faster
     scratch: bool = False  # "dj scratches": a sample of the song scratched at the end of every phrase
     orbit: int = 0  # "8d audio": beats of the remix's tempo the mix takes to circle the listener's head once (0: none)
     # pieces of the new kit (DRUM_PIECES' values) -> dB (0: added where the groove lacks it), None: left out;
@@ -605,6 +606,21 @@ def _extract_scratch(text: str) -> tuple[bool, str, list[str]]:
 
 
 UNSAID_KEY_MOVE = 2  # "change the key", "in a different key": up a whole step (it was the song's own)
+_STUTTER = re.compile(r"(?<!\bvocal\s)\b(?:glitch\s+hop|glitchcore|glitch(?:y|ier|ed|es)?|beat\s+repeats?|"
+                      r"stutter(?:s|ing|ed)?)(?:\s+(?:effects?|edits?))?\b"
+                      r"(?!\s+(?:the\s+|my\s+)?(?:vocals?|voice|vox|singing)\b)")
+
+
+def _extract_stutter(text: str) -> tuple[bool, str, list[str]]:
+    """"make it glitchy", "glitch effect", "stutter effect", "beat repeat", "stutter edits" (each unread; "stutter
+    vocals" are vocal chops): the whole mix stutters into each phrase (stutter.py)."""
+    match = _STUTTER.search(text)
+    if not match:
+        return False, text, []
+    text = text[:match.start()] + " , " + text[match.end():]
+    return True, text, ["Stutter edits: the last beat of every fourth bar retriggered faster and faster (glitch)"]
+
+
 ORBIT_BEATS = 16  # "8d audio": one turn around the listener's head every four bars ("slow": eight, "fast": two)
 _ORBIT = re.compile(r"\b(?:(slow|slowly|fast|quick|quickly)\s+)?(?:(?:8|16|eight|sixteen)\s*d(?:\s+(?:audio|sound|"
                     r"music|version|effect|mix|remix|style))?|(?:3\s*d|360)\s+(?:audio|sound|music|version|effect|mix|"
@@ -1324,6 +1340,7 @@ def interpret(prompt: str) -> StylePlan:
     tape_stop, text, tape_stop_notes = _extract_tape_stop(text)
     orbit, text, orbit_notes = _extract_orbit(text)
     scratch, text, scratch_notes = _extract_scratch(text)
+    stutter, text, stutter_notes = _extract_stutter(text)
     fade_in, fade_out, text, fade_notes = _extract_fades(text)
     vocal_pitch, text, vocal_pitch_notes = _extract_vocal_pitch(text)
     modulation, text, modulation_notes = _extract_modulation(text)
@@ -1378,7 +1395,7 @@ def interpret(prompt: str) -> StylePlan:
     if main_id is None:
         main_id, note = _default_style(hits, refused_ids, empty, tokens)
         as_is = not empty and not refused_ids and not section_asks and not note.startswith("Style:") and \
-            _asks_only_treatments(hits, bool(tape_stop or orbit or scratch or fade_in or fade_out or bpm or percent or delta
+            _asks_only_treatments(hits, bool(tape_stop or orbit or scratch or stutter or fade_in or fade_out or bpm or percent or delta
                                               or transpose or key_tonic is not None or vocal_pitch or modulation
                                               or length))
         understood.append(AS_IS_NOTE if as_is else note)
@@ -1448,12 +1465,13 @@ def interpret(prompt: str) -> StylePlan:
     understood.extend(tape_stop_notes)
     understood.extend(orbit_notes)
     understood.extend(scratch_notes)
+    understood.extend(stutter_notes)
     understood.extend(length_notes)
     understood.extend(spell_notes)
     plan = replace(_finish(d, bpm, understood, ignored), sections=section_changes, fade_in=fade_in or 0.0,
                    fade_out=fade_out or 0.0, varispeed=varispeed, transpose=transpose, key_tonic=key_tonic,
                    tempo_delta=delta or 0.0, vocal_pitch=vocal_pitch, key_change=modulation, tape_stop=tape_stop,
-                   orbit=orbit, scratch=scratch, **length)
+                   orbit=orbit, scratch=scratch, stutter=stutter, **length)
     if as_is:
         plan = replace(plan, as_is=True, style_name=AS_IS_NAME)
         plan = replace(plan, summary=_summarise(plan, d))

@@ -1201,7 +1201,8 @@ PUMP_WORDS.update({"heavy sidechain": 1.5, "hard sidechain": 1.5, "strong sidech
 # "vocal chops", "chopped vocals": slices of the vocal retriggered on a rhythm where it rests (unread before)
 VOCAL_CHOP_WORDS = ("vocal chops", "vocal chop", "chopped vocals", "chopped up vocals", "chop the vocals",
                     "chop up the vocals", "vocal stutter", "stutter vocals", "stuttered vocals", "vocal slices",
-                    "sliced vocals", "vocal hooks chopped")
+                    "sliced vocals", "vocal hooks chopped", "stuttering vocals", "stuttered vocal", "vocal stutters",
+                    "stutter the vocals")
 # "add a build up before the chorus", "risers", "a drum roll into the chorus", "a big drop": the bars before each
 # chorus build to it, with a snare roll rising to its downbeat and a noise sweep rising to it ("build"); "riser" the
 # sweep alone, "drum roll" the roll alone (each was unread, or a song part's change that changed nothing)
