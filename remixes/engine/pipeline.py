@@ -349,8 +349,7 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
         report("render", max(0.5, report.fraction))
         cover_features = features.cover_features(analysis, timing.tempo * speed, timing.duration / speed,
                                                  title=request.title or Path(str(source_path)).stem,
-                                                 instruments=[names[p.program, p.is_drums] for p in first.parts
-                                                              if (first.drum_gain if p.is_drums else first.band_gain) > 0],
+                                                 instruments=[names[p.program, p.is_drums] for p in playing(first)],
                                                  transpose=plan.varispeed + moved)
         from .cover import draw_cover
 
@@ -405,8 +404,7 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
         "original_level": round(first.accompaniment_gain, 3),
         "stem_gains": {name: round(g, 3) for name, g in gains.items()},
         "instruments": [{"version": i + 1, "parts": [[p.role, p.program, names[p.program, p.is_drums]]
-                                                      for p in a.parts
-                                                      if (a.drum_gain if p.is_drums else a.band_gain) > 0]}
+                                                      for p in playing(a)]}
                         for i, a in enumerate(arrangements)],
         "vocal": vocal_entries,
         "cache": {"key": key[:16], "computed": [name for _, name in store.computed]},
@@ -1148,8 +1146,8 @@ def _finish_version(index: int, arrangement: Arrangement, plan: StylePlan, reque
         spans = stutter_spans(arrangement.bar_times, arrangement.beat_times, len(mix) / sr)
         mix = stuttered(mix, spans, sr)
         vocal = None if vocal is None else stuttered(vocal, spans, sr)
-        notes.append(f"Stutter edits: the last beat of {len(spans)} phrases of {PHRASE} bars retriggered from its start, "
-                     "faster and faster (sixteenths, thirty-seconds, sixty-fourths)." if spans else
+        notes.append(f"Stutter edits: the last beat of {len(spans)} phrases of {PHRASE} bars retriggered from its "
+                     "start, faster and faster (sixteenths, thirty-seconds, sixty-fourths)." if spans else
                      "Asked for stutter edits, but this version has no whole phrase of four bars: none made.")
     speed = varispeed_factor(plan)
     if speed != 1.0:  # "nightcore", "slowed": the mix played faster and higher (or slower and lower), as a record
@@ -1301,6 +1299,11 @@ def tape_stopped(audio: np.ndarray, seconds: float, sr: int) -> np.ndarray:
     tail = min(length, int(0.02 * sr))
     out[n - tail:] *= np.linspace(1, 0, tail, dtype=np.float32)[:, None]
     return out
+
+
+def playing(arrangement: Arrangement) -> list:
+    """The arrangement's parts that are heard (at strength 0, or "add reverb", the band is silent: none)."""
+    return [p for p in arrangement.parts if (arrangement.drum_gain if p.is_drums else arrangement.band_gain) > 0]
 
 
 def orbit_seconds(plan: StylePlan, arrangement) -> float:

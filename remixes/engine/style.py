@@ -605,7 +605,6 @@ def _extract_scratch(text: str) -> tuple[bool, str, list[str]]:
     return True, text, ["DJ scratches: a sample of the song scratched back and forth at the end of every fourth bar"]
 
 
-UNSAID_KEY_MOVE = 2  # "change the key", "in a different key": up a whole step (it was the song's own)
 _STUTTER = re.compile(r"(?<!\bvocal\s)\b(?:glitch\s+hop|glitchcore|glitch(?:y|ier|ed|es)?|beat\s+repeats?|"
                       r"stutter(?:s|ing|ed)?)(?:\s+(?:effects?|edits?))?\b"
                       r"(?!\s+(?:the\s+|my\s+)?(?:vocals?|voice|vox|singing)\b)")
@@ -675,6 +674,7 @@ _KEY_PATTERNS = (
     re.compile(r"\bin\s+" + _KEY_LETTER + r"(?=\s+(?:major|minor)\b(?!\s+(?:key|scale|mode|feel|vibe|chords?)))"),
 )
 MAX_TRANSPOSE = 12
+UNSAID_KEY_MOVE = 2  # "change the key", "in a different key": up a whole step (it was the song's own)
 _LETTER_CLASSES = {"c": 0, "d": 2, "e": 4, "f": 5, "g": 7, "a": 9, "b": 11}
 
 
@@ -1378,7 +1378,8 @@ def interpret(prompt: str) -> StylePlan:
         transpose = 1 if any(text in ("semitone", "half step") for text in key_change) else UNSAID_KEY_MOVE
         key_notes = [f"Key: asked to change, not where to: the whole mix moved up a "
                      f"{'half' if transpose == 1 else 'whole'} step ({transpose:+d} semitone{'s' * (transpose > 1)}, "
-                     "its tempo kept; name a key, \u201cin the key of E\u201d, or a move, \u201cdown two semitones\u201d)"]
+                     "its tempo kept; name a key, \u201cin the key of E\u201d, or a move, "
+                     "\u201cdown two semitones\u201d)"]
     # read above, or named only for the plan's notes (a key change): nothing else sees them
     read = ("swap_to", "off", "idiom", "key_change", "consumed", "own", "sound_like")
     hits = [hit for hit in hits if hit.kind not in read]
@@ -1394,10 +1395,10 @@ def interpret(prompt: str) -> StylePlan:
     as_is = False
     if main_id is None:
         main_id, note = _default_style(hits, refused_ids, empty, tokens)
-        as_is = not empty and not refused_ids and not section_asks and not note.startswith("Style:") and \
-            _asks_only_treatments(hits, bool(tape_stop or orbit or scratch or stutter or fade_in or fade_out or bpm or percent or delta
-                                              or transpose or key_tonic is not None or vocal_pitch or modulation
-                                              or length))
+        suggested = note.startswith("Style:")  # a feeling or an instrument suggested one ("chill": lo-fi)
+        extracted = bool(tape_stop or orbit or scratch or stutter or fade_in or fade_out or bpm or percent or delta
+                         or transpose or key_tonic is not None or vocal_pitch or modulation or length)
+        as_is = not (empty or refused_ids or section_asks or suggested) and _asks_only_treatments(hits, extracted)
         understood.append(AS_IS_NOTE if as_is else note)
     spec = STYLES[main_id]
     d = _Draft.from_style(spec)

@@ -1209,7 +1209,8 @@ VOCAL_CHOP_WORDS = ("vocal chops", "vocal chop", "chopped vocals", "chopped up v
 BUILD_WORDS = {"build up": "build", "build ups": "build", "buildup": "build", "buildups": "build",
                "big build": "build", "big drop": "build", "huge drop": "build", "massive drop": "build",
                "edm drop": "build", "with a drop": "build", "hard drop": "build", "heavy drop": "build",
-               "bass drop": "build", "sick drop": "build", "a drop": "build", "add a drop": "build", "riser": "riser", "risers": "riser", "noise riser": "riser",
+               "bass drop": "build", "sick drop": "build", "a drop": "build",
+               "add a drop": "build", "riser": "riser", "risers": "riser", "noise riser": "riser",
                "white noise riser": "riser", "uplifter": "riser", "uplifters": "riser", "noise sweep": "riser",
                "white noise sweep": "riser", "drum roll": "roll", "drum rolls": "roll", "snare roll": "roll",
                "snare rolls": "roll", "snare build": "roll", "snare buildup": "roll", "snare build up": "roll"}

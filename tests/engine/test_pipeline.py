@@ -297,7 +297,8 @@ def test_the_original_goes_through_rubber_bands_finer_engine_where_it_is_most_of
     real, engines = render.stretch_piece, set()
     monkeypatch.setattr(render, "stretch_piece", lambda a, rate, sr, finer: engines.add(finer) or real(a, rate, sr, finer))
     monkeypatch.setenv("REMIX_ENGINE_PROCESSES", "1")  # the stretch runs here, where the stand-in sees it
-    result = pipeline.remix(song_path, RemixRequest(prompt="pop, make it slower", strength=strength), cache=tmp_path / "c")
+    request = RemixRequest(prompt="pop, make it slower", strength=strength)  # ("make it slower" alone: as it is)
+    result = pipeline.remix(song_path, request, cache=tmp_path / "c")
     assert result.plan["engine"]["stretch"] != 1.0
     assert engines == {fine}
 

@@ -10,8 +10,8 @@ import time
 import pytest
 
 from remixes.engine.style import (
-    AS_IS_NAME, AS_IS_NOTE, EFFECT_KINDS, FADE_OUT_SECONDS, GROOVES, GROOVES_IN_THREE, MAX_LEVEL_DB, ROLES, STYLES, SectionChange, StylePlan,
-    available_styles, interpret,
+    AS_IS_NAME, AS_IS_NOTE, EFFECT_KINDS, FADE_OUT_SECONDS, GROOVES, GROOVES_IN_THREE, MAX_LEVEL_DB, ROLES, STYLES,
+    SectionChange, StylePlan, available_styles, interpret,
 )
 
 ANY = object()
@@ -1340,7 +1340,8 @@ def test_an_ambience_asked_is_a_bed_under_the_music(prompt, kind):
     ("drop it an octave", -12, None), ("up two semitones", 2, None), ("transpose down 3 semitones", -3, None),
     ("+2 semitones", 2, None), ("a whole step higher", 2, None), ("raise the key by 2 semitones", 2, None),
     ("in the key of A minor", 0, 9), ("change the key to F sharp", 0, 6), ("in Eb major", 0, 3),
-    ("lofi, in the key of e", 0, 4), ("in a minor key", 0, None), ("key change", 2, None), ("in a different key", 2, None),
+    ("lofi, in the key of e", 0, 4), ("in a minor key", 0, None), ("key change", 2, None),
+    ("in a different key", 2, None),
     ("transpose it a semitone", 1, None), ("pop", 0, None)])
 def test_a_key_or_a_move_of_the_pitch_asked_is_read(prompt, transpose, key):
     """Each was "Key: the song's own (the remix does not transpose)", or unread; "in a minor key" is a mode. A change
