@@ -1403,7 +1403,7 @@ def interpret(prompt: str) -> StylePlan:
     spec = STYLES[main_id]
     d = _Draft.from_style(spec)
     if as_is:  # none of the style's own sound: only what was asked, on the song as it is
-        d.effects, d.reverb, d.vocal_reverb, d.brightness, d.swing = {}, 0.0, 0.0, 0.0, 0.0
+        d.effects, d.reverb, d.vocal_reverb, d.brightness, d.swing, d.mood = {}, 0.0, 0.0, 0.0, 0.0, ""
         d.tempo_range = (MIN_BPM, MAX_BPM)
     if not understood:
         named = any(hit.kind == "style" and hit.value == main_id for hit in hits)

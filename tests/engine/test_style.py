@@ -1736,5 +1736,6 @@ def test_a_prompt_that_only_treats_the_sound_keeps_the_song_as_it_is(prompt, as_
     assert (plan.understood[0] == AS_IS_NOTE) == as_is and (plan.style_name == AS_IS_NAME) == as_is
     if as_is:
         assert "compressor" not in {e.kind for e in plan.effects} and (plan.brightness == 0.0 or plan.modifiers)
+        assert plan.mood == "" or plan.modifiers  # no Pop's "happy" on the job page: a feeling asked sets one
         assert plan.tempo_range[0] <= 50 and plan.tempo_range[1] >= 190
         assert plan.reverb == (0.25 if "reverb" in prompt else 0.0) and plan.summary.startswith(AS_IS_NAME)
