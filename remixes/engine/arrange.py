@@ -664,6 +664,7 @@ _MIXES = {
     "synthwave": {"pad": 0.45, "lead": 0.35, "drums_reverb": 0.25},
     "bollywood": {"lead_db": 4.0, "drums_db": 2.0, "strings": 0.4, "arp_db": 2.0},
     "polka": {"drums_db": -3.0},
+    "east_asian": {"drums_db": -3.0},
 }
 # How clearly a style's band states pitch, as a factor on the transcription's fidelity (measured: a
 # distortion-guitar part alone matches the song's chroma at 0.33-0.39 where a clean bass does at 0.70;
@@ -692,7 +693,7 @@ _CLARITY = {"punk": 0.9, "metal": 0.92, "dnb": 0.95}
 # 0.721 -> 0.731 (lowest 0.647 -> 0.659); and no more energy below 250 Hz than its bassless band needs.
 _RETIMBRED = frozenset({"jazz", "lofi", "acoustic", "country", "reggae", "hiphop", "dubstep", "bossa",
                         "piano_ballad", "funk", "lullaby", "acappella", "bollywood",
-                        "kids", "polka"})
+                        "kids", "polka", "east_asian"})
 # Piano ballad and lo-fi hear their pad an octave up too (v1/v2 at 0.5 on feelings, armygeddon and war of freedom):
 # piano ballad's tags (piano / Mellow / soft / beautiful / sad) rise 0.035 -> 0.056, lo-fi's stay (0.023 -> 0.025)
 # and its remix of armygeddon is more recognisable (0.638 / 0.638 -> 0.661 / 0.667); both no less elsewhere.
@@ -1302,6 +1303,7 @@ def _lead(melody) -> list[NoteTuple]:
 
 K, S, CL, HH, OH, RD, CR, RIM, SH, LT, MT, HT, TB, CB, PH = 36, 38, 39, 42, 46, 51, 49, 37, 70, 45, 47, 50, 54, 56, 44
 HBG, MHC, LCG = 60, 62, 64  # high bongo, muted high conga, low conga: a tabla's and a dholak's voices
+WB = 76  # a high wood block: the taiko ensemble's clicking kane
 
 # One pattern for every Groove (checked below), four steps per beat, so 16 to a 4/4 bar and 12 to a 3/4 one:
 # "x" accent, "o" normal, "g" ghost, "." rest.
@@ -1342,6 +1344,9 @@ GROOVES: dict[Groove, dict[int, str]] = {
                       TB: "o.g.o.g.o.g.o.g."},
     # polka's oom-pah: the bass drum with the tuba on every beat, the snare with the accordion on every offbeat
     G.POLKA:         {K: "x...o...x...o...", S: "..o...o...o...o.", HH: "..g...g...g...g."},
+    # taiko: the big drum (a low and a floor tom) on one, the and of two and three, the smaller on the backbeats, a
+    # wood block's click between
+    G.TAIKO:         {41: "x.....o.x.......", LT: "........o.....o.", MT: "....o.......o...", WB: "..g...g...g...g."},
     G.WALTZ:         {K: "x...........", S: "....o...o...", HH: "o.g.o.g.o.g."},
     G.JAZZ_WALTZ:    {RD: "o...o..oo...", PH: "....o...o...", K: "g...........", S: "..........g."},
 }

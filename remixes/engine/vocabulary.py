@@ -56,6 +56,7 @@ class Groove(StrEnum):
     BHANGRA = "bhangra"
     MAQSUM = "maqsum"
     POLKA = "polka"
+    TAIKO = "taiko"
     WALTZ = "waltz"
     JAZZ_WALTZ = "jazz_waltz"
 
@@ -779,6 +780,23 @@ STYLE_TABLE: tuple[StyleSpec, ...] = (
             "brass polka"),
         signature={"chords": P.ACCORDION, "bass": P.TUBA},
         signature_label="accordion and tuba",
+    ),
+    # East Asian ("japanese", "chinese", "taiko", "erhu", "guzheng": unread, a Pop remix): a shakuhachi on the tune, a
+    # koto's arpeggio (a guzheng's place too) over a string section, on taiko (low toms) with a wood block; the song's
+    # own harmony (no pentatonic scale), the kept accompaniment as a pad of its pitch classes
+    StyleSpec(
+        id="east_asian", name="East Asian (koto & shakuhachi)", mood="calm", tempo_range=(70, 130),
+        instruments={"lead": P.SHAKUHACHI, "arp": P.KOTO, "strings": P.STRING_ENSEMBLE_1, "bass": P.FRETLESS_BASS},
+        drums="taiko", drum_kit=Kit.STANDARD, drums_if_added="taiko", swing=0.0,
+        energy=0.5, brightness=0.05, reverb=0.35, vocal_reverb=0.3,
+        keep_original=0.4, keep_vocals=True,
+        effects=(fx("compressor", threshold_db=-20.0, ratio=2.0),),
+        palette=("#bc002d", "#f4f1de", "#1d1e2c", "#d4a373", "#e9c46a"),
+        words=("japanese", "japanese traditional", "traditional japanese", "chinese", "chinese traditional",
+            "traditional chinese", "east asian", "asian", "taiko", "taiko drums", "erhu", "guzheng", "pipa", "dizi",
+            "chinese new year", "lunar new year", "samurai", "kung fu", "wuxia", "edo", "shamisen music"),
+        signature={"lead": P.SHAKUHACHI, "arp": P.KOTO},
+        signature_label="shakuhachi and koto",
     ),
 )
 DEFAULT_STYLE = "pop"

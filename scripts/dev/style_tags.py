@@ -52,6 +52,7 @@ STYLE_TAGS = {
     "lullaby": ["soft", "quiet", "Mellow", "beautiful", "piano"],
     "acappella": ["choir", "choral", "vocal", "voice", "singing"],
     "polka": ["happy", "country", "folk", "oldies"],
+    "east_asian": ["flute", "new age", "indian", "sitar"],
 }
 
 

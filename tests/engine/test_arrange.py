@@ -937,6 +937,21 @@ def test_polka_plays_the_oom_pah_a_tuba_on_the_beats_an_accordion_between(seed):
 
 
 @pytest.mark.parametrize("seed", [1, 2])
+def test_east_asian_plays_taiko_under_a_shakuhachi_and_a_koto(seed):
+    """"japanese", "chinese", "taiko", "erhu" (a Pop remix before): the big drum (a floor tom) on one and the and of
+    two and on three, a low tom answering on three and the and of four, a mid tom on the backbeats, a wood block
+    between; a shakuhachi carries the tune, a koto's arpeggio and strings the harmony."""
+    arrangement = arrangement_for("make it sound japanese", seed)
+    programs = {p.role: p.program for p in arrangement.parts if not p.is_drums}
+    assert (programs["lead"], programs["arp"]) == (77, 107) and 48 <= programs["strings"] <= 51
+    bars = bar_steps(arrangement, (41, 45, 47, 76))
+    assert len(bars) >= 2
+    for steps in bars:  # (a fill takes a bar's last beat now and then)
+        assert {0, 6, 8} <= steps[41] and {4} <= steps[47] and steps[76] <= {2, 6, 10, 14}
+    assert set().union(*(steps[76] for steps in bars)) == {2, 6, 10, 14}  # the block's ghost clicks come and go
+
+
+@pytest.mark.parametrize("seed", [1, 2])
 def test_arabic_plays_the_maqsum_under_an_oud_and_strings(seed):
     """"arabic", "middle eastern", "belly dance" (a Pop remix before): the darbuka's maqsum (doum on one and three,
     tek on the and of one, the and of two and the and of three) with a riq's jingles; a plucked lute carries the

@@ -1707,6 +1707,15 @@ def test_polka_is_read(prompt):
     assert plan.style == "polka" and plan.ignored_words == () and plan.drums == "polka"
 
 
+@pytest.mark.parametrize("prompt", ["make it sound japanese", "chinese traditional", "with erhu", "taiko drums",
+                                    "chinese new year", "samurai"])
+def test_east_asian_is_read(prompt):
+    """Each was unread: a Pop remix ("koto" alone still adds a koto to it, "anime" is K-pop)."""
+    plan = interpret(prompt)
+    assert plan.style == "east_asian" and plan.ignored_words == () and plan.drums == "taiko"
+    assert interpret("koto").style == "pop" and interpret("anime").style == "kpop"
+
+
 @pytest.mark.parametrize("prompt, style", [("make it a kids song", "kids"), ("children's song", "kids"),
                                            ("nursery rhyme", "kids"), ("cartoon theme", "kids"),
                                            ("lullaby for kids", "lullaby"), ("nursery", "lullaby")])
