@@ -793,7 +793,7 @@ STYLE_TABLE: tuple[StyleSpec, ...] = (
         effects=(fx("compressor", threshold_db=-20.0, ratio=2.0),),
         palette=("#bc002d", "#f4f1de", "#1d1e2c", "#d4a373", "#e9c46a"),
         words=("japanese", "japanese traditional", "traditional japanese", "chinese", "chinese traditional",
-            "traditional chinese", "east asian", "asian", "taiko", "taiko drums", "erhu", "guzheng", "pipa", "dizi",
+            "traditional chinese", "east asian", "asian", "taiko", "erhu", "guzheng", "pipa", "dizi",
             "chinese new year", "lunar new year", "samurai", "kung fu", "wuxia", "edo", "shamisen music"),
         signature={"lead": P.SHAKUHACHI, "arp": P.KOTO},
         signature_label="shakuhachi and koto",

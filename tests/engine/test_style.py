@@ -1714,6 +1714,7 @@ def test_east_asian_is_read(prompt):
     plan = interpret(prompt)
     assert plan.style == "east_asian" and plan.ignored_words == () and plan.drums == "taiko"
     assert interpret("koto").style == "pop" and interpret("anime").style == "kpop"
+    assert (interpret("jazz with taiko drums").style, interpret("jazz with taiko drums").drums) == ("jazz", "taiko")
 
 
 @pytest.mark.parametrize("prompt, style", [("make it a kids song", "kids"), ("children's song", "kids"),
