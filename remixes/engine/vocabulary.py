@@ -1512,6 +1512,11 @@ MODIFIERS: dict[str, Modifier] = {
                "tiktok remix", "tik tok version", "tik tok remix"),
         label="sped up", opposite="slow", tempo=1.25, brightness=0.2, mood="energetic", varispeed=True,
     ),
+    # "hawaiian", "aloha" (unread: a Pop remix): an acoustic remix whose strummed guitar is a ukulele's nylon strings
+    "hawaiian": Modifier(
+        words=("hawaiian", "hawaii", "aloha", "luau", "hawaiian style", "island vibes"),
+        implies="acoustic", brightness=0.1, reverb=0.05, mood="happy", instruments={"guitar": P.NYLON_GUITAR},
+    ),
     "festive": Modifier(
         words=("christmas", "xmas", "holiday", "holidays", "festive", "jingle", "winter", "snow", "sleigh"),
         mode="major", brightness=0.2, mood="happy", instruments={"arp": P.CELESTA},  # see "bells"

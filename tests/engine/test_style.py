@@ -1707,6 +1707,14 @@ def test_polka_is_read(prompt):
     assert plan.style == "polka" and plan.ignored_words == () and plan.drums == "polka"
 
 
+@pytest.mark.parametrize("prompt, style", [("make it hawaiian", "acoustic"), ("aloha vibes", "acoustic"),
+                                           ("hawaiian reggae", "reggae")])
+def test_hawaiian_is_a_ukulele(prompt, style):
+    """"hawaiian" was unread (a Pop remix): the strummed guitar a ukulele's nylon strings, acoustic unless named."""
+    plan = interpret(prompt)
+    assert plan.style == style and plan.instruments["guitar"] == 24 and plan.ignored_words == ()
+
+
 @pytest.mark.parametrize("prompt", ["make it sound japanese", "chinese traditional", "with erhu", "taiko drums",
                                     "chinese new year", "samurai"])
 def test_east_asian_is_read(prompt):
