@@ -1372,6 +1372,7 @@ def interpret(prompt: str) -> StylePlan:
     _reread_own_parts(hits)
     _reread_sound_like(hits)
     _reread_voice(hits)
+    _reread_revoicing(hits)
     _reread_trailing_off(hits)
     key_change = [hit.text for hit in hits if hit.kind == "key_change"]
     if key_change and not transpose and key_tonic is None:  # "change the key": somewhere it is heard to move
@@ -2093,6 +2094,15 @@ def _reread_too(hits: list[_Hit]) -> None:
                 and not after.after_pause else "consumed"
 
 
+def _reread_revoicing(hits: list[_Hit]) -> None:
+    """"change the singer to a man", "swap the vocals for a female voice": a swap whose new part is a voice re-voices
+    the song's vocal (kept, sung by that voice); the vocals went, and the remix had no singer."""
+    for k, hit in enumerate(hits):
+        if hit.kind == "vocals" and hit.polarity == "drop" and any(h.kind == "swap" for h in hits[:k]) and any(
+                h.kind == "gender" and h.value == "voice" and h.polarity == "add" for h in hits[k + 1:]):
+            hit.polarity = "plain"
+
+
 def _reread_solo_before(hits: list[_Hit]) -> None:
     """"solo violin", "a version on solo cello": "solo" right before an instrument is that instrument alone (an
     "only"); after one ("a guitar solo") it stays a solo, and so does "add a solo violin"."""
@@ -2169,12 +2179,13 @@ AS_IS_NOTE = ("No style named: the song keeps its own arrangement and sound, and
               "(name a style, e.g. \u201clo-fi\u201d, to remix it)")
 # What a prompt naming no style may ask and still leave the song as it is: its sound treated (an effect, a feeling
 # that is a sound: "underwater", "bass boosted", "brighter"), its tempo, speed, key or length, its vocal louder,
-# softer or gone, another voice; and words that ask nothing alone ("add", "just", "same tempo", "the vocals").
+# softer or gone, another voice, its drums or bass louder, softer or gone ("remove the drums": the drums stem); and
+# words that ask nothing alone ("add", "just", "same tempo", "the vocals").
 # "cleaner", "drier", "in a small room" take away what the style's own band would add: nothing on the song itself.
 _TREATMENT_HITS = frozenset(("effect", "vocal_effect", "instrumental", "gender", "pump", "vocal_delivery",
                              "vocal_chops"))
 _NEUTRAL_HITS = frozenset(("add", "more", "less", "drop", "not", "only", "keep", "too", "intensity", "own_tempo",
-                           "vocals"))
+                           "vocals", "swap"))
 _TREATMENT_MODIFIERS = frozenset(("slow", "fast", "sped_up", "spacious", "underwater", "radio", "bass_boost", "thin",
                                   "treble", "dull", "bright", "warm"))
 
@@ -2184,8 +2195,11 @@ def _asks_only_treatments(hits: list[_Hit], extracted: bool) -> bool:
     tape stop, 8D, a fade, a tempo, a key or a length was read before the words): "make it happier", "more guitar",
     "a drum roll into the chorus" ask the band."""
     def treatment(hit: _Hit) -> bool:
-        return hit.kind in _TREATMENT_HITS or (hit.kind == "modifier" and hit.value in _TREATMENT_MODIFIERS) or \
-            (hit.kind == "vocals" and hit.polarity in ("more", "less", "drop", "not"))
+        # the song's own vocal, drums and bass are stems of their own: louder, softer or left out as they are
+        leveled = hit.polarity in ("more", "less", "drop", "not") and (
+            hit.kind == "vocals" or (hit.kind == "drums" and not hit.value) or (hit.kind, hit.value) == ("instrument",
+                                                                                                       "bass"))
+        return hit.kind in _TREATMENT_HITS or (hit.kind == "modifier" and hit.value in _TREATMENT_MODIFIERS) or leveled
 
     if any(not treatment(hit) and hit.kind not in _NEUTRAL_HITS for hit in hits):
         return False

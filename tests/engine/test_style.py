@@ -1740,8 +1740,12 @@ def test_a_kids_song_is_a_style_of_its_own(prompt, style):
     ("add an echo on the vocals", True), ("add rain sounds", True), ("make it sound like a radio", True),
     ("bass boosted", True), ("end with a tape stop", True), ("fade out at the end", True), ("in the key of E", True),
     ("cut it down to 2 minutes", True), ("female vocals", True), ("keep the original but add some delay", True),
-    # a style named or suggested, the band asked, a feeling, or nothing read: a remix as before
-    ("lofi with reverb", False), ("slowed and reverb", False), ("more guitar", False), ("no drums", False),
+    ("remove the drums", True), ("no drums", True), ("more bass", True), ("less drums", True),
+    ("change the singer to a man", True),
+    # a style named or suggested, the band asked (a piece of its kit, a part inside the song's "other" stem), a
+    # feeling, or nothing read: a remix as before
+    ("no hi hats", False), ("remove the guitar", False), ("add some bass", False),
+    ("lofi with reverb", False), ("slowed and reverb", False), ("more guitar", False),
     ("make it happier", False), ("add a build up before the chorus", False), ("make it better", False), ("", False),
     ("same tempo", False), ("the vocals", False), ("make it cleaner", False), ("louder vocals in the chorus", False),
 ])
@@ -1757,3 +1761,15 @@ def test_a_prompt_that_only_treats_the_sound_keeps_the_song_as_it_is(prompt, as_
         assert plan.mood == "" or plan.modifiers  # no Pop's "happy" on the job page: a feeling asked sets one
         assert plan.tempo_range[0] <= 50 and plan.tempo_range[1] >= 190
         assert plan.reverb == (0.25 if "reverb" in prompt else 0.0) and plan.summary.startswith(AS_IS_NAME)
+
+
+@pytest.mark.parametrize("prompt, voice", [("change the singer to a man", "male"),
+                                           ("change the vocals to female", "female"),
+                                           ("swap the singer for a woman", "female"),
+                                           ("replace the vocals with a male voice", "male")])
+def test_a_vocal_swapped_for_a_voice_is_revoiced_not_removed(prompt, voice):
+    """Each took the vocals out ("Removes: vocals"): the remix had no singer. Now the song's vocal stays, in that
+    voice; "replace the vocals with a piano" still takes them out."""
+    plan = interpret(prompt)
+    assert plan.keep_vocals and plan.voice == voice and not any("Removes" in line for line in plan.understood)
+    assert not interpret("replace the vocals with a piano").keep_vocals
