@@ -200,6 +200,7 @@ def _normalise(text: str) -> str:
         (r"\b(\d0)'s\b", r"\1s"),
         (r"\b19(\d0)s\b", r"\1s"),
         (r"\b19([2-9])\d\b", r"\g<1>0s"),
+        (r"\b(drum|bass|vocal)less\b", r" no \1 "),  # "a drumless version" (was unread)
         (r"&", " and "),
         (r"\+", " plus "),
         (r"[-_/]", " "),

@@ -1740,7 +1740,8 @@ def test_a_kids_song_is_a_style_of_its_own(prompt, style):
     ("add an echo on the vocals", True), ("add rain sounds", True), ("make it sound like a radio", True),
     ("bass boosted", True), ("end with a tape stop", True), ("fade out at the end", True), ("in the key of E", True),
     ("cut it down to 2 minutes", True), ("female vocals", True), ("keep the original but add some delay", True),
-    ("remove the drums", True), ("no drums", True), ("more bass", True), ("less drums", True),
+    ("remove the drums", True), ("no drums", True), ("a drumless version", True), ("more bass", True),
+    ("less drums", True),
     ("change the singer to a man", True),
     # a style named or suggested, the band asked (a piece of its kit, a part inside the song's "other" stem), a
     # feeling, or nothing read: a remix as before
