@@ -40,6 +40,7 @@ class RemixReport:
     stretch: float = 1.0                 # source time = (version time + offset) x stretch (finite, > 0)
     offset: float = 0.0                  # seconds of the remix cut off before its versions start (>= 0)
     repeat: tuple = ()                   # (start, end, count): a part of the versions played again, or ()
+    reversed: bool = False               # the versions play backwards: a version's t is the remix's length - t
     vocals: tuple[VersionVocal, ...] = ()
 
     @classmethod
@@ -74,6 +75,7 @@ class RemixReport:
             stretch=stretch if stretch is not None and math.isfinite(stretch) and stretch > 0 else 1.0,
             offset=offset if offset is not None and math.isfinite(offset) and offset > 0 else 0.0,
             repeat=repeat,
+            reversed=engine.get("reversed") is True,
             vocals=tuple(_vocals(engine.get("vocal"))),
         )
 

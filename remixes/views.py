@@ -276,6 +276,7 @@ def _original_context(request: HttpRequest, task: RemixTask, report: RemixReport
         "stretch": report.stretch,
         "offset": report.offset,
         "repeat": ",".join(f"{x:.3f}" for x in report.repeat),
+        "reversed": report.reversed,
         "source_stems": _stem_links(request, tuple(
             (stem, getattr(task, f"source_{stem}_file"), payloads.source_download_name(task, stem))
             for stem in ("vocals", "accompaniment")

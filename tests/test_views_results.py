@@ -226,3 +226,14 @@ def test_a_version_with_a_part_played_again_tells_the_ab_player_which(owner_clie
     plan["engine"]["repeat"] = [88.4, 58.2, 1]
     task = complete_task(submit_task(owner), plan=plan)
     assert "data-repeat" not in owner_client.get(reverse("job", args=[task.task_id])).content.decode()
+
+
+def test_a_version_played_backwards_tells_the_ab_player(owner_client, owner):
+    """"play it backwards": the player maps a version's t onto the remix's (length - t); only a true flag says so."""
+    plan = plan_with([], stretch=1.0)
+    plan["engine"]["reversed"] = True
+    task = complete_task(submit_task(owner), plan=plan)
+    assert owner_client.get(reverse("job", args=[task.task_id])).content.decode().count('data-reversed="1"') == 2
+    plan["engine"]["reversed"] = "yes"
+    task = complete_task(submit_task(owner), plan=plan)
+    assert "data-reversed" not in owner_client.get(reverse("job", args=[task.task_id])).content.decode()

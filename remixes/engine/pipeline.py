@@ -382,6 +382,9 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
         if repeated[2]:  # the words of a part played again are sung again
             versions = tuple(replace(v, lyrics_timestamped=_lines_with_repeats(v.lyrics_timestamped, *repeated[:3]))
                              for v in versions)
+        if plan.reverse:  # "play it backwards": the song's words heard backwards, last first
+            versions = tuple(replace(v, lyrics_timestamped=_lines_reversed(v.lyrics_timestamped, v.duration))
+                             for v in versions)
     for _, version_notes, _ in results:
         notes.extend(n for n in version_notes if n not in notes)
 
@@ -394,6 +397,7 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
         # "loop the chorus": the version's start and end of the part played again, and how many more times
         "repeat": [round(repeated[0], 3), round(repeated[1], 3), repeated[2]] if repeated[2] else [],
         "varispeed": round(speed, 4),  # of which the record's speed ("nightcore"), 1.0 without
+        "reversed": plan.reverse,  # "play it backwards": a version's time t is the time above of its length - t
         "key": f"{PITCH_NAMES[analysis.key_tonic]} {analysis.mode}",
         "key_confidence": round(analysis.key_confidence, 3),
         "chords": len(analysis.chords),
@@ -1195,6 +1199,10 @@ def _finish_version(index: int, arrangement: Arrangement, plan: StylePlan, reque
         turn = orbit_seconds(plan, arrangement)
         mix = orbited(mix, turn, sr)
         vocal = None if vocal is None else orbited(vocal, turn, sr)
+    if plan.reverse:  # "play it backwards": both stems alike, the words' times mirrored
+        mix = np.ascontiguousarray(mix[::-1])
+        vocal = None if vocal is None else np.ascontiguousarray(vocal[::-1])
+        sung_lines = _lines_reversed(sung_lines, len(mix) / sr)
     if plan.fade_in or plan.fade_out:  # both stems alike, so that they still add up to the version
         for stem in (mix, vocal):
             if stem is not None:
@@ -1482,6 +1490,20 @@ def _lines_retimed(lines: list, time) -> list:
         return out
 
     return [retimed(line) for line in lines]
+
+
+def _lines_reversed(lines: list, duration: float) -> list:
+    """Timed lyric lines of a version played backwards (`duration` seconds long): each time t at duration - t, a
+    line's and a word's start and end swapped so, the lines and their words in the order they are now heard."""
+    def mirrored(item: dict) -> dict:
+        out = dict(item)
+        if isinstance(out.get("start"), (int, float)) and isinstance(out.get("end"), (int, float)):
+            out["start"], out["end"] = round(duration - item["end"], 3), round(duration - item["start"], 3)
+        if isinstance(out.get("words"), list):
+            out["words"] = [mirrored(word) for word in reversed(out["words"])]
+        return out
+
+    return [mirrored(line) for line in reversed(lines)]
 
 
 def _in_front(vocal: np.ndarray, mix: np.ndarray, gain_db: float = 0.0) -> np.ndarray:

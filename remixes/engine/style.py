@@ -109,6 +109,7 @@ class StylePlan:
     # "add reverb", "nightcore", "8d audio", "remove the vocals": no style named or suggested and nothing asked of the
     # band, only a treatment of the sound: the song keeps its own arrangement (the pipeline's strength 0)
     as_is: bool = False
+    reverse: bool = False  # "play it backwards": the finished version played in reverse
     stutter: bool = False  # "make it glitchy": the last beat of every fourth bar retriggered faster and faster
     scratch: bool = False  # "dj scratches": a sample of the song scratched at the end of every phrase
     orbit: int = 0  # "8d audio": beats of the remix's tempo the mix takes to circle the listener's head once (0: none)
@@ -619,6 +620,23 @@ def _extract_stutter(text: str) -> tuple[bool, str, list[str]]:
         return False, text, []
     text = text[:match.start()] + " , " + text[match.end():]
     return True, text, ["Stutter edits: the last beat of every fourth bar retriggered faster and faster (glitch)"]
+
+
+_REVERSE = re.compile(r"\b(?:play(?:ed|ing)?\s+(?:it\s+|the\s+(?:whole\s+)?(?:song|track)\s+)?"
+                      r"(?:backwards?|in\s+reverse|reversed)|"
+                      r"reversed?\s+(?:the\s+(?:whole\s+)?)?(?:song|track|it|audio|version|mix)|"
+                      r"(?:the\s+)?(?:song|track|it)\s+(?:played\s+)?(?:backwards?|in\s+reverse)|backwards?\s+"
+                      r"(?:version|song|remix)|reversed)\b")
+
+
+def _extract_reverse(text: str) -> tuple[bool, str, list[str]]:
+    """"play it backwards", "reverse the song", "a reversed version", "backwards version" (unread: "reverse" was no
+    word the reader knew; "reverse reverb" is not it)."""
+    match = _REVERSE.search(text)
+    if not match:
+        return False, text, []
+    text = text[:match.start()] + " , " + text[match.end():]
+    return True, text, ["Reversed: the whole version plays backwards, the words too"]
 
 
 ORBIT_BEATS = 16  # "8d audio": one turn around the listener's head every four bars ("slow": eight, "fast": two)
@@ -1342,6 +1360,7 @@ def interpret(prompt: str) -> StylePlan:
     orbit, text, orbit_notes = _extract_orbit(text)
     scratch, text, scratch_notes = _extract_scratch(text)
     stutter, text, stutter_notes = _extract_stutter(text)
+    reverse, text, reverse_notes = _extract_reverse(text)
     fade_in, fade_out, text, fade_notes = _extract_fades(text)
     vocal_pitch, text, vocal_pitch_notes = _extract_vocal_pitch(text)
     modulation, text, modulation_notes = _extract_modulation(text)
@@ -1398,8 +1417,8 @@ def interpret(prompt: str) -> StylePlan:
     if main_id is None:
         main_id, note = _default_style(hits, refused_ids, empty, tokens)
         suggested = note.startswith("Style:")  # a feeling or an instrument suggested one ("chill": lo-fi)
-        extracted = bool(tape_stop or orbit or scratch or stutter or fade_in or fade_out or bpm or percent or delta
-                         or transpose or key_tonic is not None or vocal_pitch or modulation or length)
+        extracted = bool(tape_stop or orbit or scratch or stutter or reverse or fade_in or fade_out or bpm or percent
+                         or delta or transpose or key_tonic is not None or vocal_pitch or modulation or length)
         as_is = not (empty or refused_ids or section_asks or suggested) and _asks_only_treatments(hits, extracted)
         understood.append(AS_IS_NOTE if as_is else note)
     spec = STYLES[main_id]
@@ -1469,12 +1488,13 @@ def interpret(prompt: str) -> StylePlan:
     understood.extend(orbit_notes)
     understood.extend(scratch_notes)
     understood.extend(stutter_notes)
+    understood.extend(reverse_notes)
     understood.extend(length_notes)
     understood.extend(spell_notes)
     plan = replace(_finish(d, bpm, understood, ignored), sections=section_changes, fade_in=fade_in or 0.0,
                    fade_out=fade_out or 0.0, varispeed=varispeed, transpose=transpose, key_tonic=key_tonic,
                    tempo_delta=delta or 0.0, vocal_pitch=vocal_pitch, key_change=modulation, tape_stop=tape_stop,
-                   orbit=orbit, scratch=scratch, stutter=stutter, **length)
+                   orbit=orbit, scratch=scratch, stutter=stutter, reverse=reverse, **length)
     if as_is:
         plan = replace(plan, as_is=True, style_name=AS_IS_NAME)
         plan = replace(plan, summary=_summarise(plan, d))

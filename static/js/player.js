@@ -166,6 +166,10 @@
     function versionTime(seconds) {  // ... and back (the part's first time through)
       return !repeatLength || seconds < repeat[1] ? seconds : seconds + repeat[2] * repeatLength;
     }
+    // "play it backwards": the version's t is the remix's (length - t)
+    var reversed = card.dataset.reversed === "1";
+
+    function unreversed(seconds) { return reversed ? Math.max(0, duration() - seconds) : seconds; }
     var abButton = original ? card.querySelector("button.ab") : null;
     var hearingOriginal = false;
     var canvas = card.querySelector("canvas.wave");
@@ -197,12 +201,13 @@
     }
 
     function position() {
-      return hearingOriginal ? versionTime(Math.max(0, original.currentTime / stretch - offset)) : own.currentTime;
+      return hearingOriginal ? unreversed(versionTime(Math.max(0, original.currentTime / stretch - offset)))
+        : own.currentTime;
     }
 
     function setPosition(seconds) {
       if (hearingOriginal) {
-        var target = (remixTime(seconds) + offset) * stretch;
+        var target = (remixTime(unreversed(seconds)) + offset) * stretch;
         if (known(original.duration)) target = Math.min(target, original.duration - 0.01);
         original.currentTime = Math.max(0, target);
       } else {

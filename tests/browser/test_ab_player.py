@@ -24,11 +24,12 @@ STRETCH = 1.25  # the remix is faster: source time = version time x 1.25
 UNSURE = "The singer's words could not be made out with confidence (0.28), so none are shown."
 
 
-def finished(owner, vocal: list[dict], *, stems: bool = False, offset: float = 0.0, repeat=()) -> RemixTask:
+def finished(owner, vocal: list[dict], *, stems: bool = False, offset: float = 0.0, repeat=(),
+             backwards: bool = False) -> RemixTask:
     task = submit_task(owner, prompt="Upbeat house remix with a four-on-the-floor kick", seconds=5.0)
     claimed = services.claim_task(task.task_id)
     plan = copy.deepcopy(PLAN)
-    plan["engine"].update(stretch=STRETCH, vocal=vocal, offset=offset, repeat=list(repeat))
+    plan["engine"].update(stretch=STRETCH, vocal=vocal, offset=offset, repeat=list(repeat), reversed=backwards)
     audio = tiny_mp3(3.0)
     peaks = [round(float(abs(np.sin(9 * x)) * (0.3 + 0.7 * x)), 3) for x in np.linspace(0, 1, 300)]
     lines = {entry["version"]: (LINES if entry["kind"] in ("sung", "kept") and entry["confident"] else [])
@@ -215,3 +216,22 @@ def test_ab_switch_in_a_part_played_again_lands_on_its_first_time_through(page, 
     assert times(page)["original"] == pytest.approx((0.5 + 0.25) * STRETCH, abs=0.02)
     page.click("#version-1 button.ab")
     assert times(page)["version"] == pytest.approx(0.75, abs=0.02)
+
+
+def test_ab_switch_of_a_version_played_backwards_lands_on_the_same_moment_of_the_song(page, make_user):
+    """"play it backwards": the version's 1.0 s is its remix's (length - 1.0) s, the original's that x 1.25; back
+    from the original, the version's own 1.0 s again."""
+    owner = make_user("backwards")
+    task = finished(owner, [{"version": 1, "kind": "none", "language": None, "confident": False, "note": ""},
+                            {"version": 2, "kind": "none", "language": None, "confident": False, "note": ""}],
+                    backwards=True)
+    log_in(page, "backwards")
+    page.goto(f"/remixes/{task.task_id}/")
+    page.wait_for_function("""() => document.querySelector('#version-1 audio').readyState >= 1
+                                    && document.getElementById('original-audio').readyState >= 1""")
+    length = page.evaluate("document.querySelector('#version-1 audio').duration")
+    page.evaluate("document.querySelector('#version-1 audio').currentTime = 1.0")
+    page.click("#version-1 button.ab")
+    assert times(page)["original"] == pytest.approx((length - 1.0) * STRETCH, abs=0.02)
+    page.click("#version-1 button.ab")
+    assert times(page)["version"] == pytest.approx(1.0, abs=0.02)

@@ -112,6 +112,35 @@ def test_a_prompt_that_only_treats_the_sound_is_the_song_itself(remix_of, song_a
         assert abs(np.corrcoef(song[:n], mine[:n])[0, 1]) > 0.8  # the song itself, sample for sample
 
 
+def test_a_version_played_backwards_is_the_version_reversed_and_its_words_with_it(remix_of):
+    """"pop, play it backwards": the same remix, sample for sample backwards (away from the master's fades at its
+    ends); the sung words' times mirrored, the last line first."""
+    lyrics = "Hello bright morning\nWe are singing now"
+    plain = remix_of("pop", seed=2, lyrics=lyrics).versions[0]
+    backwards = remix_of("pop, play it backwards", seed=2, lyrics=lyrics)
+    assert backwards.plan["reverse"] and backwards.plan["engine"]["reversed"] is True
+    version = backwards.versions[0]
+    n = len(plain.audio)
+    middle = slice(n // 5, 4 * n // 5)
+    assert len(version.audio) == n and np.corrcoef(version.audio[::-1][middle, 0], plain.audio[middle, 0])[0, 1] > 0.95
+    first, last = plain.lyrics_timestamped[0], plain.lyrics_timestamped[-1]
+    assert version.lyrics_timestamped[0]["text"] == last["text"]
+    assert version.lyrics_timestamped[-1]["start"] == pytest.approx(plain.duration - first["end"], abs=0.002)
+    words = version.lyrics_timestamped[0]["words"]
+    assert [w["start"] for w in words] == sorted(w["start"] for w in words)
+
+
+def test_lines_played_backwards_are_mirrored():
+    lines = [{"text": "a b", "start": 1.0, "end": 2.0, "words": [{"word": "a", "start": 1.0, "end": 1.4},
+                                                                  {"word": "b", "start": 1.5, "end": 2.0}]},
+             {"text": "c", "start": 3.0, "end": 3.5, "words": [{"word": "c", "start": 3.0, "end": 3.5}]}]
+    mirrored = pipeline._lines_reversed(lines, 10.0)
+    assert [line["text"] for line in mirrored] == ["c", "a b"]
+    assert (mirrored[0]["start"], mirrored[0]["end"]) == (6.5, 7.0)
+    assert [(w["word"], w["start"], w["end"]) for w in mirrored[1]["words"]] == [("b", 8.0, 8.5), ("a", 8.6, 9.0)]
+    assert lines[0]["start"] == 1.0  # new dicts
+
+
 def test_it_reports_progress_up_to_done(song_path):
     from remixes.engine import RemixRequest, remix
 

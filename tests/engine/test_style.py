@@ -1774,3 +1774,16 @@ def test_a_vocal_swapped_for_a_voice_is_revoiced_not_removed(prompt, voice):
     plan = interpret(prompt)
     assert plan.keep_vocals and plan.voice == voice and not any("Removes" in line for line in plan.understood)
     assert not interpret("replace the vocals with a piano").keep_vocals
+
+
+
+@pytest.mark.parametrize("prompt, backwards", [("play it backwards", True), ("reverse the song", True),
+                                               ("a reversed version", True), ("lofi reversed", True),
+                                               ("play the song in reverse", True), ("reverse reverb", False),
+                                               ("reverse the order of the verses", False)])
+def test_playing_it_backwards_is_read(prompt, backwards):
+    """Each was unread ("reverse" no word the reader knew); "reverse reverb" is not it."""
+    plan = interpret(prompt)
+    assert plan.reverse == backwards
+    if backwards:  # alone, a treatment of the song as it is
+        assert plan.as_is == ("lofi" not in prompt)
