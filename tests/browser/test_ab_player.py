@@ -58,6 +58,14 @@ def finished(owner, vocal: list[dict], *, stems: bool = False, offset: float = 0
     return task
 
 
+def open_job(page, username: str, task: RemixTask) -> None:
+    """The job page, logged in as its owner, once the version's and the original's audio can be read."""
+    log_in(page, username)
+    page.goto(f"/remixes/{task.task_id}/")
+    page.wait_for_function("""() => document.querySelector('#version-1 audio').readyState >= 1
+                                    && document.getElementById('original-audio').readyState >= 1""")
+
+
 def times(page) -> dict:
     return page.evaluate("""() => ({
         version: document.querySelector('#version-1 audio').currentTime,
@@ -73,10 +81,7 @@ def test_ab_switch_keeps_the_place_in_the_song(page, make_user):
     task = finished(owner, [{"version": 1, "kind": "sung", "language": "en", "confident": True, "note": ""},
                             {"version": 2, "kind": "none", "language": None, "confident": False, "note": ""}],
                     stems=True)
-    log_in(page, "listener")
-    page.goto(f"/remixes/{task.task_id}/")
-    page.wait_for_function("""() => document.querySelector('#version-1 audio').readyState >= 1
-                                    && document.getElementById('original-audio').readyState >= 1""")
+    open_job(page, "listener", task)
     assert page.evaluate("document.getElementById('original-audio').duration") == pytest.approx(5.0, abs=0.05)
     assert page.inner_text("#version-2 .lyrics").startswith("Instrumental")
 
@@ -186,10 +191,7 @@ def test_ab_switch_of_a_version_cut_after_the_songs_start_lands_where_it_began(p
     task = finished(owner, [{"version": 1, "kind": "none", "language": None, "confident": False, "note": ""},
                             {"version": 2, "kind": "none", "language": None, "confident": False, "note": ""}],
                     offset=1.0)
-    log_in(page, "cutter")
-    page.goto(f"/remixes/{task.task_id}/")
-    page.wait_for_function("""() => document.querySelector('#version-1 audio').readyState >= 1
-                                    && document.getElementById('original-audio').readyState >= 1""")
+    open_job(page, "cutter", task)
     box = page.locator("#version-1 canvas.wave").bounding_box()
     page.mouse.click(box["x"] + box["width"] * 0.5, box["y"] + box["height"] / 2)
     at = times(page)
@@ -207,10 +209,7 @@ def test_ab_switch_in_a_part_played_again_lands_on_its_first_time_through(page, 
     task = finished(owner, [{"version": 1, "kind": "none", "language": None, "confident": False, "note": ""},
                             {"version": 2, "kind": "none", "language": None, "confident": False, "note": ""}],
                     repeat=(0.5, 1.0, 2))
-    log_in(page, "looper")
-    page.goto(f"/remixes/{task.task_id}/")
-    page.wait_for_function("""() => document.querySelector('#version-1 audio').readyState >= 1
-                                    && document.getElementById('original-audio').readyState >= 1""")
+    open_job(page, "looper", task)
     page.evaluate("document.querySelector('#version-1 audio').currentTime = 1.75")
     page.click("#version-1 button.ab")
     assert times(page)["original"] == pytest.approx((0.5 + 0.25) * STRETCH, abs=0.02)
@@ -225,10 +224,7 @@ def test_ab_switch_of_a_version_played_backwards_lands_on_the_same_moment_of_the
     task = finished(owner, [{"version": 1, "kind": "none", "language": None, "confident": False, "note": ""},
                             {"version": 2, "kind": "none", "language": None, "confident": False, "note": ""}],
                     backwards=True)
-    log_in(page, "backwards")
-    page.goto(f"/remixes/{task.task_id}/")
-    page.wait_for_function("""() => document.querySelector('#version-1 audio').readyState >= 1
-                                    && document.getElementById('original-audio').readyState >= 1""")
+    open_job(page, "backwards", task)
     length = page.evaluate("document.querySelector('#version-1 audio').duration")
     page.evaluate("document.querySelector('#version-1 audio').currentTime = 1.0")
     page.click("#version-1 button.ab")
