@@ -1998,6 +1998,11 @@ def _reread_where_a_build_goes(hits: list[_Hit], tokens: list[str]) -> None:
         if placed and after is not None and after.kind == "section" and not after.after_pause \
                 and 0 < after.start - hit.end <= 3 and all(t in _LEADING_INTO for t in tokens[hit.end:after.start]):
             after.kind = "consumed"
+            for listed in hits[hits.index(after) + 1:]:  # "applause at the start and the end": both places said
+                if listed.kind != "section" or not all(t in ("and", "at", "the", "in", "&")
+                                                       for t in tokens[after.end:listed.start]):
+                    break
+                listed.kind, after = "consumed", listed
 
 
 _LEADING_INTO = frozenset(("before", "into", "leading", "going", "up", "to", "ahead", "of", "right", "just", "at",

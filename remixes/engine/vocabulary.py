@@ -1021,6 +1021,8 @@ EFFECT_WORDS = {
     "live audience": "crowd", "an audience": "crowd", "audience cheering": "crowd", "applause": "crowd",
     "clapping audience": "crowd", "stadium crowd": "crowd", "live concert": "crowd", "in concert": "crowd",
     "concert crowd": "crowd", "concert audience": "crowd", "live concert recording": "crowd",
+    "like a concert": "crowd", "at a concert": "crowd", "sound like a concert": "crowd", "concert version": "crowd",
+    "live at a stadium": "crowd", "a live show": "crowd",
 }
 
 DROP_CUES = ("no", "without", "drop", "remove", "removing", "minus", "mute", "lose", "cut", "kill",

@@ -1787,3 +1787,20 @@ def test_playing_it_backwards_is_read(prompt, backwards):
     assert plan.reverse == backwards
     if backwards:  # alone, a treatment of the song as it is
         assert plan.as_is == ("lofi" not in prompt)
+
+
+@pytest.mark.parametrize("prompt", ["applause at the end", "applause at the start and the end",
+                                    "add applause at the beginning and at the end"])
+def test_where_the_applause_goes_is_no_part_of_the_song_to_change(prompt):
+    """A crowd claps at the start and the end: "and the end" was a song part that changed nothing (and said so)."""
+    plan = interpret(prompt)
+    assert "crowd" in {e.kind for e in plan.effects} and plan.sections == ()
+    assert not any(line.startswith("Song part") for line in plan.understood)
+
+
+@pytest.mark.parametrize("prompt", ["make it sound like a concert", "concert version", "like being at a concert",
+                                    "a live show"])
+def test_a_concert_is_a_live_audience(prompt):
+    """Each was unread ("concert" alone no word the reader knew; "in concert", "live concert" were the crowd)."""
+    plan = interpret(prompt)
+    assert "crowd" in {e.kind for e in plan.effects} and plan.ignored_words == ()
