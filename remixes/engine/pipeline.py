@@ -1478,32 +1478,26 @@ def _lines_at_speed(lines: list, speed: float) -> list:
     return _lines_retimed(lines, lambda t: t / speed)
 
 
-def _lines_retimed(lines: list, time) -> list:
-    """Timed lyric lines with every start and end (the lines' and their words') mapped through `time`; new dicts."""
+def _lines_retimed(lines: list, time, backwards: bool = False) -> list:
+    """Timed lyric lines with every start and end (the lines' and their words') mapped through `time`; new dicts.
+    `backwards` (a `time` that runs the other way): each start and end swapped, lines and words in their new order."""
     def retimed(item: dict) -> dict:
         out = dict(item)
         for name in ("start", "end"):
             if isinstance(out.get(name), (int, float)):
                 out[name] = round(time(out[name]), 3)
+        if backwards and all(isinstance(out.get(name), (int, float)) for name in ("start", "end")):
+            out["start"], out["end"] = out["end"], out["start"]
         if isinstance(out.get("words"), list):
-            out["words"] = [retimed(word) for word in out["words"]]
+            out["words"] = [retimed(word) for word in (reversed(out["words"]) if backwards else out["words"])]
         return out
 
-    return [retimed(line) for line in lines]
+    return [retimed(line) for line in (reversed(lines) if backwards else lines)]
 
 
 def _lines_reversed(lines: list, duration: float) -> list:
-    """Timed lyric lines of a version played backwards (`duration` seconds long): each time t at duration - t, a
-    line's and a word's start and end swapped so, the lines and their words in the order they are now heard."""
-    def mirrored(item: dict) -> dict:
-        out = dict(item)
-        if isinstance(out.get("start"), (int, float)) and isinstance(out.get("end"), (int, float)):
-            out["start"], out["end"] = round(duration - item["end"], 3), round(duration - item["start"], 3)
-        if isinstance(out.get("words"), list):
-            out["words"] = [mirrored(word) for word in reversed(out["words"])]
-        return out
-
-    return [mirrored(line) for line in reversed(lines)]
+    """Timed lyric lines of a version played backwards (`duration` seconds long): each time t at duration - t."""
+    return _lines_retimed(lines, lambda t: duration - t, backwards=True)
 
 
 def _in_front(vocal: np.ndarray, mix: np.ndarray, gain_db: float = 0.0) -> np.ndarray:

@@ -591,52 +591,37 @@ def _extract_tape_stop(text: str) -> tuple[float, str, list[str]]:
     return seconds, text, [f"Tape stop: the last {seconds:g} s slow to a halt, pitch and all"]
 
 
-_SCRATCH = re.compile(r"(?<!\bfrom\s)\b(?:(?:dj|turntable|record|deejay)\s+)?(?:scratch(?:es|ing)?|turntablism)\b"
-                      r"(?:\s+effects?\b)?")
-
-
-def _extract_scratch(text: str) -> tuple[bool, str, list[str]]:
-    """"dj scratches", "hip hop with scratching", "record scratches", "turntablism" (unread: "scratch" was no word the
-    reader knew; "from scratch" and "scratchy" are not it, "vinyl scratches" stays the vinyl's crackle)."""
-    if re.search(r"\bvinyl\s+scratch", text):
-        return False, text, []
-    match = _SCRATCH.search(text)
-    if not match:
-        return False, text, []
-    text = text[:match.start()] + " , " + text[match.end():]
-    return True, text, ["DJ scratches: a sample of the song scratched back and forth at the end of every fourth bar"]
-
-
+# Phrases that turn one treatment of the finished version on (the plan's flag of that name; each was unread):
+# "dj scratches", "hip hop with scratching", "turntablism" ("from scratch" is not it, "vinyl scratches" stays the
+# vinyl's crackle); "make it glitchy", "stutter effect", "beat repeat" ("stutter the vocals" is vocal chops);
+# "play it backwards", "reverse the song", "a reversed version" ("reverse reverb" is not it)
+_SCRATCH = re.compile(r"(?<!\bfrom\s)(?<!\bvinyl\s)\b(?:(?:dj|turntable|record|deejay)\s+)?"
+                      r"(?:scratch(?:es|ing)?|turntablism)\b(?:\s+effects?\b)?")
 _STUTTER = re.compile(r"(?<!\bvocal\s)\b(?:glitch\s+hop|glitchcore|glitch(?:y|ier|ed|es)?|beat\s+repeats?|"
                       r"stutter(?:s|ing|ed)?)(?:\s+(?:effects?|edits?))?\b"
                       r"(?!\s+(?:the\s+|my\s+)?(?:vocals?|voice|vox|singing)\b)")
-
-
-def _extract_stutter(text: str) -> tuple[bool, str, list[str]]:
-    """"make it glitchy", "glitch effect", "stutter effect", "beat repeat", "stutter edits" (each unread; "stutter
-    vocals" are vocal chops): the whole mix stutters into each phrase (stutter.py)."""
-    match = _STUTTER.search(text)
-    if not match:
-        return False, text, []
-    text = text[:match.start()] + " , " + text[match.end():]
-    return True, text, ["Stutter edits: the last beat of every fourth bar retriggered faster and faster (glitch)"]
-
-
 _REVERSE = re.compile(r"\b(?:play(?:ed|ing)?\s+(?:it\s+|the\s+(?:whole\s+)?(?:song|track)\s+)?"
                       r"(?:backwards?|in\s+reverse|reversed)|"
                       r"reversed?\s+(?:the\s+(?:whole\s+)?)?(?:song|track|it|audio|version|mix)|"
                       r"(?:the\s+)?(?:song|track|it)\s+(?:played\s+)?(?:backwards?|in\s+reverse)|backwards?\s+"
                       r"(?:version|song|remix)|reversed)\b")
+_SWITCHES = (
+    ("scratch", _SCRATCH, "DJ scratches: a sample of the song scratched back and forth at the end of every fourth bar"),
+    ("stutter", _STUTTER, "Stutter edits: the last beat of every fourth bar retriggered faster and faster (glitch)"),
+    ("reverse", _REVERSE, "Reversed: the whole version plays backwards, the words too"),
+)
 
 
-def _extract_reverse(text: str) -> tuple[bool, str, list[str]]:
-    """"play it backwards", "reverse the song", "a reversed version", "backwards version" (unread: "reverse" was no
-    word the reader knew; "reverse reverb" is not it)."""
-    match = _REVERSE.search(text)
-    if not match:
-        return False, text, []
-    text = text[:match.start()] + " , " + text[match.end():]
-    return True, text, ["Reversed: the whole version plays backwards, the words too"]
+def _extract_switches(text: str) -> tuple[dict[str, bool], str, list[str]]:
+    """The treatments _SWITCHES turns on: (flag -> read, the text without their phrases, what was understood)."""
+    flags, notes = {}, []
+    for name, pattern, note in _SWITCHES:
+        match = pattern.search(text)
+        flags[name] = match is not None
+        if match:
+            text = text[:match.start()] + " , " + text[match.end():]
+            notes.append(note)
+    return flags, text, notes
 
 
 ORBIT_BEATS = 16  # "8d audio": one turn around the listener's head every four bars ("slow": eight, "fast": two)
@@ -1358,9 +1343,7 @@ def interpret(prompt: str) -> StylePlan:
     percent, text = _extract_tempo_change(text) if bpm is None else (None, text)
     tape_stop, text, tape_stop_notes = _extract_tape_stop(text)
     orbit, text, orbit_notes = _extract_orbit(text)
-    scratch, text, scratch_notes = _extract_scratch(text)
-    stutter, text, stutter_notes = _extract_stutter(text)
-    reverse, text, reverse_notes = _extract_reverse(text)
+    switches, text, switch_notes = _extract_switches(text)
     fade_in, fade_out, text, fade_notes = _extract_fades(text)
     vocal_pitch, text, vocal_pitch_notes = _extract_vocal_pitch(text)
     modulation, text, modulation_notes = _extract_modulation(text)
@@ -1417,7 +1400,7 @@ def interpret(prompt: str) -> StylePlan:
     if main_id is None:
         main_id, note = _default_style(hits, refused_ids, empty, tokens)
         suggested = note.startswith("Style:")  # a feeling or an instrument suggested one ("chill": lo-fi)
-        extracted = bool(tape_stop or orbit or scratch or stutter or reverse or fade_in or fade_out or bpm or percent
+        extracted = bool(tape_stop or orbit or any(switches.values()) or fade_in or fade_out or bpm or percent
                          or delta or transpose or key_tonic is not None or vocal_pitch or modulation or length)
         as_is = not (empty or refused_ids or section_asks or suggested) and _asks_only_treatments(hits, extracted)
         understood.append(AS_IS_NOTE if as_is else note)
@@ -1486,15 +1469,13 @@ def interpret(prompt: str) -> StylePlan:
     understood.extend(fade_notes)
     understood.extend(tape_stop_notes)
     understood.extend(orbit_notes)
-    understood.extend(scratch_notes)
-    understood.extend(stutter_notes)
-    understood.extend(reverse_notes)
+    understood.extend(switch_notes)
     understood.extend(length_notes)
     understood.extend(spell_notes)
     plan = replace(_finish(d, bpm, understood, ignored), sections=section_changes, fade_in=fade_in or 0.0,
                    fade_out=fade_out or 0.0, varispeed=varispeed, transpose=transpose, key_tonic=key_tonic,
                    tempo_delta=delta or 0.0, vocal_pitch=vocal_pitch, key_change=modulation, tape_stop=tape_stop,
-                   orbit=orbit, scratch=scratch, stutter=stutter, reverse=reverse, **length)
+                   orbit=orbit, **switches, **length)
     if as_is:
         plan = replace(plan, as_is=True, style_name=AS_IS_NAME)
         plan = replace(plan, summary=_summarise(plan, d))
