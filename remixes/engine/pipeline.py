@@ -1203,6 +1203,11 @@ def _finish_version(index: int, arrangement: Arrangement, plan: StylePlan, reque
         mix = np.ascontiguousarray(mix[::-1])
         vocal = None if vocal is None else np.ascontiguousarray(vocal[::-1])
         sung_lines = _lines_reversed(sung_lines, len(mix) / sr)
+    if plan.place:  # "from another room", "in the shower": where it is heard, both stems alike (they still add up)
+        from .place import heard_from
+
+        mix = heard_from(mix, plan.place, sr)
+        vocal = None if vocal is None else heard_from(vocal, plan.place, sr)
     if plan.fade_in or plan.fade_out:  # both stems alike, so that they still add up to the version
         for stem in (mix, vocal):
             if stem is not None:

@@ -112,6 +112,7 @@ class StylePlan:
     reverse: bool = False  # "play it backwards": the finished version played in reverse
     stutter: bool = False  # "make it glitchy": the last beat of every fourth bar retriggered faster and faster
     scratch: bool = False  # "dj scratches": a sample of the song scratched at the end of every phrase
+    place: str = ""  # "from another room", "in the shower": where the finished version is heard (engine/place.py)
     orbit: int = 0  # "8d audio": beats of the remix's tempo the mix takes to circle the listener's head once (0: none)
     # pieces of the new kit (DRUM_PIECES' values) -> dB (0: added where the groove lacks it), None: left out;
     # "*": None when only the pieces named play ("classical with a tambourine")
@@ -622,6 +623,54 @@ def _extract_switches(text: str) -> tuple[dict[str, bool], str, list[str]]:
             text = text[:match.start()] + " , " + text[match.end():]
             notes.append(note)
     return flags, text, notes
+
+
+# Where the song is heard from, the "song but you're ..." edits (engine/place.py; each was unread or read as a
+# style: "in the bathroom at a party" was EDM, "playing in another room" Pop): through a wall from the next room,
+# from the bathroom at a party (the wall and a tiled room), in the shower, inside a car
+_ROOMS = "room|bedroom|apartment|flat|house"
+_ROOMISH = f"(?:{_ROOMS})"
+_PARTY = r"(?:(?:house|frat|college|school|birthday|office)\s+)?(?:party|club|nightclub|rave|concert|festival|disco|bar)"
+_PLACES = (
+    ("bathroom", re.compile(r"\b(?:(?:in|inside|from)\s+)?(?:the|a)\s+(?:bathroom|toilets?|restroom|loo|washroom)s?"
+                            r"\s+(?:at|of|in|during)\s+(?:a|the|an)\s+" + _PARTY + r"\b|\b" + _PARTY +
+                            r"\s+(?:bathroom|toilets?|restroom|loo)s?\b")),
+    ("another_room", re.compile(r"\b(?:(?:in|from|inside)\s+)?(?:another|the\s+next|a\s+different|the\s+other|"
+                                r"an?\s+other|an?\s+(?:adjacent|neighbou?ring))\s+" + _ROOMISH + r"\b|"
+                                r"\b(?:(?:in|from)\s+)?(?:the\s+)?" + _ROOMISH + r"\s+next\s+door\b|"
+                                r"\b(?:from\s+)?next\s+door\b|"
+                                r"\b(?:through|behind)\s+(?:a|the)\s+(?:thin\s+|closed\s+|thick\s+)?"
+                                r"(?:walls?|doors?|floor|ceiling)\b|"
+                                r"\b(?:from\s+)?outside\s+(?:of\s+)?(?:a|the)\s+" + _PARTY + r"\b|"
+                                r"\bfrom\s+(?:my|the|our)\s+(?:(?:downstairs|upstairs)\s+)?neighbou?r'?s'?"
+                                r"(?:\s+(?:party|" + _ROOMS + r"))?\b|"
+                                r"\b(?:my|the|a|our)\s+(?:(?:downstairs|upstairs)\s+)?neighbou?r'?s'?\s+(?:party|"
+                                + _ROOMS + r")\b")),
+    ("shower", re.compile(r"\b(?:(?:in|inside|from)\s+)?(?:the|a)\s+(?:shower|bathroom|restroom|washroom)\b|"
+                          r"\b(?:shower|bathroom)\s+(?:acoustics|reverb|sound|version|effect|echo)\b|"
+                          r"\btiled?\s+room\b")),
+    ("car", re.compile(r"(?<!\bdriving\s)(?<!\bdrive\s)(?<!\bdrove\s)\b(?:in|inside|from)\s+(?:a|the|my|your|"
+                       r"someone'?s)\s+(?:parked\s+)?car\b(?!\s+(?:chase|commercial|ad|race|racing|game|crash|ride))|"
+                       r"\b(?:through\s+|on\s+|from\s+)?(?:the\s+|a\s+|my\s+)?car\s+(?:speakers?|stereo|"
+                       r"sound\s*system|audio)\b")),
+)
+PLACE_NOTES = {
+    "another_room": "Heard from another room: through a wall (the highs lost, the bass and the kick thumping on), "
+                    "in the listener's own room",
+    "bathroom": "Heard from the bathroom at a party: the party through the wall, in a small tiled room's echo",
+    "shower": "Heard in the shower: a small tiled room's bright echo, the bass thinned",
+    "car": "Heard inside a car: the cabin's boomy low end, the door speakers' softer highs, a small dry space",
+}
+
+
+def _extract_place(text: str) -> tuple[str, str, list[str]]:
+    """Where the song is heard from (_PLACES, the first found): (the place or "", the text without the phrase, what
+    was understood)."""
+    for place, pattern in _PLACES:
+        match = pattern.search(text)
+        if match:
+            return place, text[:match.start()] + " , " + text[match.end():], [PLACE_NOTES[place]]
+    return "", text, []
 
 
 ORBIT_BEATS = 16  # "8d audio": one turn around the listener's head every four bars ("slow": eight, "fast": two)
@@ -1344,6 +1393,7 @@ def interpret(prompt: str) -> StylePlan:
     tape_stop, text, tape_stop_notes = _extract_tape_stop(text)
     orbit, text, orbit_notes = _extract_orbit(text)
     switches, text, switch_notes = _extract_switches(text)
+    place, text, place_notes = _extract_place(text)
     fade_in, fade_out, text, fade_notes = _extract_fades(text)
     vocal_pitch, text, vocal_pitch_notes = _extract_vocal_pitch(text)
     modulation, text, modulation_notes = _extract_modulation(text)
@@ -1400,7 +1450,7 @@ def interpret(prompt: str) -> StylePlan:
     if main_id is None:
         main_id, note = _default_style(hits, refused_ids, empty, tokens)
         suggested = note.startswith("Style:")  # a feeling or an instrument suggested one ("chill": lo-fi)
-        extracted = bool(tape_stop or orbit or any(switches.values()) or fade_in or fade_out or bpm or percent
+        extracted = bool(tape_stop or orbit or place or any(switches.values()) or fade_in or fade_out or bpm or percent
                          or delta or transpose or key_tonic is not None or vocal_pitch or modulation or length)
         as_is = not (empty or refused_ids or section_asks or suggested) and _asks_only_treatments(hits, extracted)
         understood.append(AS_IS_NOTE if as_is else note)
@@ -1470,12 +1520,13 @@ def interpret(prompt: str) -> StylePlan:
     understood.extend(tape_stop_notes)
     understood.extend(orbit_notes)
     understood.extend(switch_notes)
+    understood.extend(place_notes)
     understood.extend(length_notes)
     understood.extend(spell_notes)
     plan = replace(_finish(d, bpm, understood, ignored), sections=section_changes, fade_in=fade_in or 0.0,
                    fade_out=fade_out or 0.0, varispeed=varispeed, transpose=transpose, key_tonic=key_tonic,
                    tempo_delta=delta or 0.0, vocal_pitch=vocal_pitch, key_change=modulation, tape_stop=tape_stop,
-                   orbit=orbit, **switches, **length)
+                   orbit=orbit, place=place, **switches, **length)
     if as_is:
         plan = replace(plan, as_is=True, style_name=AS_IS_NAME)
         plan = replace(plan, summary=_summarise(plan, d))
@@ -2194,7 +2245,7 @@ _TREATMENT_HITS = frozenset(("effect", "vocal_effect", "instrumental", "gender",
 _NEUTRAL_HITS = frozenset(("add", "more", "less", "drop", "not", "only", "keep", "too", "intensity", "own_tempo",
                            "vocals", "swap"))
 _TREATMENT_MODIFIERS = frozenset(("slow", "fast", "sped_up", "spacious", "underwater", "radio", "bass_boost", "thin",
-                                  "treble", "dull", "bright", "warm"))
+                                  "treble", "dull", "bright", "warm", "remaster"))
 
 
 def _asks_only_treatments(hits: list[_Hit], extracted: bool) -> bool:

@@ -1481,6 +1481,19 @@ MODIFIERS: dict[str, Modifier] = {
                "radio version", "radio mix", "radio friendly", "radio ready"),
         opposite="gritty", brightness=0.1, drops=("distortion", "bitcrush", "vinyl", "tape"),
     ),
+    # "remaster it", "improve the audio quality", "normalize" (a Pop remix before): alone, the song as it is, mastered
+    # (the master's loudness and peak ceiling, as every version), a gentle glue compressor and a touch of air
+    "remaster": Modifier(
+        words=("remaster", "remastered", "remastering", "remaster it", "master it", "master this", "master the song",
+               "master the track", "mastered", "mastering", "mix and master", "mixed and mastered",
+               "improve the audio", "improve the audio quality", "improve the sound", "improve the sound quality",
+               "improve the quality", "better audio quality", "better sound quality", "better quality",
+               "higher quality", "high quality", "hq", "hd", "hd audio", "enhance", "enhanced", "enhance the audio",
+               "enhance the sound", "audio enhancement", "normalize", "normalise", "normalized", "normalised",
+               "clean up the audio", "clean up the sound", "clean up the mix"),
+        label="remastered", brightness=0.1, effects={"compressor": {"threshold_db": -20.0, "ratio": 2.0}},
+        drops=("distortion", "bitcrush", "vinyl", "tape"),
+    ),
     "gritty": Modifier(
         words=("gritty", "grit", "dirty", "grimy", "crunchy", "fuzzy", "fuzz", "distorted", "saturated",
                "lofi feel", "overdriven", "rough"),
@@ -1496,7 +1509,7 @@ MODIFIERS: dict[str, Modifier] = {
     "triplet": Modifier(words=("triplet feel", "triplet", "triplets", "6 8", "6 8 time", "12 8", "12 8 time",
                                "compound time"), label="triplet feel"),
     "underwater": Modifier(
-        words=("underwater", "muffled", "under water", "submerged", "muted", "from another room"),
+        words=("underwater", "muffled", "under water", "submerged", "muted"),
         lowpass_hz=700.0, reverb=0.2, brightness=-0.8,
     ),
     "radio": Modifier(
