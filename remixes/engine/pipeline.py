@@ -1046,6 +1046,9 @@ def _render_band(arrangement: Arrangement, reference_rms: float, n: int):
     return band, dry, kit
 
 
+VOICED_SHARE = 0.25  # of the instrumental's RMS: a kept vocal this loud is sung, not leakage (reverse reverb)
+
+
 def _finish_version(index: int, arrangement: Arrangement, plan: StylePlan, request: RemixRequest, original, band,
                     lyrics: str, kept_vocal=None, workdir=None, sung=None, encode=False):
     """One version: the kept original (an array or a .npy path) + its band (None, or (array or .npy path,
@@ -1118,6 +1121,19 @@ def _finish_version(index: int, arrangement: Arrangement, plan: StylePlan, reque
         after = rms(vocal)
         if before > 0 and after > 0:
             vocal *= np.float32(before / after)
+    if plan.reverse_reverb:  # "reverse reverb": swells into each word, in the vocal's stem (else the instrumental's)
+        from .render import reverse_reverb
+
+        # a vocal kept at a fraction of the band's level is the separator's leakage of a song without one: its swells
+        # would not be heard
+        voiced = vocal is not None and (bool(lyrics) or rms(vocal) >= VOICED_SHARE * rms(mix))
+        swelled = "vocal" if voiced else "song"
+        if voiced:
+            vocal += reverse_reverb(vocal, sr)
+        else:
+            mix += reverse_reverb(mix, sr)
+        notes.append(f"Reverse reverb: the {swelled}'s own echo played backwards, swelling into each "
+                     f"{'word' if swelled == 'vocal' else 'note'}.")
     if vocal is not None:
         apply_spans(vocal, arrangement.vocal_spans, sr)
     if plan.vocal_chops:  # "vocal chops": slices of the vocal on a rhythm where it rests, in the vocal's stem

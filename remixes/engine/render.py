@@ -523,6 +523,27 @@ def _room(rows: np.ndarray, amount: float, sr: int, channel: int | None = None) 
     return out if channel is None else out[channel]
 
 
+REVERSE_REVERB_LEVEL = 0.5  # of the RMS of what it swells into: under it where it sings, heard in the gaps before
+
+
+def reverse_reverb(audio: np.ndarray, sr: int) -> np.ndarray:
+    """"reverse reverb": a large room's echo of (n, 2) float32 `audio` played backwards, so that it swells up into each
+    onset and stops on it (the audio reversed, through the room alone, reversed back), REVERSE_REVERB_LEVEL of the
+    audio's RMS; the layer to add, a new array. Linear: a stem's swells are its own."""
+    import pedalboard as pb
+
+    audio = np.asarray(audio, dtype=np.float32)
+    if len(audio) == 0 or audio.ndim != 2:
+        return np.zeros_like(audio)
+    room = pb.Reverb(room_size=0.85, damping=0.4, wet_level=1.0, dry_level=0.0, width=1.0)
+    backwards = np.ascontiguousarray(audio[::-1])
+    swell = _process_in_place(room, backwards, sr)[::-1]
+    level, own = rms(swell), rms(audio)
+    if level <= 0:
+        return np.zeros_like(audio)
+    return np.ascontiguousarray(swell * np.float32(REVERSE_REVERB_LEVEL * own / level))
+
+
 def _process_in_place(plugin, audio: np.ndarray, sr: int, rows: bool = False) -> np.ndarray:
     """A Pedalboard plugin (or chain) over float32 `audio`, (n, channels) or with `rows` channel rows, written over
     it: a chunk at a time, the plugin's state carried over (reset=False). The same samples as one call on the

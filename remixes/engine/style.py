@@ -109,6 +109,7 @@ class StylePlan:
     # "add reverb", "nightcore", "8d audio", "remove the vocals": no style named or suggested and nothing asked of the
     # band, only a treatment of the sound: the song keeps its own arrangement (the pipeline's strength 0)
     as_is: bool = False
+    reverse_reverb: bool = False  # "reverse reverb": the vocal's reverb played backwards, swelling into each word
     reverse: bool = False  # "play it backwards": the finished version played in reverse
     stutter: bool = False  # "make it glitchy": the last beat of every fourth bar retriggered faster and faster
     scratch: bool = False  # "dj scratches": a sample of the song scratched at the end of every phrase
@@ -606,7 +607,14 @@ _REVERSE = re.compile(r"\b(?:play(?:ed|ing)?\s+(?:it\s+|the\s+(?:whole\s+)?(?:so
                       r"reversed?\s+(?:the\s+(?:whole\s+)?)?(?:song|track|it|audio|version|mix)|"
                       r"(?:the\s+)?(?:song|track|it)\s+(?:played\s+)?(?:backwards?|in\s+reverse)|backwards?\s+"
                       r"(?:version|song|remix)|reversed)\b")
+# "reverse reverb", "reverse reverb on the vocals", "reverb swells" (read as the vocal's reverb, "reverse" unread): a
+# swell of the vocal's own reverb, played backwards, rising into each word (before "reversed" reads the reversal)
+_REVERSE_REVERB = re.compile(r"\b(?:reversed?|backwards?|inverted)\s+(?:reverb|echo|delay)s?(?:\s+(?:effects?|swells?))?"
+                             r"(?:\s+(?:on|to|for)\s+(?:the\s+|my\s+)?(?:vocals?|voice|vox|singing|singer))?\b|"
+                             r"\breverb\s+swells?\b")
 _SWITCHES = (
+    ("reverse_reverb", _REVERSE_REVERB, "Reverse reverb: the vocal's reverb played backwards, swelling into each word "
+     "(without a vocal, into the song's own notes)"),
     ("scratch", _SCRATCH, "DJ scratches: a sample of the song scratched back and forth at the end of every fourth bar"),
     ("stutter", _STUTTER, "Stutter edits: the last beat of every fourth bar retriggered faster and faster (glitch)"),
     ("reverse", _REVERSE, "Reversed: the whole version plays backwards, the words too"),
