@@ -630,6 +630,7 @@ _FEELS = {
     "disco": _Feel(jitter=0.003, spread=8, accent=10, length=0.8, comp="funk", bass="octaves"),
     "country": _Feel(jitter=0.006, spread=10, accent=12, comp="folk", bass="two_beat"),
     "polka": _Feel(jitter=0.005, spread=8, accent=12, length=0.7, comp="pah", bass="oompah"),
+    "march": _Feel(jitter=0.003, spread=8, accent=14, length=0.6, comp="pah", bass="two_beat"),
     "blues": _Feel(guitar="boogie"),
 }
 # Each role's own reverb (0..1), a role's level in the band ("<role>_db") and the new drums' level in dB: drums
@@ -664,6 +665,7 @@ _MIXES = {
     "synthwave": {"pad": 0.45, "lead": 0.35, "drums_reverb": 0.25},
     "bollywood": {"lead_db": 4.0, "drums_db": 2.0, "strings": 0.4, "arp_db": 2.0},
     "polka": {"drums_db": -3.0},
+    "march": {},
     "east_asian": {"drums_db": -3.0},
 }
 # How clearly a style's band states pitch, as a factor on the transcription's fidelity (measured: a
@@ -696,7 +698,7 @@ _CLARITY = {"punk": 0.9, "metal": 0.92, "dnb": 0.95}
 # lowest 0.655 -> 0.721, mean 0.745 -> 0.756. (R&B and gospel so: +0.005 / +0.001, armygeddon 0.63-0.65 / 0.73.)
 _RETIMBRED = frozenset({"jazz", "lofi", "acoustic", "country", "reggae", "hiphop", "dubstep", "bossa",
                         "piano_ballad", "funk", "lullaby", "acappella", "bollywood",
-                        "kids", "polka", "east_asian", "latin"})
+                        "kids", "polka", "march", "east_asian", "latin"})
 # Piano ballad and lo-fi hear their pad an octave up too (v1/v2 at 0.5 on feelings, armygeddon and war of freedom):
 # piano ballad's tags (piano / Mellow / soft / beautiful / sad) rise 0.035 -> 0.056, lo-fi's stay (0.023 -> 0.025)
 # and its remix of armygeddon is more recognisable (0.638 / 0.638 -> 0.661 / 0.667); both no less elsewhere.
@@ -713,7 +715,7 @@ _VOICES_ONLY = frozenset({"acappella"})
 # musicnn's funk/soul/dance/rnb over the source's, mean of v1/v2): 0.005 as before; the pad alone 0.008; the
 # sixteenths alone 0.016; both 0.027, the mix below 0.029, the pad at 0.7 0.038 ("funk" 0.03-0.07, on feelings
 # "dance" 0.09); recognisability on those songs 0.640-0.776 -> 0.661-0.821.
-_PAD_LEVEL = {"funk": 0.7, "acappella": 1.4, "polka": 1.3}
+_PAD_LEVEL = {"funk": 0.7, "acappella": 1.4, "polka": 1.3, "march": 1.3}
 # The roles that play the song's harmony (for the plan's note on what the band plays).
 _HARMONY_ROLES = frozenset({"chords", "pad", "strings", "arp", "brass", "guitar"})
 # The instrument that carries the melody when the style lists no lead (General MIDI programs).

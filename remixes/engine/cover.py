@@ -32,7 +32,8 @@ _MOTIFS = {
     "cinematic": "landscape", "acoustic": "landscape", "country": "landscape", "gospel": "sunburst",
     "rock": "shards", "metal": "shards", "punk": "shards", "reggae": "sunburst", "latin": "sunburst",
     "bossa": "sunburst", "funk": "sunburst", "disco": "sunburst", "afrobeats": "sunburst", "reggaeton": "sunburst",
-    "bollywood": "sunburst", "arabic": "sunburst", "kids": "blobs", "polka": "sunburst", "east_asian": "landscape",
+    "bollywood": "sunburst", "arabic": "sunburst", "kids": "blobs", "polka": "sunburst", "march": "sunburst",
+    "east_asian": "landscape",
 }
 _FONT_PATHS = (
     "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",

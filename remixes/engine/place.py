@@ -1,10 +1,10 @@
 """Where the finished version is heard from: the "song but you're in another room" edits (style._PLACES).
 
 Each place is what the sound meets on its way to the listener: a wall passes the bass and the kick and loses the
-highs (a three-pole low-pass, 18 dB an octave above ~450 Hz: a voice still faintly heard) and most of the stereo picture; a room answers with its
-own echo, a tiled one brightly (little damping), a car's cabin lifts the low end and is small and dry. All of it is
-linear and time-invariant (filters, a gain on the side, Freeverb), so the instrumental and the vocal stem each go
-through it and still add up to the version.
+highs (a three-pole low-pass, 18 dB an octave above ~450 Hz: a voice still faintly heard) and most of the stereo
+picture; a room answers with its own echo, a tiled one brightly (little damping), a car's cabin lifts the low end and
+is small and dry. All of it is linear and time-invariant (filters, a gain on the side, Freeverb), so the instrumental
+and the vocal stem each go through it and still add up to the version.
 """
 
 from __future__ import annotations

@@ -21,8 +21,8 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from .vocabulary import (
     ACOUSTIC_SWAPS, ADDED_PIECES, ADD_CUES, ALL_BUT_CUES, ARTIST_STYLES, BUILD_WORDS, COMPARISON_WORDS,
     COVER_STYLES, COVER_WORDS, DANCE_STYLES, DEFAULT_STYLE, DROP_CUES, DRUM_PIECES, DRUM_WORDS, EFFECT_DEFAULTS,
-    EFFECT_WORDS, ELECTRIC_PROGRAMS, GENDER_VOICES, GENDER_WORDS, GROOVES_IN_THREE, GROOVE_WORDS, IDIOMS,
-    INSTRUMENTAL_WORDS, INSTRUMENT_WORDS, INTENSIFIERS, KEEP_CUES, KEY_CHANGE_WORDS, KEY_NAMES, KIT_WORDS,
+    EFFECT_WORDS, ELECTRIC_PROGRAMS, GENDER_VOICES, GENDER_WORDS, GROOVES_IN_THREE, GROOVE_STYLES, GROOVE_WORDS,
+    IDIOMS, INSTRUMENTAL_WORDS, INSTRUMENT_WORDS, INTENSIFIERS, KEEP_CUES, KEY_CHANGE_WORDS, KEY_NAMES, KIT_WORDS,
     LESS_CUES, LEVELLED, LEVEL_COMPARATIVES, METER_WORDS, MODE_WORDS, MODIFIERS, MORE_CUES, NOT_CUES, NOT_GUESSED,
     NOT_TOO_CUES, OFF_WORDS, ONLY_CUES, ONLY_STYLES, OWN_TEMPO_WORDS, OWN_WORDS, P, PUMP_WORDS, REST_WORDS,
     SECTION_ELSEWHERE, SECTION_ENTRY_WORDS, SECTION_LABELS, SECTION_LIFTS, SECTION_RELATIONS, SECTION_WORDS,
@@ -609,7 +609,8 @@ _REVERSE = re.compile(r"\b(?:play(?:ed|ing)?\s+(?:it\s+|the\s+(?:whole\s+)?(?:so
                       r"(?:version|song|remix)|reversed)\b")
 # "reverse reverb", "reverse reverb on the vocals", "reverb swells" (read as the vocal's reverb, "reverse" unread): a
 # swell of the vocal's own reverb, played backwards, rising into each word (before "reversed" reads the reversal)
-_REVERSE_REVERB = re.compile(r"\b(?:reversed?|backwards?|inverted)\s+(?:reverb|echo|delay)s?(?:\s+(?:effects?|swells?))?"
+_REVERSE_REVERB = re.compile(r"\b(?:reversed?|backwards?|inverted)\s+(?:reverb|echo|delay)s?"
+                             r"(?:\s+(?:effects?|swells?))?"
                              r"(?:\s+(?:on|to|for)\s+(?:the\s+|my\s+)?(?:vocals?|voice|vox|singing|singer))?\b|"
                              r"\breverb\s+swells?\b")
 _SWITCHES = (
@@ -638,7 +639,8 @@ def _extract_switches(text: str) -> tuple[dict[str, bool], str, list[str]]:
 # from the bathroom at a party (the wall and a tiled room), in the shower, inside a car
 _ROOMS = "room|bedroom|apartment|flat|house"
 _ROOMISH = f"(?:{_ROOMS})"
-_PARTY = r"(?:(?:house|frat|college|school|birthday|office)\s+)?(?:party|club|nightclub|rave|concert|festival|disco|bar)"
+_PARTY = (r"(?:(?:house|frat|college|school|birthday|office)\s+)?"
+          r"(?:party|club|nightclub|rave|concert|festival|disco|bar)")
 _PLACES = (
     ("bathroom", re.compile(r"\b(?:(?:in|inside|from)\s+)?(?:the|a)\s+(?:bathroom|toilets?|restroom|loo|washroom)s?"
                             r"\s+(?:at|of|in|during)\s+(?:a|the|an)\s+" + _PARTY + r"\b|\b" + _PARTY +
@@ -2281,8 +2283,9 @@ def _default_style(hits: list[_Hit], refused_ids: list[str], empty: bool, tokens
                     if h.kind == "instrument" and h.polarity in ("plain", "add")
                     and "on" in tokens[max(0, h.start - 3):h.start]
                     and any(t in ("play", "played", "playing", "plays") for t in tokens[max(0, h.start - 6):h.start])]
-    suggestions += [(h.text, MODIFIERS[h.value].implies if h.kind == "modifier" else DANCE_STYLES.get(h.text))
-                    for h in hits if h.kind in ("modifier", "meter") and h.polarity in ("plain", "more")]
+    suggestions += [(h.text, MODIFIERS[h.value].implies if h.kind == "modifier" else
+                     (GROOVE_STYLES if h.kind == "groove" else DANCE_STYLES).get(h.text))
+                    for h in hits if h.kind in ("modifier", "meter", "groove") and h.polarity in ("plain", "more")]
     alone = {_label(h.value) for h in hits if h.kind == "instrument" and h.polarity == "only"}
     if len(alone) == 1 and not any(h.kind in ("drums", "groove", "kit") and h.polarity == "only" for h in hits):
         word = alone.pop()

@@ -781,6 +781,24 @@ STYLE_TABLE: tuple[StyleSpec, ...] = (
         signature={"chords": P.ACCORDION, "bass": P.TUBA},
         signature_label="accordion and tuba",
     ),
+    # the marching band ("marching band", "military march", "brass band", "drumline", "circus music", "national
+    # anthem": a Pop remix on the march groove, or EDM for the anthem): a trumpet on the tune, the trombones' chord
+    # on each offbeat over a tuba's root and fifth, the concert snare's rudiments and bass drum (the orchestra
+    # kit); the kept accompaniment as a pad of its pitch classes (arrange._RETIMBRED)
+    StyleSpec(
+        id="march", name="Marching band", mood="energetic", tempo_range=(100, 132),
+        instruments={"lead": P.TRUMPET, "chords": P.TROMBONE, "bass": P.TUBA},
+        drums="march", drum_kit=Kit.ORCHESTRA, drums_if_added="march", swing=0.0,
+        energy=0.75, brightness=0.2, reverb=0.2, vocal_reverb=0.2,
+        keep_original=0.4, keep_vocals=True,
+        effects=(fx("compressor", threshold_db=-18.0, ratio=2.5),),
+        palette=("#1d3557", "#e63946", "#f1faee", "#ffb703", "#457b9d"),
+        words=("marching band", "marching band version", "military march", "military band", "military music",
+               "brass band", "drumline", "drum line", "drum corps", "sousa", "parade", "parade music", "fanfare",
+               "circus", "circus music", "big top", "national anthem", "school band", "band camp"),
+        signature={"lead": P.TRUMPET, "bass": P.TUBA},
+        signature_label="trumpet, brass and tuba",
+    ),
     # East Asian ("japanese", "chinese", "taiko", "erhu", "guzheng": unread, a Pop remix): a shakuhachi on the tune, a
     # koto's arpeggio (a guzheng's place too) over a string section, on taiko (low toms) with a wood block; the song's
     # own harmony (no pentatonic scale), the kept accompaniment as a pad of its pitch classes
@@ -981,7 +999,7 @@ ADDED_PIECES = ("claps", "shaker", "tambourine", "cowbell")
 GROOVE_WORDS = {
     "four on the floor": "four_on_floor", "four to the floor": "four_on_floor", "breakbeat": "breakbeat",
     "breakbeats": "breakbeat", "breaks": "breakbeat", "half time": "half_time", "halftime": "half_time",
-    "shuffle": "shuffle", "march": "march", "marching": "march", "marching band": "march", "one drop": "reggae",
+    "shuffle": "shuffle", "march": "march", "marching": "march", "one drop": "reggae",
     "train beat": "train", "boom bap drums": "boom_bap", "trap drums": "trap", "trap hats": "trap",
 }
 KIT_WORDS = {
@@ -1199,6 +1217,8 @@ METER_WORDS = {
 }
 DANCE_STYLES = {"waltz": "classical", "waltzes": "classical", "viennese waltz": "classical",
                 "minuet": "classical", "menuet": "classical", "mazurka": "classical", "polonaise": "classical"}
+# a groove that is a band's: "make it a march" is the marching band ("rock march" is rock on its beat)
+GROOVE_STYLES = {"march": "march", "marching": "march"}
 # The vocal's pitch corrected (vocals/tune.py): "autotune" snaps it to the song's scale, "robot" holds it on one note
 VOCAL_TUNE_WORDS = {"autotune": "autotune", "auto tune": "autotune", "autotuned": "autotune", "auto tuned": "autotune",
                     "autotuning": "autotune", "pitch correction": "autotune", "pitch corrected": "autotune",

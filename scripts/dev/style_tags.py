@@ -53,6 +53,7 @@ STYLE_TAGS = {
     "acappella": ["choir", "choral", "vocal", "voice", "singing"],
     "polka": ["happy", "country", "folk", "oldies"],
     "east_asian": ["flute", "new age", "indian", "sitar"],
+    "march": ["classical", "drums", "happy", "oldies"],
 }
 
 

@@ -952,6 +952,28 @@ def test_east_asian_plays_taiko_under_a_shakuhachi_and_a_koto(seed):
 
 
 @pytest.mark.parametrize("seed", [1, 2])
+def test_a_marching_band_plays_brass_over_a_tuba_on_the_concert_snare(seed):
+    """"marching band", "military march", "brass band", "make it a march" (a Pop remix on the march groove before):
+    the orchestra kit's bass drum on one and three, its snare's rudiment with the accents on the beats, a cymbal
+    crash on each bar's one; a tuba's root on one and its fifth on three; the trombones' chord on the offbeats;
+    a trumpet (or the brass section) on the tune."""
+    arrangement = arrangement_for("marching band", seed)
+    programs = {p.role: p.program for p in arrangement.parts if not p.is_drums}
+    assert programs["lead"] in (56, 61) and (programs["chords"], programs["bass"]) == (57, 58)  # (a seed's neighbour)
+    assert next(p.program for p in arrangement.parts if p.is_drums) == 48  # the orchestra kit
+    bars = bar_steps(arrangement, (K, 38, 49))
+    assert len(bars) >= 2
+    for steps in bars:  # (a fill takes a bar's last beat now and then)
+        assert {0, 8} <= steps[K] and {0, 3, 6, 8} <= steps[38] and 0 in steps[49]
+    beat = 60.0 / arrangement.timing.tempo
+    tuba = [n for n in part(arrangement, "bass").notes if arrangement.bar_times[1] <= n[0] < arrangement.bar_times[-1]]
+    assert {0, 2} <= set(beat_positions(arrangement, [n[0] for n in tuba]))
+    chords = [n for n in part(arrangement, "chords").notes if arrangement.bar_times[1] <= n[0]]
+    offsets = {round(((n[0] - arrangement.bar_times[1]) / beat) % 1, 1) for n in chords}
+    assert offsets <= {0.5, 0.6}  # the "pah": on the offbeats
+
+
+@pytest.mark.parametrize("seed", [1, 2])
 def test_arabic_plays_the_maqsum_under_an_oud_and_strings(seed):
     """"arabic", "middle eastern", "belly dance" (a Pop remix before): the darbuka's maqsum (doum on one and three,
     tek on the and of one, the and of two and the and of three) with a riq's jingles; a plucked lute carries the

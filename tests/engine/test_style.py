@@ -1725,6 +1725,18 @@ def test_east_asian_is_read(prompt):
     assert (interpret("jazz with taiko drums").style, interpret("jazz with taiko drums").drums) == ("jazz", "taiko")
 
 
+@pytest.mark.parametrize("prompt, style", [
+    ("marching band", "march"), ("make it a military march", "march"), ("brass band version", "march"),
+    ("make it a march", "march"), ("drumline", "march"), ("circus music", "march"), ("national anthem", "march"),
+    ("rock march", "rock"), ("jazz with a marching beat", "jazz"),
+])
+def test_a_marching_band_is_read(prompt, style):
+    """Each was a Pop remix on the march groove (or, "national anthem", EDM); a style named beside the groove stays, on
+    its beat."""
+    plan = interpret(prompt)
+    assert plan.style == style and plan.ignored_words == () and plan.drums == "march"
+
+
 @pytest.mark.parametrize("prompt, style", [("make it a kids song", "kids"), ("children's song", "kids"),
                                            ("nursery rhyme", "kids"), ("cartoon theme", "kids"),
                                            ("lullaby for kids", "lullaby"), ("nursery", "lullaby")])
