@@ -2283,6 +2283,12 @@ def _default_style(hits: list[_Hit], refused_ids: list[str], empty: bool, tokens
                     if h.kind == "instrument" and h.polarity in ("plain", "add")
                     and "on" in tokens[max(0, h.start - 3):h.start]
                     and any(t in ("play", "played", "playing", "plays") for t in tokens[max(0, h.start - 6):h.start])]
+    swapped = any(h.kind == "instrument" and h.polarity == "drop" for h in hits)  # "make the guitar sound like a synth"
+    for h in hits:  # "make it sound like a piano": the prompt's own words
+        said = [i for i in range(max(0, h.start - 4), h.start) if tokens[i] in ("sound", "sounds", "sounding")]
+        if h.kind == "instrument" and h.polarity in ("plain", "add") and not swapped and said \
+                and "like" in tokens[max(0, h.start - 2):h.start]:
+            suggestions.append((" ".join(tokens[said[-1]:h.end]), COVER_STYLES.get(_label(h.value))))
     suggestions += [(h.text, MODIFIERS[h.value].implies if h.kind == "modifier" else
                      (GROOVE_STYLES if h.kind == "groove" else DANCE_STYLES).get(h.text))
                     for h in hits if h.kind in ("modifier", "meter", "groove") and h.polarity in ("plain", "more")]

@@ -1201,7 +1201,10 @@ ONLY_STYLES = {"piano": "piano_ballad", "strings": "classical", "guitar": "acous
 COVER_WORDS = ("cover", "version", "rendition", "remake")
 COVER_STYLES = {**ONLY_STYLES, "flute": "classical", "oboe": "classical", "clarinet": "classical",
                 "ukulele": "acoustic", "banjo": "acoustic", "mandolin": "acoustic", "saxophone": "jazz",
-                "trumpet": "jazz", "music box": "lullaby", "organ": "gospel", "synth": "synthwave"}
+                "trumpet": "jazz", "music box": "lullaby", "organ": "gospel", "synth": "synthwave",
+                # were Pop with the instrument added
+                "harpsichord": "classical", "accordion": "polka", "steel drums": "reggae", "kalimba": "lullaby",
+                "bagpipes": "acoustic", "bagpipe": "acoustic", "choir": "acappella", "tuba": "march"}
 INTENSIFIERS = {"very": 1.5, "really": 1.5, "super": 1.6, "extremely": 2.0, "much": 1.5,
                 "way": 1.6, "ultra": 1.8, "so": 1.3, "totally": 1.5, "insanely": 2.0, "mega": 1.8,
                 "a bit": 0.5, "bit": 0.5, "slightly": 0.5, "little": 0.5, "a little": 0.5, "somewhat": 0.6,

@@ -1115,7 +1115,13 @@ def test_an_instrument_made_to_sound_like_another_is_swapped_for_it(prompt, out,
                                                     ("ukulele cover", "acoustic", "ukulele"),
                                                     ("a slower cello version", "classical", "cello"),
                                                     ("sax cover", "jazz", "saxophone"),
-                                                    ("music box version", "lullaby", "music box")])
+                                                    ("music box version", "lullaby", "music box"),
+                                                    ("harpsichord version", "classical", "harpsichord"),
+                                                    ("accordion version", "polka", "accordion"),
+                                                    ("choir version", "acappella", "choir"),
+                                                    ("steel drums cover", "reggae", "steel drums"),
+                                                    ("kalimba version", "lullaby", "kalimba"),
+                                                    ("bagpipe version", "acoustic", "bagpipe")])
 def test_an_instruments_cover_suggests_its_style_when_no_genre_is_named(prompt, style_id, lead):
     """"violin cover" was a Pop remix with a violin added."""
     plan = interpret(prompt)
@@ -1416,6 +1422,18 @@ def test_a_song_played_on_an_instrument_suggests_its_style_and_a_part_brought_ou
     """Each was Pop with the instrument added ("bring out the bass": a bass added to the band)."""
     plan = interpret(prompt)
     assert plan.style == style_id and plan.levels == levels
+
+
+@pytest.mark.parametrize("prompt, style_id", [
+    ("make it sound like a piano", "piano_ballad"), ("make it sound like a music box", "lullaby"),
+    ("it sounds like a violin", "classical"), ("make it sound like a synth", "synthwave"),
+    ("make the guitar sound like a synth", "pop"), ("lofi that sounds like a piano", "lofi")])
+def test_a_song_made_to_sound_like_an_instrument_suggests_its_style(prompt, style_id):
+    """Each was Pop with the instrument added; a part made to sound like another is that part swapped, and a style
+    named stays."""
+    plan = interpret(prompt)
+    assert plan.style == style_id
+    assert ("suggests it" in plan.understood[0]) == (style_id not in ("pop", "lofi"))
 
 
 def test_a_version_to_meditate_to_is_ambient_and_an_oud_is_not_loud():
