@@ -1444,7 +1444,10 @@ def repeats(plan: StylePlan, arrangement, start: float, seconds: float) -> tuple
     bars = [t / speed - start for t in getattr(arrangement, "bar_times", ())]
     b = max([t for t in bars if a + MIN_EXCERPT <= t <= b + 1e-6] or [b])  # ends on a downbeat too
     a = max(a, REPEAT_JOIN)
-    count = plan.repeat or int(np.ceil((plan.min_length - seconds) / (b - a)))
+    if plan.repeat or not plan.max_length:
+        count = plan.repeat or int(np.ceil((plan.min_length - seconds) / (b - a)))
+    else:  # "make it 2 minutes long" (a max and a min length): as near to it as whole repeats come
+        count = int(round((plan.max_length - seconds) / (b - a)))
     count = int(np.clip(count, 1, MAX_REPEATS))
     return a, b, count, [f"The {label} at {clock(a)}-{clock(b)} played {count} more time"
                          f"{'s' if count > 1 else ''} ({count * (b - a):.0f} s longer)."]

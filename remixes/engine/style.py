@@ -348,7 +348,7 @@ _SLOWER_WORDS = ("slower", "lower", "down", "less", "minus", "decrease")
 
 
 # (a bare "s" is not a unit: "a 90s remix" is the decade, not 90 seconds)
-_DURATION = r"(\d{1,3}(?:\.\d+)?|one|two|three|four|five|half\s+a)\s*(minutes?|mins?|seconds?|secs?)\b"
+_DURATION = r"(\d{1,3}(?:\.\d+)?|one|two|three|four|five|half\s+a|an?(?=\s+min))\s*(minutes?|mins?|seconds?|secs?)\b"
 _CLIP_WORDS = r"(?:clip|snippet|preview|excerpt|teaser|short|reel|reels|tiktok|story)"
 _LENGTH_PATTERNS = (  # (pattern, group of the number or None, of the unit, a clip: from the first chorus)
     (re.compile(r"\b(?:cut|trim|shorten|edit|bring|make|keep)\s+(?:it\s+|the\s+(?:song|track)\s+)?(?:down\s+)?"
@@ -362,6 +362,16 @@ _LENGTH_PATTERNS = (  # (pattern, group of the number or None, of the unit, a cl
                 r"\b(?:clip|snippet|preview|teaser)\s+(?:for|of)\s+(?:tiktok|instagram|reels|a\s+story|social\s+media|"
                 r"the\s+chorus)\b"), None, None, True),  # a noun: "clip the highs" is no clip
 )
+# "make it 2 minutes long", "make the song 30 seconds": that long, whichever way it goes (both were unread)
+_EXACT_LENGTH = re.compile(r"\b(?:make|have|get)\s+(?:it|the\s+(?:song|track|remix|version))\s+(?:be\s+)?"
+                           r"(?:about\s+|around\s+|exactly\s+|roughly\s+|only\s+|just\s+)?" + _DURATION +
+                           r"(?:\s+long)?\b(?!\s+(?:longer|shorter|more|less|faster|slower|extra|in\b|into\b))")
+# "just the first minute", "only the first 30 seconds" (unread, or a part of the song that changed nothing)
+_FIRST_LENGTH = re.compile(r"\b(?:just|only|keep(?:\s+only)?)\s+the\s+(?:first|opening)\s+(?:(\d{1,3}|one|two|three|"
+                           r"four|five)\s*)?(minutes?|mins?|seconds?|secs?)\b")
+# "make it 2 minutes long": a shorter song is played longer until it is this share of it; a longer one is cut on a
+# downbeat at no less than this share (pipeline.excerpt), so it is never cut and then played longer again
+EXACT_SLACK = 0.75
 _SHORTER = re.compile(r"\b(?:make\s+(?:it|the\s+(?:song|track|remix))\s+shorter|shorten\s+(?:it|the\s+(?:song|track))|"
                       r"(?:a\s+)?short(?:er)?\s+(?:version|edit|song|track|remix)|"
                       r"shorter(?=\s*(?:$|[,.;!]|and\b|please\b|but\b)))")
@@ -380,7 +390,7 @@ _LONGER = re.compile(r"\b(?:extend(?:ed)?(?:\s+(?:mix|version|edit))?|lengthen|m
                      r"repeat\s+the\s+(?:chorus|hook|drop)(?:\s+(?P<times>twice|again|three\s+times|\d\s+times))?)\b"
                      r"(?:\s+(?:it|the\s+song|the\s+track))?(?:\s+to\s+" + _DURATION + r")?")
 MAX_REPEATS = 4  # the last chorus played this many more times at most
-_WORD_NUMBERS = {"one": 1.0, "two": 2.0, "three": 3.0, "four": 4.0, "five": 5.0}
+_WORD_NUMBERS = {"one": 1.0, "two": 2.0, "three": 3.0, "four": 4.0, "five": 5.0, "a": 1.0, "an": 1.0}
 SHORTER_FRACTION = 0.66  # "make it shorter": about two thirds of the song
 CLIP_SECONDS = 30.0  # "a clip for tiktok", "a snippet": this long, from the first chorus
 MIN_LENGTH = 10.0
@@ -391,7 +401,19 @@ def _extract_length(text: str) -> tuple[dict, str, list[str]]:
     "remove the outro": the plan's start, end, max_length and length_fraction (only those asked), the text without
     the phrases, what was understood. The engine cuts the finished version there (on downbeats, faded)."""
     asked, notes = {}, []
-    for pattern, number, unit, clip in _LENGTH_PATTERNS:
+    exact = _EXACT_LENGTH.search(text)
+    first = None if exact else _FIRST_LENGTH.search(text)
+    if exact or first:
+        value, unit = (exact or first).group(1) or "1", (exact or first).group(2)
+        amount = 0.5 if value.startswith("half") else _WORD_NUMBERS.get(value) or float(value)
+        asked["max_length"] = max(MIN_LENGTH, min(amount * (60.0 if unit.startswith("m") else 1.0), 3600.0))
+        if exact:
+            asked["min_length"] = EXACT_SLACK * asked["max_length"]
+            notes.append(f"Length: about {_clock_words(asked['max_length'])} (a longer song cut on a downbeat and "
+                         "faded out, a shorter one's last chorus played again, up to four times)")
+        match = exact or first
+        text = text[:match.start()] + " , " + text[match.end():]
+    for pattern, number, unit, clip in (() if exact or first else _LENGTH_PATTERNS):
         match = pattern.search(text)
         if not match:
             continue
@@ -442,7 +464,7 @@ def _extract_length(text: str) -> tuple[dict, str, list[str]]:
         notes.append("Length: starts at the first chorus")
     if asked.get("end"):
         notes.append("Length: ends before the outro")
-    if asked.get("max_length"):
+    if asked.get("max_length") and not exact:
         notes.append(f"Length: at most {_clock_words(asked['max_length'])} (cut on a downbeat, faded out)")
     if asked.get("length_fraction"):
         notes.append(f"Length: shorter, about {asked['length_fraction']:.0%} of the song (cut on a downbeat, faded "

@@ -636,7 +636,10 @@ def test_an_effect_asked_of_the_vocals_is_on_the_vocal_alone_at_its_level(tmp_pa
 
 @pytest.mark.parametrize("prompt, expected", [
     ("pop", (0.0, 0.0, 0)), ("pop, loop the chorus", (40.0, 70.0, 1)), ("pop, repeat the chorus twice", (40.0, 70.0, 2)),
-    ("pop, extend it to 2 minutes", (40.0, 70.0, 2)), ("pop, extend it to 1 minute", (0.0, 0.0, 0))])
+    ("pop, extend it to 2 minutes", (40.0, 70.0, 2)), ("pop, extend it to 1 minute", (0.0, 0.0, 0)),
+    # "make it N long": the repeats that come nearest (80 + 30 = 110 s for 120, 80 + 60 for 150), none when cut to it
+    ("pop, make it 2 minutes long", (40.0, 70.0, 1)), ("pop, make it 150 seconds", (40.0, 70.0, 2)),
+    ("pop, make it 1 minute", (0.0, 0.0, 0))])
 def test_the_part_a_longer_version_plays_again_is_its_last_chorus_on_downbeats(prompt, expected):
     from remixes.engine.music import Section
 

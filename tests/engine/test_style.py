@@ -1467,6 +1467,22 @@ def test_a_longer_version_asked_plays_the_last_chorus_again(prompt, repeat, min_
     assert plan.ignored_words == () and plan.sections == () and plan.max_length == 0.0
 
 
+@pytest.mark.parametrize("prompt, max_length, min_length", [
+    ("make it 30 seconds", 30.0, 22.5), ("make it 2 minutes long", 120.0, 90.0), ("make it one minute", 60.0, 45.0),
+    ("lofi, make the song about 3 minutes", 180.0, 135.0), ("keep it under a minute", 60.0, 0.0),
+    ("just the first minute", 60.0, 0.0), ("only the first 45 seconds", 45.0, 0.0),
+    ("make it a minute longer", 0.0, 0.0), ("no drums in the first 30 seconds", 0.0, 0.0)])
+def test_a_length_asked_as_such_is_that_length(prompt, max_length, min_length):
+    """"make it 2 minutes long" (unread): a longer song cut to it, a shorter one played longer toward it; "just the first
+    minute", "keep it under a minute" (unread): at most that, from the start. "the first 30 seconds" with a change is
+    still that part of the song."""
+    plan = interpret(prompt)
+    assert (plan.max_length, plan.min_length) == (max_length, min_length)
+    assert bool(max_length) == any(line.startswith("Length: ") for line in plan.understood)
+    if max_length:
+        assert plan.ignored_words == () and plan.start == ""
+
+
 @pytest.mark.parametrize("prompt, kinds", [
     ("put an echo on the voice", ["delay"]), ("add delay to the vocals", ["delay"]), ("echoey vocals", ["delay"]),
     ("distorted vocals", ["distortion"]), ("telephone vocals", ["telephone"]), ("megaphone vocals", ["telephone"]),
