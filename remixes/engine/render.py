@@ -631,10 +631,11 @@ def apply_effects(audio: np.ndarray, effects, reverb: float, brightness: float, 
     return np.ascontiguousarray(out.T if as_rows else out, dtype=np.float32)
 
 
-AMBIENCES = ("rain", "waves", "crowd")
+AMBIENCES = ("rain", "waves", "crowd", "birds", "fire")
 # an ambience at amount 0.5: this far under the instrumental's RMS (+6 dB at amount 1.0); the waves' rush is low,
-# where the music masks it most; a crowd's murmur (its applause is louder: APPLAUSE_DB)
-AMBIENCE_DB = {"rain": -24.0, "waves": -20.0, "crowd": -27.0}
+# where the music masks it most; a crowd's murmur (its applause is louder: APPLAUSE_DB); birdsong and a fire's
+# crackles come in bursts, their peaks ~15 dB over their RMS
+AMBIENCE_DB = {"rain": -24.0, "waves": -20.0, "crowd": -27.0, "birds": -27.0, "fire": -27.0}
 
 
 def add_ambience(audio: np.ndarray, effects, seed: int, sr: int = SAMPLE_RATE) -> None:
@@ -650,7 +651,8 @@ def add_ambience(audio: np.ndarray, effects, seed: int, sr: int = SAMPLE_RATE) -
     for kind, params in kinds:
         amount = float(np.clip({**EFFECT_DEFAULTS[kind], **params}["amount"], 0, 1))
         rng = np.random.default_rng([seed, 7307, AMBIENCES.index(kind)])
-        bed = {"rain": _rain, "waves": _waves, "crowd": _crowd}[kind](len(audio), rng, sr)
+        bed = {"rain": _rain, "waves": _waves, "crowd": _crowd, "birds": _birds, "fire": _fire}[kind](len(audio), rng,
+                                                                                                       sr)
         reference = 1.0 if kind == "crowd" else rms(bed)  # a crowd's level is its murmur's, at 1
         bed *= np.float32(level * 10 ** (AMBIENCE_DB[kind] / 20) * 2 * amount / max(reference, 1e-9))
         audio += bed
@@ -752,6 +754,65 @@ def _waves(n: int, rng, sr: int) -> np.ndarray:
             t += len(phase)
             start += length
     return (noise * (0.15 + envelope)).astype(np.float32)
+
+
+def _birds(n: int, rng, sr: int) -> np.ndarray:
+    """(n, 2) float32: birdsong. Three birds, each in its own place across the stereo field and with its own voice
+    (a pitch between 2.5 and 6 kHz, a sweep up or down, a trill or none), sing a phrase of 3-8 chirps every 2-9 s;
+    a chirp is 40-160 ms of a tone gliding across its sweep (a faint second harmonic, a sine-squared envelope), a
+    trilled one warbling 25-45 times a second. Between phrases, silence: they are heard in the music's gaps."""
+    out = np.zeros((n, 2), dtype=np.float32)
+    for _ in range(3):
+        pitch, sweep = rng.uniform(2500, 6000), rng.uniform(-0.45, 0.35)  # the bird's own voice
+        trill, pan = (rng.uniform(25, 45) if rng.random() < 0.5 else 0.0), rng.uniform(0.15, 0.85)
+        gains = np.array([np.cos(pan * np.pi / 2), np.sin(pan * np.pi / 2)], dtype=np.float32)
+        at = rng.uniform(0.3, 5.0)
+        while at * sr < n:
+            chirps, gap = int(rng.integers(3, 9)), rng.uniform(0.03, 0.12)
+            for _ in range(chirps):
+                length = rng.uniform(0.04, 0.16)
+                start, count = int(at * sr), int(length * sr)
+                if start + count >= n:
+                    break
+                t = np.arange(count) / sr
+                f = pitch * rng.uniform(0.9, 1.1) * (1 + sweep * t / length)
+                if trill:
+                    f = f * (1 + 0.08 * np.sin(2 * np.pi * trill * t))
+                phase = 2 * np.pi * np.cumsum(f) / sr
+                chirp = (np.sin(phase) + 0.2 * np.sin(2 * phase)) * np.sin(np.pi * t / length) ** 2
+                out[start:start + count] += (rng.uniform(0.4, 1.0) * chirp)[:, None].astype(np.float32) * gains
+                at += length + gap
+            at += rng.uniform(2.0, 9.0)
+    return out
+
+
+def _fire(n: int, rng, sr: int) -> np.ndarray:
+    """(n, 2) float32: a fireplace. Its roar, low noise (40-400 Hz) breathing over seconds, under the wood's crackle:
+    ~25 clicks a second on average, in flurries (the rate drawn anew each half second), each a decaying burst of
+    1-8 kHz noise (one of 16, 1.2 ms to fall by e) at a heavy-tailed level, capped, so a few crack out as pops; each
+    side its own. The clicks are placed one by one (a few thousand a song), not filtered out of a full-length signal."""
+    import scipy.signal as sig
+
+    roar = sig.sosfilt(_band(40, 400, sr), rng.standard_normal((n, 2), dtype=np.float32), axis=0)
+    knots = np.arange(0, n + 2 * sr, sr)
+    roar *= np.interp(np.arange(n), knots, rng.uniform(0.5, 1.0, len(knots))).astype(np.float32)[:, None]
+    length = int(0.006 * sr)
+    decay = np.exp(-np.arange(2 * length) / (0.0012 * sr))
+    bursts = [sig.sosfilt(_band(1000, 8000, sr), rng.standard_normal(2 * length) * decay)[:length].astype(np.float32)
+              for _ in range(16)]
+    crackle = np.zeros((n, 2), dtype=np.float32)
+    window = sr // 2
+    starts = np.arange(0, n, window)
+    rate = rng.gamma(2.0, 12.5, len(starts))  # clicks a second in each half second: mean 25, flurries and lulls
+    for side in range(2):
+        counts = rng.poisson(rate * window / sr)
+        where = np.repeat(starts, counts) + rng.integers(0, window, int(counts.sum()))
+        levels = np.minimum(rng.pareto(2.5, len(where)) + 0.3, 3.0) * rng.choice([-1, 1], len(where))
+        for at, level, burst in zip(where, levels, rng.integers(0, len(bursts), len(where))):
+            piece = bursts[burst][:max(0, n - at)]
+            crackle[at:at + len(piece), side] += np.float32(level) * piece
+    roar *= np.float32(0.6 * rms(crackle) / max(rms(roar), 1e-9))
+    return np.add(roar, crackle, out=roar)
 
 
 APPLAUSE_DB = 17.0  # the applause at its loudest, over the crowd's murmur

@@ -2545,7 +2545,10 @@ def _apply_effect_hit(d: _Draft, kind: str, polarity: str, k: float) -> None:
         d.brightness -= 0.2
     else:
         d.effects[kind] = dict(EFFECT_DEFAULTS[kind])
-    d.adds.append(kind.replace("_", " "))
+    d.adds.append(_ADDED_SOUNDS.get(kind, kind.replace("_", " ")))
+
+
+_ADDED_SOUNDS = {"birds": "birdsong", "fire": "a crackling fireplace"}  # what "Adds:" calls an ambience
 
 
 def _clamp(x: float, lo: float, hi: float) -> float:

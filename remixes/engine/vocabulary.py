@@ -82,6 +82,8 @@ class EffectKind(StrEnum):
     RAIN = "rain"    # a bed of sound under the instrumental, not a process of it (render.add_ambience)
     WAVES = "waves"
     CROWD = "crowd"  # a live audience: its murmur, and applause at the start and the end
+    BIRDS = "birds"  # birdsong: a few birds' phrases of chirps and trills now and then ("nature sounds")
+    FIRE = "fire"  # a fireplace: its low roar and the wood's crackles and pops
     WIDE = "wide"
     MONO = "mono"  # "make it mono": the two sides as one (after any widening)
     GAIN = "gain"
@@ -93,7 +95,7 @@ EFFECT_PARAMS: dict[str, tuple[str, ...]] = {
     "highpass": ("cutoff_hz",), "distortion": ("drive_db",), "bitcrush": ("bit_depth",),
     "compressor": ("threshold_db", "ratio"), "chorus": ("depth", "mix"), "phaser": ("depth", "mix"),
     "delay": ("seconds", "feedback", "mix"), "tape": ("amount",), "lowpass": ("cutoff_hz",), "vinyl": ("amount",),
-    "rain": ("amount",), "waves": ("amount",), "crowd": ("amount",), "wide": ("amount",), "mono": ("amount",),
+    "rain": ("amount",), "waves": ("amount",), "crowd": ("amount",), "birds": ("amount",), "fire": ("amount",), "wide": ("amount",), "mono": ("amount",),
     "gain": ("db",), "telephone": ("amount",),
 }
 
@@ -1033,6 +1035,13 @@ EFFECT_WORDS = {
     "storm sounds": "rain", "ocean waves": "waves", "sea waves": "waves", "ocean sounds": "waves",
     "sea sounds": "waves", "sound of the ocean": "waves", "sound of waves": "waves", "waves crashing": "waves",
     "crashing waves": "waves", "beach sounds": "waves", "surf sounds": "waves",
+    # (2026-12-01, unread: "add bird sounds" a Pop remix, "fireplace crackling" too)
+    "bird sounds": "birds", "birds": "birds", "birdsong": "birds", "bird song": "birds", "birds chirping": "birds",
+    "chirping birds": "birds", "birds singing": "birds", "bird noises": "birds", "morning birds": "birds",
+    "nature sounds": "birds", "sounds of nature": "birds", "nature ambience": "birds", "forest sounds": "birds",
+    "forest ambience": "birds", "fireplace": "fire", "fireplace sounds": "fire", "crackling fire": "fire",
+    "fire crackling": "fire", "fireplace crackling": "fire", "crackling fireplace": "fire", "fire sounds": "fire",
+    "campfire sounds": "fire", "campfire crackling": "fire", "fireside": "fire", "by the fire": "fire",
     # a live audience ("live crowd" was an acoustic feel and "crowd" unread; "live" alone still is the feel)
     "crowd": "crowd", "crowds": "crowd", "crowd noise": "crowd", "crowd sounds": "crowd", "live crowd": "crowd",
     "crowd cheering": "crowd", "cheering crowd": "crowd", "cheering": "crowd", "audience": "crowd",
@@ -1591,6 +1600,7 @@ EFFECT_DEFAULTS: dict[EffectKind, dict[str, float]] = {
     E.HIGHPASS: {"cutoff_hz": 200.0}, E.COMPRESSOR: {"threshold_db": -24.0, "ratio": 5.0}, E.WIDE: {"amount": 0.7},
     E.MONO: {"amount": 1.0},
     E.GAIN: {"db": 0.0}, E.RAIN: {"amount": 0.5}, E.WAVES: {"amount": 0.5}, E.CROWD: {"amount": 0.5},
+    E.BIRDS: {"amount": 0.5}, E.FIRE: {"amount": 0.5},
     E.TELEPHONE: {"amount": 1.0},
 }
 

@@ -412,6 +412,40 @@ def test_an_ambience_lies_under_the_music_at_its_level_seeded_and_shaped_as_itse
     assert np.array_equal(music[:, 0], (0.3 * np.sin(2 * np.pi * 220 * t)).astype(np.float32))  # none asked
 
 
+@pytest.mark.parametrize("kind", ["birds", "fire"])
+def test_birdsong_comes_in_phrases_and_a_fire_crackles_over_its_roar(kind):
+    """"add bird sounds", "nature sounds" / "fireplace crackling" (unread before): a bed at AMBIENCE_DB under the
+    music's RMS, seeded. Birdsong is all above 2 kHz and silent most of the time (phrases between rests); a fire is
+    never silent, its low roar a fifth to a third of it, the rest crackle: dozens of sharp clicks a second, and its two
+    sides are two fires' worth (uncorrelated)."""
+    from remixes.engine.render import AMBIENCE_DB, add_ambience
+    from remixes.engine.vocabulary import Effect
+
+    sr, seconds = 44100, 24
+    music = np.repeat((0.3 * np.sin(2 * np.pi * 220 * np.arange(seconds * sr) / sr))[:, None], 2, axis=1)
+    music = music.astype(np.float32)
+    beds = []
+    for seed in (1, 1, 2):
+        audio = music.copy()
+        add_ambience(audio, (Effect(kind, {"amount": 0.5}),), seed=seed, sr=sr)
+        beds.append(audio - music)
+    bed = beds[0]
+    assert np.array_equal(beds[0], beds[1]) and not np.array_equal(beds[0], beds[2])
+    assert 20 * np.log10(rms(bed) / rms(music)) == pytest.approx(AMBIENCE_DB[kind], abs=0.5)
+    spectrum = np.abs(np.fft.rfft(bed[:, 0])) ** 2
+    freqs = np.fft.rfftfreq(len(bed), 1 / sr)
+    low, high = (spectrum[freqs < 500].sum() / spectrum.sum(), spectrum[freqs > 2000].sum() / spectrum.sum())
+    blocks = np.sqrt(np.mean(bed[:, 0].reshape(-1, sr // 10) ** 2, axis=1))
+    quiet = np.mean(blocks < 0.01 * blocks.max())
+    x = np.abs(bed[:, 0])
+    clicks = np.sum((x[1:] > 6 * rms(x)) & (x[:-1] <= 6 * rms(x))) / seconds
+    if kind == "birds":
+        assert high > 0.99 and quiet > 0.4
+    else:
+        assert 0.15 < low < 0.35 and quiet == 0 and clicks > 30
+        assert abs(np.corrcoef(bed[:, 0], bed[:, 1])[0, 1]) < 0.1
+
+
 def test_a_part_with_a_delay_of_its_own_repeats_its_note():
     """One short piano note with its own delay (0.3 s) sounds again 0.3 s later; without it, it only decays."""
     from remixes.engine.vocabulary import Effect
