@@ -204,6 +204,8 @@ def _normalise(text: str) -> str:
         (r"\b19(\d0)s\b", r"\1s"),
         (r"\b19([2-9])\d\b", r"\g<1>0s"),
         (r"\b(drum|bass|vocal)less\b", r" no \1 "),  # "a drumless version" (was unread)
+        # "make the voice higher", "make the vocals deeper": the voice of that height (its "higher" was unread)
+        (r"\bmake\s+(?:the\s+|his\s+|her\s+|their\s+)?(voice|vocals)\s+(higher|deeper)\b", r"\2 \1"),
         (r"&", " and "),
         (r"\+", " plus "),
         (r"[-_/]", " "),
@@ -771,8 +773,11 @@ _VOCAL_PITCH_PATTERNS = (  # said of the vocal alone: the first group given is t
                r"(?:\s+(?:an|one)\s+octave)?"),
     re.compile(r"\b(chipmunk|demonic|demon)\s+" + _VOX + r"\b"),
     re.compile(r"\b(chipmunk)s?\b"),
+    # "lower the vocals an octave", "raise the voice by an octave" (a level before: "lower" the vocals -6 dB)
+    re.compile(r"\b(lower|lowered|drop|dropped|raise|raised)\s+(?:the\s+|my\s+)?" + _VOX +
+               r"\s+(?:down\s+|up\s+)?(?:by\s+)?(?:an|one)\s+octave\b"),
 )
-_VOCAL_UP = ("up", "higher", "chipmunk")
+_VOCAL_UP = ("up", "higher", "chipmunk", "raise", "raised")
 
 
 def _extract_vocal_pitch(text: str) -> tuple[int, str, list[str]]:

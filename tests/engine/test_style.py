@@ -1658,13 +1658,22 @@ def test_how_the_voice_sings_is_read(prompt, delivery):
     ("pitched up vocals", 12), ("pitch up the vocals", 12), ("pitched-up vocals", 12), ("chipmunk vocals", 12),
     ("vocals an octave higher", 12), ("pitch the vocals down an octave", -12),
     ("pitched down vocals", -12), ("demonic voice, phonk", -12), ("nightcore with pitched up vocals", 0),
-    ("pitch it up", 0), ("turn the vocals up", 0)])
+    ("pitch it up", 0), ("turn the vocals up", 0), ("lower the vocals an octave", -12),  # (-6 dB before)
+    ("raise the voice by an octave", 12), ("drop the vocals down an octave", -12), ("lower the vocals", 0)])
 def test_a_vocal_pitched_up_or_down_is_the_vocal_alone(prompt, semitones):
     """An octave, the vocal alone ("pitched up vocals" moved the whole mix +2; "chipmunk" was unread); nightcore's
     own speed already pitches the vocals up; "pitch it up" is still the whole mix."""
     plan = interpret(prompt)
     assert plan.vocal_pitch == semitones and plan.ignored_words == ()
     assert plan.transpose == (2 if prompt == "pitch it up" else 0)
+
+
+@pytest.mark.parametrize("prompt, voice", [("make the voice higher", "female"), ("make the vocals deeper", "male"),
+                                           ("make the vocals louder", "")])
+def test_a_voice_made_higher_or_deeper_is_that_voice(prompt, voice):
+    """"make the voice higher" left "higher" unread; "make the vocals deeper" was a bass boost."""
+    plan = interpret(prompt)
+    assert plan.voice == voice and plan.ignored_words == () and "bass_boost" not in plan.modifiers
 
 
 @pytest.mark.parametrize("prompt, semitones", [
