@@ -1019,6 +1019,8 @@ EFFECT_WORDS = {
     "echoey": "delay", "delay": "delay",
     "distortion": "distortion", "overdrive": "distortion", "vinyl": "vinyl", "crackle": "vinyl",
     "vinyl crackle": "vinyl", "record crackle": "vinyl", "tape": "tape", "tape saturation": "tape",
+    "cassette": "tape", "cassette tape": "tape", "on cassette": "tape", "on tape": "tape", "vhs": "tape",
+    "walkman": "tape", "tape deck": "tape",
     "chorus": "chorus", "chorus effect": "chorus", "the chorus effect": "chorus", "phaser": "phaser",
     "flanger": "phaser", "phased": "phaser", "flanged": "phaser", "chorused": "chorus", "dub delay": "delay",
     "slapback": "delay", "slapback delay": "delay", "tape delay": "delay", "bitcrush": "bitcrush",
@@ -1545,7 +1547,11 @@ MODIFIERS: dict[str, Modifier] = {
         lowpass_hz=700.0, reverb=0.2, brightness=-0.8,
     ),
     "radio": Modifier(
-        words=("radio", "telephone", "phone", "am radio", "walkie talkie", "megaphone", "old radio"),
+        words=("radio", "telephone", "phone", "am radio", "walkie talkie", "megaphone", "old radio",
+               # a small speaker's thin, boxy sound (were unread)
+               "phone speaker", "phone speakers", "cheap speaker", "cheap speakers", "laptop speaker",
+               "laptop speakers", "tiny speaker", "tiny speakers", "small speaker", "small speakers",
+               "bluetooth speaker", "bluetooth speakers"),
         effects={"highpass": {"cutoff_hz": 300.0}}, lowpass_hz=3400.0, brightness=-0.2,
     ),
     "slowed": Modifier(
@@ -1580,7 +1586,9 @@ MODIFIERS: dict[str, Modifier] = {
         opposite="bass_boost", opposite_k=1.0, brightness=0.05, effects={"highpass": {"cutoff_hz": 120.0}},
     ),
     "treble": Modifier(
-        words=("treble", "more treble", "highs", "high end", "top end", "high frequencies"), label="more treble",
+        words=("treble", "more treble", "highs", "high end", "top end", "high frequencies", "more air", "some air",
+               "add air", "airier"),
+        label="more treble",
         opposite="dull", opposite_k=1.0, brightness=0.35,
     ),
     "dull": Modifier(

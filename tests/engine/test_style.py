@@ -804,7 +804,7 @@ def test_the_chorus_effect_is_still_the_effect(prompt):
                                           ("video game boss battle", "boss"), ("beach party", "beach"),
                                           ("k-pop style with a rap break", "break"), ("the high notes", "high"),
                                           ("a single guitar", "single"), ("a bad mix", "bad"),
-                                          ("move it along", "move"), ("small speakers", "small")])
+                                          ("move it along", "move"), ("small amps", "small")])
 def test_common_words_are_not_guessed_as_vocabulary_they_do_not_mean(prompt, word):
     """Before, "make it longer" was a bossa nova ("longer" read as "lounge"; it is now a longer version, said not
     to be made)."""
@@ -1666,6 +1666,19 @@ def test_a_vocal_pitched_up_or_down_is_the_vocal_alone(prompt, semitones):
     plan = interpret(prompt)
     assert plan.vocal_pitch == semitones and plan.ignored_words == ()
     assert plan.transpose == (2 if prompt == "pitch it up" else 0)
+
+
+@pytest.mark.parametrize("prompt, effect, modifier", [
+    ("make it sound like a cassette", "tape", None), ("vhs", "tape", None), ("walkman", "tape", None),
+    ("laptop speakers", None, "radio"), ("make it sound like it's on a cheap speaker", None, "radio"),
+    ("add some air", None, "treble"), ("in the air", None, None)])
+def test_a_cassette_a_small_speaker_and_air_are_read(prompt, effect, modifier):
+    """Each was unread (a Pop remix): the tape's wow and saturation, a small speaker's thin band, more treble; "in the
+    air" is none of them."""
+    plan = interpret(prompt)
+    assert (effect in [e.kind for e in plan.effects]) if effect else "tape" not in [e.kind for e in plan.effects]
+    assert (modifier in plan.modifiers) if modifier else plan.modifiers == ()
+    assert plan.as_is == bool(effect or modifier)
 
 
 @pytest.mark.parametrize("prompt, voice", [("make the voice higher", "female"), ("make the vocals deeper", "male"),
