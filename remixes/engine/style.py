@@ -1149,6 +1149,7 @@ def _bass_boost(d: _Draft, k: float) -> None:
 # What a modifier does beyond its row in MODIFIERS: amounts that grow with k, effects that build on themselves.
 _MODIFIER_EXTRAS: dict[str, Callable[[_Draft, float], None]] = {
     "dark": _darker,
+    "spooky": _darker,
     "bright": _brighter,
     "dreamy": lambda d, k: d.effect("chorus", depth=0.35, mix=min(0.5, 0.25 * k + 0.1)),
     "spacious": lambda d, k: d.effect("wide", amount=min(1.0, 0.6 * k)),

@@ -545,7 +545,8 @@ STYLE_TABLE: tuple[StyleSpec, ...] = (
             fx("wide", amount=0.5)),
         palette=("#2b0f54", "#ab1f65", "#ff4f69", "#ff8a00", "#00f0ff", "#0d0221"),
         words=("synthwave", "synth wave", "retrowave", "outrun", "80s", "eighties", "1980s", "synthpop",
-            "synth pop", "new wave", "chillwave", "darkwave", "cyberpunk"),
+            "synth pop", "new wave", "chillwave", "darkwave", "cyberpunk", "night drive", "late night drive",
+            "midnight drive", "driving at night", "night driving", "nightdrive"),
         signature={"arp": P.SAW_LEAD, "pad": P.WARM_PAD},
         signature_label="80s synth pads and arpeggios",
     ),
@@ -1395,10 +1396,15 @@ MODIFIERS: dict[str, Modifier] = {
         effect_defaults={"compressor": {"threshold_db": -20.0, "ratio": 4.0}},
     ),
     "dark": Modifier(
-        words=("dark", "darker", "moody", "gloomy", "sinister", "ominous", "spooky", "haunting", "eerie", "creepy",
-               "scary", "horror", "night", "nighttime", "midnight", "evil", "brooding", "mysterious", "noir",
-               "gothic", "goth", "halloween", "villain", "late night"),
+        words=("dark", "darker", "moody", "gloomy", "sinister", "ominous", "night", "nighttime", "midnight", "evil",
+               "brooding", "mysterious", "noir", "gothic", "goth", "villain", "late night", "haunting"),
         label="darker", opposite="bright", brightness=-0.4, mode="minor", mood="dark", lightness=-0.18,
+    ),
+    # darker, and with no style named a film's orchestra ("halloween version", "make it spooky": a Pop band in minor)
+    "spooky": Modifier(
+        words=("spooky", "spookier", "haunted", "eerie", "creepy", "creepier", "scary", "scarier",
+               "horror", "halloween", "halloween version", "ghostly", "ghost story"),
+        opposite="bright", implies="cinematic", brightness=-0.4, mode="minor", mood="dark", lightness=-0.18,
     ),
     "bright": Modifier(
         words=("bright", "brighter", "sunny", "shiny", "sparkly", "sparkling", "airy", "summer", "summery",
@@ -1407,7 +1413,7 @@ MODIFIERS: dict[str, Modifier] = {
     ),
     "dreamy": Modifier(
         words=("dreamy", "dream", "dreamlike", "ethereal", "hazy", "floaty", "floating", "heavenly", "celestial",
-               "surreal", "psychedelic", "trippy"),
+               "surreal", "psychedelic", "trippy", "heaven", "like heaven"),
         implies="ambient", reverb=0.25, vocal_reverb=0.2, brightness=-0.1, mood="dreamy",
         effect_defaults={"delay": {"seconds": 0.42, "feedback": 0.35, "mix": 0.2}},
         instrument_defaults={"pad": P.WARM_PAD},

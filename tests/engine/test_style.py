@@ -1681,6 +1681,19 @@ def test_a_cassette_a_small_speaker_and_air_are_read(prompt, effect, modifier):
     assert plan.as_is == bool(effect or modifier)
 
 
+@pytest.mark.parametrize("prompt, style_id", [
+    ("halloween version", "cinematic"), ("make it spooky", "cinematic"), ("scary", "cinematic"),
+    ("lofi but spooky", "lofi"), ("make it darker", "pop"), ("haunting piano", "pop"),
+    ("late night drive", "synthwave"), ("driving at night", "synthwave"), ("make it sound like heaven", "ambient")])
+def test_spooky_a_night_drive_and_heaven_suggest_their_styles(prompt, style_id):
+    """"halloween version", "make it spooky" were a Pop band in a minor key (now a film's orchestra, darker, in minor;
+    "make it darker" alone is still Pop); "late night drive" was Pop ("driving at night" EDM), "heaven" unread."""
+    plan = interpret(prompt)
+    assert plan.style == style_id and plan.ignored_words == ()
+    if "spooky" in prompt or "halloween" in prompt or "scary" in prompt:
+        assert plan.mode == "minor" and plan.brightness < interpret(STYLES[style_id].words[0]).brightness
+
+
 @pytest.mark.parametrize("prompt, voice", [("make the voice higher", "female"), ("make the vocals deeper", "male"),
                                            ("make the vocals louder", "")])
 def test_a_voice_made_higher_or_deeper_is_that_voice(prompt, voice):
