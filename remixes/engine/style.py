@@ -204,6 +204,8 @@ def _normalise(text: str) -> str:
         (r"\b19(\d0)s\b", r"\1s"),
         (r"\b19([2-9])\d\b", r"\g<1>0s"),
         (r"\b(drum|bass|vocal)less\b", r" no \1 "),  # "a drumless version" (was unread)
+        # "a catchy chorus" (the chorus effect, "catchy" unread): the chorus lifted, as "a big chorus"
+        (r"\bcatch(?:y|ier)\s+(chorus|hook)\b", r"big \1"),
         # "make the voice higher", "make the vocals deeper": the voice of that height (its "higher" was unread)
         (r"\bmake\s+(?:the\s+|his\s+|her\s+|their\s+)?(voice|vocals)\s+(higher|deeper)\b", r"\2 \1"),
         (r"&", " and "),

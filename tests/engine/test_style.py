@@ -720,7 +720,7 @@ def test_kick_off_takes_no_drum_out():
 @pytest.mark.parametrize("prompt, part", [
     ("make the chorus bigger", "the chorus"), ("bigger drums in the chorus", "the chorus"),
     ("make the drop hit harder", "the drop"), ("no drums in the verse", "the verse"),
-    ("softer verses", "verses"),
+    ("softer verses", "verses"), ("pop with a catchy chorus", "chorus"),  # (the chorus effect before)
 ])
 def test_a_part_of_the_song_is_named_in_the_plan_not_read_as_an_effect_or_a_removal(prompt, part):
     """"make the chorus bigger" added the chorus effect; "make the drop hit harder" read "drop" as a removal. The
