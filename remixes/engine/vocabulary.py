@@ -981,7 +981,8 @@ ACOUSTIC_SWAPS: dict[str, int] = {
 
 DRUM_WORDS = ("drums", "drum", "beat", "beats", "percussion", "drum kit", "drumkit", "drumbeat", "drum beat",
               "groove", "rhythm section", "double kick", "congas", "bongos", "tabla", "djembe", "talking drums",
-              "blast beats")
+              "blast beats", "blast beat", "double kick drums", "double bass drums", "double bass drum",
+              "double bass drumming", "double pedal", "double pedals")  # (metal's: "double bass" is the instrument)
 # One piece of the kit: "no hi hats", "more kick", "add claps" change that piece alone (the new drums'; the song's
 # own drums stem is one sound). Were the whole kit: "no hi hats" took out every drum
 DRUM_PIECES = {"kick": "kick", "kicks": "kick", "kick drum": "kick", "kick drums": "kick", "bass drum": "kick",

@@ -1694,6 +1694,13 @@ def test_spooky_a_night_drive_and_heaven_suggest_their_styles(prompt, style_id):
         assert plan.mode == "minor" and plan.brightness < interpret(STYLES[style_id].words[0]).brightness
 
 
+def test_double_bass_drums_are_metals_kick_and_not_a_double_bass():
+    """"metal with double bass drums" added a double bass (the orchestra's) to the band."""
+    plan = interpret("heavy metal version with double bass drums")
+    assert plan.style == "metal" and "double bass" not in " ".join(plan.understood) and plan.drums
+    assert "Adds: double bass" in interpret("jazz with double bass").understood
+
+
 @pytest.mark.parametrize("prompt, voice", [("make the voice higher", "female"), ("make the vocals deeper", "male"),
                                            ("make the vocals louder", "")])
 def test_a_voice_made_higher_or_deeper_is_that_voice(prompt, voice):
