@@ -1386,13 +1386,14 @@ MODIFIERS: dict[str, Modifier] = {
     "chill": Modifier(
         words=("chill", "chilled", "chilling", "calm", "calmer", "relaxing", "relaxed", "mellow", "smooth",
                "peaceful", "cozy", "cosy", "lazy", "easy", "easygoing", "serene", "tranquil", "soothing", "zen",
-               "study", "studying", "focus", "concentration", "sunday", "coffee", "cafe", "rainy", "rain"),
+               "study", "studying", "focus", "concentration", "sunday", "coffee", "cafe", "rainy", "rain", "smoother"),
         opposite="energetic", implies="lofi", tempo=0.93, energy=-0.2, reverb=0.1, brightness=-0.1, mood="calm",
     ),
     "energetic": Modifier(
         words=("energetic", "energy", "hype", "hyped", "pumping", "lively", "driving", "powerful", "intense",
                "party", "upbeat", "bouncy", "banger", "danceable", "exciting", "punchy", "punchier", "loud", "workout",
-               "gym", "running", "hyper", "anthem", "louder", "too quiet", "too soft"),
+               "gym", "running", "hyper", "anthem", "louder", "too quiet", "too soft", "bounce", "more bounce",
+               "bouncier", "make it bang", "make it slap", "bangers"),
         opposite="chill", implies="edm", tempo=1.06, energy=0.25, brightness=0.1, mood="energetic",
         effect_defaults={"compressor": {"threshold_db": -20.0, "ratio": 4.0}},
     ),

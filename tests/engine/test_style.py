@@ -1694,6 +1694,15 @@ def test_spooky_a_night_drive_and_heaven_suggest_their_styles(prompt, style_id):
         assert plan.mode == "minor" and plan.brightness < interpret(STYLES[style_id].words[0]).brightness
 
 
+@pytest.mark.parametrize("prompt, modifier", [("make it smoother", "chill"), ("give it more bounce", "energetic"),
+                                              ("make it bang", "energetic"), ("make it slap", "energetic")])
+def test_slang_for_a_feel_is_that_feel(prompt, modifier):
+    """Each was unread (a Pop remix); "slap bass" is still the bass."""
+    plan = interpret(prompt)
+    assert modifier in plan.modifiers and plan.ignored_words == ()
+    assert "Adds: slap bass" in interpret("funk with slap bass").understood
+
+
 def test_double_bass_drums_are_metals_kick_and_not_a_double_bass():
     """"metal with double bass drums" added a double bass (the orchestra's) to the band."""
     plan = interpret("heavy metal version with double bass drums")
