@@ -1694,6 +1694,18 @@ def test_spooky_a_night_drive_and_heaven_suggest_their_styles(prompt, style_id):
         assert plan.mode == "minor" and plan.brightness < interpret(STYLES[style_id].words[0]).brightness
 
 
+@pytest.mark.parametrize("prompt, style_id", [
+    ("kizomba", "afrobeats"), ("gqom", "afrobeats"), ("norteno", "polka"), ("corridos", "polka"), ("banda", "polka"),
+    ("fado", "acoustic"), ("chanson", "acoustic"), ("balkan brass", "march"), ("steel band", "reggae"),
+    ("enka", "east_asian"), ("mandopop", "kpop"), ("sufi", "bollywood"), ("carnatic", "bollywood"),
+    ("sitar version", "bollywood")])
+def test_genres_the_reader_did_not_know_are_their_nearest_style(prompt, style_id):
+    """Each was unread (a Pop remix): norteno and banda are accordion-and-tuba polkas at heart, fado and chanson a
+    singer with acoustic guitars, a Balkan brass band a marching band's brass."""
+    plan = interpret(prompt)
+    assert plan.style == style_id and plan.ignored_words == ()
+
+
 @pytest.mark.parametrize("prompt, modifier", [("make it smoother", "chill"), ("give it more bounce", "energetic"),
                                               ("make it bang", "energetic"), ("make it slap", "energetic")])
 def test_slang_for_a_feel_is_that_feel(prompt, modifier):
