@@ -1411,6 +1411,9 @@ def excerpt(plan: StylePlan, arrangement, seconds: float) -> tuple[float, float,
             end = sections[-1][0]
         else:
             notes.append("Asked to leave out the outro, but the song has none apart: it ends as it did.")
+    elif plan.end == "after_chorus":  # "just the chorus": the chorus it starts at, to its end
+        end = next((b for a, b, label in sections if label == "chorus" and abs(a - start) < 1e-6 and
+                    b - a >= MIN_EXCERPT), end)
     length = plan.max_length or ((end - start) * plan.length_fraction if plan.length_fraction < 1 else 0.0)
     if length and start + length < end:
         downbeats = [t for t in bars if start + 0.75 * length <= t <= start + length]

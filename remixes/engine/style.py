@@ -127,7 +127,8 @@ class StylePlan:
     transpose: int = 0  # "up two semitones", "pitch it down": semitones the finished mix is moved, its tempo kept
     tempo_delta: float = 0.0  # "10 bpm faster": bpm added to the song's own tempo (tempo_factor is then 1)
     # the stretch of the song the version keeps: from "start" ("" the beginning, "after_intro", "chorus": the first
-    # one), up to "end" ("" the end, "before_outro"), at most `max_length` seconds, or `length_fraction` of it
+    # one), up to "end" ("" the end, "before_outro", "after_chorus": the end of the chorus it starts at), at most
+    # `max_length` seconds, or `length_fraction` of it
     # how the band plays: "tight" (on the grid) / "loose" (humanised more), "staccato" / "legato" (note lengths)
     timing_feel: str = ""
     articulation: str = ""
@@ -386,6 +387,10 @@ _START_PATTERNS = (
                 r"(?:at|with|from|on)\s+the\s+(?:first\s+)?(?:chorus|hook|drop)\b|"
                 r"\bstraight\s+(?:in)?to\s+the\s+(?:chorus|hook|drop)\b"), "chorus"),
 )
+# "just the chorus", "keep only the chorus", "chorus only" (the chorus effect, or a part that changed nothing): the
+# first chorus alone, from its start to its end
+_CHORUS_ONLY = re.compile(r"(?:\b(?:(?:keep|play|give\s+me)\s+)?(?:just|only)\s+the\s+(?:first\s+)?(?:chorus|hook)|"
+                          r"\b(?:the\s+)?(?:chorus|hook)\s+only)(?=\s*(?:$|[,.;!]|(?:and|please|but|with)\b))")
 _END_PATTERN = re.compile(r"\b(?:skip|cut|remove|drop|lose|ditch|trim)\s+(?:out\s+|off\s+)?the\s+outro\b|"
                           r"\b(?:no|without\s+(?:the|an|any))\s+outro\b|"
                           r"\b(?:end|finish)\s+(?:it\s+)?(?:on|with|after)\s+the\s+(?:last\s+)?(?:chorus|hook)\b")
@@ -446,6 +451,10 @@ def _extract_length(text: str) -> tuple[dict, str, list[str]]:
     if match:
         asked["end"] = "before_outro"
         text = text[:match.start()] + " , " + text[match.end():]
+    match = _CHORUS_ONLY.search(text)
+    if match:
+        asked["start"], asked["end"] = "chorus", "after_chorus"
+        text = text[:match.start()] + " , " + text[match.end():]
     match = _LONGER.search(text)
     if match:
         if match.group(2):  # "extend it to 5 minutes": the last chorus again until it is that long
@@ -464,9 +473,11 @@ def _extract_length(text: str) -> tuple[dict, str, list[str]]:
         text = text[:match.start()] + " , " + text[match.end():]
     if asked.get("start") == "after_intro":
         notes.append("Length: starts after the intro")
-    elif asked.get("start") == "chorus":
+    elif asked.get("start") == "chorus" and asked.get("end") != "after_chorus":
         notes.append("Length: starts at the first chorus")
-    if asked.get("end"):
+    if asked.get("end") == "after_chorus":
+        notes.append("Length: the first chorus alone (from its start to its end)")
+    elif asked.get("end"):
         notes.append("Length: ends before the outro")
     if asked.get("max_length") and not exact:
         notes.append(f"Length: at most {_clock_words(asked['max_length'])} (cut on a downbeat, faded out)")

@@ -556,7 +556,8 @@ def test_a_version_moved_two_semitones_keeps_its_length_and_moves_band_and_vocal
 @pytest.mark.parametrize("prompt, expected", [
     ("pop", (0.0, 80.0)), ("pop, skip the intro", (10.0, 80.0)), ("pop, a 30 second clip", (40.0, 70.0)),
     ("pop, remove the outro", (0.0, 70.0)), ("pop, cut it down to 25 seconds", (0.0, 24.0)),
-    ("pop, make it shorter", (0.0, 52.0)), ("nightcore, skip the intro", (10.0 / 2 ** (4 / 12), 80.0))])
+    ("pop, make it shorter", (0.0, 52.0)), ("nightcore, skip the intro", (10.0 / 2 ** (4 / 12), 80.0)),
+    ("pop, just the chorus", (40.0, 70.0)), ("chorus only", (40.0, 70.0))])
 def test_the_stretch_a_version_keeps_starts_and_ends_on_the_songs_sections_and_downbeats(prompt, expected):
     from remixes.engine.music import Section
 

@@ -1483,6 +1483,17 @@ def test_a_length_asked_as_such_is_that_length(prompt, max_length, min_length):
         assert plan.ignored_words == () and plan.start == ""
 
 
+@pytest.mark.parametrize("prompt", ["keep only the chorus", "just the chorus", "chorus only", "lofi, just the chorus"])
+def test_just_the_chorus_is_the_first_chorus_alone(prompt):
+    """It was the chorus effect ("chorus only") or a part of the song that changed nothing; "only the chorus has drums"
+    and "only piano in the chorus" are still changes there."""
+    plan = interpret(prompt)
+    assert (plan.start, plan.end) == ("chorus", "after_chorus") and "chorus" not in [e.kind for e in plan.effects]
+    assert plan.as_is == ("lofi" not in prompt)
+    assert not any(line.startswith("Song part") for line in plan.understood)
+    assert interpret("only piano in the chorus").end == "" and interpret("only the chorus has drums").end == ""
+
+
 @pytest.mark.parametrize("prompt, kinds", [
     ("put an echo on the voice", ["delay"]), ("add delay to the vocals", ["delay"]), ("echoey vocals", ["delay"]),
     ("distorted vocals", ["distortion"]), ("telephone vocals", ["telephone"]), ("megaphone vocals", ["telephone"]),
