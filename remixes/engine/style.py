@@ -395,8 +395,9 @@ _END_PATTERN = re.compile(r"\b(?:skip|cut|remove|drop|lose|ditch|trim)\s+(?:out\
                           r"\b(?:no|without\s+(?:the|an|any))\s+outro\b|"
                           r"\b(?:end|finish)\s+(?:it\s+)?(?:on|with|after)\s+the\s+(?:last\s+)?(?:chorus|hook)\b")
 _LONGER = re.compile(r"\b(?:extend(?:ed)?(?:\s+(?:mix|version|edit))?|lengthen|make\s+it\s+longer|"
-                     r"(?:a\s+)?longer\s+(?:version|edit|mix)|loop\s+the\s+(?:chorus|hook|song|drop)|"
-                     r"repeat\s+the\s+(?:chorus|hook|drop)(?:\s+(?P<times>twice|again|three\s+times|\d\s+times))?)\b"
+                     r"(?:a\s+)?longer\s+(?:version|edit|mix)|(?:loop\s+the\s+(?:chorus|hook|song|drop)|"
+                     r"repeat\s+the\s+(?:chorus|hook|drop))(?:\s+(?P<times>twice|again|three\s+times|\d\s+times|"
+                     r"\d\s*x|x\s*\d))?)\b"
                      r"(?:\s+(?:it|the\s+song|the\s+track))?(?:\s+to\s+" + _DURATION + r")?")
 MAX_REPEATS = 4  # the last chorus played this many more times at most
 _WORD_NUMBERS = {"one": 1.0, "two": 2.0, "three": 3.0, "four": 4.0, "five": 5.0, "a": 1.0, "an": 1.0}
@@ -465,8 +466,8 @@ def _extract_length(text: str) -> tuple[dict, str, list[str]]:
                          "many times as it takes, up to four)")
         else:
             times = (match.group("times") or "").split()
-            count = 2 if times[:1] == ["twice"] else 3 if times[:1] == ["three"] else \
-                int(times[0]) if times[:1] and times[0].isdigit() else 1
+            digits = re.findall(r"\d", match.group("times") or "")  # "3 times", "2x", "x2"
+            count = 2 if times[:1] == ["twice"] else 3 if times[:1] == ["three"] else int(digits[0]) if digits else 1
             asked["repeat"] = max(1, min(count, MAX_REPEATS))
             notes.append(f"Length: longer, the last chorus played {asked['repeat']} more time"
                          f"{'s' if asked['repeat'] > 1 else ''}")
@@ -882,6 +883,12 @@ def _extract_transpose(text: str) -> tuple[int, int | None, str, list[str]]:
     return semitones, key, text, notes
 
 
+# "at 0.8x", "1.5x speed", "x1.25", "75% speed" (unread: "0", "8x"): that multiple of the song's tempo
+_SPEED_MULTIPLIER = re.compile(r"(?<![\d.])(?:(\d(?:\.\d+)?|\.\d+)\s*x|\bx\s*(\d(?:\.\d+)?))(?![\d.])"
+                               r"(?:\s+(?:the\s+)?(?:speed|tempo))?\b|"
+                               r"\b(\d{2,3})\s*(?:%|percent)\s+(?:of\s+the\s+)?(?:speed|tempo)\b")
+
+
 def _extract_tempo_change(text: str) -> tuple[float | None, str]:
     """"20% faster", "slow it down by 10 percent", "twice as fast", "half the speed": (the tempo factor, text
     without it), or (None, text)."""
@@ -889,6 +896,13 @@ def _extract_tempo_change(text: str) -> tuple[float | None, str]:
         match = pattern.search(text)
         if match:
             return factor, text[: match.start()] + " " + text[match.end():]
+    match = _SPEED_MULTIPLIER.search(text)
+    counted = match and re.search(r"\b(?:repeat|repeated|loop|looped|chorus|hook|times)\b", text[:match.start()])
+    if match and not (counted and not re.search(r"\b(?:speed|tempo)\b", match.group())):
+        # "0.8x", "1.5x speed", "x1.25", "75% speed" ("repeat the chorus 2x" is a count, not a speed)
+        value = float(match.group(1) or match.group(2) or float(match.group(3)) / 100)
+        if 0.25 <= value <= 4.0:
+            return min(max(value, 0.5), 2.0), text[: match.start()] + " " + text[match.end():]
     for k, pattern in enumerate(_TEMPO_PERCENT_PATTERNS):
         match = pattern.search(text)
         if match:

@@ -1231,7 +1231,7 @@ INTENSIFIERS = {"very": 1.5, "really": 1.5, "super": 1.6, "extremely": 2.0, "muc
                 "a bit": 0.5, "bit": 0.5, "slightly": 0.5, "little": 0.5, "a little": 0.5, "somewhat": 0.6,
                 "kinda": 0.6, "kind of": 0.6, "sort of": 0.6, "a touch": 0.5, "touch": 0.5, "hint": 0.4,
                 "a hint of": 0.4, "mildly": 0.5, "lightly": 0.5, "gently": 0.6, "subtly": 0.5,
-                "a lot": 1.5, "a whole lot": 1.8, "a great deal": 1.5}  # "a lot slower" was x0.85
+                "a lot": 1.5, "a whole lot": 1.8, "a great deal": 1.5, "a tad": 0.5, "tad": 0.5}  # "a lot slower" was x0.85
 # beats to the bar; a dance in three also suggests a style when the prompt names none
 METER_WORDS = {
     "waltz": 3, "waltzes": 3, "viennese waltz": 3, "waltz time": 3, "minuet": 3, "menuet": 3, "mazurka": 3,

@@ -1483,6 +1483,17 @@ def test_a_length_asked_as_such_is_that_length(prompt, max_length, min_length):
         assert plan.ignored_words == () and plan.start == ""
 
 
+@pytest.mark.parametrize("prompt, factor, repeat", [
+    ("at 0.8x", 0.8, 0), ("1.5x speed", 1.5, 0), ("x1.25", 1.25, 0), ("75% speed", 0.75, 0), ("0.75x", 0.75, 0),
+    ("repeat the chorus 2x", 1.0, 2), ("loop the chorus x3", 1.0, 3), ("lofi with 808s", None, 0)])
+def test_a_speed_multiple_is_the_tempo_and_a_count_is_a_count(prompt, factor, repeat):
+    """"0.8x", "1.5x speed" were unread ("0", "8x"); "repeat the chorus 2x" is the chorus twice more, not a speed."""
+    plan = interpret(prompt)
+    assert plan.repeat == repeat and plan.ignored_words == ()
+    if factor is not None:
+        assert plan.tempo_factor == pytest.approx(factor)
+
+
 @pytest.mark.parametrize("prompt", ["keep only the chorus", "just the chorus", "chorus only", "lofi, just the chorus"])
 def test_just_the_chorus_is_the_first_chorus_alone(prompt):
     """It was the chorus effect ("chorus only") or a part of the song that changed nothing; "only the chorus has drums"
