@@ -1175,6 +1175,7 @@ def _finish_version(index: int, arrangement: Arrangement, plan: StylePlan, reque
         vocal = None if vocal is None else at_speed(vocal, speed)
         sung_lines = _lines_at_speed(sung_lines, speed)
     shift = transposition(plan, getattr(arrangement, "key_tonic", 0), getattr(arrangement, "mode", "major"))
+    shift += plan.tuning / 100.0  # "432 hz": retuned by a fraction of a semitone, in the same pass
     if shift:  # "up two semitones", "in the key of E": the band and the vocal moved together, still in tune
         mix = pitch_shifted(mix, shift)
         vocal = None if vocal is None else pitch_shifted(vocal, shift)
@@ -1296,7 +1297,7 @@ def transposition(plan: StylePlan, key_tonic: int, mode: str) -> int:
     return ((target - key_tonic - plan.varispeed + 6) % 12) - 6  # the key heard after a varispeed too
 
 
-def pitch_shifted(audio: np.ndarray, semitones: int) -> np.ndarray:
+def pitch_shifted(audio: np.ndarray, semitones: float) -> np.ndarray:
     """(n, channels) float32 audio `semitones` up or down, the same length: stretched by 2^(s/12) (the engine's own
     phase vocoder) and played that much faster (at_speed). On a whole mix, band and vocal move together: a
     version moved 2 semitones scores 0.99 against itself in the evaluate tool's measure, transposition found."""

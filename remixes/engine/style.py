@@ -125,6 +125,7 @@ class StylePlan:
     # speed (x 2^(n/12): faster and higher, or slower and lower); part of tempo_factor, made by resampling
     varispeed: int = 0
     transpose: int = 0  # "up two semitones", "pitch it down": semitones the finished mix is moved, its tempo kept
+    tuning: float = 0.0  # "432 hz": cents the finished mix is retuned by (from the standard A = 440 Hz), its tempo kept
     tempo_delta: float = 0.0  # "10 bpm faster": bpm added to the song's own tempo (tempo_factor is then 1)
     # the stretch of the song the version keeps: from "start" ("" the beginning, "after_intro", "chorus": the first
     # one), up to "end" ("" the end, "before_outro", "after_chorus": the end of the chorus it starts at), at most
@@ -745,10 +746,35 @@ def _extract_orbit(text: str) -> tuple[int, str, list[str]]:
                               "(best heard on headphones)"]
 
 
+# "432 hz", "tune it to 432", "a 528 hz version": the whole mix retuned so that its A is that many hertz (528 Hz is
+# the C of A = 444), from the standard A = 440 Hz a song is all but always tuned to (each was unread)
+_TUNING = re.compile(r"\b(?:(?:re)?tun(?:e|ed|ing)\s+(?:it\s+|the\s+(?:song|track)\s+)?(?:down\s+|up\s+)?to\s+|"
+                     r"a\s*=\s*)?(432|444|528)\s*(?:hz|hertz)\b(?:\s+(?:tuning|version|frequency|music))?|"
+                     r"\b(?:(?:re)?tun(?:e|ed|ing)\s+(?:it\s+|the\s+(?:song|track)\s+)?(?:down\s+|up\s+)?to\s+|"
+                     r"a\s*=\s*)(432|444)\b|\b(432|528)\s+(?:tuning|version)\b")
+_TUNED_A = {"432": 432.0, "444": 444.0, "528": 444.0}
+
+
+def _extract_tuning(text: str) -> tuple[float, str, list[str]]:
+    """"432 hz", "tuned to 432": (cents the mix is retuned by, the text without the phrase, what was understood)."""
+    match = _TUNING.search(text)
+    if not match:
+        return 0.0, text, []
+    said = next(g for g in match.groups() if g)
+    a = _TUNED_A[said]
+    cents = round(1200 * math.log2(a / 440.0), 2)
+    text = text[:match.start()] + " , " + text[match.end():]
+    return cents, text, [f"Tuning: A = {a:g} Hz{' (528 Hz its C)' if said == '528' else ''}: the whole mix "
+                         f"{abs(cents):.1f} cents {'down' if cents < 0 else 'up'}, its tempo kept (from the standard "
+                         "A = 440 Hz)"]
+
+
 _NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
             "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
 _NUM = r"(a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2})"
-_UNIT = r"(semitones?|half\s+steps?|half\s+tones?|whole\s+steps?|whole\s+tones?|steps?|tones?|octaves?|keys?)"
+_UNIT = (r"(semitones?|half\s+steps?|half\s+tones?|whole\s+steps?|whole\s+tones?|steps?|tones?|octaves?|keys?|"
+         r"(?:perfect\s+)?fifths?|(?:perfect\s+)?fourths?|minor\s+thirds?|major\s+thirds?|thirds?)")
+_INTERVALS = {"fifth": 7, "fourth": 5, "minor third": 3, "major third": 4, "third": 4}  # "up a fifth" (was unread)
 _UP_WORDS = ("up", "higher", "raise", "raised", "plus")
 _TRANSPOSE_PATTERNS = (  # (pattern, group of the number, of the unit, of the direction)
     (re.compile(r"\b" + _NUM + r"\s+" + _UNIT + r"\s+(up|down|higher|lower)\b"), 1, 2, 3),
@@ -850,9 +876,9 @@ def _extract_transpose(text: str) -> tuple[int, int | None, str, list[str]]:
         match = pattern.search(text)
         if match:
             count = _NUMBERS.get(match.group(number)) or int(match.group(number))
-            size = match.group(unit)
-            step = 12 if size.startswith("octave") else 2 if size.startswith(("whole", "step", "tone", "key")) and \
-                not size.startswith("half") else 1
+            size = re.sub(r"\s+", " ", match.group(unit)).removeprefix("perfect ").rstrip("s")
+            step = _INTERVALS.get(size) or (12 if size.startswith("octave") else 2 if size.startswith(
+                ("whole", "step", "tone", "key")) and not size.startswith("half") else 1)
             sign = 1 if match.group(direction) in _UP_WORDS else -1
             semitones = sign * min(count * step, MAX_TRANSPOSE)
             text = text[:match.start()] + " , " + text[match.end():]
@@ -1459,6 +1485,7 @@ def interpret(prompt: str) -> StylePlan:
     orbit, text, orbit_notes = _extract_orbit(text)
     switches, text, switch_notes = _extract_switches(text)
     place, text, place_notes = _extract_place(text)
+    tuning, text, tuning_notes = _extract_tuning(text)
     fade_in, fade_out, text, fade_notes = _extract_fades(text)
     vocal_pitch, text, vocal_pitch_notes = _extract_vocal_pitch(text)
     modulation, text, modulation_notes = _extract_modulation(text)
@@ -1515,9 +1542,11 @@ def interpret(prompt: str) -> StylePlan:
     if main_id is None:
         main_id, note = _default_style(hits, refused_ids, empty, tokens)
         suggested = note.startswith("Style:")  # a feeling or an instrument suggested one ("chill": lo-fi)
-        extracted = bool(tape_stop or orbit or place or any(switches.values()) or fade_in or fade_out or bpm or percent
+        extracted = bool(tape_stop or orbit or place or tuning or any(switches.values()) or fade_in or fade_out or bpm or percent
                          or delta or transpose or key_tonic is not None or vocal_pitch or modulation or length)
-        as_is = not (empty or refused_ids or section_asks or suggested) and _asks_only_treatments(hits, extracted)
+        # "in C major": the mode is the key's, asked with it (the song's own harmony is kept whatever it is)
+        keyed = [hit for hit in hits if not (hit.kind == "mode" and key_tonic is not None)]
+        as_is = not (empty or refused_ids or section_asks or suggested) and _asks_only_treatments(keyed, extracted)
         understood.append(AS_IS_NOTE if as_is else note)
     spec = STYLES[main_id]
     d = _Draft.from_style(spec)
@@ -1586,12 +1615,13 @@ def interpret(prompt: str) -> StylePlan:
     understood.extend(orbit_notes)
     understood.extend(switch_notes)
     understood.extend(place_notes)
+    understood.extend(tuning_notes)
     understood.extend(length_notes)
     understood.extend(spell_notes)
     plan = replace(_finish(d, bpm, understood, ignored), sections=section_changes, fade_in=fade_in or 0.0,
                    fade_out=fade_out or 0.0, varispeed=varispeed, transpose=transpose, key_tonic=key_tonic,
                    tempo_delta=delta or 0.0, vocal_pitch=vocal_pitch, key_change=modulation, tape_stop=tape_stop,
-                   orbit=orbit, place=place, **switches, **length)
+                   orbit=orbit, place=place, tuning=tuning, **switches, **length)
     if as_is:
         plan = replace(plan, as_is=True, style_name=AS_IS_NAME)
         plan = replace(plan, summary=_summarise(plan, d))

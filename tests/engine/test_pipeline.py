@@ -537,16 +537,19 @@ def test_the_mix_is_moved_the_nearest_way_to_the_key_asked(prompt, key_tonic, mo
     assert pipeline.transposition(interpret(prompt), key_tonic, mode) == expected
 
 
-def test_a_version_moved_two_semitones_keeps_its_length_and_moves_band_and_vocal_alike(tmp_path, monkeypatch):
+@pytest.mark.parametrize("prompt, semitones", [("pop, up two semitones", 2.0),
+                                               ("pop, 432 hz", 12 * np.log2(432 / 440))])  # its A at 432 Hz
+def test_a_version_moved_or_retuned_keeps_its_length_and_moves_band_and_vocal_alike(prompt, semitones, tmp_path,
+                                                                                     monkeypatch):
     import soundfile as sf
 
     band, arrangement = _held_tones(monkeypatch, 4, band_hz=440.0, voice_hz=261.63)
     arrangement.key_tonic, arrangement.mode = 9, "major"
-    plan = interpret("pop, up two semitones")
+    plan = interpret(prompt)
     result, _, _ = pipeline._finish_version(1, arrangement, plan, RemixRequest(prompt="pop"), band, None, "la",
                                             workdir=tmp_path)
     assert len(result.audio) == 4 * SR
-    for name, hz in (("instrumental", 440 * 2 ** (2 / 12)), ("vocals", 261.63 * 2 ** (2 / 12))):
+    for name, hz in (("instrumental", 440 * 2 ** (semitones / 12)), ("vocals", 261.63 * 2 ** (semitones / 12))):
         audio, _ = sf.read(tmp_path / f"version-1-{name}.wav")
         assert len(audio) == 4 * SR
         spectrum = np.abs(np.fft.rfft(audio[SR:2 * SR, 0]))

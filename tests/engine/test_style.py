@@ -1483,6 +1483,26 @@ def test_a_length_asked_as_such_is_that_length(prompt, max_length, min_length):
         assert plan.ignored_words == () and plan.start == ""
 
 
+@pytest.mark.parametrize("prompt, semitones, key, as_is", [
+    ("up a fifth", 7, None, True), ("down a fourth", -5, None, True), ("raise it a minor third", 3, None, True),
+    ("a perfect fifth higher", 7, None, True), ("in C major", 0, 0, True), ("in the key of F sharp minor", 0, 6, True),
+    ("make it major", 0, None, False)])
+def test_an_interval_moves_the_mix_and_a_key_with_its_mode_keeps_the_song(prompt, semitones, key, as_is):
+    """"up a fifth" was unread; "in C major" was a Pop remix (the mode, asked with the key, blocked "as it is")."""
+    plan = interpret(prompt)
+    assert (plan.transpose, plan.key_tonic, plan.as_is) == (semitones, key, as_is) and plan.ignored_words == ()
+
+
+@pytest.mark.parametrize("prompt, cents", [("432hz", -31.77), ("tune it to 432 hz", -31.77), ("a 528 hz version", 15.67),
+                                           ("lofi in 432hz", -31.77), ("432", 0.0), ("make it 432 bpm", 0.0)])
+def test_a_tuning_asked_retunes_the_mix(prompt, cents):
+    """"432 hz" was unread: the whole mix retuned so that its A is 432 Hz (from 440); a bare number is not it."""
+    plan = interpret(prompt)
+    assert plan.tuning == pytest.approx(cents, abs=0.01)
+    assert any(line.startswith("Tuning: ") for line in plan.understood) == bool(cents)
+    assert plan.as_is == bool(cents and "lofi" not in prompt)
+
+
 @pytest.mark.parametrize("prompt, factor, repeat", [
     ("at 0.8x", 0.8, 0), ("1.5x speed", 1.5, 0), ("x1.25", 1.25, 0), ("75% speed", 0.75, 0), ("0.75x", 0.75, 0),
     ("repeat the chorus 2x", 1.0, 2), ("loop the chorus x3", 1.0, 3), ("lofi with 808s", None, 0)])
