@@ -151,7 +151,7 @@ def remix(source_path, request: RemixRequest, progress=None, cache=None, workdir
 def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch_dirs: list,
            encode: bool = False) -> RemixResult:
     from .stems_cache import StemsCache, source_key
-    from .style import interpret
+    from .style import surprise_plan
 
     report = _Progress(progress)
     report("decode", 0.0)
@@ -168,7 +168,7 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
         store = StemsCache(cache)
     probe(source_path, request.max_seconds)  # too long / not audio: fail before any work
     key = source_key(source_path)
-    plan = interpret(request.prompt)
+    plan = surprise_plan(request.prompt, request.seed)  # interpret(), or a style drawn by the seed ("surprise me")
     strength = 0.0 if plan.as_is else request.strength  # "add reverb": the song's own arrangement, only treated
     if plan.voice and not request.gender:  # "female vocals" in the prompt, no gender option given
         request = replace(request, gender=plan.voice)

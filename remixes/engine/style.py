@@ -110,6 +110,7 @@ class StylePlan:
     # band, only a treatment of the sound: the song keeps its own arrangement (the pipeline's strength 0)
     as_is: bool = False
     reverse_reverb: bool = False  # "reverse reverb": the vocal's reverb played backwards, swelling into each word
+    surprise: bool = False  # "surprise me": no style named, one to be chosen by the seed (surprise_plan)
     reverse: bool = False  # "play it backwards": the finished version played in reverse
     stutter: bool = False  # "make it glitchy": the last beat of every fourth bar retriggered faster and faster
     scratch: bool = False  # "dj scratches": a sample of the song scratched at the end of every phrase
@@ -753,6 +754,38 @@ _TUNING = re.compile(r"\b(?:(?:re)?tun(?:e|ed|ing)\s+(?:it\s+|the\s+(?:song|trac
                      r"\b(?:(?:re)?tun(?:e|ed|ing)\s+(?:it\s+|the\s+(?:song|track)\s+)?(?:down\s+|up\s+)?to\s+|"
                      r"a\s*=\s*)(432|444)\b|\b(432|528)\s+(?:tuning|version)\b")
 _TUNED_A = {"432": 432.0, "444": 444.0, "528": 444.0}
+
+
+# "surprise me", "random style", "you choose", "something completely different" (a Pop remix, the words unread): a
+# style chosen by the request's seed (surprise_plan), when no style is named or suggested
+_SURPRISE = re.compile(r"\b(?:surprise\s+me|(?:a\s+)?surprise\s+(?:remix|version|style|genre)|anything\s+goes|"
+                       r"(?:a\s+)?random\s+(?:style|genre|remix|version)|something\s+random|^\s*random\s*$|"
+                       r"any\s+(?:style|genre)|(?:dealer'?s|your)\s+choice|"
+                       r"(?:you|u)\s+(?:choose|decide|pick)|whatever\s+you\s+(?:want|like|think)|"
+                       r"something\s+(?:completely\s+|totally\s+|really\s+)?different|"
+                       r"make\s+it\s+(?:sound\s+)?(?:completely\s+|totally\s+)?different)\b")
+# the styles a surprise is drawn from: each a full remix of its own (not Pop, the default; nor the voices-only, the
+# children's or the sleep styles, which few would want unasked)
+SURPRISE_STYLES = ("lofi", "jazz", "edm", "house", "synthwave", "dnb", "reggae", "bossa", "funk", "disco", "rock",
+                   "metal", "acoustic", "country", "cinematic", "chiptune", "piano_ballad", "kpop", "afrobeats",
+                   "reggaeton", "trap", "latin", "classical", "blues", "vaporwave", "ambient", "techno", "polka",
+                   "march", "bollywood", "east_asian", "arabic", "gospel", "rnb", "dubstep", "punk", "trance",
+                   "hiphop")
+
+
+def surprise_plan(prompt: str, seed: int) -> StylePlan:
+    """The plan of a prompt that asks for a surprise ("surprise me"): `prompt` read with a style drawn by `seed`
+    from SURPRISE_STYLES (one the prompt refused, "surprise me, but no metal", is never drawn) in front of it; the
+    same seed, the same style. Any other prompt: interpret(prompt)."""
+    plan = interpret(prompt)
+    if not plan.surprise:
+        return plan
+    allowed = [s for s in SURPRISE_STYLES if f"Not: {STYLES[s].name}" not in plan.understood] or ["lofi"]
+    chosen = allowed[int(seed) % len(allowed)]
+    drawn = interpret(f"{STYLES[chosen].words[0]}, {prompt}")
+    understood = tuple(f"Style: {STYLES[chosen].name} (a surprise, drawn by the seed {seed}: remix again for another)"
+                       if line == f"Style: {STYLES[chosen].name}" else line for line in drawn.understood)
+    return replace(drawn, understood=understood, surprise=True)
 
 
 def _extract_tuning(text: str) -> tuple[float, str, list[str]]:
@@ -1486,6 +1519,9 @@ def interpret(prompt: str) -> StylePlan:
     switches, text, switch_notes = _extract_switches(text)
     place, text, place_notes = _extract_place(text)
     tuning, text, tuning_notes = _extract_tuning(text)
+    surprise_match = _SURPRISE.search(text)
+    if surprise_match:
+        text = text[:surprise_match.start()] + " , " + text[surprise_match.end():]
     fade_in, fade_out, text, fade_notes = _extract_fades(text)
     vocal_pitch, text, vocal_pitch_notes = _extract_vocal_pitch(text)
     modulation, text, modulation_notes = _extract_modulation(text)
@@ -1538,7 +1574,7 @@ def interpret(prompt: str) -> StylePlan:
 
     main_id, blended_ids, refused_ids = _choose_styles(hits)
     understood: list[str] = []
-    as_is = False
+    as_is = surprise = False
     if main_id is None:
         main_id, note = _default_style(hits, refused_ids, empty, tokens)
         suggested = note.startswith("Style:")  # a feeling or an instrument suggested one ("chill": lo-fi)
@@ -1546,8 +1582,10 @@ def interpret(prompt: str) -> StylePlan:
                          or delta or transpose or key_tonic is not None or vocal_pitch or modulation or length)
         # "in C major": the mode is the key's, asked with it (the song's own harmony is kept whatever it is)
         keyed = [hit for hit in hits if not (hit.kind == "mode" and key_tonic is not None)]
-        as_is = not (empty or refused_ids or section_asks or suggested) and _asks_only_treatments(keyed, extracted)
-        understood.append(AS_IS_NOTE if as_is else note)
+        surprise = bool(surprise_match) and not suggested
+        as_is = not (empty or refused_ids or section_asks or suggested or surprise) and \
+            _asks_only_treatments(keyed, extracted)
+        understood.append(AS_IS_NOTE if as_is else "Style: a surprise, drawn by the seed" if surprise else note)
     spec = STYLES[main_id]
     d = _Draft.from_style(spec)
     if as_is:  # none of the style's own sound: only what was asked, on the song as it is
@@ -1621,7 +1659,7 @@ def interpret(prompt: str) -> StylePlan:
     plan = replace(_finish(d, bpm, understood, ignored), sections=section_changes, fade_in=fade_in or 0.0,
                    fade_out=fade_out or 0.0, varispeed=varispeed, transpose=transpose, key_tonic=key_tonic,
                    tempo_delta=delta or 0.0, vocal_pitch=vocal_pitch, key_change=modulation, tape_stop=tape_stop,
-                   orbit=orbit, place=place, tuning=tuning, **switches, **length)
+                   orbit=orbit, place=place, tuning=tuning, surprise=surprise, **switches, **length)
     if as_is:
         plan = replace(plan, as_is=True, style_name=AS_IS_NAME)
         plan = replace(plan, summary=_summarise(plan, d))

@@ -808,3 +808,11 @@ def test_a_tape_stop_slows_the_end_to_a_halt():
 
     assert hz(4.45, 4.6) == pytest.approx(440, rel=0.1) and 180 < hz(5.1, 5.3) < 330
     assert np.abs(stopped[-10:]).max() < 1e-3
+
+
+def test_a_surprise_remix_plays_the_style_its_seed_drew(remix_of):
+    """"surprise me" is remixed in the style surprise_plan draws for the request's seed (not the default Pop)."""
+    from remixes.engine.style import surprise_plan
+
+    plan = remix_of("surprise me", seed=3).plan
+    assert plan["surprise"] and plan["style"] == surprise_plan("surprise me", 3).style != "pop"

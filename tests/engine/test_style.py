@@ -1483,6 +1483,23 @@ def test_a_length_asked_as_such_is_that_length(prompt, max_length, min_length):
         assert plan.ignored_words == () and plan.start == ""
 
 
+def test_surprise_me_draws_a_style_by_the_seed():
+    """"surprise me", "random style", "you choose" were a Pop remix (the words unread): a style drawn by the request's
+    seed, the same for the same seed, never one the prompt refused; a style named or suggested beside it wins."""
+    from remixes.engine.style import SURPRISE_STYLES, surprise_plan
+
+    assert interpret("surprise me").surprise and not interpret("surprise me").as_is
+    drawn = [surprise_plan("surprise me", seed).style for seed in range(12)]
+    assert set(drawn) <= set(SURPRISE_STYLES) and len(set(drawn)) >= 6
+    assert drawn == [surprise_plan("surprise me", seed).style for seed in range(12)]
+    assert "metal" not in {surprise_plan("surprise me, but no metal", seed).style for seed in range(len(SURPRISE_STYLES))}
+    plan = surprise_plan("random style, slower", 5)
+    assert plan.surprise and plan.tempo_factor < 1 and "a surprise, drawn by the seed 5" in plan.understood[0]
+    for prompt, style_id in (("jazz, surprise me", "jazz"), ("chill, surprise me", "lofi"),
+                             ("add random glitches", "pop")):
+        assert surprise_plan(prompt, 1).style == style_id and not surprise_plan(prompt, 1).surprise
+
+
 @pytest.mark.parametrize("prompt, semitones, key, as_is", [
     ("up a fifth", 7, None, True), ("down a fourth", -5, None, True), ("raise it a minor third", 3, None, True),
     ("a perfect fifth higher", 7, None, True), ("in C major", 0, 0, True), ("in the key of F sharp minor", 0, 6, True),
