@@ -211,6 +211,9 @@ def _normalise(text: str) -> str:
         (r"\bcatch(?:y|ier)\s+(chorus|hook)\b", r"big \1"),
         # "make the voice higher", "make the vocals deeper": the voice of that height (its "higher" was unread)
         (r"\bmake\s+(?:the\s+|his\s+|her\s+|their\s+)?(voice|vocals)\s+(higher|deeper)\b", r"\2 \1"),
+        (r"\bw/o\b", " without "),  # "w/o drums", "w/ female vocals" (the slash made "w o")
+        (r"\bw/", " with "),
+        (r"(?<=[a-z])\s+n\s+(?=[a-z])", " and "),  # "more bass n drums" ("r n b" and "rock n roll" are read above)
         (r"&", " and "),
         (r"\+", " plus "),
         (r"[-_/]", " "),

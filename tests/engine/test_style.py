@@ -1483,6 +1483,17 @@ def test_a_length_asked_as_such_is_that_length(prompt, max_length, min_length):
         assert plan.ignored_words == () and plan.start == ""
 
 
+@pytest.mark.parametrize("prompt, drums, vinyl, levels", [
+    ("w/o drums", False, False, {}), ("lofi w/o vinyl", True, False, {}),
+    ("more bass n drums", True, False, {"bass": 6.0, "drums": 6.0}), ("lofi", True, True, {})])
+def test_chat_shorthand_is_read(prompt, drums, vinyl, levels):
+    """"w/o drums" ("w", "o" unread) left the drums in; "bass n drums" turned up the bass alone."""
+    plan = interpret(prompt)
+    assert bool(plan.drums) == drums and ("vinyl" in [e.kind for e in plan.effects]) == vinyl
+    assert plan.levels == levels and plan.ignored_words == ()
+    assert interpret("drum n bass").style == "dnb" and interpret("rock n roll").style == "rock"
+
+
 def test_surprise_me_draws_a_style_by_the_seed():
     """"surprise me", "random style", "you choose" were a Pop remix (the words unread): a style drawn by the request's
     seed, the same for the same seed, never one the prompt refused; a style named or suggested beside it wins."""
