@@ -997,6 +997,8 @@ DRUM_PIECES = {"kick": "kick", "kicks": "kick", "kick drum": "kick", "kick drums
                "hihat": "hats", "hihats": "hats", "hats": "hats", "hat": "hats", "cymbals": "cymbals",
                "cymbal": "cymbals", "crash": "cymbals", "crashes": "cymbals", "toms": "toms", "tom fills": "toms",
                "claps": "claps", "clap": "claps", "handclaps": "claps", "hand claps": "claps", "shaker": "shaker",
+               # General MIDI has no finger snap: the claps are the nearest ("add finger snaps" was unread)
+               "snaps": "claps", "finger snaps": "claps", "fingersnaps": "claps", "finger snapping": "claps",
                "shakers": "shaker", "tambourine": "tambourine", "cowbell": "cowbell", "rimshot": "rim",
                "rimshots": "rim", "rim shots": "rim"}
 # Right after a part said of a part of the song, words that bring it in there ("drums kick in at the chorus"): it plays

@@ -1483,6 +1483,12 @@ def test_a_length_asked_as_such_is_that_length(prompt, max_length, min_length):
         assert plan.ignored_words == () and plan.start == ""
 
 
+def test_finger_snaps_are_the_kits_claps():
+    """"add finger snaps" was unread; General MIDI has no snap, so the claps (the nearest) play them."""
+    plan = interpret("lofi with finger snaps")
+    assert plan.drum_pieces.get("claps") == 0.0 and plan.ignored_words == ()
+
+
 @pytest.mark.parametrize("prompt, drums, vinyl, levels", [
     ("w/o drums", False, False, {}), ("lofi w/o vinyl", True, False, {}),
     ("more bass n drums", True, False, {"bass": 6.0, "drums": 6.0}), ("lofi", True, True, {})])
