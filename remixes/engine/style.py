@@ -791,6 +791,33 @@ def surprise_plan(prompt: str, seed: int) -> StylePlan:
     return replace(drawn, understood=understood, surprise=True)
 
 
+# Asks no remix of one song can answer, said plainly (each was a Pop remix with its words "not understood"): the
+# words they are made of are read, not listed as unknown
+_CANNOT = (
+    (re.compile(r"\bmash\s*(?:ups?|it\s+up|ed\s+up)\b|\bmashups?\b"),
+     "a mashup needs a second song, and a remix takes one: this one is remixed alone"),
+    (re.compile(r"\btranslat(?:e|ed|ion)\b|\b(?:sing|sung|lyrics)\s+(?:it\s+)?in\s+(?:spanish|french|german|"
+                r"italian|portuguese|japanese|korean|chinese|hindi|arabic|russian)\b"),
+     "lyrics are sung as written: no translation is made (write the lyrics you want sung)"),
+    (re.compile(r"\bduets?\b"), "one voice sings the lyrics: a duet's second singer is not made (\u201cadd "
+                                 "harmonies\u201d adds a second voice on the lead's words)"),
+    (re.compile(r"\bad[\s-]*libs?\b"), "ad-libs are not made: only the lyrics given are sung"),
+    (re.compile(r"\b(?:use|using|with|in|clone|cloned|cloning)\s+my\s+(?:own\s+)?voice\b"),
+     "your own voice cannot be used: new lyrics are sung by the engine's singer (a male or a female voice)"),
+)
+
+
+def _extract_cannot(text: str) -> tuple[str, list[str]]:
+    """The asks of _CANNOT found in `text`: (the text without their phrases, the notes saying why not)."""
+    notes = []
+    for pattern, note in _CANNOT:
+        match = pattern.search(text)
+        if match:
+            text = text[:match.start()] + " , " + text[match.end():]
+            notes.append(f"Not possible: {note}")
+    return text, notes
+
+
 def _extract_tuning(text: str) -> tuple[float, str, list[str]]:
     """"432 hz", "tuned to 432": (cents the mix is retuned by, the text without the phrase, what was understood)."""
     match = _TUNING.search(text)
@@ -1522,6 +1549,7 @@ def interpret(prompt: str) -> StylePlan:
     switches, text, switch_notes = _extract_switches(text)
     place, text, place_notes = _extract_place(text)
     tuning, text, tuning_notes = _extract_tuning(text)
+    text, cannot_notes = _extract_cannot(text)
     surprise_match = _SURPRISE.search(text)
     if surprise_match:
         text = text[:surprise_match.start()] + " , " + text[surprise_match.end():]
@@ -1657,6 +1685,7 @@ def interpret(prompt: str) -> StylePlan:
     understood.extend(switch_notes)
     understood.extend(place_notes)
     understood.extend(tuning_notes)
+    understood.extend(cannot_notes)
     understood.extend(length_notes)
     understood.extend(spell_notes)
     plan = replace(_finish(d, bpm, understood, ignored), sections=section_changes, fade_in=fade_in or 0.0,

@@ -1483,6 +1483,20 @@ def test_a_length_asked_as_such_is_that_length(prompt, max_length, min_length):
         assert plan.ignored_words == () and plan.start == ""
 
 
+@pytest.mark.parametrize("prompt, said", [("mashup with another song", "a mashup needs a second song"),
+                                          ("lofi mashup", "a mashup needs a second song"),
+                                          ("make it a duet", "a duet's second singer"),
+                                          ("sing it in spanish", "no translation"), ("add ad libs", "ad-libs"),
+                                          ("use my voice", "your own voice"), ("add reverb to my voice", None)])
+def test_what_cannot_be_made_is_said_plainly(prompt, said):
+    """Each was a Pop remix with its words "not understood"; a style named stays, and the words are not unknown."""
+    plan = interpret(prompt)
+    notes = [line for line in plan.understood if line.startswith("Not possible: ")]
+    assert (said in notes[0]) if said else notes == []
+    assert not {"mashup", "duet", "ad", "libs", "voice"} & set(plan.ignored_words)
+    assert plan.style == ("lofi" if "lofi" in prompt else "pop")
+
+
 def test_finger_snaps_are_the_kits_claps():
     """"add finger snaps" was unread; General MIDI has no snap, so the claps (the nearest) play them."""
     plan = interpret("lofi with finger snaps")
