@@ -70,6 +70,21 @@ def test_an_instrumental_version_says_so_and_an_unsure_transcript_shows_its_note
     assert 'class="word"' not in second
 
 
+def test_the_vocals_stem_of_a_version_without_singing_says_so(owner_client, owner):
+    """A version whose song has no singing still has a vocals stem (the separator's leakage, near silent, kept so the
+    stems add up): its link says no singing was heard, where the page says "Instrumental"; a sung version's does not."""
+    plan = plan_with([{"version": 1, "kind": "none", "language": None, "confident": False, "note": ""},
+                      {"version": 2, "kind": "sung", "language": "en", "confident": True, "note": ""}])
+    task = complete_task(submit_task(owner), lines=[], plan=plan)
+    for conv in task.conversions.all():
+        conv.vocals_file.save(f"v{conv.index}-vocals.mp3", ContentFile(b"ID3 vocals"), save=False)
+        conv.instrumental_file.save(f"v{conv.index}-instrumental.mp3", ContentFile(b"ID3 band"), save=False)
+        conv.save()
+    body = owner_client.get(reverse("job", args=[task.task_id])).content.decode()
+    assert "(no singing heard)" in card_html(body, 1) and 'data-vocal="none"' in card_html(body, 1)
+    assert "(no singing heard)" not in card_html(body, 2)
+
+
 def test_an_unsure_kept_vocal_hides_words_even_when_some_arrived(owner_client, owner):
     plan = plan_with([{"version": i, "kind": "kept", "language": "en", "confident": False, "note": "Not sure."}
                       for i in (1, 2)])
