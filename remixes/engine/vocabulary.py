@@ -1152,6 +1152,15 @@ ARTIST_STYLES = {
     "arctic monkeys": "rock", "the strokes": "rock", "the clash": "punk", "blink 182": "punk", "paramore": "rock",
     "shakira": "latin", "j balvin": "reggaeton", "luke combs": "country", "willie nelson": "country",
     "garth brooks": "country", "kenny rogers": "country",
+    # (2026-12-01: each was unread, a Pop remix with the name "not understood")
+    "imagine dragons": "rock", "olivia rodrigo": "pop", "harry styles": "pop", "doja cat": "pop",
+    "katy perry": "pop", "tame impala": "synthwave", "lana del rey": "piano_ballad", "mac miller": "hiphop",
+    "tyler the creator": "hiphop", "lil nas x": "hiphop", "kenny g": "jazz", "karol g": "reggaeton",
+    "metro boomin": "trap", "fred again": "house", "peggy gou": "house", "burial": "dubstep",
+    "phoebe bridgers": "acoustic", "hozier": "acoustic", "mitski": "rock", "the cure": "synthwave",
+    "depeche mode": "synthwave", "anderson paak": "funk", "khruangbin": "funk",
+    "sigur ros": "ambient", "joji": "lofi", "morgan wallen": "country", "zach bryan": "country",
+    "daniel caesar": "rnb",
 }
 # "slower but not too slow": a feeling asked, then "but not too" that feeling: asked a little; it was "Not slower: a
 # little faster instead" beside "slower". ("not too fast", "not too loud drums" stay a "not" and a "too loud".)

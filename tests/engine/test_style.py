@@ -1497,6 +1497,15 @@ def test_what_cannot_be_made_is_said_plainly(prompt, said):
     assert plan.style == ("lofi" if "lofi" in prompt else "pop")
 
 
+@pytest.mark.parametrize("prompt, style_id", [
+    ("make it sound like tame impala", "synthwave"), ("in the style of metro boomin", "trap"),
+    ("like fred again", "house"), ("make it sound like morgan wallen", "country"), ("like joji", "lofi"),
+    ("dancing queen", "pop"), ("like a prince", "pop")])
+def test_more_artists_suggest_their_style(prompt, style_id):
+    """Each name was unread (a Pop remix); a common word that is also a band's name is not read as the band."""
+    assert interpret(prompt).style == style_id
+
+
 def test_finger_snaps_are_the_kits_claps():
     """"add finger snaps" was unread; General MIDI has no snap, so the claps (the nearest) play them."""
     plan = interpret("lofi with finger snaps")
