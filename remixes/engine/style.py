@@ -194,6 +194,17 @@ def available_styles() -> list[tuple[str, str]]:
 # ---------------------------------------------------------------------------------------------------
 # Vocabulary: phrase -> (kind, value). Multi-word phrases are matched longest first.
 
+def _reverb_amount_words(percent: int) -> str:
+    """"50% reverb" as the words the reader weighs nearest to it (INTENSIFIERS: "reverb" alone is 25 % of the room's
+    most, "a whole lot of" 45 %, the most words give)."""
+    if percent <= 0:
+        return " no reverb "
+    for upto, words in ((15, "a hint of reverb"), (20, "a bit of reverb"), (31, "reverb"), (41, "a lot of reverb")):
+        if percent < upto:
+            return f" {words} "
+    return " a whole lot of reverb "
+
+
 def _normalise(text: str) -> str:
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
     text = text.replace("\u2019", "'")
@@ -207,6 +218,14 @@ def _normalise(text: str) -> str:
         (r"\b19(\d0)s\b", r"\1s"),
         (r"\b19([2-9])\d\b", r"\g<1>0s"),
         (r"\b(drum|bass|vocal)less\b", r" no \1 "),  # "a drumless version" (was unread)
+        # "heavy reverb", "heavily distorted": a lot of it ("heavy" was the heavy feeling: a Rock remix)
+        (r"\bheavy\s+(reverb|delay|echo|distortion|compression|chorus|phaser|flanger|bitcrush(?:ing)?|vinyl|tape|"
+         r"saturation|sidechain|autotune)\b", r"a lot of \1"),
+        # "50% reverb", "reverb at 30%", "100% wet reverb" (the number unread): the reverb's amount, as the nearest of
+        # the intensity words (plain "reverb" is a quarter of the room's most)
+        (r"\b(\d{1,3})\s*(?:%|percent)\s+(?:wet\s+)?(reverb)\b|"
+         r"\b(reverb)\s+(?:at\s+|to\s+|of\s+)?(\d{1,3})\s*(?:%|percent)(?!\s*(?:faster|slower|quicker|speed|tempo))",
+         lambda m: _reverb_amount_words(int(m.group(1) or m.group(4)))),
         # "a catchy chorus" (the chorus effect, "catchy" unread): the chorus lifted, as "a big chorus"
         (r"\bcatch(?:y|ier)\s+(chorus|hook)\b", r"big \1"),
         # "make the voice higher", "make the vocals deeper": the voice of that height (its "higher" was unread)
@@ -1609,8 +1628,9 @@ def interpret(prompt: str) -> StylePlan:
     if main_id is None:
         main_id, note = _default_style(hits, refused_ids, empty, tokens)
         suggested = note.startswith("Style:")  # a feeling or an instrument suggested one ("chill": lo-fi)
-        extracted = bool(tape_stop or orbit or place or tuning or any(switches.values()) or fade_in or fade_out or bpm or percent
-                         or delta or transpose or key_tonic is not None or vocal_pitch or modulation or length)
+        extracted = bool(tape_stop or orbit or place or tuning or any(switches.values()) or fade_in or fade_out
+                         or bpm or percent or delta or transpose or key_tonic is not None or vocal_pitch or modulation
+                         or length)
         # "in C major": the mode is the key's, asked with it (the song's own harmony is kept whatever it is)
         keyed = [hit for hit in hits if not (hit.kind == "mode" and key_tonic is not None)]
         surprise = bool(surprise_match) and not suggested

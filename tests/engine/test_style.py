@@ -1506,6 +1506,15 @@ def test_more_artists_suggest_their_style(prompt, style_id):
     assert interpret(prompt).style == style_id
 
 
+@pytest.mark.parametrize("prompt, reverb", [("10% reverb", 0.1), ("reverb at 30%", 0.25), ("50% reverb", 0.45),
+                                            ("100% wet reverb", 0.45), ("0% reverb", 0.0), ("heavy reverb", 0.375)])
+def test_a_reverb_amount_in_numbers_or_heavy_is_that_much(prompt, reverb):
+    """"50% reverb" left the number unread ("reverb" alone); "heavy reverb" was a Rock remix (the heavy feeling)."""
+    plan = interpret(prompt)
+    assert plan.reverb == pytest.approx(reverb) and plan.as_is and plan.ignored_words == ()
+    assert interpret("add reverb 10% faster").tempo_factor == pytest.approx(1.1)
+
+
 def test_finger_snaps_are_the_kits_claps():
     """"add finger snaps" was unread; General MIDI has no snap, so the claps (the nearest) play them."""
     plan = interpret("lofi with finger snaps")
