@@ -221,6 +221,8 @@ def _normalise(text: str) -> str:
         # "heavy reverb", "heavily distorted": a lot of it ("heavy" was the heavy feeling: a Rock remix)
         (r"\bheavy\s+(reverb|delay|echo|distortion|compression|chorus|phaser|flanger|bitcrush(?:ing)?|vinyl|tape|"
          r"saturation|sidechain|autotune)\b", r"a lot of \1"),
+        # "heavy drums", "heavy 808s": that part louder ("heavy" was the heavy feeling: a Rock remix, 808s and all)
+        (r"\bheavy\s+(drums|kick|kicks|kick\s+drum|808s?|snare|snares)\b", r"louder \1"),
         # "50% reverb", "reverb at 30%", "100% wet reverb" (the number unread): the reverb's amount, as the nearest of
         # the intensity words (plain "reverb" is a quarter of the room's most)
         (r"\b(\d{1,3})\s*(?:%|percent)\s+(?:wet\s+)?(reverb)\b|"

@@ -1513,6 +1513,7 @@ def test_a_reverb_amount_in_numbers_or_heavy_is_that_much(prompt, reverb):
     plan = interpret(prompt)
     assert plan.reverb == pytest.approx(reverb) and plan.as_is and plan.ignored_words == ()
     assert interpret("add reverb 10% faster").tempo_factor == pytest.approx(1.1)
+    assert interpret("heavy drums").levels == {"drums": 6.0} and interpret("trap with heavy 808s").style == "trap"
 
 
 def test_finger_snaps_are_the_kits_claps():
