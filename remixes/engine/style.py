@@ -194,6 +194,14 @@ def available_styles() -> list[tuple[str, str]]:
 # ---------------------------------------------------------------------------------------------------
 # Vocabulary: phrase -> (kind, value). Multi-word phrases are matched longest first.
 
+def _db_words(db: float) -> str:
+    """"3 db louder" as the intensity word the reader weighs nearest to it (a level change alone is 6 dB)."""
+    for upto, words in ((4.5, "slightly"), (7.5, ""), (10.5, "a lot")):
+        if db < upto:
+            return words
+    return "extremely"
+
+
 def _reverb_amount_words(percent: int) -> str:
     """"50% reverb" as the words the reader weighs nearest to it (INTENSIFIERS: "reverb" alone is 25 % of the room's
     most, "a whole lot of" 45 %, the most words give)."""
@@ -221,6 +229,14 @@ def _normalise(text: str) -> str:
         # "heavy reverb", "heavily distorted": a lot of it ("heavy" was the heavy feeling: a Rock remix)
         (r"\bheavy\s+(reverb|delay|echo|distortion|compression|chorus|phaser|flanger|bitcrush(?:ing)?|vinyl|tape|"
          r"saturation|sidechain|autotune)\b", r"a lot of \1"),
+        # "vocals 3db louder", "softer by 4 db", "turn up the vocals by 9 db" (the number unread: always 6 dB): the
+        # nearest amount the reader weighs (_db_words)
+        (r"\b(\d{1,2}(?:\.\d)?)\s*(?:db|decibels?)\s+(louder|quieter|softer|lower|up|down)\b",
+         lambda m: f" {_db_words(float(m.group(1)))} {m.group(2)} "),
+        (r"\b(louder|quieter|softer|lower)\s+by\s+(\d{1,2}(?:\.\d)?)\s*(?:db|decibels?)\b",
+         lambda m: f" {_db_words(float(m.group(2)))} {m.group(1)} "),
+        (r"\b(turn\s+(?:up|down))\s+((?:the\s+)?[a-z0-9]+)\s+by\s+(\d{1,2}(?:\.\d)?)\s*(?:db|decibels?)\b",
+         lambda m: f" {m.group(1)} {_db_words(float(m.group(3)))} {m.group(2)} "),
         # "heavy drums", "heavy 808s": that part louder ("heavy" was the heavy feeling: a Rock remix, 808s and all)
         (r"\bheavy\s+(drums|kick|kicks|kick\s+drum|808s?|snare|snares)\b", r"louder \1"),
         # "50% reverb", "reverb at 30%", "100% wet reverb" (the number unread): the reverb's amount, as the nearest of
@@ -2019,9 +2035,14 @@ def _reread_level_words(hits: list[_Hit]) -> None:
     it is said of the part right before it ("the kick louder and the snare softer": the kick's, read later)."""
     for k, (hit, after) in enumerate(zip(hits, hits[1:])):
         cue = LEVEL_COMPARATIVES.get(hit.text)
-        before = hits[k - 1] if k > 0 else None
+        j = k - 1
+        while j >= 0 and hits[j].kind == "intensity" and not hits[j].after_pause:
+            j -= 1  # "the vocals slightly louder, drums softer": the vocals' (it turned the drums up)
+        before = hits[j] if j >= 0 else None
+        # said of the part before it when a word or a pause parts it from the next ("the vocals louder and drums
+        # softer": "and" between; "louder drums" has none)
         if before is not None and before.kind in LEVELLED and hit.start <= before.end + 2 and not hit.after_pause \
-                and (after.after_pause or after.start > hit.end + 1):
+                and (after.after_pause or after.start > hit.end):
             continue
         if cue and hit.kind == "modifier" and after.kind in LEVELLED and after.start <= hit.end + 2:
             hit.kind, hit.value = cue, None

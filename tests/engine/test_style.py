@@ -1473,9 +1473,9 @@ def test_a_longer_version_asked_plays_the_last_chorus_again(prompt, repeat, min_
     ("just the first minute", 60.0, 0.0), ("only the first 45 seconds", 45.0, 0.0),
     ("make it a minute longer", 0.0, 0.0), ("no drums in the first 30 seconds", 0.0, 0.0)])
 def test_a_length_asked_as_such_is_that_length(prompt, max_length, min_length):
-    """"make it 2 minutes long" (unread): a longer song cut to it, a shorter one played longer toward it; "just the first
-    minute", "keep it under a minute" (unread): at most that, from the start. "the first 30 seconds" with a change is
-    still that part of the song."""
+    """"make it 2 minutes long" (unread): a longer song cut to it, a shorter one played longer toward it; "just the
+    first minute", "keep it under a minute" (unread): at most that, from the start. "the first 30 seconds" with a
+    change is still that part of the song."""
     plan = interpret(prompt)
     assert (plan.max_length, plan.min_length) == (max_length, min_length)
     assert bool(max_length) == any(line.startswith("Length: ") for line in plan.understood)
@@ -1516,6 +1516,19 @@ def test_a_reverb_amount_in_numbers_or_heavy_is_that_much(prompt, reverb):
     assert interpret("heavy drums").levels == {"drums": 6.0} and interpret("trap with heavy 808s").style == "trap"
 
 
+@pytest.mark.parametrize("prompt, levels", [
+    ("vocals louder and drums softer", {"vocals": 6.0, "drums": -6.0}),  # a Piano ballad with drums added before
+    ("vocals slightly louder, drums softer", {"vocals": 3.0, "drums": -6.0}),  # the drums turned up before
+    ("vocals 3db louder", {"vocals": 3.0}), ("turn up the vocals by 4 db", {"vocals": 3.0}),
+    ("vocals 3 db louder, drums 9db softer", {"vocals": 3.0, "drums": -9.0}), ("bass louder by 12 db", {"bass": 12.0}),
+    ("louder drums", {"drums": 6.0}), ("vocals louder than the drums", {"vocals": 6.0})])
+def test_levels_of_two_parts_and_in_decibels(prompt, levels):
+    """Two parts' levels joined by "and" were misread (the first comparative taken for the second part's); a number
+    of decibels was unread (always 6 dB): now the nearest amount the reader weighs (3, 6, 9 or 12 dB)."""
+    plan = interpret(prompt)
+    assert plan.levels == levels and plan.ignored_words == () and plan.as_is
+
+
 def test_finger_snaps_are_the_kits_claps():
     """"add finger snaps" was unread; General MIDI has no snap, so the claps (the nearest) play them."""
     plan = interpret("lofi with finger snaps")
@@ -1542,7 +1555,8 @@ def test_surprise_me_draws_a_style_by_the_seed():
     drawn = [surprise_plan("surprise me", seed).style for seed in range(12)]
     assert set(drawn) <= set(SURPRISE_STYLES) and len(set(drawn)) >= 6
     assert drawn == [surprise_plan("surprise me", seed).style for seed in range(12)]
-    assert "metal" not in {surprise_plan("surprise me, but no metal", seed).style for seed in range(len(SURPRISE_STYLES))}
+    refusing = {surprise_plan("surprise me, but no metal", seed).style for seed in range(len(SURPRISE_STYLES))}
+    assert "metal" not in refusing
     plan = surprise_plan("random style, slower", 5)
     assert plan.surprise and plan.tempo_factor < 1 and "a surprise, drawn by the seed 5" in plan.understood[0]
     for prompt, style_id in (("jazz, surprise me", "jazz"), ("chill, surprise me", "lofi"),
@@ -1560,8 +1574,9 @@ def test_an_interval_moves_the_mix_and_a_key_with_its_mode_keeps_the_song(prompt
     assert (plan.transpose, plan.key_tonic, plan.as_is) == (semitones, key, as_is) and plan.ignored_words == ()
 
 
-@pytest.mark.parametrize("prompt, cents", [("432hz", -31.77), ("tune it to 432 hz", -31.77), ("a 528 hz version", 15.67),
-                                           ("lofi in 432hz", -31.77), ("432", 0.0), ("make it 432 bpm", 0.0)])
+@pytest.mark.parametrize("prompt, cents", [("432hz", -31.77), ("tune it to 432 hz", -31.77),
+                                           ("a 528 hz version", 15.67), ("lofi in 432hz", -31.77), ("432", 0.0),
+                                           ("make it 432 bpm", 0.0)])
 def test_a_tuning_asked_retunes_the_mix(prompt, cents):
     """"432 hz" was unread: the whole mix retuned so that its A is 432 Hz (from 440); a bare number is not it."""
     plan = interpret(prompt)
