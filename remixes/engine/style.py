@@ -266,6 +266,13 @@ def _normalise(text: str) -> str:
          r"((?:\s+(?:a\s+bit|a\s+little|a\s+touch|slightly|much|way))?)\b", r"\1 \4\5 \2\3"),
         (r"\b(?:put|push|pull|pump|dial|knock)\s+((?:the|my|his|her|their|your)\s+)?([a-z0-9]+(?:\s+[a-z0-9]+)?)\s+"
          r"(up|down)((?:\s+(?:a\s+bit|a\s+little|a\s+touch|slightly|much|way))?)\b(?!\s+front)", r"turn \3\4 \1\2"),
+        # "bass up, vocals down", "turn the bass up and the vocals down" (the second part was turned up with the first,
+        # "bass up" added a bass): each part turned as said
+        (r"(?:^|(?<=[,;]\s)|(?<=\band\s)|(?<=\bbut\s))((?:the|my)\s+)?(vocals?|voice|bass|drums|kick|snare|hats|"
+         r"hi\s+hats|guitars?|piano|keys|synths?|strings|melody|808s?)\s+(up|down)\b"
+         r"(?!\s+(?:by\s+)?(?:an?|one|two|three|\d+)\s+(?:octaves?|semitones?|half\s+steps?|steps?|tones?)\b)"
+         r"((?:\s+(?:a\s+bit|a\s+little|a\s+touch|slightly|much|way))?)",
+         r"turn \3\4 \1\2"),
         # "push the drums back", "sit the guitar back in the mix": that part down ("back" alone asked nothing)
         (r"\b(?:push|pull|put|set|sit|tuck|move)\s+((?:the|my|his|her|their|your)\s+)?([a-z0-9]+(?:\s+[a-z0-9]+)?)"
          r"\s+back((?:\s+(?:a\s+bit|a\s+little|a\s+touch|slightly|much|way))?)(?:\s+in\s+the\s+mix)?\b",
@@ -911,6 +918,7 @@ _VOCAL_PITCH_PATTERNS = (  # said of the vocal alone: the first group given is t
     re.compile(r"\b(?:pitch|shift)\s+(?:the\s+)?" + _VOX + r"\s+(up|down)\b(?:\s+(?:an|one)\s+octave)?"),
     re.compile(r"\b" + _VOX + r"\s+(?:pitched\s+(up|down)|(?:an|one)\s+octave\s+(up|higher|down|lower))"
                r"(?:\s+(?:an|one)\s+octave)?"),
+    re.compile(r"\b" + _VOX + r"\s+(up|down)\s+(?:by\s+)?(?:an|one)\s+octave\b"),  # "vocals down an octave"
     re.compile(r"\b(chipmunk|demonic|demon)\s+" + _VOX + r"\b"),
     re.compile(r"\b(chipmunk)s?\b"),
     # "lower the vocals an octave", "raise the voice by an octave" (a level before: "lower" the vocals -6 dB)

@@ -1521,7 +1521,10 @@ def test_a_reverb_amount_in_numbers_or_heavy_is_that_much(prompt, reverb):
     ("vocals slightly louder, drums softer", {"vocals": 3.0, "drums": -6.0}),  # the drums turned up before
     ("vocals 3db louder", {"vocals": 3.0}), ("turn up the vocals by 4 db", {"vocals": 3.0}),
     ("vocals 3 db louder, drums 9db softer", {"vocals": 3.0, "drums": -9.0}), ("bass louder by 12 db", {"bass": 12.0}),
-    ("louder drums", {"drums": 6.0}), ("vocals louder than the drums", {"vocals": 6.0})])
+    ("louder drums", {"drums": 6.0}), ("vocals louder than the drums", {"vocals": 6.0}),
+    ("bass up, vocals down", {"bass": 6.0, "vocals": -6.0}),  # "Adds: bass" before
+    ("turn the bass up and the vocals down", {"bass": 6.0, "vocals": -6.0}),  # both turned up before
+    ("the bass up a bit", {"bass": 3.0}), ("vocals up", {"vocals": 6.0})])
 def test_levels_of_two_parts_and_in_decibels(prompt, levels):
     """Two parts' levels joined by "and" were misread (the first comparative taken for the second part's); a number
     of decibels was unread (always 6 dB): now the nearest amount the reader weighs (3, 6, 9 or 12 dB)."""
@@ -1783,7 +1786,8 @@ def test_how_the_voice_sings_is_read(prompt, delivery):
     ("vocals an octave higher", 12), ("pitch the vocals down an octave", -12),
     ("pitched down vocals", -12), ("demonic voice, phonk", -12), ("nightcore with pitched up vocals", 0),
     ("pitch it up", 0), ("turn the vocals up", 0), ("lower the vocals an octave", -12),  # (-6 dB before)
-    ("raise the voice by an octave", 12), ("drop the vocals down an octave", -12), ("lower the vocals", 0)])
+    ("raise the voice by an octave", 12), ("drop the vocals down an octave", -12), ("lower the vocals", 0),
+    ("vocals down an octave", -12)])  # (the whole mix before)
 def test_a_vocal_pitched_up_or_down_is_the_vocal_alone(prompt, semitones):
     """An octave, the vocal alone ("pitched up vocals" moved the whole mix +2; "chipmunk" was unread); nightcore's
     own speed already pitches the vocals up; "pitch it up" is still the whole mix."""
