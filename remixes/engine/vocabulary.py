@@ -1161,6 +1161,12 @@ ARTIST_STYLES = {
     "depeche mode": "synthwave", "anderson paak": "funk", "khruangbin": "funk",
     "sigur ros": "ambient", "joji": "lofi", "morgan wallen": "country", "zach bryan": "country",
     "daniel caesar": "rnb",
+    # games and films a prompt names for their music (each unread: a Pop remix)
+    "mario": "chiptune", "super mario": "chiptune", "nintendo": "chiptune", "pokemon": "chiptune",
+    "zelda": "chiptune", "tetris": "chiptune", "sonic": "chiptune", "undertale": "chiptune", "minecraft": "ambient",
+    "c418": "ambient", "studio ghibli": "cinematic", "ghibli": "cinematic", "joe hisaishi": "cinematic",
+    "final fantasy": "cinematic", "rpg": "cinematic", "jrpg": "cinematic", "boss battle": "cinematic",
+    "boss fight": "cinematic", "final boss": "cinematic",
 }
 # "slower but not too slow": a feeling asked, then "but not too" that feeling: asked a little; it was "Not slower: a
 # little faster instead" beside "slower". ("not too fast", "not too loud drums" stay a "not" and a "too loud".)

@@ -801,7 +801,7 @@ def test_the_chorus_effect_is_still_the_effect(prompt):
 
 @pytest.mark.parametrize("prompt, word", [("a longer drum fill", "longer"), ("busier drums", "busier"),
                                           ("tighter drums", "tighter"), ("a concert piano", "concert"),
-                                          ("video game boss battle", "boss"), ("beach party", "beach"),
+                                          ("video game final battle", "final"), ("beach party", "beach"),
                                           ("k-pop style with a rap break", "break"), ("the high notes", "high"),
                                           ("a single guitar", "single"), ("a bad mix", "bad"),
                                           ("move it along", "move"), ("small amps", "small")])
@@ -1500,7 +1500,8 @@ def test_what_cannot_be_made_is_said_plainly(prompt, said):
 @pytest.mark.parametrize("prompt, style_id", [
     ("make it sound like tame impala", "synthwave"), ("in the style of metro boomin", "trap"),
     ("like fred again", "house"), ("make it sound like morgan wallen", "country"), ("like joji", "lofi"),
-    ("dancing queen", "pop"), ("like a prince", "pop")])
+    ("dancing queen", "pop"), ("like a prince", "pop"), ("boss battle", "cinematic"), ("mario", "chiptune"),
+    ("minecraft music", "ambient"), ("studio ghibli", "cinematic"), ("metal boss fight", "metal")])
 def test_more_artists_suggest_their_style(prompt, style_id):
     """Each name was unread (a Pop remix); a common word that is also a band's name is not read as the band."""
     assert interpret(prompt).style == style_id
