@@ -1270,7 +1270,10 @@ VOCAL_TUNE_WORDS = {"autotune": "autotune", "auto tune": "autotune", "autotuned"
 VOCAL_DELIVERY_WORDS = {"whisper": "whisper", "whispers": "whisper", "whispered": "whisper", "whispering": "whisper",
                         "whispery": "whisper", "asmr": "whisper", "breathy": "breathy", "breathier": "breathy",
                         "airy vocals": "breathy", "airy voice": "breathy", "airy vocal": "breathy",
-                        "breathy voice": "breathy", "husky": "breathy", "husky voice": "breathy"}
+                        "breathy voice": "breathy", "husky": "breathy", "husky voice": "breathy",
+                        # sung quietly: with more air than voice (were unread)
+                        "sing it softly": "breathy", "sing softly": "breathy", "sung softly": "breathy",
+                        "softly sung": "breathy"}
 # "sidechain", "pumping sidechain": the band and the kept original duck on every beat and swell back (the
 # sidechain compression of dance music; it was a compressor on the whole mix). "pumping" alone is still energetic.
 PUMP_WORDS = {word: 1.0 for word in (
@@ -1564,7 +1567,7 @@ MODIFIERS: dict[str, Modifier] = {
     ),
     "gritty": Modifier(
         words=("gritty", "grit", "dirty", "grimy", "crunchy", "fuzzy", "fuzz", "distorted", "saturated",
-               "lofi feel", "overdriven", "rough"),
+               "lofi feel", "overdriven", "rough", "raspy", "gravelly", "hoarse"),
         opposite="clean",
     ),
     "groovy": Modifier(

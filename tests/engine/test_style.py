@@ -1851,6 +1851,17 @@ def test_double_bass_drums_are_metals_kick_and_not_a_double_bass():
     assert "Adds: double bass" in interpret("jazz with double bass").understood
 
 
+@pytest.mark.parametrize("prompt, delivery, vocal_effects", [("sing it softly", "breathy", []),
+                                                             ("raspy voice", "", ["distortion"]),
+                                                             ("rock with gravelly vocals", "", ["distortion"])])
+def test_a_soft_or_raspy_voice_is_the_vocals(prompt, delivery, vocal_effects):
+    """Each was unread ("softly", "raspy", "gravelly"): a breathy delivery of new lyrics, a rough voice (the vocal's own
+    distortion, as "gritty vocals")."""
+    plan = interpret(prompt)
+    assert plan.vocal_delivery == delivery and [e.kind for e in plan.vocal_effects] == vocal_effects
+    assert plan.ignored_words == ()
+
+
 @pytest.mark.parametrize("prompt, voice", [("make the voice higher", "female"), ("make the vocals deeper", "male"),
                                            ("make the vocals louder", "")])
 def test_a_voice_made_higher_or_deeper_is_that_voice(prompt, voice):
