@@ -1312,6 +1312,7 @@ _MODIFIER_EXTRAS: dict[str, Callable[[_Draft, float], None]] = {
     "dark": _darker,
     "spooky": _darker,
     "bright": _brighter,
+    "summer": _brighter,
     "dreamy": lambda d, k: d.effect("chorus", depth=0.35, mix=min(0.5, 0.25 * k + 0.1)),
     "spacious": lambda d, k: d.effect("wide", amount=min(1.0, 0.6 * k)),
     "vintage": lambda d, k: (d.effect("vinyl", amount=min(1.0, 0.35 * k)),

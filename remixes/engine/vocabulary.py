@@ -1438,9 +1438,18 @@ MODIFIERS: dict[str, Modifier] = {
         opposite="bright", implies="cinematic", brightness=-0.4, mode="minor", mood="dark", lightness=-0.18,
     ),
     "bright": Modifier(
-        words=("bright", "brighter", "sunny", "shiny", "sparkly", "sparkling", "airy", "summer", "summery",
-               "crisp", "glossy", "radiant"),
+        words=("bright", "brighter", "sunny", "shiny", "sparkly", "sparkling", "airy", "crisp", "glossy", "radiant"),
         label="brighter", opposite="dark", brightness=0.4, lightness=0.15,
+    ),
+    # a season's feel, with no style named its music: summer a tropical house (it was the sound "brighter" alone,
+    # the song as it was), autumn the nostalgic lo-fi (unread)
+    "summer": Modifier(
+        words=("summer", "summery", "summertime", "summer vibe", "summer vibes", "beach", "beachy", "tropical vibes"),
+        opposite="dark", implies="house", brightness=0.4, lightness=0.15, mood="happy",
+    ),
+    "autumn": Modifier(
+        words=("autumn", "autumnal", "fall vibes", "autumn vibes"),
+        implies="lofi", brightness=-0.1, mood="nostalgic",
     ),
     "dreamy": Modifier(
         words=("dreamy", "dream", "dreamlike", "ethereal", "hazy", "floaty", "floating", "heavenly", "celestial",

@@ -801,7 +801,7 @@ def test_the_chorus_effect_is_still_the_effect(prompt):
 
 @pytest.mark.parametrize("prompt, word", [("a longer drum fill", "longer"), ("busier drums", "busier"),
                                           ("tighter drums", "tighter"), ("a concert piano", "concert"),
-                                          ("video game final battle", "final"), ("beach party", "beach"),
+                                          ("video game final battle", "final"), ("pool party", "pool"),
                                           ("k-pop style with a rap break", "break"), ("the high notes", "high"),
                                           ("a single guitar", "single"), ("a bad mix", "bad"),
                                           ("move it along", "move"), ("small amps", "small")])
@@ -1860,6 +1860,16 @@ def test_a_soft_or_raspy_voice_is_the_vocals(prompt, delivery, vocal_effects):
     plan = interpret(prompt)
     assert plan.vocal_delivery == delivery and [e.kind for e in plan.vocal_effects] == vocal_effects
     assert plan.ignored_words == ()
+
+
+@pytest.mark.parametrize("prompt, style_id", [("give it a summer vibe", "house"), ("beach party", "house"),
+                                              ("autumn", "lofi"), ("lofi summer", "lofi"), ("sunny", "pop"),
+                                              ("add beach sounds", "pop")])
+def test_a_season_suggests_its_music(prompt, style_id):
+    """"summer vibe" was the sound "brighter" alone (the song as it was), "autumn" unread: a tropical house and a
+    nostalgic lo-fi when no style is named; "sunny" is still a brighter sound, "beach sounds" the waves."""
+    plan = interpret(prompt)
+    assert plan.style == style_id and plan.ignored_words == ()
 
 
 @pytest.mark.parametrize("prompt, voice", [("make the voice higher", "female"), ("make the vocals deeper", "male"),
