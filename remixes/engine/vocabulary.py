@@ -1556,7 +1556,8 @@ MODIFIERS: dict[str, Modifier] = {
         # "radio edit" / "radio version": a clean mix for the radio, not the sound of one (the "radio" feeling)
         words=("clean", "cleaner", "clearer", "polished", "modern", "pristine", "hifi", "hi fi", "crystal clear",
                "expensive", "luxurious", "professional", "studio quality", "modernize", "modernise",
-               "modernized", "modernised",
+               "modernized", "modernised", "current", "contemporary", "up to date", "update the sound",
+               "updated sound", "fresh", "fresher",
                "radio edit",
                "radio version", "radio mix", "radio friendly", "radio ready"),
         opposite="gritty", brightness=0.1, drops=("distortion", "bitcrush", "vinyl", "tape"),

@@ -1836,6 +1836,7 @@ def test_genres_the_reader_did_not_know_are_their_nearest_style(prompt, style_id
 
 
 @pytest.mark.parametrize("prompt, modifier", [("make it smoother", "chill"), ("give it more bounce", "energetic"),
+                                              ("update the sound", "clean"), ("make it sound current", "clean"),
                                               ("make it bang", "energetic"), ("make it slap", "energetic")])
 def test_slang_for_a_feel_is_that_feel(prompt, modifier):
     """Each was unread (a Pop remix); "slap bass" is still the bass."""
