@@ -53,13 +53,16 @@ if TYPE_CHECKING:  # the prompt reader is imported when a remix starts
     from .style import StylePlan
 
 
+DEFAULT_STRENGTH = 0.5
+
+
 @dataclass(frozen=True)
 class RemixRequest:
     prompt: str
     lyrics: str | None = None
     gender: str | None = None
     seed: int = 0
-    strength: float = 0.5
+    strength: float = DEFAULT_STRENGTH
     instrumental: bool = False
     max_seconds: float = 600.0
     title: str | None = None         # the song's name for the cover; the file's name when None
@@ -169,6 +172,7 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
     probe(source_path, request.max_seconds)  # too long / not audio: fail before any work
     key = source_key(source_path)
     plan = surprise_plan(request.prompt, request.seed)  # interpret(), or a style drawn by the seed ("surprise me")
+    request = replace(request, strength=asked_strength(plan, request))
     strength = 0.0 if plan.as_is else request.strength  # "add reverb": the song's own arrangement, only treated
     if plan.voice and not request.gender:  # "female vocals" in the prompt, no gender option given
         request = replace(request, gender=plan.voice)
@@ -1283,6 +1287,12 @@ def at_speed(audio: np.ndarray, speed: float) -> np.ndarray:
     ratio = Fraction(speed).limit_denominator(64)
     out = sig.resample_poly(audio, ratio.denominator, ratio.numerator, axis=0)
     return np.ascontiguousarray(out, dtype=np.float32)
+
+
+def asked_strength(plan: StylePlan, request: RemixRequest) -> float:
+    """The remix's strength: the request's, or the prompt's words' ("a light remix", "completely remix it": the
+    plan's `strength`) when the request left its own at the default."""
+    return plan.strength if plan.strength and request.strength == DEFAULT_STRENGTH else request.strength
 
 
 def transposition(plan: StylePlan, key_tonic: int, mode: str) -> int:

@@ -111,6 +111,7 @@ class StylePlan:
     as_is: bool = False
     reverse_reverb: bool = False  # "reverse reverb": the vocal's reverb played backwards, swelling into each word
     surprise: bool = False  # "surprise me": no style named, one to be chosen by the seed (surprise_plan)
+    strength: float = 0.0  # "a light remix" 0.25, "completely remix it" 0.9: the strength said (0: none said)
     reverse: bool = False  # "play it backwards": the finished version played in reverse
     stutter: bool = False  # "make it glitchy": the last beat of every fourth bar retriggered faster and faster
     scratch: bool = False  # "dj scratches": a sample of the song scratched at the end of every phrase
@@ -862,6 +863,39 @@ def _extract_cannot(text: str) -> tuple[str, list[str]]:
     return text, notes
 
 
+# How much of a remix, said in words (the request's strength is a number): "a light remix", "a subtle remix", "barely
+# change it", "keep the original feel" (a soft Piano ballad or unread) and "completely remix it", "a full remix",
+# "totally transform it" (unread)
+LIGHT_STRENGTH, FULL_STRENGTH = 0.25, 0.9
+_AMOUNTS = (
+    (LIGHT_STRENGTH, re.compile(r"\b(?:an?\s+)?(?:(?:light|subtle|slight|minimal)\s+(?P<style>[a-z0-9]+\s+)?"
+                                r"(?P<noun>remix|rework|edit)|(?:light|subtle|slight|minimal|small|little)\s+"
+                                r"(?:remix|rework|touch|edit|makeover|update|version))\b|"
+                                r"\bbarely\s+change\b|\bsubtly\s+remix(?:ed)?\b|"
+                                r"\bdon'?t\s+change\s+(?:it\s+|the\s+song\s+)?(?:too|that|very)\s+much\b|"
+                                r"\bkeep\s+(?:most\s+of\s+)?the\s+original(?:\s+(?:feel|sound|vibe|character))?"
+                                r"(?=\s*(?:$|[,.;!]|(?:and|but|with)\b))")),
+    (FULL_STRENGTH, re.compile(r"\b(?:completely|totally|fully|entirely|radically)\s+(?:remix|rework|transform|"
+                               r"reimagine|change|redo)\w*(?:\s+it)?\b|\b(?:a\s+)?(?:full|complete|total|radical)\s+"
+                               r"(?P<style>[a-z0-9]+\s+)?(?P<noun>remix|rework|transformation|makeover|reimagining)\b|"
+                               r"\bchange\s+it\s+a\s+lot\b|\b(?:completely|totally)\s+different\b")),
+)
+
+
+def _extract_amount(text: str) -> tuple[float, str, list[str]]:
+    """How much of a remix the words ask (_AMOUNTS): (the strength, or 0.0, the text without them, what was
+    understood)."""
+    for strength, pattern in _AMOUNTS:
+        match = pattern.search(text)
+        if match:
+            how = "a light remix: more of the original kept" if strength < 0.5 else \
+                "a full remix: none of the original accompaniment kept"
+            kept = f" {match.group('style') or ''}{match.group('noun')} " if match.group("style") else " , "
+            return strength, text[:match.start()] + kept + text[match.end():], [
+                f"Strength: {how} ({strength:g}; a strength set in the request other than its default 0.5 wins)"]
+    return 0.0, text, []
+
+
 def _extract_tuning(text: str) -> tuple[float, str, list[str]]:
     """"432 hz", "tuned to 432": (cents the mix is retuned by, the text without the phrase, what was understood)."""
     match = _TUNING.search(text)
@@ -1595,10 +1629,11 @@ def interpret(prompt: str) -> StylePlan:
     switches, text, switch_notes = _extract_switches(text)
     place, text, place_notes = _extract_place(text)
     tuning, text, tuning_notes = _extract_tuning(text)
-    text, cannot_notes = _extract_cannot(text)
     surprise_match = _SURPRISE.search(text)
     if surprise_match:
         text = text[:surprise_match.start()] + " , " + text[surprise_match.end():]
+    text, cannot_notes = _extract_cannot(text)
+    amount, text, amount_notes = _extract_amount(text)
     fade_in, fade_out, text, fade_notes = _extract_fades(text)
     vocal_pitch, text, vocal_pitch_notes = _extract_vocal_pitch(text)
     modulation, text, modulation_notes = _extract_modulation(text)
@@ -1733,12 +1768,14 @@ def interpret(prompt: str) -> StylePlan:
     understood.extend(place_notes)
     understood.extend(tuning_notes)
     understood.extend(cannot_notes)
+    understood.extend(amount_notes)
     understood.extend(length_notes)
     understood.extend(spell_notes)
     plan = replace(_finish(d, bpm, understood, ignored), sections=section_changes, fade_in=fade_in or 0.0,
                    fade_out=fade_out or 0.0, varispeed=varispeed, transpose=transpose, key_tonic=key_tonic,
                    tempo_delta=delta or 0.0, vocal_pitch=vocal_pitch, key_change=modulation, tape_stop=tape_stop,
-                   orbit=orbit, place=place, tuning=tuning, surprise=surprise, **switches, **length)
+                   orbit=orbit, place=place, tuning=tuning, surprise=surprise, strength=amount, **switches,
+                   **length)
     if as_is:
         plan = replace(plan, as_is=True, style_name=AS_IS_NAME)
         plan = replace(plan, summary=_summarise(plan, d))

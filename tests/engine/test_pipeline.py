@@ -816,3 +816,10 @@ def test_a_surprise_remix_plays_the_style_its_seed_drew(remix_of):
 
     plan = remix_of("surprise me", seed=3).plan
     assert plan["surprise"] and plan["style"] == surprise_plan("surprise me", 3).style != "pop"
+
+
+@pytest.mark.parametrize("prompt, asked, used", [("a light remix", 0.5, 0.25), ("completely remix it as jazz", 0.5, 0.9),
+                                                 ("a light remix", 0.8, 0.8), ("jazz", 0.5, 0.5)])
+def test_a_strength_said_in_words_is_used_unless_the_request_sets_its_own(prompt, asked, used):
+    plan = interpret(prompt)
+    assert pipeline.asked_strength(plan, RemixRequest(prompt=prompt, strength=asked)) == used

@@ -1863,6 +1863,18 @@ def test_a_soft_or_raspy_voice_is_the_vocals(prompt, delivery, vocal_effects):
     assert plan.ignored_words == ()
 
 
+@pytest.mark.parametrize("prompt, style_id, strength", [
+    ("a light remix", "pop", 0.25), ("a subtle jazz remix", "jazz", 0.25), ("barely change it", "pop", 0.25),
+    ("keep the original feel", "pop", 0.25), ("completely remix it", "pop", 0.9), ("a full edm remix", "edm", 0.9),
+    ("totally transform it", "pop", 0.9), ("keep the original vocals", "pop", 0.0),
+    ("a gentle lofi version", "lofi", 0.0)])
+def test_how_much_of_a_remix_said_in_words(prompt, style_id, strength):
+    """"a subtle remix" was a soft Piano ballad, "completely remix it" unread: the plan's strength, which the
+    pipeline uses when the request leaves its own at the default; "keep the original vocals" is still the vocal."""
+    plan = interpret(prompt)
+    assert (plan.style, plan.strength) == (style_id, strength) and plan.ignored_words == ()
+
+
 @pytest.mark.parametrize("prompt, style_id", [("give it a summer vibe", "house"), ("beach party", "house"),
                                               ("autumn", "lofi"), ("lofi summer", "lofi"), ("sunny", "pop"),
                                               ("add beach sounds", "pop")])
