@@ -1426,6 +1426,8 @@ def excerpt(plan: StylePlan, arrangement, seconds: float) -> tuple[float, float,
         end = next((b for a, b, label in sections if label == "chorus" and abs(a - start) < 1e-6 and
                     b - a >= MIN_EXCERPT), end)
     length = plan.max_length or ((end - start) * plan.length_fraction if plan.length_fraction < 1 else 0.0)
+    if plan.length_delta < 0:  # "make it 30 seconds shorter": the song's own length less that
+        length = max(MIN_EXCERPT, (end - start) + plan.length_delta)
     if length and start + length < end:
         downbeats = [t for t in bars if start + 0.75 * length <= t <= start + length]
         end = downbeats[-1] if downbeats else start + length
@@ -1445,7 +1447,7 @@ def repeats(plan: StylePlan, arrangement, start: float, seconds: float) -> tuple
     (0: none), and what the notes say. A song with no chorus found repeats its last section before an outro."""
     from .style import MAX_REPEATS
 
-    if not plan.repeat and plan.min_length <= seconds:
+    if not plan.repeat and plan.min_length <= seconds and plan.length_delta <= 0:
         return 0.0, 0.0, 0, []
     speed = varispeed_factor(plan)
     sections = [(s.start / speed - start, s.end / speed - start, s.label) for s in getattr(arrangement, "sections", ())]
@@ -1458,7 +1460,9 @@ def repeats(plan: StylePlan, arrangement, start: float, seconds: float) -> tuple
     bars = [t / speed - start for t in getattr(arrangement, "bar_times", ())]
     b = max([t for t in bars if a + MIN_EXCERPT <= t <= b + 1e-6] or [b])  # ends on a downbeat too
     a = max(a, REPEAT_JOIN)
-    if plan.repeat or not plan.max_length:
+    if plan.length_delta > 0:  # "make it 30 seconds longer": as near to it as whole repeats come
+        count = int(round(plan.length_delta / (b - a)))
+    elif plan.repeat or not plan.max_length:
         count = plan.repeat or int(np.ceil((plan.min_length - seconds) / (b - a)))
     else:  # "make it 2 minutes long" (a max and a min length): as near to it as whole repeats come
         count = int(round((plan.max_length - seconds) / (b - a)))

@@ -141,6 +141,8 @@ class StylePlan:
     length_fraction: float = 1.0
     repeat: int = 0  # "loop the chorus", "an extended mix": the last chorus played this many more times
     min_length: float = 0.0  # "extend it to 5 minutes": the last chorus played again until the version is this long
+    # "make it 30 seconds longer" / "a minute shorter": seconds added to (or, negative, taken off) the song's own length
+    length_delta: float = 0.0
     key_tonic: int | None = None  # "in the key of E": the pitch class the mix is moved to (the nearest way)
 
     def to_dict(self) -> dict:
@@ -444,6 +446,12 @@ _CHORUS_ONLY = re.compile(r"(?:\b(?:(?:keep|play|give\s+me)\s+)?(?:just|only)\s+
 _END_PATTERN = re.compile(r"\b(?:skip|cut|remove|drop|lose|ditch|trim)\s+(?:out\s+|off\s+)?the\s+outro\b|"
                           r"\b(?:no|without\s+(?:the|an|any))\s+outro\b|"
                           r"\b(?:end|finish)\s+(?:it\s+)?(?:on|with|after)\s+the\s+(?:last\s+)?(?:chorus|hook)\b")
+# "make it 30 seconds longer", "a minute shorter", "add a minute" (unread, or "longer" without its number): that much
+# more or less than the song's own length
+_LENGTH_DELTA = re.compile(r"\b(?:make\s+(?:it|the\s+(?:song|track))\s+)?(?:about\s+)?" + _DURATION +
+                           r"\s+(longer|shorter|more|less|extra)\b|\b(add|cut|trim|remove)\s+(?:about\s+)?"
+                           r"(\d{1,3}(?:\.\d+)?|one|two|three|four|five|half\s+a|an?(?=\s+min))\s*"
+                           r"(minutes?|mins?|seconds?|secs?)\b(?=\s*(?:$|[,.;!]|(?:to|from|and|please)\b))")
 _LONGER = re.compile(r"\b(?:extend(?:ed)?(?:\s+(?:mix|version|edit))?|lengthen|make\s+it\s+longer|"
                      r"(?:a\s+)?longer\s+(?:version|edit|mix)|(?:loop\s+the\s+(?:chorus|hook|song|drop)|"
                      r"repeat\s+the\s+(?:chorus|hook|drop))(?:\s+(?P<times>twice|again|three\s+times|\d\s+times|"
@@ -461,6 +469,17 @@ def _extract_length(text: str) -> tuple[dict, str, list[str]]:
     "remove the outro": the plan's start, end, max_length and length_fraction (only those asked), the text without
     the phrases, what was understood. The engine cuts the finished version there (on downbeats, faded)."""
     asked, notes = {}, []
+    delta = _LENGTH_DELTA.search(text)
+    if delta:  # "make it 30 seconds longer", "cut a minute"
+        value, unit = (delta.group(1), delta.group(2)) if delta.group(1) else (delta.group(5), delta.group(6))
+        amount = 0.5 if value.startswith("half") else _WORD_NUMBERS.get(value) or float(value)
+        seconds = min(amount * (60.0 if unit.startswith("m") else 1.0), 3600.0)
+        less = (delta.group(3) or "") in ("shorter", "less") or (delta.group(4) or "") in ("cut", "trim", "remove")
+        asked["length_delta"] = -seconds if less else seconds
+        notes.append(f"Length: {_clock_words(seconds)} {'shorter' if less else 'longer'} than the song "
+                     + ("(cut on a downbeat, faded out)" if less else "(its last chorus played again, as near to it as "
+                        "whole repeats come)"))
+        text = text[:delta.start()] + " , " + text[delta.end():]
     exact = _EXACT_LENGTH.search(text)
     first = None if exact else _FIRST_LENGTH.search(text)
     if exact or first:

@@ -560,7 +560,8 @@ def test_a_version_moved_or_retuned_keeps_its_length_and_moves_band_and_vocal_al
     ("pop", (0.0, 80.0)), ("pop, skip the intro", (10.0, 80.0)), ("pop, a 30 second clip", (40.0, 70.0)),
     ("pop, remove the outro", (0.0, 70.0)), ("pop, cut it down to 25 seconds", (0.0, 24.0)),
     ("pop, make it shorter", (0.0, 52.0)), ("nightcore, skip the intro", (10.0 / 2 ** (4 / 12), 80.0)),
-    ("pop, just the chorus", (40.0, 70.0)), ("chorus only", (40.0, 70.0))])
+    ("pop, just the chorus", (40.0, 70.0)), ("chorus only", (40.0, 70.0)),
+    ("pop, make it 30 seconds shorter", (0.0, 50.0))])
 def test_the_stretch_a_version_keeps_starts_and_ends_on_the_songs_sections_and_downbeats(prompt, expected):
     from remixes.engine.music import Section
 
@@ -643,7 +644,8 @@ def test_an_effect_asked_of_the_vocals_is_on_the_vocal_alone_at_its_level(tmp_pa
     ("pop, extend it to 2 minutes", (40.0, 70.0, 2)), ("pop, extend it to 1 minute", (0.0, 0.0, 0)),
     # "make it N long": the repeats that come nearest (80 + 30 = 110 s for 120, 80 + 60 for 150), none when cut to it
     ("pop, make it 2 minutes long", (40.0, 70.0, 1)), ("pop, make it 150 seconds", (40.0, 70.0, 2)),
-    ("pop, make it 1 minute", (0.0, 0.0, 0))])
+    ("pop, make it 1 minute", (0.0, 0.0, 0)), ("pop, make it 30 seconds longer", (40.0, 70.0, 1)),
+    ("pop, make it a minute longer", (40.0, 70.0, 2)), ("pop, make it 30 seconds shorter", (0.0, 0.0, 0))])
 def test_the_part_a_longer_version_plays_again_is_its_last_chorus_on_downbeats(prompt, expected):
     from remixes.engine.music import Section
 
