@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
-CHUNK = 10.0  # s of audio filtered at once (the filters and the room carry their state across chunks)
+from .render import process_in_place
+
 WALL_POLES = 3  # first-order low-passes at WALL_HZ in a row: -3 dB at ~0.51 x WALL_HZ, then 18 dB an octave
 WALL_HZ = 900.0
 WALL_THUMP_DB = 4.0  # what a wall passes best and shakes with: the bass and the kick, under ~150 Hz
@@ -51,8 +52,4 @@ def heard_from(audio: np.ndarray, place: str, sr: int) -> np.ndarray:
     board = pb.Pedalboard(plugins)
     mid = audio.mean(axis=1, keepdims=True)
     out = np.ascontiguousarray(mid + side * (audio - mid), dtype=np.float32)  # the side narrowed, linearly
-    step = int(CHUNK * sr)
-    for start in range(0, len(out), step):
-        chunk = out[start:start + step]
-        chunk[...] = board(chunk, sr, reset=start == 0)
-    return out
+    return process_in_place(board, out, sr)

@@ -515,11 +515,11 @@ def _room(rows: np.ndarray, amount: float, sr: int, channel: int | None = None) 
                      dry_level=dry_level, width=1.0)
     rows = np.ascontiguousarray(rows, dtype=np.float32)
     if channel == 0:
-        out = _process_in_place(room, np.add(rows[0], rows[1], out=rows[0])[None, :], sr, rows=True)[0]
+        out = process_in_place(room, np.add(rows[0], rows[1], out=rows[0])[None, :], sr, rows=True)[0]
         rows[1] *= np.float32(dry_level) * np.float32(2.0)
         out -= rows[1]
         return out
-    out = _process_in_place(room, rows, sr, rows=True)
+    out = process_in_place(room, rows, sr, rows=True)
     return out if channel is None else out[channel]
 
 
@@ -537,14 +537,14 @@ def reverse_reverb(audio: np.ndarray, sr: int) -> np.ndarray:
         return np.zeros_like(audio)
     room = pb.Reverb(room_size=0.85, damping=0.4, wet_level=1.0, dry_level=0.0, width=1.0)
     backwards = np.ascontiguousarray(audio[::-1])
-    swell = _process_in_place(room, backwards, sr)[::-1]
+    swell = process_in_place(room, backwards, sr)[::-1]
     level, own = rms(swell), rms(audio)
     if level <= 0:
         return np.zeros_like(audio)
     return np.ascontiguousarray(swell * np.float32(REVERSE_REVERB_LEVEL * own / level))
 
 
-def _process_in_place(plugin, audio: np.ndarray, sr: int, rows: bool = False) -> np.ndarray:
+def process_in_place(plugin, audio: np.ndarray, sr: int, rows: bool = False) -> np.ndarray:
     """A Pedalboard plugin (or chain) over float32 `audio`, (n, channels) or with `rows` channel rows, written over
     it: a chunk at a time, the plugin's state carried over (reset=False). The same samples as one call on the
     whole (test), without Pedalboard's two full-length buffers (its copy of the input and its output), which
@@ -561,7 +561,7 @@ def apply_effects(audio: np.ndarray, effects, reverb: float, brightness: float, 
                   sr: int = SAMPLE_RATE, in_place: bool = False) -> np.ndarray:
     """The plan's effects in order, then its reverb and tone tilt, all on the full mix. `in_place=True`
     writes the result into `audio` (float32 (n, 2), C-contiguous; the caller gives it up): one full-length
-    copy fewer. Pedalboard's effects run in place on the work copy (_process_in_place)."""
+    copy fewer. Pedalboard's effects run in place on the work copy (process_in_place)."""
     import pedalboard as pb
 
     rng = np.random.default_rng([seed, 104729])
@@ -575,7 +575,7 @@ def apply_effects(audio: np.ndarray, effects, reverb: float, brightness: float, 
     def flush():
         nonlocal chain
         if chain:
-            _process_in_place(pb.Pedalboard(chain), out, sr, rows=as_rows)
+            process_in_place(pb.Pedalboard(chain), out, sr, rows=as_rows)
             chain = []
 
     for effect in effects:
@@ -914,7 +914,7 @@ def _wow(x: np.ndarray, depth: float, hz: float, sr: int) -> np.ndarray:
     import pedalboard as pb
 
     wow = pb.Chorus(rate_hz=hz, depth=float(depth), centre_delay_ms=1.5, feedback=0.0, mix=1.0)
-    return _process_in_place(wow, x, sr, rows=True)
+    return process_in_place(wow, x, sr, rows=True)
 
 
 def _widen(x: np.ndarray, amount: float) -> np.ndarray:

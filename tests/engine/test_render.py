@@ -229,7 +229,7 @@ def test_a_plugin_run_a_chunk_at_a_time_in_place_gives_the_samples_of_one_call(m
 
     whole = chain()(audio, SR)
     given = audio.copy()
-    assert render._process_in_place(chain(), given, SR, rows=rows) is given
+    assert render.process_in_place(chain(), given, SR, rows=rows) is given
     np.testing.assert_array_equal(given, whole)
 
 
