@@ -346,7 +346,16 @@ def _section_changes(changes: tuple[SectionChange, ...], source_sections, rate: 
         remix = [(a / rate, b / rate) for a, b in spans]
         stems = (("drums",) if change.target == "drums" else ()) + \
             (("bass", "bass_pad") if "bass" in change.roles else ())
-        if change.alone:  # "only piano in the intro": every other part, stem and the vocal left out there
+        if change.section in PART_FADES:  # "fade in the drums": its gain rises from 0 to 1 there (falls: out)
+            ramp = (0.0, 1.0) if change.section == "fade_in" else (1.0, 0.0)
+            parts = [replace(part, spans=part.spans + tuple((a, b, ramp) for a, b in remix))
+                     if _plays(part, change) else part for part in parts]
+            stem_spans += [(stem, a, b, ramp) for stem in stems for a, b in spans]
+            if change.target == "vocals":
+                vocal_spans += [(a, b, ramp) for a, b in remix]
+            elif change.target == "mix":
+                mix_spans += [(a, b, ramp) for a, b in remix]
+        elif change.alone:  # "only piano in the intro": every other part, stem and the vocal left out there
             parts = [part if _plays(part, change) else replace(part, notes=_notes_in(part.notes, remix, False))
                      for part in parts]
             named = set(change.roles)
@@ -384,6 +393,9 @@ def section_spans(change: SectionChange, sections, bar_seconds: float = 2.0) -> 
     """The stretches of the song a change is about: its sections with that label, neighbours joined; the first or
     the last of them when the prompt says so; "the first 30 seconds", "the last 8 bars" (`bar_seconds` long). None
     found: [] (the plan's notes say so)."""
+    if change.section in PART_FADES:  # "fade in the drums": the first seconds, "fade out the vocals": the last
+        return section_spans(replace(change, section="start" if change.section == "fade_in" else "end"), sections,
+                             bar_seconds)
     if change.section in ("start", "end") and change.which[:1].isdigit() and sections:
         length = float(change.which.removesuffix("bars").removesuffix("s")) * (
             bar_seconds if change.which.endswith("bars") else 1.0)
@@ -398,10 +410,16 @@ def section_spans(change: SectionChange, sections, bar_seconds: float = 2.0) -> 
             runs[-1] = (runs[-1][0], section.end)
         else:
             runs.append((section.start, section.end))
-    if change.which in ("before", "after", "before_last", "after_last") and runs:
-        start, end = runs[-1] if change.which.endswith("_last") else runs[0]
+    relation, _, which = change.which.partition("_")
+    if relation in _RELATIONS:  # "before", "after", "from" or "through" the first, "_last" or "_2" (the second)
+        if not runs:
+            return []
+        if which.isdigit() and int(which) > len(runs):
+            return []  # "until the third chorus" of a song with two: none found, said so
+        start, end = runs[-1] if which == "last" else runs[int(which) - 1] if which.isdigit() else runs[0]
         song_end = sections[-1].end
-        runs = [(0.0, start)] if change.which.startswith("before") else [(end, song_end)]
+        runs = {"before": [(0.0, start)], "after": [(end, song_end)], "from": [(start, song_end)],
+                "through": [(0.0, end)]}[relation]
         return [(a, b) for a, b in runs if b > a]
     if change.which.isdigit():  # "the second chorus"
         return runs[int(change.which) - 1:int(change.which)]
@@ -409,6 +427,9 @@ def section_spans(change: SectionChange, sections, bar_seconds: float = 2.0) -> 
 
 
 _BY_TIME = ("first_half", "second_half", "start", "end")  # parts of the song by time, whatever their labels
+_RELATIONS = ("before", "after", "from", "through")  # SectionChange.which: a stretch beside a part of the song
+PART_FADES = ("fade_in", "fade_out")  # SectionChange.section: a part rising over the first seconds, or falling over
+# the last
 _EDGE_SECONDS = 15.0  # "the start", "the end": the sections there, this long at least
 
 

@@ -348,20 +348,26 @@ SPAN_RAMP_SECONDS = 0.05  # a span's gain comes in over this much time before it
 def apply_spans(audio: np.ndarray, spans, sr: int = SAMPLE_RATE, offset: int = 0, axis: int = 0) -> np.ndarray:
     """Multiply `audio` in place by the gains of `spans`, ((start_s, end_s, gain), ...): each span's gain holds
     from its start to its end, ramped in over SPAN_RAMP_SECONDS before its start and out over as much before its
-    end (a section's first downbeat sounds at the new level, the next section's at the old). `audio` is samples
-    offset .. offset + len of a longer signal (a block of it) along `axis`; only the spans' ranges are touched."""
+    end (a section's first downbeat sounds at the new level, the next section's at the old). A gain given as a
+    pair, (from, to), moves in a straight line across the span instead ("fade in the drums": (0, 1) over the
+    first seconds). `audio` is samples offset .. offset + len of a longer signal (a block of it) along `axis`; only
+    the spans' ranges are touched."""
     n = audio.shape[axis]
     ramp = max(1, int(round(SPAN_RAMP_SECONDS * sr)))
     for start_s, end_s, gain in spans:
         a, b = int(round(start_s * sr)), int(round(end_s * sr))
-        if b - a < 2 * ramp or gain == 1.0:
+        moving = isinstance(gain, tuple)
+        if b - a < 2 * ramp or gain == 1.0 or gain == (1.0, 1.0):
             continue
-        lo, hi = max(a - ramp, offset), min(b, offset + n)
+        lo, hi = (max(a, offset) if moving else max(a - ramp, offset)), min(b, offset + n)
         if lo >= hi:
             continue
         t = np.arange(lo, hi, dtype=np.float64)
-        weight = np.clip(np.minimum((t - (a - ramp)) / ramp, (b - t) / ramp), 0.0, 1.0)
-        curve = (1.0 + (float(gain) - 1.0) * weight).astype(np.float32)
+        if moving:
+            curve = (gain[0] + (gain[1] - gain[0]) * (t - a) / (b - a)).astype(np.float32)
+        else:
+            weight = np.clip(np.minimum((t - (a - ramp)) / ramp, (b - t) / ramp), 0.0, 1.0)
+            curve = (1.0 + (float(gain) - 1.0) * weight).astype(np.float32)
         index = [slice(None)] * audio.ndim
         index[axis] = slice(lo - offset, hi - offset)
         audio[tuple(index)] *= curve if axis == audio.ndim - 1 else curve.reshape((-1,) + (1,) * (audio.ndim - 1))

@@ -622,6 +622,96 @@ def _extract_edge(text: str) -> tuple[tuple[str, str] | None, str]:
     return (f"{int(match.group(2))}{unit}", match.group(0)), text[:match.start()] + where + text[match.end():]
 
 
+# A part coming in or going out at a part of the song, or fading in at the start or out at the end: "drums come in
+# at the chorus", "the bass enters after the intro", "bring the drums in at the second verse", "the guitar drops
+# out in the verse", "vocals stop at the last chorus", "fade in the drums", "fade the vocals out". Read here and
+# said again in the words the section reader knows ("no drums before the chorus", "no drums in the fadein"), so the
+# parts' words, lists ("drums and bass") and the cues around them are read as everywhere else.
+_PART_NAMES = sorted({*INSTRUMENT_WORDS, *DRUM_WORDS, *DRUM_PIECES, "vocals", "vocal", "voice", "voices", "singer",
+                      "singing", "lead vocal", "lead vocals", "vox"}, key=len, reverse=True)
+_PART = r"(?:(?:the|my|our|its|some)\s+)?(?:" + "|".join(re.escape(name) for name in _PART_NAMES) + r")\b"
+_PARTS = r"(" + _PART + r"(?:\s*(?:,|and|&|\+)\s*" + _PART + r")*)"
+_SECTION_NAMED = (r"((?:the\s+)?(?:(?:first|second|third|fourth|last|final)\s+)?"
+                  r"(?:choruses|chorus|verses|verse|intro|outro|hook|refrain|drop|bridge|breakdown))\b")
+_WHEN = r"(?:(?:should|will|to|only|just|then|finally|slowly|gradually|all)\s+)*"
+_ENTERS = (r"(?:comes?|coming|came|kicks?|kicking|kicked|enters?|entering|joins?|joining|starts?|starting|"
+           r"begins?|beginning|drops?\s+in|dropping\s+in|fades?\s+in|fading\s+in|comes?\s+back|returns?)"
+           r"(?:\s+(?:in|back))?(?:\s+playing)?")
+_EXITS = (r"(?:drops?\s+out|dropping\s+out|cuts?\s+out|cutting\s+out|stops?|stopping|falls?\s+away|"
+          r"fades?\s+(?:out|away)"
+          r"|fading\s+(?:out|away)|disappears?|leaves?|exits?|dies?\s+(?:out|away|down)|goes?\s+away|drops?\s+away)"
+          r"(?:\s+playing)?")
+_AFTER_VERB = r"(?:\s+(?:only|just|right|then|again))?\s+"
+_ENTRANCE_PATTERNS = (  # (pattern, how the entrance or exit is said again; \1 the parts, \3 the part of the song)
+    (re.compile(r"\b" + _PARTS + r"\s+" + _WHEN + _ENTERS + _AFTER_VERB + r"(after)\s+" + _SECTION_NAMED),
+     r"no \1 until after \3"),
+    (re.compile(r"\b" + _PARTS + r"\s+" + _WHEN + _ENTERS + _AFTER_VERB + r"(at|on|with|from|in|for|by)\s+"
+                + _SECTION_NAMED), r"no \1 before \3"),
+    (re.compile(r"\bbring(?:s|ing)?\s+(?:in\s+|back\s+)?" + _PARTS + r"(?:\s+(?:in|back))?" + _AFTER_VERB
+                + r"(after)\s+" + _SECTION_NAMED), r"no \1 until after \3"),
+    (re.compile(r"\bbring(?:s|ing)?\s+(?:in\s+|back\s+)?" + _PARTS + r"(?:\s+(?:in|back))?" + _AFTER_VERB
+                + r"(at|on|with|from|for|by)\s+" + _SECTION_NAMED), r"no \1 before \3"),
+    (re.compile(r"\b" + _PARTS + r"\s+" + _WHEN + _EXITS + _AFTER_VERB + r"(in|during|for|throughout)\s+"
+                + _SECTION_NAMED), r"no \1 in \3"),
+    (re.compile(r"\b" + _PARTS + r"\s+" + _WHEN + _EXITS + _AFTER_VERB + r"(at|on|from|by)\s+" + _SECTION_NAMED),
+     r"no \1 from \3 on"),
+    (re.compile(r"\b" + _PARTS + r"\s+" + _WHEN + _EXITS + _AFTER_VERB + r"(after)\s+" + _SECTION_NAMED),
+     r"no \1 after \3"),
+)
+PART_FADE_SECONDS = 8.0  # "fade in the drums": the part rises from silence over the first 8 s ("fade out": falls)
+_FADE_OVER = (r"(?:\s+(?:over|in|for|during)\s+(?:the\s+(?:first|last|final|opening)\s+)?(\d{1,2})\s*"
+              r"(seconds?|secs?|bars?|measures?)\b)?")
+# not a fade at the start or the end: "fade out the vocals in the chorus" leaves them out there
+_NOT_IN_A_PART = (r"(?!\s+(?:in|during|at|on|for|before|after|until|from|through|throughout)\s+(?:the\s+)?"
+                  r"(?:(?:first|second|third|fourth|last|final)\s+)?(?:choruse?s?|verses?|intro|outro|hook|refrain|"
+                  r"drop|bridge|breakdown)\b)")
+# after a part's fade, how long and where: "over 20 seconds", "at the start", "at the very end" (said once)
+_FADE_IN_TAIL = (_NOT_IN_A_PART + _FADE_OVER + r"(?:\s+(?:at|from|in)\s+the\s+(?:very\s+)?(?:start|beginning|intro))?"
+                 + _FADE_OVER)
+_FADE_OUT_TAIL = (_NOT_IN_A_PART + _FADE_OVER
+                  + r"(?:\s+(?:at|towards?|near|by|in)\s+the\s+(?:very\s+)?(?:end|ending|outro))?" + _FADE_OVER)
+_PART_FADE_PATTERNS = (  # (pattern, "in" / "out"); the parts are \1, the lengths \2 \3 and \4 \5
+    (re.compile(r"\bfade\s+in\s+" + _PARTS + _FADE_IN_TAIL), "in"),
+    (re.compile(r"\bfade\s+" + _PARTS + r"\s+in\b" + _FADE_IN_TAIL), "in"),
+    (re.compile(r"\b" + _PARTS + r"\s+" + _WHEN + r"(?:fades?|fading)\s+in\b" + _FADE_IN_TAIL), "in"),
+    (re.compile(r"\b(?:slowly\s+|gradually\s+)?(?:bring|introduce)\s+(?:in\s+)?" + _PARTS
+                + r"(?:\s+in)?\s+(?:slowly|gradually|bit\s+by\s+bit|little\s+by\s+little)\b" + _FADE_IN_TAIL), "in"),
+    (re.compile(r"\b(?:slowly|gradually)\s+(?:bring|introduce)\s+(?:in\s+)?" + _PARTS + r"(?:\s+in\b)?"
+                + _FADE_IN_TAIL), "in"),
+    (re.compile(r"\b" + _PARTS + r"\s+(?:slowly|gradually)\s+(?:comes?|coming|creeps?|builds?)\s+in\b"
+                + _FADE_IN_TAIL), "in"),
+    (re.compile(r"\b" + _PARTS + r"\s+(?:comes?|coming|creeps?)\s+in\s+(?:slowly|gradually|bit\s+by\s+bit)\b"
+                + _FADE_IN_TAIL), "in"),
+    (re.compile(r"\bfade\s+(?:out|away)\s+" + _PARTS + _FADE_OUT_TAIL), "out"),
+    (re.compile(r"\bfade\s+" + _PARTS + r"\s+(?:out|away)\b" + _FADE_OUT_TAIL), "out"),
+    (re.compile(r"\b" + _PARTS + r"\s+" + _WHEN + r"(?:fades?|fading)\s+(?:out|away)\b" + _FADE_OUT_TAIL), "out"),
+)
+
+
+def _extract_entrances(text: str) -> tuple[str, dict[str, tuple[str, str]]]:
+    """"drums come in at the chorus", "the guitar drops out in the verse", "fade in the drums over 16 seconds":
+    the text with each said again as the section reader reads it, and the part fades asked ({"fade_in" /
+    "fade_out": (SectionChange.which, "8s" or "4bars", the words)}). Runs before the whole version's fades
+    (_extract_fades), which leave a part's fade alone."""
+    def said_again(match: re.Match, said: str) -> str:  # ("drum and bass starting at the chorus": the style)
+        return match.group(0) if match.group(1) == "drum and bass" else f" , {match.expand(said)} , "
+
+    for pattern, said in _ENTRANCE_PATTERNS:
+        text = pattern.sub(functools.partial(said_again, said=said), text)
+    fades: dict[str, tuple[str, str]] = {}
+    for pattern, side in _PART_FADE_PATTERNS:
+        while (match := pattern.search(text)) is not None:
+            number, unit = next(((int(n), u) for n, u in zip(match.groups()[1::2], match.groups()[2::2]) if n),
+                                (None, ""))
+            seconds = min(float(number), MAX_FADE_SECONDS) if number and not unit.startswith(("bar", "measure")) \
+                else None
+            which = (f"{min(number, 16)}bars" if number and seconds is None else
+                     f"{seconds or PART_FADE_SECONDS:g}s")
+            fades[f"fade_{side}"] = (which, f"fade {side}")
+            text = f"{text[:match.start()]} , no {match.group(1)} in the fade{side} , {text[match.end():]}"
+    return text, fades
+
+
 MAX_VARISPEED = 7  # semitones a "nightcore" / "slowed" version is played up or down at most (x1.5 / x0.67)
 FADE_IN_SECONDS, FADE_OUT_SECONDS = 4.0, 8.0  # "fade in", "fade out": how long (x2 "long"/"slow", x0.5 "quick")
 MAX_FADE_SECONDS = 30.0
@@ -1639,6 +1729,7 @@ def interpret(prompt: str) -> StylePlan:
     text = prompt if isinstance(prompt, str) else ("" if prompt is None else str(prompt))
     empty = not text.strip()
     text = _normalise(text[:MAX_PROMPT_CHARS])
+    text, part_fades = _extract_entrances(text)  # first: "the drums start at the chorus" is not where the version does
     length, text, length_notes = _extract_length(text)
     delta, text = _extract_tempo_delta(text)
     bpm, text, notes = _extract_bpm(text)
@@ -1699,7 +1790,7 @@ def interpret(prompt: str) -> StylePlan:
     _reread_trailing_level_words(hits)
     _reread_described_parts(hits, tokens)
     _reread_bare_level_of_a_part(hits, tokens)
-    section_asks, sections, untold = _read_section_changes(hits, tokens, edge)
+    section_asks, sections, untold = _read_section_changes(hits, tokens, edge, part_fades)
     hits = [hit for hit in hits if hit.kind not in ("level_after", "section", "consumed")]  # "in front" alone: nothing
     _reread_style_words(hits)
 
@@ -1713,10 +1804,17 @@ def interpret(prompt: str) -> StylePlan:
                          or bpm or percent or delta or transpose or key_tonic is not None or vocal_pitch or modulation
                          or length)
         # "in C major": the mode is the key's, asked with it (the song's own harmony is kept whatever it is)
-        keyed = [hit for hit in hits if not (hit.kind == "mode" and key_tonic is not None)]
+        # "no vocals in the intro", "fade in the drums", "drums come in at the chorus": the song's own vocal, drums
+        # and bass stems do it (one coming in is not added to a band: the song has it)
+        on_stems = all(_on_the_songs_stems(ask) for ask in section_asks)
+        entering = [ask.hit for ask in section_asks if ask.entrance]
+        keyed = [hit for hit in hits if not (hit.kind == "mode" and key_tonic is not None)
+                 and not any(hit is entered for entered in entering)]
         surprise = bool(surprise_match) and not suggested
-        as_is = not (empty or refused_ids or section_asks or suggested or surprise) and \
-            _asks_only_treatments(keyed, extracted)
+        as_is = not (empty or refused_ids or not on_stems or suggested or surprise) and \
+            _asks_only_treatments(keyed, extracted or bool(section_asks))
+        if as_is:
+            hits = keyed + [hit for hit in hits if hit.kind == "mode" and key_tonic is not None]
         understood.append(AS_IS_NOTE if as_is else "Style: a surprise, drawn by the seed" if surprise else note)
     spec = STYLES[main_id]
     d = _Draft.from_style(spec)
@@ -1813,13 +1911,15 @@ class _SectionAsk:
     kind: str = ""      # the hit's kind when read: "instrument", "drums", "vocals", or "modifier" (the whole band)
     alone: bool = False  # "drums kick in at the chorus": there only, even if the style plays them
     only: bool = False   # "only piano in the intro": it alone there (with the other parts named so)
+    entrance: bool = False  # "strings come in at the chorus" (left out before it): added when the style lacks them
 
 
 _SECTION_JOINS = {"and", "or", "the", "in", "during", "at", "on", "for", *SECTION_RELATIONS}  # "the intro and outro"
 _SECTION_REACH = 4  # tokens between a part of the song and the change asked of it ("drums much louder in the chorus")
 
 
-def _read_section_changes(hits: list[_Hit], tokens: list[str], edge: tuple[str, str] | None = None
+def _read_section_changes(hits: list[_Hit], tokens: list[str], edge: tuple[str, str] | None = None,
+                          fades: dict[str, tuple[str, str]] | None = None
                           ) -> tuple[list[_SectionAsk], list[str], list[str]]:
     """"no drums in the verse", "in the chorus add strings", "make the chorus bigger", "softer verses": a part, or a
     feeling that lifts the band or holds it back (SECTION_LIFTS), said of a part of the song right before or after
@@ -1837,24 +1937,42 @@ def _read_section_changes(hits: list[_Hit], tokens: list[str], edge: tuple[str, 
     found: dict[int, list[_SectionAsk]] = {}  # index of a part of the song -> what it was asked
     named: dict[int, tuple] = {}  # ... -> (its label, which of them, its words)
     untold: list[str] = []
+    fades = fades or {}
     for k, hit in enumerate(hits):
         if hit.kind != "section":
             continue
         label, which = _section_label(hit.text)
         before = tokens[max(0, hit.start - 2):hit.start]
-        relation = SECTION_RELATIONS.get(before[-1] if before[-1:] != ["the"] else before[0]) if before else None
+        said = (before[-1] if before[-1:] != ["the"] else before[0]) if before else None
+        relation = SECTION_RELATIONS.get(said)
+        if before in (["until", "after"], ["till", "after"]):  # "no drums until after the intro": through it
+            relation = "through"
+        if said == "from" and tokens[hit.end:hit.end + 1] in (["on"], ["onwards"], ["onward"]):
+            relation = "from"  # "no drums from the last chorus on" (without "on", "from the intro" is the intro)
+        if relation == "from" and label in ("start", "end"):  # "drums from the start": everywhere, as said
+            relation = None
         words = hit.text if not hit.text.endswith(" with") else f"the {label}"  # "start with": "the start"
         if edge is not None and hit.text in ("the beginning", "the ending"):  # "the first 30 seconds": that long
             which, words = edge
-        if relation is not None:  # "until the chorus": the stretch before the first chorus ("the last": the last)
-            which = relation if which != "last" else f"{relation}_last"
-            words = " ".join(before[0 if before[-1] == "the" else 1:] + [hit.text])
+        if label in fades:  # "fade in the drums": over that long ("the fadein" is how _extract_entrances says it)
+            which, words = fades[label]
+        elif relation is not None:  # "until the chorus": the stretch before the first chorus ("the last": the last)
+            which = relation if which in ("every", "first") else f"{relation}_{which}"
+            words = " ".join(before[0 if before[-1] == "the" or relation == "through" else 1:] + [hit.text])
         named[k] = (label, which, words)
         scoped = _section_scope(hits, k, [ask.hit for ask in asks], tokens)
         found[k] = []
         if label is not None:
-            asked = (_section_ask(h, label, which, words, tokens) for h in _feelings_of_parts(scoped))
-            found[k] = _only_together([ask for ask in asked if ask is not None and not (relation and ask.only_there)])
+            asked = [ask for ask in (_section_ask(h, label, which, words, tokens) for h in _feelings_of_parts(scoped))
+                     if ask is not None]
+            if relation == "from":  # "drums only from the chorus on": left out before it
+                asked = [replace(ask, which=which.replace("from", "before", 1), words=f"before {hit.text}", db=None,
+                                 only_there=False, alone=False, only=False) if ask.only_there else ask
+                         for ask in asked]
+            if relation in ("before", "through"):  # "no strings until the chorus": they come in there
+                asked = [replace(ask, entrance=True) if ask.db is None and ask.kind in ("instrument", "drums") else ask
+                         for ask in asked]
+            found[k] = _only_together([ask for ask in asked if not (relation and ask.only_there)])
             # (an addition before or after a part of the song is not kept to it: "a drum fill before the chorus")
             asks.extend(found[k])
         elif scoped:
@@ -1879,7 +1997,7 @@ def _read_section_changes(hits: list[_Hit], tokens: list[str], edge: tuple[str, 
             asks.extend(found[k])
             break
     for ask in asks:  # read here, unless what it adds is still to be added (it then plays there alone)
-        if ask.only_there:
+        if ask.only_there or ask.entrance:
             ask.hit.polarity = "add"  # "drums only in the second half": added where missing, not the only part
         else:
             ask.hit.kind = "consumed"
@@ -2008,7 +2126,7 @@ def _section_changes(d: _Draft, asks: list[_SectionAsk]) -> tuple[SectionChange,
     for ask in asks:
         kind = ask.kind
         playing = kind in ("instrument", "drums") and _already_playing(d, kind, ask.hit.value)
-        if kind == "instrument" and playing and (ask.only or (ask.only_there and not ask.alone)):
+        if kind == "instrument" and playing and (ask.only or ask.entrance or (ask.only_there and not ask.alone)):
             d.adds = [added for added in d.adds if added != _label(ask.hit.value)]
         if ask.only:
             labels, roles = alone.setdefault((ask.section, ask.which, ask.words), ([], []))
@@ -2070,6 +2188,10 @@ def section_change_words(change: SectionChange) -> str:
     """"drums left out there", "the band +4 dB there (the vocal +2 dB)", "strings play there only"."""
     if change.target == "mix" and change.db is None:
         return "only the vocal there (the band left out)"
+    if change.section in ("fade_in", "fade_out"):
+        side, edge = ("in", "first") if change.section == "fade_in" else ("out", "last")
+        length = f"{change.which[:-4]} bars" if change.which.endswith("bars") else f"{change.which[:-1]} s"
+        return f"{change.target} fade{'' if change.target.endswith('s') else 's'} {side} over the {edge} {length}"
     if change.alone:
         return f"only {change.target} there (everything else left out there)"
     if change.only_there:
@@ -2519,6 +2641,14 @@ _NEUTRAL_HITS = frozenset(("add", "more", "less", "drop", "not", "only", "keep",
                            "vocals", "swap"))
 _TREATMENT_MODIFIERS = frozenset(("slow", "fast", "sped_up", "spacious", "underwater", "radio", "bass_boost", "thin",
                                   "treble", "dull", "bright", "warm", "remaster"))
+
+
+def _on_the_songs_stems(ask: _SectionAsk) -> bool:
+    """A change in a part of the song the song's own stems make without a band: its vocal, drums or bass louder,
+    softer, left out or faded there (not one added there only, nor alone there)."""
+    stem = ask.kind == "vocals" or (ask.kind == "drums" and ask.hit.value is None) or (
+        ask.kind == "instrument" and ask.hit.value == "bass")
+    return stem and not (ask.only_there or ask.alone or ask.only)
 
 
 def _asks_only_treatments(hits: list[_Hit], extracted: bool) -> bool:

@@ -1188,16 +1188,21 @@ SECTION_WORDS = tuple(f"{article} {part}" for article in ("the", "every", "each"
     # stretches of the song by time: "drums only in the second half", "a saxophone solo at the end"
     "first half", "the first half", "second half", "the second half", "the beginning", "the start", "the end",
     "the ending", "start with", "starts with", "begin with", "begins with", "open with", "opens with", "end with",
-    "ends with", "finish with", "finishes with", "close with", "closes with")
+    "ends with", "finish with", "finishes with", "close with", "closes with",
+    # a part fading in at the start or out at the end ("fade in the drums", read by style._extract_entrances)
+    "the fadein", "the fadeout")
 # The song part a section word names, as the analysis labels its sections (analyse._sections: by energy, the
 # loudest are the choruses; a drop is one); a bridge, a breakdown or a pre-chorus is not told apart there
 SECTION_LABELS = {"chorus": "chorus", "choruses": "chorus", "hook": "chorus", "refrain": "chorus", "drop": "chorus",
                   "drops": "chorus", "verse": "verse", "verses": "verse", "intro": "intro", "intros": "intro",
                   "outro": "outro", "outros": "outro", "beginning": "start", "start": "start", "end": "end",
-                  "ending": "end"}  # "half": "first_half" or "second_half" (style._section_label)
+                  "ending": "end", "fadein": "fade_in", "fadeout": "fade_out"}  # "half": "first_half" or
+# "second_half" (style._section_label)
 # Right before a part of the song, the stretch before or after it: "no drums until the chorus", "strings after the
-# intro" (before the first of them, after the first, or the last when the prompt says "last")
-SECTION_RELATIONS = {"before": "before", "until": "before", "till": "before", "after": "after"}
+# intro" (before the first of them, after the first, or the one the prompt names: "the last", "the second"); "from"
+# it to the end ("no vocals from the last chorus on": style._read_section_changes; "remove the vocals from the
+# intro" is the intro), from the start "through" it ("no drums until after the intro")
+SECTION_RELATIONS = {"before": "before", "until": "before", "till": "before", "after": "after", "since": "from"}
 # Words elsewhere between a part and a part of the song that put it elsewhere: "drums everywhere except the chorus"
 SECTION_ELSEWHERE = ("except", "outside", "between", "besides", "but", "while", "whereas", "although", "overall")
 # Feelings that, said of a part of the song ("make the chorus bigger", "softer verses"), lift it or hold it back
@@ -1357,7 +1362,7 @@ each every both either one two three yes okay ok hey hi hello thanks thank cool 
 beautiful new now right think instead rather quite pretty fairly enough overall whole entire part parts section
 sections bring well still even again via per while until through throughout within across along bpms eh um
 uh oh yeah yo sure maybe perhaps approach treatment rendition take that's there's i'd we're you're they're
-drenched soaked dripping swimming bathed plenty tons loads before
+drenched soaked dripping swimming bathed plenty tons loads before after
 what's who's aren't can't won't day days morning evening afternoon weekend baby babies kids children theme
 record band time times people someone anyone everyone audio sample samples clip loop loops playing play played
 plays listen listening hear

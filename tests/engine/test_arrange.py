@@ -739,6 +739,9 @@ def test_the_songs_own_part_kept_keeps_more_of_its_accompaniment_as_it_sounds(pr
     ("chorus", "after_last", [(9.0, 12.0)]), ("first_half", "every", [(0.0, 6.0)]),
     ("second_half", "every", [(6.0, 12.0)]), ("start", "every", [(0.0, 12.0)]), ("verse", "every", [(0.0, 3.0)]),
     ("chorus", "2", []), ("chorus", "first", [(3.0, 9.0)]),
+    ("chorus", "from", [(3.0, 12.0)]), ("chorus", "through", [(0.0, 9.0)]), ("verse", "after_1", [(3.0, 12.0)]),
+    ("chorus", "before_2", []), ("chorus", "from_last", [(3.0, 12.0)]), ("outro", "before_3", []),
+    ("fade_in", "4s", [(0.0, 4.0)]), ("fade_out", "2s", [(10.0, 12.0)]), ("fade_in", "1bars", [(0.0, 2.0)]),
 ])
 def test_parts_of_the_song_by_name_by_time_and_before_or_after_one(section, which, spans):
     from remixes.engine.arrange import section_spans
@@ -781,6 +784,28 @@ def test_a_piece_of_the_kit_left_out_in_a_part_of_the_song():
     hats = part(arrangement, "hats")
     assert hats.notes and min(n[0] for n in hats.notes) >= 6.0 - 0.03
     assert min(n[0] for n in part(arrangement, "drums").notes) < 1.0  # the rest of the kit plays in the verse
+
+
+def test_a_part_faded_in_rises_from_silence_and_one_faded_out_falls_to_it():
+    """"fade in the drums": the band's drums, the song's drums stem and nothing else rise from 0 to 1 over the
+    first 8 s; "fade out the vocals": the vocal falls over the last 8 s."""
+    long_song = (Section(0.0, 20.0, "verse", 0.6), Section(20.0, 40.0, "chorus", 1.0))
+    arrangement = arrangement_in_sections("rock, fade in the drums", long_song)
+    assert part(arrangement, "drums").spans == ((0.0, 8.0, (0.0, 1.0)),)
+    assert all(p.spans == () for p in arrangement.parts if p.role != "drums")
+    assert arrangement.stem_spans == (("drums", 0.0, 8.0, (0.0, 1.0)),) and arrangement.vocal_spans == ()
+    plain = part(arrangement_in_sections("rock", long_song), "drums").notes
+    assert part(arrangement, "drums").notes == plain  # it plays all along, faded
+    vocal = arrangement_in_sections("rock, fade out the vocals", long_song)
+    assert vocal.vocal_spans == ((32.0, 40.0, (1.0, 0.0)),) and vocal.stem_spans == ()
+    assert any("fade out over the last 8 s" in note for note in vocal.notes)
+
+
+def test_a_part_coming_in_at_the_chorus_is_left_out_before_it_only():
+    arrangement = arrangement_in_sections("rock, the drums come in at the chorus", VERSE_CHORUS)
+    starts = [note[0] for note in part(arrangement, "drums").notes]
+    assert starts and min(starts) >= 6.0 - 0.03 and max(starts) > 11.0
+    assert arrangement.stem_spans == (("drums", 0.0, 6.0, 0.0),)
 
 
 def test_vocals_only_in_the_verse_silence_the_instrumental_there():

@@ -380,6 +380,23 @@ def test_span_gains_ramp_in_before_the_span_and_out_before_its_end_block_by_bloc
     assert np.array_equal(rows.T, whole)
 
 
+def test_a_span_given_two_gains_moves_from_one_to_the_other_across_it_block_by_block_as_whole():
+    """"fade in the drums": (0, 1) over the span, a straight line from silence, untouched around it."""
+    from remixes.engine.render import apply_spans
+
+    n = 3 * SR
+    spans = ((1.0, 2.0, (0.0, 1.0)),)
+    whole = apply_spans(np.ones((n, 2), dtype=np.float32), spans, SR)
+    assert np.all(whole[:SR] == 1.0) and np.all(whole[2 * SR:] == 1.0)
+    assert whole[SR, 0] == 0.0 and whole[SR + SR // 2, 0] == pytest.approx(0.5, abs=1e-4)
+    assert np.all(np.diff(whole[SR:2 * SR, 0]) > 0)
+    blocks = np.concatenate([apply_spans(np.ones((b - a, 2), dtype=np.float32), spans, SR, offset=a)
+                             for a, b in ((0, 40000), (40000, 66150), (66150, n))])
+    assert np.array_equal(blocks, whole)
+    falling = apply_spans(np.ones((2, n), dtype=np.float32), ((2.0, 3.0, (1.0, 0.0)),), SR, axis=1)
+    assert falling[0, 2 * SR] == 1.0 and falling[0, -1] == pytest.approx(0.0, abs=1e-4)
+
+
 AMBIENCE_SECONDS = 24
 
 

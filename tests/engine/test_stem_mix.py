@@ -39,3 +39,23 @@ def test_a_stems_spans_change_that_stem_there_and_nothing_else():
     assert np.allclose(whole[:SR - 2205], 0.5 * drums[:SR - 2205] + other[:SR - 2205])
     assert np.allclose(whole[2 * SR:], 0.5 * drums[2 * SR:] + other[2 * SR:])
     assert np.array_equal(np.concatenate([mix[0:50000], mix[50000:n]]), whole)
+
+
+def test_a_stem_faded_in_rises_from_silence_over_its_span_and_the_others_are_as_they_were():
+    """"fade in the drums" on the kept original (a song kept as it is): the drums stem rises from silence over the
+    first seconds, block by block as in one read."""
+    from remixes.engine.pipeline import _StemMix
+
+    n = 3 * SR
+    rng = np.random.default_rng(1)
+    drums, other = (rng.standard_normal((n, 2)).astype(np.float32) * 0.1 for _ in range(2))
+    silent = np.zeros_like(drums)
+    stems = SimpleNamespace(vocals=silent, drums=drums, bass=silent, other=other)
+    mix = _StemMix(stems, {"vocals": 0.0, "drums": 1.0, "bass": 0.0, "other": 1.0},
+                   spans=(("drums", 0.0, 2.0, (0.0, 1.0)),))
+    whole = mix[0:n]
+    drums_heard = whole - other
+    rise = [float(np.sqrt(np.mean(drums_heard[a:a + SR // 2] ** 2))) for a in range(0, 2 * SR, SR // 2)]
+    assert rise[0] < 0.25 * rise[-1] and all(a < b for a, b in zip(rise, rise[1:]))
+    assert np.allclose(whole[2 * SR:], drums[2 * SR:] + other[2 * SR:])
+    assert np.array_equal(np.concatenate([mix[0:30000], mix[30000:n]]), whole)

@@ -873,7 +873,7 @@ def test_the_plan_names_the_instruments_taken_out():
     ("lofi, no drums in the verse, add strings in the chorus",
      [("verse", "every", "drums", None, False), ("chorus", "every", "strings", 0.0, True)]),
     ("bigger drums in the chorus", [("chorus", "every", "drums", 6.0, False)]),
-    ("drums kick in at the chorus", [("chorus", "every", "drums", 0.0, True)]),
+    ("drums kick in at the chorus", [("chorus", "before", "drums", None, False)]),
     ("quiet intro, loud chorus", [("intro", "every", "mix", -4.0, False), ("chorus", "every", "mix", 4.0, False)]),
     ("lofi, no drums in the intro and outro",
      [("intro", "every", "drums", None, False), ("outro", "every", "drums", None, False)]),
@@ -906,6 +906,66 @@ def test_a_change_said_of_a_part_of_the_song_is_made_there_only(prompt, changes)
         assert plan.instruments == alone.instruments and plan.style == alone.style
     said = [line for line in plan.understood if line.startswith("Song part: ") and "whole song" not in line]
     assert len(said) == len(changes)
+
+
+@pytest.mark.parametrize("prompt, changes", [
+    # a part coming in: left out before that part of the song, or up to its end ("after")
+    ("rock, drums come in at the chorus", [("chorus", "before", "drums", None)]),
+    ("rock, the drums start at the first chorus", [("chorus", "before", "drums", None)]),
+    ("rock, bring in the drums at the second verse", [("verse", "before_2", "drums", None)]),
+    ("rock, the drums and bass come in after the intro",
+     [("intro", "through", "drums", None), ("intro", "through", "bass", None)]),
+    ("rock, no drums until after the intro", [("intro", "through", "drums", None)]),
+    ("rock, intro with piano, then the drums kick in at the chorus",
+     [("intro", "every", "piano", 4.0), ("chorus", "before", "drums", None)]),
+    # going out: left out there, from its start on, or after its end
+    ("rock, the guitar drops out in the verse", [("verse", "every", "guitar", None)]),
+    ("rock, the drums drop out at the last chorus", [("chorus", "from_last", "drums", None)]),
+    ("rock, the drums stop at the last chorus", [("chorus", "from_last", "drums", None)]),
+    ("rock, no vocals after the second chorus", [("chorus", "after_2", "vocals", None)]),
+    ("rock, drums only from the chorus on", [("chorus", "before", "drums", None)]),
+    # fading in over the first seconds, out over the last
+    ("rock, fade in the drums", [("fade_in", "8s", "drums", None)]),
+    ("rock, let the drums come in slowly", [("fade_in", "8s", "drums", None)]),
+    ("rock, slowly bring in the drums at the start", [("fade_in", "8s", "drums", None)]),
+    ("rock, fade in the drums over 20 seconds", [("fade_in", "20s", "drums", None)]),
+    ("rock, fade the guitar in over 4 bars", [("fade_in", "4bars", "guitar", None)]),
+    ("rock, fade out the vocals at the end", [("fade_out", "8s", "vocals", None)]),
+    ("rock, the vocals fade out", [("fade_out", "8s", "vocals", None)]),
+])
+def test_a_part_coming_in_going_out_or_fading_in_or_out(prompt, changes):
+    """"drums come in at the chorus" kept the drums to the choruses, "the drums stop at the last chorus" turned them
+    up there, "the drums start at the first chorus" cut the version to start there, "fade in the drums" was not
+    read at all and "let the drums come in slowly" slowed the song. Each is now the part left out before or after
+    that part of the song, or its level rising over the first seconds (falling over the last); none is a tempo, a
+    length, a level or the whole version's fade."""
+    plan = interpret(prompt)
+    assert [(c.section, c.which, c.target, c.db) for c in plan.sections] == changes
+    assert plan.tempo_factor == 1.0 and plan.start == "" and plan.fade_in == plan.fade_out == 0.0
+    assert plan.levels == {} and plan.ignored_words == ()
+    said = [line for line in plan.understood if line.startswith("Song part: ")]
+    assert len(said) == len(changes)
+    fades = [line for line in said if "fade" in line]
+    assert all(("over the first" in line) == ("fade in" in line) for line in fades)
+
+
+def test_a_part_coming_in_that_the_style_lacks_is_added_from_there():
+    plan = interpret("lofi with a saxophone coming in at the second chorus")
+    assert "Adds: saxophone" in plan.understood and plan.instruments["lead"] in range(64, 72)
+    assert [(c.section, c.which, c.target) for c in plan.sections] == [("chorus", "before_2", "saxophone")]
+    playing = interpret("rock, the guitar comes in at the chorus")
+    assert not any(line.startswith("Adds:") for line in playing.understood)
+
+
+@pytest.mark.parametrize("prompt", ["fade in the drums", "drums come in at the chorus", "fade out the vocals",
+                                    "no vocals after the last chorus", "the bass drops out in the verse"])
+def test_a_part_of_the_songs_own_stems_changed_in_a_part_of_it_keeps_the_song_as_it_is(prompt):
+    """No style named and only the song's own vocal, drums or bass changed in a part of it: the song's stems do it,
+    as "no drums" does (it was a Pop remix, "fade out the vocals" took the vocal out of the whole song)."""
+    plan = interpret(prompt)
+    assert plan.as_is and plan.keep_vocals and len(plan.sections) == 1
+    assert not any(line.startswith("Adds:") for line in plan.understood)
+    assert not interpret("add strings in the chorus").as_is
 
 
 def test_a_part_added_in_a_part_of_the_song_is_added_to_the_band():
@@ -1447,13 +1507,15 @@ def test_a_version_to_meditate_to_is_ambient_and_an_oud_is_not_loud():
     ("fade out the drums", 0.0, None)])
 def test_a_part_faded_out_is_that_part_and_not_the_whole_version(prompt, fade_out, removed_in_chorus):
     """"fade out the vocals in the chorus" faded the whole version out; "fade out the music at the end" named a part
-    of the song nothing changed."""
+    of the song nothing changed. "fade out the drums" took the drums out of the whole song: they now fade out over
+    its last seconds (test_a_part_coming_in_going_out_or_fading_in_or_out)."""
     plan = interpret(prompt)
     assert plan.fade_out == fade_out
     if removed_in_chorus:
         assert [(c.section, c.target, c.db) for c in plan.sections] == [("chorus", removed_in_chorus, None)]
     assert not any(line.startswith("Song part") and "alike" in line for line in plan.understood)
-    assert interpret("fade out the drums").drums is None
+    drums = interpret("fade out the drums")
+    assert drums.removed == () and [(c.section, c.target) for c in drums.sections] == [("fade_out", "drums")]
 
 
 @pytest.mark.parametrize("prompt, repeat, min_length", [
@@ -2032,7 +2094,10 @@ def test_a_kids_song_is_a_style_of_its_own(prompt, style):
     ("no hi hats", False), ("remove the guitar", False), ("add some bass", False),
     ("lofi with reverb", False), ("slowed and reverb", False), ("more guitar", False),
     ("make it happier", False), ("add a build up before the chorus", False), ("make it better", False), ("", False),
-    ("same tempo", False), ("the vocals", False), ("make it cleaner", False), ("louder vocals in the chorus", False),
+    ("same tempo", False), ("the vocals", False), ("make it cleaner", False),
+    # the song's own vocal, drums or bass changed in a part of the song: its stems do it
+    ("louder vocals in the chorus", True), ("no drums in the intro", True), ("fade in the drums", True),
+    ("strings in the chorus", False),
 ])
 def test_a_prompt_that_only_treats_the_sound_keeps_the_song_as_it_is(prompt, as_is):
     """"add reverb", "nightcore", "8d audio", "remove the vocals" named no style and were a Pop remix (a new band,
