@@ -426,7 +426,7 @@ def section_spans(change: SectionChange, sections, bar_seconds: float = 2.0) -> 
     return runs[:1] if change.which == "first" else runs[-1:] if change.which == "last" else runs
 
 
-_BY_TIME = ("first_half", "second_half", "start", "end")  # parts of the song by time, whatever their labels
+_BY_TIME = ("first_half", "second_half", "start", "end", "middle")  # parts of the song by time, whatever their labels
 _RELATIONS = ("before", "after", "from", "through")  # SectionChange.which: a stretch beside a part of the song
 PART_FADES = ("fade_in", "fade_out")  # SectionChange.section: a part rising over the first seconds, or falling over
 # the last
@@ -435,12 +435,17 @@ _EDGE_SECONDS = 15.0  # "the start", "the end": the sections there, this long at
 
 def _by_time(label: str, sections) -> list:
     """The sections a part of the song named by time holds: the first or second half (by each section's middle),
-    or the sections from the start or up to the end lasting _EDGE_SECONDS at least; [] for a label."""
+    the middle (the sections whose middle is in the song's middle third, or the one at its middle), or the
+    sections from the start or up to the end lasting _EDGE_SECONDS at least; [] for a label."""
     if label not in _BY_TIME or not sections:
         return []
     middle = sections[-1].end / 2
     if label in ("first_half", "second_half"):
         return [s for s in sections if ((s.start + s.end) / 2 < middle) == (label == "first_half")]
+    if label == "middle":
+        third = sections[-1].end / 3
+        return [s for s in sections if third <= (s.start + s.end) / 2 <= 2 * third] or \
+            [s for s in sections if s.start <= middle < s.end][:1]
     chosen, total = [], 0.0
     for section in sections if label == "start" else sections[::-1]:
         chosen.append(section)

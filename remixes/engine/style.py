@@ -2019,6 +2019,8 @@ def _section_label(text: str) -> tuple[str | None, str]:
     """A section word's label (SECTION_LABELS; None for a part the analysis does not tell apart) and which of
     them: "every", "first" or "last"."""
     words = text.split()
+    if len(words) > 1 and words[-1] in ("section", "part"):  # "the chorus section", "the middle part"
+        words = words[:-1]
     if words[-1] == "with":  # "start with just piano", "end with a guitar solo"
         return ("start" if words[0] in ("start", "starts", "begin", "begins", "open", "opens") else "end"), "every"
     if words[-1] == "half":
@@ -2035,7 +2037,7 @@ def _section_scope(hits: list[_Hit], k: int, taken: list[_Hit], tokens: list[str
     drums or bass in the verse"), else right after it ("in the chorus add strings", "make the chorus bigger"),
     passing over those another part of the song took (`taken`), and not into a feeling said of the next one ("the
     verse and a bigger chorus"), nor over a word that puts them elsewhere ("a drum fill before the chorus")."""
-    passed = ("intensity", "consumed", "level_after") + _CUES
+    passed = ("intensity", "consumed", "level_after", "solo") + _CUES  # ("a guitar solo in the chorus")
 
     def free(h: _Hit) -> bool:
         return _scopable(h) and not any(h is t for t in taken)

@@ -491,7 +491,8 @@ STYLE_TABLE: tuple[StyleSpec, ...] = (
         keep_original=0.4, keep_vocals=True,
         effects=(fx("compressor", threshold_db=-18.0, ratio=3.0),),
         palette=("#c1121f", "#fdf0d5", "#003049", "#e9c46a", "#2a9d8f"),
-        words=("arabic", "arab", "middle eastern", "middle east", "belly dance", "belly dancing", "bellydance",
+        words=("arabic", "arab", "middle eastern", "middle east", "the middle east", "the middle eastern",
+               "belly dance", "belly dancing", "bellydance",
             "oriental", "egyptian", "turkish", "persian", "arabian", "shaabi", "khaleeji", "dabke", "rai", "mizrahi",
             "arabesque"),
         signature={"lead": P.SHAMISEN},
@@ -1190,13 +1191,15 @@ SECTION_WORDS = tuple(f"{article} {part}" for article in ("the", "every", "each"
     "the ending", "start with", "starts with", "begin with", "begins with", "open with", "opens with", "end with",
     "ends with", "finish with", "finishes with", "close with", "closes with",
     # a part fading in at the start or out at the end ("fade in the drums", read by style._extract_entrances)
-    "the fadein", "the fadeout")
+    "the fadein", "the fadeout",
+    # the middle of the song by time: "a guitar solo in the middle", "make the middle part quieter"
+    "the middle", "the middle part", "the middle section", "middle part", "middle section")
 # The song part a section word names, as the analysis labels its sections (analyse._sections: by energy, the
 # loudest are the choruses; a drop is one); a bridge, a breakdown or a pre-chorus is not told apart there
 SECTION_LABELS = {"chorus": "chorus", "choruses": "chorus", "hook": "chorus", "refrain": "chorus", "drop": "chorus",
                   "drops": "chorus", "verse": "verse", "verses": "verse", "intro": "intro", "intros": "intro",
                   "outro": "outro", "outros": "outro", "beginning": "start", "start": "start", "end": "end",
-                  "ending": "end", "fadein": "fade_in", "fadeout": "fade_out"}  # "half": "first_half" or
+                  "ending": "end", "fadein": "fade_in", "fadeout": "fade_out", "middle": "middle"}  # "half": "first_half" or
 # "second_half" (style._section_label)
 # Right before a part of the song, the stretch before or after it: "no drums until the chorus", "strings after the
 # intro" (before the first of them, after the first, or the one the prompt names: "the last", "the second"); "from"

@@ -742,6 +742,7 @@ def test_the_songs_own_part_kept_keeps_more_of_its_accompaniment_as_it_sounds(pr
     ("chorus", "from", [(3.0, 12.0)]), ("chorus", "through", [(0.0, 9.0)]), ("verse", "after_1", [(3.0, 12.0)]),
     ("chorus", "before_2", []), ("chorus", "from_last", [(3.0, 12.0)]), ("outro", "before_3", []),
     ("fade_in", "4s", [(0.0, 4.0)]), ("fade_out", "2s", [(10.0, 12.0)]), ("fade_in", "1bars", [(0.0, 2.0)]),
+    ("middle", "every", [(3.0, 9.0)]),  # the sections whose middle is in the song's middle third
 ])
 def test_parts_of_the_song_by_name_by_time_and_before_or_after_one(section, which, spans):
     from remixes.engine.arrange import section_spans
@@ -823,6 +824,14 @@ def test_only_piano_in_the_verse_leaves_everything_else_out_there():
             assert after.notes and min(n[0] for n in after.notes) >= 6.0 - 0.03, after.role
     assert sorted(stem for stem, *_ in arrangement.stem_spans) == ["bass", "bass_pad", "drums", "other", "other_pad"]
     assert arrangement.vocal_spans == ((0.0, 6.0, 0.0),)
+
+
+def test_the_middle_of_a_song_of_one_long_section_is_that_section():
+    from remixes.engine.arrange import section_spans
+    from remixes.engine.style import SectionChange
+
+    sections = (Section(0.0, 10.0, "intro", 0.3), Section(10.0, 90.0, "verse", 0.6), Section(90.0, 100.0, "outro", 0.3))
+    assert section_spans(SectionChange("middle", "every", "mix", (), -4.0), sections) == [(10.0, 90.0)]
 
 
 @pytest.mark.parametrize("which, section, spans", [("30s", "start", [(0.0, 30.0)]), ("8bars", "start", [(0.0, 16.0)]),

@@ -949,6 +949,20 @@ def test_a_part_coming_in_going_out_or_fading_in_or_out(prompt, changes):
     assert all(("over the first" in line) == ("fade in" in line) for line in fades)
 
 
+@pytest.mark.parametrize("prompt, change", [
+    ("make the middle part quieter", ("middle", "mix", -4.0, False)),  # was a soft Piano ballad, "middle" unread
+    ("add a guitar in the middle", ("middle", "guitar", 4.0, False)),
+    ("add a sax solo at the end", ("end", "saxophone", 0.0, True)),  # was added to the whole song
+    ("add a guitar solo in the chorus", ("chorus", "guitar", 4.0, False)),  # Pop plays a guitar: louder there
+    ("no drums in the chorus section", ("chorus", "drums", None, False)),  # was "not told apart in the song"
+])
+def test_the_middle_a_solo_and_a_section_said_with_section_are_parts_of_the_song(prompt, change):
+    plan = interpret(prompt)
+    assert [(c.section, c.target, c.db, c.only_there) for c in plan.sections] == [change]
+    assert plan.ignored_words == () and not any("alike" in line for line in plan.understood)
+    assert interpret("make it sound like the middle east").style == "arabic"
+
+
 def test_a_part_coming_in_that_the_style_lacks_is_added_from_there():
     plan = interpret("lofi with a saxophone coming in at the second chorus")
     assert "Adds: saxophone" in plan.understood and plan.instruments["lead"] in range(64, 72)
