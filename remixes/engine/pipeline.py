@@ -1425,6 +1425,19 @@ def excerpt(plan: StylePlan, arrangement, seconds: float) -> tuple[float, float,
     elif plan.end == "after_chorus":  # "just the chorus": the chorus it starts at, to its end
         end = next((b for a, b, label in sections if label == "chorus" and abs(a - start) < 1e-6 and
                     b - a >= MIN_EXCERPT), end)
+    elif plan.end.startswith("after_chorus_"):  # "end after the second chorus": the end of that one
+        number = int(plan.end.rsplit("_", 1)[1])
+        choruses: list[list[float]] = []  # neighbouring chorus sections are one chorus
+        for a, b, label in sections:
+            if label == "chorus" and choruses and abs(choruses[-1][1] - a) < 1e-6:
+                choruses[-1][1] = b
+            elif label == "chorus":
+                choruses.append([a, b])
+        if len(choruses) >= number and choruses[number - 1][1] > start + MIN_EXCERPT:
+            end = choruses[number - 1][1]
+        else:
+            notes.append(f"Asked to end after chorus {number}, but the song has {len(choruses)} found: it ends as "
+                         "it did.")
     length = plan.max_length or ((end - start) * plan.length_fraction if plan.length_fraction < 1 else 0.0)
     if plan.length_delta < 0:  # "make it 30 seconds shorter": the song's own length less that
         length = max(MIN_EXCERPT, (end - start) + plan.length_delta)

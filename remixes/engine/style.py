@@ -130,7 +130,8 @@ class StylePlan:
     tuning: float = 0.0  # "432 hz": cents the finished mix is retuned by (from the standard A = 440 Hz), its tempo kept
     tempo_delta: float = 0.0  # "10 bpm faster": bpm added to the song's own tempo (tempo_factor is then 1)
     # the stretch of the song the version keeps: from "start" ("" the beginning, "after_intro", "chorus": the first
-    # one), up to "end" ("" the end, "before_outro", "after_chorus": the end of the chorus it starts at), at most
+    # one), up to "end" ("" the end, "before_outro", "after_chorus": the end of the chorus it starts at,
+    # "after_chorus_2": the end of the song's second chorus), at most
     # `max_length` seconds, or `length_fraction` of it
     # how the band plays: "tight" (on the grid) / "loose" (humanised more), "staccato" / "legato" (note lengths)
     timing_feel: str = ""
@@ -443,6 +444,13 @@ _START_PATTERNS = (
 # first chorus alone, from its start to its end
 _CHORUS_ONLY = re.compile(r"(?:\b(?:(?:keep|play|give\s+me)\s+)?(?:just|only)\s+the\s+(?:first\s+)?(?:chorus|hook)|"
                           r"\b(?:the\s+)?(?:chorus|hook)\s+only)(?=\s*(?:$|[,.;!]|(?:and|please|but|with)\b))")
+# "end after the first chorus", "stop after the second chorus", "just the first verse and chorus" (parts of the song
+# that changed nothing): the version ends at the end of that chorus (pipeline.excerpt), "after_chorus_2"
+_END_AFTER = re.compile(r"\b(?:(?:end|ends|finish|stop|cut|fade)\s+(?:it\s+|the\s+(?:song|track)\s+)?(?:off\s+|out\s+)?"
+                        r"(?:right\s+)?after\s+the\s+(first|second|third|1st|2nd|3rd)\s+(?:chorus|hook|drop)|"
+                        r"(?:keep\s+|play\s+|give\s+me\s+)?(?:just|only)\s+the\s+(first)\s+verse\s+and\s+(?:the\s+)?"
+                        r"(?:first\s+)?(?:chorus|hook))\b")
+_ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3}
 _END_PATTERN = re.compile(r"\b(?:skip|cut|remove|drop|lose|ditch|trim)\s+(?:out\s+|off\s+)?the\s+outro\b|"
                           r"\b(?:no|without\s+(?:the|an|any))\s+outro\b|"
                           r"\b(?:end|finish)\s+(?:it\s+)?(?:on|with|after)\s+the\s+(?:last\s+)?(?:chorus|hook)\b")
@@ -517,6 +525,10 @@ def _extract_length(text: str) -> tuple[dict, str, list[str]]:
         if match:
             asked["start"] = start
             text = text[:match.start()] + " , " + text[match.end():]
+    match = _END_AFTER.search(text)
+    if match:
+        asked["end"] = f"after_chorus_{_ORDINALS[match.group(1) or match.group(2)]}"
+        text = text[:match.start()] + " , " + text[match.end():]
     match = _END_PATTERN.search(text)
     if match:
         asked["end"] = "before_outro"
@@ -547,6 +559,9 @@ def _extract_length(text: str) -> tuple[dict, str, list[str]]:
         notes.append("Length: starts at the first chorus")
     if asked.get("end") == "after_chorus":
         notes.append("Length: the first chorus alone (from its start to its end)")
+    elif asked.get("end", "").startswith("after_chorus_"):
+        which = {1: "first", 2: "second", 3: "third"}[int(asked["end"].rsplit("_", 1)[1])]
+        notes.append(f"Length: ends after the {which} chorus")
     elif asked.get("end"):
         notes.append("Length: ends before the outro")
     if asked.get("max_length") and not exact:
@@ -1763,6 +1778,7 @@ def interpret(prompt: str) -> StylePlan:
             if not own:
                 artists.setdefault(hit.value, hit.text)
     _reread_comparison(hits)
+    _reread_feelings_of_the_words(hits, tokens)
     _reread_level_words(hits)
     _reread_not_too(hits)
     _reread_too(hits)
@@ -2204,6 +2220,17 @@ def section_change_words(change: SectionChange) -> str:
     if change.db is None:
         return f"{change.target} left out there"
     return f"{change.target} {change.db:+g} dB there"
+
+
+_WORDS_OF_THE_SONG = ("lyrics", "lyric", "words", "story", "message", "meaning", "text", "subject", "topic")
+
+
+def _reread_feelings_of_the_words(hits: list[_Hit], tokens: list[str]) -> None:
+    """"make it happier but keep the sad lyrics", "a dance song with dark lyrics": a feeling right before the song's
+    words says what they are, not how the remix should feel (it made the remix sad, in minor)."""
+    for hit in hits:
+        if hit.kind == "modifier" and tokens[hit.end:hit.end + 1] and tokens[hit.end] in _WORDS_OF_THE_SONG:
+            hit.kind = "consumed"
 
 
 def _reread_comparison(hits: list[_Hit]) -> None:

@@ -576,6 +576,25 @@ def test_the_stretch_a_version_keeps_starts_and_ends_on_the_songs_sections_and_d
     assert "the song has none apart" in pipeline.excerpt(interpret("skip the intro"), bare, 80.0)[2][0]
 
 
+@pytest.mark.parametrize("prompt, expected, said", [
+    ("end after the first chorus", (0.0, 50.0), "Cut to 0:00-0:50"),  # its two neighbouring sections are one
+    ("pop, stop after the second chorus", (0.0, 75.0), "Cut to 0:00-1:15"),
+    ("just the first verse and chorus", (0.0, 50.0), "Cut to 0:00-0:50"),  # "Adds: chorus" (the effect) before
+    ("skip the intro, end after the 2nd chorus", (10.0, 75.0), "Cut to 0:10-1:15"),
+    ("end after the third chorus", (0.0, 80.0), "the song has 2 found: it ends as it did")])
+def test_a_version_asked_to_end_after_a_chorus_ends_at_the_end_of_that_one(prompt, expected, said):
+    from remixes.engine.music import Section
+
+    arrangement = SimpleNamespace(bar_times=tuple(np.arange(0.0, 80.0, 2.0)), sections=(
+        Section(0.0, 10.0, "intro", 0.3), Section(10.0, 30.0, "verse", 0.6), Section(30.0, 45.0, "chorus", 1.0),
+        Section(45.0, 50.0, "chorus", 0.9), Section(50.0, 60.0, "verse", 0.6), Section(60.0, 75.0, "chorus", 1.0),
+        Section(75.0, 80.0, "outro", 0.4)))
+    plan = interpret(prompt)
+    start, end, notes = pipeline.excerpt(plan, arrangement, 80.0)
+    assert (start, end) == pytest.approx(expected)
+    assert any(said in note for note in notes) and plan.ignored_words == ()
+
+
 def test_a_version_cut_to_a_stretch_keeps_its_words_there_and_a_pickup_before_it(tmp_path, monkeypatch):
     """"start at the chorus": the version begins at the chorus (4 s), but a line sung from 3.5 s is kept whole (its
     first word was cut off); the line before it is left out, the times are the cut version's."""

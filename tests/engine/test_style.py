@@ -963,6 +963,14 @@ def test_the_middle_a_solo_and_a_section_said_with_section_are_parts_of_the_song
     assert interpret("make it sound like the middle east").style == "arabic"
 
 
+@pytest.mark.parametrize("prompt, asked", [("make it sound happier but keep the sad lyrics", "happy"),
+                                           ("dark lyrics over a happy beat", "happy")])
+def test_a_feeling_of_the_songs_words_is_not_asked_of_the_remix(prompt, asked):
+    """"keep the sad lyrics" made a remix asked to be happier sad, in minor."""
+    plan = interpret(prompt)
+    assert plan.modifiers == (asked,) and plan.mode == "major"
+
+
 def test_a_part_coming_in_that_the_style_lacks_is_added_from_there():
     plan = interpret("lofi with a saxophone coming in at the second chorus")
     assert "Adds: saxophone" in plan.understood and plan.instruments["lead"] in range(64, 72)
