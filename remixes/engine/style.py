@@ -703,9 +703,14 @@ _PART_FADE_PATTERNS = (  # (pattern, "in" / "out"); the parts are \1, the length
 )
 
 
+# "piano and vocals only": only those two ("vocals only" alone names A cappella; it was that, with a piano added)
+_PARTS_AND_VOCALS_ONLY = re.compile(r"\b" + _PARTS + r"\s+(?:and|&|\+|with)\s+(?:the\s+)?(?:vocals?|voice|singing|"
+                                    r"singer)\s+only\b")
+
+
 def _extract_entrances(text: str) -> tuple[str, dict[str, tuple[str, str]]]:
-    """"drums come in at the chorus", "the guitar drops out in the verse", "fade in the drums over 16 seconds":
-    the text with each said again as the section reader reads it, and the part fades asked ({"fade_in" /
+    """"drums come in at the chorus", "the guitar drops out in the verse", "fade in the drums over 16 seconds"
+    ("piano and vocals only": "only piano and vocals"): the text with each said again as the section reader reads it, and the part fades asked ({"fade_in" /
     "fade_out": (SectionChange.which, "8s" or "4bars", the words)}). Runs before the whole version's fades
     (_extract_fades), which leave a part's fade alone."""
     def said_again(match: re.Match, said: str) -> str:  # ("drum and bass starting at the chorus": the style)
@@ -713,6 +718,7 @@ def _extract_entrances(text: str) -> tuple[str, dict[str, tuple[str, str]]]:
 
     for pattern, said in _ENTRANCE_PATTERNS:
         text = pattern.sub(functools.partial(said_again, said=said), text)
+    text = _PARTS_AND_VOCALS_ONLY.sub(lambda match: f"only {match.group(1)} and vocals", text)
     fades: dict[str, tuple[str, str]] = {}
     for pattern, side in _PART_FADE_PATTERNS:
         while (match := pattern.search(text)) is not None:
@@ -1814,7 +1820,7 @@ def interpret(prompt: str) -> StylePlan:
     understood: list[str] = []
     as_is = surprise = False
     if main_id is None:
-        main_id, note = _default_style(hits, refused_ids, empty, tokens)
+        main_id, note = _default_style(hits, refused_ids, empty, tokens, bool(section_asks))
         suggested = note.startswith("Style:")  # a feeling or an instrument suggested one ("chill": lo-fi)
         extracted = bool(tape_stop or orbit or place or tuning or any(switches.values()) or fade_in or fade_out
                          or bpm or percent or delta or transpose or key_tonic is not None or vocal_pitch or modulation
@@ -2696,8 +2702,10 @@ def _asks_only_treatments(hits: list[_Hit], extracted: bool) -> bool:
     return extracted or any(treatment(hit) for hit in hits)
 
 
-def _default_style(hits: list[_Hit], refused_ids: list[str], empty: bool, tokens: list[str] = ()) -> tuple[str, str]:
-    """The style for a prompt that names none, and the sentence saying why."""
+def _default_style(hits: list[_Hit], refused_ids: list[str], empty: bool, tokens: list[str] = (),
+                   in_parts: bool = False) -> tuple[str, str]:
+    """The style for a prompt that names none, and the sentence saying why (`in_parts`: the prompt asks changes in
+    parts of the song)."""
     suggestions = [(f"{h.text} {tokens[h.end]}", COVER_STYLES.get(_label(h.value))) for h in hits
                    if h.kind == "instrument" and h.polarity in ("plain", "add") and h.end < len(tokens)
                    and tokens[h.end] in COVER_WORDS]  # "violin cover"
@@ -2711,6 +2719,14 @@ def _default_style(hits: list[_Hit], refused_ids: list[str], empty: bool, tokens
         if h.kind == "instrument" and h.polarity in ("plain", "add") and not swapped and said \
                 and "like" in tokens[max(0, h.start - 2):h.start]:
             suggestions.append((" ".join(tokens[said[-1]:h.end]), COVER_STYLES.get(_label(h.value))))
+    # "soft acoustic guitar with light percussion", "piano and strings": the prompt names the band it describes,
+    # its first part before anything is added ("a chill song with piano": the feeling), not a solo or a part said
+    # of a part of the song ("strings after the intro")
+    first = next((h for h in hits if h.kind in ("instrument", "drums", "vocals", "add") or h.kind in _CUES), None)
+    if first is not None and first.kind == "instrument" and first.polarity == "plain" and not swapped \
+            and not in_parts and tokens[first.end:first.end + 1] != ["solo"] \
+            and not any(h.kind in ("effect", "part_effect") for h in hits):  # ("put the guitar through a phaser")
+        suggestions.append((first.text, COVER_STYLES.get(_label(first.value))))
     suggestions += [(h.text, MODIFIERS[h.value].implies if h.kind == "modifier" else
                      (GROOVE_STYLES if h.kind == "groove" else DANCE_STYLES).get(h.text))
                     for h in hits if h.kind in ("modifier", "meter", "groove") and h.polarity in ("plain", "more")]

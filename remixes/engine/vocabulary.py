@@ -1085,7 +1085,7 @@ MORE_CUES = ("more", "extra", "lots of", "more of", "turn up", "boost", "boosted
              "crank", "bump up", "beef up", "pump up", "emphasise", "emphasize", "amplify", "double", "double up",
              "bring out", "bring forward")
 ADD_CUES = ("with", "add", "adding", "plus", "featuring", "feat", "ft", "include", "including", "use", "using",
-            "bring in", "throw in", "layer", "and some", "fade in")
+            "bring in", "throw in", "layer", "and some", "fade in", "introduce", "introducing")
 # Feelings that, next to an instrument, the drums or the vocals, ask for its level instead: "softer drums",
 # "louder piano", "make the vocals quieter".
 LEVEL_COMPARATIVES = {"softer": "less", "quieter": "less", "louder": "more", "too loud": "less",

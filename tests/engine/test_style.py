@@ -971,6 +971,24 @@ def test_a_feeling_of_the_songs_words_is_not_asked_of_the_remix(prompt, asked):
     assert plan.modifiers == (asked,) and plan.mode == "major"
 
 
+@pytest.mark.parametrize("prompt, style_id", [
+    ("soft acoustic guitar with light percussion", "acoustic"),  # was a Piano ballad ("soft")
+    ("piano and strings", "piano_ballad"), ("violin", "classical"), ("saxophone", "jazz"),  # were Pop
+    ("a chill song with piano", "lofi"),  # a part added to a feeling: the feeling's
+    ("a guitar solo with distortion", "pop"), ("put the guitar through a phaser", "pop"),  # a solo, an effect
+])
+def test_a_prompt_that_describes_its_band_suggests_the_style_of_its_first_part(prompt, style_id):
+    assert interpret(prompt).style == style_id
+
+
+@pytest.mark.parametrize("prompt, only", [("piano and vocals only", ("chords", "vocals")),
+                                          ("guitar and vocals only", ("guitar", "vocals"))])
+def test_a_part_and_vocals_only_is_that_part_and_the_vocals_not_a_cappella(prompt, only):
+    """"vocals only" named A cappella before the part, which was then added to the voices."""
+    plan = interpret(prompt)
+    assert plan.only == only and plan.style != "acappella" and plan.keep_vocals
+
+
 def test_a_part_coming_in_that_the_style_lacks_is_added_from_there():
     plan = interpret("lofi with a saxophone coming in at the second chorus")
     assert "Adds: saxophone" in plan.understood and plan.instruments["lead"] in range(64, 72)
@@ -1908,7 +1926,7 @@ def test_a_cassette_a_small_speaker_and_air_are_read(prompt, effect, modifier):
 
 @pytest.mark.parametrize("prompt, style_id", [
     ("halloween version", "cinematic"), ("make it spooky", "cinematic"), ("scary", "cinematic"),
-    ("lofi but spooky", "lofi"), ("make it darker", "pop"), ("haunting piano", "pop"),
+    ("lofi but spooky", "lofi"), ("make it darker", "pop"), ("haunting piano", "piano_ballad"),
     ("late night drive", "synthwave"), ("driving at night", "synthwave"), ("make it sound like heaven", "ambient")])
 def test_spooky_a_night_drive_and_heaven_suggest_their_styles(prompt, style_id):
     """"halloween version", "make it spooky" were a Pop band in a minor key (now a film's orchestra, darker, in minor;
