@@ -1854,7 +1854,7 @@ def interpret(prompt: str) -> StylePlan:
     for refused in refused_ids:
         understood.append(f"Not: {STYLES[refused].name}")
 
-    _apply_hits(d, hits, understood)
+    _apply_hits(d, hits, understood, tokens)
     _keep_only(d, understood)
     section_changes = _section_changes(d, section_asks)
     d.notes.extend(untold)
@@ -2671,7 +2671,7 @@ AS_IS_NOTE = ("No style named: the song keeps its own arrangement and sound, and
 # words that ask nothing alone ("add", "just", "same tempo", "the vocals").
 # "cleaner", "drier", "in a small room" take away what the style's own band would add: nothing on the song itself.
 _TREATMENT_HITS = frozenset(("effect", "vocal_effect", "instrumental", "gender", "pump", "vocal_delivery",
-                             "vocal_chops"))
+                             "vocal_chops", "vocal_tune", "vocal_harmony"))  # (the kept vocal is tuned, doubled)
 _NEUTRAL_HITS = frozenset(("add", "more", "less", "drop", "not", "only", "keep", "too", "intensity", "own_tempo",
                            "vocals", "swap"))
 _TREATMENT_MODIFIERS = frozenset(("slow", "fast", "sped_up", "spacious", "underwater", "radio", "bass_boost", "thin",
@@ -2744,8 +2744,17 @@ def _default_style(hits: list[_Hit], refused_ids: list[str], empty: bool, tokens
     return style_id, f"No style recognised in the prompt, so a {name} remix is made."
 
 
-def _apply_hits(d: _Draft, hits: list[_Hit], understood: list[str]) -> None:
+_CARRYING = frozenset(("playing", "plays", "play", "carrying", "carries", "carry", "taking", "takes", "take",
+                       "singing", "sings", "on", "over", "the", "a", "its", "lead", "for", "doing", "does"))
+
+
+def _apply_hits(d: _Draft, hits: list[_Hit], understood: list[str], tokens: list[str] = ()) -> None:
+    # where a solo follows a part: right after it ("a guitar solo"), or said of it ("a saxophone playing the melody")
     solo_positions = {h.start for h in hits if h.kind == "solo"}
+    for h in hits:
+        if h.kind == "instrument" and any(start > h.end and start - h.end <= 3 and set(tokens[h.end:start]) <= _CARRYING
+                                          for start in solo_positions):
+            solo_positions.add(h.end)
     for hit in hits:
         polarity, k = hit.polarity, hit.intensity
         if polarity == "exempt":  # "reverb on everything except the vocals": the vocals dry, another part as it is

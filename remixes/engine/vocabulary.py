@@ -1025,7 +1025,7 @@ KIT_WORDS = {
 VOCAL_WORDS = ("vocals", "vocal", "voice", "voices", "singing", "singer", "lyrics", "lead vocal", "lead vocals",
                "vox", "sing", "sings", "sung")  # "a cappella" names a style (voices only)
 EFFECT_WORDS = {
-    "reverb": "reverb", "reverbs": "reverb", "vocal reverb": "vocal_reverb", "reverb on the vocals": "vocal_reverb",
+    "reverb": "reverb", "reverbs": "reverb", "gated reverb": "reverb", "vocal reverb": "vocal_reverb", "reverb on the vocals": "vocal_reverb",
     "reverb on vocals": "vocal_reverb", "reverb on the vocal": "vocal_reverb", "reverb on the voice": "vocal_reverb",
     "reverb on the singer": "vocal_reverb", "reverb in the vocals": "vocal_reverb", "echo": "delay", "echoes": "delay",
     "echoey": "delay", "delay": "delay",
@@ -1368,7 +1368,7 @@ uh oh yeah yo sure maybe perhaps approach treatment rendition take that's there'
 drenched soaked dripping swimming bathed plenty tons loads before after
 what's who's aren't can't won't day days morning evening afternoon weekend baby babies kids children theme
 record band time times people someone anyone everyone audio sample samples clip loop loops playing play played
-plays listen listening hear themed
+plays listen listening hear themed mix carrying carries carry
 """.split())
 
 
@@ -1436,7 +1436,8 @@ MODIFIERS: dict[str, Modifier] = {
     ),
     "dark": Modifier(
         words=("dark", "darker", "moody", "gloomy", "sinister", "ominous", "night", "nighttime", "midnight", "evil",
-               "brooding", "mysterious", "noir", "gothic", "goth", "villain", "late night", "haunting"),
+               "brooding", "mysterious", "noir", "gothic", "goth", "villain", "late night", "haunting", "moodier",
+               "gloomier"),
         label="darker", opposite="bright", brightness=-0.4, mode="minor", mood="dark", lightness=-0.18,
     ),
     # darker, and with no style named a film's orchestra ("halloween version", "make it spooky": a Pop band in minor)
@@ -1468,7 +1469,8 @@ MODIFIERS: dict[str, Modifier] = {
     ),
     "spacious": Modifier(
         words=("spacious", "space", "spacey", "spacy", "wide", "wider", "huge space", "cavernous", "roomy",
-               "open", "expansive", "cathedral", "far away", "distant", "ambience", "atmosphere"),
+               "open", "expansive", "cathedral", "far away", "distant", "ambience", "atmosphere", "stadium",
+               "arena", "in a stadium", "in an arena"),
         opposite="dry", reverb=0.3, vocal_reverb=0.2,
         effect_defaults={"delay": {"seconds": 0.38, "feedback": 0.3, "mix": 0.15}},
     ),
@@ -1602,7 +1604,7 @@ MODIFIERS: dict[str, Modifier] = {
         lowpass_hz=700.0, reverb=0.2, brightness=-0.8,
     ),
     "radio": Modifier(
-        words=("radio", "telephone", "phone", "am radio", "walkie talkie", "megaphone", "old radio",
+        words=("radio", "telephone", "phone", "am radio", "walkie talkie", "megaphone", "old radio", "phone call",
                # a small speaker's thin, boxy sound (were unread)
                "phone speaker", "phone speakers", "cheap speaker", "cheap speakers", "laptop speaker",
                "laptop speakers", "tiny speaker", "tiny speakers", "small speaker", "small speakers",

@@ -989,6 +989,25 @@ def test_a_part_and_vocals_only_is_that_part_and_the_vocals_not_a_cappella(promp
     assert plan.only == only and plan.style != "acappella" and plan.keep_vocals
 
 
+@pytest.mark.parametrize("prompt, read", [
+    ("a darker, moodier version with more bass", "Feel: darker"), ("make it sound like a live concert in a stadium",
+                                                                   "Feel: spacious"),
+    ("club mix", "Style: EDM"), ("80s synthpop with gated reverb drums", "Reverb on the drums (that part alone)"),
+    ("make it sound like a phone call", "Feel: radio"), ("a violin carrying the melody", "Adds: violin"),
+])
+def test_words_that_were_left_unread(prompt, read):
+    plan = interpret(prompt)
+    assert read in plan.understood and plan.ignored_words == ()
+
+
+def test_a_part_playing_the_melody_takes_the_lead():
+    """"a piano playing the melody": the piano plays the song's melody (the lead), not only its chords."""
+    from remixes.engine.vocabulary import P
+
+    assert interpret("rock, a piano playing the melody").instruments["lead"] == P.ACOUSTIC_GRAND_PIANO
+    assert "lead" not in interpret("rock with piano").instruments
+
+
 def test_a_part_coming_in_that_the_style_lacks_is_added_from_there():
     plan = interpret("lofi with a saxophone coming in at the second chorus")
     assert "Adds: saxophone" in plan.understood and plan.instruments["lead"] in range(64, 72)
@@ -2129,6 +2148,8 @@ def test_a_kids_song_is_a_style_of_its_own(prompt, style):
     ("remove the drums", True), ("no drums", True), ("a drumless version", True), ("more bass", True),
     ("less drums", True),
     ("change the singer to a man", True),
+    # the song's own vocal tuned, robotic or doubled: the kept vocal is (they were a Pop remix)
+    ("autotune the vocals", True), ("make the vocals sound like a robot", True), ("add harmonies to the vocals", True),
     # a style named or suggested, the band asked (a piece of its kit, a part inside the song's "other" stem), a
     # feeling, or nothing read: a remix as before
     ("no hi hats", False), ("remove the guitar", False), ("add some bass", False),
