@@ -1025,12 +1025,17 @@ KIT_WORDS = {
 VOCAL_WORDS = ("vocals", "vocal", "voice", "voices", "singing", "singer", "lyrics", "lead vocal", "lead vocals",
                "vox", "sing", "sings", "sung")  # "a cappella" names a style (voices only)
 EFFECT_WORDS = {
-    "reverb": "reverb", "reverbs": "reverb", "gated reverb": "reverb", "vocal reverb": "vocal_reverb", "reverb on the vocals": "vocal_reverb",
+    "reverb": "reverb", "reverbs": "reverb", "gated reverb": "reverb", "vocal reverb": "vocal_reverb",
+    "reverb on the vocals": "vocal_reverb",
     "reverb on vocals": "vocal_reverb", "reverb on the vocal": "vocal_reverb", "reverb on the voice": "vocal_reverb",
     "reverb on the singer": "vocal_reverb", "reverb in the vocals": "vocal_reverb", "echo": "delay", "echoes": "delay",
     "echoey": "delay", "delay": "delay",
     "distortion": "distortion", "overdrive": "distortion", "vinyl": "vinyl", "crackle": "vinyl",
-    "vinyl crackle": "vinyl", "record crackle": "vinyl", "tape": "tape", "tape saturation": "tape",
+    "vinyl crackle": "vinyl", "record crackle": "vinyl",
+    # the song played on a record player: its crackle on the song as it is (were the vintage feel: a lo-fi remix)
+    "record player": "vinyl", "old record player": "vinyl", "gramophone": "vinyl", "old gramophone": "vinyl",
+    "phonograph": "vinyl", "turntable": "vinyl", "old record": "vinyl",
+    "vinyl record": "vinyl", "old vinyl": "vinyl", "tape": "tape", "tape saturation": "tape",
     "cassette": "tape", "cassette tape": "tape", "on cassette": "tape", "on tape": "tape", "vhs": "tape",
     "walkman": "tape", "tape deck": "tape",
     "chorus": "chorus", "chorus effect": "chorus", "the chorus effect": "chorus", "phaser": "phaser",
@@ -1120,7 +1125,8 @@ IDIOMS = ("kick off", "kicks off", "kicking off", "kicked off", "kick in", "kick
 # as "beats"): the style they are known for, when the prompt names no genre ("this metallica song as a lullaby": the
 # artist is the song's, the genre named is asked).
 ARTIST_STYLES = {
-    "daft punk": "house", "the beatles": "rock", "beatles": "rock", "taylor swift": "pop", "billie eilish": "pop",
+    "daft punk": "house", "berlin": "techno", "berghain": "techno", "the beatles": "rock", "beatles": "rock",
+    "taylor swift": "pop", "billie eilish": "pop",
     "ariana grande": "pop", "dua lipa": "pop", "ed sheeran": "acoustic", "bob dylan": "acoustic",
     "bon iver": "acoustic", "bob marley": "reggae", "metallica": "metal", "iron maiden": "metal",
     "black sabbath": "metal", "nirvana": "rock", "led zeppelin": "rock", "ac dc": "rock", "ramones": "punk",
@@ -1368,7 +1374,7 @@ uh oh yeah yo sure maybe perhaps approach treatment rendition take that's there'
 drenched soaked dripping swimming bathed plenty tons loads before after
 what's who's aren't can't won't day days morning evening afternoon weekend baby babies kids children theme
 record band time times people someone anyone everyone audio sample samples clip loop loops playing play played
-plays listen listening hear themed mix carrying carries carry
+plays listen listening hear themed mix carrying carries carry class shop
 """.split())
 
 
@@ -1423,7 +1429,8 @@ MODIFIERS: dict[str, Modifier] = {
     "chill": Modifier(
         words=("chill", "chilled", "chilling", "calm", "calmer", "relaxing", "relaxed", "mellow", "smooth",
                "peaceful", "cozy", "cosy", "lazy", "easy", "easygoing", "serene", "tranquil", "soothing", "zen",
-               "study", "studying", "focus", "concentration", "sunday", "coffee", "cafe", "rainy", "rain", "smoother"),
+               "study", "studying", "focus", "concentration", "sunday", "coffee", "cafe", "rainy", "rain", "smoother",
+               "coffee shop"),
         opposite="energetic", implies="lofi", tempo=0.93, energy=-0.2, reverb=0.1, brightness=-0.1, mood="calm",
     ),
     "energetic": Modifier(
@@ -1477,7 +1484,7 @@ MODIFIERS: dict[str, Modifier] = {
     "vintage": Modifier(
         words=("vintage", "retro", "old", "older", "old school", "oldschool", "classic", "analog", "analogue",
                "old fashioned", "20s", "30s", "40s", "60s", "70s", "90s", "50s", "twenties", "sixties", "seventies",
-               "nineties", "fifties", "throwback", "antique", "gramophone", "record player"),
+               "nineties", "fifties", "throwback", "antique"),
         opposite="clean", implies="lofi", lowpass_hz=9000.0, brightness=-0.2, mood="nostalgic", saturation=-0.25,
     ),
     "heavy": Modifier(

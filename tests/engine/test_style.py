@@ -994,6 +994,8 @@ def test_a_part_and_vocals_only_is_that_part_and_the_vocals_not_a_cappella(promp
                                                                    "Feel: spacious"),
     ("club mix", "Style: EDM"), ("80s synthpop with gated reverb drums", "Reverb on the drums (that part alone)"),
     ("make it sound like a phone call", "Feel: radio"), ("a violin carrying the melody", "Adds: violin"),
+    ("make it sound like an old record player", "Adds: vinyl"), ("a version for a yoga class", "Style: Ambient"),
+    ("make it sound like a coffee shop", "Tempo: slower (x0.93)"), ("berlin", "Style: Techno (“berlin” suggests it)"),
 ])
 def test_words_that_were_left_unread(prompt, read):
     plan = interpret(prompt)
@@ -2150,6 +2152,7 @@ def test_a_kids_song_is_a_style_of_its_own(prompt, style):
     ("change the singer to a man", True),
     # the song's own vocal tuned, robotic or doubled: the kept vocal is (they were a Pop remix)
     ("autotune the vocals", True), ("make the vocals sound like a robot", True), ("add harmonies to the vocals", True),
+    ("make it sound like an old record player", True),  # its crackle on the song (was a lo-fi remix)
     # a style named or suggested, the band asked (a piece of its kit, a part inside the song's "other" stem), a
     # feeling, or nothing read: a remix as before
     ("no hi hats", False), ("remove the guitar", False), ("add some bass", False),
