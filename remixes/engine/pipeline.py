@@ -1451,6 +1451,8 @@ def excerpt(plan: StylePlan, arrangement, seconds: float) -> tuple[float, float,
 
 
 MIN_EXCERPT = 10.0  # seconds: a cut keeps at least this much
+MIN_REPEATED = 2.0  # seconds: an intro or an outro asked longer is played again if at least this long
+PART_LONGER = 8.0  # seconds: "make the intro longer" plays it as many more times as make this much (up to four)
 REPEAT_JOIN = 0.03  # seconds: into a repeated chorus, the end of the one before crossfades with its own lead-in
 
 
@@ -1464,17 +1466,28 @@ def repeats(plan: StylePlan, arrangement, start: float, seconds: float) -> tuple
         return 0.0, 0.0, 0, []
     speed = varispeed_factor(plan)
     sections = [(s.start / speed - start, s.end / speed - start, s.label) for s in getattr(arrangement, "sections", ())]
-    sections = [(a, min(b, seconds), label) for a, b, label in sections if a >= -1e-6 and a < seconds - MIN_EXCERPT]
-    chosen = next((x for x in reversed(sections) if x[2] == "chorus" and x[1] - x[0] >= MIN_EXCERPT), None) or \
-        next((x for x in reversed(sections) if x[2] != "outro" and x[1] - x[0] >= MIN_EXCERPT), None)
+    sections = [(a, min(b, seconds), label) for a, b, label in sections if a >= -1e-6 and a < seconds - MIN_EXCERPT
+                or (label == plan.repeat_part and -1e-6 <= a < seconds - MIN_REPEATED)]
+    shortest = MIN_REPEATED if plan.repeat_part else MIN_EXCERPT
+    if plan.repeat_part:  # "make the intro longer": the first intro, or the last outro
+        chosen = next((x for x in (sections if plan.repeat_part == "intro" else reversed(sections))
+                       if x[2] == plan.repeat_part and x[1] - x[0] >= shortest), None)
+        if chosen is None:
+            return 0.0, 0.0, 0, [f"Asked for a longer {plan.repeat_part}, but the song has no {plan.repeat_part} "
+                                 f"found at least {shortest:g} s long: it is as it was."]
+    else:
+        chosen = next((x for x in reversed(sections) if x[2] == "chorus" and x[1] - x[0] >= shortest), None) or \
+            next((x for x in reversed(sections) if x[2] != "outro" and x[1] - x[0] >= shortest), None)
     if chosen is None:
         return 0.0, 0.0, 0, ["Asked for a longer version, but no part of the song is long enough to play again."]
     a, b, label = chosen
     bars = [t / speed - start for t in getattr(arrangement, "bar_times", ())]
-    b = max([t for t in bars if a + MIN_EXCERPT <= t <= b + 1e-6] or [b])  # ends on a downbeat too
+    b = max([t for t in bars if a + shortest <= t <= b + 1e-6] or [b])  # ends on a downbeat too
     a = max(a, REPEAT_JOIN)
     if plan.length_delta > 0:  # "make it 30 seconds longer": as near to it as whole repeats come
         count = int(round(plan.length_delta / (b - a)))
+    elif plan.repeat_part and plan.repeat == 1:  # "make the intro longer": by PART_LONGER seconds at least
+        count = int(np.ceil(PART_LONGER / (b - a) - 0.01))  # (an 8 s intro, from REPEAT_JOIN: once)
     elif plan.repeat or not plan.max_length:
         count = plan.repeat or int(np.ceil((plan.min_length - seconds) / (b - a)))
     else:  # "make it 2 minutes long" (a max and a min length): as near to it as whole repeats come

@@ -141,6 +141,7 @@ class StylePlan:
     max_length: float = 0.0
     length_fraction: float = 1.0
     repeat: int = 0  # "loop the chorus", "an extended mix": the last chorus played this many more times
+    repeat_part: str = ""  # "make the intro longer": the "intro" or "outro" played again instead (repeat times)
     min_length: float = 0.0  # "extend it to 5 minutes": the last chorus played again until the version is this long
     # "make it 30 seconds longer" / "a minute shorter": seconds added to (or, negative, taken off) the song's own length
     length_delta: float = 0.0
@@ -460,6 +461,10 @@ _LENGTH_DELTA = re.compile(r"\b(?:make\s+(?:it|the\s+(?:song|track))\s+)?(?:abou
                            r"\s+(longer|shorter|more|less|extra)\b|\b(add|cut|trim|remove)\s+(?:about\s+)?"
                            r"(\d{1,3}(?:\.\d+)?|one|two|three|four|five|half\s+a|an?(?=\s+min))\s*"
                            r"(minutes?|mins?|seconds?|secs?)\b(?=\s*(?:$|[,.;!]|(?:to|from|and|please)\b))")
+# "make the intro longer", "extend the outro", "a longer intro", "loop the intro twice": that part played again
+_PART_LONGER = re.compile(r"\b(?:make\s+the\s+(intro|outro)\s+(?:longer|last\s+longer)|(?:extend|lengthen|loop|repeat|"
+                          r"double)\s+the\s+(intro|outro)|(?:a\s+)?(?:longer|extended)\s+(intro|outro))\b"
+                          r"(?:\s+(twice|again|three\s+times))?")
 _LONGER = re.compile(r"\b(?:extend(?:ed)?(?:\s+(?:mix|version|edit))?|lengthen|make\s+it\s+longer|"
                      r"(?:a\s+)?longer\s+(?:version|edit|mix)|(?:loop\s+the\s+(?:chorus|hook|song|drop)|"
                      r"repeat\s+the\s+(?:chorus|hook|drop))(?:\s+(?P<times>twice|again|three\s+times|\d\s+times|"
@@ -537,7 +542,15 @@ def _extract_length(text: str) -> tuple[dict, str, list[str]]:
     if match:
         asked["start"], asked["end"] = "chorus", "after_chorus"
         text = text[:match.start()] + " , " + text[match.end():]
-    match = _LONGER.search(text)
+    match = _PART_LONGER.search(text)
+    if match:
+        part = next(g for g in match.groups()[:3] if g)
+        asked["repeat"] = 3 if match.group(4) == "three times" else 2 if match.group(4) == "twice" else 1
+        asked["repeat_part"] = part
+        notes.append(f"Length: a longer {part}, played {asked['repeat']} more times" if asked["repeat"] > 1 else
+                     f"Length: a longer {part}, played again (8 s longer at least, up to four more times)")
+        text = text[:match.start()] + " , " + text[match.end():]
+    match = None if asked.get("repeat_part") else _LONGER.search(text)
     if match:
         if match.group(2):  # "extend it to 5 minutes": the last chorus again until it is that long
             amount = 0.5 if match.group(2).startswith("half") else _WORD_NUMBERS.get(match.group(2)) or \
@@ -710,9 +723,9 @@ _PARTS_AND_VOCALS_ONLY = re.compile(r"\b" + _PARTS + r"\s+(?:and|&|\+|with)\s+(?
 
 def _extract_entrances(text: str) -> tuple[str, dict[str, tuple[str, str]]]:
     """"drums come in at the chorus", "the guitar drops out in the verse", "fade in the drums over 16 seconds"
-    ("piano and vocals only": "only piano and vocals"): the text with each said again as the section reader reads it, and the part fades asked ({"fade_in" /
-    "fade_out": (SectionChange.which, "8s" or "4bars", the words)}). Runs before the whole version's fades
-    (_extract_fades), which leave a part's fade alone."""
+    ("piano and vocals only": "only piano and vocals"): the text with each said again as the section reader reads
+    it, and the part fades asked ({"fade_in" / "fade_out": (SectionChange.which, "8s" or "4bars", the words)}).
+    Runs before the whole version's fades (_extract_fades), which leave a part's fade alone."""
     def said_again(match: re.Match, said: str) -> str:  # ("drum and bass starting at the chorus": the style)
         return match.group(0) if match.group(1) == "drum and bass" else f" , {match.expand(said)} , "
 

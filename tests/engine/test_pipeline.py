@@ -677,6 +677,27 @@ def test_the_part_a_longer_version_plays_again_is_its_last_chorus_on_downbeats(p
     assert pipeline.repeats(interpret("loop the chorus"), verse_only, 0.0, 80.0)[:3] == (0.03, 80.0, 1)
 
 
+@pytest.mark.parametrize("prompt, expected", [
+    ("make the intro longer", (0.03, 8.0, 1)), ("pop, loop the intro twice", (0.03, 8.0, 2)),
+    # an outro of 4 s to its last downbeat: twice more, for 8 s longer at least
+    ("extend the outro", (74.0, 78.0, 2)), ("a longer intro", (0.03, 8.0, 1))])
+def test_an_intro_or_outro_asked_longer_is_played_again(prompt, expected):
+    """"make the intro longer" (was unread, "longer" alone: the last chorus again): the intro, even a short one, on
+    its downbeats, as many times as make it 8 s longer (up to four) unless a number is said; a song without one is
+    as it was, and says so."""
+    from remixes.engine.music import Section
+
+    arrangement = SimpleNamespace(bar_times=tuple(np.arange(0.0, 80.0, 2.0)), sections=(
+        Section(0.0, 8.0, "intro", 0.3), Section(8.0, 40.0, "verse", 0.6), Section(40.0, 74.0, "chorus", 1.0),
+        Section(74.0, 80.0, "outro", 0.4)))
+    a, b, count, notes = pipeline.repeats(interpret(prompt), arrangement, 0.0, 80.0)
+    assert (a, b, count) == pytest.approx(expected)
+    assert notes[0].startswith(f"The {'intro' if 'intro' in prompt else 'outro'} at ")
+    verse_only = SimpleNamespace(bar_times=(), sections=(Section(0.0, 80.0, "verse", 1.0),))
+    a, b, count, notes = pipeline.repeats(interpret(prompt), verse_only, 0.0, 80.0)
+    assert count == 0 and "the song has no" in notes[0]
+
+
 def test_a_part_played_again_is_its_own_audio_and_words_and_the_song_goes_on_after_it():
     audio = np.arange(100, dtype=np.float32)[:, None].repeat(2, axis=1)
     out = pipeline._with_repeats(audio, 40, 70, 2, sr=100)  # the 3 samples before each copy crossfade into it
