@@ -721,17 +721,26 @@ _PARTS_AND_VOCALS_ONLY = re.compile(r"\b" + _PARTS + r"\s+(?:and|&|\+|with)\s+(?
                                     r"singer)\s+only\b")
 
 
+# "a piano intro", "end with a piano outro", "add an acoustic guitar intro": that part alone there (it was turned up
+# there, with everything else)
+_PART_INTRO = re.compile(r"\b(?:(?:(?:start|starts|begin|begins|open|opens|end|ends|finish|finishes|close|closes)"
+                         r"\s+(?:it\s+|the\s+(?:song|track)\s+)?with|add|give\s+it|put\s+in)\s+)?(?:a|an|the)\s+"
+                         r"(?!drum\s+and\s+bass)" + _PARTS + r"\s+(intro|outro)\b")
+
+
 def _extract_entrances(text: str) -> tuple[str, dict[str, tuple[str, str]]]:
     """"drums come in at the chorus", "the guitar drops out in the verse", "fade in the drums over 16 seconds"
-    ("piano and vocals only": "only piano and vocals"): the text with each said again as the section reader reads
-    it, and the part fades asked ({"fade_in" / "fade_out": (SectionChange.which, "8s" or "4bars", the words)}).
-    Runs before the whole version's fades (_extract_fades), which leave a part's fade alone."""
+    ("piano and vocals only": "only piano and vocals", "a piano intro": "only piano in the intro"): the text with
+    each said again as the section reader reads it, and the part fades asked ({"fade_in" / "fade_out":
+    (SectionChange.which, "8s" or "4bars", the words)}). Runs before the whole version's fades (_extract_fades),
+    which leave a part's fade alone."""
     def said_again(match: re.Match, said: str) -> str:  # ("drum and bass starting at the chorus": the style)
         return match.group(0) if match.group(1) == "drum and bass" else f" , {match.expand(said)} , "
 
     for pattern, said in _ENTRANCE_PATTERNS:
         text = pattern.sub(functools.partial(said_again, said=said), text)
     text = _PARTS_AND_VOCALS_ONLY.sub(lambda match: f"only {match.group(1)} and vocals", text)
+    text = _PART_INTRO.sub(lambda match: f" , only {match.group(1)} in the {match.group(2)} , ", text)
     fades: dict[str, tuple[str, str]] = {}
     for pattern, side in _PART_FADE_PATTERNS:
         while (match := pattern.search(text)) is not None:

@@ -1010,6 +1010,15 @@ def test_a_part_playing_the_melody_takes_the_lead():
     assert "lead" not in interpret("rock with piano").instruments
 
 
+@pytest.mark.parametrize("prompt, section, target", [
+    ("a piano intro", "intro", "piano"), ("end with a piano outro", "outro", "piano"),  # was piano +4 dB there
+    ("start with a piano intro", "intro", "piano"), ("rock, a drum intro", "intro", "drums")])
+def test_a_parts_intro_or_outro_is_that_part_alone_there(prompt, section, target):
+    plan = interpret(prompt)
+    assert [(c.section, c.target, c.alone) for c in plan.sections] == [(section, target, True)]
+    assert not any("alike" in line for line in plan.understood)
+
+
 def test_a_part_coming_in_that_the_style_lacks_is_added_from_there():
     plan = interpret("lofi with a saxophone coming in at the second chorus")
     assert "Adds: saxophone" in plan.understood and plan.instruments["lead"] in range(64, 72)
