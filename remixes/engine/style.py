@@ -253,6 +253,9 @@ def _normalise(text: str) -> str:
         (r"\bcatch(?:y|ier)\s+(chorus|hook)\b", r"big \1"),
         # "make the voice higher", "make the vocals deeper": the voice of that height (its "higher" was unread)
         (r"\bmake\s+(?:the\s+|his\s+|her\s+|their\s+)?(voice|vocals)\s+(higher|deeper)\b", r"\2 \1"),
+        # "make it build up slowly", "a slow build": a build-up (the "slowly" was a slower tempo)
+        (r"\b(build(?:s|ing)?\s+up|build(?:s|ing)?)\s+(?:slowly|gradually)\b", r"\1"),
+        (r"\b(?:slow|gradual)\s+build(?:\s+up|up)?\b", "build up"),
         (r"\bw/o\b", " without "),  # "w/o drums", "w/ female vocals" (the slash made "w o")
         (r"\bw/", " with "),
         (r"(?<=[a-z])\s+n\s+(?=[a-z])", " and "),  # "more bass n drums" ("r n b" and "rock n roll" are read above)
@@ -991,7 +994,7 @@ def surprise_plan(prompt: str, seed: int) -> StylePlan:
 # Asks no remix of one song can answer, said plainly (each was a Pop remix with its words "not understood"): the
 # words they are made of are read, not listed as unknown
 _CANNOT = (
-    (re.compile(r"\bmash\s*(?:ups?|it\s+up|ed\s+up)\b|\bmashups?\b"),
+    (re.compile(r"\bmash\s*(?:ups?|it\s+up|ed\s+up)\b|\bmashups?\b|\bmashed\s+(?:together|into)\b"),
      "a mashup needs a second song, and a remix takes one: this one is remixed alone"),
     (re.compile(r"\btranslat(?:e|ed|ion)\b|\b(?:sing|sung|lyrics)\s+(?:it\s+)?in\s+(?:spanish|french|german|"
                 r"italian|portuguese|japanese|korean|chinese|hindi|arabic|russian)\b"),
@@ -999,6 +1002,9 @@ _CANNOT = (
     (re.compile(r"\bduets?\b"), "one voice sings the lyrics: a duet's second singer is not made (\u201cadd "
                                  "harmonies\u201d adds a second voice on the lead's words)"),
     (re.compile(r"\bad[\s-]*libs?\b"), "ad-libs are not made: only the lyrics given are sung"),
+    (re.compile(r"\b(?:loops?|looping|looped)\s+(?:seamlessly|perfectly|forever|endlessly)\b|"
+                r"\bseamless(?:ly)?\s+loop(?:s|ing|able)?\b|\bloopable\b"),
+     "a seamless loop is not made: the version ends as a song does (\u201cloop the chorus\u201d plays it again)"),
     (re.compile(r"\b(?:use|using|with|in|clone|cloned|cloning)\s+my\s+(?:own\s+)?voice\b"),
      "your own voice cannot be used: new lyrics are sung by the engine's singer (a male or a female voice)"),
 )

@@ -996,6 +996,13 @@ def test_a_part_and_vocals_only_is_that_part_and_the_vocals_not_a_cappella(promp
     ("make it sound like a phone call", "Feel: radio"), ("a violin carrying the melody", "Adds: violin"),
     ("make it sound like an old record player", "Adds: vinyl"), ("a version for a yoga class", "Style: Ambient"),
     ("make it sound like a coffee shop", "Tempo: slower (x0.93)"), ("berlin", "Style: Techno (“berlin” suggests it)"),
+    ("make it explode at the chorus", "Song part: “the chorus”: bigger: the band +4 dB there (the vocal +2 dB)"),
+    ("make it build up slowly", "Build-ups: a snare roll and a noise riser rising into each chorus"),  # not slower
+    ("a slow build into the chorus", "Build-ups: a snare roll and a noise riser rising into each chorus"),
+    ("make it sound like two songs mashed together", "Not possible: a mashup needs a second song, and a remix takes "
+                                                     "one: this one is remixed alone"),
+    ("make the song loop seamlessly", "Not possible: a seamless loop is not made: the version ends as a song does "
+                                      "(\u201cloop the chorus\u201d plays it again)"),
 ])
 def test_words_that_were_left_unread(prompt, read):
     plan = interpret(prompt)
