@@ -218,6 +218,12 @@ def _reverb_amount_words(percent: int) -> str:
     return " a whole lot of reverb "
 
 
+def _cut(text: str, match: re.Match) -> str:
+    """`text` without a phrase read there (`match`), a pause in its place: the words either side are not read as
+    one phrase."""
+    return text[:match.start()] + " , " + text[match.end():]
+
+
 def _normalise(text: str) -> str:
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
     text = text.replace("\u2019", "'")
@@ -495,7 +501,7 @@ def _extract_length(text: str) -> tuple[dict, str, list[str]]:
         notes.append(f"Length: {_clock_words(seconds)} {'shorter' if less else 'longer'} than the song "
                      + ("(cut on a downbeat, faded out)" if less else "(its last chorus played again, as near to it as "
                         "whole repeats come)"))
-        text = text[:delta.start()] + " , " + text[delta.end():]
+        text = _cut(text, delta)
     exact = _EXACT_LENGTH.search(text)
     first = None if exact else _FIRST_LENGTH.search(text)
     if exact or first:
@@ -507,7 +513,7 @@ def _extract_length(text: str) -> tuple[dict, str, list[str]]:
             notes.append(f"Length: about {_clock_words(asked['max_length'])} (a longer song cut on a downbeat and "
                          "faded out, a shorter one's last chorus played again, up to four times)")
         match = exact or first
-        text = text[:match.start()] + " , " + text[match.end():]
+        text = _cut(text, match)
     for pattern, number, unit, clip in (() if exact or first else _LENGTH_PATTERNS):
         match = pattern.search(text)
         if not match:
@@ -521,30 +527,30 @@ def _extract_length(text: str) -> tuple[dict, str, list[str]]:
         asked["max_length"] = max(MIN_LENGTH, min(seconds, 3600.0))
         if clip:
             asked["start"] = "chorus"
-        text = text[:match.start()] + " , " + text[match.end():]
+        text = _cut(text, match)
         break
     else:
         match = _SHORTER.search(text)
         if match:
             asked["length_fraction"] = SHORTER_FRACTION
-            text = text[:match.start()] + " , " + text[match.end():]
+            text = _cut(text, match)
     for pattern, start in _START_PATTERNS:  # "skip the intro and start at the chorus": the chorus
         match = pattern.search(text)
         if match:
             asked["start"] = start
-            text = text[:match.start()] + " , " + text[match.end():]
+            text = _cut(text, match)
     match = _END_AFTER.search(text)
     if match:
         asked["end"] = f"after_chorus_{_ORDINALS[match.group(1) or match.group(2)]}"
-        text = text[:match.start()] + " , " + text[match.end():]
+        text = _cut(text, match)
     match = _END_PATTERN.search(text)
     if match:
         asked["end"] = "before_outro"
-        text = text[:match.start()] + " , " + text[match.end():]
+        text = _cut(text, match)
     match = _CHORUS_ONLY.search(text)
     if match:
         asked["start"], asked["end"] = "chorus", "after_chorus"
-        text = text[:match.start()] + " , " + text[match.end():]
+        text = _cut(text, match)
     match = _PART_LONGER.search(text)
     if match:
         part = next(g for g in match.groups()[:3] if g)
@@ -552,7 +558,7 @@ def _extract_length(text: str) -> tuple[dict, str, list[str]]:
         asked["repeat_part"] = part
         notes.append(f"Length: a longer {part}, played {asked['repeat']} more times" if asked["repeat"] > 1 else
                      f"Length: a longer {part}, played again (8 s longer at least, up to four more times)")
-        text = text[:match.start()] + " , " + text[match.end():]
+        text = _cut(text, match)
     match = None if asked.get("repeat_part") else _LONGER.search(text)
     if match:
         if match.group(2):  # "extend it to 5 minutes": the last chorus again until it is that long
@@ -568,7 +574,7 @@ def _extract_length(text: str) -> tuple[dict, str, list[str]]:
             asked["repeat"] = max(1, min(count, MAX_REPEATS))
             notes.append(f"Length: longer, the last chorus played {asked['repeat']} more time"
                          f"{'s' if asked['repeat'] > 1 else ''}")
-        text = text[:match.start()] + " , " + text[match.end():]
+        text = _cut(text, match)
     if asked.get("start") == "after_intro":
         notes.append("Length: starts after the intro")
     elif asked.get("start") == "chorus" and asked.get("end") != "after_chorus":
@@ -602,7 +608,7 @@ def _extract_tempo_delta(text: str) -> tuple[float | None, str]:
         if match:
             slower = match.group(direction).split()[-1] in _SLOWER_WORDS or match.group(direction).startswith("slow")
             delta = float(match.group(number)) * (-1 if slower else 1)
-            return delta, text[:match.start()] + " , " + text[match.end():]
+            return delta, _cut(text, match)
     return None, text
 
 
@@ -806,7 +812,7 @@ def _extract_fades(text: str) -> tuple[float | None, float | None, str, list[str
                     fade_in = value
                 else:
                     fade_out = value
-            text = text[:match.start()] + " , " + text[match.end():]
+            text = _cut(text, match)
     notes = []
     for side, value in (("in", fade_in), ("out", fade_out)):
         if value is not None:
@@ -832,7 +838,7 @@ def _extract_tape_stop(text: str) -> tuple[float, str, list[str]]:
         return 0.0, text, []
     how = (match.group(1) or "").strip()
     seconds = TAPE_STOP_SECONDS * (2.0 if how in ("slow", "long") else 0.6 if how in ("quick", "short") else 1.0)
-    text = text[:match.start()] + " , " + text[match.end():]
+    text = _cut(text, match)
     return seconds, text, [f"Tape stop: the last {seconds:g} s slow to a halt, pitch and all"]
 
 
@@ -872,7 +878,7 @@ def _extract_switches(text: str) -> tuple[dict[str, bool], str, list[str]]:
         match = pattern.search(text)
         flags[name] = match is not None
         if match:
-            text = text[:match.start()] + " , " + text[match.end():]
+            text = _cut(text, match)
             notes.append(note)
     return flags, text, notes
 
@@ -922,7 +928,7 @@ def _extract_place(text: str) -> tuple[str, str, list[str]]:
     for place, pattern in _PLACES:
         match = pattern.search(text)
         if match:
-            return place, text[:match.start()] + " , " + text[match.end():], [PLACE_NOTES[place]]
+            return place, _cut(text, match), [PLACE_NOTES[place]]
     return "", text, []
 
 
@@ -945,7 +951,7 @@ def _extract_orbit(text: str) -> tuple[int, str, list[str]]:
         return 0, text, []
     how = match.group(1) or ""
     beats = ORBIT_BEATS * (2 if how.startswith("slow") else 0.5 if how else 1)
-    text = text[:match.start()] + " , " + text[match.end():]
+    text = _cut(text, match)
     return int(beats), text, [f"8D audio: the mix circles the listener's head, once every {int(beats) // 4} bars "
                               "(best heard on headphones)"]
 
@@ -1016,7 +1022,7 @@ def _extract_cannot(text: str) -> tuple[str, list[str]]:
     for pattern, note in _CANNOT:
         match = pattern.search(text)
         if match:
-            text = text[:match.start()] + " , " + text[match.end():]
+            text = _cut(text, match)
             notes.append(f"Not possible: {note}")
     return text, notes
 
@@ -1062,7 +1068,7 @@ def _extract_tuning(text: str) -> tuple[float, str, list[str]]:
     said = next(g for g in match.groups() if g)
     a = _TUNED_A[said]
     cents = round(1200 * math.log2(a / 440.0), 2)
-    text = text[:match.start()] + " , " + text[match.end():]
+    text = _cut(text, match)
     return cents, text, [f"Tuning: A = {a:g} Hz{' (528 Hz its C)' if said == '528' else ''}: the whole mix "
                          f"{abs(cents):.1f} cents {'down' if cents < 0 else 'up'}, its tempo kept (from the standard "
                          "A = 440 Hz)"]
@@ -1161,7 +1167,7 @@ def _extract_modulation(text: str) -> tuple[int, str, list[str]]:
         if match:
             size = (match.group(1) or "") if match.groups() else ""
             semitones = 2 if size.startswith(("whole", "tone", "step")) else 1
-            text = text[:match.start()] + " , " + text[match.end():]
+            text = _cut(text, match)
             return semitones, text, [f"Key change: up {'a whole step' if semitones == 2 else 'a semitone'} from the "
                                      "last chorus (the band and the vocal together)"]
     return 0, text, []
@@ -1181,7 +1187,7 @@ def _extract_transpose(text: str) -> tuple[int, int | None, str, list[str]]:
                 ("whole", "step", "tone", "key")) and not size.startswith("half") else 1)
             sign = 1 if match.group(direction) in _UP_WORDS else -1
             semitones = sign * min(count * step, MAX_TRANSPOSE)
-            text = text[:match.start()] + " , " + text[match.end():]
+            text = _cut(text, match)
             break
     else:
         for pattern, direction in _TRANSPOSE_BARE:
@@ -1189,7 +1195,7 @@ def _extract_transpose(text: str) -> tuple[int, int | None, str, list[str]]:
             if match:
                 sign = 1 if match.group(direction) in _UP_WORDS else -1
                 semitones = sign * (1 if match.group(2).strip() else 2)
-                text = text[:match.start()] + " , " + text[match.end():]
+                text = _cut(text, match)
                 break
     for pattern in _KEY_PATTERNS:
         match = pattern.search(text)
@@ -1790,7 +1796,7 @@ def interpret(prompt: str) -> StylePlan:
     tuning, text, tuning_notes = _extract_tuning(text)
     surprise_match = _SURPRISE.search(text)
     if surprise_match:
-        text = text[:surprise_match.start()] + " , " + text[surprise_match.end():]
+        text = _cut(text, surprise_match)
     text, cannot_notes = _extract_cannot(text)
     amount, text, amount_notes = _extract_amount(text)
     fade_in, fade_out, text, fade_notes = _extract_fades(text)
