@@ -346,14 +346,15 @@ def _section_changes(changes: tuple[SectionChange, ...], source_sections, rate: 
         remix = [(a / rate, b / rate) for a, b in spans]
         stems = (("drums",) if change.target == "drums" else ()) + \
             (("bass", "bass_pad") if "bass" in change.roles else ())
-        if change.section in PART_FADES:  # "fade in the drums": its gain rises from 0 to 1 there (falls: out)
-            ramp = (0.0, 1.0) if change.section == "fade_in" else (1.0, 0.0)
+        if change.section in PART_FADES:  # "fade in the drums": its gain rises from 0 to 1 there (falls: out),
+            quiet = 0.0 if change.db is None else float(10 ** (change.db / 20))  # or from (to) that many dB
+            ramp = (quiet, 1.0) if change.section == "fade_in" else (1.0, quiet)
             parts = [replace(part, spans=part.spans + tuple((a, b, ramp) for a, b in remix))
                      if _plays(part, change) else part for part in parts]
             stem_spans += [(stem, a, b, ramp) for stem in stems for a, b in spans]
-            if change.target == "vocals":
+            if change.target in ("vocals", "mix"):  # (the whole song: its vocal too)
                 vocal_spans += [(a, b, ramp) for a, b in remix]
-            elif change.target == "mix":
+            if change.target == "mix":
                 mix_spans += [(a, b, ramp) for a, b in remix]
         elif change.alone:  # "only piano in the intro": every other part, stem and the vocal left out there
             parts = [part if _plays(part, change) else replace(part, notes=_notes_in(part.notes, remix, False))
@@ -393,6 +394,9 @@ def section_spans(change: SectionChange, sections, bar_seconds: float = 2.0) -> 
     """The stretches of the song a change is about: its sections with that label, neighbours joined; the first or
     the last of them when the prompt says so; "the first 30 seconds", "the last 8 bars" (`bar_seconds` long). None
     found: [] (the plan's notes say so)."""
+    if change.section in PART_FADES and change.which == "half" and sections:  # "start quiet and get louder"
+        song_end = sections[-1].end
+        return [(0.0, song_end / 2)] if change.section == "fade_in" else [(song_end / 2, song_end)]
     if change.section in PART_FADES:  # "fade in the drums": the first seconds, "fade out the vocals": the last
         return section_spans(replace(change, section="start" if change.section == "fade_in" else "end"), sections,
                              bar_seconds)

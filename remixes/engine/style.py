@@ -737,6 +737,35 @@ _PART_INTRO = re.compile(r"\b(?:(?:(?:start|starts|begin|begins|open|opens|end|e
                          r"(?!drum\s+and\s+bass)" + _PARTS + r"\s+(intro|outro)\b")
 
 
+# The whole song rising from quiet over its first half ("in"), or falling to quiet over its second ("out")
+SWELL_DB = -12.0  # where a swell starts ("start quiet and get louder") or ends ("get quieter towards the end")
+_SWELL_PATTERNS = (
+    (re.compile(r"\b(?:start(?:s|ing)?|begin(?:s|ning)?)\s+(?:it\s+|off\s+)*(?:quiet(?:ly)?|soft(?:ly)?|low|gentle|"
+                r"gently|small)\s+(?:and\s+|then\s+)+(?:get|grow|build|swell|rise|end)(?:s|ing)?\s+(?:up\s+)?"
+                r"(?:louder|bigger|big|loud|huge)\b|\b(?:gradually|slowly|steadily)\s+(?:get(?:ting)?|grow(?:ing)?|"
+                r"build(?:ing)?)\s+(?:louder|bigger)\b|\b(?:get(?:ting)?|grow(?:ing)?)\s+louder\s+and\s+louder\b|"
+                r"\ba\s+crescendo\b|\bcrescendo\b"), "in"),
+    (re.compile(r"\b(?:start(?:s|ing)?|begin(?:s|ning)?)\s+(?:it\s+|off\s+)*(?:loud|big|strong)\s+(?:and\s+|then\s+)+"
+                r"(?:get|grow|fade|die|become|end)(?:s|ing)?\s+(?:quieter|softer|quiet|soft|down|away|smaller)\b|"
+                r"\b(?:gradually|slowly)\s+(?:get(?:ting)?|grow(?:ing)?|become|becoming)\s+(?:quieter|softer)\b|"
+                r"\b(?:get(?:ting)?|grow(?:ing)?)\s+quieter\s+and\s+quieter\b|\bdecrescendo\b|"
+                r"\bdiminuendo\b"), "out"),
+)
+
+
+def _extract_swell(text: str) -> tuple[SectionChange | None, str]:
+    """"start quiet and get louder", "gradually get louder", "a crescendo" (unread, or a soft Piano ballad made
+    energetic), "get quieter and quieter": the whole song (its instrumental and its vocal) rising from SWELL_DB over
+    its first half, or falling to it over its second half, as a change in a part of the song; the text without the
+    phrase."""
+    for pattern, side in _SWELL_PATTERNS:
+        match = pattern.search(text)
+        if match:
+            words = "getting louder" if side == "in" else "getting quieter"
+            return SectionChange(f"fade_{side}", "half", "mix", (), SWELL_DB, words=words), _cut(text, match)
+    return None, text
+
+
 def _extract_entrances(text: str) -> tuple[str, dict[str, tuple[str, str]]]:
     """"drums come in at the chorus", "the guitar drops out in the verse", "fade in the drums over 16 seconds"
     ("piano and vocals only": "only piano and vocals", "a piano intro": "only piano in the intro"): the text with
@@ -1785,6 +1814,7 @@ def interpret(prompt: str) -> StylePlan:
     empty = not text.strip()
     text = _normalise(text[:MAX_PROMPT_CHARS])
     text, part_fades = _extract_entrances(text)  # first: "the drums start at the chorus" is not where the version does
+    swell, text = _extract_swell(text)
     length, text, length_notes = _extract_length(text)
     delta, text = _extract_tempo_delta(text)
     bpm, text, notes = _extract_bpm(text)
@@ -1856,7 +1886,7 @@ def interpret(prompt: str) -> StylePlan:
     if main_id is None:
         main_id, note = _default_style(hits, refused_ids, empty, tokens, bool(section_asks))
         suggested = note.startswith("Style:")  # a feeling or an instrument suggested one ("chill": lo-fi)
-        extracted = bool(tape_stop or orbit or place or tuning or any(switches.values()) or fade_in or fade_out
+        extracted = bool(tape_stop or orbit or place or tuning or any(switches.values()) or fade_in or fade_out or swell
                          or bpm or percent or delta or transpose or key_tonic is not None or vocal_pitch or modulation
                          or length)
         # "in C major": the mode is the key's, asked with it (the song's own harmony is kept whatever it is)
@@ -1891,6 +1921,9 @@ def interpret(prompt: str) -> StylePlan:
     _apply_hits(d, hits, understood, tokens)
     _keep_only(d, understood)
     section_changes = _section_changes(d, section_asks)
+    if swell is not None:
+        section_changes += (swell,)
+        understood.append(f"Song part: \u201c{swell.words}\u201d: {section_change_words(swell)}")
     d.notes.extend(untold)
     understood.extend(key_notes)
     if sections:
@@ -2246,6 +2279,9 @@ def section_change_words(change: SectionChange) -> str:
     """"drums left out there", "the band +4 dB there (the vocal +2 dB)", "strings play there only"."""
     if change.target == "mix" and change.db is None:
         return "only the vocal there (the band left out)"
+    if change.section in ("fade_in", "fade_out") and change.which == "half":  # "start quiet and get louder"
+        return (f"the whole song rises from {change.db:g} dB over its first half" if change.section == "fade_in"
+                else f"the whole song falls to {change.db:g} dB over its second half")
     if change.section in ("fade_in", "fade_out"):
         side, edge = ("in", "first") if change.section == "fade_in" else ("out", "last")
         length = f"{change.which[:-4]} bars" if change.which.endswith("bars") else f"{change.which[:-1]} s"

@@ -1374,7 +1374,7 @@ uh oh yeah yo sure maybe perhaps approach treatment rendition take that's there'
 drenched soaked dripping swimming bathed plenty tons loads before after
 what's who's aren't can't won't day days morning evening afternoon weekend baby babies kids children theme
 record band time times people someone anyone everyone audio sample samples clip loop loops playing play played
-plays listen listening hear themed mix carrying carries carry class shop
+plays listen listening hear themed mix carrying carries carry class shop towards toward
 """.split())
 
 

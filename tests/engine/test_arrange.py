@@ -802,6 +802,16 @@ def test_a_part_faded_in_rises_from_silence_and_one_faded_out_falls_to_it():
     assert any("fade out over the last 8 s" in note for note in vocal.notes)
 
 
+def test_the_whole_song_getting_louder_rises_from_quiet_over_its_first_half_vocal_and_all():
+    long_song = (Section(0.0, 20.0, "verse", 0.6), Section(20.0, 40.0, "chorus", 1.0))
+    arrangement = arrangement_in_sections("rock, start quiet and get louder", long_song)
+    quiet = pytest.approx(10 ** (-12 / 20))
+    assert arrangement.mix_spans == ((0.0, 20.0, (quiet, 1.0)),) and arrangement.vocal_spans == arrangement.mix_spans
+    assert all(p.spans == () for p in arrangement.parts) and arrangement.stem_spans == ()
+    falling = arrangement_in_sections("rock, start loud and get quieter", long_song)
+    assert falling.mix_spans == ((20.0, 40.0, (1.0, quiet)),)
+
+
 def test_a_part_coming_in_at_the_chorus_is_left_out_before_it_only():
     arrangement = arrangement_in_sections("rock, the drums come in at the chorus", VERSE_CHORUS)
     starts = [note[0] for note in part(arrangement, "drums").notes]

@@ -11,7 +11,7 @@ import pytest
 
 from remixes.engine.style import (
     AS_IS_NAME, AS_IS_NOTE, EFFECT_KINDS, FADE_OUT_SECONDS, GROOVES, GROOVES_IN_THREE, MAX_LEVEL_DB, ROLES, STYLES,
-    SectionChange, StylePlan, available_styles, interpret,
+    SWELL_DB, SectionChange, StylePlan, available_styles, interpret,
 )
 
 ANY = object()
@@ -1024,6 +1024,17 @@ def test_a_parts_intro_or_outro_is_that_part_alone_there(prompt, section, target
     plan = interpret(prompt)
     assert [(c.section, c.target, c.alone) for c in plan.sections] == [(section, target, True)]
     assert not any("alike" in line for line in plan.understood)
+
+
+@pytest.mark.parametrize("prompt, section", [
+    ("start quiet and get louder", "fade_in"), ("gradually get louder", "fade_in"), ("a crescendo", "fade_in"),
+    ("lofi, get louder and louder", "fade_in"), ("start loud and get quieter", "fade_out"),
+    ("decrescendo", "fade_out")])
+def test_the_whole_song_getting_louder_or_quieter_is_a_swell_over_half_of_it(prompt, section):
+    """"start quiet and get louder" was a soft Piano ballad made energetic; "a crescendo" was unread."""
+    plan = interpret(prompt)
+    assert [(c.section, c.which, c.target, c.db) for c in plan.sections] == [(section, "half", "mix", SWELL_DB)]
+    assert plan.modifiers == () and plan.ignored_words == () and plan.as_is == ("lofi" not in prompt)
 
 
 def test_a_part_coming_in_that_the_style_lacks_is_added_from_there():
