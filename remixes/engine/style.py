@@ -259,6 +259,16 @@ def _normalise(text: str) -> str:
         (r"\bcatch(?:y|ier)\s+(chorus|hook)\b", r"big \1"),
         # "make the voice higher", "make the vocals deeper": the voice of that height (its "higher" was unread)
         (r"\bmake\s+(?:the\s+|his\s+|her\s+|their\s+)?(voice|vocals)\s+(higher|deeper)\b", r"\2 \1"),
+        # "reverb heavy", "bass-heavy", "drum heavy": a lot of it ("heavy" was the heavy feeling: a Rock remix)
+        (r"\b(reverb|delay|echo)[\s-]+heavy\b", r"a lot of \1"),
+        (r"\bbass[\s-]+heavy\b", " bass boosted "),
+        (r"\b(?:drum|drums|percussion)[\s-]+heavy\b", " louder drums "),
+        # "the bass is muddy", "the mix sounds harsh": a complaint, as "too muddy" ("muddy" asked for more bass)
+        (r"\b(?:the\s+)?(?:bass|low\s+end|mix|song|track|sound|it|everything)\s+(?:is|are|sounds?|feels?|gets?)\s+"
+         r"(?:too\s+|so\s+|really\s+|very\s+|a\s+bit\s+|kind\s+of\s+|kinda\s+)?(muddy|boomy|harsh|shrill)\b",
+         r" too \1 "),
+        (r"\btoo\s+(?:harsh|shrill|piercing|sibilant)\b", " less treble "),  # (not "too bright": darker, in minor)
+        (r"\bstrip(?:ped|ping)?\s+(it\s+|the\s+(?:song|track)\s+)?back\s+to\b", r"strip \1down to"),
         # "make it build up slowly", "a slow build": a build-up (the "slowly" was a slower tempo)
         (r"\b(build(?:s|ing)?\s+up|build(?:s|ing)?)\s+(?:slowly|gradually)\b", r"\1"),
         (r"\b(?:slow|gradual)\s+build(?:\s+up|up)?\b", "build up"),
@@ -725,9 +735,12 @@ _PART_FADE_PATTERNS = (  # (pattern, "in" / "out"); the parts are \1, the length
 )
 
 
-# "piano and vocals only": only those two ("vocals only" alone names A cappella; it was that, with a piano added)
+# "piano and vocals only", "just vocals and guitar": only those two ("vocals only" and "just vocals" alone name A
+# cappella; it was that, with a piano added)
 _PARTS_AND_VOCALS_ONLY = re.compile(r"\b" + _PARTS + r"\s+(?:and|&|\+|with)\s+(?:the\s+)?(?:vocals?|voice|singing|"
                                     r"singer)\s+only\b")
+_VOCALS_AND_PARTS_ONLY = re.compile(r"\b(?:just|only)\s+(?:the\s+)?(?:vocals?|voice|singing|singer)\s+"
+                                    r"(?:and|&|\+|with)\s+" + _PARTS + _NOT_IN_A_PART)  # (in a part: read there)
 
 
 # "a piano intro", "end with a piano outro", "add an acoustic guitar intro": that part alone there (it was turned up
@@ -778,6 +791,7 @@ def _extract_entrances(text: str) -> tuple[str, dict[str, tuple[str, str]]]:
     for pattern, said in _ENTRANCE_PATTERNS:
         text = pattern.sub(functools.partial(said_again, said=said), text)
     text = _PARTS_AND_VOCALS_ONLY.sub(lambda match: f"only {match.group(1)} and vocals", text)
+    text = _VOCALS_AND_PARTS_ONLY.sub(lambda match: f"only {match.group(1)} and vocals", text)
     text = _PART_INTRO.sub(lambda match: f" , only {match.group(1)} in the {match.group(2)} , ", text)
     fades: dict[str, tuple[str, str]] = {}
     for pattern, side in _PART_FADE_PATTERNS:
@@ -1037,6 +1051,9 @@ _CANNOT = (
     (re.compile(r"\bduets?\b"), "one voice sings the lyrics: a duet's second singer is not made (\u201cadd "
                                  "harmonies\u201d adds a second voice on the lead's words)"),
     (re.compile(r"\bad[\s-]*libs?\b"), "ad-libs are not made: only the lyrics given are sung"),
+    (re.compile(r"\b(?:remove|reduce|clean\s+up|get\s+rid\s+of|less|no|without)\s+(?:the\s+|any\s+|all\s+the\s+)?"
+                r"background\s+(?:noise|hiss|hum|static)\b|\bdenois(?:e|ed|ing)\b|\bnoise\s+(?:reduction|removal)\b"),
+     "noise is not removed: the song's own recording is kept as it was made"),
     (re.compile(r"\b(?:loops?|looping|looped)\s+(?:seamlessly|perfectly|forever|endlessly)\b|"
                 r"\bseamless(?:ly)?\s+loop(?:s|ing|able)?\b|\bloopable\b"),
      "a seamless loop is not made: the version ends as a song does (\u201cloop the chorus\u201d plays it again)"),

@@ -1015,6 +1015,7 @@ GROOVE_WORDS = {
     "breakbeats": "breakbeat", "breaks": "breakbeat", "half time": "half_time", "halftime": "half_time",
     "shuffle": "shuffle", "march": "march", "marching": "march", "one drop": "reggae",
     "train beat": "train", "boom bap drums": "boom_bap", "trap drums": "trap", "trap hats": "trap",
+    "hi hat rolls": "trap", "hihat rolls": "trap", "hat rolls": "trap",
 }
 KIT_WORDS = {
     "brushes": Kit.BRUSH, "brush": Kit.BRUSH, "brushed drums": Kit.BRUSH, "808 drums": Kit.TR_808,

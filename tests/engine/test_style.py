@@ -982,7 +982,8 @@ def test_a_prompt_that_describes_its_band_suggests_the_style_of_its_first_part(p
 
 
 @pytest.mark.parametrize("prompt, only", [("piano and vocals only", ("chords", "vocals")),
-                                          ("guitar and vocals only", ("guitar", "vocals"))])
+                                          ("guitar and vocals only", ("guitar", "vocals")),
+                                          ("strip it back to just vocals and guitar", ("guitar", "vocals"))])
 def test_a_part_and_vocals_only_is_that_part_and_the_vocals_not_a_cappella(prompt, only):
     """"vocals only" named A cappella before the part, which was then added to the voices."""
     plan = interpret(prompt)
@@ -1003,6 +1004,12 @@ def test_a_part_and_vocals_only_is_that_part_and_the_vocals_not_a_cappella(promp
                                                      "one: this one is remixed alone"),
     ("make the song loop seamlessly", "Not possible: a seamless loop is not made: the version ends as a song does "
                                       "(\u201cloop the chorus\u201d plays it again)"),
+    ("a slowed down, reverb heavy version", "Adds: reverb"),  # was a Rock remix ("heavy")
+    ("the bass is muddy", "Feel: less low end"),  # was more bass ("muddy")
+    ("the mix is harsh", "Feel: less treble"),
+    ("remove the background noise", "Not possible: noise is not removed: the song's own recording is kept as it "
+                                    "was made"),
+    ("trap remix with 808s and hi hat rolls", "Adds: 808, hi hat rolls groove"),
 ])
 def test_words_that_were_left_unread(prompt, read):
     plan = interpret(prompt)
