@@ -678,6 +678,8 @@ _PART_NAMES = sorted({*INSTRUMENT_WORDS, *DRUM_WORDS, *DRUM_PIECES, "vocals", "v
                       "singing", "lead vocal", "lead vocals", "vox"}, key=len, reverse=True)
 _PART = r"(?:(?:the|my|our|its|some)\s+)?(?:" + "|".join(re.escape(name) for name in _PART_NAMES) + r")\b"
 _PARTS = r"(" + _PART + r"(?:\s*(?:,|and|&|\+)\s*" + _PART + r")*)"
+_ALL_PARTS = r"((?>" + _PART + r"(?:\s*(?:,|and|&|\+)\s*" + _PART + r")*))"  # the whole list, not given back: a
+# long list ("drums, bass, piano, ...") is tried once from each start, not once per shorter list
 _SECTION_NAMED = (r"((?:the\s+)?(?:(?:first|second|third|fourth|last|final)\s+)?"
                   r"(?:choruses|chorus|verses|verse|intro|outro|hook|refrain|drop|bridge|breakdown))\b")
 _WHEN = r"(?:(?:should|will|to|only|just|then|finally|slowly|gradually|all)\s+)*"
@@ -690,19 +692,19 @@ _EXITS = (r"(?:drops?\s+out|dropping\s+out|cuts?\s+out|cutting\s+out|stops?|stop
           r"(?:\s+playing)?")
 _AFTER_VERB = r"(?:\s+(?:only|just|right|then|again))?\s+"
 _ENTRANCE_PATTERNS = (  # (pattern, how the entrance or exit is said again; \1 the parts, \3 the part of the song)
-    (re.compile(r"\b" + _PARTS + r"\s+" + _WHEN + _ENTERS + _AFTER_VERB + r"(after)\s+" + _SECTION_NAMED),
+    (re.compile(r"\b" + _ALL_PARTS + r"\s+" + _WHEN + _ENTERS + _AFTER_VERB + r"(after)\s+" + _SECTION_NAMED),
      r"no \1 until after \3"),
-    (re.compile(r"\b" + _PARTS + r"\s+" + _WHEN + _ENTERS + _AFTER_VERB + r"(at|on|with|from|in|for|by)\s+"
+    (re.compile(r"\b" + _ALL_PARTS + r"\s+" + _WHEN + _ENTERS + _AFTER_VERB + r"(at|on|with|from|in|for|by)\s+"
                 + _SECTION_NAMED), r"no \1 before \3"),
-    (re.compile(r"\bbring(?:s|ing)?\s+(?:in\s+|back\s+)?" + _PARTS + r"(?:\s+(?:in|back))?" + _AFTER_VERB
+    (re.compile(r"\bbring(?:s|ing)?\s+(?:in\s+|back\s+)?" + _ALL_PARTS + r"(?:\s+(?:in|back))?" + _AFTER_VERB
                 + r"(after)\s+" + _SECTION_NAMED), r"no \1 until after \3"),
-    (re.compile(r"\bbring(?:s|ing)?\s+(?:in\s+|back\s+)?" + _PARTS + r"(?:\s+(?:in|back))?" + _AFTER_VERB
+    (re.compile(r"\bbring(?:s|ing)?\s+(?:in\s+|back\s+)?" + _ALL_PARTS + r"(?:\s+(?:in|back))?" + _AFTER_VERB
                 + r"(at|on|with|from|for|by)\s+" + _SECTION_NAMED), r"no \1 before \3"),
-    (re.compile(r"\b" + _PARTS + r"\s+" + _WHEN + _EXITS + _AFTER_VERB + r"(in|during|for|throughout)\s+"
+    (re.compile(r"\b" + _ALL_PARTS + r"\s+" + _WHEN + _EXITS + _AFTER_VERB + r"(in|during|for|throughout)\s+"
                 + _SECTION_NAMED), r"no \1 in \3"),
-    (re.compile(r"\b" + _PARTS + r"\s+" + _WHEN + _EXITS + _AFTER_VERB + r"(at|on|from|by)\s+" + _SECTION_NAMED),
+    (re.compile(r"\b" + _ALL_PARTS + r"\s+" + _WHEN + _EXITS + _AFTER_VERB + r"(at|on|from|by)\s+" + _SECTION_NAMED),
      r"no \1 from \3 on"),
-    (re.compile(r"\b" + _PARTS + r"\s+" + _WHEN + _EXITS + _AFTER_VERB + r"(after)\s+" + _SECTION_NAMED),
+    (re.compile(r"\b" + _ALL_PARTS + r"\s+" + _WHEN + _EXITS + _AFTER_VERB + r"(after)\s+" + _SECTION_NAMED),
      r"no \1 after \3"),
 )
 PART_FADE_SECONDS = 8.0  # "fade in the drums": the part rises from silence over the first 8 s ("fade out": falls)
@@ -718,20 +720,20 @@ _FADE_IN_TAIL = (_NOT_IN_A_PART + _FADE_OVER + r"(?:\s+(?:at|from|in)\s+the\s+(?
 _FADE_OUT_TAIL = (_NOT_IN_A_PART + _FADE_OVER
                   + r"(?:\s+(?:at|towards?|near|by|in)\s+the\s+(?:very\s+)?(?:end|ending|outro))?" + _FADE_OVER)
 _PART_FADE_PATTERNS = (  # (pattern, "in" / "out"); the parts are \1, the lengths \2 \3 and \4 \5
-    (re.compile(r"\bfade\s+in\s+" + _PARTS + _FADE_IN_TAIL), "in"),
-    (re.compile(r"\bfade\s+" + _PARTS + r"\s+in\b" + _FADE_IN_TAIL), "in"),
-    (re.compile(r"\b" + _PARTS + r"\s+" + _WHEN + r"(?:fades?|fading)\s+in\b" + _FADE_IN_TAIL), "in"),
-    (re.compile(r"\b(?:slowly\s+|gradually\s+)?(?:bring|introduce)\s+(?:in\s+)?" + _PARTS
+    (re.compile(r"\bfade\s+in\s+" + _ALL_PARTS + _FADE_IN_TAIL), "in"),
+    (re.compile(r"\bfade\s+" + _ALL_PARTS + r"\s+in\b" + _FADE_IN_TAIL), "in"),
+    (re.compile(r"\b" + _ALL_PARTS + r"\s+" + _WHEN + r"(?:fades?|fading)\s+in\b" + _FADE_IN_TAIL), "in"),
+    (re.compile(r"\b(?:slowly\s+|gradually\s+)?(?:bring|introduce)\s+(?:in\s+)?" + _ALL_PARTS
                 + r"(?:\s+in)?\s+(?:slowly|gradually|bit\s+by\s+bit|little\s+by\s+little)\b" + _FADE_IN_TAIL), "in"),
-    (re.compile(r"\b(?:slowly|gradually)\s+(?:bring|introduce)\s+(?:in\s+)?" + _PARTS + r"(?:\s+in\b)?"
+    (re.compile(r"\b(?:slowly|gradually)\s+(?:bring|introduce)\s+(?:in\s+)?" + _ALL_PARTS + r"(?:\s+in\b)?"
                 + _FADE_IN_TAIL), "in"),
-    (re.compile(r"\b" + _PARTS + r"\s+(?:slowly|gradually)\s+(?:comes?|coming|creeps?|builds?)\s+in\b"
+    (re.compile(r"\b" + _ALL_PARTS + r"\s+(?:slowly|gradually)\s+(?:comes?|coming|creeps?|builds?)\s+in\b"
                 + _FADE_IN_TAIL), "in"),
-    (re.compile(r"\b" + _PARTS + r"\s+(?:comes?|coming|creeps?)\s+in\s+(?:slowly|gradually|bit\s+by\s+bit)\b"
+    (re.compile(r"\b" + _ALL_PARTS + r"\s+(?:comes?|coming|creeps?)\s+in\s+(?:slowly|gradually|bit\s+by\s+bit)\b"
                 + _FADE_IN_TAIL), "in"),
-    (re.compile(r"\bfade\s+(?:out|away)\s+" + _PARTS + _FADE_OUT_TAIL), "out"),
-    (re.compile(r"\bfade\s+" + _PARTS + r"\s+(?:out|away)\b" + _FADE_OUT_TAIL), "out"),
-    (re.compile(r"\b" + _PARTS + r"\s+" + _WHEN + r"(?:fades?|fading)\s+(?:out|away)\b" + _FADE_OUT_TAIL), "out"),
+    (re.compile(r"\bfade\s+(?:out|away)\s+" + _ALL_PARTS + _FADE_OUT_TAIL), "out"),
+    (re.compile(r"\bfade\s+" + _ALL_PARTS + r"\s+(?:out|away)\b" + _FADE_OUT_TAIL), "out"),
+    (re.compile(r"\b" + _ALL_PARTS + r"\s+" + _WHEN + r"(?:fades?|fading)\s+(?:out|away)\b" + _FADE_OUT_TAIL), "out"),
 )
 
 
@@ -740,14 +742,14 @@ _PART_FADE_PATTERNS = (  # (pattern, "in" / "out"); the parts are \1, the length
 _PARTS_AND_VOCALS_ONLY = re.compile(r"\b" + _PARTS + r"\s+(?:and|&|\+|with)\s+(?:the\s+)?(?:vocals?|voice|singing|"
                                     r"singer)\s+only\b")
 _VOCALS_AND_PARTS_ONLY = re.compile(r"\b(?:just|only)\s+(?:the\s+)?(?:vocals?|voice|singing|singer)\s+"
-                                    r"(?:and|&|\+|with)\s+" + _PARTS + _NOT_IN_A_PART)  # (in a part: read there)
+                                    r"(?:and|&|\+|with)\s+" + _ALL_PARTS + _NOT_IN_A_PART)  # (in a part: read there)
 
 
 # "a piano intro", "end with a piano outro", "add an acoustic guitar intro": that part alone there (it was turned up
 # there, with everything else)
 _PART_INTRO = re.compile(r"\b(?:(?:(?:start|starts|begin|begins|open|opens|end|ends|finish|finishes|close|closes)"
                          r"\s+(?:it\s+|the\s+(?:song|track)\s+)?with|add|give\s+it|put\s+in)\s+)?(?:a|an|the)\s+"
-                         r"(?!drum\s+and\s+bass)" + _PARTS + r"\s+(intro|outro)\b")
+                         r"(?!drum\s+and\s+bass)" + _ALL_PARTS + r"\s+(intro|outro)\b")
 
 
 # The whole song rising from quiet over its first half ("in"), or falling to quiet over its second ("out")
@@ -788,13 +790,18 @@ def _extract_entrances(text: str) -> tuple[str, dict[str, tuple[str, str]]]:
     def said_again(match: re.Match, said: str) -> str:  # ("drum and bass starting at the chorus": the style)
         return match.group(0) if match.group(1) == "drum and bass" else f" , {match.expand(said)} , "
 
-    for pattern, said in _ENTRANCE_PATTERNS:
+    # (each pattern tries a list of parts from every word: a word it needs is looked for first, so that a long
+    # prompt without it is not read a list at a time)
+    for pattern, said in _ENTRANCE_PATTERNS if re.search(_SECTION_NAMED, text) else ():
         text = pattern.sub(functools.partial(said_again, said=said), text)
-    text = _PARTS_AND_VOCALS_ONLY.sub(lambda match: f"only {match.group(1)} and vocals", text)
-    text = _VOCALS_AND_PARTS_ONLY.sub(lambda match: f"only {match.group(1)} and vocals", text)
-    text = _PART_INTRO.sub(lambda match: f" , only {match.group(1)} in the {match.group(2)} , ", text)
+    if re.search(r"\b(?:vocals?|voice|singing|singer)\b", text) and re.search(r"\b(?:only|just)\b", text):
+        text = _PARTS_AND_VOCALS_ONLY.sub(lambda match: f"only {match.group(1)} and vocals", text)
+        text = _VOCALS_AND_PARTS_ONLY.sub(lambda match: f"only {match.group(1)} and vocals", text)
+    if re.search(r"\b(?:intro|outro)\b", text):
+        text = _PART_INTRO.sub(lambda match: f" , only {match.group(1)} in the {match.group(2)} , ", text)
     fades: dict[str, tuple[str, str]] = {}
-    for pattern, side in _PART_FADE_PATTERNS:
+    fading = re.search(r"\b(?:fade|fades|fading|slowly|gradually|bit\s+by\s+bit|little\s+by\s+little)\b", text)
+    for pattern, side in _PART_FADE_PATTERNS if fading else ():
         while (match := pattern.search(text)) is not None:
             number, unit = next(((int(n), u) for n, u in zip(match.groups()[1::2], match.groups()[2::2]) if n),
                                 (None, ""))
