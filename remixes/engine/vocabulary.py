@@ -240,7 +240,7 @@ STYLE_TABLE: tuple[StyleSpec, ...] = (
         keep_original=0.45, keep_vocals=True,
         effects=(fx("highpass", cutoff_hz=35.0), fx("compressor", threshold_db=-20.0, ratio=4.0)),
         palette=("#1a1a2e", "#e94560", "#0f3460", "#f5f5f5", "#16213e"),
-        words=("house", "deep house", "tech house", "progressive house", "garage", "uk garage", "2 step",
+        words=("house", "deep house", "tech house", "afro house", "progressive house", "garage", "uk garage", "2 step",
             "tropical house", "funky house"),
         signature={"chords": P.BRIGHT_ACOUSTIC_PIANO},
         signature_label="house piano",
@@ -1375,7 +1375,7 @@ uh oh yeah yo sure maybe perhaps approach treatment rendition take that's there'
 drenched soaked dripping swimming bathed plenty tons loads before after
 what's who's aren't can't won't day days morning evening afternoon weekend baby babies kids children theme
 record band time times people someone anyone everyone audio sample samples clip loop loops playing play played
-plays listen listening hear themed mix carrying carries carry class shop towards toward
+plays listen listening hear themed mix carrying carries carry class shop towards toward number
 """.split())
 
 

@@ -1010,6 +1010,7 @@ def test_a_part_and_vocals_only_is_that_part_and_the_vocals_not_a_cappella(promp
     ("remove the background noise", "Not possible: noise is not removed: the song's own recording is kept as it "
                                     "was made"),
     ("trap remix with 808s and hi hat rolls", "Adds: 808, hi hat rolls groove"),
+    ("afro house", "Style: House"), ("turn it into a musical theatre number", "Style: Cinematic / orchestral"),
 ])
 def test_words_that_were_left_unread(prompt, read):
     plan = interpret(prompt)
