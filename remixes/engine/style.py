@@ -269,6 +269,9 @@ def _normalise(text: str) -> str:
          r" too \1 "),
         (r"\btoo\s+(?:harsh|shrill|piercing|sibilant)\b", " less treble "),  # (not "too bright": darker, in minor)
         (r"\bstrip(?:ped|ping)?\s+(it\s+|the\s+(?:song|track)\s+)?back\s+to\b", r"strip \1down to"),
+        # "make it louder overall", "turn the volume up": the master louder, as a remaster (it was the energetic feel)
+        (r"\b(?:make\s+it\s+)?louder\s+overall\b|\boverall\s+louder\b|\b(?:increase|raise|boost)\s+the\s+"
+         r"(?:overall\s+)?volume\b|\bturn\s+(?:it|the\s+(?:overall\s+)?volume)\s+up\b", " remaster "),
         # "make it build up slowly", "a slow build": a build-up (the "slowly" was a slower tempo)
         (r"\b(build(?:s|ing)?\s+up|build(?:s|ing)?)\s+(?:slowly|gradually)\b", r"\1"),
         (r"\b(?:slow|gradual)\s+build(?:\s+up|up)?\b", "build up"),
@@ -1175,8 +1178,12 @@ _VOCAL_PITCH_PATTERNS = (  # said of the vocal alone: the first group given is t
     # "lower the vocals an octave", "raise the voice by an octave" (a level before: "lower" the vocals -6 dB)
     re.compile(r"\b(lower|lowered|drop|dropped|raise|raised)\s+(?:the\s+|my\s+)?" + _VOX +
                r"\s+(?:down\s+|up\s+)?(?:by\s+)?(?:an|one)\s+octave\b"),
+    # "lower the pitch of the vocals", "raise the vocal's pitch" (the whole mix was moved two semitones)
+    re.compile(r"\b(lower|drop|raise|increase|decrease|reduce)\s+the\s+pitch\s+(?:of|on)\s+(?:the\s+|my\s+)?" + _VOX
+               + r"\b"),
+    re.compile(r"\b(lower|drop|raise|increase|decrease|reduce)\s+(?:the\s+)?" + _VOX + r"(?:'s|s')?\s+pitch\b"),
 )
-_VOCAL_UP = ("up", "higher", "chipmunk", "raise", "raised")
+_VOCAL_UP = ("up", "higher", "chipmunk", "raise", "raised", "increase")
 
 
 def _extract_vocal_pitch(text: str) -> tuple[int, str, list[str]]:
@@ -2817,7 +2824,10 @@ def _default_style(hits: list[_Hit], refused_ids: list[str], empty: bool, tokens
     # its first part before anything is added ("a chill song with piano": the feeling), not a solo or a part said
     # of a part of the song ("strings after the intro")
     first = next((h for h in hits if h.kind in ("instrument", "drums", "vocals", "add") or h.kind in _CUES), None)
-    if first is not None and first.kind == "instrument" and first.polarity == "plain" and not swapped \
+    described = first is not None and all(  # ("pan the guitar left": a verb before it, not a description)
+        token in STOP_WORDS or any(h.start <= i < h.end for h in hits if h.kind == "modifier")
+        for i, token in enumerate(tokens[:first.start]))
+    if first is not None and first.kind == "instrument" and first.polarity == "plain" and not swapped and described \
             and not in_parts and tokens[first.end:first.end + 1] != ["solo"] \
             and not any(h.kind in ("effect", "part_effect") for h in hits):  # ("put the guitar through a phaser")
         suggestions.append((first.text, COVER_STYLES.get(_label(first.value))))

@@ -1045,7 +1045,8 @@ EFFECT_WORDS = {
     "bitcrusher": "bitcrush",
     "bitcrushed": "bitcrush", "bit crush": "bitcrush", "filter": "lowpass", "filtered": "lowpass",
     "low pass": "lowpass", "lowpass": "lowpass", "high pass": "highpass", "highpass": "highpass",
-    "compression": "compressor", "stereo": "wide", "mono": "mono", "in mono": "mono", "mono mix": "mono",
+    "compression": "compressor", "compressor": "compressor", "compress": "compressor", "compressed": "compressor",
+    "stereo": "wide", "mono": "mono", "in mono": "mono", "mono mix": "mono",
     "mono sound": "mono", "monaural": "mono",
     "effects": "all", "fx": "all",
     # ambience under the music (they were unread, or "rain" a chill feel alone: "rainy" still is)
@@ -1376,6 +1377,7 @@ drenched soaked dripping swimming bathed plenty tons loads before after
 what's who's aren't can't won't day days morning evening afternoon weekend baby babies kids children theme
 record band time times people someone anyone everyone audio sample samples clip loop loops playing play played
 plays listen listening hear themed mix carrying carries carry class shop towards toward number
+volume
 """.split())
 
 

@@ -976,6 +976,7 @@ def test_a_feeling_of_the_songs_words_is_not_asked_of_the_remix(prompt, asked):
     ("piano and strings", "piano_ballad"), ("violin", "classical"), ("saxophone", "jazz"),  # were Pop
     ("a chill song with piano", "lofi"),  # a part added to a feeling: the feeling's
     ("a guitar solo with distortion", "pop"), ("put the guitar through a phaser", "pop"),  # a solo, an effect
+    ("pan the guitar left", "pop"),  # a word before the part that is no description
 ])
 def test_a_prompt_that_describes_its_band_suggests_the_style_of_its_first_part(prompt, style_id):
     assert interpret(prompt).style == style_id
@@ -1011,6 +1012,8 @@ def test_a_part_and_vocals_only_is_that_part_and_the_vocals_not_a_cappella(promp
                                     "was made"),
     ("trap remix with 808s and hi hat rolls", "Adds: 808, hi hat rolls groove"),
     ("afro house", "Style: House"), ("turn it into a musical theatre number", "Style: Cinematic / orchestral"),
+    ("make it louder overall", "Feel: remastered"), ("normalize the volume", "Feel: remastered"),  # (was EDM)
+    ("compress it more", "Adds: compressor"),
 ])
 def test_words_that_were_left_unread(prompt, read):
     plan = interpret(prompt)
@@ -2187,6 +2190,7 @@ def test_a_kids_song_is_a_style_of_its_own(prompt, style):
     ("change the singer to a man", True),
     # the song's own vocal tuned, robotic or doubled: the kept vocal is (they were a Pop remix)
     ("autotune the vocals", True), ("make the vocals sound like a robot", True), ("add harmonies to the vocals", True),
+    ("lower the pitch of the vocals", True),  # the vocal alone an octave down (the whole mix was moved)
     ("make it sound like an old record player", True),  # its crackle on the song (was a lo-fi remix)
     # a style named or suggested, the band asked (a piece of its kit, a part inside the song's "other" stem), a
     # feeling, or nothing read: a remix as before
