@@ -561,6 +561,8 @@ def _extract_length(text: str) -> tuple[dict, str, list[str]]:
         asked["end"] = "before_outro"
         text = _cut(text, match)
     match = _CHORUS_ONLY.search(text)
+    if match and re.search(r"\b(?:in|during|on|for|at|to|through|throughout)\s+$", text[:match.start()]):
+        match = None  # "distorted guitar in the chorus only": a part there (it cut the version to the chorus)
     if match:
         asked["start"], asked["end"] = "chorus", "after_chorus"
         text = _cut(text, match)

@@ -1048,6 +1048,12 @@ def test_the_whole_song_getting_louder_or_quieter_is_a_swell_over_half_of_it(pro
     assert plan.modifiers == () and plan.ignored_words == () and plan.as_is == ("lofi" not in prompt)
 
 
+def test_a_part_in_the_chorus_only_is_there_and_the_version_is_not_cut_to_the_chorus():
+    plan = interpret("distorted guitar in the chorus only")  # was cut to its first chorus
+    assert plan.start == plan.end == "" and [(c.section, c.only_there) for c in plan.sections] == [("chorus", True)]
+    assert interpret("rock, chorus only").end == "after_chorus"
+
+
 def test_a_part_coming_in_that_the_style_lacks_is_added_from_there():
     plan = interpret("lofi with a saxophone coming in at the second chorus")
     assert "Adds: saxophone" in plan.understood and plan.instruments["lead"] in range(64, 72)
