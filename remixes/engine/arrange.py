@@ -93,6 +93,9 @@ class Arrangement:
     stem_spans: tuple = ()   # ((stem, start, end, gain), ...) on the source's timeline: its drums and bass stems
     mix_spans: tuple = ()    # on the remix's timeline: the whole instrumental ("make the chorus bigger")
     vocal_spans: tuple = ()  # on the remix's timeline: the vocal, kept or sung ("no vocals in the intro")
+    # ((start, end, "mix" or "vocals", effects, reverb), ...) on the remix's timeline: "reverb on the chorus" (the
+    # whole song there, its vocal too), "an echo on the vocals at the end" (the vocal alone)
+    effect_spans: tuple = ()
     # effects and reverb asked of a part the band does not play here ("delay on the guitar" of a band without
     # one, or at strength 0): on the whole mix, as the plan's notes say
     mix_effects: tuple = ()
@@ -285,9 +288,9 @@ def arrange(plan: StylePlan, analysis: Analysis, timing: Timing, strength: float
     drum_gain = gains["drums"] * 10 ** (mix.get("drums_db", 0.0) / 20) if plan.drums else 0.0
     _note_builds(plan, builds, bool(plan.drums) and drum_gain > 0, notes)
     mix_effects, mix_reverb = _sounds_of_absent_parts(plan, parts, gains["band"] > 0, drum_gain > 0, notes)
-    parts, stem_spans, mix_spans, vocal_spans = _section_changes(plan.sections, analysis.sections, rate, parts, notes,
-                                                                 beats_per_bar * 60.0 / analysis.tempo,
-                                                                 heard_speed=varispeed_factor(plan))
+    parts, stem_spans, mix_spans, vocal_spans, effect_spans = _section_changes(
+        plan.sections, analysis.sections, rate, parts, notes, beats_per_bar * 60.0 / analysis.tempo,
+        heard_speed=varispeed_factor(plan))
     if song_parts is not None:
         notes.extend(n for n in song_parts.notes if n not in notes)
     if parts and (gains["band"] > 0 or drum_gain > 0):
@@ -321,7 +324,7 @@ def arrange(plan: StylePlan, analysis: Analysis, timing: Timing, strength: float
         risers=tuple(builds) if plan.build in ("build", "riser") else (), pump=float(plan.pump),
         band_gain=gains["band"], drum_gain=drum_gain, key_tonic=analysis.key_tonic, mode=analysis.mode,
         notes=tuple(notes), strength=strength,
-        stem_spans=stem_spans, mix_spans=mix_spans, vocal_spans=vocal_spans,
+        stem_spans=stem_spans, mix_spans=mix_spans, vocal_spans=vocal_spans, effect_spans=effect_spans,
     )
 
 
@@ -333,9 +336,9 @@ def _section_changes(changes: tuple[SectionChange, ...], source_sections, rate: 
                      bar_seconds: float = 2.0, heard_speed: float = 1.0):
     """The prompt's changes in one part of the song (StylePlan.sections) on the song's sections: the band's notes
     there left out ("no drums in the verse") or kept there only ("add strings in the chorus"), and the spans of
-    gain on its parts, on the kept drums and bass stems, on the instrumental and on the vocal. The notes give the
-    times heard: with the version played `heard_speed` times as fast ("nightcore"), divided by it."""
-    stem_spans, mix_spans, vocal_spans = [], [], []
+    gain on its parts, on the kept drums and bass stems, on the instrumental and on the vocal, and of effects. The
+    notes give the times heard: with the version played `heard_speed` times as fast ("nightcore"), divided by it."""
+    stem_spans, mix_spans, vocal_spans, effect_spans = [], [], [], []
     for change in changes:
         spans = section_spans(change, source_sections, bar_seconds)
         if not spans:
@@ -346,7 +349,9 @@ def _section_changes(changes: tuple[SectionChange, ...], source_sections, rate: 
         remix = [(a / rate, b / rate) for a, b in spans]
         stems = (("drums",) if change.target == "drums" else ()) + \
             (("bass", "bass_pad") if "bass" in change.roles else ())
-        if change.section in PART_FADES:  # "fade in the drums": its gain rises from 0 to 1 there (falls: out),
+        if change.effects or change.reverb:  # "reverb on the chorus": that effect there, rung out after it
+            effect_spans += [(a, b, change.target, tuple(change.effects), change.reverb) for a, b in remix]
+        elif change.section in PART_FADES:  # "fade in the drums": its gain rises from 0 to 1 there (falls: out),
             quiet = 0.0 if change.db is None else float(10 ** (change.db / 20))  # or from (to) that many dB
             ramp = (quiet, 1.0) if change.section == "fade_in" else (1.0, quiet)
             parts = [replace(part, spans=part.spans + tuple((a, b, ramp) for a, b in remix))
@@ -387,7 +392,7 @@ def _section_changes(changes: tuple[SectionChange, ...], source_sections, rate: 
             stem_spans += [(stem, a, b, gain) for stem in stems for a, b in spans]
         times = ", ".join(f"{clock(a / heard_speed)}-{clock(b / heard_speed)}" for a, b in remix)
         notes.append(f"Song part \u201c{change.words}\u201d ({times}): {section_change_words(change)}.")
-    return parts, tuple(stem_spans), tuple(mix_spans), tuple(vocal_spans)
+    return parts, tuple(stem_spans), tuple(mix_spans), tuple(vocal_spans), tuple(effect_spans)
 
 
 def section_spans(change: SectionChange, sections, bar_seconds: float = 2.0) -> list[tuple[float, float]]:

@@ -41,9 +41,9 @@ from .errors import EngineError
 from .lyrics import TRANSCRIPT_VERSION, kept_vocal_lyrics, transcribe_vocal_stem_file, vocal_plan_entry
 from .encode import write_pcm16_wav
 from .master import fade_edges, master
-from .render import (Stretch, add_ambience, add_risers, apply_effects, apply_spans, instrument_name,
-                     keep_freed_blocks, load_soundfont, pump_envelope, release_soundfont, render_band_apart, rms,
-                     soundfont_note)
+from .render import (Stretch, add_ambience, add_risers, apply_effects, apply_effects_in_span, apply_spans,
+                     instrument_name, keep_freed_blocks, load_soundfont, pump_envelope, release_soundfont,
+                     render_band_apart, rms, soundfont_note)
 from .retimbre import PAD_CENTRE_HZ, pitch_class_pad
 from .separate import Stems, separate
 from .transcribe import transcribe_parts
@@ -1097,6 +1097,10 @@ def _finish_version(index: int, arrangement: Arrangement, plan: StylePlan, reque
     add_ambience(mix, plan.effects, seed, sr)  # "rain sounds": under the instrumental (in its stem), not the vocal
     add_risers(mix, arrangement.risers, seed, sr)  # "a build up before the chorus": in the instrumental too
     apply_spans(mix, arrangement.mix_spans, sr)  # after the effects: a compressor would even a chorus lift out
+    spans_effects = getattr(arrangement, "effect_spans", ())  # "reverb on the chorus": there alone
+    for start, end, target, span_effects, span_reverb in spans_effects:  # (the whole song's on the vocal below)
+        if target == "mix":
+            apply_effects_in_span(mix, start, end, span_effects, span_reverb, seed, sr)
     clock("effects")
     notes: list[str] = []
     sung_text, sung_lines = "", []
@@ -1119,6 +1123,8 @@ def _finish_version(index: int, arrangement: Arrangement, plan: StylePlan, reque
         if kept_rms > 0 and dry_rms > 0 and wet_vocal > 0 and wet_mix > 0:
             vocal *= np.float32((kept_rms / dry_rms) / (wet_vocal / wet_mix))
         clock("vocals")
+    for start, end, target, span_effects, span_reverb in spans_effects if vocal is not None else ():
+        apply_effects_in_span(vocal, start, end, span_effects, span_reverb, seed + (target == "vocals"), sr)
     if vocal is not None and plan.vocal_effects:  # "an echo on the vocals": on the vocal alone, at its level
         before = rms(vocal)
         vocal = apply_effects(vocal, plan.vocal_effects, 0.0, 0.0, seed=seed + 1, sr=sr, in_place=True)

@@ -374,6 +374,32 @@ def apply_spans(audio: np.ndarray, spans, sr: int = SAMPLE_RATE, offset: int = 0
     return audio
 
 
+EFFECT_TAIL_SECONDS = 4.0  # an effect in a part of the song rings on this long after it (a reverb's, a delay's tail)
+
+
+def apply_effects_in_span(audio: np.ndarray, start_s: float, end_s: float, effects, reverb: float, seed: int,
+                          sr: int = SAMPLE_RATE) -> np.ndarray:
+    """"reverb on the chorus": `effects` and `reverb` on (n, 2) float32 `audio` from `start_s` to `end_s` alone, in
+    place. What plays there goes through them, faded in over SPAN_RAMP_SECONDS before the span and out before its
+    end, its tail ringing on for EFFECT_TAIL_SECONDS over what follows; the rest is as it was. The effected part
+    is as loud as it was (a distortion, a telephone band, a compressor change the level)."""
+    n, ramp = len(audio), max(1, int(round(SPAN_RAMP_SECONDS * sr)))
+    a, b = int(round(start_s * sr)), min(n, int(round(end_s * sr)))
+    lo, hi = max(0, a - ramp), min(n, b + int(EFFECT_TAIL_SECONDS * sr))
+    if b - a < 2 * ramp:
+        return audio
+    t = np.arange(lo, hi, dtype=np.float64)
+    inside = np.clip(np.minimum((t - (a - ramp)) / ramp, (b - t) / ramp), 0.0, 1.0).astype(np.float32)[:, None]
+    dry = audio[lo:hi] * inside
+    wet = apply_effects(dry, effects, reverb, 0.0, seed=seed, sr=sr)
+    before, after = rms(dry[a - lo:b - lo]), rms(wet[a - lo:b - lo])
+    if before > 0 and after > 0:
+        wet *= np.float32(before / after)
+    audio[lo:hi] *= 1.0 - inside
+    audio[lo:hi] += wet
+    return audio
+
+
 def rms(audio: np.ndarray) -> float:
     """RMS accumulated in float64 over 64k-sample chunks (no full-size float64 temporary; a chunk's float64
     squares stay in the cache: ~2x faster than 1M-sample chunks)."""

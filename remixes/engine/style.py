@@ -58,6 +58,10 @@ class SectionChange:
     only_there: bool = False  # "add strings in the chorus": it plays there and nowhere else
     words: str = ""           # how the prompt named the part of the song
     alone: bool = False       # "only piano in the intro": the roles play there, everything else is left out there
+    # "reverb on the chorus", "delay on the vocals in the last chorus": effects and a reverb (its amount, 0: none) on
+    # the instrumental ("mix") or the vocal there alone (db 0)
+    effects: tuple = ()
+    reverb: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -160,6 +164,7 @@ class StylePlan:
             data[key] = list(data[key])
         for change in data["sections"]:
             change["roles"] = list(change["roles"])
+            change["effects"] = [{"kind": e["kind"], "params": dict(e["params"])} for e in change["effects"]]
         return data
 
     @classmethod
@@ -171,8 +176,9 @@ class StylePlan:
         values["drum_pieces"] = dict(values.get("drum_pieces") or {})
         values["only"] = tuple(values.get("only") or ())
         values["removed"] = tuple(values.get("removed") or ())
-        values["sections"] = tuple(SectionChange(**{**change, "roles": tuple(change["roles"])})
-                                   for change in values.get("sections") or ())
+        values["sections"] = tuple(SectionChange(**{**change, "roles": tuple(change["roles"]), "effects": tuple(
+            Effect(e["kind"], dict(e["params"])) for e in change.get("effects") or ())})
+            for change in values.get("sections") or ())
         values["effects"] = tuple(Effect(e["kind"], dict(e["params"])) for e in values["effects"])
         values["vocal_effects"] = tuple(Effect(e["kind"], dict(e["params"])) for e in values.get("vocal_effects") or ())
         values["part_effects"] = {role: tuple(Effect(e["kind"], dict(e["params"])) for e in effects)
@@ -2213,8 +2219,13 @@ def _feelings_of_parts(scoped: list[_Hit]) -> list[_Hit]:
     return out
 
 
+_NOT_IN_PARTS = ("all", "rain", "waves", "crowd", "birds", "fire", "wide", "mono", "gain", "compressor")  # effects
+# said of the whole song only (an ambience under all of it, the stereo image, the level)
+
+
 def _scopable(hit: _Hit) -> bool:
     return hit.kind in ("instrument", "drums", "vocals", "instrumental") or (
+        hit.kind in ("effect", "vocal_effect") and hit.value not in _NOT_IN_PARTS) or (
         hit.kind == "modifier" and hit.value in SECTION_LIFTS) or (hit.kind == "style" and hit.text in VOCALS_ALONE)
 
 
@@ -2223,6 +2234,9 @@ def _section_ask(hit: _Hit, label: str, which: str, words: str, tokens: list[str
     polarity, k = hit.polarity, hit.intensity
     if hit.kind == "style":  # "vocals only in the intro": the band left out there
         return _SectionAsk(label, which, words, hit, None, kind="mix")
+    if hit.kind in ("effect", "vocal_effect"):  # "reverb on the chorus": that effect there ("no reverb": everywhere)
+        return _SectionAsk(label, which, words, hit, 0.0, kind=hit.kind) \
+            if polarity in ("plain", "add", "more", "only") else None
     if hit.kind == "modifier":
         sign = SECTION_LIFTS[hit.value] * (-1 if polarity in ("drop", "not", "less") else 1)
         db = sign * SECTION_LIFT_DB * k
@@ -2266,6 +2280,11 @@ def _section_changes(d: _Draft, asks: list[_SectionAsk]) -> tuple[SectionChange,
         if ask.only_there and not ask.alone and playing:
             # "add drums in the chorus" where the style plays drums: turned up there, not taken out elsewhere
             ask = replace(ask, only_there=False, db=SECTION_LIFT_DB)
+        if kind in ("effect", "vocal_effect"):
+            change = _section_effect(ask)
+            changes.append(change)
+            d.notes.append(f"Song part: \u201c{ask.words}\u201d: {section_change_words(change)}")
+            continue
         if kind in ("modifier", "mix"):
             target, roles = "mix", ()
         elif kind == "instrument":
@@ -2300,6 +2319,19 @@ def _section_changes(d: _Draft, asks: list[_SectionAsk]) -> tuple[SectionChange,
     return tuple(changes)
 
 
+def _section_effect(ask: _SectionAsk) -> SectionChange:
+    """"reverb on the chorus", "an echo on the vocals in the last chorus", "telephone effect on the intro": the
+    effect, or the reverb, on the instrumental or the vocal in that part of the song."""
+    kind, k = str(ask.hit.value), ask.hit.intensity * (1.5 if ask.hit.polarity == "more" else 1.0)
+    on_vocal = ask.kind == "vocal_effect" or kind == "vocal_reverb"
+    sets = VOCAL_EFFECT_SETS[kind] if ask.kind == "vocal_effect" and kind in VOCAL_EFFECT_SETS else \
+        () if kind in ("reverb", "vocal_reverb") else ((kind, EFFECT_DEFAULTS[kind]),)
+    effects = tuple(Effect(name, dict(params)) for name, params in sets)
+    reverb = round(min(1.0, (0.35 if on_vocal else 0.3) * k), 3) if kind in ("reverb", "vocal_reverb") else 0.0
+    return SectionChange(ask.section, ask.which, "vocals" if on_vocal else "mix", (), 0.0, words=ask.words,
+                         effects=effects, reverb=reverb)
+
+
 def _already_playing(d: _Draft, kind: str, value) -> bool:
     """The style's own band plays this part ("drums" or an instrument word; before the prompt added anything)."""
     if kind == "drums":
@@ -2312,6 +2344,10 @@ def section_change_words(change: SectionChange) -> str:
     """"drums left out there", "the band +4 dB there (the vocal +2 dB)", "strings play there only"."""
     if change.target == "mix" and change.db is None:
         return "only the vocal there (the band left out)"
+    if change.effects or change.reverb:  # "reverb on the chorus"
+        said = [e.kind.replace("_", " ") for e in change.effects] + (["reverb"] if change.reverb else [])
+        return f"{', '.join(dict.fromkeys(said))} " + ("on the vocal there" if change.target == "vocals" else
+                                                      "there (the whole song, its vocal too)")
     if change.section in ("fade_in", "fade_out") and change.which == "half":  # "start quiet and get louder"
         return (f"the whole song rises from {change.db:g} dB over its first half" if change.section == "fade_in"
                 else f"the whole song falls to {change.db:g} dB over its second half")
@@ -2783,8 +2819,8 @@ _TREATMENT_MODIFIERS = frozenset(("slow", "fast", "sped_up", "spacious", "underw
 
 def _on_the_songs_stems(ask: _SectionAsk) -> bool:
     """A change in a part of the song the song's own stems make without a band: its vocal, drums or bass louder,
-    softer, left out or faded there (not one added there only, nor alone there)."""
-    stem = ask.kind == "vocals" or (ask.kind == "drums" and ask.hit.value is None) or (
+    softer, left out or faded there, or an effect there (not a part added there only, nor alone there)."""
+    stem = ask.kind in ("vocals", "effect", "vocal_effect") or (ask.kind == "drums" and ask.hit.value is None) or (
         ask.kind == "instrument" and ask.hit.value == "bass")
     return stem and not (ask.only_there or ask.alone or ask.only)
 

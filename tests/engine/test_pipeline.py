@@ -349,7 +349,7 @@ def test_a_part_of_the_song_changes_there_alone(tmp_path, monkeypatch, prompt, b
     label = plan.sections[0].section
     sections = (Section(0.0, 2.0, "chorus" if label == "verse" else "verse", 0.6), Section(2.0, 4.0, label, 1.0))
     notes = []
-    _, _, mix_spans, vocal_spans = _section_changes(plan.sections, sections, 1.0, [], notes)
+    _, _, mix_spans, vocal_spans, _ = _section_changes(plan.sections, sections, 1.0, [], notes)
     assert notes[0].startswith(f"Song part \u201c{plan.sections[0].words}\u201d (0:02-0:04)")
     arrangement = SimpleNamespace(parts=(), band_gain=0.0, drum_gain=0.0, mix_spans=mix_spans, mix_effects=(),
                                   mix_reverb=0.0, vocal_spans=vocal_spans, risers=(), pump=0.0)
@@ -511,6 +511,42 @@ def _held_tones(monkeypatch, seconds: float, band_hz: float = 330.0, voice_hz: f
     monkeypatch.setattr(pipeline, "_sing", lambda *args: (voice.copy(), "la", list(lines), ()))
     return band, SimpleNamespace(parts=(), band_gain=0.0, drum_gain=0.0, mix_spans=(), vocal_spans=(), mix_effects=(),
                                  mix_reverb=0.0, risers=(), pump=0.0)
+
+
+@pytest.mark.parametrize("prompt, instrumental_changed, vocal_changed", [
+    ("pop, telephone effect in the chorus", False, False),  # (a feel, not an effect: the whole song)
+    ("pop, a lowpass in the second half", True, True),
+    ("pop, distorted vocals in the second half", False, True)])
+def test_an_effect_in_a_part_of_the_song_changes_it_there_alone(tmp_path, monkeypatch, prompt, instrumental_changed,
+                                                                vocal_changed):
+    """"a lowpass in the second half": the instrumental and the vocal there through it, the first half as it was;
+    "distorted vocals in the second half" the vocal alone, as the version's stems show them."""
+    import soundfile as sf
+
+    from remixes.engine.arrange import _section_changes
+    from remixes.engine.music import Section
+
+    band, _ = _held_tones(monkeypatch, 4, band_hz=2000.0, voice_hz=3000.0)
+    plan = interpret(prompt)
+    sections = (Section(0.0, 2.0, "verse", 0.6), Section(2.0, 4.0, "chorus", 1.0))
+    _, _, _, _, effect_spans = _section_changes(plan.sections, sections, 1.0, [], [])
+    assert bool(effect_spans) == (instrumental_changed or vocal_changed)
+    arrangement = SimpleNamespace(parts=(), band_gain=0.0, drum_gain=0.0, mix_spans=(), mix_effects=(), mix_reverb=0.0,
+                                  vocal_spans=(), risers=(), pump=0.0, effect_spans=effect_spans)
+    pipeline._finish_version(1, arrangement, plan, RemixRequest(prompt=prompt), band, None, "la", workdir=tmp_path)
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    without = SimpleNamespace(**{**vars(arrangement), "effect_spans": ()})
+    pipeline._finish_version(1, without, plan, RemixRequest(prompt=prompt), band, None, "la", workdir=plain)
+    for name, changed in (("instrumental", instrumental_changed), ("vocals", vocal_changed)):
+        audio, _ = sf.read(tmp_path / f"version-1-{name}.wav")
+        as_it_was, _ = sf.read(plain / f"version-1-{name}.wav")
+        def moved(stretch: slice) -> float:  # how much of it is not as it was
+            off = audio[stretch] - as_it_was[stretch]
+            return float(np.sqrt(np.mean(off ** 2) / np.mean(as_it_was[stretch] ** 2)))
+
+        assert moved(slice(SR // 2, 3 * SR // 2)) < 0.01, name
+        assert (moved(slice(5 * SR // 2, 7 * SR // 2)) > 0.1) == changed, name
 
 
 def test_a_nightcore_versions_notes_give_the_times_and_the_key_heard():

@@ -397,6 +397,30 @@ def test_a_span_given_two_gains_moves_from_one_to_the_other_across_it_block_by_b
     assert falling[0, 2 * SR] == 1.0 and falling[0, -1] == pytest.approx(0.0, abs=1e-4)
 
 
+def test_an_effect_in_a_span_changes_that_span_keeps_its_level_and_rings_on_after_it():
+    """"a lowpass on the chorus": the noise there through it and as loud, the rest as it was, sample for sample;
+    "reverb on the chorus": its tail rings on over what follows, EFFECT_TAIL_SECONDS at most."""
+    from remixes.engine.render import EFFECT_TAIL_SECONDS, SPAN_RAMP_SECONDS, apply_effects_in_span
+    from remixes.engine.vocabulary import Effect
+
+    rng = np.random.default_rng(3)
+    noise = (rng.standard_normal((10 * SR, 2)) * 0.1).astype(np.float32)
+    audio = noise.copy()
+    apply_effects_in_span(audio, 3.0, 6.0, (Effect("lowpass", {"cutoff_hz": 500.0}),), 0.0, seed=1, sr=SR)
+    ramp = int(SPAN_RAMP_SECONDS * SR)
+    assert np.array_equal(audio[:3 * SR - ramp], noise[:3 * SR - ramp])
+    assert np.allclose(audio[6 * SR + SR // 10:], noise[6 * SR + SR // 10:], atol=1e-4)  # (a filter's ring: ~0)
+    inside = slice(3 * SR + SR // 2, 6 * SR - SR // 2)
+    assert np.corrcoef(audio[inside, 0], noise[inside, 0])[0, 1] < 0.3
+    level = 20 * np.log10(np.sqrt(np.mean(audio[inside] ** 2)) / np.sqrt(np.mean(noise[inside] ** 2)))
+    assert abs(level) < 1.0
+    tone = np.zeros((12 * SR, 2), dtype=np.float32)
+    tone[3 * SR:6 * SR] = 0.1 * np.sin(2 * np.pi * 440 * np.arange(3 * SR) / SR)[:, None]
+    apply_effects_in_span(tone, 3.0, 6.0, (), 0.8, seed=1, sr=SR)
+    after = lambda a, b: float(np.sqrt(np.mean(tone[int(a * SR):int(b * SR)] ** 2)))  # noqa: E731
+    assert after(6.05, 6.5) > 1e-3 and after(6.0 + EFFECT_TAIL_SECONDS + 0.01, 12.0) == 0.0
+
+
 AMBIENCE_SECONDS = 24
 
 

@@ -1054,6 +1054,27 @@ def test_a_part_in_the_chorus_only_is_there_and_the_version_is_not_cut_to_the_ch
     assert interpret("rock, chorus only").end == "after_chorus"
 
 
+@pytest.mark.parametrize("prompt, target, kinds, reverb", [
+    ("reverb only on the chorus", "mix", [], 0.3), ("more reverb in the last chorus", "mix", [], 0.45),
+    ("delay on the vocals in the chorus", "vocals", ["delay"], 0.0), ("make the vocals echo at the end", "vocals",
+                                                                        ["delay"], 0.0),
+    ("lofi, bitcrush the last chorus", "mix", ["bitcrush"], 0.0),
+    ("in the chorus add a phaser", "mix", ["phaser"], 0.0),
+])
+def test_an_effect_said_of_a_part_of_the_song_is_there_alone(prompt, target, kinds, reverb):
+    """"reverb only on the chorus", "delay on the vocals in the chorus" put the effect on the whole song ("the remix
+    changes the whole song alike"): now there alone, on the whole song there or on its vocal."""
+    plan = interpret(prompt)
+    assert [(c.target, [e.kind for e in c.effects], c.reverb) for c in plan.sections] == [(target, kinds, reverb)]
+    if "," in prompt:
+        alone = interpret(prompt.split(",")[0])
+        assert plan.effects == alone.effects and plan.reverb == alone.reverb and plan.vocal_effects == ()
+    else:  # the song as it is, that effect there alone
+        assert plan.effects == plan.vocal_effects == () and plan.reverb == 0.0
+    assert plan.as_is == ("lofi" not in prompt) and not any("alike" in line for line in plan.understood)
+    assert StylePlan.from_dict(plan.to_dict()) == plan
+
+
 def test_a_part_coming_in_that_the_style_lacks_is_added_from_there():
     plan = interpret("lofi with a saxophone coming in at the second chorus")
     assert "Adds: saxophone" in plan.understood and plan.instruments["lead"] in range(64, 72)
