@@ -278,6 +278,10 @@ def _normalise(text: str) -> str:
         # "make it louder overall", "turn the volume up": the master louder, as a remaster (it was the energetic feel)
         (r"\b(?:make\s+it\s+)?louder\s+overall\b|\boverall\s+louder\b|\b(?:increase|raise|boost)\s+the\s+"
          r"(?:overall\s+)?volume\b|\bturn\s+(?:it|the\s+(?:overall\s+)?volume)\s+up\b", " remaster "),
+        # "add some percussion", "with light percussion": a shaker and a tambourine (it asked the drums the style
+        # has, and nothing was heard)
+        (r"\b(add|adding|with|plus)\s+(?:some\s+|a\s+little\s+|a\s+bit\s+of\s+|extra\s+|light\s+|subtle\s+|more\s+)*"
+         r"(?:hand\s+)?percussion\b", r"\1 a shaker and a tambourine"),
         # "make it build up slowly", "a slow build": a build-up (the "slowly" was a slower tempo)
         (r"\b(build(?:s|ing)?\s+up|build(?:s|ing)?)\s+(?:slowly|gradually)\b", r"\1"),
         (r"\b(?:slow|gradual)\s+build(?:\s+up|up)?\b", "build up"),

@@ -1014,6 +1014,7 @@ def test_a_part_and_vocals_only_is_that_part_and_the_vocals_not_a_cappella(promp
     ("afro house", "Style: House"), ("turn it into a musical theatre number", "Style: Cinematic / orchestral"),
     ("make it louder overall", "Feel: remastered"), ("normalize the volume", "Feel: remastered"),  # (was EDM)
     ("compress it more", "Adds: compressor"),
+    ("add some percussion", "Adds: shaker, tambourine"),  # (nothing was heard: the drums the style has)
 ])
 def test_words_that_were_left_unread(prompt, read):
     plan = interpret(prompt)
