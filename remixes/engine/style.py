@@ -62,6 +62,7 @@ class SectionChange:
     # the instrumental ("mix") or the vocal there alone (db 0)
     effects: tuple = ()
     reverb: float = 0.0
+    sound: str = ""  # "make the verse sound like a radio": the feeling whose effects these are ("radio")
 
 
 @dataclass(frozen=True)
@@ -282,6 +283,8 @@ def _normalise(text: str) -> str:
         # has, and nothing was heard)
         (r"\b(add|adding|with|plus)\s+(?:some\s+|a\s+little\s+|a\s+bit\s+of\s+|extra\s+|light\s+|subtle\s+|more\s+)*"
          r"(?:hand\s+)?percussion\b", r"\1 a shaker and a tambourine"),
+        (r"\b(telephone|radio|phone|megaphone|underwater)\s+(?:effect|filter|sound)\b", r"\1"),  # ("a telephone
+        # effect on the intro": the feeling, said of the intro; "effect" asked every effect)
         # "make it build up slowly", "a slow build": a build-up (the "slowly" was a slower tempo)
         (r"\b(build(?:s|ing)?\s+up|build(?:s|ing)?)\s+(?:slowly|gradually)\b", r"\1"),
         (r"\b(?:slow|gradual)\s+build(?:\s+up|up)?\b", "build up"),
@@ -2227,9 +2230,13 @@ _NOT_IN_PARTS = ("all", "rain", "waves", "crowd", "birds", "fire", "wide", "mono
 # said of the whole song only (an ambience under all of it, the stereo image, the level)
 
 
+_SOUNDS_IN_PARTS = ("radio", "underwater", "spacious")  # feelings that are a sound, made in a part of the song too
+
+
 def _scopable(hit: _Hit) -> bool:
     return hit.kind in ("instrument", "drums", "vocals", "instrumental") or (
         hit.kind in ("effect", "vocal_effect") and hit.value not in _NOT_IN_PARTS) or (
+        hit.kind == "modifier" and hit.value in _SOUNDS_IN_PARTS) or (
         hit.kind == "modifier" and hit.value in SECTION_LIFTS) or (hit.kind == "style" and hit.text in VOCALS_ALONE)
 
 
@@ -2238,8 +2245,9 @@ def _section_ask(hit: _Hit, label: str, which: str, words: str, tokens: list[str
     polarity, k = hit.polarity, hit.intensity
     if hit.kind == "style":  # "vocals only in the intro": the band left out there
         return _SectionAsk(label, which, words, hit, None, kind="mix")
-    if hit.kind in ("effect", "vocal_effect"):  # "reverb on the chorus": that effect there ("no reverb": everywhere)
-        return _SectionAsk(label, which, words, hit, 0.0, kind=hit.kind) \
+    if hit.kind in ("effect", "vocal_effect") or (hit.kind == "modifier" and hit.value in _SOUNDS_IN_PARTS):
+        # "reverb on the chorus", "make the verse sound like a radio": that sound there ("no reverb": everywhere)
+        return _SectionAsk(label, which, words, hit, 0.0, kind=hit.kind if hit.kind != "modifier" else "sound") \
             if polarity in ("plain", "add", "more", "only") else None
     if hit.kind == "modifier":
         sign = SECTION_LIFTS[hit.value] * (-1 if polarity in ("drop", "not", "less") else 1)
@@ -2284,7 +2292,7 @@ def _section_changes(d: _Draft, asks: list[_SectionAsk]) -> tuple[SectionChange,
         if ask.only_there and not ask.alone and playing:
             # "add drums in the chorus" where the style plays drums: turned up there, not taken out elsewhere
             ask = replace(ask, only_there=False, db=SECTION_LIFT_DB)
-        if kind in ("effect", "vocal_effect"):
+        if kind in ("effect", "vocal_effect", "sound"):
             change = _section_effect(ask)
             changes.append(change)
             d.notes.append(f"Song part: \u201c{ask.words}\u201d: {section_change_words(change)}")
@@ -2327,6 +2335,12 @@ def _section_effect(ask: _SectionAsk) -> SectionChange:
     """"reverb on the chorus", "an echo on the vocals in the last chorus", "telephone effect on the intro": the
     effect, or the reverb, on the instrumental or the vocal in that part of the song."""
     kind, k = str(ask.hit.value), ask.hit.intensity * (1.5 if ask.hit.polarity == "more" else 1.0)
+    if ask.kind == "sound":  # "an underwater intro": the feeling's filters and room, there
+        m = MODIFIERS[kind]
+        effects = tuple(Effect(name, dict(params)) for name, params in {**m.effect_defaults, **m.effects}.items())
+        effects += (Effect("lowpass", {"cutoff_hz": m.lowpass_hz}),) if m.lowpass_hz is not None else ()
+        return SectionChange(ask.section, ask.which, "mix", (), 0.0, words=ask.words, effects=effects,
+                             reverb=round(min(1.0, m.reverb * k), 3), sound=kind)
     on_vocal = ask.kind == "vocal_effect" or kind == "vocal_reverb"
     sets = VOCAL_EFFECT_SETS[kind] if ask.kind == "vocal_effect" and kind in VOCAL_EFFECT_SETS else \
         () if kind in ("reverb", "vocal_reverb") else ((kind, EFFECT_DEFAULTS[kind]),)
@@ -2348,8 +2362,9 @@ def section_change_words(change: SectionChange) -> str:
     """"drums left out there", "the band +4 dB there (the vocal +2 dB)", "strings play there only"."""
     if change.target == "mix" and change.db is None:
         return "only the vocal there (the band left out)"
-    if change.effects or change.reverb:  # "reverb on the chorus"
-        said = [e.kind.replace("_", " ") for e in change.effects] + (["reverb"] if change.reverb else [])
+    if change.effects or change.reverb:  # "reverb on the chorus", "an underwater intro"
+        said = [_mod_label(change.sound)] if change.sound else \
+            [e.kind.replace("_", " ") for e in change.effects] + (["reverb"] if change.reverb else [])
         return f"{', '.join(dict.fromkeys(said))} " + ("on the vocal there" if change.target == "vocals" else
                                                       "there (the whole song, its vocal too)")
     if change.section in ("fade_in", "fade_out") and change.which == "half":  # "start quiet and get louder"
@@ -2824,7 +2839,8 @@ _TREATMENT_MODIFIERS = frozenset(("slow", "fast", "sped_up", "spacious", "underw
 def _on_the_songs_stems(ask: _SectionAsk) -> bool:
     """A change in a part of the song the song's own stems make without a band: its vocal, drums or bass louder,
     softer, left out or faded there, or an effect there (not a part added there only, nor alone there)."""
-    stem = ask.kind in ("vocals", "effect", "vocal_effect") or (ask.kind == "drums" and ask.hit.value is None) or (
+    stem = ask.kind in ("vocals", "effect", "vocal_effect", "sound") or (
+        ask.kind == "drums" and ask.hit.value is None) or (
         ask.kind == "instrument" and ask.hit.value == "bass")
     return stem and not (ask.only_there or ask.alone or ask.only)
 

@@ -1061,6 +1061,10 @@ def test_a_part_in_the_chorus_only_is_there_and_the_version_is_not_cut_to_the_ch
                                                                         ["delay"], 0.0),
     ("lofi, bitcrush the last chorus", "mix", ["bitcrush"], 0.0),
     ("in the chorus add a phaser", "mix", ["phaser"], 0.0),
+    # a feeling that is a sound: its filters and room there ("radio": a 300 Hz highpass, a 3.4 kHz lowpass)
+    ("make the verse sound like a radio", "mix", ["highpass", "lowpass"], 0.0),
+    ("put a telephone effect on the intro", "mix", ["highpass", "lowpass"], 0.0),
+    ("an underwater intro", "mix", ["lowpass"], 0.2),
 ])
 def test_an_effect_said_of_a_part_of_the_song_is_there_alone(prompt, target, kinds, reverb):
     """"reverb only on the chorus", "delay on the vocals in the chorus" put the effect on the whole song ("the remix
