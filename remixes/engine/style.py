@@ -285,6 +285,10 @@ def _normalise(text: str) -> str:
          r"(?:hand\s+)?percussion\b", r"\1 a shaker and a tambourine"),
         (r"\b(telephone|radio|phone|megaphone|underwater)\s+(?:effect|filter|sound)\b", r"\1"),  # ("a telephone
         # effect on the intro": the feeling, said of the intro; "effect" asked every effect)
+        # "sing it higher", "in falsetto": a higher voice, as "make the voice higher" (unread)
+        (r"\bsing\s+(?:it\s+)?(higher|lower|deeper)\b", lambda m: f" {'deeper' if m.group(1) != 'higher' else 'higher'}"
+                                                                   " voice "),
+        (r"\b(?:in\s+)?falsetto\b", " higher voice "),
         # "make it build up slowly", "a slow build": a build-up (the "slowly" was a slower tempo)
         (r"\b(build(?:s|ing)?\s+up|build(?:s|ing)?)\s+(?:slowly|gradually)\b", r"\1"),
         (r"\b(?:slow|gradual)\s+build(?:\s+up|up)?\b", "build up"),
@@ -487,6 +491,10 @@ _END_AFTER = re.compile(r"\b(?:(?:end|ends|finish|stop|cut|fade)\s+(?:it\s+|the\
                         r"(?:keep\s+|play\s+|give\s+me\s+)?(?:just|only)\s+the\s+(first)\s+verse\s+and\s+(?:the\s+)?"
                         r"(?:first\s+)?(?:chorus|hook))\b")
 _ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3}
+# the words a "just the chorus" may follow and still be the version's length (after others, "autotune the chorus
+# only", "strings in the chorus only", it is said of the chorus)
+_BEFORE_A_CUT = frozenset(("keep", "play", "me", "want", "need", "i", "it", "just", "only", "and", "but", "version",
+                           "remix", "make", "give", "of", "please"))
 _END_PATTERN = re.compile(r"\b(?:skip|cut|remove|drop|lose|ditch|trim)\s+(?:out\s+|off\s+)?the\s+outro\b|"
                           r"\b(?:no|without\s+(?:the|an|any))\s+outro\b|"
                           r"\b(?:end|finish)\s+(?:it\s+)?(?:on|with|after)\s+the\s+(?:last\s+)?(?:chorus|hook)\b")
@@ -574,8 +582,13 @@ def _extract_length(text: str) -> tuple[dict, str, list[str]]:
         asked["end"] = "before_outro"
         text = _cut(text, match)
     match = _CHORUS_ONLY.search(text)
-    if match and re.search(r"\b(?:in|during|on|for|at|to|through|throughout)\s+$", text[:match.start()]):
-        match = None  # "distorted guitar in the chorus only": a part there (it cut the version to the chorus)
+    said_before = text[:match.start()].split()[-1:] if match else []
+    if match and said_before and said_before[0] not in _BEFORE_A_CUT and not re.search(r"[,.;:!?]\s*$",
+                                                                                        text[:match.start()]) \
+            and _VOCAB.get((said_before[0],), ("",))[0] not in ("style", "style_adj", "modifier"):  # ("lofi just the
+        # chorus": the style's)
+        match = None  # "distorted guitar in the chorus only", "autotune the chorus only": said of the chorus (they
+        # cut the version to it)
     if match:
         asked["start"], asked["end"] = "chorus", "after_chorus"
         text = _cut(text, match)
@@ -1076,6 +1089,10 @@ _CANNOT = (
     (re.compile(r"\bduets?\b"), "one voice sings the lyrics: a duet's second singer is not made (\u201cadd "
                                  "harmonies\u201d adds a second voice on the lead's words)"),
     (re.compile(r"\bad[\s-]*libs?\b"), "ad-libs are not made: only the lyrics given are sung"),
+    (re.compile(r"\bspoken\s+word\b|\b(?:speak|say)\s+the\s+(?:lyrics|words)\b"),
+     "the lyrics are sung, not spoken (\u201cwhispered vocals\u201d sing them without a pitch)"),
+    (re.compile(r"\brap(?:ped)?\s+(?:the\s+)?(?:lyrics|words|verses?)\b"),
+     "the lyrics are sung, not rapped: a hip-hop remix is made"),
     (re.compile(r"\b(?:remove|reduce|clean\s+up|get\s+rid\s+of|less|no|without)\s+(?:the\s+|any\s+|all\s+the\s+)?"
                 r"background\s+(?:noise|hiss|hum|static)\b|\bdenois(?:e|ed|ing)\b|\bnoise\s+(?:reduction|removal)\b"),
      "noise is not removed: the song's own recording is kept as it was made"),
@@ -1093,7 +1110,8 @@ def _extract_cannot(text: str) -> tuple[str, list[str]]:
     for pattern, note in _CANNOT:
         match = pattern.search(text)
         if match:
-            text = _cut(text, match)
+            text = _cut(text, match) if "hip-hop" not in note else text[:match.start()] + " hip hop " + \
+                text[match.end():]  # ("rap the lyrics": still the style it names)
             notes.append(f"Not possible: {note}")
     return text, notes
 

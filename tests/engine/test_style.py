@@ -1015,6 +1015,9 @@ def test_a_part_and_vocals_only_is_that_part_and_the_vocals_not_a_cappella(promp
     ("make it louder overall", "Feel: remastered"), ("normalize the volume", "Feel: remastered"),  # (was EDM)
     ("compress it more", "Adds: compressor"),
     ("add some percussion", "Adds: shaker, tambourine"),  # (nothing was heard: the drums the style has)
+    ("sing it higher", "Voice: female (the gender option, when the request gives one, wins)"),
+    ("operatic vocals", "Style: Classical"),
+    ("rap the lyrics", "Not possible: the lyrics are sung, not rapped: a hip-hop remix is made"),
 ])
 def test_words_that_were_left_unread(prompt, read):
     plan = interpret(prompt)
@@ -1052,7 +1055,9 @@ def test_the_whole_song_getting_louder_or_quieter_is_a_swell_over_half_of_it(pro
 def test_a_part_in_the_chorus_only_is_there_and_the_version_is_not_cut_to_the_chorus():
     plan = interpret("distorted guitar in the chorus only")  # was cut to its first chorus
     assert plan.start == plan.end == "" and [(c.section, c.only_there) for c in plan.sections] == [("chorus", True)]
-    assert interpret("rock, chorus only").end == "after_chorus"
+    assert interpret("autotune the chorus only").end == ""  # (said of the chorus: the autotune is the whole song's)
+    for cut in ("rock, chorus only", "lofi just the chorus", "i want just the chorus", "keep only the chorus"):
+        assert interpret(cut).end == "after_chorus", cut
 
 
 @pytest.mark.parametrize("prompt, target, kinds, reverb", [
