@@ -2135,6 +2135,7 @@ def _read_section_changes(hits: list[_Hit], tokens: list[str], edge: tuple[str, 
             untold.append(f"Song part: \u201c{hit.text}\u201d is not told apart in the song (the analysis finds its "
                           f"intro, verses, choruses and outro), so {said} is not made there, nor anywhere else.")
             found[k] = None  # said of, and answered
+    _carry_the_part(found, hits, tokens, asks)
     # "no drums in the intro and outro", "make the verses and choruses louder": two parts of the song side by side
     # ("and" or "or" between them) are asked the same
     for k in [k for k, asked in found.items() if asked == []]:
@@ -2156,6 +2157,28 @@ def _read_section_changes(hits: list[_Hit], tokens: list[str], edge: tuple[str, 
             ask.hit.kind = "consumed"
     unscoped = [named[k][2] for k, asked in found.items() if asked == []]
     return asks, list(dict.fromkeys(unscoped)), untold
+
+
+_CARRIED_OVER = frozenset(("and", "but", "then", "while", "yet", "though"))
+
+
+def _carry_the_part(found: dict, hits: list[_Hit], tokens: list[str], asks: list[_SectionAsk]) -> None:
+    """"louder drums in the chorus and softer in the verse", "no drums in the intro but louder in the chorus": a
+    level said of the next part of the song with no part of its own is the same part's (it was the whole band's
+    there). In place, in `found` and `asks`."""
+    said = sorted(k for k, asked in found.items() if asked)
+    for before, k in zip(said, said[1:]):
+        level = found[k]
+        parts = [ask for ask in found[before] if ask.kind in ("instrument", "drums", "vocals") and not ask.only_there
+                 and not ask.alone]
+        if len(level) != 1 or level[0].kind != "modifier" or len(parts) != 1 or level[0].hit.after_pause \
+                or not set(tokens[hits[before].end:level[0].hit.start]) <= _CARRIED_OVER:
+            continue  # ("louder drums in the chorus, softer verses": the verses' own)
+        level[0].hit.kind = "consumed"
+        carried = replace(level[0], hit=parts[0].hit, kind=parts[0].kind,
+                          db=math.copysign(LEVEL_STEP_DB, level[0].db or 0.0))
+        asks[asks.index(level[0])] = carried
+        found[k] = [carried]
 
 
 def _only_together(asks: list[_SectionAsk]) -> list[_SectionAsk]:

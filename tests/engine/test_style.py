@@ -1085,6 +1085,21 @@ def test_an_effect_said_of_a_part_of_the_song_is_there_alone(prompt, target, kin
     assert StylePlan.from_dict(plan.to_dict()) == plan
 
 
+@pytest.mark.parametrize("prompt, changes", [
+    ("louder drums in the chorus and softer in the verse", [("chorus", "drums", 6.0), ("verse", "drums", -6.0)]),
+    ("more guitar in the chorus and less in the verse", [("chorus", "guitar", 6.0), ("verse", "guitar", -6.0)]),
+    ("no drums in the intro but louder in the chorus", [("intro", "drums", None), ("chorus", "drums", 6.0)]),
+    # its own part of the song, or after a pause: the whole band's there, as before
+    ("louder drums in the chorus, softer verses", [("chorus", "drums", 6.0), ("verse", "mix", -4.0)]),
+    ("no drums in the verse and a bigger chorus", [("verse", "drums", None), ("chorus", "mix", 4.0)]),
+])
+def test_a_level_said_of_the_next_part_of_the_song_is_the_same_parts(prompt, changes):
+    """"louder drums in the chorus and softer in the verse" made the whole band softer in the verse."""
+    plan = interpret(prompt)
+    assert [(c.section, c.target, c.db) for c in plan.sections] == changes
+    assert plan.modifiers == ()  # (no "soft" feel left over: it was a soft Piano ballad)
+
+
 def test_a_part_coming_in_that_the_style_lacks_is_added_from_there():
     plan = interpret("lofi with a saxophone coming in at the second chorus")
     assert "Adds: saxophone" in plan.understood and plan.instruments["lead"] in range(64, 72)
