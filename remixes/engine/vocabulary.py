@@ -258,7 +258,7 @@ STYLE_TABLE: tuple[StyleSpec, ...] = (
         palette=("#0d0221", "#ff2a6d", "#05d9e8", "#d1f7ff", "#650d89"),
         words=("edm", "electronic dance", "big room", "festival", "electro", "dance music", "dance", "hardstyle",
             "future bass", "rave", "club", "electronica", "happy hardcore", "gabber", "eurodance", "euro dance",
-            "hi nrg", "hinrg", "jersey club"),
+            "hi nrg", "hinrg", "jersey club", "futuristic"),
         adjectives=("electronic",),
         signature={"lead": P.SAW_LEAD},
         signature_label="saw lead",
@@ -429,7 +429,7 @@ STYLE_TABLE: tuple[StyleSpec, ...] = (
         effects=(fx("compressor", threshold_db=-18.0, ratio=3.0),
             fx("delay", seconds=0.375, feedback=0.35, mix=0.18)),
         palette=("#009b3a", "#fed100", "#000000", "#e8e8e8", "#c8102e"),
-        words=("reggae", "dub", "roots reggae", "ska", "dancehall", "rocksteady",
+        words=("reggae", "dub", "roots reggae", "ska", "dancehall", "rocksteady", "skank", "skanks", "skanking",
             "steel band"),
         signature={"guitar": P.CLEAN_GUITAR},
         signature_label="offbeat guitar skank",
@@ -598,6 +598,7 @@ STYLE_TABLE: tuple[StyleSpec, ...] = (
         effects=(fx("compressor", threshold_db=-20.0, ratio=2.0), fx("wide", amount=0.4)),
         palette=("#0d1b2a", "#1b263b", "#c5a880", "#778da9", "#e0e1dd"),
         words=("orchestra", "film score", "movie score", "symphonic orchestra", "orchestral", "cinematic",
+               "end credits", "the end credits", "credits",
             "film music", "musical theatre", "musical theater", "broadway", "show tune", "showtune"),
         # "soundtrack" and its kin yield to a genre noun: "video game soundtrack" is chiptune
         adjectives=("symphonic", "filmic", "soundtrack", "movie", "film", "trailer", "score"),
@@ -1041,6 +1042,7 @@ EFFECT_WORDS = {
     "cassette": "tape", "cassette tape": "tape", "on cassette": "tape", "on tape": "tape", "vhs": "tape",
     "walkman": "tape", "tape deck": "tape",
     "chorus": "chorus", "chorus effect": "chorus", "the chorus effect": "chorus", "phaser": "phaser",
+    "wah": "phaser", "wah wah": "phaser",  # (no wah pedal: the nearest sweep; "wah guitar": on the guitar)
     "flanger": "phaser", "phased": "phaser", "flanged": "phaser", "chorused": "chorus", "dub delay": "delay",
     "slapback": "delay", "slapback delay": "delay", "tape delay": "delay", "bitcrush": "bitcrush",
     "bitcrusher": "bitcrush",
@@ -1378,7 +1380,7 @@ drenched soaked dripping swimming bathed plenty tons loads before after
 what's who's aren't can't won't day days morning evening afternoon weekend baby babies kids children theme
 record band time times people someone anyone everyone audio sample samples clip loop loops playing play played
 plays listen listening hear themed mix carrying carries carry class shop towards toward number
-volume
+volume trio quartet quintet era experimental singalong roller offbeat
 """.split())
 
 
@@ -1434,7 +1436,7 @@ MODIFIERS: dict[str, Modifier] = {
         words=("chill", "chilled", "chilling", "calm", "calmer", "relaxing", "relaxed", "mellow", "smooth",
                "peaceful", "cozy", "cosy", "lazy", "easy", "easygoing", "serene", "tranquil", "soothing", "zen",
                "study", "studying", "focus", "concentration", "sunday", "coffee", "cafe", "rainy", "rain", "smoother",
-               "coffee shop"),
+               "coffee shop", "sunset"),
         opposite="energetic", implies="lofi", tempo=0.93, energy=-0.2, reverb=0.1, brightness=-0.1, mood="calm",
     ),
     "energetic": Modifier(
@@ -1489,7 +1491,7 @@ MODIFIERS: dict[str, Modifier] = {
     "vintage": Modifier(
         words=("vintage", "retro", "old", "older", "old school", "oldschool", "classic", "analog", "analogue",
                "old fashioned", "20s", "30s", "40s", "60s", "70s", "90s", "50s", "twenties", "sixties", "seventies",
-               "nineties", "fifties", "throwback", "antique"),
+               "nineties", "fifties", "throwback", "antique", "dusty"),
         opposite="clean", implies="lofi", lowpass_hz=9000.0, brightness=-0.2, mood="nostalgic", saturation=-0.25,
     ),
     "heavy": Modifier(
