@@ -92,7 +92,7 @@ class EffectKind(StrEnum):
 # The parameters each effect takes: every effect a plan carries sets all of its kind's (a test checks), so the
 # renderer's own fallbacks never decide a sound.
 EFFECT_PARAMS: dict[str, tuple[str, ...]] = {
-    "highpass": ("cutoff_hz",), "distortion": ("drive_db",), "bitcrush": ("bit_depth",),
+    "highpass": ("cutoff_hz",), "distortion": ("drive_db",), "bitcrush": ("bit_depth", "rate_hz"),
     "compressor": ("threshold_db", "ratio"), "chorus": ("depth", "mix"), "phaser": ("depth", "mix"),
     "delay": ("seconds", "feedback", "mix"), "tape": ("amount",), "lowpass": ("cutoff_hz",), "vinyl": ("amount",),
     "rain": ("amount",), "waves": ("amount",), "crowd": ("amount",), "birds": ("amount",), "fire": ("amount",), "wide": ("amount",), "mono": ("amount",),
@@ -124,6 +124,7 @@ _GM_PROGRAMS = (
 Program = IntEnum("Program", {name: number for number, name in enumerate(_GM_PROGRAMS)})
 Program.__doc__ = "A General MIDI program (0-127)."
 P = Program
+CHIP_RATE = 22050.0  # chiptune's crusher holds each sample this long (the 11.025 kHz of a plain "bitcrush" is harsher)
 
 
 class Kit(IntEnum):
@@ -611,7 +612,7 @@ STYLE_TABLE: tuple[StyleSpec, ...] = (
         drums="chip", drum_kit=Kit.ELECTRONIC, drums_if_added="chip", swing=0.0,
         energy=0.7, brightness=0.3, reverb=0.1, vocal_reverb=0.1,
         keep_original=0.15, keep_vocals=False,
-        effects=(fx("bitcrush", bit_depth=6.0), fx("lowpass", cutoff_hz=9000.0)),
+        effects=(fx("bitcrush", bit_depth=6.0, rate_hz=CHIP_RATE), fx("lowpass", cutoff_hz=9000.0)),
         palette=("#0f380f", "#306230", "#8bac0f", "#9bbc0f", "#ff004d", "#29adff"),
         words=("chiptune", "chip tune", "chiptunes", "8 bit", "8bit", "16 bit", "16bit", "video game", "videogame",
             "game boy", "gameboy", "nes", "retro game", "arcade", "pixel", "video game soundtrack",
@@ -1675,7 +1676,7 @@ E = EffectKind
 EFFECT_DEFAULTS: dict[EffectKind, dict[str, float]] = {
     E.DELAY: {"seconds": 0.375, "feedback": 0.35, "mix": 0.2}, E.DISTORTION: {"drive_db": 8.0},
     E.VINYL: {"amount": 0.5}, E.TAPE: {"amount": 0.5}, E.CHORUS: {"depth": 0.4, "mix": 0.3},
-    E.PHASER: {"depth": 0.5, "mix": 0.3}, E.BITCRUSH: {"bit_depth": 8.0}, E.LOWPASS: {"cutoff_hz": 2500.0},
+    E.PHASER: {"depth": 0.5, "mix": 0.3}, E.BITCRUSH: {"bit_depth": 8.0, "rate_hz": 11025.0}, E.LOWPASS: {"cutoff_hz": 2500.0},
     E.HIGHPASS: {"cutoff_hz": 200.0}, E.COMPRESSOR: {"threshold_db": -24.0, "ratio": 5.0}, E.WIDE: {"amount": 0.7},
     E.MONO: {"amount": 1.0},
     E.GAIN: {"db": 0.0}, E.RAIN: {"amount": 0.5}, E.WAVES: {"amount": 0.5}, E.CROWD: {"amount": 0.5},

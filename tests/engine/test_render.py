@@ -421,6 +421,22 @@ def test_an_effect_in_a_span_changes_that_span_keeps_its_level_and_rings_on_afte
     assert after(6.05, 6.5) > 1e-3 and after(6.0 + EFFECT_TAIL_SECONDS + 0.01, 12.0) == 0.0
 
 
+def test_a_bitcrush_holds_each_sample_so_it_is_heard_and_not_only_its_bits():
+    """"bitcrush it": 8 bits alone left a mix 42 dB under its error (unheard); each sample held for 1 / 11,025 s
+    folds a 1 kHz tone's images up around 10 and 12 kHz, as a crusher's aliasing does."""
+    from remixes.engine.render import apply_effects
+    from remixes.engine.vocabulary import EFFECT_DEFAULTS, Effect, EffectKind
+
+    t = np.arange(SR) / SR
+    tone = np.repeat((0.5 * np.sin(2 * np.pi * 1000 * t))[:, None], 2, axis=1).astype(np.float32)
+    crushed = apply_effects(tone, (Effect("bitcrush", dict(EFFECT_DEFAULTS[EffectKind.BITCRUSH])),), 0.0, 0.0, seed=1)
+    spectrum = np.abs(np.fft.rfft(crushed[:, 0]))  # 1 Hz bins
+    image = spectrum[10_000:10_050].max() + spectrum[12_000:12_050].max()
+    assert image > 0.05 * spectrum[1000]
+    plain = apply_effects(tone, (Effect("bitcrush", {"bit_depth": 8.0, "rate_hz": float(SR)}),), 0.0, 0.0, seed=1)
+    assert np.abs(np.fft.rfft(plain[:, 0]))[10_000:12_050].max() < 0.01 * spectrum[1000]
+
+
 AMBIENCE_SECONDS = 24
 
 
