@@ -96,6 +96,9 @@ class Arrangement:
     # ((start, end, "mix" or "vocals", effects, reverb), ...) on the remix's timeline: "reverb on the chorus" (the
     # whole song there, its vocal too), "an echo on the vocals at the end" (the vocal alone)
     effect_spans: tuple = ()
+    # (first, last) second the song sounds, on the remix's timeline, when the plan asks its silence cut ("trim the
+    # silence"; pipeline.sound_edges), else ()
+    sound_edges: tuple = ()
     # effects and reverb asked of a part the band does not play here ("delay on the guitar" of a band without
     # one, or at strength 0): on the whole mix, as the plan's notes say
     mix_effects: tuple = ()

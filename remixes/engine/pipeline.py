@@ -228,6 +228,9 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
         carry_melody = not sing_lyrics and not (keep_vocal and vocal_heard)
         first = arrange(plan, analysis, timing, strength, _version_seed(request.seed, 1), keep_vocal,
                         song_parts=song_parts, carry_melody=carry_melody)
+        edges = tuple(t / timing.rate for t in sound_edges(stems)) \
+            if "silence" in (plan.start + plan.end) else ()  # "trim the silence"
+        first = replace(first, sound_edges=edges)
         gains = _stem_gains(first, plan, keep_vocal and vocal_found)
 
         # One helper sings the lyrics, once for both versions, while the other stretches the kept original
@@ -253,9 +256,9 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
         kept = None
         if gains["vocals"] > 0:
             kept = Stretch(_StemMix(stems, {"vocals": gains["vocals"]}), timing.rate, SAMPLE_RATE, helpers, fine)
-        arrangements = [first, _sung_within_the_cut(arrange(
+        arrangements = [first, _sung_within_the_cut(replace(arrange(
             plan, analysis, timing, strength, _version_seed(request.seed, 2), keep_vocal, song_parts=song_parts,
-            carry_melody=carry_melody), plan, n)]
+            carry_melody=carry_melody), sound_edges=edges), plan, n)]
         vocal_file = getattr(stems.vocals, "filename", None) or stems.vocals  # for the kept vocal's words
         notes = list(analysis.notes) + list(first.notes) + [n for n in [soundfont_note()] if n] + [STEM_NOTE]
         if plan.as_is and request.strength > 0:
@@ -1206,7 +1209,8 @@ def _finish_version(index: int, arrangement: Arrangement, plan: StylePlan, reque
         sung_lines = _lines_between(sung_lines, start, end)
         for stem in (mix, vocal):
             if stem is not None:  # cut edges faded (a fade the prompt asks for comes after, on the new edges)
-                fade_edges(stem, sr, CUT_FADE_IN if a > 0 else 0.0, CUT_FADE_OUT if end < whole else 0.0)
+                fade_edges(stem, sr, CUT_FADE_IN if a > 0 else 0.0, 0.0 if end >= whole else
+                           CUT_FADE_IN if plan.end == "before_silence" else CUT_FADE_OUT)  # (a silence: no fade)
     a_, b_, count, _ = repeats(plan, arrangement, start, len(mix) / sr)
     if count:  # "loop the chorus", "extend it to 5 minutes": the last chorus played again, joined on its downbeats
         # a sung line's pickup just before the part ("Hold on" from 0.2 s before its downbeat) is sung again over the
@@ -1423,7 +1427,18 @@ def excerpt(plan: StylePlan, arrangement, seconds: float) -> tuple[float, float,
             start = chorus
         else:
             notes.append("Asked to start at the chorus, but the song has none found: it starts as it did.")
-    if plan.end == "before_outro":
+    edges = getattr(arrangement, "sound_edges", ())
+    if plan.start == "after_silence":  # "trim the silence at the start": from where the song sounds
+        if edges and edges[0] / speed > SILENCE_KEPT:
+            start = max(0.0, edges[0] / speed - SILENCE_KEPT)
+        else:
+            notes.append("Asked to cut the silence at the start, but the song has none there: it starts as it did.")
+    if plan.end == "before_silence":  # "... at the end": up to where it stops sounding
+        if edges and edges[1] / speed < seconds - SILENCE_KEPT and edges[1] / speed > start + MIN_EXCERPT:
+            end = edges[1] / speed + SILENCE_KEPT
+        else:
+            notes.append("Asked to cut the silence at the end, but the song has none there: it ends as it did.")
+    elif plan.end == "before_outro":
         if len(sections) > 1 and sections[-1][2] == "outro" and sections[-1][0] > start + MIN_EXCERPT:
             end = sections[-1][0]
         else:
@@ -1457,6 +1472,28 @@ def excerpt(plan: StylePlan, arrangement, seconds: float) -> tuple[float, float,
 
 
 MIN_EXCERPT = 10.0  # seconds: a cut keeps at least this much
+SILENCE_KEPT = 0.25  # seconds of a silence cut ("trim the silence") kept before the song's first sound, after its last
+SILENCE_DB = 50.0  # a frame this far under the song's loudest (or under -60 dBFS) is silence
+_SILENCE_FRAME = 2048  # samples (46 ms)
+
+
+def sound_edges(stems) -> tuple[float, float]:
+    """The first and the last second the song sounds (its vocal and accompaniment stems together, a frame at a time):
+    where a silence at its start ends and one at its end begins."""
+    voc, acc = stems.vocals, stems.accompaniment
+    n = min(len(voc), len(acc)) // _SILENCE_FRAME * _SILENCE_FRAME
+    if n == 0:
+        return 0.0, len(voc) / SAMPLE_RATE
+    levels = []
+    for i in range(0, n, _SILENCE_FRAME * 640):  # ~30 s at a time: no full-length sum
+        j = min(n, i + _SILENCE_FRAME * 640)
+        mixed = (np.asarray(voc[i:j], dtype=np.float32) + np.asarray(acc[i:j], dtype=np.float32)).mean(axis=1)
+        levels.append(np.sqrt(np.mean(mixed.reshape(-1, _SILENCE_FRAME) ** 2, axis=1)))
+    db = 20 * np.log10(np.concatenate(levels) + 1e-9)
+    sounding = np.flatnonzero(db > max(-60.0, db.max() - SILENCE_DB))
+    if not sounding.size:
+        return 0.0, len(voc) / SAMPLE_RATE
+    return sounding[0] * _SILENCE_FRAME / SAMPLE_RATE, (sounding[-1] + 1) * _SILENCE_FRAME / SAMPLE_RATE
 MIN_REPEATED = 2.0  # seconds: an intro or an outro asked longer is played again if at least this long
 PART_LONGER = 8.0  # seconds: "make the intro longer" plays it as many more times as make this much (up to four)
 REPEAT_JOIN = 0.03  # seconds: into a repeated chorus, the end of the one before crossfades with its own lead-in

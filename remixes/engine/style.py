@@ -135,8 +135,8 @@ class StylePlan:
     tuning: float = 0.0  # "432 hz": cents the finished mix is retuned by (from the standard A = 440 Hz), its tempo kept
     tempo_delta: float = 0.0  # "10 bpm faster": bpm added to the song's own tempo (tempo_factor is then 1)
     # the stretch of the song the version keeps: from "start" ("" the beginning, "after_intro", "chorus": the first
-    # one), up to "end" ("" the end, "before_outro", "after_chorus": the end of the chorus it starts at,
-    # "after_chorus_2": the end of the song's second chorus), at most
+    # one, "after_silence": its first sound), up to "end" ("" the end, "before_outro", "after_chorus": the end of the
+    # chorus it starts at, "after_chorus_2": the end of the song's second chorus, "before_silence"), at most
     # `max_length` seconds, or `length_fraction` of it
     # how the band plays: "tight" (on the grid) / "loose" (humanised more), "staccato" / "legato" (note lengths)
     timing_feel: str = ""
@@ -473,6 +473,13 @@ EXACT_SLACK = 0.75
 _SHORTER = re.compile(r"\b(?:make\s+(?:it|the\s+(?:song|track|remix))\s+shorter|shorten\s+(?:it|the\s+(?:song|track))|"
                       r"(?:a\s+)?short(?:er)?\s+(?:version|edit|song|track|remix)|"
                       r"shorter(?=\s*(?:$|[,.;!]|and\b|please\b|but\b)))")
+# "trim the silence", "cut the silence at the start", "remove the long silence at the end": the version from the song's
+# first sound, or to its last ("" both, or "start" / "end": where), pipeline.excerpt
+_SILENCE = re.compile(r"\b(?:trim|cut|remove|strip|lose|ditch|delete|skip|get\s+rid\s+of|take\s+out|no)\s+"
+                      r"(?:out\s+|off\s+)?(?:the\s+|any\s+|all\s+(?:the\s+)?)?(?:long\s+|dead\s+|empty\s+)?"
+                      r"(?:silence|silent\s+(?:parts?|bits?|gaps?)|dead\s+air)(?:\s+(?:at|in|from)\s+the\s+"
+                      r"(?:very\s+)?(start|beginning|end|ending))?(?:\s+and\s+(?:the\s+)?(?:start|beginning|end|"
+                      r"ending))?\b")
 _START_PATTERNS = (
     (re.compile(r"\b(?:skip|cut|remove|drop|lose|ditch|trim)\s+(?:out\s+|off\s+)?the\s+intro\b|"
                 r"\b(?:no|without\s+(?:the|an|any))\s+intro\b"), "after_intro"),
@@ -568,6 +575,15 @@ def _extract_length(text: str) -> tuple[dict, str, list[str]]:
         if match:
             asked["length_fraction"] = SHORTER_FRACTION
             text = _cut(text, match)
+    match = _SILENCE.search(text)
+    if match:  # "trim the silence": both ends (a start or an end asked besides wins at its end)
+        where = match.group(1) or ""
+        both = not where or re.search(r"\band\s+(?:the\s+)?(?:start|beginning|end|ending)\b", match.group(0))
+        if both or where in ("start", "beginning"):
+            asked["start"] = "after_silence"
+        if both or where in ("end", "ending"):
+            asked["end"] = "before_silence"
+        text = _cut(text, match)
     for pattern, start in _START_PATTERNS:  # "skip the intro and start at the chorus": the chorus
         match = pattern.search(text)
         if match:
@@ -616,12 +632,18 @@ def _extract_length(text: str) -> tuple[dict, str, list[str]]:
             notes.append(f"Length: longer, the last chorus played {asked['repeat']} more time"
                          f"{'s' if asked['repeat'] > 1 else ''}")
         text = _cut(text, match)
+    if asked.get("start") == "after_silence":
+        notes.append("Length: starts at the song's first sound (the silence before it cut)")
+    if asked.get("end") == "before_silence":
+        notes.append("Length: ends after the song's last sound (the silence after it cut)")
     if asked.get("start") == "after_intro":
         notes.append("Length: starts after the intro")
     elif asked.get("start") == "chorus" and asked.get("end") != "after_chorus":
         notes.append("Length: starts at the first chorus")
     if asked.get("end") == "after_chorus":
         notes.append("Length: the first chorus alone (from its start to its end)")
+    elif asked.get("end") == "before_silence":
+        pass  # (said above)
     elif asked.get("end", "").startswith("after_chorus_"):
         which = {1: "first", 2: "second", 3: "third"}[int(asked["end"].rsplit("_", 1)[1])]
         notes.append(f"Length: ends after the {which} chorus")

@@ -514,7 +514,7 @@ def _held_tones(monkeypatch, seconds: float, band_hz: float = 330.0, voice_hz: f
 
 
 @pytest.mark.parametrize("prompt, instrumental_changed, vocal_changed", [
-    ("pop, telephone effect in the chorus", False, False),  # (a feel, not an effect: the whole song)
+    ("pop, no reverb in the chorus", False, False),  # (an effect taken away: the whole song's)
     ("pop, a lowpass in the second half", True, True),
     ("pop, distorted vocals in the second half", False, True)])
 def test_an_effect_in_a_part_of_the_song_changes_it_there_alone(tmp_path, monkeypatch, prompt, instrumental_changed,
@@ -629,6 +629,28 @@ def test_a_version_asked_to_end_after_a_chorus_ends_at_the_end_of_that_one(promp
     start, end, notes = pipeline.excerpt(plan, arrangement, 80.0)
     assert (start, end) == pytest.approx(expected)
     assert any(said in note for note in notes) and plan.ignored_words == ()
+
+
+def test_the_silence_at_a_songs_ends_is_found_and_cut_when_asked():
+    """"trim the silence" (unread): the version from a quarter second before the song's first sound to a quarter
+    second after its last; a song without silence there is as it was, and says so."""
+    from remixes.engine.music import Section
+
+    t = np.arange(6 * SR) / SR
+    tone = np.repeat((0.3 * np.sin(2 * np.pi * 220 * t))[:, None], 2, axis=1).astype(np.float32)
+    quiet = np.zeros((2 * SR, 2), np.float32)
+    stems = SimpleNamespace(vocals=np.concatenate([quiet, tone * 0.2, quiet, quiet]),
+                            accompaniment=np.concatenate([quiet, tone, quiet, quiet]))
+    head, tail = pipeline.sound_edges(stems)
+    assert head == pytest.approx(2.0, abs=0.05) and tail == pytest.approx(8.0, abs=0.05)
+    long_song = SimpleNamespace(bar_times=(), sections=(Section(0.0, 30.0, "verse", 1.0),), sound_edges=(2.0, 25.0))
+    start, end, notes = pipeline.excerpt(interpret("trim the silence"), long_song, 30.0)
+    assert (start, end) == pytest.approx((1.75, 25.25)) and notes
+    start, end, _ = pipeline.excerpt(interpret("cut the silence at the start"), long_song, 30.0)
+    assert (start, end) == pytest.approx((1.75, 30.0))
+    whole = SimpleNamespace(bar_times=(), sections=(Section(0.0, 12.0, "verse", 1.0),), sound_edges=(0.0, 12.0))
+    start, end, notes = pipeline.excerpt(interpret("trim the silence"), whole, 12.0)
+    assert (start, end) == (0.0, 12.0) and all("has none there" in note for note in notes) and len(notes) == 2
 
 
 def test_a_version_cut_to_a_stretch_keeps_its_words_there_and_a_pickup_before_it(tmp_path, monkeypatch):

@@ -1104,6 +1104,17 @@ def test_a_level_said_of_the_next_part_of_the_song_is_the_same_parts(prompt, cha
     assert plan.modifiers == ()  # (no "soft" feel left over: it was a soft Piano ballad)
 
 
+@pytest.mark.parametrize("prompt, start, end", [
+    ("trim the silence", "after_silence", "before_silence"), ("cut the silence at the start", "after_silence", ""),
+    ("remove the long silence at the end", "", "before_silence"),  # were "the start" / "the end" changing nothing
+    ("skip the intro and trim the silence at the end", "after_intro", "before_silence")])
+def test_the_silence_at_a_songs_start_or_end_is_asked_cut(prompt, start, end):
+    plan = interpret(prompt)
+    assert (plan.start, plan.end) == (start, end) and plan.as_is and plan.sections == ()
+    assert plan.ignored_words == () and sum(line.startswith("Length:") for line in plan.understood) == 1 + (
+        start != "" and end != "")
+
+
 def test_a_part_coming_in_that_the_style_lacks_is_added_from_there():
     plan = interpret("lofi with a saxophone coming in at the second chorus")
     assert "Adds: saxophone" in plan.understood and plan.instruments["lead"] in range(64, 72)
