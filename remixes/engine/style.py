@@ -1832,6 +1832,8 @@ def _mark_scopes(hits: list[_Hit], tokens: list[str] = ()) -> None:
             from_all_but = False
             swapped = swapped if swapping and hit.kind == "add" else []
             cue, cue_end, listing, swapping = hit.kind, hit.end + 3, False, False
+            if hit.kind == "drop" and k > 0 and hits[k - 1].kind == "not" and hit.start - hits[k - 1].end <= 1:
+                cue = "keep"  # "don't remove the vocals": kept (they were removed)
             continue
         if hit.kind == "intensity":
             intensity, intensity_end = float(hit.value), hit.end + 2

@@ -1115,6 +1115,14 @@ def test_the_silence_at_a_songs_start_or_end_is_asked_cut(prompt, start, end):
         start != "" and end != "")
 
 
+@pytest.mark.parametrize("prompt", ["jazz, don't remove the vocals", "do not remove the guitar",
+                                    "please don't take out the piano", "never remove the bass"])
+def test_a_removal_refused_keeps_the_part(prompt):
+    """"don't remove the vocals" removed them."""
+    plan = interpret(prompt)
+    assert plan.removed == () and plan.keep_vocals and not any(line.startswith("Removes") for line in plan.understood)
+
+
 def test_a_part_coming_in_that_the_style_lacks_is_added_from_there():
     plan = interpret("lofi with a saxophone coming in at the second chorus")
     assert "Adds: saxophone" in plan.understood and plan.instruments["lead"] in range(64, 72)
