@@ -93,6 +93,7 @@ class StylePlan:
     beats_per_bar: int = 4        # 3 for a waltz: the arranger groups the song's beats in threes
     levels: dict[str, float] = field(default_factory=dict)  # role, "drums" or "vocals" -> dB, from "less guitar"
     only: tuple[str, ...] = ()  # "only piano and vocals": the roles, "drums" and "vocals" that play, nothing else
+    own_parts: tuple[str, ...] = ()  # "keep the original drums": "drums", "bass": the song's own stem, not the band's
     removed: tuple[str, ...] = ()  # "no guitar": the instruments the prompt takes out (labels), the song's own too
     sections: tuple[SectionChange, ...] = ()  # changes in one part of the song only
     vocal_tune: str = ""  # "autotune" (the vocal snapped to the song's scale) or "robot" (held on one note)
@@ -161,7 +162,8 @@ class StylePlan:
         data["part_effects"] = {role: [{"kind": e.kind, "params": dict(e.params)} for e in effects]
                                 for role, effects in self.part_effects.items()}
         data["part_rooms"] = {role: list(room) for role, room in self.part_rooms.items()}
-        for key in ("palette", "modifiers", "understood", "ignored_words", "only", "removed", "sections"):
+        for key in ("palette", "modifiers", "understood", "ignored_words", "only", "own_parts", "removed",
+                    "sections"):
             data[key] = list(data[key])
         for change in data["sections"]:
             change["roles"] = list(change["roles"])
@@ -176,6 +178,7 @@ class StylePlan:
         values["levels"] = dict(values.get("levels") or {})
         values["drum_pieces"] = dict(values.get("drum_pieces") or {})
         values["only"] = tuple(values.get("only") or ())
+        values["own_parts"] = tuple(values.get("own_parts") or ())
         values["removed"] = tuple(values.get("removed") or ())
         values["sections"] = tuple(SectionChange(**{**change, "roles": tuple(change["roles"]), "effects": tuple(
             Effect(e["kind"], dict(e["params"])) for e in change.get("effects") or ())})
@@ -1483,6 +1486,7 @@ class _Draft:
     levels: dict = field(default_factory=dict)  # role -> dB
     level_words: dict = field(default_factory=dict)  # what the user called them ("synths") -> dB
     only: list = field(default_factory=list)  # "only piano and vocals": the roles, "drums", "vocals" that play alone
+    own_parts: list = field(default_factory=list)  # "keep the original drums": the song's own stems kept as they are
     only_words: list = field(default_factory=list)  # ... as the prompt named them
     own_tempo: bool = False  # "same tempo": the song's own, whatever the style's range
     varispeed: float = 0.0  # semitones, from "nightcore" / "slowed" (rounded in the plan)
@@ -2849,9 +2853,16 @@ def _reread_sound_like(hits: list[_Hit]) -> None:
 def _reread_own_parts(hits: list[_Hit]) -> None:
     """"keep the original guitar", "keep the song's own piano": the song's part is kept (its accompaniment stem, where
     it plays, stays louder under the band), no new one is added ("keep_own")."""
+    owned = None
     for hit, after in zip(hits, hits[1:]):
-        if hit.kind == "own" and after.kind == "instrument" and after.start == hit.end and after.polarity == "keep":
-            after.polarity = "keep_own"
+        listed = owned is not None and after.start - owned.end <= 1 and not after.after_pause  # "... drums and bass"
+        if after.kind in ("instrument", "drums") and after.polarity == "keep" and (
+                after.kind == "instrument" or after.value is None) and (
+                (hit.kind == "own" and after.start == hit.end) or listed):
+            after.polarity = "keep_own"  # ("keep the original drums": the whole kit)
+            owned = after
+        elif hit.kind != "own":
+            owned = None if not listed else owned
 
 
 def _reread_trailing_off(hits: list[_Hit]) -> None:
@@ -3020,6 +3031,9 @@ def _apply_hits(d: _Draft, hits: list[_Hit], understood: list[str], tokens: list
             elif polarity == "described":  # "make the guitar brighter": the feeling says it (the whole mix's)
                 understood.append(f"Tone of the {label}: asked of the whole mix (a part's own tone is not changed "
                                   "apart)")
+            elif polarity == "keep_own" and label == "bass":  # its own stem: as it is, the band plays none
+                d.own_parts.append("bass")
+                understood.append("Keeps: the song's own bass (its bass stem as it is; the band plays no bass)")
             elif polarity == "keep_own":
                 d.keep_original = max(d.keep_original, KEEP_OWN_ORIGINAL)
                 understood.append(f"Keeps: the song's own {label} (the original accompaniment, where it plays, "
@@ -3033,6 +3047,9 @@ def _apply_hits(d: _Draft, hits: list[_Hit], understood: list[str], tokens: list
             else:
                 d.adds.append(_add_instrument(d, hit.value, solo=hit.end in solo_positions))
                 d.removes = [removed for removed in d.removes if removed != label]
+        elif hit.kind == "drums" and polarity == "keep_own":  # "keep the original drums": its stem, no new kit
+            d.own_parts.append("drums")
+            understood.append("Keeps: the song's own drums (its drums stem as it is; the band plays no kit)")
         elif hit.kind in ("drums", "groove", "kit"):
             if polarity == "only" and hit.kind == "drums" and hit.value is not None:  # "kick and snare only"
                 d.drum_pieces["*"], d.drum_pieces[hit.value] = None, 0.0
@@ -3290,7 +3307,7 @@ def _finish(d: _Draft, bpm: float | None, understood: list[str], ignored: list[s
         summary="",
         beats_per_bar=d.beats_per_bar,
         levels=levels,
-        only=tuple(dict.fromkeys(d.only)),
+        only=tuple(dict.fromkeys(d.only)), own_parts=tuple(dict.fromkeys(d.own_parts)),
         removed=tuple(label for label in dict.fromkeys(d.removes) if label in _INSTRUMENT_LABELS),
         vocal_tune=d.vocal_tune,
         vocal_harmony=d.vocal_harmony if d.keep_vocals else "",

@@ -787,6 +787,14 @@ def test_a_piece_of_the_kit_left_out_in_a_part_of_the_song():
     assert min(n[0] for n in part(arrangement, "drums").notes) < 1.0  # the rest of the kit plays in the verse
 
 
+def test_the_songs_own_drums_and_bass_kept_play_as_they_are_and_the_band_plays_none():
+    plain, own = arrangement_for("lofi"), arrangement_for("lofi, keep the song's own drums and bass")
+    assert any(p.is_drums for p in plain.parts) and any(p.role == "bass" for p in plain.parts)
+    assert not any(p.is_drums or p.role == "bass" for p in own.parts)
+    assert own.original_drums_gain == 1.0 and plain.original_drums_gain < 0.2
+    assert any("own drums kept" in note for note in own.notes) and any("own bass kept" in note for note in own.notes)
+
+
 def test_a_part_faded_in_rises_from_silence_and_one_faded_out_falls_to_it():
     """"fade in the drums": the band's drums, the song's drums stem and nothing else rise from 0 to 1 over the
     first 8 s; "fade out the vocals": the vocal falls over the last 8 s."""

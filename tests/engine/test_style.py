@@ -1123,6 +1123,16 @@ def test_a_removal_refused_keeps_the_part(prompt):
     assert plan.removed == () and plan.keep_vocals and not any(line.startswith("Removes") for line in plan.understood)
 
 
+@pytest.mark.parametrize("prompt, own", [("lofi but keep the original drums", ("drums",)),
+                                         ("jazz, keep the song's own drums and bass", ("drums", "bass")),
+                                         ("rock but keep the original bass", ("bass",))])
+def test_the_songs_own_drums_or_bass_kept_are_its_stems(prompt, own):
+    """"keep the original drums" changed nothing (the band's kit played over the song's drums at 8 %)."""
+    plan = interpret(prompt)
+    assert plan.own_parts == own and plan.removed == () and not any("Adds" in line for line in plan.understood)
+    assert StylePlan.from_dict(plan.to_dict()) == plan
+
+
 def test_a_part_coming_in_that_the_style_lacks_is_added_from_there():
     plan = interpret("lofi with a saxophone coming in at the second chorus")
     assert "Adds: saxophone" in plan.understood and plan.instruments["lead"] in range(64, 72)
