@@ -213,13 +213,19 @@ def arrange(plan: StylePlan, analysis: Analysis, timing: Timing, strength: float
                      "chords.")
     if "drums" in plan.own_parts:  # "keep the original drums": its drums stem as it is, no kit of the band's
         gains["original_drums"] = 1.0
-        notes.append("The song's own drums kept as they are (its drums stem; the band plays no kit).")
+        if "accompaniment" not in plan.own_parts:
+            notes.append("The song's own drums kept as they are (its drums stem; the band plays no kit).")
     elif not plan.drums:
         gains["original_drums"] *= 0.15
         notes.append("Original drums suppressed (the style has no drums).")
     if "bass" in plan.own_parts:  # "keep the original bass": its bass stem, no bass of the band's
         gains["original_bass"], gains["original_bass_pad"] = 1.0, 0.0
-        notes.append("The song's own bass kept as it is (its bass stem; the band plays no bass).")
+        if "accompaniment" not in plan.own_parts:
+            notes.append("The song's own bass kept as it is (its bass stem; the band plays no bass).")
+    if "accompaniment" in plan.own_parts:  # "same song but with a saxophone": the song whole, the parts asked over it
+        gains["accompaniment"], gains["accompaniment_pad"] = 1.0, 0.0
+        notes.append("The song as it is (its accompaniment, drums and bass stems whole), the parts asked played over "
+                     "it.")
     if plan.only:
         _only_gains(plan, gains, notes)
     if taken_out and plan.style not in _RETIMBRED and gains["accompaniment_pad"] > 0:
@@ -248,7 +254,8 @@ def arrange(plan: StylePlan, analysis: Analysis, timing: Timing, strength: float
     instruments = dict(plan.instruments)
     if carry_melody is None:
         carry_melody = not keep_vocal
-    if carry_melody and "lead" not in instruments and len(melody) >= 4 and gains["band"] > 0:
+    if carry_melody and "lead" not in instruments and len(melody) >= 4 and gains["band"] > 0 \
+            and "accompaniment" not in plan.own_parts:  # (an overdub: the song plays its own)
         if not plan.only:
             instruments["lead"] = _MELODY_VOICE.get(plan.style, 0)
             notes.append("No vocal kept: a lead plays the song's melody.")
@@ -256,8 +263,8 @@ def arrange(plan: StylePlan, analysis: Analysis, timing: Timing, strength: float
             instruments["lead"] = instruments[carrier]  # "only piano": the piano plays it too
             notes.append("No vocal kept: the instrument asked for plays the song's melody too.")
     for role in sorted(instruments):
-        if role == "bass" and "bass" in plan.own_parts:
-            continue  # the song's own bass plays
+        if role == "bass" and "bass" in plan.own_parts and "accompaniment" not in plan.own_parts:
+            continue  # the song's own bass plays ("keep the original bass"; an overdub's added bass plays over it)
         program = _pick_program(instruments[role], rng)
         if plan.only:  # "only piano": the instrument asked for, not a neighbour of it
             program = int(instruments[role])
@@ -280,7 +287,7 @@ def arrange(plan: StylePlan, analysis: Analysis, timing: Timing, strength: float
                                                  reverb=float(mix.get(role, mix.get("all", 0.0)))), timing.tempo)
             parts.append(Part(role, program, False, tuple(role_notes), level, _ROLE_PAN.get(role, 0.0),
                               plan.levels.get(role, 0.0), **sound))
-    if plan.drums and "drums" not in plan.own_parts:
+    if plan.drums and ("drums" not in plan.own_parts or "accompaniment" in plan.own_parts):
         drum_notes = drum_groove(plan.drums, beats, bars, plan.energy, plan.swing, sections, rng, beats_per_bar)
         drum_notes = _with_pieces(drum_notes, plan.drum_pieces, beats, bars, beats_per_bar, plan.energy)
         if plan.build in ("build", "roll"):

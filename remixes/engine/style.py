@@ -824,6 +824,19 @@ _SWELL_PATTERNS = (
 )
 
 
+# "keep the original song but add a saxophone", "same song but with strings", "add a choir to the original": the song
+# as it is, its accompaniment, drums and bass stems kept whole, and only the parts asked played over it (an overdub)
+_AS_IT_IS = (r"(?:the\s+same|as\s+it\s+is|as\s+is|intact|unchanged)(?!\s+(?:tempo|speed|key|length|bpm|pitch|vibe|"
+             r"feel|mood|energy|style|volume)\b)")  # ("keep it the same tempo": the tempo's)
+_OVERDUB = re.compile(r"\b(?:keep|keeping|leave|retain|preserve)\s+(?:the\s+|my\s+)?(?:original\s+)?(?:song|track|"
+                      r"music|instrumental|backing\s+track|backing|arrangement)\b(?!'|\s+own)(?:\s+" + _AS_IT_IS
+                      + r")?|"
+                      r"\b(?:keep|keeping|leave|retain|preserve)\s+(?:it|everything)\s+" + _AS_IT_IS + r"|"
+                      r"\b(?:the\s+)?same\s+song\b|\b(?:to|on|over|onto|on\s+top\s+of)\s+the\s+original"
+                      r"(?:\s+(?:song|track|music))?\b")
+OVERDUB_PARTS = ("accompaniment", "drums", "bass")  # the song's own stems an overdub keeps whole (StylePlan.own_parts)
+
+
 def _extract_swell(text: str) -> tuple[SectionChange | None, str]:
     """"start quiet and get louder", "gradually get louder", "a crescendo" (unread, or a soft Piano ballad made
     energetic), "get quieter and quieter": the whole song (its instrumental and its vocal) rising from SWELL_DB over
@@ -1907,6 +1920,9 @@ def interpret(prompt: str) -> StylePlan:
     text = _normalise(text[:MAX_PROMPT_CHARS])
     text, part_fades = _extract_entrances(text)  # first: "the drums start at the chorus" is not where the version does
     swell, text = _extract_swell(text)
+    overdub_match = _OVERDUB.search(text)
+    if overdub_match:
+        text = _cut(text, overdub_match)
     length, text, length_notes = _extract_length(text)
     delta, text = _extract_tempo_delta(text)
     bpm, text, notes = _extract_bpm(text)
@@ -1974,7 +1990,7 @@ def interpret(prompt: str) -> StylePlan:
 
     main_id, blended_ids, refused_ids = _choose_styles(hits)
     understood: list[str] = []
-    as_is = surprise = False
+    as_is = surprise = overdub = False
     if main_id is None:
         main_id, note = _default_style(hits, refused_ids, empty, tokens, bool(section_asks))
         suggested = note.startswith("Style:")  # a feeling or an instrument suggested one ("chill": lo-fi)
@@ -1991,14 +2007,25 @@ def interpret(prompt: str) -> StylePlan:
         surprise = bool(surprise_match) and not suggested
         as_is = not (empty or refused_ids or not on_stems or suggested or surprise) and \
             _asks_only_treatments(keyed, extracted or bool(section_asks))
+        # "same song but with a saxophone": parts asked over the song as it is (without one, the song as it is)
+        overdub = bool(overdub_match) and not (refused_ids or surprise or as_is) and any(
+            hit.kind == "instrument" and hit.polarity in ("plain", "add") for hit in hits)
+        if overdub:
+            note = ("Style: your song as it is, the parts asked played over it (its own accompaniment, drums and "
+                    "bass kept whole)")
+        elif overdub_match and not (refused_ids or surprise):
+            as_is = _asks_only_treatments(keyed, True)
         if as_is:
             hits = keyed + [hit for hit in hits if hit.kind == "mode" and key_tonic is not None]
         understood.append(AS_IS_NOTE if as_is else "Style: a surprise, drawn by the seed" if surprise else note)
     spec = STYLES[main_id]
     d = _Draft.from_style(spec)
-    if as_is:  # none of the style's own sound: only what was asked, on the song as it is
+    if as_is or overdub:  # none of the style's own sound: only what was asked, on the song as it is
         d.effects, d.reverb, d.vocal_reverb, d.brightness, d.swing, d.mood = {}, 0.0, 0.0, 0.0, 0.0, ""
         d.tempo_range = (MIN_BPM, MAX_BPM)
+    if overdub:  # no band of the style's: the parts asked (added by the hits below) over the song's own stems
+        d.instruments, d.drums = {}, None
+        d.own_parts.extend(OVERDUB_PARTS)
     if not understood:
         named = any(hit.kind == "style" and hit.value == main_id for hit in hits)
         understood.append(f"Style: {spec.name} (\u201c{artists[main_id]}\u201d suggests it)"
@@ -2076,6 +2103,9 @@ def interpret(prompt: str) -> StylePlan:
                    **length)
     if as_is:
         plan = replace(plan, as_is=True, style_name=AS_IS_NAME)
+        plan = replace(plan, summary=_summarise(plan, d))
+    elif overdub:
+        plan = replace(plan, style_name=f"{AS_IS_NAME}, with {', '.join(dict.fromkeys(d.adds))}")
         plan = replace(plan, summary=_summarise(plan, d))
     return plan
 
@@ -3349,7 +3379,8 @@ def _final_levels(d: _Draft) -> dict[str, float]:
 
 
 def _summarise(plan: StylePlan, d: _Draft) -> str:
-    parts = [plan.style_name if plan.as_is else f"{plan.style_name} remix"]
+    kept = plan.as_is or "accompaniment" in plan.own_parts  # the song as it is (with parts over it: an overdub)
+    parts = [AS_IS_NAME if kept else f"{plan.style_name} remix"]
     feel = [_mod_label(m).replace("_", " ") for m in plan.modifiers]
     if feel:
         parts.append(", ".join(feel))
@@ -3369,7 +3400,7 @@ def _summarise(plan: StylePlan, d: _Draft) -> str:
         parts.append(f"in a {plan.mode} key")
     if plan.tempo_bpm is not None:
         parts.append(f"at {plan.tempo_bpm:g} BPM")
-    elif plan.as_is:
+    elif kept:
         parts.append("at its own tempo" if plan.tempo_factor == 1.0 else f"x{plan.tempo_factor:g} its tempo")
     else:
         parts.append(f"around {plan.tempo_range[0]:.0f}-{plan.tempo_range[1]:.0f} BPM")

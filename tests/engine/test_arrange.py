@@ -795,6 +795,14 @@ def test_the_songs_own_drums_and_bass_kept_play_as_they_are_and_the_band_plays_n
     assert any("own drums kept" in note for note in own.notes) and any("own bass kept" in note for note in own.notes)
 
 
+def test_an_overdub_keeps_the_songs_stems_whole_and_plays_the_parts_asked_alone():
+    arrangement = arrangement_for("same song but with a saxophone", keep_vocal=False)
+    assert [p.role for p in arrangement.parts] == ["lead"]  # no lead added to carry a melody: the song plays its own
+    assert (arrangement.accompaniment_gain, arrangement.original_drums_gain) == (1.0, 1.0)
+    drums = arrangement_for("keep the original song but add strings and drums")
+    assert any(p.is_drums for p in drums.parts) and drums.original_drums_gain == 1.0  # a kit asked plays over its own
+
+
 def test_a_part_faded_in_rises_from_silence_and_one_faded_out_falls_to_it():
     """"fade in the drums": the band's drums, the song's drums stem and nothing else rise from 0 to 1 over the
     first 8 s; "fade out the vocals": the vocal falls over the last 8 s."""

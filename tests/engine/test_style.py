@@ -1133,6 +1133,20 @@ def test_the_songs_own_drums_or_bass_kept_are_its_stems(prompt, own):
     assert StylePlan.from_dict(plan.to_dict()) == plan
 
 
+@pytest.mark.parametrize("prompt, roles", [
+    ("same song but with a saxophone", ["lead"]), ("keep the original song but add strings", ["strings"]),
+    ("add a choir to the original", ["pad"]), ("keep the original instrumental but add a choir", ["pad"])])
+def test_parts_asked_over_the_song_as_it_is_are_an_overdub(prompt, roles):
+    """"same song but with a saxophone" was a Pop remix with a saxophone; "keep the original instrumental but add a
+    choir" removed the vocals ("instrumental"). Now the song as it is, its stems whole, and the parts asked alone."""
+    plan = interpret(prompt)
+    assert sorted(plan.instruments) == roles and plan.drums is None and plan.own_parts == ("accompaniment", "drums",
+                                                                                            "bass")
+    assert plan.effects == () and plan.reverb == 0.0 and plan.keep_vocals and not plan.as_is
+    assert plan.style_name.startswith(AS_IS_NAME + ", with ") and plan.summary.startswith(AS_IS_NAME)
+    assert interpret("keep the song as it is").as_is and interpret("same song but faster").as_is
+
+
 def test_a_part_coming_in_that_the_style_lacks_is_added_from_there():
     plan = interpret("lofi with a saxophone coming in at the second chorus")
     assert "Adds: saxophone" in plan.understood and plan.instruments["lead"] in range(64, 72)
