@@ -2008,8 +2008,15 @@ def interpret(prompt: str) -> StylePlan:
         as_is = not (empty or refused_ids or not on_stems or suggested or surprise) and \
             _asks_only_treatments(keyed, extracted or bool(section_asks))
         # "same song but with a saxophone": parts asked over the song as it is (without one, the song as it is)
-        overdub = bool(overdub_match) and not (refused_ids or surprise or as_is) and any(
-            hit.kind == "instrument" and hit.polarity in ("plain", "add") for hit in hits)
+        added = [hit for hit in keyed if (hit.kind == "instrument" and hit.polarity == "add") or hit.kind == "solo"
+                 or (hit.kind == "drums" and hit.polarity == "add")]  # ("add claps": that piece alone)
+        # "add a saxophone" (no style named or suggested, only parts added and treatments): over the song as it is
+        over_parts = all(_on_the_songs_stems(ask) or (ask.only_there and ask.kind in ("instrument", "drums"))
+                         for ask in section_asks)  # ("add a tambourine in the chorus": the part added, there)
+        overdub = not (refused_ids or surprise or as_is or suggested or empty or not over_parts) and any(
+            hit.kind in ("instrument", "drums") and hit.polarity in ("plain", "add") for hit in hits) and (
+            bool(overdub_match) or (bool(added) and not section_asks and _asks_only_treatments(
+                [hit for hit in keyed if not any(hit is a for a in added)], True)))
         if overdub:
             note = ("Style: your song as it is, the parts asked played over it (its own accompaniment, drums and "
                     "bass kept whole)")
@@ -2105,7 +2112,9 @@ def interpret(prompt: str) -> StylePlan:
         plan = replace(plan, as_is=True, style_name=AS_IS_NAME)
         plan = replace(plan, summary=_summarise(plan, d))
     elif overdub:
-        plan = replace(plan, style_name=f"{AS_IS_NAME}, with {', '.join(dict.fromkeys(d.adds))}")
+        played = [label for label in dict.fromkeys(d.adds) if label in ("drums", *DRUM_PIECES.values()) or any(
+            label == _label(word) for word in INSTRUMENT_WORDS)]
+        plan = replace(plan, style_name=f"{AS_IS_NAME}, with {', '.join(played) or 'the parts asked'}")
         plan = replace(plan, summary=_summarise(plan, d))
     return plan
 

@@ -713,8 +713,8 @@ def test_prompts_that_read_as_their_opposite_before(prompt, expected):
 
 
 def test_kick_off_takes_no_drum_out():
-    plan = interpret("kick off with piano")
-    assert plan.drums and "Adds: piano" in plan.understood and plan.ignored_words == ()
+    plan = interpret("kick off with piano")  # (an overdub: the song's own drums play on)
+    assert (plan.drums or "drums" in plan.own_parts) and "Adds: piano" in plan.understood and plan.ignored_words == ()
 
 
 @pytest.mark.parametrize("prompt, part", [
@@ -1145,6 +1145,9 @@ def test_parts_asked_over_the_song_as_it_is_are_an_overdub(prompt, roles):
     assert plan.effects == () and plan.reverb == 0.0 and plan.keep_vocals and not plan.as_is
     assert plan.style_name.startswith(AS_IS_NAME + ", with ") and plan.summary.startswith(AS_IS_NAME)
     assert interpret("keep the song as it is").as_is and interpret("same song but faster").as_is
+    for added in ("add a saxophone", "add a guitar solo", "add drums"):  # parts added alone: over the song too
+        assert interpret(added).own_parts == ("accompaniment", "drums", "bass"), added
+    assert interpret("add strings and make it epic").style == "cinematic"  # (a style suggested: a remix)
 
 
 def test_a_part_coming_in_that_the_style_lacks_is_added_from_there():
@@ -1272,7 +1275,7 @@ def test_a_part_added_before_or_after_a_part_of_the_song_is_not_kept_to_a_stretc
     """"a drum fill before the chorus" would have kept the drums out of every chorus: an addition said of the stretch
     before or after a part of the song is made as for the whole song."""
     plan = interpret(prompt)
-    assert plan.sections == () and plan.drums
+    assert plan.sections == () and (plan.drums or "drums" in plan.own_parts)  # (the song's own, in an overdub)
     assert any("the remix changes the whole song alike" in line for line in plan.understood)
 
 
@@ -1336,7 +1339,7 @@ def test_a_misspelling_or_a_plural_is_still_read(prompt, read):
 @pytest.mark.parametrize("prompt, pieces, drums_kept", [
     ("rock, no hi hats", {"hats": None}, True), ("remove the kick", {"kick": None}, True),
     ("more kick", {"kick": 6.0}, True), ("a bit less cymbals", {"cymbals": -3.0}, True),
-    ("add claps", {"claps": 0.0}, True), ("lofi with a shaker and a cowbell", {"shaker": 0.0, "cowbell": 0.0}, True),
+    ("add claps", {"*": None, "claps": 0.0}, True),  # (over the song as it is: the claps alone) ("lofi with a shaker and a cowbell", {"shaker": 0.0, "cowbell": 0.0}, True),
     ("classical with a tambourine", {"*": None, "tambourine": 0.0}, True),
 ])
 def test_a_piece_of_the_kit_is_changed_alone(prompt, pieces, drums_kept):
