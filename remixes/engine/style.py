@@ -1732,6 +1732,9 @@ def _instrument_role(d: _Draft, name: str, solo: bool) -> tuple[str, int]:
         role, program = "pad", P.POLYSYNTH_PAD
     if solo and role not in ("lead",):
         role = "lead"
+    if solo and name in ("guitar", "guitars") and program in (P.NYLON_GUITAR, P.STEEL_GUITAR):
+        # "a guitar solo": an electric lead, whatever strums the style's chords (overdriven if the style has energy)
+        program = P.OVERDRIVEN_GUITAR if d.energy >= 0.5 else P.CLEAN_GUITAR
     return role, program
 
 

@@ -1028,6 +1028,14 @@ def test_words_that_were_left_unread(prompt, read):
     assert read in plan.understood and plan.ignored_words == ()
 
 
+def test_a_guitar_solo_is_an_electric_lead():
+    from remixes.engine.vocabulary import P
+
+    assert interpret("add a guitar solo").instruments["lead"] == P.OVERDRIVEN_GUITAR  # (was the steel-string strum)
+    assert interpret("lofi guitar solo").instruments["lead"] == P.CLEAN_GUITAR  # (a calm style: clean)
+    assert interpret("acoustic guitar solo").instruments["lead"] == P.STEEL_GUITAR  # (as named)
+
+
 def test_a_part_playing_the_melody_takes_the_lead():
     """"a piano playing the melody": the piano plays the song's melody (the lead), not only its chords."""
     from remixes.engine.vocabulary import P
