@@ -3122,6 +3122,8 @@ def _apply_hits(d: _Draft, hits: list[_Hit], understood: list[str], tokens: list
             d.own_tempo = True
         elif hit.kind == "vocal_tune":
             d.vocal_tune = "" if polarity in ("drop", "not", "less") else hit.value
+            if not d.vocal_tune:  # "no autotune" (it said nothing)
+                understood.append("Vocal: as it is sung (no pitch correction)")
         elif hit.kind == "vocal_effect":
             sets = VOCAL_EFFECT_SETS[hit.value] if hit.value in VOCAL_EFFECT_SETS else \
                 ((hit.value, EFFECT_DEFAULTS[hit.value]),)
