@@ -1243,7 +1243,8 @@ def test_autotune_and_a_robot_voice_are_read(prompt, kind):
     """They were unread (nothing said); now the vocal's pitch is corrected (vocals/tune.py)."""
     plan = interpret(prompt)
     assert plan.vocal_tune == kind
-    assert any(line.startswith("Vocal: ") for line in plan.understood) == bool(kind)
+    assert any(line.startswith("Vocal: ") for line in plan.understood)  # ("no autotune": as it is sung)
+    assert ("Vocal: as it is sung (no pitch correction)" in plan.understood) == (not kind)
 
 
 def test_groovier_is_groovy():
