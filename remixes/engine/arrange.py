@@ -211,16 +211,19 @@ def arrange(plan: StylePlan, analysis: Analysis, timing: Timing, strength: float
         notes.append("A cappella: the original accompaniment is left out" + (" (some remains at this strength)"
                      if fade > 0 else "") + "; voices sing its harmony and bass line over a soft hum of its "
                      "chords.")
-    if "drums" in plan.own_parts:  # "keep the original drums": its drums stem as it is, no kit of the band's
+    # the song's own stems that take the place of the band's part ("keep the original drums": no kit of its own);
+    # an overdub ("same song but with a saxophone") keeps them all and plays the parts asked over them
+    instead = () if "accompaniment" in plan.own_parts else plan.own_parts
+    if "drums" in plan.own_parts:
         gains["original_drums"] = 1.0
-        if "accompaniment" not in plan.own_parts:
+        if "drums" in instead:
             notes.append("The song's own drums kept as they are (its drums stem; the band plays no kit).")
     elif not plan.drums:
         gains["original_drums"] *= 0.15
         notes.append("Original drums suppressed (the style has no drums).")
-    if "bass" in plan.own_parts:  # "keep the original bass": its bass stem, no bass of the band's
+    if "bass" in plan.own_parts:
         gains["original_bass"], gains["original_bass_pad"] = 1.0, 0.0
-        if "accompaniment" not in plan.own_parts:
+        if "bass" in instead:
             notes.append("The song's own bass kept as it is (its bass stem; the band plays no bass).")
     if "accompaniment" in plan.own_parts:  # "same song but with a saxophone": the song whole, the parts asked over it
         gains["accompaniment"], gains["accompaniment_pad"] = 1.0, 0.0
@@ -263,8 +266,8 @@ def arrange(plan: StylePlan, analysis: Analysis, timing: Timing, strength: float
             instruments["lead"] = instruments[carrier]  # "only piano": the piano plays it too
             notes.append("No vocal kept: the instrument asked for plays the song's melody too.")
     for role in sorted(instruments):
-        if role == "bass" and "bass" in plan.own_parts and "accompaniment" not in plan.own_parts:
-            continue  # the song's own bass plays ("keep the original bass"; an overdub's added bass plays over it)
+        if role == "bass" and "bass" in instead:
+            continue  # the song's own bass plays
         program = _pick_program(instruments[role], rng)
         if plan.only:  # "only piano": the instrument asked for, not a neighbour of it
             program = int(instruments[role])
@@ -287,7 +290,7 @@ def arrange(plan: StylePlan, analysis: Analysis, timing: Timing, strength: float
                                                  reverb=float(mix.get(role, mix.get("all", 0.0)))), timing.tempo)
             parts.append(Part(role, program, False, tuple(role_notes), level, _ROLE_PAN.get(role, 0.0),
                               plan.levels.get(role, 0.0), **sound))
-    if plan.drums and ("drums" not in plan.own_parts or "accompaniment" in plan.own_parts):
+    if plan.drums and "drums" not in instead:
         drum_notes = drum_groove(plan.drums, beats, bars, plan.energy, plan.swing, sections, rng, beats_per_bar)
         drum_notes = _with_pieces(drum_notes, plan.drum_pieces, beats, bars, beats_per_bar, plan.energy)
         if plan.build in ("build", "roll"):
