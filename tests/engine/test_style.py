@@ -1021,7 +1021,8 @@ def test_a_part_and_vocals_only_is_that_part_and_the_vocals_not_a_cappella(promp
     ("make it sound like the end credits of a movie", "Style: Cinematic / orchestral"),  # ("the end" unsaid)
     ("make it sound futuristic", "Style: EDM"), ("rock with wah guitar", "Phaser on the guitar (that part alone)"),
     ("make it a reggae version with offbeat guitar skanks", "Style: Reggae"), ("lo-fi and dusty", "Feel: vintage"),
-    ("make it sound like a jazz trio", "Style: Jazz"),
+    ("make it sound like a jazz trio", "Style: Jazz"), ("make it a slow dance", "Style: R&B / soul"),  # (was EDM)
+    ("swing version", "Style: Jazz"), ("melodic techno", "Style: Techno"), ("uk drill", "Style: Trap"),
 ])
 def test_words_that_were_left_unread(prompt, read):
     plan = interpret(prompt)
