@@ -105,7 +105,8 @@ def place_lines(specs: list[LineSpec], guide: VocalGuide, gender: str, seed: int
     if repeat_note:
         notes.append(repeat_note)
     if rest_bars:
-        notes.append("No line is sung in the parts of the song asked without vocals.")
+        notes.append("No line is sung where the version has no vocal (a part of the song asked without vocals, or "
+                     "outside the stretch of the song kept).")
     if chorus_bars and any(s.label == "chorus" for s in specs):
         notes.append("The [Chorus] lyrics are placed on the song's chorus.")
 

@@ -239,7 +239,8 @@ def test_no_line_is_sung_in_a_part_of_the_song_asked_without_vocals():
     assert any(24.0 <= note.start < 48.0 for line in free.lines for note in line.notes)
     rested = place_lines(specs, replace(guide, rests=((24.0, 48.0),)), "female")
     assert rested.lines and all(note.end <= 24.0 + 1e-6 for line in rested.lines for note in line.notes)
-    assert "No line is sung in the parts of the song asked without vocals." in rested.notes
+    assert "No line is sung where the version has no vocal (a part of the song asked without vocals, or outside " \
+        "the stretch of the song kept)." in rested.notes
 
 
 def test_a_line_takes_about_as_long_whatever_side_of_94_bpm_the_song_is():
