@@ -35,7 +35,7 @@ import numpy as np
 
 from . import features
 from .analyse import PITCH_NAMES, VOCAL_PRESENCE_THRESHOLD, Analysis, analyse, detect_rhythm
-from .arrange import Arrangement, arrange, choose_timing, clock, varispeed_factor
+from .arrange import Arrangement, arrange, choose_timing, clock, section_spans, varispeed_factor
 from .decode import SAMPLE_RATE, decode, mono_of, probe
 from .errors import EngineError
 from .lyrics import TRANSCRIPT_VERSION, kept_vocal_lyrics, transcribe_vocal_stem_file, vocal_plan_entry
@@ -229,7 +229,7 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
         first = arrange(plan, analysis, timing, strength, _version_seed(request.seed, 1), keep_vocal,
                         song_parts=song_parts, carry_melody=carry_melody)
         edges = tuple(t / timing.rate for t in sound_edges(stems)) \
-            if "silence" in (plan.start + plan.end) else ()  # "trim the silence"
+            if plan.start == "after_silence" or plan.end == "before_silence" else ()  # "trim the silence"
         first = replace(first, sound_edges=edges)
         gains = _stem_gains(first, plan, keep_vocal and vocal_found)
 
@@ -1447,15 +1447,13 @@ def excerpt(plan: StylePlan, arrangement, seconds: float) -> tuple[float, float,
         end = next((b for a, b, label in sections if label == "chorus" and abs(a - start) < 1e-6 and
                     b - a >= MIN_EXCERPT), end)
     elif plan.end.startswith("after_chorus_"):  # "end after the second chorus": the end of that one
+        from .style import SectionChange
+
         number = int(plan.end.rsplit("_", 1)[1])
-        choruses: list[list[float]] = []  # neighbouring chorus sections are one chorus
-        for a, b, label in sections:
-            if label == "chorus" and choruses and abs(choruses[-1][1] - a) < 1e-6:
-                choruses[-1][1] = b
-            elif label == "chorus":
-                choruses.append([a, b])
-        if len(choruses) >= number and choruses[number - 1][1] > start + MIN_EXCERPT:
-            end = choruses[number - 1][1]
+        choruses = section_spans(SectionChange("chorus", "every", "mix", (), None),  # (neighbours joined)
+                                 getattr(arrangement, "sections", ()))
+        if len(choruses) >= number and choruses[number - 1][1] / speed > start + MIN_EXCERPT:
+            end = choruses[number - 1][1] / speed
         else:
             notes.append(f"Asked to end after chorus {number}, but the song has {len(choruses)} found: it ends as "
                          "it did.")
@@ -1472,6 +1470,9 @@ def excerpt(plan: StylePlan, arrangement, seconds: float) -> tuple[float, float,
 
 
 MIN_EXCERPT = 10.0  # seconds: a cut keeps at least this much
+MIN_REPEATED = 2.0  # seconds: an intro or an outro asked longer is played again if at least this long
+PART_LONGER = 8.0  # seconds: "make the intro longer" plays it as many more times as make this much (up to four)
+REPEAT_JOIN = 0.03  # seconds: into a repeated chorus, the end of the one before crossfades with its own lead-in
 SILENCE_KEPT = 0.25  # seconds of a silence cut ("trim the silence") kept before the song's first sound, after its last
 SILENCE_DB = 50.0  # a frame this far under the song's loudest (or under -60 dBFS) is silence
 _SILENCE_FRAME = 2048  # samples (46 ms)
@@ -1494,9 +1495,6 @@ def sound_edges(stems) -> tuple[float, float]:
     if not sounding.size:
         return 0.0, len(voc) / SAMPLE_RATE
     return sounding[0] * _SILENCE_FRAME / SAMPLE_RATE, (sounding[-1] + 1) * _SILENCE_FRAME / SAMPLE_RATE
-MIN_REPEATED = 2.0  # seconds: an intro or an outro asked longer is played again if at least this long
-PART_LONGER = 8.0  # seconds: "make the intro longer" plays it as many more times as make this much (up to four)
-REPEAT_JOIN = 0.03  # seconds: into a repeated chorus, the end of the one before crossfades with its own lead-in
 
 
 def repeats(plan: StylePlan, arrangement, start: float, seconds: float) -> tuple[float, float, int, list[str]]:

@@ -366,12 +366,17 @@ def apply_spans(audio: np.ndarray, spans, sr: int = SAMPLE_RATE, offset: int = 0
         if moving:
             curve = (gain[0] + (gain[1] - gain[0]) * (t - a) / (b - a)).astype(np.float32)
         else:
-            weight = np.clip(np.minimum((t - (a - ramp)) / ramp, (b - t) / ramp), 0.0, 1.0)
-            curve = (1.0 + (float(gain) - 1.0) * weight).astype(np.float32)
+            curve = (1.0 + (float(gain) - 1.0) * _span_weight(t, a, b, ramp)).astype(np.float32)
         index = [slice(None)] * audio.ndim
         index[axis] = slice(lo - offset, hi - offset)
         audio[tuple(index)] *= curve if axis == audio.ndim - 1 else curve.reshape((-1,) + (1,) * (audio.ndim - 1))
     return audio
+
+
+def _span_weight(t: np.ndarray, a: int, b: int, ramp: int) -> np.ndarray:
+    """How much of a span (samples a .. b) sample `t` is in: 0 -> 1 over the `ramp` samples before a, 1 -> 0 over
+    the `ramp` samples before b."""
+    return np.clip(np.minimum((t - (a - ramp)) / ramp, (b - t) / ramp), 0.0, 1.0)
 
 
 EFFECT_TAIL_SECONDS = 4.0  # an effect in a part of the song rings on this long after it (a reverb's, a delay's tail)
@@ -389,7 +394,7 @@ def apply_effects_in_span(audio: np.ndarray, start_s: float, end_s: float, effec
     if b - a < 2 * ramp:
         return audio
     t = np.arange(lo, hi, dtype=np.float64)
-    inside = np.clip(np.minimum((t - (a - ramp)) / ramp, (b - t) / ramp), 0.0, 1.0).astype(np.float32)[:, None]
+    inside = _span_weight(t, a, b, ramp).astype(np.float32)[:, None]
     dry = audio[lo:hi] * inside
     wet = apply_effects(dry, effects, reverb, 0.0, seed=seed, sr=sr)
     before, after = rms(dry[a - lo:b - lo]), rms(wet[a - lo:b - lo])

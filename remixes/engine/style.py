@@ -228,10 +228,11 @@ def _reverb_amount_words(percent: int) -> str:
     return " a whole lot of reverb "
 
 
-def _cut(text: str, match: re.Match) -> str:
-    """`text` without a phrase read there (`match`), a pause in its place: the words either side are not read as
-    one phrase."""
-    return text[:match.start()] + " , " + text[match.end():]
+def _cut(text: str, match: re.Match, instead: str = "") -> str:
+    """`text` without a phrase read there (`match`), a pause in its place (and the words `instead`, to be read
+    still): the words either side are not read as one phrase."""
+    return f"{text[:match.start()]} , {instead} , {text[match.end():]}" if instead else \
+        text[:match.start()] + " , " + text[match.end():]
 
 
 def _normalise(text: str) -> str:
@@ -1118,7 +1119,7 @@ def surprise_plan(prompt: str, seed: int) -> StylePlan:
 
 # Asks no remix of one song can answer, said plainly (each was a Pop remix with its words "not understood"): the
 # words they are made of are read, not listed as unknown
-_CANNOT = (
+_CANNOT = (  # (pattern, why not, the words read in its place)
     (re.compile(r"\bmash\s*(?:ups?|it\s+up|ed\s+up)\b|\bmashups?\b|\bmashed\s+(?:together|into)\b"),
      "a mashup needs a second song, and a remix takes one: this one is remixed alone"),
     (re.compile(r"\btranslat(?:e|ed|ion)\b|\b(?:sing|sung|lyrics)\s+(?:it\s+)?in\s+(?:spanish|french|german|"
@@ -1130,7 +1131,7 @@ _CANNOT = (
     (re.compile(r"\bspoken\s+word\b|\b(?:speak|say)\s+the\s+(?:lyrics|words)\b"),
      "the lyrics are sung, not spoken (\u201cwhispered vocals\u201d sing them without a pitch)"),
     (re.compile(r"\brap(?:ped)?\s+(?:the\s+)?(?:lyrics|words|verses?)\b"),
-     "the lyrics are sung, not rapped: a hip-hop remix is made"),
+     "the lyrics are sung, not rapped: a hip-hop remix is made", "hip hop"),  # (still the style it names)
     (re.compile(r"\b(?:remove|reduce|clean\s+up|get\s+rid\s+of|less|no|without)\s+(?:the\s+|any\s+|all\s+the\s+)?"
                 r"background\s+(?:noise|hiss|hum|static)\b|\bdenois(?:e|ed|ing)\b|\bnoise\s+(?:reduction|removal)\b"),
      "noise is not removed: the song's own recording is kept as it was made"),
@@ -1145,11 +1146,10 @@ _CANNOT = (
 def _extract_cannot(text: str) -> tuple[str, list[str]]:
     """The asks of _CANNOT found in `text`: (the text without their phrases, the notes saying why not)."""
     notes = []
-    for pattern, note in _CANNOT:
+    for pattern, note, *instead in _CANNOT:
         match = pattern.search(text)
         if match:
-            text = _cut(text, match) if "hip-hop" not in note else text[:match.start()] + " hip hop " + \
-                text[match.end():]  # ("rap the lyrics": still the style it names)
+            text = _cut(text, match, *instead)
             notes.append(f"Not possible: {note}")
     return text, notes
 
