@@ -23,8 +23,8 @@ from .vocabulary import (
     COVER_STYLES, COVER_WORDS, DANCE_STYLES, DEFAULT_STYLE, DROP_CUES, DRUM_PIECES, DRUM_WORDS, EFFECT_DEFAULTS,
     EFFECT_WORDS, ELECTRIC_PROGRAMS, GENDER_VOICES, GENDER_WORDS, GROOVES_IN_THREE, GROOVE_STYLES, GROOVE_WORDS,
     IDIOMS, INSTRUMENTAL_WORDS, INSTRUMENT_WORDS, INTENSIFIERS, KEEP_CUES, KEY_CHANGE_WORDS, KEY_NAMES, KIT_WORDS,
-    LESS_CUES, LEVELLED, LEVEL_COMPARATIVES, METER_WORDS, MODE_WORDS, MODIFIERS, MORE_CUES, NOT_CUES, NOT_GUESSED,
-    NOT_TOO_CUES, OFF_WORDS, ONLY_CUES, ONLY_STYLES, OWN_TEMPO_WORDS, OWN_WORDS, P, PUMP_WORDS, REST_WORDS,
+    LESS_CUES, LEVELLED, LEVEL_COMPARATIVES, METER_WORDS, MODE_WORDS, MODIFIERS, MORE_CUES, NO_NEW_CUES, NOT_CUES,
+    NOT_GUESSED, NOT_TOO_CUES, OFF_WORDS, ONLY_CUES, ONLY_STYLES, OWN_TEMPO_WORDS, OWN_WORDS, P, PUMP_WORDS, REST_WORDS,
     SECTION_ELSEWHERE, SECTION_ENTRY_WORDS, SECTION_LABELS, SECTION_LIFTS, SECTION_RELATIONS, SECTION_WORDS,
     SOLO_WORDS, SOUND_LIKE, STOP_WORDS, STYLE_TABLE, SWAP_CONNECTORS, SWAP_CUES, SYNTH_PROGRAMS, TOO_WORDS,
     TRAILING_LEVELS, VOCALS_ALONE, VOCAL_CHOP_WORDS, VOCAL_DELIVERY_WORDS, VOCAL_HARMONY_WORDS, VOCAL_TUNE_WORDS,
@@ -429,6 +429,7 @@ class _Hit:
     after_pause: bool = False  # a comma or a full stop comes right before it
     by_genre: bool = False  # a groove asked by a genre's name before "drums" ("jazz drums", "latin percussion")
     part: tuple = ()  # a part_effect's parts: ((a hit's kind, "instrument", "drums" or "vocals", its value), ...)
+    no_new: bool = False  # refused by a cue that refuses a new part only ("don't add drums": NO_NEW_CUES)
 
 
 _BPM_PATTERNS = (
@@ -1825,13 +1826,14 @@ def _mark_scopes(hits: list[_Hit], tokens: list[str] = ()) -> None:
     intensity, intensity_end = 1.0, -1
     swapping, rest_removed, swapped = False, False, []  # swapped: the parts a swap took out
     from_all_but = False  # the cue is an "everything but"'s: it governs parts only
+    no_new = False  # the cue refuses a new part only ("don't add")
     for k, hit in enumerate(hits):
         if hit.kind == "only":
             _only_before(hits[:k], hit)
         if hit.kind == "swap":  # "replace the guitar with a piano": the guitar goes ...
             if any(later.kind == "swap_to" or (later.kind == "add" and later.text == "with")
                    for later in hits[k + 1:] if later.start <= hit.end + _SWAP_REACH):
-                cue, cue_end, listing, swapping, swapped = "drop", hit.end + 3, False, True, []
+                cue, cue_end, listing, swapping, swapped, no_new = "drop", hit.end + 3, False, True, [], False
             continue  # "switch up the drums", "change the drums": no second part, nothing goes
         if hit.kind == "swap_to":  # ... the piano comes in ("for", "to", "into", "by" ask for nothing alone)
             if swapping:
@@ -1839,7 +1841,7 @@ def _mark_scopes(hits: list[_Hit], tokens: list[str] = ()) -> None:
             continue
         if hit.kind == "all_but":  # "mute everything but the vocals": only; "everything but the drums": no drums
             removing = cue == "drop" and hit.start <= cue_end
-            cue, cue_end, listing = ("only" if removing else "drop"), hit.end + 3, False
+            cue, cue_end, listing, no_new = ("only" if removing else "drop"), hit.end + 3, False, False
             if k > 0 and hits[k - 1].kind == "effect" and hit.start - hits[k - 1].end <= 1:
                 cue = "exempt"  # "reverb on everything except the vocals": the vocals without it, not gone
             from_all_but = True
@@ -1852,6 +1854,7 @@ def _mark_scopes(hits: list[_Hit], tokens: list[str] = ()) -> None:
             from_all_but = False
             swapped = swapped if swapping and hit.kind == "add" else []
             cue, cue_end, listing, swapping = hit.kind, hit.end + 3, False, False
+            no_new = hit.kind == "drop" and hit.text in NO_NEW_CUES
             if hit.kind == "drop" and k > 0 and hits[k - 1].kind == "not" and hit.start - hits[k - 1].end <= 1:
                 cue = "keep"  # "don't remove the vocals": kept (they were removed)
             continue
@@ -1885,6 +1888,7 @@ def _mark_scopes(hits: list[_Hit], tokens: list[str] = ()) -> None:
             hit.kind = "consumed"  # "without the heavy distortion": the effect goes, not the feel
             continue
         hit.polarity = cue
+        hit.no_new = cue == "drop" and no_new
         if swapping and cue == "drop":
             swapped.append(hit)
         elif cue == "add" and hit.kind in ("style", "style_adj", "groove", "kit"):
@@ -3067,6 +3071,15 @@ def _apply_hits(d: _Draft, hits: list[_Hit], understood: list[str], tokens: list
                 d.instruments[role] = program
                 d.only.append(role)
                 d.only_words.append(label)
+            elif polarity == "drop" and hit.no_new and label == "bass":  # "don't add bass": its own stem as it is
+                d.own_parts.append("bass")
+                d.adds = [added for added in d.adds if added != label]
+                understood.append("No new bass: the band plays none; the song's own bass stays as it is (its bass "
+                                  "stem)")
+            elif polarity == "drop" and hit.no_new:  # "don't add a guitar": the band's goes, the song's own stays
+                _refuse_instrument(d, hit.value)
+                d.adds = [added for added in d.adds if added != label]
+                understood.append(f"No new {label}: the band plays none (the song's own, if it has one, stays)")
             elif polarity in ("drop", "not"):
                 d.removes.append(_refuse_instrument(d, hit.value))
                 d.adds = [added for added in d.adds if added != label]
@@ -3092,6 +3105,11 @@ def _apply_hits(d: _Draft, hits: list[_Hit], understood: list[str], tokens: list
         elif hit.kind == "drums" and polarity == "keep_own":  # "keep the original drums": its stem, no new kit
             d.own_parts.append("drums")
             understood.append("Keeps: the song's own drums (its drums stem as it is; the band plays no kit)")
+        elif hit.kind == "drums" and hit.value is None and polarity == "drop" and hit.no_new:  # "don't add drums"
+            d.own_parts.append("drums")
+            d.adds = [added for added in d.adds if added != "drums"]
+            understood.append("No new drums: the band plays no kit; the song's own drums stay as they are (its drums "
+                              "stem)")
         elif hit.kind in ("drums", "groove", "kit"):
             if polarity == "only" and hit.kind == "drums" and hit.value is not None:  # "kick and snare only"
                 d.drum_pieces["*"], d.drum_pieces[hit.value] = None, 0.0
@@ -3103,6 +3121,10 @@ def _apply_hits(d: _Draft, hits: list[_Hit], understood: list[str], tokens: list
             d.keep_vocals = True
             d.only.append("vocals")
             d.only_words.append("vocals")
+        elif hit.kind == "vocals" and polarity == "drop" and hit.no_new:  # "no new lyrics": the song's own vocal
+            d.keep_vocals = True
+            d.removes = [removed for removed in d.removes if removed != "vocals"]
+            understood.append("No new vocals: the song's own vocal is kept")
         elif hit.kind in ("vocals", "instrumental"):
             if hit.kind == "instrumental" or polarity in ("drop", "not"):
                 d.keep_vocals = False

@@ -1085,9 +1085,12 @@ DROP_CUES = ("no", "without", "drop", "remove", "removing", "minus", "mute", "lo
              "turn off", "switch off", "shut off", "fade out",  # "fade out the vocals in the chorus" (a whole-song fade
              # out is read before: style._extract_fades)
              # "jazz, don't add drums", "no extra drums": the remix's new part is what is refused (was nothing, or
-             # "Adds: drums")
+             # "Adds: drums"): NO_NEW_CUES
              "don't add", "dont add", "do not add", "never add", "no extra", "no additional", "no added", "no new",
              "without adding", "without extra", "without any extra")
+# the drop cues that refuse a new part only: the band plays none, the song's own stays (StylePlan.own_parts for its
+# drums or bass); "no drums" takes the song's own out too
+NO_NEW_CUES = frozenset(DROP_CUES[DROP_CUES.index("don't add"):])
 NOT_CUES = ("not", "don't", "dont", "never", "isn't", "isnt", "shouldn't", "shouldnt", "nothing", "avoid",
             "neither", "nor", "non", "un", "no longer")
 LESS_CUES = ("less", "fewer", "reduce", "reduced", "lower", "tone down", "turn down", "lighter on", "bring down",

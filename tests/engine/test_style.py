@@ -1205,13 +1205,27 @@ def test_a_plans_changes_in_parts_of_the_song_survive_its_json():
     assert StylePlan.from_dict({k: v for k, v in plan.to_dict().items() if k != "sections"}).sections == ()
 
 
-@pytest.mark.parametrize("prompt, removed", [("jazz, don't add drums", "drums"), ("ambient, no extra drums", "drums"),
-                                             ("without adding drums", "drums"), ("rock, do not add a piano", "piano")])
-def test_a_new_part_refused_is_left_out(prompt, removed):
-    """"don't add drums" did nothing (a jazz remix kept its kit), "no extra drums" added drums."""
+@pytest.mark.parametrize("prompt, refused", [("jazz, don't add drums", "drums"), ("ambient, no extra drums", "drums"),
+                                             ("without adding drums", "drums"), ("rock, do not add a piano", "piano"),
+                                             ("lofi, no new bass", "bass")])
+def test_a_new_part_refused_is_left_out_of_the_band_and_the_songs_own_stays(prompt, refused):
+    """"don't add drums" did nothing (a jazz remix kept its kit), "no extra drums" added drums; then both took the
+    song's own drums out too ("Removes: drums"), which a prompt refusing a new part does not ask."""
     plan = interpret(prompt)
-    assert f"Removes: {removed}" in plan.understood
-    assert (not plan.drums) if removed == "drums" else removed in plan.removed
+    assert not any(line.startswith("Removes") for line in plan.understood) and plan.removed == ()
+    assert any(line.startswith(f"No new {refused}: the band plays no") for line in plan.understood)
+    if refused in ("drums", "bass"):  # the song's own stem as it is, the band plays none (arrange: `instead`)
+        assert plan.own_parts == (refused,)
+    else:
+        assert "piano" not in plan.instruments.values() and all(p not in range(0, 8) for p in plan.instruments.values())
+    assert "Removes: drums" in interpret("jazz, no drums").understood  # (the song's own go too)
+
+
+@pytest.mark.parametrize("prompt", ["no new lyrics", "no extra vocals", "jazz, don't add vocals"])
+def test_no_new_vocals_keeps_the_songs_own(prompt):
+    """"no new lyrics" removed the song's vocal."""
+    plan = interpret(prompt)
+    assert plan.keep_vocals and plan.removed == () and "No new vocals: the song's own vocal is kept" in plan.understood
 
 
 @pytest.mark.parametrize("prompt, part", [("make the bass hit harder", "bass"), ("make the kick hit harder", "kick"),
