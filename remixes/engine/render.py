@@ -641,6 +641,8 @@ def apply_effects(audio: np.ndarray, effects, reverb: float, brightness: float, 
             chain.append(pb.Compressor(threshold_db=float(p["threshold_db"]), ratio=float(p["ratio"])))
         elif kind == "gain":
             chain.append(pb.Gain(gain_db=float(p["db"])))
+        elif kind == "mids":  # Q 0.9 at 1 kHz: +4 dB there is +1.4 dB at 500 Hz and 2 kHz, +0.3 at 250 Hz and 4 kHz
+            chain.append(pb.PeakFilter(cutoff_frequency_hz=MIDS_HZ, gain_db=float(p["db"]), q=0.9))
         elif kind == "telephone":  # two first-order filters each side: 12 dB an octave out of the band
             amount = float(np.clip(p["amount"], 0, 1))
             chain += [pb.HighpassFilter(cutoff_frequency_hz=500.0), pb.HighpassFilter(cutoff_frequency_hz=500.0),
@@ -672,6 +674,7 @@ def apply_effects(audio: np.ndarray, effects, reverb: float, brightness: float, 
     return np.ascontiguousarray(out.T if as_rows else out, dtype=np.float32)
 
 
+MIDS_HZ = 1000.0  # the centre of "boost the mids" / "scoop the mids" (EffectKind.MIDS)
 AMBIENCES = ("rain", "waves", "crowd", "birds", "fire")
 # an ambience at amount 0.5: this far under the instrumental's RMS (+6 dB at amount 1.0); the waves' rush is low,
 # where the music masks it most; a crowd's murmur (its applause is louder: APPLAUSE_DB); birdsong and a fire's

@@ -275,9 +275,14 @@ def _normalise(text: str) -> str:
         (r"\bbass[\s-]+heavy\b", " bass boosted "),
         (r"\b(?:drum|drums|percussion)[\s-]+heavy\b", " louder drums "),
         # "the bass is muddy", "the mix sounds harsh": a complaint, as "too muddy" ("muddy" asked for more bass)
-        (r"\b(?:the\s+)?(?:bass|low\s+end|mix|song|track|sound|it|everything)\s+(?:is|are|sounds?|feels?|gets?)\s+"
-         r"(?:too\s+|so\s+|really\s+|very\s+|a\s+bit\s+|kind\s+of\s+|kinda\s+)?(muddy|boomy|harsh|shrill)\b",
-         r" too \1 "),
+        # ("the highs are harsh", "the guitars sound boxy": the part named says where, the mix's balance is changed)
+        (r"\b(?:the\s+)?(?:bass|low\s+end|mix|song|track|sound|it|everything|highs|high\s+end|top\s+end|treble|mids|"
+         r"midrange|vocals?|voice|guitars?)\s+(?:is|are|sounds?|feels?|gets?)\s+"
+         r"(?:too\s+|so\s+|really\s+|very\s+|a\s+bit\s+|kind\s+of\s+|kinda\s+)?(muddy|boomy|harsh|shrill|boxy|nasal|"
+         r"honky)\b", r" too \1 "),
+        (r"\b(?:the\s+)?(?:highs|high\s+end|top\s+end|treble)\s+(?:is|are|sounds?|feels?)\s+(?:(?:way|far|much|a\s+bit|"
+         r"a\s+little)\s+)?(?:too\s+|so\s+|really\s+|very\s+)?(?:bright|sharp|piercing|loud|harsh|shrill)\b",
+         " less treble "),  # "the highs are way too bright": the treble (was darker, in minor, and more treble)
         (r"\btoo\s+(?:harsh|shrill|piercing|sibilant)\b", " less treble "),  # (not "too bright": darker, in minor)
         (r"\bstrip(?:ped|ping)?\s+(it\s+|the\s+(?:song|track)\s+)?back\s+to\b", r"strip \1down to"),
         # "make it louder overall", "turn the volume up": the master louder, as a remaster (it was the energetic feel)
@@ -2556,9 +2561,10 @@ def _reread_trailing_level_words(hits: list[_Hit]) -> None:
         if hit.kind in ("less", "more") and (after is None or after.after_pause):
             cue = hit.kind  # a cue with nothing after it in its clause
             effect = hits[k - 1] if k > 0 else None
-            if effect is not None and effect.kind == "effect" and effect.polarity in ("plain", "add") \
+            if effect is not None and (effect.kind == "effect" and effect.polarity in ("plain", "add")
+                                       or _is_sound_balance(effect)) \
                     and hit.start - effect.end <= 2 and not hit.after_pause:
-                effect.polarity = cue  # "the echo is too much": less of it (it was added)
+                effect.polarity = cue  # "the echo is too much": less of it (it was added); "the low end is too much"
                 hit.kind = "consumed"
                 continue
         elif not cue or hit.kind not in ("modifier", "level_after"):
@@ -2569,6 +2575,11 @@ def _reread_trailing_level_words(hits: list[_Hit]) -> None:
         while j >= 0 and hits[j].kind == "intensity" and not hits[j].after_pause:
             j -= 1  # "drums a bit louder"
         part = hits[j] if j >= 0 else None
+        if part is not None and hit.start <= part.end + 2 and hit.kind == "modifier" and cue in ("less", "more") and (
+                _is_sound_balance(part) or (part.kind == "effect" and part.polarity in ("plain", "add"))):
+            part.polarity = cue  # "the highs are too loud", "the reverb is too loud": less of them (more of them, and
+            hit.kind = "consumed"  # a soft Piano ballad)
+            continue
         if part is None or part.kind not in LEVELLED or hit.start > part.end + 2:
             continue
         if part.polarity in ("plain", "keep") or (part.kind == "vocals" and part.polarity == "add"):
@@ -2853,6 +2864,18 @@ def _reread_too(hits: list[_Hit]) -> None:
             after = hits[k + 1] if k + 1 < len(hits) else None
             hit.kind = "less" if after is not None and after.kind == "modifier" and after.start == hit.end \
                 and not after.after_pause else "consumed"
+            before = hits[k - 1] if k > 0 else None
+            if hit.kind == "less" and before is not None and _is_sound_balance(before) \
+                    and hit.start - before.end <= 1 and not hit.after_pause:
+                before.kind = "consumed"  # "the highs are too harsh": they say what is (was more and less treble)
+
+
+_SOUND_BALANCES = frozenset(("treble", "dull", "bass_boost", "thin", "mids", "scooped"))
+
+
+def _is_sound_balance(hit: _Hit) -> bool:
+    """"the highs", "the low end", "the mids": a part of the spectrum named as a feeling (a modifier)."""
+    return hit.kind == "modifier" and hit.value in _SOUND_BALANCES and hit.polarity == "plain"
 
 
 def _reread_revoicing(hits: list[_Hit]) -> None:
@@ -2955,7 +2978,7 @@ _TREATMENT_HITS = frozenset(("effect", "vocal_effect", "instrumental", "gender",
 _NEUTRAL_HITS = frozenset(("add", "more", "less", "drop", "not", "only", "keep", "too", "intensity", "own_tempo",
                            "vocals", "swap"))
 _TREATMENT_MODIFIERS = frozenset(("slow", "fast", "sped_up", "spacious", "underwater", "radio", "bass_boost", "thin",
-                                  "treble", "dull", "bright", "warm", "remaster"))
+                                  "treble", "dull", "bright", "warm", "remaster", "mids", "scooped"))
 
 
 def _on_the_songs_stems(ask: _SectionAsk) -> bool:

@@ -77,6 +77,7 @@ class EffectKind(StrEnum):
     PHASER = "phaser"
     DELAY = "delay"
     TAPE = "tape"
+    MIDS = "mids"  # a broad bell around 1 kHz, up or down: "boost the mids", "scoop the mids"
     LOWPASS = "lowpass"
     VINYL = "vinyl"
     RAIN = "rain"    # a bed of sound under the instrumental, not a process of it (render.add_ambience)
@@ -96,7 +97,7 @@ EFFECT_PARAMS: dict[str, tuple[str, ...]] = {
     "compressor": ("threshold_db", "ratio"), "chorus": ("depth", "mix"), "phaser": ("depth", "mix"),
     "delay": ("seconds", "feedback", "mix"), "tape": ("amount",), "lowpass": ("cutoff_hz",), "vinyl": ("amount",),
     "rain": ("amount",), "waves": ("amount",), "crowd": ("amount",), "birds": ("amount",), "fire": ("amount",), "wide": ("amount",), "mono": ("amount",),
-    "gain": ("db",), "telephone": ("amount",),
+    "gain": ("db",), "telephone": ("amount",), "mids": ("db",),
 }
 
 
@@ -1398,6 +1399,9 @@ volume trio quartet quintet era experimental singalong roller offbeat
 # builds on itself) is a small function in style.py's `_MODIFIER_EXTRAS`, named after the modifier.
 
 
+MIDS_DB = 4.0  # "boost the mids": the bell's gain (EffectKind.MIDS)
+
+
 @dataclass(frozen=True, kw_only=True)
 class Modifier:
     words: tuple[str, ...]
@@ -1672,6 +1676,18 @@ MODIFIERS: dict[str, Modifier] = {
         words=("dull", "duller", "less treble", "rolled off highs", "less harsh", "not harsh", "softer highs"),
         label="less treble", opposite="treble", opposite_k=1.0, brightness=-0.35,
     ),
+    # the middle of the spectrum, where voices and guitars are: "boost the mids" and "scoop the mids" were unread
+    # ("mids" ignored, a Pop remix made)
+    "mids": Modifier(
+        words=("mids", "midrange", "mid range", "mid frequencies", "middle frequencies", "more mids", "mid boost",
+               "boosted mids", "boxy", "nasal", "honky"),
+        label="more mids", opposite="scooped", opposite_k=1.0, effects={"mids": {"db": MIDS_DB}},
+    ),
+    "scooped": Modifier(
+        words=("scooped", "scooped mids", "scoop the mids", "scoop", "less mids", "mid scoop", "fewer mids",
+               "less midrange"),
+        label="less mids", opposite="mids", opposite_k=1.0, effects={"mids": {"db": -MIDS_DB}},
+    ),
 }
 
 # The one default of every effect: what "with delay", "add a phaser" set it to, and what the renderer takes for a
@@ -1687,7 +1703,7 @@ EFFECT_DEFAULTS: dict[EffectKind, dict[str, float]] = {
     E.MONO: {"amount": 1.0},
     E.GAIN: {"db": 0.0}, E.RAIN: {"amount": 0.5}, E.WAVES: {"amount": 0.5}, E.CROWD: {"amount": 0.5},
     E.BIRDS: {"amount": 0.5}, E.FIRE: {"amount": 0.5},
-    E.TELEPHONE: {"amount": 1.0},
+    E.TELEPHONE: {"amount": 1.0}, E.MIDS: {"db": MIDS_DB},
 }
 
 

@@ -437,6 +437,22 @@ def test_a_bitcrush_holds_each_sample_so_it_is_heard_and_not_only_its_bits():
     assert np.abs(np.fft.rfft(plain[:, 0]))[10_000:12_050].max() < 0.01 * spectrum[1000]
 
 
+
+@pytest.mark.parametrize("db", [4.0, -4.0])
+def test_the_mids_bell_moves_the_middle_and_leaves_the_ends(db):
+    """"boost the mids" / "scoop the mids": 1 kHz moves by the bell's gain, 100 Hz and 10 kHz by under 1 dB."""
+    from remixes.engine.render import apply_effects
+    from remixes.engine.vocabulary import Effect
+
+    t = np.arange(SR) / SR
+    level = lambda x, hz: float(np.abs(np.fft.rfft(x[SR // 4:SR // 4 + 22050, 0]))[hz // 2])  # noqa: E731 - 2 Hz bins
+    for hz in (100, 1000, 10_000):
+        tone = np.repeat((0.25 * np.sin(2 * np.pi * hz * t))[:, None], 2, axis=1).astype(np.float32)
+        moved = 20 * np.log10(level(apply_effects(tone, (Effect("mids", {"db": db}),), 0.0, 0.0, seed=1), hz)
+                              / level(tone, hz))
+        assert (abs(moved - db) < 0.5) if hz == 1000 else abs(moved) < 1.0, (hz, moved)
+
+
 AMBIENCE_SECONDS = 24
 
 

@@ -1221,6 +1221,30 @@ def test_a_new_part_refused_is_left_out_of_the_band_and_the_songs_own_stays(prom
     assert "Removes: drums" in interpret("jazz, no drums").understood  # (the song's own go too)
 
 
+@pytest.mark.parametrize("prompt, db", [("boost the mids", 4.0), ("more midrange", 4.0), ("scoop the mids", -4.0),
+                                        ("cut the mids", -4.0), ("the guitars sound boxy", -4.0),
+                                        ("jazz with less mids", -4.0)])
+def test_the_mids_asked_up_or_down_are_a_bell_on_the_mix(prompt, db):
+    """"boost the mids", "scoop the mids" were unread ("mids" ignored, a Pop remix made)."""
+    plan = interpret(prompt)
+    assert [e.params for e in plan.effects if e.kind == "mids"] == [{"db": db}] and plan.ignored_words == ()
+    assert plan.as_is == (not prompt.startswith("jazz"))  # a sound's balance alone: the song as it is
+
+
+@pytest.mark.parametrize("prompt, expected", [
+    ("the highs are too loud", ["Feel: less treble"]),             # a soft Piano ballad with more treble
+    ("the highs are way too bright", ["Feel: less treble"]),       # darker, in minor, and more treble
+    ("the highs are too harsh", ["Feel: less treble"]),            # more treble and less treble
+    ("the low end is too much", ["Not bass boosted: less low end instead", "Feel: less low end"]),  # bass boosted
+    ("the mids are too quiet", ["Feel: more mids"]),               # an EDM remix
+    ("the reverb is too loud", ["Less reverb"]),                   # a soft Piano ballad with reverb added
+    ("the treble is too loud and the vocals too quiet", ["Feel: less treble", "Louder: vocals (+6 dB)"]),
+])
+def test_a_sound_said_to_be_too_loud_or_too_much_is_turned_down(prompt, expected):
+    plan = interpret(prompt)
+    assert plan.understood[1:] == (*expected,) and plan.as_is
+
+
 @pytest.mark.parametrize("prompt", ["no new lyrics", "no extra vocals", "jazz, don't add vocals"])
 def test_no_new_vocals_keeps_the_songs_own(prompt):
     """"no new lyrics" removed the song's vocal."""
