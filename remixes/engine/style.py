@@ -19,16 +19,16 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields, replace
 
 from .vocabulary import (
-    ACOUSTIC_SWAPS, ADDED_PIECES, ADD_CUES, ALL_BUT_CUES, ARTIST_STYLES, BUILD_WORDS, COMPARISON_WORDS,
-    COVER_STYLES, COVER_WORDS, DANCE_STYLES, DEFAULT_STYLE, DROP_CUES, DRUM_PIECES, DRUM_WORDS, EFFECT_DEFAULTS,
-    EFFECT_WORDS, ELECTRIC_PROGRAMS, GENDER_VOICES, GENDER_WORDS, GROOVES_IN_THREE, GROOVE_STYLES, GROOVE_WORDS,
-    IDIOMS, INSTRUMENTAL_WORDS, INSTRUMENT_WORDS, INTENSIFIERS, KEEP_CUES, KEY_CHANGE_WORDS, KEY_NAMES, KIT_WORDS,
-    LESS_CUES, LEVELLED, LEVEL_COMPARATIVES, METER_WORDS, MODE_WORDS, MODIFIERS, MORE_CUES, NO_NEW_CUES, NOT_CUES,
-    NOT_GUESSED, NOT_TOO_CUES, OFF_WORDS, ONLY_CUES, ONLY_STYLES, OWN_TEMPO_WORDS, OWN_WORDS, P, PUMP_WORDS, REST_WORDS,
-    SECTION_ELSEWHERE, SECTION_ENTRY_WORDS, SECTION_LABELS, SECTION_LIFTS, SECTION_RELATIONS, SECTION_WORDS,
-    SOLO_WORDS, SOUND_LIKE, STOP_WORDS, STYLE_TABLE, SWAP_CONNECTORS, SWAP_CUES, SYNTH_PROGRAMS, TOO_WORDS,
-    TRAILING_LEVELS, VOCALS_ALONE, VOCAL_CHOP_WORDS, VOCAL_DELIVERY_WORDS, VOCAL_HARMONY_WORDS, VOCAL_TUNE_WORDS,
-    VOCAL_WORDS, Effect, EffectKind, Groove, Kit, Role, StyleSound, StyleSpec,
+    ACOUSTIC_SWAPS, ADDED_PIECES, ADD_CUES, ALL_BUT_CUES, ARTIST_STYLES, BUILD_WORDS, COMPARISON_WORDS, COVER_STYLES,
+    COVER_WORDS, DANCE_STYLES, DECADE_STYLES, DEFAULT_STYLE, DROP_CUES, DRUM_PIECES, DRUM_WORDS, EFFECT_DEFAULTS,
+    EFFECT_WORDS, ELECTRIC_PROGRAMS, GENDER_VOICES, GENDER_WORDS, GROOVES_IN_THREE, GROOVE_STYLES, GROOVE_WORDS, IDIOMS,
+    INSTRUMENTAL_WORDS, INSTRUMENT_WORDS, INTENSIFIERS, KEEP_CUES, KEY_CHANGE_WORDS, KEY_NAMES, KIT_WORDS, LESS_CUES,
+    LEVELLED, LEVEL_COMPARATIVES, METER_WORDS, MODE_WORDS, MODIFIERS, MORE_CUES, NO_NEW_CUES, NOT_CUES, NOT_GUESSED,
+    NOT_TOO_CUES, OFF_WORDS, ONLY_CUES, ONLY_STYLES, OWN_TEMPO_WORDS, OWN_WORDS, P, PUMP_WORDS, REST_WORDS,
+    SECTION_ELSEWHERE, SECTION_ENTRY_WORDS, SECTION_LABELS, SECTION_LIFTS, SECTION_RELATIONS, SECTION_WORDS, SOLO_WORDS,
+    SOUND_LIKE, STOP_WORDS, STYLE_TABLE, SWAP_CONNECTORS, SWAP_CUES, SYNTH_PROGRAMS, TOO_WORDS, TRAILING_LEVELS,
+    VOCALS_ALONE, VOCAL_CHOP_WORDS, VOCAL_DELIVERY_WORDS, VOCAL_HARMONY_WORDS, VOCAL_TUNE_WORDS, VOCAL_WORDS, Effect,
+    EffectKind, Groove, Kit, Role, StyleSound, StyleSpec,
 )
 
 MIN_BPM = 40.0
@@ -284,6 +284,11 @@ def _normalise(text: str) -> str:
          r"a\s+little)\s+)?(?:too\s+|so\s+|really\s+|very\s+)?(?:bright|sharp|piercing|loud|harsh|shrill)\b",
          " less treble "),  # "the highs are way too bright": the treble (was darker, in minor, and more treble)
         (r"\btoo\s+(?:harsh|shrill|piercing|sibilant)\b", " less treble "),  # (not "too bright": darker, in minor)
+        # "as if it was recorded in the 60s", "like an old recording": the song as it is, on an old record (were a
+        # lo-fi hip-hop remix: "old" and "60s" are the vintage feel, "recording" unread)
+        (r"\b(?:(?:as\s+if|like)\s+)?(?:it\s+)?(?:was|were|had\s+been|been)?\s*recorded\s+(?:back\s+)?in\s+the\s+"
+         r"(?:19)?[2-7]0s\b|\b(?:an?\s+)?(?:old|vintage|old\s+fashioned)\s+recordings?\b",
+         " old record, less treble, "),
         (r"\bstrip(?:ped|ping)?\s+(it\s+|the\s+(?:song|track)\s+)?back\s+to\b", r"strip \1down to"),
         # "make it louder overall", "turn the volume up": the master louder, as a remaster (it was the energetic feel)
         (r"\b(?:make\s+it\s+)?louder\s+overall\b|\boverall\s+louder\b|\b(?:increase|raise|boost)\s+the\s+"
@@ -3034,7 +3039,7 @@ def _default_style(hits: list[_Hit], refused_ids: list[str], empty: bool, tokens
             and not in_parts and tokens[first.end:first.end + 1] != ["solo"] \
             and not any(h.kind in ("effect", "part_effect") for h in hits):  # ("put the guitar through a phaser")
         suggestions.append((first.text, COVER_STYLES.get(_label(first.value))))
-    suggestions += [(h.text, MODIFIERS[h.value].implies if h.kind == "modifier" else
+    suggestions += [(h.text, DECADE_STYLES.get(h.text, MODIFIERS[h.value].implies) if h.kind == "modifier" else
                      (GROOVE_STYLES if h.kind == "groove" else DANCE_STYLES).get(h.text))
                     for h in hits if h.kind in ("modifier", "meter", "groove") and h.polarity in ("plain", "more")]
     alone = {_label(h.value) for h in hits if h.kind == "instrument" and h.polarity == "only"}

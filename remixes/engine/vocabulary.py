@@ -1402,6 +1402,14 @@ volume trio quartet quintet era experimental singalong roller offbeat
 MIDS_DB = 4.0  # "boost the mids": the bell's gain (EffectKind.MIDS)
 
 
+# The style a decade named with no genre suggests (the vintage feel's own is lo-fi hip-hop: "make it sound like the 70s"
+# was a lo-fi hip-hop remix): the 20s-40s swing and big bands, 50s rock and roll, 60s Motown soul, 70s disco, 90s
+# hip-hop ("80s" names synthwave itself)
+DECADE_STYLES = {"20s": "jazz", "twenties": "jazz", "30s": "jazz", "40s": "jazz", "50s": "rock", "fifties": "rock",
+                 "60s": "rnb", "sixties": "rnb", "70s": "disco", "seventies": "disco", "90s": "hiphop",
+                 "nineties": "hiphop"}
+
+
 @dataclass(frozen=True, kw_only=True)
 class Modifier:
     words: tuple[str, ...]
@@ -1498,6 +1506,7 @@ MODIFIERS: dict[str, Modifier] = {
         opposite="dry", reverb=0.3, vocal_reverb=0.2,
         effect_defaults={"delay": {"seconds": 0.38, "feedback": 0.3, "mix": 0.15}},
     ),
+    # a decade named alone suggests its music, not lo-fi hip-hop (DECADE_STYLES): "make it sound like the 70s"
     "vintage": Modifier(
         words=("vintage", "retro", "old", "older", "old school", "oldschool", "classic", "analog", "analogue",
                "old fashioned", "20s", "30s", "40s", "60s", "70s", "90s", "50s", "twenties", "sixties", "seventies",

@@ -1245,6 +1245,22 @@ def test_a_sound_said_to_be_too_loud_or_too_much_is_turned_down(prompt, expected
     assert plan.understood[1:] == (*expected,) and plan.as_is
 
 
+@pytest.mark.parametrize("prompt, style_id", [("make it sound like the 20s", "jazz"), ("1950s", "rock"),
+                                              ("make it sound like the 60s", "rnb"), ("70s style", "disco"),
+                                              ("nineties", "hiphop"), ("make it retro", "lofi"), ("60s rock", "rock")])
+def test_a_decade_named_alone_suggests_its_music(prompt, style_id):
+    """"make it sound like the 70s" was a lo-fi hip-hop remix (the vintage feel's style); a genre named still leads."""
+    plan = interpret(prompt)
+    assert plan.style == style_id and "vintage" in plan.modifiers
+
+
+@pytest.mark.parametrize("prompt", ["make it sound like it was recorded in the 60s", "like an old recording"])
+def test_an_old_recording_is_the_song_on_an_old_record(prompt):
+    """Both were lo-fi hip-hop remixes ("old", "60s": the vintage feel; "recording" unread)."""
+    plan = interpret(prompt)
+    assert plan.as_is and [e.kind for e in plan.effects] == ["vinyl"] and plan.brightness < 0 and not plan.ignored_words
+
+
 @pytest.mark.parametrize("prompt", ["no new lyrics", "no extra vocals", "jazz, don't add vocals"])
 def test_no_new_vocals_keeps_the_songs_own(prompt):
     """"no new lyrics" removed the song's vocal."""
