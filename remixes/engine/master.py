@@ -13,6 +13,14 @@ from functools import lru_cache
 import numpy as np
 
 TARGET_LUFS = -14.0
+# the loudness a plan's master asks for (StylePlan.modifiers): "make it louder" as loud as most records are, "more
+# dynamics" 4 dB under the usual, its peaks limited that much less
+MASTER_LUFS = {"loud_master": -10.0, "dynamic": -18.0}
+
+
+def target_loudness(modifiers) -> float:
+    """The integrated loudness (LUFS) a plan with these modifiers is mastered to."""
+    return next((MASTER_LUFS[m] for m in modifiers if m in MASTER_LUFS), TARGET_LUFS)
 CEILING_DBTP = -1.0
 _LIMIT_AT_DBTP = -1.3     # headroom for the error of the 4x true-peak estimate
 _FADE_IN = 0.005
@@ -21,24 +29,24 @@ _BLOCK = 0.4
 _OVERLAP = 0.75
 
 
-def master(audio: np.ndarray, sr: int, in_place: bool = False) -> np.ndarray:
-    """The mastered mix. Memory: besides the input, one stereo copy (faded, then scaled in place into the
-    result) and one mono per-sample array (the K-weighted power; the peak envelope holds 32-sample block maxima);
+def master(audio: np.ndarray, sr: int, in_place: bool = False, target_lufs: float = TARGET_LUFS) -> np.ndarray:
+    """The mastered mix, `target_lufs` loud (integrated). Memory: besides the input, one stereo copy (faded, then
+    scaled in place into the result) and one mono per-sample array (the K-weighted power; the peak envelope holds 32-sample block maxima);
     a 3-minute song's stereo buffer is 63 MB, a mono one 32 MB. The limiter's gain is made a span at a time where it is used.
     `in_place=True` fades and scales a C-contiguous float32 input itself (no copy; the caller gives it up)."""
     audio = np.asarray(audio, dtype=np.float32)
     audio = _fades(audio, sr, copy=not (in_place and audio.flags.c_contiguous and audio.flags.writeable))
     power = _k_weighted_power(audio, sr)
     ceiling = 10 ** (_LIMIT_AT_DBTP / 20)
-    gain_db = TARGET_LUFS - _gated_loudness(power, sr)
+    gain_db = target_lufs - _gated_loudness(power, sr)
     envelope = _PeakEnvelope(audio)
     for _ in range(5):
         gain = 10 ** (gain_db / 20)
         limiter = _LimiterGain(envelope.at_least(ceiling / gain), ceiling, sr, scale=gain)
         measured = _gated_loudness(power, sr, limiter, np.float32(gain))
-        if abs(measured - TARGET_LUFS) < 0.2:
+        if abs(measured - target_lufs) < 0.2:
             break
-        gain_db += TARGET_LUFS - measured
+        gain_db += target_lufs - measured
     del power
     out = audio
     scale = np.float32(10 ** (gain_db / 20))

@@ -40,7 +40,7 @@ from .decode import SAMPLE_RATE, decode, mono_of, probe
 from .errors import EngineError
 from .lyrics import TRANSCRIPT_VERSION, kept_vocal_lyrics, transcribe_vocal_stem_file, vocal_plan_entry
 from .encode import write_pcm16_wav
-from .master import fade_edges, master
+from .master import TARGET_LUFS, fade_edges, master, target_loudness
 from .render import (Stretch, add_ambience, add_risers, apply_effects, apply_effects_in_span, apply_spans,
                      instrument_name, keep_freed_blocks, load_soundfont, pump_envelope, release_soundfont,
                      render_band_apart, rms, soundfont_note)
@@ -293,6 +293,11 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
         if plan.mode and plan.mode != analysis.mode:
             notes.append(f"Asked for a {plan.mode} key: the song's own {analysis.mode} harmony is kept so it stays "
                          "recognisable, and the new parts follow it.")
+        if target_loudness(plan.modifiers) != TARGET_LUFS:
+            loud = target_loudness(plan.modifiers)
+            notes.append(f"Mastered to {loud:.0f} LUFS, " + (
+                f"louder than the usual {TARGET_LUFS:.0f} (its peaks limited more)" if loud > TARGET_LUFS else
+                f"quieter than the usual {TARGET_LUFS:.0f}, its peaks limited less (more of its dynamics kept)") + ".")
         vocal_db = plan.levels.get("vocals", 0.0)
         if vocal_db and request.instrumental:
             notes.append(f"Asked for {'louder' if vocal_db > 0 else 'softer'} vocals, but this remix is "
@@ -1251,7 +1256,8 @@ def _finish_version(index: int, arrangement: Arrangement, plan: StylePlan, reque
     else:
         summed = mix if vocal is None else np.add(mix, vocal, out=mix)
     pre_rms = rms(summed)
-    audio = master(summed, sr, in_place=True)  # the sum is not used again: no second full-length copy
+    # the sum is not used again: no second full-length copy
+    audio = master(summed, sr, in_place=True, target_lufs=target_loudness(plan.modifiers))
     del summed
     clock("master")
     if workdir is not None:

@@ -290,9 +290,12 @@ def _normalise(text: str) -> str:
          r"(?:19)?[2-7]0s\b|\b(?:an?\s+)?(?:old|vintage|old\s+fashioned)\s+recordings?\b",
          " old record, less treble, "),
         (r"\bstrip(?:ped|ping)?\s+(it\s+|the\s+(?:song|track)\s+)?back\s+to\b", r"strip \1down to"),
-        # "make it louder overall", "turn the volume up": the master louder, as a remaster (it was the energetic feel)
+        # "make it louder overall", "turn the volume up", "make it louder": the master louder (it was the energetic
+        # feel, then a remaster at the usual -14 LUFS, quieter than most records)
         (r"\b(?:make\s+it\s+)?louder\s+overall\b|\boverall\s+louder\b|\b(?:increase|raise|boost)\s+the\s+"
-         r"(?:overall\s+)?volume\b|\bturn\s+(?:it|the\s+(?:overall\s+)?volume)\s+up\b", " remaster "),
+         r"(?:overall\s+)?volume\b|\bturn\s+(?:it|the\s+(?:overall\s+)?volume)\s+up\b|"
+         r"\bmake\s+(?:it|the\s+(?:song|track|mix|master))\s+(?:a\s+(?:bit|little)\s+|much\s+)?louder\b",
+         " louder master "),
         # "add some percussion", "with light percussion": a shaker and a tambourine (it asked the drums the style
         # has, and nothing was heard)
         (r"\b(add|adding|with|plus)\s+(?:some\s+|a\s+little\s+|a\s+bit\s+of\s+|extra\s+|light\s+|subtle\s+|more\s+)*"
@@ -2983,7 +2986,8 @@ _TREATMENT_HITS = frozenset(("effect", "vocal_effect", "instrumental", "gender",
 _NEUTRAL_HITS = frozenset(("add", "more", "less", "drop", "not", "only", "keep", "too", "intensity", "own_tempo",
                            "vocals", "swap"))
 _TREATMENT_MODIFIERS = frozenset(("slow", "fast", "sped_up", "spacious", "underwater", "radio", "bass_boost", "thin",
-                                  "treble", "dull", "bright", "warm", "remaster", "mids", "scooped"))
+                                  "treble", "dull", "bright", "warm", "remaster", "mids", "scooped", "loud_master",
+                                  "dynamic"))
 
 
 def _on_the_songs_stems(ask: _SectionAsk) -> bool:

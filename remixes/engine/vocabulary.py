@@ -1607,6 +1607,22 @@ MODIFIERS: dict[str, Modifier] = {
     ),
     # "remaster it", "improve the audio quality", "normalize" (a Pop remix before): alone, the song as it is, mastered
     # (the master's loudness and peak ceiling, as every version), a gentle glue compressor and a touch of air
+    # the master's loudness asked (master.MASTER_LUFS): "make it louder" was the energetic feel (an EDM remix), and
+    # "more dynamics", "don't squash it" were unread
+    "loud_master": Modifier(
+        words=("louder master", "loud master", "as loud as possible", "maximize the volume", "maximise the volume",
+               "maximize the loudness", "maximise the loudness", "maximized", "maximised", "max volume",
+               "maximum volume", "full volume", "radio loud", "club loud"),
+        label="a louder master (-10 LUFS)", opposite="dynamic", opposite_k=1.0, brightness=0.1,
+        effect_defaults={"compressor": {"threshold_db": -20.0, "ratio": 2.0}},
+    ),
+    "dynamic": Modifier(
+        words=("more dynamics", "dynamics", "dynamic range", "more dynamic range", "less compressed", "less compression",
+               "not compressed", "uncompressed", "no compression", "not squashed", "less squashed", "don't squash it",
+               "dont squash it", "do not squash it", "not so compressed", "not over compressed", "less limiting",
+               "quieter master", "let it breathe"),
+        label="more dynamic (a quieter master, -18 LUFS, no compressor)", opposite="loud_master", opposite_k=1.0, drops=("compressor",),
+    ),
     "remaster": Modifier(
         words=("remaster", "remastered", "remastering", "remaster it", "master it", "master this", "master the song",
                "master the track", "mastered", "mastering", "mix and master", "mixed and mastered",

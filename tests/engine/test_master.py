@@ -17,6 +17,19 @@ def test_it_masters_to_minus_14_lufs_under_minus_1_dbtp(song_audio, gain):
     assert _true_peak_dbtp(out) <= -1.0
 
 
+
+@pytest.mark.parametrize("prompt, lufs", [("make it louder", -10.0), ("more dynamics, don't squash it", -18.0),
+                                          ("lofi", -14.0)])
+def test_a_louder_or_a_more_dynamic_master_asked_is_made(song_audio, prompt, lufs):
+    """"make it louder" was an EDM remix (mastered to -14 LUFS, quieter than most records); "more dynamics" unread."""
+    from remixes.engine.master import target_loudness
+    from remixes.engine.style import interpret
+
+    assert target_loudness(interpret(prompt).modifiers) == lufs
+    out = master(song_audio * 0.3, 44100, target_lufs=lufs)
+    assert abs(pyloudnorm.Meter(44100).integrated_loudness(out.astype(np.float64)) - lufs) <= 1.0
+    assert _true_peak_dbtp(out) <= -1.0
+
 def test_it_fades_in_and_out_without_a_click(song_audio):
     out = master(song_audio, 44100)
     assert abs(out[0]).max() < 1e-3 and abs(out[-1]).max() < 1e-3
