@@ -31,8 +31,9 @@ _OVERLAP = 0.75
 
 def master(audio: np.ndarray, sr: int, in_place: bool = False, target_lufs: float = TARGET_LUFS) -> np.ndarray:
     """The mastered mix, `target_lufs` loud (integrated). Memory: besides the input, one stereo copy (faded, then
-    scaled in place into the result) and one mono per-sample array (the K-weighted power; the peak envelope holds 32-sample block maxima);
-    a 3-minute song's stereo buffer is 63 MB, a mono one 32 MB. The limiter's gain is made a span at a time where it is used.
+    scaled in place into the result) and one mono per-sample array (the K-weighted power; the peak envelope holds
+    32-sample block maxima); a 3-minute song's stereo buffer is 63 MB, a mono one 32 MB. The limiter's gain is made a
+    span at a time where it is used.
     `in_place=True` fades and scales a C-contiguous float32 input itself (no copy; the caller gives it up)."""
     audio = np.asarray(audio, dtype=np.float32)
     audio = _fades(audio, sr, copy=not (in_place and audio.flags.c_contiguous and audio.flags.writeable))

@@ -1621,7 +1621,8 @@ MODIFIERS: dict[str, Modifier] = {
                "not compressed", "uncompressed", "no compression", "not squashed", "less squashed", "don't squash it",
                "dont squash it", "do not squash it", "not so compressed", "not over compressed", "less limiting",
                "quieter master", "let it breathe"),
-        label="more dynamic (a quieter master, -18 LUFS, no compressor)", opposite="loud_master", opposite_k=1.0, drops=("compressor",),
+        label="more dynamic (a quieter master, -18 LUFS, no compressor)", opposite="loud_master", opposite_k=1.0,
+        drops=("compressor",),
     ),
     "remaster": Modifier(
         words=("remaster", "remastered", "remastering", "remaster it", "master it", "master this", "master the song",

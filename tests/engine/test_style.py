@@ -1012,7 +1012,8 @@ def test_a_part_and_vocals_only_is_that_part_and_the_vocals_not_a_cappella(promp
                                     "was made"),
     ("trap remix with 808s and hi hat rolls", "Adds: 808, hi hat rolls groove"),
     ("afro house", "Style: House"), ("turn it into a musical theatre number", "Style: Cinematic / orchestral"),
-    ("make it louder overall", "Feel: a louder master (-10 LUFS)"), ("normalize the volume", "Feel: remastered"),  # (was EDM)
+    ("make it louder overall", "Feel: a louder master (-10 LUFS)"),  # (was EDM)
+    ("normalize the volume", "Feel: remastered"),  # (was EDM)
     ("compress it more", "Adds: compressor"), ("no autotune", "Vocal: as it is sung (no pitch correction)"),
     ("add some percussion", "Adds: shaker, tambourine"),  # (nothing was heard: the drums the style has)
     ("sing it higher", "Voice: female (the gender option, when the request gives one, wins)"),
