@@ -1617,8 +1617,8 @@ MODIFIERS: dict[str, Modifier] = {
         effect_defaults={"compressor": {"threshold_db": -20.0, "ratio": 2.0}},
     ),
     "dynamic": Modifier(
-        words=("more dynamics", "dynamics", "dynamic range", "more dynamic range", "less compressed", "less compression",
-               "not compressed", "uncompressed", "no compression", "not squashed", "less squashed", "don't squash it",
+        words=("more dynamics", "dynamics", "dynamic range", "more dynamic range", "less compressed",
+               "less compression", "not compressed", "uncompressed", "no compression", "not squashed", "less squashed", "don't squash it",
                "dont squash it", "do not squash it", "not so compressed", "not over compressed", "less limiting",
                "quieter master", "let it breathe"),
         label="more dynamic (a quieter master, -18 LUFS, no compressor)", opposite="loud_master", opposite_k=1.0,
