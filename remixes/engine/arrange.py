@@ -1419,7 +1419,7 @@ _VELOCITY = {"x": 112, "o": 88, "g": 48}
 # The General MIDI drum notes of each piece of the kit a prompt names (vocabulary.DRUM_PIECES)
 PIECE_NOTES = {"kick": (35, 36), "snare": (38, 40), "hats": (42, 44, 46), "cymbals": (49, 51, 52, 53, 55, 57, 59),
                "toms": (41, 43, 45, 47, 48, 50), "claps": (39,), "rim": (37,), "shaker": (69, 70, 82),
-               "tambourine": (54,), "cowbell": (56,)}
+               "tambourine": (54,), "cowbell": (56,), "sleigh bells": (83,)}
 
 
 def _with_pieces(notes: list, pieces: dict, beats, bars, beats_per_bar: int, energy: float) -> list:
@@ -1438,9 +1438,9 @@ def _with_pieces(notes: list, pieces: dict, beats, bars, beats_per_bar: int, ene
 
 
 # A piece added to a groove that has none: (its note, where it plays, velocity). Claps and tambourine on the
-# backbeat, the shaker on eighths, the cowbell on each beat (its downbeat accented).
+# backbeat, the shaker and the sleigh bells on eighths, the cowbell on each beat (its downbeat accented).
 PIECE_PATTERNS = {"claps": (39, "backbeat", 100), "tambourine": (54, "backbeat", 90), "shaker": (70, "eighths", 70),
-                  "cowbell": (56, "beats", 85)}
+                  "cowbell": (56, "beats", 85), "sleigh bells": (83, "eighths", 80)}
 
 
 def _piece_pattern(piece: str, beats, bars, beats_per_bar: int, energy: float) -> list:

@@ -1007,7 +1007,10 @@ DRUM_PIECES = {"kick": "kick", "kicks": "kick", "kick drum": "kick", "kick drums
                # General MIDI has no finger snap: the claps are the nearest ("add finger snaps" was unread)
                "snaps": "claps", "finger snaps": "claps", "fingersnaps": "claps", "finger snapping": "claps",
                "shakers": "shaker", "tambourine": "tambourine", "cowbell": "cowbell", "rimshot": "rim",
-               "rimshots": "rim", "rim shots": "rim"}
+               "rimshots": "rim", "rim shots": "rim",
+               # General MIDI's jingle bell ("add sleigh bells" was a celesta, as "bells")
+               "sleigh bells": "sleigh bells", "sleighbells": "sleigh bells", "sleigh bell": "sleigh bells",
+               "jingle bells": "sleigh bells", "jingle bell": "sleigh bells"}
 # Right after a part said of a part of the song, words that bring it in there ("drums kick in at the chorus"): it plays
 # there only. Otherwise a part the style already plays, added there ("add drums in the chorus"), is turned up there
 SECTION_ENTRY_WORDS = ("kick", "kicks", "come", "comes", "enter", "enters", "start", "starts", "join", "joins")
@@ -1015,7 +1018,7 @@ SECTION_ENTRY_WORDS = ("kick", "kicks", "come", "comes", "enter", "enters", "sta
 VOCALS_ALONE = ("vocals only", "only vocals", "only the vocals", "just the vocals", "just vocals", "vocal only",
                 "voices only", "only voices")
 # the pieces a kit may lack, which "add claps" adds (a pattern of their own); the others every groove plays
-ADDED_PIECES = ("claps", "shaker", "tambourine", "cowbell")
+ADDED_PIECES = ("claps", "shaker", "tambourine", "cowbell", "sleigh bells")
 GROOVE_WORDS = {
     "four on the floor": "four_on_floor", "four to the floor": "four_on_floor", "breakbeat": "breakbeat",
     "breakbeats": "breakbeat", "breaks": "breakbeat", "half time": "half_time", "halftime": "half_time",
