@@ -284,6 +284,9 @@ def _normalise(text: str) -> str:
          r"a\s+little)\s+)?(?:too\s+|so\s+|really\s+|very\s+)?(?:bright|sharp|piercing|loud|harsh|shrill)\b",
          " less treble "),  # "the highs are way too bright": the treble (was darker, in minor, and more treble)
         (r"\btoo\s+(?:harsh|shrill|piercing|sibilant)\b", " less treble "),  # (not "too bright": darker, in minor)
+        # "the vocals are out of tune": pitch-corrected (an "out of tune piano" is a sound asked, not corrected)
+        (r"\b(?:vocals?|voice|singer|singing)\s+(?:is|are|sounds?|seems?|gets?)\s+(?:a\s+(?:bit|little)\s+|slightly\s+|"
+         r"so\s+|very\s+|really\s+)?(?:out\s+of\s+tune|off\s+key|off\s+pitch)\b", " vocals autotune "),
         # "as if it was recorded in the 60s", "like an old recording": the song as it is, on an old record (were a
         # lo-fi hip-hop remix: "old" and "60s" are the vintage feel, "recording" unread)
         (r"\b(?:(?:as\s+if|like)\s+)?(?:it\s+)?(?:was|were|had\s+been|been)?\s*recorded\s+(?:back\s+)?in\s+the\s+"
@@ -534,7 +537,8 @@ _PART_LONGER = re.compile(r"\b(?:make\s+the\s+(intro|outro)\s+(?:longer|last\s+l
                           r"double)\s+the\s+(intro|outro)|(?:a\s+)?(?:longer|extended)\s+(intro|outro))\b"
                           r"(?:\s+(twice|again|three\s+times))?")
 _LONGER = re.compile(r"\b(?:extend(?:ed)?(?:\s+(?:mix|version|edit))?|lengthen|make\s+it\s+longer|"
-                     r"(?:a\s+)?longer\s+(?:version|edit|mix)|(?:loop\s+the\s+(?:chorus|hook|song|drop)|"
+                     r"(?:a\s+)?longer\s+(?:version|edit|mix)|(?:loop\s+(?:it|the\s+(?:chorus|hook|song|drop))"
+                     r"(?!\s+(?:seamlessly|perfectly|forever|endlessly))|"  # (not possible: _CANNOT)
                      r"repeat\s+the\s+(?:chorus|hook|drop))(?:\s+(?P<times>twice|again|three\s+times|\d\s+times|"
                      r"\d\s*x|x\s*\d))?)\b"
                      r"(?:\s+(?:it|the\s+song|the\s+track))?(?:\s+to\s+" + _DURATION + r")?")
@@ -1149,7 +1153,8 @@ _CANNOT = (  # (pattern, why not, the words read in its place)
     (re.compile(r"\b(?:remove|reduce|clean\s+up|get\s+rid\s+of|less|no|without)\s+(?:the\s+|any\s+|all\s+the\s+)?"
                 r"background\s+(?:noise|hiss|hum|static)\b|\bdenois(?:e|ed|ing)\b|\bnoise\s+(?:reduction|removal)\b"),
      "noise is not removed: the song's own recording is kept as it was made"),
-    (re.compile(r"\b(?:loops?|looping|looped)\s+(?:seamlessly|perfectly|forever|endlessly)\b|"
+    (re.compile(r"\b(?:loops?|looping|looped)\s+(?:it\s+|the\s+song\s+)?(?:seamlessly|perfectly|forever|"
+                r"endlessly)\b|"
                 r"\bseamless(?:ly)?\s+loop(?:s|ing|able)?\b|\bloopable\b"),
      "a seamless loop is not made: the version ends as a song does (\u201cloop the chorus\u201d plays it again)"),
     (re.compile(r"\b(?:use|using|with|in|clone|cloned|cloning)\s+my\s+(?:own\s+)?voice\b"),
@@ -2016,7 +2021,7 @@ def interpret(prompt: str) -> StylePlan:
         suggested = note.startswith("Style:")  # a feeling or an instrument suggested one ("chill": lo-fi)
         extracted = bool(tape_stop or orbit or place or tuning or any(switches.values()) or fade_in or fade_out or swell
                          or bpm or percent or delta or transpose or key_tonic is not None or vocal_pitch or modulation
-                         or length)
+                         or length or cannot_notes)  # (a prompt asking only what cannot be made: the song as it is)
         # "in C major": the mode is the key's, asked with it (the song's own harmony is kept whatever it is)
         # "no vocals in the intro", "fade in the drums", "drums come in at the chorus": the song's own vocal, drums
         # and bass stems do it (one coming in is not added to a band: the song has it)

@@ -1294,7 +1294,12 @@ VOCAL_TUNE_WORDS = {"autotune": "autotune", "auto tune": "autotune", "autotuned"
                     "autotuning": "autotune", "pitch correction": "autotune", "pitch corrected": "autotune",
                     "t pain": "autotune", "robot": "robot", "robotic": "robot", "robot voice": "robot",
                     "robotic voice": "robot", "robotic vocals": "robot", "vocoder": "robot", "vocoded": "robot",
-                    "talkbox": "robot", "talk box": "robot"}
+                    "talkbox": "robot", "talk box": "robot",
+                    # "make the singer sing in tune", "the vocals are out of tune" (were unread: a Pop remix)
+                    "sing in tune": "autotune", "sings in tune": "autotune", "singing in tune": "autotune",
+                    "vocals in tune": "autotune", "pitch correct": "autotune", "correct the pitch": "autotune",
+                    "fix the pitch": "autotune", "tune the vocals": "autotune", "tune the vocal": "autotune",
+                    "tune the voice": "autotune", "pitchy": "autotune"}
 # "whispered vocals", "breathy vocals": how the new lyrics are sung (vocals/singing.delivered); both were unread
 VOCAL_DELIVERY_WORDS = {"whisper": "whisper", "whispers": "whisper", "whispered": "whisper", "whispering": "whisper",
                         "whispery": "whisper", "asmr": "whisper", "breathy": "breathy", "breathier": "breathy",
@@ -1339,7 +1344,10 @@ VOCAL_HARMONY_WORDS = {"backing vocals": "harmony", "backing vocal": "harmony", 
                        "double the vocal": "double", "doubled vocals": "double", "double tracked vocals": "double",
                        "double tracked": "double", "vocal doubling": "double", "double track the vocals": "double",
                        "stacked vocals": "harmony", "layered vocals": "harmony", "vocal stacks": "harmony",
-                       "vocal layers": "harmony", "gang vocals": "double", "group vocals": "double"}
+                       "vocal layers": "harmony", "gang vocals": "double", "group vocals": "double",
+                       # ("layer the vocals" was unread: a Pop remix)
+                       "layer the vocals": "harmony", "layer the vocal": "harmony", "stack the vocals": "harmony",
+                       "stack the vocal": "harmony", "layer the voice": "harmony"}
 GENDER_WORDS = ("male", "female", "man", "woman", "men", "women", "girl", "boy", "guy", "lady", "masculine",
                 "feminine", "baritone", "soprano", "alto", "tenor", "deep voice", "deeper voice", "low voice",
                 "lower voice", "deep vocals", "deeper vocals", "high voice", "higher voice", "high pitched voice",

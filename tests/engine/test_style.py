@@ -1262,6 +1262,25 @@ def test_an_old_recording_is_the_song_on_an_old_record(prompt):
     assert plan.as_is and [e.kind for e in plan.effects] == ["vinyl"] and plan.brightness < 0 and not plan.ignored_words
 
 
+@pytest.mark.parametrize("prompt, tune, harmony, repeat", [
+    ("make the singer sing in tune", "autotune", "", 0), ("the vocals are out of tune", "autotune", "", 0),
+    ("pitch correct the vocals", "autotune", "", 0), ("layer the vocals", "", "harmony", 0), ("loop it", "", "", 1),
+    ("loop it twice", "", "", 2)])
+def test_everyday_asks_of_the_vocal_or_the_length_keep_the_song(prompt, tune, harmony, repeat):
+    """All were unread (a Pop remix)."""
+    plan = interpret(prompt)
+    assert plan.as_is and (plan.vocal_tune, plan.vocal_harmony, plan.repeat) == (tune, harmony, repeat)
+    assert interpret("slightly out of tune piano").vocal_tune == ""  # (a sound asked of a part, not a correction)
+
+
+@pytest.mark.parametrize("prompt", ["remove the background noise", "loop it seamlessly",
+                                    "mash it up with another song"])
+def test_a_prompt_asking_only_what_cannot_be_made_keeps_the_song(prompt):
+    """They were Pop remixes beside the note saying what is not possible."""
+    plan = interpret(prompt)
+    assert plan.as_is and any(line.startswith("Not possible: ") for line in plan.understood)
+
+
 @pytest.mark.parametrize("prompt", ["no new lyrics", "no extra vocals", "jazz, don't add vocals"])
 def test_no_new_vocals_keeps_the_songs_own(prompt):
     """"no new lyrics" removed the song's vocal."""
