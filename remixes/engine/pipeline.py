@@ -154,7 +154,7 @@ def remix(source_path, request: RemixRequest, progress=None, cache=None, workdir
 def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch_dirs: list,
            encode: bool = False) -> RemixResult:
     from .stems_cache import StemsCache, source_key
-    from .style import surprise_plan
+    from .style import stronger_take, surprise_plan
 
     report = _Progress(progress)
     report("decode", 0.0)
@@ -261,9 +261,16 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
             carry_melody=carry_melody), sound_edges=edges), plan, n)]
         vocal_file = getattr(stems.vocals, "filename", None) or stems.vocals  # for the kept vocal's words
         notes = list(analysis.notes) + list(first.notes) + [n for n in [soundfont_note()] if n] + [STEM_NOTE]
+        # a song kept as it is has no band to play another way: its second version takes the treatment further
+        second, stronger = stronger_take(plan)
+        plans = (plan, second)
         if plan.as_is and request.strength > 0:
             notes.append(f"No style named: the song's own arrangement is kept (strength {request.strength:g} not "
-                         "applied, and both versions alike; name a style to remix it).")
+                         "applied; name a style to remix it).")
+        if plan.as_is:
+            notes.append("Version 2: the same, the treatment taken further: " + "; ".join(stronger) + "." if stronger
+                         else "Both versions alike: nothing asked has an amount to take further (a tempo, a key, a "
+                         "level or a part of the song is the same in both).")
         speed = varispeed_factor(plan)  # the record's speed ("nightcore"), 1.0 without
         cut_start, cut_end, cut_notes = excerpt(plan, first, n / SAMPLE_RATE / speed)
         notes.extend(cut_notes)
@@ -342,7 +349,7 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
             band = lambda k: pool.submit(_band_spilled, str(workdir), k + 1, arrangements[k],  # noqa: E731
                                          reference_rms, n, sung_file)
             finish = lambda k, played, vocal: pool.submit(  # noqa: E731
-                _finish_spilled, str(workdir), k + 1, arrangements[k], plan, request, stretched.result()[0],
+                _finish_spilled, str(workdir), k + 1, arrangements[k], plans[k], request, stretched.result()[0],
                 played, lyrics if sing_lyrics else "", stretched.result()[1], workdir, vocal, encode)
             futures, sung = _render_when_free(band, finish, sung, stretched, report,
                                               helpers_done=(lambda: helpers.shutdown(wait=False)) if helpers else None)
@@ -372,8 +379,8 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
         else:
             sung = _sing_once(lyrics, first, request, n, vocal_tune=plan.vocal_tune,
                               vocal_harmony=plan.vocal_harmony) if sing_lyrics else None
-            jobs = [(i, arrangements[i - 1], plan, request, original, reference_rms, lyrics if sing_lyrics else "",
-                     kept_path, workdir, sung, encode) for i in (1, 2)]
+            jobs = [(i, arrangements[i - 1], plans[i - 1], request, original, reference_rms,
+                     lyrics if sing_lyrics else "", kept_path, workdir, sung, encode) for i in (1, 2)]
             results = _collect(None, jobs, report, extra=cover)
         cover_png, cover_thumb = cover.result()
         source_stems = source_stems.result()

@@ -1938,6 +1938,62 @@ def _only_before(before: list[_Hit], cue: _Hit) -> None:
         hit.polarity, end = "only", hit.start
 
 
+TAKE_TWO = 1.5  # a treatment's amounts in a song kept as it is, in its second version (stronger_take)
+REVERB_TAKE_TWO = 2.0  # its reverb's (x 1.5 was heard as the same room: the mixes 27 dB apart)
+# each parameter's move in the second take: scaled (x TAKE_TWO, or its own factor), capped; or moved by a step
+_STRONGER = {"amount": (TAKE_TWO, 1.0), "mix": (TAKE_TWO, 0.6), "depth": (TAKE_TWO, 1.0), "feedback": (1.25, 0.6),
+             "drive_db": (TAKE_TWO, 24.0)}
+_KEPT_AMOUNTS = ("mono", "telephone")  # all or nothing: the same in both takes
+
+
+def _stronger_effect(effect: Effect) -> Effect:
+    p = dict(effect.params)
+    if effect.kind not in _KEPT_AMOUNTS:
+        for name, (factor, cap) in _STRONGER.items():
+            if name in p:
+                p[name] = round(min(cap, p[name] * factor), 3)
+    if effect.kind == "compressor":
+        p["threshold_db"], p["ratio"] = p["threshold_db"] - 4.0, round(min(10.0, p["ratio"] * TAKE_TWO), 2)
+    elif effect.kind == "lowpass":
+        p["cutoff_hz"] = round(max(400.0, p["cutoff_hz"] / TAKE_TWO), 1)
+    elif effect.kind == "highpass":
+        p["cutoff_hz"] = round(min(600.0, p["cutoff_hz"] * TAKE_TWO), 1)
+    elif effect.kind == "bitcrush":
+        p["bit_depth"] = max(4.0, p["bit_depth"] - 2.0)
+    elif effect.kind == "mids":
+        p["db"] = round(_clamp(p["db"] * TAKE_TWO, -8.0, 8.0), 2)
+    return Effect(effect.kind, p)
+
+
+def stronger_take(plan: StylePlan) -> tuple[StylePlan, list[str]]:
+    """A song kept as it is has no band to play another way: its second version takes the treatment asked further
+    (TAKE_TWO): the reverb, the tone tilt and the effects' amounts (an echo's mix and feedback, a crackle's level, a
+    low-pass lower, a crusher's bits fewer). The plan for it and what moved ("reverb 0.25 -> 0.38"), or the plan itself
+    and [] when nothing asked has an amount (a tempo, a key, a level: those are the song's, alike in both)."""
+    if not plan.as_is:
+        return plan, []
+    changes = []
+    reverb = round(min(1.0, plan.reverb * REVERB_TAKE_TWO), 3)
+    vocal_reverb = round(min(1.0, plan.vocal_reverb * REVERB_TAKE_TWO), 3)
+    if reverb != plan.reverb:
+        changes.append(f"reverb {plan.reverb:g} -> {reverb:g}")
+    brightness = round(_clamp(plan.brightness * TAKE_TWO, -1.0, 1.0), 3) if abs(plan.brightness) > 0.02 \
+        else plan.brightness
+    if brightness != plan.brightness:
+        changes.append(f"{'brighter' if brightness > 0 else 'darker'} ({plan.brightness:+g} -> {brightness:+g})")
+    effects = tuple(_stronger_effect(e) for e in plan.effects)
+    vocal_effects = tuple(_stronger_effect(e) for e in plan.vocal_effects)
+    for before, after in zip((*plan.effects, *plan.vocal_effects), (*effects, *vocal_effects)):
+        moved = [f"{name} {before.params[name]:g} -> {after.params[name]:g}" for name in after.params
+                 if after.params[name] != before.params[name]]
+        if moved:
+            changes.append(f"{before.kind} ({', '.join(moved)})")
+    if not changes and vocal_reverb == plan.vocal_reverb:
+        return plan, []
+    return replace(plan, reverb=reverb, vocal_reverb=vocal_reverb, brightness=brightness, effects=effects,
+                   vocal_effects=vocal_effects), changes or [f"vocal reverb {plan.vocal_reverb:g} -> {vocal_reverb:g}"]
+
+
 def interpret(prompt: str) -> StylePlan:
     """Read a prompt ("make it lo-fi with chill beats, slower, no drums") into a StylePlan."""
     text = prompt if isinstance(prompt, str) else ("" if prompt is None else str(prompt))
@@ -2990,9 +3046,9 @@ _TREATMENT_HITS = frozenset(("effect", "vocal_effect", "instrumental", "gender",
                              "vocal_chops", "vocal_tune", "vocal_harmony"))  # (the kept vocal is tuned, doubled)
 _NEUTRAL_HITS = frozenset(("add", "more", "less", "drop", "not", "only", "keep", "too", "intensity", "own_tempo",
                            "vocals", "swap"))
-_TREATMENT_MODIFIERS = frozenset(("slow", "fast", "sped_up", "spacious", "underwater", "radio", "bass_boost", "thin",
-                                  "treble", "dull", "bright", "warm", "remaster", "mids", "scooped", "loud_master",
-                                  "dynamic"))
+_TREATMENT_MODIFIERS = frozenset(("slow", "fast", "sped_up", "slowed", "spacious", "underwater", "radio", "bass_boost",
+                                  "thin", "treble", "dull", "bright", "warm", "remaster", "mids", "scooped",
+                                  "loud_master", "dynamic"))
 
 
 def _on_the_songs_stems(ask: _SectionAsk) -> bool:

@@ -1672,10 +1672,11 @@ MODIFIERS: dict[str, Modifier] = {
                "bluetooth speaker", "bluetooth speakers"),
         effects={"highpass": {"cutoff_hz": 300.0}}, lowpass_hz=3400.0, brightness=-0.2,
     ),
+    # the song itself slowed and reverbed, as the format is (it was a lo-fi hip-hop remix of it: a new band)
     "slowed": Modifier(
         words=("slowed", "slowed reverb", "slowed and reverb", "slowed reverbed", "slowed and reverbed",
                "chopped and screwed", "screwed", "daycore"),
-        opposite="fast", implies="lofi", tempo=0.8, reverb=0.35, vocal_reverb=0.3, mood="dreamy", varispeed=True,
+        opposite="fast", tempo=0.8, reverb=0.35, vocal_reverb=0.3, mood="dreamy", varispeed=True,
     ),
     "sped_up": Modifier(
         # a "tiktok version" of a song is the song sped up, as a record (were unread)

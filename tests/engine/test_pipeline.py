@@ -112,6 +112,23 @@ def test_a_prompt_that_only_treats_the_sound_is_the_song_itself(remix_of, song_a
         assert abs(np.corrcoef(song[:n], mine[:n])[0, 1]) > 0.8  # the song itself, sample for sample
 
 
+
+def test_a_song_kept_as_it_is_gets_a_second_version_with_the_treatment_taken_further(remix_of, song_audio):
+    """Both versions of "add reverb" were the same file; the second now has twice the reverb, and says so. With nothing
+    asked that has an amount ("remove the vocals") both stay alike, and the notes say why."""
+    treated = remix_of("add reverb", seed=2)
+    notes = treated.plan["engine"]["notes"]
+    assert "Version 2: the same, the treatment taken further: reverb 0.25 -> 0.5." in notes
+    song = song_audio.mean(axis=1)
+    first, second = (v.audio.mean(axis=1) for v in treated.versions)
+    n = min(len(song), len(first), len(second))
+    near = [np.corrcoef(song[:n], take[:n])[0, 1] for take in (first, second)]
+    assert near[0] > near[1] > 0.8  # the second further from the dry song, both the song itself
+    plain = remix_of("remove the vocals", seed=2)
+    assert np.array_equal(plain.versions[0].audio, plain.versions[1].audio)
+    assert any(note.startswith("Both versions alike: nothing asked has an amount")
+               for note in plain.plan["engine"]["notes"])
+
 def test_a_version_played_backwards_is_the_version_reversed_and_its_words_with_it(remix_of):
     """"pop, play it backwards": the same remix, sample for sample backwards (away from the master's fades at its
     ends); the sung words' times mirrored, the last line first."""

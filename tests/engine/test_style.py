@@ -92,7 +92,7 @@ PROMPTS = [
     case("tempo 120 techno", "techno", 120.0),
     case("at 90 bpm", "pop", 90.0),
     case("make it 500 bpm", "pop", "="),
-    case("slowed + reverb", "lofi", "<", mods=("slowed",)),
+    case("slowed + reverb", "pop", "<", mods=("slowed",)),  # the song itself, slowed (it was a lo-fi remix)
     case("nightcore", "pop", ">"),
     case("make it a tiktok remix", "pop", ">"),  # a tiktok version is the song sped up (was unread)
     case("make it sound like a retro video game soundtrack", "chiptune"),
@@ -664,7 +664,7 @@ def test_drums_swapped_for_a_genre_play_that_genres_drums():
 
 
 @pytest.mark.parametrize("prompt, style", [("make it sound like a 90s boy band", "pop"), ("girl group", "pop"),
-                                           ("daycore", "lofi")])
+                                           ("daycore", "pop")])  # (the song itself, slowed: as_is)
 def test_band_kinds_and_daycore_are_read(prompt, style):
     """Before, "boy band" read as the voice option's "boy" and "daycore" was left unread."""
     plan = interpret(prompt)
@@ -1279,6 +1279,20 @@ def test_a_prompt_asking_only_what_cannot_be_made_keeps_the_song(prompt):
     """They were Pop remixes beside the note saying what is not possible."""
     plan = interpret(prompt)
     assert plan.as_is and any(line.startswith("Not possible: ") for line in plan.understood)
+
+
+def test_the_second_take_of_a_song_kept_as_it_is_takes_the_treatment_further():
+    from remixes.engine.style import stronger_take
+
+    plan = interpret("add an echo, bitcrush it, make it mono, less treble")
+    second, said = stronger_take(plan)
+    params = {e.kind: e.params for e in second.effects}
+    assert params["delay"]["mix"] > dict((e.kind, e.params) for e in plan.effects)["delay"]["mix"]
+    assert params["bitcrush"]["bit_depth"] == 6.0 and params["mono"] == {"amount": 1.0}  # (all or nothing: kept)
+    assert second.brightness < plan.brightness < 0 and any(line.startswith("bitcrush (") for line in said)
+    assert stronger_take(interpret("lofi with an echo")) == (interpret("lofi with an echo"), [])  # a band: its seed
+    assert stronger_take(interpret("nightcore, louder vocals"))[1] == ["brighter (+0.2 -> +0.3)"]
+    assert interpret("slowed + reverb").as_is  # (the format: the song itself; it was a lo-fi hip-hop remix)
 
 
 @pytest.mark.parametrize("prompt", ["no new lyrics", "no extra vocals", "jazz, don't add vocals"])
@@ -2383,7 +2397,7 @@ def test_a_kids_song_is_a_style_of_its_own(prompt, style):
     # a style named or suggested, the band asked (a piece of its kit, a part inside the song's "other" stem), a
     # feeling, or nothing read: a remix as before
     ("no hi hats", False), ("remove the guitar", False), ("add some bass", False),
-    ("lofi with reverb", False), ("slowed and reverb", False), ("more guitar", False),
+    ("lofi with reverb", False), ("slowed and reverb", True), ("more guitar", False),  # (the format: the song)
     ("make it happier", False), ("add a build up before the chorus", False), ("make it better", False), ("", False),
     ("same tempo", False), ("the vocals", False), ("make it cleaner", False),
     # the song's own vocal, drums or bass changed in a part of the song: its stems do it
@@ -2401,7 +2415,8 @@ def test_a_prompt_that_only_treats_the_sound_keeps_the_song_as_it_is(prompt, as_
         assert "compressor" not in {e.kind for e in plan.effects} and (plan.brightness == 0.0 or plan.modifiers)
         assert plan.mood == "" or plan.modifiers  # no Pop's "happy" on the job page: a feeling asked sets one
         assert plan.tempo_range[0] <= 50 and plan.tempo_range[1] >= 190
-        assert plan.reverb == (0.25 if "reverb" in prompt else 0.0) and plan.summary.startswith(AS_IS_NAME)
+        reverb = 0.35 if prompt.startswith("slowed") else 0.25 if "reverb" in prompt else 0.0  # (slowed's own)
+        assert plan.reverb == reverb and plan.summary.startswith(AS_IS_NAME)
 
 
 @pytest.mark.parametrize("prompt, voice", [("change the singer to a man", "male"),
