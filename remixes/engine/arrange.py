@@ -96,6 +96,9 @@ class Arrangement:
     # ((start, end, "mix" or "vocals", effects, reverb), ...) on the remix's timeline: "reverb on the chorus" (the
     # whole song there, its vocal too), "an echo on the vocals at the end" (the vocal alone)
     effect_spans: tuple = ()
+    # ((start, end), ...) on the remix's timeline where the vocal's second voice sings ("harmonies in the chorus"), or
+    # None: wherever the vocal does (plan.vocal_harmony asked of the whole song)
+    voice_spans: tuple | None = None
     # (first, last) second the song sounds, on the remix's timeline, when the plan asks its silence cut ("trim the
     # silence"; pipeline.sound_edges), else ()
     sound_edges: tuple = ()
@@ -312,6 +315,9 @@ def arrange(plan: StylePlan, analysis: Analysis, timing: Timing, strength: float
     parts, stem_spans, mix_spans, vocal_spans, effect_spans = _section_changes(
         plan.sections, analysis.sections, rate, parts, notes, beats_per_bar * 60.0 / analysis.tempo,
         heard_speed=varispeed_factor(plan))
+    voice_spans = None if not any(c.voice for c in plan.sections) else tuple(
+        (a / rate, b / rate) for c in plan.sections if c.voice
+        for a, b in section_spans(c, analysis.sections, beats_per_bar * 60.0 / analysis.tempo))
     if song_parts is not None:
         notes.extend(n for n in song_parts.notes if n not in notes)
     if parts and (gains["band"] > 0 or drum_gain > 0):
@@ -346,6 +352,7 @@ def arrange(plan: StylePlan, analysis: Analysis, timing: Timing, strength: float
         band_gain=gains["band"], drum_gain=drum_gain, key_tonic=analysis.key_tonic, mode=analysis.mode,
         notes=tuple(notes), strength=strength,
         stem_spans=stem_spans, mix_spans=mix_spans, vocal_spans=vocal_spans, effect_spans=effect_spans,
+        voice_spans=voice_spans,
     )
 
 
@@ -370,7 +377,9 @@ def _section_changes(changes: tuple[SectionChange, ...], source_sections, rate: 
         remix = [(a / rate, b / rate) for a, b in spans]
         stems = (("drums",) if change.target == "drums" else ()) + \
             (("bass", "bass_pad") if "bass" in change.roles else ())
-        if change.effects or change.reverb:  # "reverb on the chorus": that effect there, rung out after it
+        if change.voice:  # "harmonies in the chorus": the second voice sings there (arrange: voice_spans)
+            pass
+        elif change.effects or change.reverb:  # "reverb on the chorus": that effect there, rung out after it
             effect_spans += [(a, b, change.target, tuple(change.effects), change.reverb) for a, b in remix]
         elif change.section in PART_FADES:  # "fade in the drums": its gain rises from 0 to 1 there (falls: out),
             quiet = 0.0 if change.db is None else float(10 ** (change.db / 20))  # or from (to) that many dB

@@ -326,7 +326,7 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
         original_path = kept_path = original = None
         if kept is not None and request.gender:
             notes.append(f"Kept vocal re-voiced toward a {request.gender} voice.")
-        tune = (plan.vocal_tune, plan.vocal_harmony, analysis.key_tonic, analysis.mode) \
+        tune = (plan.vocal_tune, plan.vocal_harmony, analysis.key_tonic, analysis.mode, first.voice_spans) \
             if plan.vocal_tune or plan.vocal_harmony else None
         if plan.vocal_tune:
             notes.append(_tune_note(plan.vocal_tune, analysis, kept is not None or sing_lyrics,
@@ -338,7 +338,8 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
                          "it was sung.")
         if plan.vocal_harmony:
             notes.append(_harmony_note(plan.vocal_harmony, analysis, kept is not None or sing_lyrics,
-                                       plan.varispeed + moved))
+                                       plan.varispeed + moved).removesuffix(".")
+                         + (" (in the parts of the song asked, above)." if first.voice_spans is not None else "."))
         if pool:
             # the kept original goes to a file as it is stitched, on the side thread (the render helpers read
             # it from there), while this one starts the render helpers' tasks
@@ -474,7 +475,8 @@ def _stretched_files(stretch_inst: Stretch, kept: Stretch | None, workdir, gende
 
 
 def _stretched_kept_file(kept: Stretch, workdir, gender: str | None, tune=None, pitch: int = 0) -> str:
-    """`tune`: (plan.vocal_tune, plan.vocal_harmony, key tonic, mode), or None; `pitch`: plan.vocal_pitch."""
+    """`tune`: (plan.vocal_tune, plan.vocal_harmony, key tonic, mode, where the harmony sings: Arrangement.voice_spans),
+    or None; `pitch`: plan.vocal_pitch."""
     kept_audio = kept.result()
     if gender:  # the re-voiced copy replaces the kept vocal, at its level ("less vocals" included)
         kept_audio = _revoice_kept_vocal(kept_audio, gender)
@@ -483,13 +485,14 @@ def _stretched_kept_file(kept: Stretch, workdir, gender: str | None, tune=None, 
     if tune is not None:
         from .vocals.tune import tune as tune_vocal
 
-        kind, harmony, key_tonic, mode = tune
+        kind, harmony, key_tonic, mode, spans = tune
         if kind:
             kept_audio = _on_the_mid(kept_audio, lambda mid: tune_vocal(mid, SAMPLE_RATE, kind, key_tonic, mode))
-        if harmony:
+        if harmony and spans != ():  # (asked in a part of the song that was not found: nowhere)
             from .vocals.tune import harmonise
 
-            kept_audio = _on_the_mid(kept_audio, lambda mid: harmonise(mid, SAMPLE_RATE, harmony, key_tonic, mode))
+            kept_audio = _on_the_mid(kept_audio, lambda mid: harmonise(mid, SAMPLE_RATE, harmony, key_tonic, mode,
+                                                                       spans or ()))
     return _spill(workdir, "kept-vocal", kept_audio)
 
 
@@ -1692,10 +1695,11 @@ def _sing_once(lyrics: str, arrangement: Arrangement, request: RemixRequest, n: 
         from .vocals.tune import tune as tune_vocal
 
         dry = tune_vocal(dry, sr, vocal_tune, arrangement.key_tonic, arrangement.mode)
-    if vocal_harmony:
+    spans = getattr(arrangement, "voice_spans", None)  # where the second voice sings (None: everywhere)
+    if vocal_harmony and spans != ():
         from .vocals.tune import harmonise
 
-        dry = harmonise(dry, sr, vocal_harmony, arrangement.key_tonic, arrangement.mode)
+        dry = harmonise(dry, sr, vocal_harmony, arrangement.key_tonic, arrangement.mode, spans or ())
     if spill_dir is not None:
         dry = _spill(spill_dir, "sung", dry)
     return dry, text, lines, notes

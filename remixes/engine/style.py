@@ -63,6 +63,7 @@ class SectionChange:
     effects: tuple = ()
     reverb: float = 0.0
     sound: str = ""  # "make the verse sound like a radio": the feeling whose effects these are ("radio")
+    voice: str = ""  # "harmonies in the chorus": the vocal's second voice ("harmony" or "double") there alone
 
 
 @dataclass(frozen=True)
@@ -1526,6 +1527,7 @@ class _Draft:
     articulation: str = ""
     vocal_tune: str = ""
     vocal_harmony: str = ""
+    harmony_in_parts: bool = False  # "harmonies in the chorus": the second voice there alone (SectionChange.voice)
     vocal_effects: dict = field(default_factory=dict)  # kind -> params, on the vocal alone
     part_effects: dict = field(default_factory=dict)  # role -> {kind -> params}, on that part alone
     part_rooms: dict = field(default_factory=dict)  # role -> (scale, add) of its room
@@ -2423,7 +2425,7 @@ _SOUNDS_IN_PARTS = ("radio", "underwater", "spacious")  # feelings that are a so
 
 
 def _scopable(hit: _Hit) -> bool:
-    return hit.kind in ("instrument", "drums", "vocals", "instrumental") or (
+    return hit.kind in ("instrument", "drums", "vocals", "instrumental", "vocal_harmony") or (
         hit.kind in ("effect", "vocal_effect") and hit.value not in _NOT_IN_PARTS) or (
         hit.kind == "modifier" and hit.value in _SOUNDS_IN_PARTS) or (
         hit.kind == "modifier" and hit.value in SECTION_LIFTS) or (hit.kind == "style" and hit.text in VOCALS_ALONE)
@@ -2437,6 +2439,9 @@ def _section_ask(hit: _Hit, label: str, which: str, words: str, tokens: list[str
     if hit.kind in ("effect", "vocal_effect") or (hit.kind == "modifier" and hit.value in _SOUNDS_IN_PARTS):
         # "reverb on the chorus", "make the verse sound like a radio": that sound there ("no reverb": everywhere)
         return _SectionAsk(label, which, words, hit, 0.0, kind=hit.kind if hit.kind != "modifier" else "sound") \
+            if polarity in ("plain", "add", "more", "only") else None
+    if hit.kind == "vocal_harmony":  # "harmonies in the chorus": the second voice there alone
+        return _SectionAsk(label, which, words, hit, 0.0, kind="vocal_harmony") \
             if polarity in ("plain", "add", "more", "only") else None
     if hit.kind == "modifier":
         sign = SECTION_LIFTS[hit.value] * (-1 if polarity in ("drop", "not", "less") else 1)
@@ -2481,6 +2486,13 @@ def _section_changes(d: _Draft, asks: list[_SectionAsk]) -> tuple[SectionChange,
         if ask.only_there and not ask.alone and playing:
             # "add drums in the chorus" where the style plays drums: turned up there, not taken out elsewhere
             ask = replace(ask, only_there=False, db=SECTION_LIFT_DB)
+        if kind == "vocal_harmony":  # the pipeline sings it (d.vocal_harmony) where the plan's sections say
+            change = SectionChange(ask.section, ask.which, "vocals", (), 0.0, words=ask.words,
+                                   voice=str(ask.hit.value))
+            d.vocal_harmony, d.harmony_in_parts = str(ask.hit.value), True
+            changes.append(change)
+            d.notes.append(f"Song part: \u201c{ask.words}\u201d: {section_change_words(change)}")
+            continue
         if kind in ("effect", "vocal_effect", "sound"):
             change = _section_effect(ask)
             changes.append(change)
@@ -2549,6 +2561,9 @@ def _already_playing(d: _Draft, kind: str, value) -> bool:
 
 def section_change_words(change: SectionChange) -> str:
     """"drums left out there", "the band +4 dB there (the vocal +2 dB)", "strings play there only"."""
+    if change.voice:  # "harmonies in the chorus"
+        return ("a backing harmony on the vocal there" if change.voice == "harmony" else
+                "the vocal doubled there")
     if change.target == "mix" and change.db is None:
         return "only the vocal there (the band left out)"
     if change.effects or change.reverb:  # "reverb on the chorus", "an underwater intro"
@@ -3054,7 +3069,7 @@ _TREATMENT_MODIFIERS = frozenset(("slow", "fast", "sped_up", "slowed", "spacious
 def _on_the_songs_stems(ask: _SectionAsk) -> bool:
     """A change in a part of the song the song's own stems make without a band: its vocal, drums or bass louder,
     softer, left out or faded there, or an effect there (not a part added there only, nor alone there)."""
-    stem = ask.kind in ("vocals", "effect", "vocal_effect", "sound") or (
+    stem = ask.kind in ("vocals", "effect", "vocal_effect", "sound", "vocal_harmony") or (
         ask.kind == "drums" and ask.hit.value is None) or (
         ask.kind == "instrument" and ask.hit.value == "bass")
     return stem and not (ask.only_there or ask.alone or ask.only)
@@ -3436,7 +3451,7 @@ def _finish(d: _Draft, bpm: float | None, understood: list[str], ignored: list[s
     if d.vocal_tune:
         understood.append("Vocal: " + ("autotune (its pitch snapped to the song's scale)" if d.vocal_tune == "autotune"
                                        else "a robot voice (held on the key's tonic)"))
-    if d.vocal_harmony and d.keep_vocals:
+    if d.vocal_harmony and d.keep_vocals and not d.harmony_in_parts:  # (else said of the part of the song)
         understood.append("Vocal: " + ("harmony (a second voice a third from the lead's notes, in the song's key)"
                                        if d.vocal_harmony == "harmony" else "doubled (a second take of the lead)"))
     understood.extend(d.notes)

@@ -455,7 +455,7 @@ def test_a_kept_vocal_asked_with_backing_vocals_sings_with_a_harmony_a_third_abo
     kept = SimpleNamespace(result=lambda: np.repeat(lead[:, None], 2, axis=1))
     plan = interpret("pop, add backing vocals")
     assert plan.vocal_harmony == "harmony"
-    path = pipeline._stretched_kept_file(kept, tmp_path, None, ("", plan.vocal_harmony, 0, "major"))
+    path = pipeline._stretched_kept_file(kept, tmp_path, None, ("", plan.vocal_harmony, 0, "major", None))
     sung = np.load(path)
     assert sung.shape == (len(lead), 2)
     second = (sung.mean(axis=1) - lead) / 10 ** (-6.0 / 20)
@@ -463,6 +463,14 @@ def test_a_kept_vocal_asked_with_backing_vocals_sings_with_a_harmony_a_third_abo
     assert abs(float(np.median(69 + 12 * np.log2(hz[hz > 0] / 440.0))) - 55.0) < 0.2
     assert pipeline._harmony_note("double", SimpleNamespace(key_tonic=0, mode="major"), has_vocal=False) == \
         "Asked for a doubled vocal, but this remix has no vocal."
+    # asked in a part of the song: the second voice there alone (1.0 .. 2.0 s), none where that part was not found
+    there = np.load(pipeline._stretched_kept_file(kept, tmp_path, None, ("", "harmony", 0, "major", ((1.0, 2.0),))))
+    rest = there.mean(axis=1) - lead
+    assert np.abs(rest[:int(0.9 * SR)]).max() < 1e-6 and np.abs(rest[int(2.0 * SR):]).max() < 1e-6
+    inside = rest[int(1.1 * SR):int(1.9 * SR)] / 10 ** (-6.0 / 20)  # the second voice, as loud as everywhere before
+    assert np.sqrt(np.mean(inside ** 2)) == pytest.approx(np.sqrt(np.mean(second ** 2)), rel=0.25)
+    nowhere = np.load(pipeline._stretched_kept_file(kept, tmp_path, None, ("", "harmony", 0, "major", ())))
+    assert np.array_equal(nowhere.mean(axis=1), lead)
 
 
 def test_a_nightcore_version_is_played_faster_and_higher_with_its_stems_and_words(tmp_path, monkeypatch):

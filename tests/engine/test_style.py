@@ -1295,6 +1295,19 @@ def test_the_second_take_of_a_song_kept_as_it_is_takes_the_treatment_further():
     assert interpret("slowed + reverb").as_is  # (the format: the song itself; it was a lo-fi hip-hop remix)
 
 
+@pytest.mark.parametrize("prompt, voice, which", [("add harmonies to the chorus", "harmony", "every"),
+                                                  ("double the vocals in the last chorus", "double", "last"),
+                                                  ("lofi with backing vocals in the chorus", "harmony", "every")])
+def test_a_second_voice_asked_in_a_part_of_the_song_sings_there(prompt, voice, which):
+    """It was the whole song's, and the plan said "the remix changes the whole song alike"."""
+    plan = interpret(prompt)
+    assert plan.vocal_harmony == voice and [(c.section, c.which, c.voice) for c in plan.sections] == [
+        ("chorus", which, voice)]
+    assert not any(line.startswith("Vocal: ") for line in plan.understood) and plan.as_is == (voice == "double" or
+                                                                                                prompt[0] == "a")
+    assert StylePlan.from_dict(plan.to_dict()) == plan
+
+
 @pytest.mark.parametrize("prompt", ["no new lyrics", "no extra vocals", "jazz, don't add vocals"])
 def test_no_new_vocals_keeps_the_songs_own(prompt):
     """"no new lyrics" removed the song's vocal."""

@@ -55,11 +55,13 @@ def third_from(midi: np.ndarray, key_tonic: int, mode: str, up: bool) -> np.ndar
     return midi + (target - allowed[nearest])
 
 
-def harmonise(audio: np.ndarray, sample_rate: int, kind: str, key_tonic: int, mode: str) -> np.ndarray:
+def harmonise(audio: np.ndarray, sample_rate: int, kind: str, key_tonic: int, mode: str, spans=()) -> np.ndarray:
     """The mono vocal with its second voice mixed in (`kind` in HARMONIES), same length, float32: "harmony" a
     diatonic third from the lead's notes in the song's key (above a low voice, below a high one), "double" a second
     take of the lead (DOUBLE_CENTS sharp, DOUBLE_DELAY late); either HARMONY_DB under the lead. Overlap-add keeps
-    the words and the timbre of the lead in the second voice. A vocal with nothing voiced comes back as it was."""
+    the words and the timbre of the lead in the second voice. A vocal with nothing voiced comes back as it was.
+    `spans`: ((start, end) seconds, ...) where the second voice sings ("harmonies in the chorus"), faded in and out
+    over SPAN_RAMP_SECONDS; () everywhere."""
     lead = np.asarray(audio, dtype=np.float32).reshape(-1)
     if kind not in HARMONIES:
         return lead
@@ -73,6 +75,15 @@ def harmonise(audio: np.ndarray, sample_rate: int, kind: str, key_tonic: int, mo
             midi, key_tonic, mode, up=float(np.median(midi)) <= HIGH_VOICE_MIDI))
     if second is None:
         return lead
+    if spans:
+        from ..render import SPAN_RAMP_SECONDS, _span_weight
+
+        t, ramp = np.arange(len(second)), max(1, int(round(SPAN_RAMP_SECONDS * sample_rate)))
+        weight = np.zeros(len(second))
+        for start, end in spans:
+            weight = np.maximum(weight, _span_weight(t, int(round(start * sample_rate)), int(round(end * sample_rate)),
+                                                     ramp))
+        second = second * weight.astype(np.float32)
     return (lead + np.float32(10 ** (HARMONY_DB / 20)) * second).astype(np.float32)
 
 
