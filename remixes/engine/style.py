@@ -285,6 +285,11 @@ def _normalise(text: str) -> str:
          r"a\s+little)\s+)?(?:too\s+|so\s+|really\s+|very\s+)?(?:bright|sharp|piercing|loud|harsh|shrill)\b",
          " less treble "),  # "the highs are way too bright": the treble (was darker, in minor, and more treble)
         (r"\btoo\s+(?:harsh|shrill|piercing|sibilant)\b", " less treble "),  # (not "too bright": darker, in minor)
+        # "dry vocals", "make the vocals drier": the vocal's reverb (they were the dry feel: a Pop remix)
+        (r"\b(?:bone\s+)?dry\s+(?:vocals?|voice)\b|\b(?:make\s+)?(?:the\s+)?(?:vocals?|voice)\s+(?:bone\s+)?dry\b",
+         " no reverb on the vocals "),
+        (r"\b(?:drier|dryer)\s+(?:vocals?|voice)\b|\b(?:make\s+)?(?:the\s+)?(?:vocals?|voice)\s+"
+         r"(?:a\s+bit\s+|a\s+little\s+)?(?:drier|dryer)\b", " less reverb on the vocals "),
         # "the vocals are out of tune": pitch-corrected (an "out of tune piano" is a sound asked, not corrected)
         (r"\b(?:vocals?|voice|singer|singing)\s+(?:is|are|sounds?|seems?|gets?)\s+(?:a\s+(?:bit|little)\s+|slightly\s+|"
          r"so\s+|very\s+|really\s+)?(?:out\s+of\s+tune|off\s+key|off\s+pitch)\b", " vocals autotune "),
@@ -795,9 +800,10 @@ _FADE_IN_TAIL = (_NOT_IN_A_PART + _FADE_OVER + r"(?:\s+(?:at|from|in)\s+the\s+(?
                  + _FADE_OVER)
 _FADE_OUT_TAIL = (_NOT_IN_A_PART + _FADE_OVER
                   + r"(?:\s+(?:at|towards?|near|by|in)\s+the\s+(?:very\s+)?(?:end|ending|outro))?" + _FADE_OVER)
+_GENTLY = r"(?:(?:slowly|gradually|gently)\s+)?"  # "slowly fade out the drums" (was also a slower tempo)
 _PART_FADE_PATTERNS = (  # (pattern, "in" / "out"); the parts are \1, the lengths \2 \3 and \4 \5
-    (re.compile(r"\bfade\s+in\s+" + _ALL_PARTS + _FADE_IN_TAIL), "in"),
-    (re.compile(r"\bfade\s+" + _ALL_PARTS + r"\s+in\b" + _FADE_IN_TAIL), "in"),
+    (re.compile(r"\b" + _GENTLY + r"fade\s+in\s+" + _ALL_PARTS + _FADE_IN_TAIL), "in"),
+    (re.compile(r"\b" + _GENTLY + r"fade\s+" + _ALL_PARTS + r"\s+in\b" + _FADE_IN_TAIL), "in"),
     (re.compile(r"\b" + _ALL_PARTS + r"\s+" + _WHEN + r"(?:fades?|fading)\s+in\b" + _FADE_IN_TAIL), "in"),
     (re.compile(r"\b(?:slowly\s+|gradually\s+)?(?:bring|introduce)\s+(?:in\s+)?" + _ALL_PARTS
                 + r"(?:\s+in)?\s+(?:slowly|gradually|bit\s+by\s+bit|little\s+by\s+little)\b" + _FADE_IN_TAIL), "in"),
@@ -807,8 +813,8 @@ _PART_FADE_PATTERNS = (  # (pattern, "in" / "out"); the parts are \1, the length
                 + _FADE_IN_TAIL), "in"),
     (re.compile(r"\b" + _ALL_PARTS + r"\s+(?:comes?|coming|creeps?)\s+in\s+(?:slowly|gradually|bit\s+by\s+bit)\b"
                 + _FADE_IN_TAIL), "in"),
-    (re.compile(r"\bfade\s+(?:out|away)\s+" + _ALL_PARTS + _FADE_OUT_TAIL), "out"),
-    (re.compile(r"\bfade\s+" + _ALL_PARTS + r"\s+(?:out|away)\b" + _FADE_OUT_TAIL), "out"),
+    (re.compile(r"\b" + _GENTLY + r"fade\s+(?:out|away)\s+" + _ALL_PARTS + _FADE_OUT_TAIL), "out"),
+    (re.compile(r"\b" + _GENTLY + r"fade\s+" + _ALL_PARTS + r"\s+(?:out|away)\b" + _FADE_OUT_TAIL), "out"),
     (re.compile(r"\b" + _ALL_PARTS + r"\s+" + _WHEN + r"(?:fades?|fading)\s+(?:out|away)\b" + _FADE_OUT_TAIL), "out"),
 )
 
@@ -919,8 +925,10 @@ _FADE_PATTERNS = (  # (pattern, "in" / "out" / "both"): the phrase is read here,
                 + r"fade(?:\s+(in|out))?\b" + _FADE_WHERE), "none"),
     (re.compile(r"\b(?:a\s+)?" + _FADE_LENGTH + r"(?:fade|fades|fading|faded)\s+(?:it\s+|the\s+(?:song|track)\s+)?"
                 r"in\s+and\s+(?:fade\s+)?out\b" + _FADE_SECONDS), "both"),
-    (re.compile(r"\b(?:a\s+)?" + _FADE_LENGTH + r"(?:fade|fades|fading|faded)\s+(?:it\s+|the\s+(?:song|track)\s+|"
-                r"everything\s+|things\s+)?(in|out|away)\b" + _FADE_NOT_A_PART
+    # ("fade in slowly", "slowly fade out": a long fade; "slowly" was a slower tempo)
+    (re.compile(r"\b(?:a\s+)?" + _FADE_LENGTH + r"(?:(slowly|gradually|gently)\s+)?(?:fade|fades|fading|faded)\s+"
+                r"(?:it\s+|the\s+(?:song|track)\s+|everything\s+|things\s+)?(in|out|away)\b"
+                r"(?:\s+(slowly|gradually|gently))?" + _FADE_NOT_A_PART
                 + r"(?:\s+the\s+(?:song|track|music|mix|whole\s+(?:song|thing)))?"
                 + _FADE_SECONDS + _FADE_WHERE + _FADE_SECONDS), ""),
     (re.compile(r"\b(?:end|ends|ending|finish|finishes|finishing|close|closes|closing)\s+(?:it\s+)?(?:with|on)\s+a\s+"

@@ -1029,7 +1029,8 @@ GROOVE_WORDS = {
 KIT_WORDS = {
     "brushes": Kit.BRUSH, "brush": Kit.BRUSH, "brushed drums": Kit.BRUSH, "808 drums": Kit.TR_808,
     "tr 808": Kit.TR_808, "909": Kit.ELECTRONIC, "electronic drums": Kit.ELECTRONIC, "drum machine": Kit.ELECTRONIC,
-    "live drums": Kit.ROOM, "acoustic drums": Kit.ROOM, "orchestral percussion": Kit.ORCHESTRA,
+    "live drums": Kit.ROOM, "acoustic drums": Kit.ROOM, "live kit": Kit.ROOM, "real drums": Kit.ROOM,
+    "acoustic kit": Kit.ROOM, "real drum kit": Kit.ROOM, "live drum kit": Kit.ROOM, "orchestral percussion": Kit.ORCHESTRA,
     "timpani": Kit.ORCHESTRA,
 }
 VOCAL_WORDS = ("vocals", "vocal", "voice", "voices", "singing", "singer", "lyrics", "lead vocal", "lead vocals",
@@ -1140,6 +1141,7 @@ IDIOMS = ("kick off", "kicks off", "kicking off", "kicked off", "kick in", "kick
 # as "beats"): the style they are known for, when the prompt names no genre ("this metallica song as a lullaby": the
 # artist is the song's, the genre named is asked).
 ARTIST_STYLES = {
+    "freddie mercury": "rock",  # (not "queen": "dancing queen" is a song, "like a queen" a feeling)
     "daft punk": "house", "berlin": "techno", "berghain": "techno", "the beatles": "rock", "beatles": "rock",
     "taylor swift": "pop", "billie eilish": "pop",
     "ariana grande": "pop", "dua lipa": "pop", "ed sheeran": "acoustic", "bob dylan": "acoustic",

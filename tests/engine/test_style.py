@@ -1308,6 +1308,16 @@ def test_a_second_voice_asked_in_a_part_of_the_song_sings_there(prompt, voice, w
     assert StylePlan.from_dict(plan.to_dict()) == plan
 
 
+@pytest.mark.parametrize("prompt, expected", [
+    ("fade in slowly", ["Fade in: over the first 8 s"]),  # "slowly" was also a slower tempo
+    ("slowly fade out the drums", ["Song part: \u201cfade out\u201d: drums fade out over the last 8 s"]),
+    ("dry vocals", ["Removes: vocal reverb"]), ("make the vocals drier", ["Less vocal reverb"]),  # a Pop remix, dry
+])
+def test_how_a_fade_goes_or_how_dry_the_vocal_is_is_read_so(prompt, expected):
+    plan = interpret(prompt)
+    assert plan.as_is and list(plan.understood[1:]) == expected and plan.tempo_factor == 1.0
+
+
 @pytest.mark.parametrize("prompt", ["no new lyrics", "no extra vocals", "jazz, don't add vocals"])
 def test_no_new_vocals_keeps_the_songs_own(prompt):
     """"no new lyrics" removed the song's vocal."""
