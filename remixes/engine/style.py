@@ -2283,6 +2283,8 @@ def _read_section_changes(hits: list[_Hit], tokens: list[str], edge: tuple[str, 
             if relation in ("before", "through"):  # "no strings until the chorus": they come in there
                 asked = [replace(ask, entrance=True) if ask.db is None and ask.kind in ("instrument", "drums") else ask
                          for ask in asked]
+            if label == "fade_in":  # "fade in the strings": added if the band lacks them (there were none to fade)
+                asked = [replace(ask, entrance=True) if ask.kind == "instrument" else ask for ask in asked]
             found[k] = _only_together([ask for ask in asked if not (relation and ask.only_there)])
             # (an addition before or after a part of the song is not kept to it: "a drum fill before the chorus")
             asks.extend(found[k])

@@ -818,6 +818,8 @@ def test_a_part_faded_in_rises_from_silence_and_one_faded_out_falls_to_it():
     vocal = arrangement_in_sections("rock, fade out the vocals", long_song)
     assert vocal.vocal_spans == ((32.0, 40.0, (1.0, 0.0)),) and vocal.stem_spans == ()
     assert any("fade out over the last 8 s" in note for note in vocal.notes)
+    added = arrangement_in_sections("rock, fade in the strings", long_song)  # (rock has none: "no strings to change")
+    assert part(added, "strings").spans == ((0.0, 8.0, (0.0, 1.0)),) and part(added, "strings").notes
 
 
 def test_the_whole_song_getting_louder_rises_from_quiet_over_its_first_half_vocal_and_all():
