@@ -774,8 +774,13 @@ STYLE_TABLE: tuple[StyleSpec, ...] = (
         palette=("#ffbe0b", "#fb5607", "#ff006e", "#8338ec", "#3a86ff"),
         words=("kids song", "kids songs", "kids music", "kid song", "childrens song", "children's song",
             "children song", "childrens music", "children's music", "nursery rhyme", "nursery rhymes", "cartoon",
-            "cartoon theme", "kindergarten", "preschool"),
-        adjectives=("kid friendly", "childlike"),
+            "cartoon theme", "kindergarten", "preschool",
+            # ("a kids party version" was EDM: "party"; "for kids" unread)
+            "kids party", "kid's party", "kids' party", "childrens party", "children's party", "kids birthday",
+            "kids birthday party", "children's birthday"),
+        # (an audience, weaker than a genre named: "rock for kids" is rock, for kids)
+        adjectives=("kid friendly", "childlike", "for kids", "for children", "for the kids", "for my kids",
+                    "for toddlers", "for little kids"),
         signature={"lead": P.XYLOPHONE},
         signature_label="xylophone and celesta",
     ),
@@ -885,6 +890,14 @@ INSTRUMENT_WORDS: dict[str, InstrumentWord] = {
     "jazz guitar": InstrumentWord("guitar", P.JAZZ_GUITAR, only(P.JAZZ_GUITAR)),
     "electric guitar": InstrumentWord("guitar", P.CLEAN_GUITAR, span(P.JAZZ_GUITAR, P.GUITAR_HARMONICS)),
     "clean guitar": InstrumentWord("guitar", P.CLEAN_GUITAR, span(P.JAZZ_GUITAR, P.MUTED_GUITAR)),
+    # General MIDI has no pedal or lap steel, nor a slide: its clean electric guitar is the nearest ("steel" and
+    # "slide" were unread)
+    "steel guitar": InstrumentWord("guitar", P.CLEAN_GUITAR, span(P.JAZZ_GUITAR, P.MUTED_GUITAR)),
+    "pedal steel": InstrumentWord("guitar", P.CLEAN_GUITAR, span(P.JAZZ_GUITAR, P.MUTED_GUITAR)),
+    "pedal steel guitar": InstrumentWord("guitar", P.CLEAN_GUITAR, span(P.JAZZ_GUITAR, P.MUTED_GUITAR)),
+    "lap steel": InstrumentWord("guitar", P.CLEAN_GUITAR, span(P.JAZZ_GUITAR, P.MUTED_GUITAR)),
+    "lap steel guitar": InstrumentWord("guitar", P.CLEAN_GUITAR, span(P.JAZZ_GUITAR, P.MUTED_GUITAR)),
+    "slide guitar": InstrumentWord("guitar", P.CLEAN_GUITAR, span(P.JAZZ_GUITAR, P.MUTED_GUITAR)),
     "distorted guitar": InstrumentWord("guitar", P.DISTORTION_GUITAR, span(P.OVERDRIVEN_GUITAR, P.DISTORTION_GUITAR)),
     "heavy guitar": InstrumentWord("guitar", P.DISTORTION_GUITAR, span(P.OVERDRIVEN_GUITAR, P.DISTORTION_GUITAR)),
     "ukulele": InstrumentWord("guitar", P.NYLON_GUITAR, only(P.NYLON_GUITAR)),

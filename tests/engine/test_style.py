@@ -1318,6 +1318,15 @@ def test_how_a_fade_goes_or_how_dry_the_vocal_is_is_read_so(prompt, expected):
     assert plan.as_is and list(plan.understood[1:]) == expected and plan.tempo_factor == 1.0
 
 
+@pytest.mark.parametrize("prompt, style_id, blended", [("please make a version for a kids party", "kids", ()),
+                                                       ("for kids", "kids", ()), ("rock for kids", "rock", ("kids",))])
+def test_a_song_for_kids_is_a_kids_song(prompt, style_id, blended):
+    """"a kids party" was EDM ("party"), "for kids" unread; an audience named beside a genre does not lead."""
+    plan = interpret(prompt)
+    assert plan.style == style_id and all(any(line.startswith("Blended in: Kids") for line in plan.understood)
+                                          for _ in blended)
+
+
 @pytest.mark.parametrize("prompt", ["no new lyrics", "no extra vocals", "jazz, don't add vocals"])
 def test_no_new_vocals_keeps_the_songs_own(prompt):
     """"no new lyrics" removed the song's vocal."""
