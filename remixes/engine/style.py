@@ -2241,6 +2241,10 @@ def _read_section_changes(hits: list[_Hit], tokens: list[str], edge: tuple[str, 
     """
     for k, hit in enumerate(hits[1:], 1):  # "a bigger chorus": the song's chorus, not the chorus effect
         before = hits[k - 1]
+        if hit.kind == "section" and hit.text in ("hook", "hooks") and before.kind == "instrument" \
+                and hit.start == before.end:
+            hit.kind = "consumed"  # "a synth hook": that part's riff, not the song's chorus (it was louder there)
+            continue
         if hit.kind == "effect" and hit.text == "chorus" and before.kind == "modifier" \
                 and before.value in SECTION_LIFTS and hit.start == before.end:
             hit.kind = "section"

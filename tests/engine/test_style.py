@@ -1327,6 +1327,13 @@ def test_a_song_for_kids_is_a_kids_song(prompt, style_id, blended):
                                           for _ in blended)
 
 
+def test_a_parts_hook_is_its_riff_not_the_songs_chorus():
+    """"a synth hook" was "Song part: hook: synth +4 dB there"."""
+    plan = interpret("k-pop version with a catchy synth hook")
+    assert plan.sections == () and "Adds: synth" in plan.understood
+    assert [c.section for c in interpret("louder synths in the hook").sections] == ["chorus"]
+
+
 @pytest.mark.parametrize("prompt", ["no new lyrics", "no extra vocals", "jazz, don't add vocals"])
 def test_no_new_vocals_keeps_the_songs_own(prompt):
     """"no new lyrics" removed the song's vocal."""
