@@ -1437,6 +1437,12 @@ def excerpt(plan: StylePlan, arrangement, seconds: float) -> tuple[float, float,
             start = sections[0][1]
         else:
             notes.append("Asked to skip the intro, but the song has none apart: it starts as it did.")
+    elif plan.start == "half_intro":  # "make the intro shorter": its second half kept, from a downbeat
+        if sections and sections[0][2] == "intro" and sections[0][1] < seconds:
+            a, b = sections[0][0], sections[0][1]
+            start = min((t for t in bars if a < t < b), key=lambda t: abs(t - (a + b) / 2), default=(a + b) / 2)
+        else:
+            notes.append("Asked for a shorter intro, but the song has none apart: it starts as it did.")
     elif plan.start == "chorus":
         chorus = next((a for a, _, label in sections if label == "chorus"), None)
         if chorus is not None and chorus < seconds - MIN_EXCERPT:
@@ -1459,6 +1465,12 @@ def excerpt(plan: StylePlan, arrangement, seconds: float) -> tuple[float, float,
             end = sections[-1][0]
         else:
             notes.append("Asked to leave out the outro, but the song has none apart: it ends as it did.")
+    elif plan.end == "half_outro":  # "make the outro shorter": its first half kept, to a downbeat
+        if len(sections) > 1 and sections[-1][2] == "outro" and sections[-1][0] > start + MIN_EXCERPT:
+            a, b = sections[-1][0], min(sections[-1][1], seconds)
+            end = min((t for t in bars if a < t < b), key=lambda t: abs(t - (a + b) / 2), default=(a + b) / 2)
+        else:
+            notes.append("Asked for a shorter outro, but the song has none apart: it ends as it did.")
     elif plan.end == "after_chorus":  # "just the chorus": the chorus it starts at, to its end
         end = next((b for a, b, label in sections if label == "chorus" and abs(a - start) < 1e-6 and
                     b - a >= MIN_EXCERPT), end)

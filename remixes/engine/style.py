@@ -136,9 +136,10 @@ class StylePlan:
     transpose: int = 0  # "up two semitones", "pitch it down": semitones the finished mix is moved, its tempo kept
     tuning: float = 0.0  # "432 hz": cents the finished mix is retuned by (from the standard A = 440 Hz), its tempo kept
     tempo_delta: float = 0.0  # "10 bpm faster": bpm added to the song's own tempo (tempo_factor is then 1)
-    # the stretch of the song the version keeps: from "start" ("" the beginning, "after_intro", "chorus": the first
-    # one, "after_silence": its first sound), up to "end" ("" the end, "before_outro", "after_chorus": the end of the
-    # chorus it starts at, "after_chorus_2": the end of the song's second chorus, "before_silence"), at most
+    # the stretch of the song the version keeps: from "start" ("" the beginning, "after_intro", "half_intro": halfway
+    # into it, "chorus": the first one, "after_silence": its first sound), up to "end" ("" the end, "before_outro",
+    # "half_outro": halfway through it, "after_chorus": the end of the chorus it starts at, "after_chorus_2": the end
+    # of the song's second chorus, "before_silence"), at most
     # `max_length` seconds, or `length_fraction` of it
     # how the band plays: "tight" (on the grid) / "loose" (humanised more), "staccato" / "legato" (note lengths)
     timing_feel: str = ""
@@ -485,7 +486,8 @@ _LENGTH_PATTERNS = (  # (pattern, group of the number or None, of the unit, a cl
     (re.compile(r"\b(?:(?:a|an)\s+(?:short\s+)?|short\s+)(?:clip|snippet|preview|teaser)\b(?:\s+(?:for|of)\s+"
                 r"(?:tiktok|instagram|reels|a\s+story|social\s+media|the\s+chorus))?|"
                 r"\b(?:clip|snippet|preview|teaser)\s+(?:for|of)\s+(?:tiktok|instagram|reels|a\s+story|social\s+media|"
-                r"the\s+chorus)\b"), None, None, True),  # a noun: "clip the highs" is no clip
+                r"the\s+chorus)\b|\bring\s*tones?\b"), None, None, True),  # a noun: "clip the highs" is no clip
+    # ("make it a ringtone" was unread)
 )
 # "make it 2 minutes long", "make the song 30 seconds": that long, whichever way it goes (both were unread)
 _EXACT_LENGTH = re.compile(r"\b(?:make|have|get)\s+(?:it|the\s+(?:song|track|remix|version))\s+(?:be\s+)?"
@@ -529,6 +531,10 @@ _ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3}
 # only", "strings in the chorus only", it is said of the chorus)
 _BEFORE_A_CUT = frozenset(("keep", "play", "me", "want", "need", "i", "it", "just", "only", "and", "but", "version",
                            "remix", "make", "give", "of", "please"))
+# "make the intro shorter", "shorten the outro": half of it kept (they cut the whole song to two thirds)
+_PART_SHORTER = re.compile(r"\b(?:make|keep|have)\s+the\s+(intro|outro)\s+(?:a\s+(?:bit|little)\s+|much\s+|way\s+)?"
+                           r"shorter\b|\bshorten\s+the\s+(intro|outro)\b|\b(?:a\s+)?shorter\s+(intro|outro)\b|"
+                           r"\b(?:cut|trim)\s+the\s+(intro|outro)\s+(?:short|down|in\s+half)\b")
 _END_PATTERN = re.compile(r"\b(?:skip|cut|remove|drop|lose|ditch|trim)\s+(?:out\s+|off\s+)?the\s+outro\b|"
                           r"\b(?:no|without\s+(?:the|an|any))\s+outro\b|"
                           r"\b(?:end|finish)\s+(?:it\s+)?(?:on|with|after)\s+the\s+(?:last\s+)?(?:chorus|hook)\b")
@@ -560,6 +566,10 @@ def _extract_length(text: str) -> tuple[dict, str, list[str]]:
     "remove the outro": the plan's start, end, max_length and length_fraction (only those asked), the text without
     the phrases, what was understood. The engine cuts the finished version there (on downbeats, faded)."""
     asked, notes = {}, []
+    while (part := _PART_SHORTER.search(text)) is not None:
+        which = next(g for g in part.groups() if g)
+        asked["start" if which == "intro" else "end"] = f"half_{which}"
+        text = _cut(text, part)
     delta = _LENGTH_DELTA.search(text)
     if delta:  # "make it 30 seconds longer", "cut a minute"
         value, unit = (delta.group(1), delta.group(2)) if delta.group(1) else (delta.group(5), delta.group(6))
@@ -666,12 +676,16 @@ def _extract_length(text: str) -> tuple[dict, str, list[str]]:
         notes.append("Length: ends after the song's last sound (the silence after it cut)")
     if asked.get("start") == "after_intro":
         notes.append("Length: starts after the intro")
+    elif asked.get("start") == "half_intro":
+        notes.append("Length: a shorter intro (the version starts halfway into it, on a downbeat)")
     elif asked.get("start") == "chorus" and asked.get("end") != "after_chorus":
         notes.append("Length: starts at the first chorus")
     if asked.get("end") == "after_chorus":
         notes.append("Length: the first chorus alone (from its start to its end)")
     elif asked.get("end") == "before_silence":
         pass  # (said above)
+    elif asked.get("end") == "half_outro":
+        notes.append("Length: a shorter outro (the version ends halfway through it, on a downbeat, faded out)")
     elif asked.get("end", "").startswith("after_chorus_"):
         which = {1: "first", 2: "second", 3: "third"}[int(asked["end"].rsplit("_", 1)[1])]
         notes.append(f"Length: ends after the {which} chorus")
@@ -925,14 +939,15 @@ _FADE_PATTERNS = (  # (pattern, "in" / "out" / "both"): the phrase is read here,
                 + r"fade(?:\s+(in|out))?\b" + _FADE_WHERE), "none"),
     (re.compile(r"\b(?:a\s+)?" + _FADE_LENGTH + r"(?:fade|fades|fading|faded)\s+(?:it\s+|the\s+(?:song|track)\s+)?"
                 r"in\s+and\s+(?:fade\s+)?out\b" + _FADE_SECONDS), "both"),
+    # ("end with a long fade out": before the plain fade, which left "end with" to be read as a part of the song)
+    (re.compile(r"\b(?:end|ends|ending|finish|finishes|finishing|close|closes|closing)\s+(?:it\s+)?(?:with|on)\s+a\s+"
+                + _FADE_LENGTH + r"fade(?:\s+out)?\b" + _FADE_SECONDS), "out"),
     # ("fade in slowly", "slowly fade out": a long fade; "slowly" was a slower tempo)
     (re.compile(r"\b(?:a\s+)?" + _FADE_LENGTH + r"(?:(slowly|gradually|gently)\s+)?(?:fade|fades|fading|faded)\s+"
                 r"(?:it\s+|the\s+(?:song|track)\s+|everything\s+|things\s+)?(in|out|away)\b"
                 r"(?:\s+(slowly|gradually|gently))?" + _FADE_NOT_A_PART
                 + r"(?:\s+the\s+(?:song|track|music|mix|whole\s+(?:song|thing)))?"
                 + _FADE_SECONDS + _FADE_WHERE + _FADE_SECONDS), ""),
-    (re.compile(r"\b(?:end|ends|ending|finish|finishes|finishing|close|closes|closing)\s+(?:it\s+)?(?:with|on)\s+a\s+"
-                + _FADE_LENGTH + r"fade\b" + _FADE_SECONDS), "out"),
 )
 
 

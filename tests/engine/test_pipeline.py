@@ -622,7 +622,9 @@ def test_a_version_moved_or_retuned_keeps_its_length_and_moves_band_and_vocal_al
     ("pop, remove the outro", (0.0, 70.0)), ("pop, cut it down to 25 seconds", (0.0, 24.0)),
     ("pop, make it shorter", (0.0, 52.0)), ("nightcore, skip the intro", (10.0 / 2 ** (4 / 12), 80.0)),
     ("pop, just the chorus", (40.0, 70.0)), ("chorus only", (40.0, 70.0)),
-    ("pop, make it 30 seconds shorter", (0.0, 50.0))])
+    ("pop, make it 30 seconds shorter", (0.0, 50.0)),
+    # half of the intro or the outro, from (to) the downbeat nearest its middle (they cut the song to two thirds)
+    ("pop, make the intro shorter", (4.0, 80.0)), ("pop, shorten the outro", (0.0, 74.0))])
 def test_the_stretch_a_version_keeps_starts_and_ends_on_the_songs_sections_and_downbeats(prompt, expected):
     from remixes.engine.music import Section
 

@@ -1334,6 +1334,16 @@ def test_a_parts_hook_is_its_riff_not_the_songs_chorus():
     assert [c.section for c in interpret("louder synths in the hook").sections] == ["chorus"]
 
 
+@pytest.mark.parametrize("prompt, start, end, max_length", [
+    ("make the intro shorter", "half_intro", "", 0.0),  # (the whole song cut to two thirds)
+    ("shorten the outro", "", "half_outro", 0.0), ("make it a ringtone", "chorus", "", 30.0),  # (unread)
+    ("end with a long fade out", "", "", 0.0)])  # ("the end" was read as a part of the song as well)
+def test_a_part_shorter_a_ringtone_or_a_fade_at_the_end_are_read_so(prompt, start, end, max_length):
+    plan = interpret(prompt)
+    assert (plan.start, plan.end, plan.max_length) == (start, end, max_length) and plan.as_is
+    assert not any(line.startswith("Song part") for line in plan.understood)
+
+
 @pytest.mark.parametrize("prompt", ["no new lyrics", "no extra vocals", "jazz, don't add vocals"])
 def test_no_new_vocals_keeps_the_songs_own(prompt):
     """"no new lyrics" removed the song's vocal."""
