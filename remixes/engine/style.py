@@ -1183,6 +1183,9 @@ _CANNOT = (  # (pattern, why not, the words read in its place)
      "a seamless loop is not made: the version ends as a song does (\u201cloop the chorus\u201d plays it again)"),
     (re.compile(r"\b(?:use|using|with|in|clone|cloned|cloning)\s+my\s+(?:own\s+)?voice\b"),
      "your own voice cannot be used: new lyrics are sung by the engine's singer (a male or a female voice)"),
+    # instruments General MIDI has nothing near ("add a didgeridoo" was unread, a Pop remix)
+    (re.compile(r"\b(?:an?\s+)?(?:didgeridoos?|didjeridus?|theremins?)\b"),
+     "the band's General MIDI soundfont has no didgeridoo or theremin: none is added"),
 )
 
 

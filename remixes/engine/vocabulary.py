@@ -989,6 +989,11 @@ INSTRUMENT_WORDS: dict[str, InstrumentWord] = {
     "xylophone": InstrumentWord("arp", P.XYLOPHONE, only(P.XYLOPHONE)),
     "kalimba": InstrumentWord("arp", P.KALIMBA, only(P.KALIMBA)),
     "steel drums": InstrumentWord("arp", P.STEEL_DRUMS, only(P.STEEL_DRUMS)),
+    # ("add a steel drum" added drums, "steel" unread)
+    "steel drum": InstrumentWord("arp", P.STEEL_DRUMS, only(P.STEEL_DRUMS)),
+    "steel pan": InstrumentWord("arp", P.STEEL_DRUMS, only(P.STEEL_DRUMS)),
+    "steelpan": InstrumentWord("arp", P.STEEL_DRUMS, only(P.STEEL_DRUMS)),
+    "steel pans": InstrumentWord("arp", P.STEEL_DRUMS, only(P.STEEL_DRUMS)),
     "steel pan": InstrumentWord("arp", P.STEEL_DRUMS, only(P.STEEL_DRUMS)),
 }
 
@@ -1284,7 +1289,8 @@ COVER_STYLES = {**ONLY_STYLES, "flute": "classical", "oboe": "classical", "clari
                 "ukulele": "acoustic", "banjo": "acoustic", "mandolin": "acoustic", "saxophone": "jazz",
                 "trumpet": "jazz", "music box": "lullaby", "organ": "gospel", "synth": "synthwave",
                 # were Pop with the instrument added
-                "harpsichord": "classical", "accordion": "polka", "steel drums": "reggae", "kalimba": "lullaby",
+                "harpsichord": "classical", "accordion": "polka", "steel drums": "reggae",
+                "steel drum": "reggae", "steel pan": "reggae", "kalimba": "lullaby",
                 "bagpipes": "acoustic", "bagpipe": "acoustic", "choir": "acappella", "tuba": "march",
                 "sitar": "bollywood"}
 INTENSIFIERS = {"very": 1.5, "really": 1.5, "super": 1.6, "extremely": 2.0, "much": 1.5,
