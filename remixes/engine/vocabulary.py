@@ -1507,7 +1507,8 @@ MODIFIERS: dict[str, Modifier] = {
     # darker, and with no style named a film's orchestra ("halloween version", "make it spooky": a Pop band in minor)
     "spooky": Modifier(
         words=("spooky", "spookier", "haunted", "eerie", "creepy", "creepier", "scary", "scarier",
-               "horror", "halloween", "halloween version", "ghostly", "ghost story"),
+               "horror", "halloween", "halloween version", "ghostly", "ghost story",
+               "haunted house", "haunted mansion"),  # (was House: "house")
         opposite="bright", implies="cinematic", brightness=-0.4, mode="minor", mood="dark", lightness=-0.18,
     ),
     "bright": Modifier(

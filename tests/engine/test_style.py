@@ -1347,6 +1347,7 @@ def test_a_part_shorter_a_ringtone_or_a_fade_at_the_end_are_read_so(prompt, star
 def test_a_steel_drum_is_the_steel_drums_and_an_instrument_general_midi_lacks_is_said_so():
     """"add a steel drum" added drums ("steel" unread); "add a didgeridoo" was unread (a Pop remix)."""
     assert "Adds: steel drum" in interpret("add a steel drum").understood
+    assert interpret("make it sound like a haunted house").style == "cinematic"  # (it was House)
     plan = interpret("add a didgeridoo")
     assert plan.as_is and plan.understood[-1].startswith("Not possible: the band's General MIDI soundfont has no")
 
