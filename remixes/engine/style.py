@@ -1967,7 +1967,7 @@ def _only_before(before: list[_Hit], cue: _Hit) -> None:
 
 
 TAKE_TWO = 1.5  # a treatment's amounts in a song kept as it is, in its second version (stronger_take)
-REVERB_TAKE_TWO = 2.0  # its reverb's (x 1.5 was heard as the same room: the mixes 27 dB apart)
+REVERB_TAKE_TWO = 2.0  # its reverb's (x 1.5 left the two versions of "add reverb" 27 dB apart; x 2: 20 dB)
 # each parameter's move in the second take: scaled (x TAKE_TWO, or its own factor), capped; or moved by a step
 _STRONGER = {"amount": (TAKE_TWO, 1.0), "mix": (TAKE_TWO, 0.6), "depth": (TAKE_TWO, 1.0), "feedback": (1.25, 0.6),
              "drive_db": (TAKE_TWO, 24.0)}
@@ -1996,7 +1996,7 @@ def _stronger_effect(effect: Effect) -> Effect:
 def stronger_take(plan: StylePlan) -> tuple[StylePlan, list[str]]:
     """A song kept as it is has no band to play another way: its second version takes the treatment asked further
     (TAKE_TWO): the reverb, the tone tilt and the effects' amounts (an echo's mix and feedback, a crackle's level, a
-    low-pass lower, a crusher's bits fewer). The plan for it and what moved ("reverb 0.25 -> 0.38"), or the plan itself
+    low-pass lower, a crusher's bits fewer). The plan for it and what moved ("reverb 0.25 -> 0.5"), or the plan itself
     and [] when nothing asked has an amount (a tempo, a key, a level: those are the song's, alike in both)."""
     if not plan.as_is:
         return plan, []
