@@ -78,12 +78,14 @@ def harmonise(audio: np.ndarray, sample_rate: int, kind: str, key_tonic: int, mo
     if spans:
         from ..render import SPAN_RAMP_SECONDS, _span_weight
 
-        t, ramp = np.arange(len(second)), max(1, int(round(SPAN_RAMP_SECONDS * sample_rate)))
-        weight = np.zeros(len(second))
+        ramp = max(1, int(round(SPAN_RAMP_SECONDS * sample_rate)))
+        weight = np.zeros(len(second), dtype=np.float32)  # (the spans' samples alone: no full-length temporaries)
         for start, end in spans:
-            weight = np.maximum(weight, _span_weight(t, int(round(start * sample_rate)), int(round(end * sample_rate)),
-                                                     ramp))
-        second = second * weight.astype(np.float32)
+            a, b = int(round(start * sample_rate)), min(len(second), int(round(end * sample_rate)))
+            lo = max(0, a - ramp)
+            if lo < b:
+                np.maximum(weight[lo:b], _span_weight(np.arange(lo, b), a, b, ramp), out=weight[lo:b])
+        second = np.asarray(second, dtype=np.float32) * weight
     return (lead + np.float32(10 ** (HARMONY_DB / 20)) * second).astype(np.float32)
 
 
