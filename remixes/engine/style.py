@@ -1299,6 +1299,9 @@ _VOCAL_PITCH_PATTERNS = (  # said of the vocal alone: the first group given is t
     re.compile(r"\b(lower|drop|raise|increase|decrease|reduce)\s+the\s+pitch\s+(?:of|on)\s+(?:the\s+|my\s+)?" + _VOX
                + r"\b"),
     re.compile(r"\b(lower|drop|raise|increase|decrease|reduce)\s+(?:the\s+)?" + _VOX + r"(?:'s|s')?\s+pitch\b"),
+    # "sing it an octave higher", "sing an octave lower" (the whole mix was moved an octave)
+    re.compile(r"\b(?:sing|sung|sang|singing)\s+(?:it\s+|the\s+(?:song|lyrics|words)\s+)?(?:an|one)\s+octave\s+"
+               r"(up|higher|down|lower)\b"),
 )
 _VOCAL_UP = ("up", "higher", "chipmunk", "raise", "raised", "increase")
 
