@@ -1167,7 +1167,9 @@ _CANNOT = (  # (pattern, why not, the words read in its place)
     (re.compile(r"\btranslat(?:e|ed|ion)\b|\b(?:sing|sung|lyrics)\s+(?:it\s+)?in\s+(?:spanish|french|german|"
                 r"italian|portuguese|japanese|korean|chinese|hindi|arabic|russian)\b"),
      "lyrics are sung as written: no translation is made (write the lyrics you want sung)"),
-    (re.compile(r"\bduets?\b"), "one voice sings the lyrics: a duet's second singer is not made (\u201cadd "
+    # (not "a piano and cello duet": two instruments)
+    (re.compile(r"(?<!piano )(?<!cello )(?<!violin )(?<!guitar )(?<!flute )(?<!harp )(?<!saxophone )(?<!sax )"
+                r"(?<!trumpet )(?<!viola )(?<!clarinet )(?<!instrumental )\bduets?\b"), "one voice sings the lyrics: a duet's second singer is not made (\u201cadd "
                                  "harmonies\u201d adds a second voice on the lead's words)"),
     (re.compile(r"\bad[\s-]*libs?\b"), "ad-libs are not made: only the lyrics given are sung"),
     (re.compile(r"\bspoken\s+word\b|\b(?:speak|say)\s+the\s+(?:lyrics|words)\b"),

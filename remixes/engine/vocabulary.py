@@ -1419,7 +1419,7 @@ drenched soaked dripping swimming bathed plenty tons loads before after
 what's who's aren't can't won't day days morning evening afternoon weekend baby babies kids children theme
 record band time times people someone anyone everyone audio sample samples clip loop loops playing play played
 plays listen listening hear themed mix carrying carries carry class shop towards toward number
-volume trio quartet quintet era experimental singalong roller offbeat
+volume trio quartet quintet era experimental singalong roller offbeat duet duets
 """.split())
 
 
@@ -1607,7 +1607,8 @@ MODIFIERS: dict[str, Modifier] = {
     ),
     "warm": Modifier(words=("warm", "warmer", "warmth", "cozy warm", "rich warm"), brightness=-0.2),
     "lush": Modifier(
-        words=("lush", "rich", "full", "fuller", "layered", "thick layers", "luscious"),
+        words=("lush", "rich", "full", "fuller", "layered", "thick layers", "luscious", "busier", "more layers",
+               "add layers", "more going on", "denser", "thicker arrangement"),  # (the last five were unread)
         opposite="minimal", reverb=0.15, effect_defaults={"chorus": {"depth": 0.3, "mix": 0.2}},
         instrument_defaults={"pad": P.WARM_PAD, "strings": P.STRING_ENSEMBLE_1},
     ),

@@ -1348,6 +1348,8 @@ def test_a_steel_drum_is_the_steel_drums_and_an_instrument_general_midi_lacks_is
     """"add a steel drum" added drums ("steel" unread); "add a didgeridoo" was unread (a Pop remix)."""
     assert "Adds: steel drum" in interpret("add a steel drum").understood
     assert interpret("make it sound like a haunted house").style == "cinematic"  # (it was House)
+    assert not any(line.startswith("Not possible") for line in interpret("a piano and cello duet").understood)
+    assert "lush" in interpret("make it busier").modifiers  # (unread)
     sung_higher = interpret("sing it an octave higher")  # (the whole mix was moved an octave)
     assert (sung_higher.vocal_pitch, sung_higher.transpose) == (12, 0)
     plan = interpret("add a didgeridoo")
