@@ -1169,8 +1169,9 @@ _CANNOT = (  # (pattern, why not, the words read in its place)
      "lyrics are sung as written: no translation is made (write the lyrics you want sung)"),
     # (not "a piano and cello duet": two instruments)
     (re.compile(r"(?<!piano )(?<!cello )(?<!violin )(?<!guitar )(?<!flute )(?<!harp )(?<!saxophone )(?<!sax )"
-                r"(?<!trumpet )(?<!viola )(?<!clarinet )(?<!instrumental )\bduets?\b"), "one voice sings the lyrics: a duet's second singer is not made (\u201cadd "
-                                 "harmonies\u201d adds a second voice on the lead's words)"),
+                r"(?<!trumpet )(?<!viola )(?<!clarinet )(?<!instrumental )\bduets?\b"),
+     "one voice sings the lyrics: a duet's second singer is not made (\u201cadd harmonies\u201d adds a second voice "
+     "on the lead's words)"),
     (re.compile(r"\bad[\s-]*libs?\b"), "ad-libs are not made: only the lyrics given are sung"),
     (re.compile(r"\bspoken\s+word\b|\b(?:speak|say)\s+the\s+(?:lyrics|words)\b"),
      "the lyrics are sung, not spoken (\u201cwhispered vocals\u201d sing them without a pitch)"),

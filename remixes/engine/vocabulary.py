@@ -1607,8 +1607,8 @@ MODIFIERS: dict[str, Modifier] = {
     ),
     "warm": Modifier(words=("warm", "warmer", "warmth", "cozy warm", "rich warm"), brightness=-0.2),
     "lush": Modifier(
-        words=("lush", "rich", "full", "fuller", "layered", "thick layers", "luscious", "busier", "more layers",
-               "add layers", "more going on", "denser", "thicker arrangement"),  # (the last five were unread)
+        words=("lush", "rich", "full", "fuller", "layered", "thick layers", "luscious", "more layers", "add layers",
+               "more going on", "denser", "thicker arrangement"),  # (the last four were unread)
         opposite="minimal", reverb=0.15, effect_defaults={"chorus": {"depth": 0.3, "mix": 0.2}},
         instrument_defaults={"pad": P.WARM_PAD, "strings": P.STRING_ENSEMBLE_1},
     ),
