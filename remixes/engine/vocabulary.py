@@ -1419,7 +1419,7 @@ drenched soaked dripping swimming bathed plenty tons loads before after
 what's who's aren't can't won't day days morning evening afternoon weekend baby babies kids children theme
 record band time times people someone anyone everyone audio sample samples clip loop loops playing play played
 plays listen listening hear themed mix carrying carries carry class shop towards toward number
-volume trio quartet quintet era experimental singalong roller offbeat duet duets
+volume trio quartet quintet era experimental singalong roller offbeat duet duets af asf
 """.split())
 
 
@@ -1486,7 +1486,7 @@ MODIFIERS: dict[str, Modifier] = {
         words=("chill", "chilled", "chilling", "calm", "calmer", "relaxing", "relaxed", "mellow", "smooth",
                "peaceful", "cozy", "cosy", "lazy", "easy", "easygoing", "serene", "tranquil", "soothing", "zen",
                "study", "studying", "focus", "concentration", "sunday", "coffee", "cafe", "rainy", "rain", "smoother",
-               "coffee shop", "sunset"),
+               "coffee shop", "sunset", "relax", "to relax"),
         opposite="energetic", implies="lofi", tempo=0.93, energy=-0.2, reverb=0.1, brightness=-0.1, mood="calm",
     ),
     "energetic": Modifier(
@@ -1494,7 +1494,7 @@ MODIFIERS: dict[str, Modifier] = {
                "party", "upbeat", "bouncy", "banger", "danceable", "exciting", "punchy", "punchier", "loud", "workout",
                "gym", "running", "hyper", "anthem", "louder", "too quiet", "too soft", "bounce", "more bounce",
                "bouncier", "make it bang", "make it slap", "bangers", "explode", "explodes", "explosive",
-               "blow up", "blows up"),
+               "blow up", "blows up", "less boring", "not boring", "too boring", "more exciting"),
         opposite="chill", implies="edm", tempo=1.06, energy=0.25, brightness=0.1, mood="energetic",
         effect_defaults={"compressor": {"threshold_db": -20.0, "ratio": 4.0}},
     ),
@@ -1527,7 +1527,7 @@ MODIFIERS: dict[str, Modifier] = {
     ),
     "dreamy": Modifier(
         words=("dreamy", "dream", "dreamlike", "ethereal", "hazy", "floaty", "floating", "heavenly", "celestial",
-               "surreal", "psychedelic", "trippy", "heaven", "like heaven"),
+               "surreal", "psychedelic", "trippy", "heaven", "like heaven", "dreamier"),
         implies="ambient", reverb=0.25, vocal_reverb=0.2, brightness=-0.1, mood="dreamy",
         effect_defaults={"delay": {"seconds": 0.42, "feedback": 0.35, "mix": 0.2}},
         instrument_defaults={"pad": P.WARM_PAD},
