@@ -1356,6 +1356,13 @@ def test_a_steel_drum_is_the_steel_drums_and_an_instrument_general_midi_lacks_is
     assert plan.as_is and plan.understood[-1].startswith("Not possible: the band's General MIDI soundfont has no")
 
 
+@pytest.mark.parametrize("prompt, modifier", [("make it dreamier", "dreamy"), ("make it less boring", "energetic"),
+                                              ("beats to relax to", "chill"), ("add more layers", "lush")])
+def test_more_feelings_are_read(prompt, modifier):
+    plan = interpret(prompt)  # (each word was unread)
+    assert modifier in plan.modifiers and plan.ignored_words == ()
+
+
 @pytest.mark.parametrize("prompt", ["no new lyrics", "no extra vocals", "jazz, don't add vocals"])
 def test_no_new_vocals_keeps_the_songs_own(prompt):
     """"no new lyrics" removed the song's vocal."""
