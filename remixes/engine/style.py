@@ -3373,7 +3373,8 @@ def _apply_drum_piece(d: _Draft, hit: _Hit, polarity: str) -> None:
         d.drum_pieces[piece] = None
         d.notes.append(f"Drums: no {hit.text} (the new kit's; the song's own drums are one sound)")
         return
-    if d.drums is None:
+    alone = d.drums is None
+    if alone:
         d.drums, d.drum_pieces["*"] = d.spec.drums_if_added, None  # the piece alone
     if polarity in ("less", "more"):
         db = LEVEL_STEP_DB * hit.intensity * (1 if polarity == "more" else -1)
@@ -3381,7 +3382,9 @@ def _apply_drum_piece(d: _Draft, hit: _Hit, polarity: str) -> None:
         d.drum_pieces[piece] = _clamp(before + db, -MAX_LEVEL_DB, MAX_LEVEL_DB)
         d.notes.append(f"Drums: {hit.text} {'louder' if db > 0 else 'softer'} ({db:+g} dB)")
         return
-    if d.drum_pieces.get(piece, 0.0) is None or piece in ADDED_PIECES:
+    # (a piece every kit plays, asked where there is no kit, "add a kick drum" over the song, plays alone: it left
+    # nothing playing)
+    if alone or d.drum_pieces.get(piece, 0.0) is None or piece in ADDED_PIECES:
         d.drum_pieces[piece] = d.drum_pieces.get(piece) or 0.0
         d.adds.append(hit.text)
     d.removes = [removed for removed in d.removes if removed != "drums"]

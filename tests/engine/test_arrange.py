@@ -778,6 +778,8 @@ def test_a_piece_of_the_kit_left_out_turned_up_or_added():
                                           tolerance=0.06) == [1, 3] * (len(claps.notes) // 2)
     alone = drum_pieces_of(arrangement_for("classical with a tambourine"))
     assert set(alone) == {("tambourine", "tambourine")}
+    kick = drum_pieces_of(arrangement_for("classical with a kick drum"))  # (a piece every kit plays: nothing played)
+    assert set(kick) == {("kick", "kick")} and kick[("kick", "kick")] > 0  # (a part of its own, as "tambourine")
     bells = drum_pieces_of(arrangement_for("lofi with sleigh bells"))  # GM's jingle bell, on eighths
     assert bells[("sleigh bells", "sleigh bells")] >= 2 * bells[("drums", "kick")] > 0
 
