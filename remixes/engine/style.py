@@ -1186,6 +1186,11 @@ _CANNOT = (  # (pattern, why not, the words read in its place)
      "a seamless loop is not made: the version ends as a song does (\u201cloop the chorus\u201d plays it again)"),
     (re.compile(r"\b(?:use|using|with|in|clone|cloned|cloning)\s+my\s+(?:own\s+)?voice\b"),
      "your own voice cannot be used: new lyrics are sung by the engine's singer (a male or a female voice)"),
+    # "make the bass mono", "put the drums in mono": one part's stereo (it made the whole song mono, in a Pop remix)
+    (re.compile(r"\b(?:make|keep|put|have|sum)\s+(?:the\s+)?(?:bass|sub|sub\s+bass|low\s+end|lows|kick|drums|guitars?|"
+                r"synths?|piano|vocals?|voice)\s+(?:in\s+|to\s+)?mono\b|\bmono\s+(?:bass|sub|low\s+end|lows|kick)\b"),
+     "one part's stereo is not changed alone: the band's bass, kick and vocal are centred already (\u201cmake it "
+     "mono\u201d makes the whole song mono)"),
     # instruments General MIDI has nothing near ("add a didgeridoo" was unread, a Pop remix)
     (re.compile(r"\b(?:an?\s+)?(?:didgeridoos?|didjeridus?|theremins?)\b"),
      "the band's General MIDI soundfont has no didgeridoo or theremin: none is added"),
