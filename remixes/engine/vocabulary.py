@@ -1048,7 +1048,8 @@ KIT_WORDS = {
     "brushes": Kit.BRUSH, "brush": Kit.BRUSH, "brushed drums": Kit.BRUSH, "808 drums": Kit.TR_808,
     "tr 808": Kit.TR_808, "909": Kit.ELECTRONIC, "electronic drums": Kit.ELECTRONIC, "drum machine": Kit.ELECTRONIC,
     "live drums": Kit.ROOM, "acoustic drums": Kit.ROOM, "live kit": Kit.ROOM, "real drums": Kit.ROOM,
-    "acoustic kit": Kit.ROOM, "real drum kit": Kit.ROOM, "live drum kit": Kit.ROOM, "orchestral percussion": Kit.ORCHESTRA,
+    "acoustic kit": Kit.ROOM, "real drum kit": Kit.ROOM, "live drum kit": Kit.ROOM,
+    "orchestral percussion": Kit.ORCHESTRA,
     "timpani": Kit.ORCHESTRA,
 }
 VOCAL_WORDS = ("vocals", "vocal", "voice", "voices", "singing", "singer", "lyrics", "lead vocal", "lead vocals",
@@ -1652,9 +1653,9 @@ MODIFIERS: dict[str, Modifier] = {
     ),
     "dynamic": Modifier(
         words=("more dynamics", "dynamics", "dynamic range", "more dynamic range", "less compressed",
-               "less compression", "not compressed", "uncompressed", "no compression", "not squashed", "less squashed", "don't squash it",
-               "dont squash it", "do not squash it", "not so compressed", "not over compressed", "less limiting",
-               "quieter master", "let it breathe"),
+               "less compression", "not compressed", "uncompressed", "no compression", "not squashed", "less squashed",
+               "don't squash it", "dont squash it", "do not squash it", "not so compressed", "not over compressed",
+               "less limiting", "quieter master", "let it breathe"),
         label="more dynamic (a quieter master, -18 LUFS, no compressor)", opposite="loud_master", opposite_k=1.0,
         drops=("compressor",),
     ),
