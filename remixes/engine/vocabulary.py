@@ -1077,6 +1077,7 @@ EFFECT_WORDS = {
     "low pass": "lowpass", "lowpass": "lowpass", "high pass": "highpass", "highpass": "highpass",
     "compression": "compressor", "compressor": "compressor", "compress": "compressor", "compressed": "compressor",
     "stereo": "wide", "mono": "mono", "in mono": "mono", "mono mix": "mono",
+    "widen": "wide", "widen it": "wide", "widening": "wide", "stereo widening": "wide",  # ("widen" was unread)
     "mono sound": "mono", "monaural": "mono",
     "effects": "all", "fx": "all",
     # ambience under the music (they were unread, or "rain" a chill feel alone: "rainy" still is)

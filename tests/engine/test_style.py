@@ -1350,6 +1350,8 @@ def test_a_steel_drum_is_the_steel_drums_and_an_instrument_general_midi_lacks_is
     assert interpret("make it sound like a haunted house").style == "cinematic"  # (it was House)
     assert not any(line.startswith("Not possible") for line in interpret("a piano and cello duet").understood)
     assert "lush" in interpret("add more layers").modifiers  # (unread)
+    widened = interpret("widen it")  # ("widen" was unread: a Pop remix)
+    assert widened.as_is and [e.kind for e in widened.effects] == ["wide"]
     mono_bass = interpret("make the bass mono")  # (the whole song was made mono, in a Pop remix)
     assert mono_bass.as_is and mono_bass.effects == () and mono_bass.understood[-1].startswith("Not possible: one part")
     sung_higher = interpret("sing it an octave higher")  # (the whole mix was moved an octave)
