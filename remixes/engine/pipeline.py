@@ -300,8 +300,8 @@ def _remix(source_path, request: RemixRequest, progress, cache, workdir, scratch
         if plan.mode and plan.mode != analysis.mode:
             notes.append(f"Asked for a {plan.mode} key: the song's own {analysis.mode} harmony is kept so it stays "
                          "recognisable, and the new parts follow it.")
-        if target_loudness(plan.modifiers) != TARGET_LUFS:
-            loud = target_loudness(plan.modifiers)
+        loud = target_loudness(plan.modifiers)
+        if loud != TARGET_LUFS:
             notes.append(f"Mastered to {loud:.0f} LUFS, " + (
                 f"louder than the usual {TARGET_LUFS:.0f} (its peaks limited more)" if loud > TARGET_LUFS else
                 f"quieter than the usual {TARGET_LUFS:.0f}, its peaks limited less (more of its dynamics kept)") + ".")
@@ -488,11 +488,11 @@ def _stretched_kept_file(kept: Stretch, workdir, gender: str | None, tune=None, 
         kind, harmony, key_tonic, mode, spans = tune
         if kind:
             kept_audio = _on_the_mid(kept_audio, lambda mid: tune_vocal(mid, SAMPLE_RATE, kind, key_tonic, mode))
-        if harmony and spans != ():  # (asked in a part of the song that was not found: nowhere)
+        if harmony:
             from .vocals.tune import harmonise
 
             kept_audio = _on_the_mid(kept_audio, lambda mid: harmonise(mid, SAMPLE_RATE, harmony, key_tonic, mode,
-                                                                       spans or ()))
+                                                                       spans))
     return _spill(workdir, "kept-vocal", kept_audio)
 
 
@@ -1439,8 +1439,7 @@ def excerpt(plan: StylePlan, arrangement, seconds: float) -> tuple[float, float,
             notes.append("Asked to skip the intro, but the song has none apart: it starts as it did.")
     elif plan.start == "half_intro":  # "make the intro shorter": its second half kept, from a downbeat
         if sections and sections[0][2] == "intro" and sections[0][1] < seconds:
-            a, b = sections[0][0], sections[0][1]
-            start = min((t for t in bars if a < t < b), key=lambda t: abs(t - (a + b) / 2), default=(a + b) / 2)
+            start = _downbeat_nearest_middle(bars, sections[0][0], sections[0][1])
         else:
             notes.append("Asked for a shorter intro, but the song has none apart: it starts as it did.")
     elif plan.start == "chorus":
@@ -1467,8 +1466,7 @@ def excerpt(plan: StylePlan, arrangement, seconds: float) -> tuple[float, float,
             notes.append("Asked to leave out the outro, but the song has none apart: it ends as it did.")
     elif plan.end == "half_outro":  # "make the outro shorter": its first half kept, to a downbeat
         if len(sections) > 1 and sections[-1][2] == "outro" and sections[-1][0] > start + MIN_EXCERPT:
-            a, b = sections[-1][0], min(sections[-1][1], seconds)
-            end = min((t for t in bars if a < t < b), key=lambda t: abs(t - (a + b) / 2), default=(a + b) / 2)
+            end = _downbeat_nearest_middle(bars, sections[-1][0], min(sections[-1][1], seconds))
         else:
             notes.append("Asked for a shorter outro, but the song has none apart: it ends as it did.")
     elif plan.end == "after_chorus":  # "just the chorus": the chorus it starts at, to its end
@@ -1495,6 +1493,11 @@ def excerpt(plan: StylePlan, arrangement, seconds: float) -> tuple[float, float,
         notes.append(f"Cut to {clock(start)}-{clock(end)} of the remix ({end - start:.0f} s), faded "
                      f"{'in and out' if start > 0 and end < seconds else 'in' if start > 0 else 'out'}.")
     return start, end, notes
+
+
+def _downbeat_nearest_middle(bars, a: float, b: float) -> float:
+    """The downbeat inside a .. b nearest its middle ("make the intro shorter": half of it), or the middle itself."""
+    return min((t for t in bars if a < t < b), key=lambda t: abs(t - (a + b) / 2), default=(a + b) / 2)
 
 
 MIN_EXCERPT = 10.0  # seconds: a cut keeps at least this much
@@ -1707,11 +1710,11 @@ def _sing_once(lyrics: str, arrangement: Arrangement, request: RemixRequest, n: 
         from .vocals.tune import tune as tune_vocal
 
         dry = tune_vocal(dry, sr, vocal_tune, arrangement.key_tonic, arrangement.mode)
-    spans = getattr(arrangement, "voice_spans", None)  # where the second voice sings (None: everywhere)
-    if vocal_harmony and spans != ():
+    if vocal_harmony:
         from .vocals.tune import harmonise
 
-        dry = harmonise(dry, sr, vocal_harmony, arrangement.key_tonic, arrangement.mode, spans or ())
+        dry = harmonise(dry, sr, vocal_harmony, arrangement.key_tonic, arrangement.mode,
+                        getattr(arrangement, "voice_spans", None))
     if spill_dir is not None:
         dry = _spill(spill_dir, "sung", dry)
     return dry, text, lines, notes

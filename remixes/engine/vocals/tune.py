@@ -55,15 +55,15 @@ def third_from(midi: np.ndarray, key_tonic: int, mode: str, up: bool) -> np.ndar
     return midi + (target - allowed[nearest])
 
 
-def harmonise(audio: np.ndarray, sample_rate: int, kind: str, key_tonic: int, mode: str, spans=()) -> np.ndarray:
+def harmonise(audio: np.ndarray, sample_rate: int, kind: str, key_tonic: int, mode: str, spans=None) -> np.ndarray:
     """The mono vocal with its second voice mixed in (`kind` in HARMONIES), same length, float32: "harmony" a
     diatonic third from the lead's notes in the song's key (above a low voice, below a high one), "double" a second
     take of the lead (DOUBLE_CENTS sharp, DOUBLE_DELAY late); either HARMONY_DB under the lead. Overlap-add keeps
     the words and the timbre of the lead in the second voice. A vocal with nothing voiced comes back as it was.
     `spans`: ((start, end) seconds, ...) where the second voice sings ("harmonies in the chorus"), faded in and out
-    over SPAN_RAMP_SECONDS; () everywhere."""
+    over SPAN_RAMP_SECONDS; None: everywhere; (): nowhere (asked in a part of the song that was not found)."""
     lead = np.asarray(audio, dtype=np.float32).reshape(-1)
-    if kind not in HARMONIES:
+    if kind not in HARMONIES or spans == ():
         return lead
     if kind == "double":
         second = _repitch(lead, sample_rate, lambda midi: midi + DOUBLE_CENTS / 100.0)
